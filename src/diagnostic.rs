@@ -1,0 +1,292 @@
+//! Diagnostics: what is wrong with a file, where, and how to fix it.
+//!
+//! Every reader and every check reports problems as [`Diagnostic`]s instead of
+//! stopping at the first one, so a user sees all of them at once. A diagnostic
+//! names its file, its place in it (line and column, and for JSON the path of the
+//! value, like `$.events[2].where.place`), what is wrong and, where we can tell,
+//! how to fix it. [`TextIndex`] turns byte offsets into the `line:column` pairs
+//! that editors and compilers use.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The data is wrong: `check` fails on it.
+    Error,
+    /// The data loads, but something deserves a look.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// What kind of problem a diagnostic is: stable names for scripts and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    FileTooLarge,
+    NotUtf8,
+    ByteOrderMark,
+    Syntax,
+    TooDeep,
+    WrongType,
+    MissingField,
+    UnknownField,
+    DuplicateKey,
+    EmptyValue,
+    InvalidValue,
+    UnsupportedVersion,
+    InvalidId,
+    DuplicateId,
+    UnknownReference,
+    CoordinateOutOfRange,
+    InvalidDate,
+    RangeReversed,
+    SourceMissing,
+    SourceNotUtf8,
+    SourcePathEscapes,
+    SourceHasNoText,
+    PassageNotFound,
+    PassageAmbiguous,
+    PassageOffsetsStale,
+    NoPassage,
+}
+
+impl Code {
+    /// The kebab-case name printed in brackets after a message.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::FileTooLarge => "file-too-large",
+            Code::NotUtf8 => "not-utf8",
+            Code::ByteOrderMark => "byte-order-mark",
+            Code::Syntax => "syntax",
+            Code::TooDeep => "too-deep",
+            Code::WrongType => "wrong-type",
+            Code::MissingField => "missing-field",
+            Code::UnknownField => "unknown-field",
+            Code::DuplicateKey => "duplicate-key",
+            Code::EmptyValue => "empty-value",
+            Code::InvalidValue => "invalid-value",
+            Code::UnsupportedVersion => "unsupported-version",
+            Code::InvalidId => "invalid-id",
+            Code::DuplicateId => "duplicate-id",
+            Code::UnknownReference => "unknown-reference",
+            Code::CoordinateOutOfRange => "coordinate-out-of-range",
+            Code::InvalidDate => "invalid-date",
+            Code::RangeReversed => "range-reversed",
+            Code::SourceMissing => "source-missing",
+            Code::SourceNotUtf8 => "source-not-utf8",
+            Code::SourcePathEscapes => "source-path-escapes",
+            Code::SourceHasNoText => "source-has-no-text",
+            Code::PassageNotFound => "passage-not-found",
+            Code::PassageAmbiguous => "passage-ambiguous",
+            Code::PassageOffsetsStale => "passage-offsets-stale",
+            Code::NoPassage => "no-passage",
+        }
+    }
+
+    /// Whether an error of this kind still lets the app open the file.
+    ///
+    /// A passage that did not anchor is an error for `check`, but the app opens
+    /// the file anyway and marks the passage unverified: the rest of the data is
+    /// sound and the user needs to see it to fix the quote.
+    pub fn allows_opening(self) -> bool {
+        matches!(self, Code::PassageNotFound | Code::SourceHasNoText)
+    }
+}
+
+/// A position in a text file: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// One problem found in a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    /// What is wrong, in the user's terms.
+    pub message: String,
+    /// How to fix it, when we can tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    /// Where in the file, once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<LineCol>,
+    /// The JSON path of the value at fault, for JSON formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_path: Option<String>,
+    /// Byte offset in the file, used to resolve `position`.
+    #[serde(skip)]
+    pub offset: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            help: None,
+            file: None,
+            position: None,
+            json_path: None,
+            offset: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.json_path = Some(path.into());
+        self
+    }
+
+    pub fn at_offset(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    pub fn in_file(mut self, file: &Path) -> Self {
+        self.file = Some(file.to_path_buf());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Whether this diagnostic keeps the app from showing the file's data.
+    pub fn prevents_opening(&self) -> bool {
+        self.is_error() && !self.code.allows_opening()
+    }
+}
+
+/// Prints `file:line:col: error: message [code]` and indented `at` and `help` lines.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}:", file.display())?;
+            if let Some(pos) = self.position {
+                write!(f, "{pos}:")?;
+            }
+            f.write_str(" ")?;
+        }
+        write!(
+            f,
+            "{}: {} [{}]",
+            self.severity,
+            self.message,
+            self.code.as_str()
+        )?;
+        if let Some(path) = &self.json_path {
+            write!(f, "\n  at {path}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Line starts of a text, to turn byte offsets into [`LineCol`]s.
+///
+/// A line ends at `\n`; a `\r` before it belongs to no column, so files with
+/// CRLF line ends get the same positions as files with LF.
+pub struct TextIndex<'t> {
+    text: &'t str,
+    line_starts: Vec<usize>,
+}
+
+impl<'t> TextIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        TextIndex { text, line_starts }
+    }
+
+    /// The line and column of a byte offset (clamped to the text, and moved back
+    /// to the start of a character if it falls inside one).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// Counts of errors and warnings in a list of diagnostics.
+pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let idx = TextIndex::new("ab\n«é» x\r\nz");
+        assert_eq!(idx.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(3), LineCol { line: 2, column: 1 });
+        // "«é» " is 7 bytes but 4 characters.
+        assert_eq!(idx.line_col(3 + 7), LineCol { line: 2, column: 5 });
+        // After a CRLF the next line starts at column 1.
+        let z = "ab\n«é» x\r\n".len();
+        assert_eq!(idx.line_col(z), LineCol { line: 3, column: 1 });
+        // Offsets past the end clamp to the end.
+        assert_eq!(idx.line_col(999), LineCol { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn display_is_compiler_style() {
+        let mut d = Diagnostic::error(Code::UnknownField, "unknown field \"titel\"")
+            .with_help("did you mean \"title\"?")
+            .at_path("$.events[0].titel")
+            .in_file(Path::new("a.json"));
+        d.position = Some(LineCol { line: 4, column: 7 });
+        assert_eq!(
+            d.to_string(),
+            "a.json:4:7: error: unknown field \"titel\" [unknown-field]\n  at $.events[0].titel\n  help: did you mean \"title\"?"
+        );
+    }
+}

@@ -1,0 +1,328 @@
+//! Reading and writing incident files.
+//!
+//! [`load`] is the one way in: it reads a file (refusing what is too large or
+//! not text), parses it, decodes it into a [`Dataset`], reads the source texts
+//! its passages quote, runs [`crate::validate`], anchors every passage
+//! ([`crate::evidence`]) and gives back the dataset with every diagnostic,
+//! each located by file, line and column. I/O failures (no such file, no
+//! permission) are a [`LoadError`]; everything wrong *in* a file is a diagnostic.
+//!
+//! One module per format: [`native`] is ours.
+
+pub mod json_tree;
+pub mod native;
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic, TextIndex};
+use crate::model::Dataset;
+
+/// Limits on what `load` accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Files larger than this are refused before reading.
+    pub max_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// A file that could not be read at all.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {}: {source}", path.display())]
+pub struct LoadError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// The outcome of loading a file.
+#[derive(Debug)]
+pub struct Loaded {
+    pub path: PathBuf,
+    /// The data, unless the file could not be understood at all.
+    pub dataset: Option<Dataset>,
+    /// Every problem found, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The dataset, if it is fit to show: it decoded, and its only errors are
+    /// ones the app can show beside the data (a passage that did not anchor).
+    pub fn usable(&self) -> Option<&Dataset> {
+        if self.diagnostics.iter().any(Diagnostic::prevents_opening) {
+            None
+        } else {
+            self.dataset.as_ref()
+        }
+    }
+}
+
+/// Loads an incident file.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let io_err = |source| LoadError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io_err)?.len();
+    if size > options.max_bytes {
+        let d = Diagnostic::error(
+            Code::FileTooLarge,
+            format!(
+                "the file is {:.1} MB; files over {:.0} MB are not opened",
+                size as f64 / 1e6,
+                options.max_bytes as f64 / 1e6
+            ),
+        )
+        .with_help("split the data into several files, or check that this is the file you meant");
+        return Ok(finish(path, None, vec![d], None));
+    }
+    let bytes = std::fs::read(path).map_err(io_err)?;
+    Ok(load_bytes(path, &bytes))
+}
+
+/// Loads an incident file already read into memory. `path` names it in
+/// diagnostics and is where relative source paths start from.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    let (text, mut diagnostics) = match decode_utf8(bytes, Code::NotUtf8, "the file") {
+        Ok(x) => x,
+        Err(d) => return finish(path, None, vec![d], None),
+    };
+    let root = match json_tree::parse(text) {
+        Ok(root) => root,
+        Err(d) => {
+            diagnostics.push(d);
+            return finish(path, None, diagnostics, Some(text));
+        }
+    };
+    if !native::is_native(&root) && !matches!(root, jsonc_parser::ast::Value::Object(_)) {
+        diagnostics.push(
+            Diagnostic::error(Code::WrongType, "this JSON file is not an incident-map data file")
+                .with_help("a data file is a JSON object that starts { \"format\": \"incident-map\", \"version\": 1, ...")
+                .at_offset(0),
+        );
+        return finish(path, None, diagnostics, Some(text));
+    }
+    let mut report = json_tree::Report::default();
+    let mut dataset = native::decode(&root, &mut report);
+    diagnostics.extend(report.diagnostics);
+    if let Some(ds) = &mut dataset {
+        let base = path.parent().unwrap_or(Path::new("."));
+        diagnostics.extend(read_source_texts(ds, base));
+        diagnostics.extend(crate::validate::check(ds));
+        diagnostics.extend(crate::evidence::anchor_dataset(ds));
+    }
+    // Resolve JSON paths to offsets while the tree is at hand.
+    for d in &mut diagnostics {
+        if d.offset.is_none()
+            && let Some(p) = &d.json_path
+        {
+            d.offset = json_tree::locate(&root, p);
+        }
+    }
+    finish(path, dataset, diagnostics, Some(text))
+}
+
+/// Sets file and line:column on every diagnostic and sorts them by position.
+fn finish(
+    path: &Path,
+    dataset: Option<Dataset>,
+    mut diagnostics: Vec<Diagnostic>,
+    text: Option<&str>,
+) -> Loaded {
+    let index = text.map(TextIndex::new);
+    for d in &mut diagnostics {
+        d.file = Some(path.to_path_buf());
+        if let (Some(index), Some(offset)) = (&index, d.offset) {
+            d.position = Some(index.line_col(offset));
+        }
+    }
+    diagnostics.sort_by_key(|d| d.offset.unwrap_or(0));
+    Loaded {
+        path: path.to_path_buf(),
+        dataset,
+        diagnostics,
+    }
+}
+
+/// The text of a file: UTF-8, with a byte order mark dropped (and noted).
+fn decode_utf8<'b>(
+    bytes: &'b [u8],
+    code: Code,
+    what: &str,
+) -> Result<(&'b str, Vec<Diagnostic>), Diagnostic> {
+    let mut notes = Vec::new();
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            notes.push(
+                Diagnostic::warning(
+                    Code::ByteOrderMark,
+                    "the file starts with a byte order mark; it was ignored",
+                )
+                .with_help("save the file as UTF-8 without BOM")
+                .at_offset(0),
+            );
+            rest
+        }
+        None => bytes,
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text, notes)),
+        Err(e) => Err(not_utf8(bytes, e, code, what)),
+    }
+}
+
+/// Describes where a text stops being UTF-8, by line and column of the bad byte.
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, code: Code, what: &str) -> Diagnostic {
+    let good = e.valid_up_to();
+    let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+    let pos = TextIndex::new(prefix).line_col(good);
+    Diagnostic::error(
+        code,
+        format!(
+            "{what} is not UTF-8 text: byte 0x{:02X} at byte offset {good} (line {}, column {})",
+            bytes[good], pos.line, pos.column
+        ),
+    )
+    .with_help("save it as UTF-8 (most editors offer \"Save with encoding\")")
+}
+
+/// Reads each source's `text_file`, relative to `base`, refusing paths that
+/// lead outside `base`.
+fn read_source_texts(dataset: &mut Dataset, base: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, source) in dataset.sources.iter_mut().enumerate() {
+        let Some(rel) = source.text_file.clone() else {
+            continue;
+        };
+        let at = if source.origin.json_path.is_empty() {
+            format!("$.sources[{i}].text_file")
+        } else {
+            format!("{}.text_file", source.origin.json_path)
+        };
+        let full = match inside(base, &rel) {
+            Ok(full) => full,
+            Err(why) => {
+                out.push(
+                    Diagnostic::error(
+                        Code::SourcePathEscapes,
+                        format!("the source path \"{}\" {why}", rel.display()),
+                    )
+                    .with_help("put the text beside the data file (or in a folder below it) and give its relative path")
+                    .at_path(at),
+                );
+                continue;
+            }
+        };
+        match std::fs::read(&full) {
+            Err(e) => out.push(
+                Diagnostic::error(
+                    Code::SourceMissing,
+                    format!("cannot read the source text \"{}\": {e}", rel.display()),
+                )
+                .with_help(format!(
+                    "the path is relative to the data file's folder, {}",
+                    base.display()
+                ))
+                .at_path(at),
+            ),
+            Ok(bytes) => {
+                let what = format!("the source text \"{}\"", rel.display());
+                match decode_utf8(&bytes, Code::SourceNotUtf8, &what) {
+                    Ok((text, _)) => source.loaded_text = Some(text.to_string()),
+                    Err(d) => out.push(d.at_path(at)),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `base/rel`, if `rel` is relative and stays inside `base` (following links).
+fn inside(base: &Path, rel: &Path) -> Result<PathBuf, &'static str> {
+    let mut depth = 0i32;
+    for c in rel.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err("leads outside the data file's folder");
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return Err("is absolute"),
+        }
+    }
+    let full = base.join(rel);
+    // A link inside the folder may still point outside it.
+    if let (Ok(real), Ok(real_base)) = (full.canonicalize(), base.canonicalize())
+        && !real.starts_with(&real_base)
+    {
+        return Err("leads outside the data file's folder (through a link)");
+    }
+    Ok(full)
+}
+
+/// Writes `bytes` to `path` atomically: to a temporary file beside it, then
+/// renamed over it, so a crash never leaves a half-written file.
+pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_refuses_paths_that_leave_the_folder() {
+        let base = Path::new("/data");
+        assert!(inside(base, Path::new("a.txt")).is_ok());
+        assert!(inside(base, Path::new("sub/../a.txt")).is_ok());
+        assert!(inside(base, Path::new("../a.txt")).is_err());
+        assert!(inside(base, Path::new("sub/../../a.txt")).is_err());
+        assert_eq!(inside(base, Path::new("/etc/passwd")), Err("is absolute"));
+    }
+
+    #[test]
+    fn save_atomic_replaces_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        std::fs::write(&p, "old contents that are longer").unwrap();
+        save_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+}

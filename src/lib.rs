@@ -1,0 +1,23 @@
+//! incident-map: incidents on a map, each tied to its place in time and to
+//! the words of the source that reports it.
+//!
+//! This library is the headless core; it knows nothing of any GUI. The data
+//! flows through it in one direction:
+//!
+//! file → [`formats::load`] → [`model::Dataset`] → [`validate`] (diagnostics)
+//! → [`evidence`] (passages located in their sources) → [`summary`].
+//!
+//! - [`model`]: events, places, sources, passages, claims; [`model::When`] for
+//!   dates at their true precision.
+//! - [`formats`]: reading and writing files; [`formats::native`] is ours.
+//! - [`diagnostic`]: problems, with file, line:column and JSON path.
+//! - [`validate`]: checks across a whole dataset.
+//! - [`evidence`]: anchoring quotes in source texts.
+//! - [`summary`]: a dataset at a glance.
+
+pub mod diagnostic;
+pub mod evidence;
+pub mod formats;
+pub mod model;
+pub mod summary;
+pub mod validate;

@@ -1,0 +1,159 @@
+//! The `incident-map` command: headless checks today, the desktop app next.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use incident_map::diagnostic::{self, Diagnostic};
+use incident_map::formats::{self, LoadOptions};
+use incident_map::summary::Summary;
+
+/// Incidents on a map, each tied to its timeline entry and its source's words.
+#[derive(Parser)]
+#[command(name = "incident-map", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load, validate and anchor incident files; print a summary and every problem.
+    ///
+    /// Exit status: 0 when every file is valid, 1 when any has errors, 2 when a
+    /// file cannot be read.
+    Check {
+        /// The files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+const DATA_ERRORS: u8 = 1;
+const USAGE_OR_IO: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { files, json }) => check(&files, json),
+        None => {
+            eprintln!(
+                "incident-map: the desktop app is not part of this build yet.\n\
+                 Check a data file with: incident-map check data/moscow-march-2024.json"
+            );
+            ExitCode::from(USAGE_OR_IO)
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct FileReport {
+    file: PathBuf,
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    io_error: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn check(files: &[PathBuf], json: bool) -> ExitCode {
+    let mut status = 0u8;
+    let mut reports = Vec::new();
+    for file in files {
+        let report = match formats::load(file, &LoadOptions::default()) {
+            Err(e) => {
+                status = status.max(USAGE_OR_IO);
+                FileReport {
+                    file: file.clone(),
+                    valid: false,
+                    summary: None,
+                    io_error: Some(e.to_string()),
+                    diagnostics: Vec::new(),
+                }
+            }
+            Ok(loaded) => {
+                let valid = !loaded.has_errors();
+                if !valid {
+                    status = status.max(DATA_ERRORS);
+                }
+                FileReport {
+                    file: file.clone(),
+                    valid,
+                    summary: loaded.dataset.as_ref().map(Summary::of),
+                    io_error: None,
+                    diagnostics: loaded.diagnostics,
+                }
+            }
+        };
+        if !json {
+            print_report(&report);
+        }
+        reports.push(report);
+    }
+    if json {
+        let doc = serde_json::json!({ "files": reports });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("reports serialize")
+        );
+    }
+    ExitCode::from(status)
+}
+
+fn print_report(r: &FileReport) {
+    if let Some(e) = &r.io_error {
+        eprintln!("error: {e}");
+        return;
+    }
+    for d in &r.diagnostics {
+        println!("{d}");
+    }
+    let (errors, warnings) = diagnostic::count(&r.diagnostics);
+    let verdict = if r.valid { "ok" } else { "FAILED" };
+    println!(
+        "{}: {verdict} ({}, {})",
+        r.file.display(),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    if let Some(s) = &r.summary {
+        println!(
+            "  {}, {}, {}",
+            plural(s.events, "event"),
+            plural(s.places, "place"),
+            plural(s.sources, "source")
+        );
+        println!(
+            "  passages anchored: {}/{}",
+            s.passages_anchored, s.passages
+        );
+        match (&s.first, &s.last) {
+            (Some(a), Some(b)) => println!("  time span: {a} → {b}"),
+            _ => println!("  time span: no dated events"),
+        }
+        if s.undated_events > 0 {
+            println!(
+                "  undated or disputed: {}",
+                plural(s.undated_events, "event")
+            );
+        }
+        if let Some((sw, ne)) = s.bounds {
+            println!(
+                "  bounding box: lat {:.4}..{:.4}, lon {:.4}..{:.4}",
+                sw.lat, ne.lat, sw.lon, ne.lon
+            );
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,415 @@
+//! The incident data model: what analysts record about incidents.
+//!
+//! A [`Dataset`] holds [`Event`]s, the [`Place`]s they happened at and the
+//! [`Source`]s that report them. Each event cites [`Passage`]s: the exact words
+//! of a source that support it. Where a source says one thing and the public
+//! record another, the event carries [`Claim`]s that keep both side by side.
+//!
+//! The model is plain data: readers in [`crate::formats`] build it, [`crate::validate`]
+//! checks it, [`crate::evidence`] locates passages in their sources. Fields
+//! marked `#[serde(skip)]` are filled while loading and never written.
+
+mod when;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use when::{Moment, Reading, When, WhenError};
+
+/// The format name written in every native file.
+pub const FORMAT_NAME: &str = "incident-map";
+/// The newest format version this build reads and the one it writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole incident data set, as loaded from one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Dataset {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The IANA time zone for days and for times written without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The place distances and bearings are measured from ("≈ 160 km SW of Moscow").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_place: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    pub places: Vec<Place>,
+    pub sources: Vec<Source>,
+    pub events: Vec<Event>,
+}
+
+impl Dataset {
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        self.places.iter().find(|p| p.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
+    /// The dataset's time zone, or UTC when it names none (or a bad one: the
+    /// validator reports that).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        self.time_zone
+            .as_deref()
+            .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+            .unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// Every passage of every event, with the event it belongs to.
+    pub fn passages(&self) -> impl Iterator<Item = (&Event, &Passage)> {
+        self.events
+            .iter()
+            .flat_map(|e| e.passages.iter().map(move |p| (e, p)))
+    }
+
+    /// The point an event is drawn at: its own, else its place's.
+    pub fn point_of(&self, event: &Event) -> Option<LatLon> {
+        let loc = event.location.as_ref()?;
+        loc.point.or_else(|| {
+            loc.place
+                .as_deref()
+                .and_then(|id| self.place(id))
+                .map(|p| p.point)
+        })
+    }
+}
+
+/// Where an item came from in its file: filled by readers, used to locate
+/// diagnostics. Never written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origin {
+    /// The JSON path of the item, like `$.events[3]`.
+    pub json_path: String,
+}
+
+/// A kind of event, with how the map shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub label: String,
+    /// A colour as `#rrggbb`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A latitude and longitude in WGS84 decimal degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LatLon {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// How precisely a location is known, from a single building to a whole country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Building,
+    Street,
+    District,
+    Town,
+    Region,
+    Country,
+}
+
+impl Precision {
+    pub const ALL: [Precision; 6] = [
+        Precision::Building,
+        Precision::Street,
+        Precision::District,
+        Precision::Town,
+        Precision::Region,
+        Precision::Country,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Building => "building",
+            Precision::Street => "street",
+            Precision::District => "district",
+            Precision::Town => "town",
+            Precision::Region => "region",
+            Precision::Country => "country",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Precision> {
+        Precision::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// A named place: a building, a town, a region. Events refer to places by id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    /// Other names, e.g. in Russian: `{"lang": "ru", "name": "Калужская область"}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<OtherName>,
+    /// What it is, in words: "concert hall", "federal city", "oblast".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The point that stands for it (for a region, a representative point).
+    pub point: LatLon,
+    pub precision: Precision,
+    /// The ISO 3166-2 code of a region (`RU-KLU`), which resolves to its outline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iso3166_2: Option<String>,
+    /// The id of the place this one lies in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OtherName {
+    pub lang: String,
+    pub name: String,
+}
+
+/// A document that reports events: an article, a statement, a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<When>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The path of its full text, relative to the data file's folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_file: Option<PathBuf>,
+    /// Its full text, written inline in the data file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The text read from `text_file` while loading.
+    #[serde(skip)]
+    pub loaded_text: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Source {
+    /// The full text, whether inline or read from its file.
+    pub fn full_text(&self) -> Option<&str> {
+        self.loaded_text.as_deref().or(self.text.as_deref())
+    }
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<String>,
+    pub when: When,
+    /// True when the time is approximate ("about 20:00").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
+    /// What the time means in words ("evening in Washington, early hours in Moscow").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when_note: Option<String>,
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub passages: Vec<Passage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub casualties: Vec<CasualtyReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Where an event happened: a place, a point, or a place and a more precise point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Location {
+    /// The id of one of the dataset's places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub point: Option<LatLon>,
+    /// Overrides the place's precision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
+    /// How far from the point it may have been, in metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty_m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The words of a source that support an event (a W3C Web Annotation
+/// TextQuoteSelector, with a TextPositionSelector's offsets as a hint).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Passage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The id of the source quoted.
+    pub source: String,
+    /// The exact words, verbatim.
+    pub quote: String,
+    /// Text just before the quote, to tell repeats apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Text just after the quote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    /// Character offsets (Unicode scalar values) of the quote in the source: a hint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Where the quote was found in the source, once anchored.
+    #[serde(skip)]
+    pub anchoring: crate::evidence::Anchoring,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// What a source says about one aspect of an event, beside what is on record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claim {
+    /// The aspect: "date", "place", "target", "order", "casualties", ...
+    pub about: String,
+    /// What the source says, in its words or a close summary.
+    pub says: String,
+    /// What the public record shows.
+    pub record: String,
+    pub verdict: Verdict,
+    /// The id of the passage where the source says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passage: Option<String>,
+}
+
+/// How a source's claim compares with the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The source agrees with the record.
+    Matches,
+    /// The source is imprecise but not wrong.
+    Vague,
+    /// The source does not say.
+    Silent,
+    /// The source differs from the record.
+    Differs,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Matches,
+        Verdict::Vague,
+        Verdict::Silent,
+        Verdict::Differs,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Matches => "matches",
+            Verdict::Vague => "vague",
+            Verdict::Silent => "silent",
+            Verdict::Differs => "differs",
+        }
+    }
+}
+
+/// A casualty figure as reported at some time: figures get revised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CasualtyReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub killed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub injured: Option<u64>,
+    /// When this figure was reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<When>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A link from one event to another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relation {
+    pub kind: RelationKind,
+    /// The id of the other event.
+    pub event: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    RespondsTo,
+    WarnedOf,
+    Follows,
+    Causes,
+    PartOf,
+    RelatedTo,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 6] = [
+        RelationKind::RespondsTo,
+        RelationKind::WarnedOf,
+        RelationKind::Follows,
+        RelationKind::Causes,
+        RelationKind::PartOf,
+        RelationKind::RelatedTo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::RespondsTo => "responds_to",
+            RelationKind::WarnedOf => "warned_of",
+            RelationKind::Follows => "follows",
+            RelationKind::Causes => "causes",
+            RelationKind::PartOf => "part_of",
+            RelationKind::RelatedTo => "related_to",
+        }
+    }
+
+    /// How the relation reads from the event that holds it: "responds to".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            RelationKind::RespondsTo => "responds to",
+            RelationKind::WarnedOf => "warned of",
+            RelationKind::Follows => "follows",
+            RelationKind::Causes => "causes",
+            RelationKind::PartOf => "is part of",
+            RelationKind::RelatedTo => "is related to",
+        }
+    }
+}

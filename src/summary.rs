@@ -1,0 +1,76 @@
+//! A dataset at a glance: counts, how much evidence anchored, the time span
+//! and the bounding box. `incident-map check` prints it; the app shows it.
+
+use serde::Serialize;
+
+use crate::evidence::Anchoring;
+use crate::model::{Dataset, LatLon};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub events: usize,
+    pub places: usize,
+    pub sources: usize,
+    pub passages: usize,
+    pub passages_anchored: usize,
+    /// Events with an unknown or disputed date.
+    pub undated_events: usize,
+    /// The earliest and latest dated events, as people read them.
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// South-west and north-east corners of all events' and places' points.
+    pub bounds: Option<(LatLon, LatLon)>,
+}
+
+impl Summary {
+    pub fn of(ds: &Dataset) -> Summary {
+        let tz = ds.tz();
+        let dated: Vec<_> = ds
+            .events
+            .iter()
+            .filter_map(|e| e.when.span(&tz).map(|s| (s, e)))
+            .collect();
+        let first = dated
+            .iter()
+            .min_by_key(|(s, _)| s.0)
+            .map(|(_, e)| e.when.describe());
+        let last = dated
+            .iter()
+            .max_by_key(|(s, _)| s.1)
+            .map(|(_, e)| e.when.describe());
+        let points = ds
+            .events
+            .iter()
+            .filter_map(|e| ds.point_of(e))
+            .chain(ds.places.iter().map(|p| p.point));
+        let bounds = points.fold(None, |acc: Option<(LatLon, LatLon)>, p| {
+            Some(match acc {
+                None => (p, p),
+                Some((sw, ne)) => (
+                    LatLon {
+                        lat: sw.lat.min(p.lat),
+                        lon: sw.lon.min(p.lon),
+                    },
+                    LatLon {
+                        lat: ne.lat.max(p.lat),
+                        lon: ne.lon.max(p.lon),
+                    },
+                ),
+            })
+        });
+        Summary {
+            events: ds.events.len(),
+            places: ds.places.len(),
+            sources: ds.sources.len(),
+            passages: ds.passages().count(),
+            passages_anchored: ds
+                .passages()
+                .filter(|(_, p)| matches!(p.anchoring, Anchoring::Found(_)))
+                .count(),
+            undated_events: ds.events.iter().filter(|e| e.when.is_undated()).count(),
+            first,
+            last,
+            bounds,
+        }
+    }
+}
