@@ -270,12 +270,135 @@ fn closest(text: &str, quote: &str) -> Option<Closest> {
     if similarity < 0.3 {
         return None;
     }
-    let bytes = text_words[best_at].0.start..text_words[best_at + window - 1].0.end;
+    // Trim words at either edge that are not in the quote.
+    let (mut first, mut last) = (best_at, best_at + window - 1);
+    while first < last && hit(first) == 0 {
+        first += 1;
+    }
+    while last > first && hit(last) == 0 {
+        last -= 1;
+    }
+    let bytes = text_words[first].0.start..text_words[last].0.end;
     Some(Closest {
         text: text[bytes.clone()].to_string(),
         bytes,
         similarity,
     })
+}
+
+/// Anchors every passage of `dataset` in its source's text, storing the
+/// outcome in each passage and reporting what did not anchor cleanly.
+pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Code, Diagnostic};
+    let mut out = Vec::new();
+    // Source id → its text; `None` when it has none. A text file that failed
+    // to load was reported already: its passages are marked, not reported again.
+    let texts: std::collections::HashMap<String, (Option<String>, bool)> = dataset
+        .sources
+        .iter()
+        .map(|s| {
+            let failed = s.text_file.is_some() && s.loaded_text.is_none();
+            (s.id.clone(), (s.full_text().map(str::to_string), failed))
+        })
+        .collect();
+    for (i, event) in dataset.events.iter_mut().enumerate() {
+        for (j, passage) in event.passages.iter_mut().enumerate() {
+            let path = if passage.origin.json_path.is_empty() {
+                format!("$.events[{i}].passages[{j}]")
+            } else {
+                passage.origin.json_path.clone()
+            };
+            // An unknown source is reported by `validate`.
+            let Some((text, failed_to_load)) = texts.get(&passage.source) else {
+                continue;
+            };
+            let Some(text) = text else {
+                passage.anchoring = Anchoring::NoText;
+                if *failed_to_load {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::error(
+                        Code::SourceHasNoText,
+                        format!("source \"{}\" has no text to find this passage in", passage.source),
+                    )
+                    .with_help("give the source a \"text_file\" or its \"text\", so the quote can be checked")
+                    .at_path(format!("{path}.source")),
+                );
+                continue;
+            };
+            let quote = Quote {
+                exact: &passage.quote,
+                prefix: passage.prefix.as_deref(),
+                suffix: passage.suffix.as_deref(),
+                start_hint: passage.start,
+            };
+            passage.anchoring = anchor(text, &quote);
+            match &passage.anchoring {
+                Anchoring::Found(a) => {
+                    if a.ambiguous {
+                        out.push(
+                            Diagnostic::warning(
+                                Code::PassageAmbiguous,
+                                format!(
+                                    "the quote occurs {} times in source \"{}\"; the first is used",
+                                    a.occurrences, passage.source
+                                ),
+                            )
+                            .with_help("add a \"prefix\" or \"suffix\" (the words just before or after) to choose")
+                            .at_path(format!("{path}.quote")),
+                        );
+                    }
+                    let stale = passage.start.is_some_and(|s| s != a.chars.start)
+                        || passage.end.is_some_and(|e| e != a.chars.end);
+                    if stale {
+                        out.push(
+                            Diagnostic::warning(
+                                Code::PassageOffsetsStale,
+                                format!(
+                                    "the quote was found at characters {}..{}, not where \"start\"/\"end\" say",
+                                    a.chars.start, a.chars.end
+                                ),
+                            )
+                            .with_help(format!(
+                                "set \"start\": {}, \"end\": {}, or remove them",
+                                a.chars.start, a.chars.end
+                            ))
+                            .at_path(format!("{path}.start")),
+                        );
+                    }
+                }
+                Anchoring::NotFound { closest } => {
+                    let help = match closest {
+                        Some(c) => format!(
+                            "the closest text in the source is \"{}\"; quote the source verbatim",
+                            shorten(&c.text, 160)
+                        ),
+                        None => "nothing in the source resembles it: is it the right source?"
+                            .to_string(),
+                    };
+                    out.push(
+                        Diagnostic::error(
+                            Code::PassageNotFound,
+                            format!("the quote is not in source \"{}\"", passage.source),
+                        )
+                        .with_help(help)
+                        .at_path(format!("{path}.quote")),
+                    );
+                }
+                Anchoring::Pending | Anchoring::NoText => {}
+            }
+        }
+    }
+    out
+}
+
+/// At most `max` characters of `s`, with an ellipsis if cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -378,112 +501,5 @@ mod tests {
         assert_eq!(f.text, "a...b \"c\"");
         assert_eq!(f.original_range(1..4), 1..4);
         assert_eq!(f.original_range(6..9), 6.."a…b “c”".len());
-    }
-}
-
-/// Anchors every passage of `dataset` in its source's text, storing the
-/// outcome in each passage and reporting what did not anchor cleanly.
-pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnostic::Diagnostic> {
-    use crate::diagnostic::{Code, Diagnostic};
-    let mut out = Vec::new();
-    let texts: std::collections::HashMap<String, Option<String>> = dataset
-        .sources
-        .iter()
-        .map(|s| (s.id.clone(), s.full_text().map(str::to_string)))
-        .collect();
-    for (i, event) in dataset.events.iter_mut().enumerate() {
-        for (j, passage) in event.passages.iter_mut().enumerate() {
-            let path = if passage.origin.json_path.is_empty() {
-                format!("$.events[{i}].passages[{j}]")
-            } else {
-                passage.origin.json_path.clone()
-            };
-            // An unknown source is reported by `validate`.
-            let Some(text) = texts.get(&passage.source) else {
-                continue;
-            };
-            let Some(text) = text else {
-                passage.anchoring = Anchoring::NoText;
-                out.push(
-                    Diagnostic::error(
-                        Code::SourceHasNoText,
-                        format!("source \"{}\" has no text to find this passage in", passage.source),
-                    )
-                    .with_help("give the source a \"text_file\" or its \"text\", so the quote can be checked")
-                    .at_path(format!("{path}.source")),
-                );
-                continue;
-            };
-            let quote = Quote {
-                exact: &passage.quote,
-                prefix: passage.prefix.as_deref(),
-                suffix: passage.suffix.as_deref(),
-                start_hint: passage.start,
-            };
-            passage.anchoring = anchor(text, &quote);
-            match &passage.anchoring {
-                Anchoring::Found(a) => {
-                    if a.ambiguous {
-                        out.push(
-                            Diagnostic::warning(
-                                Code::PassageAmbiguous,
-                                format!(
-                                    "the quote occurs {} times in source \"{}\"; the first is used",
-                                    a.occurrences, passage.source
-                                ),
-                            )
-                            .with_help("add a \"prefix\" or \"suffix\" (the words just before or after) to choose")
-                            .at_path(format!("{path}.quote")),
-                        );
-                    }
-                    let stale = passage.start.is_some_and(|s| s != a.chars.start)
-                        || passage.end.is_some_and(|e| e != a.chars.end);
-                    if stale {
-                        out.push(
-                            Diagnostic::warning(
-                                Code::PassageOffsetsStale,
-                                format!(
-                                    "the quote was found at characters {}..{}, not where \"start\"/\"end\" say",
-                                    a.chars.start, a.chars.end
-                                ),
-                            )
-                            .with_help(format!(
-                                "set \"start\": {}, \"end\": {}, or remove them",
-                                a.chars.start, a.chars.end
-                            ))
-                            .at_path(format!("{path}.start")),
-                        );
-                    }
-                }
-                Anchoring::NotFound { closest } => {
-                    let help = match closest {
-                        Some(c) => format!(
-                            "the closest text in the source is \"{}\"; quote the source verbatim",
-                            shorten(&c.text, 160)
-                        ),
-                        None => "nothing in the source resembles it: is it the right source?"
-                            .to_string(),
-                    };
-                    out.push(
-                        Diagnostic::error(
-                            Code::PassageNotFound,
-                            format!("the quote is not in source \"{}\"", passage.source),
-                        )
-                        .with_help(help)
-                        .at_path(format!("{path}.quote")),
-                    );
-                }
-                Anchoring::Pending | Anchoring::NoText => {}
-            }
-        }
-    }
-    out
-}
-
-/// At most `max` characters of `s`, with an ellipsis if cut.
-pub fn shorten(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
     }
 }

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use incident_map::diagnostic::{self, Diagnostic};
+use incident_map::diagnostic::{self, Diagnostic, TextIndex};
+use incident_map::evidence::{Anchoring, Method};
 use incident_map::formats::{self, LoadOptions};
+use incident_map::model::Dataset;
 use incident_map::summary::Summary;
 
 /// Incidents on a map, each tied to its timeline entry and its source's words.
@@ -29,6 +31,9 @@ enum Command {
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// List every passage and where it was found in its source.
+        #[arg(long, short)]
+        passages: bool,
     },
 }
 
@@ -38,7 +43,11 @@ const USAGE_OR_IO: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check { files, json }) => check(&files, json),
+        Some(Command::Check {
+            files,
+            json,
+            passages,
+        }) => check(&files, json, passages),
         None => {
             eprintln!(
                 "incident-map: the desktop app is not part of this build yet.\n\
@@ -60,7 +69,7 @@ struct FileReport {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn check(files: &[PathBuf], json: bool) -> ExitCode {
+fn check(files: &[PathBuf], json: bool, list_passages: bool) -> ExitCode {
     let mut status = 0u8;
     let mut reports = Vec::new();
     for file in files {
@@ -77,6 +86,12 @@ fn check(files: &[PathBuf], json: bool) -> ExitCode {
             }
             Ok(loaded) => {
                 let valid = !loaded.has_errors();
+                if list_passages
+                    && !json
+                    && let Some(ds) = &loaded.dataset
+                {
+                    print_passages(ds);
+                }
                 if !valid {
                     status = status.max(DATA_ERRORS);
                 }
@@ -147,6 +162,33 @@ fn print_report(r: &FileReport) {
                 sw.lat, ne.lat, sw.lon, ne.lon
             );
         }
+    }
+}
+
+/// One line per passage: `event/passage: source file:line:col (how)`.
+fn print_passages(ds: &Dataset) {
+    for (event, p) in ds.passages() {
+        let name = format!("{}/{}", event.id, p.id.as_deref().unwrap_or("(no id)"));
+        let source = ds.source(&p.source);
+        let where_ = match (&p.anchoring, source.and_then(|s| s.full_text())) {
+            (Anchoring::Found(a), Some(text)) => {
+                let file = source
+                    .and_then(|s| s.text_file.as_ref())
+                    .map_or_else(|| p.source.clone(), |f| f.display().to_string());
+                let how = match a.method {
+                    Method::Exact => "exact",
+                    Method::Typographic => "typographic variants folded",
+                };
+                format!(
+                    "{file}:{} ({how})",
+                    TextIndex::new(text).line_col(a.bytes.start)
+                )
+            }
+            (Anchoring::Found(_), None) | (Anchoring::Pending, _) => "not checked".into(),
+            (Anchoring::NotFound { .. }, _) => "NOT FOUND".into(),
+            (Anchoring::NoText, _) => "source has no text".into(),
+        };
+        println!("{name}: {where_}");
     }
 }
 

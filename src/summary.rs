@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::evidence::Anchoring;
-use crate::model::{Dataset, LatLon};
+use crate::model::{Dataset, LatLon, describe_moment};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -15,7 +15,7 @@ pub struct Summary {
     pub passages_anchored: usize,
     /// Events with an unknown or disputed date.
     pub undated_events: usize,
-    /// The earliest and latest dated events, as people read them.
+    /// Where the dated events start and end, as people read it.
     pub first: Option<String>,
     pub last: Option<String>,
     /// South-west and north-east corners of all events' and places' points.
@@ -33,16 +33,19 @@ impl Summary {
         let first = dated
             .iter()
             .min_by_key(|(s, _)| s.0)
-            .map(|(_, e)| e.when.describe());
+            .and_then(|(_, e)| e.when.start())
+            .map(describe_moment);
         let last = dated
             .iter()
             .max_by_key(|(s, _)| s.1)
-            .map(|(_, e)| e.when.describe());
+            .and_then(|(_, e)| e.when.end())
+            .map(describe_moment);
         let points = ds
             .events
             .iter()
             .filter_map(|e| ds.point_of(e))
-            .chain(ds.places.iter().map(|p| p.point));
+            .chain(ds.places.iter().map(|p| p.point))
+            .filter(|p| p.lat.is_finite() && p.lon.is_finite());
         let bounds = points.fold(None, |acc: Option<(LatLon, LatLon)>, p| {
             Some(match acc {
                 None => (p, p),

@@ -301,7 +301,12 @@ impl Checker {
         );
     }
 
+    /// Coordinates on the globe. A non-finite one was never read from a file:
+    /// it stands for a point the reader already reported as broken.
     fn point(&mut self, p: &LatLon, path: &str) {
+        if !p.lat.is_finite() || !p.lon.is_finite() {
+            return;
+        }
         if !(-90.0..=90.0).contains(&p.lat) {
             self.out.push(
                 Diagnostic::error(

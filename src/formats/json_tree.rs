@@ -18,14 +18,18 @@ use crate::diagnostic::{Code, Diagnostic};
 pub const MAX_DEPTH: usize = 64;
 
 /// Parses strict JSON (RFC 8259: no comments, no trailing commas).
-pub fn parse(text: &str) -> Result<Value<'_>, Diagnostic> {
+pub fn parse(text: &str) -> Result<Value<'_>, Box<Diagnostic>> {
     if let Some(offset) = too_deep(text, MAX_DEPTH) {
-        return Err(Diagnostic::error(
-            Code::TooDeep,
-            format!("the JSON is nested more than {MAX_DEPTH} levels deep"),
-        )
-        .with_help("incident files need only a few levels: check that this is the file you meant")
-        .at_offset(offset));
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::TooDeep,
+                format!("the JSON is nested more than {MAX_DEPTH} levels deep"),
+            )
+            .with_help(
+                "incident files need only a few levels: check that this is the file you meant",
+            )
+            .at_offset(offset),
+        ));
     }
     let strict = ParseOptions {
         allow_comments: false,
@@ -41,19 +45,24 @@ pub fn parse(text: &str) -> Result<Value<'_>, Diagnostic> {
     };
     match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict) {
         Ok(result) => result.value.ok_or_else(|| {
-            Diagnostic::error(Code::Syntax, "the file is empty")
-                .with_help("a data file is a JSON object: { \"format\": \"incident-map\", ... }")
-                .at_offset(0)
+            Box::new(
+                Diagnostic::error(Code::Syntax, "the file is empty")
+                    .with_help(
+                        "a data file is a JSON object: { \"format\": \"incident-map\", ... }",
+                    )
+                    .at_offset(0),
+            )
         }),
         Err(e) => {
             let what = e.kind().to_string();
             let help = syntax_help(&what);
-            Err(Diagnostic::error(
+            let d = Diagnostic::error(
                 Code::Syntax,
                 format!("invalid JSON: {}", lower_first(&what)),
             )
             .with_help(help)
-            .at_offset(e.range().start))
+            .at_offset(e.range().start);
+            Err(Box::new(d))
         }
     }
 }
@@ -154,14 +163,26 @@ impl Report {
 
     /// Reports that `v` at `path` is not `expected`.
     pub fn wrong_type(&mut self, v: &Value, path: &str, expected: &str) {
-        self.push(
-            Diagnostic::error(
-                Code::WrongType,
-                format!("expected {expected}, found {}", type_name(v)),
-            )
-            .at_path(path)
-            .at_offset(v.start()),
-        );
+        let help = match (expected, v) {
+            ("a number", Value::StringLit(_)) => "write the number without quotes, e.g. 55.7558",
+            ("a string", Value::NumberLit(_) | Value::BooleanLit(_)) => {
+                "put the text in double quotes"
+            }
+            ("an array", _) => "make it a list: [ ... ], with one item per entry",
+            ("true or false", _) => "write true or false, without quotes",
+            (e, _) if e.contains("object") => "write it as an object: { \"field\": value, ... }",
+            _ => "",
+        };
+        let mut d = Diagnostic::error(
+            Code::WrongType,
+            format!("expected {expected}, found {}", type_name(v)),
+        )
+        .at_path(path)
+        .at_offset(v.start());
+        if !help.is_empty() {
+            d = d.with_help(help);
+        }
+        self.push(d);
     }
 
     pub fn string(&mut self, v: &Value, path: &str) -> Option<String> {
@@ -276,6 +297,8 @@ pub fn did_you_mean<'c>(
 pub struct Obj<'v, 't> {
     pub object: &'v Object<'t>,
     pub path: String,
+    /// Known keys already suggested for a misspelled one: not reported missing too.
+    suggested: Vec<String>,
 }
 
 impl<'v, 't> Obj<'v, 't> {
@@ -295,6 +318,7 @@ impl<'v, 't> Obj<'v, 't> {
             return None;
         };
         let mut seen: Vec<&str> = Vec::new();
+        let mut suggested = Vec::new();
         for prop in &object.properties {
             let key = prop.name.as_str();
             let key_path = child_path(path, key);
@@ -318,7 +342,10 @@ impl<'v, 't> Obj<'v, 't> {
                     .map(|(_, k)| *k)
                     .or_else(|| did_you_mean(key, known.iter().copied()));
                 let help = match suggestion {
-                    Some(k) => format!("did you mean \"{k}\"?"),
+                    Some(k) => {
+                        suggested.push(k.to_string());
+                        format!("did you mean \"{k}\"?")
+                    }
                     None => format!("the fields of {what} are: {}", known.join(", ")),
                 };
                 report.push(
@@ -335,6 +362,7 @@ impl<'v, 't> Obj<'v, 't> {
         Some(Obj {
             object,
             path: path.to_string(),
+            suggested,
         })
     }
 
@@ -357,6 +385,9 @@ impl<'v, 't> Obj<'v, 't> {
 
     /// Reports a missing required field.
     pub fn missing(&self, key: &str, what: &str, help: &str, report: &mut Report) {
+        if self.suggested.iter().any(|k| k == key) {
+            return;
+        }
         report.push(
             Diagnostic::error(Code::MissingField, format!("{what} has no \"{key}\""))
                 .with_help(help.to_string())

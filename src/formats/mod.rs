@@ -96,12 +96,12 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
     let (text, mut diagnostics) = match decode_utf8(bytes, Code::NotUtf8, "the file") {
         Ok(x) => x,
-        Err(d) => return finish(path, None, vec![d], None),
+        Err(d) => return finish(path, None, vec![*d], None),
     };
     let root = match json_tree::parse(text) {
         Ok(root) => root,
         Err(d) => {
-            diagnostics.push(d);
+            diagnostics.push(*d);
             return finish(path, None, diagnostics, Some(text));
         }
     };
@@ -160,7 +160,7 @@ fn decode_utf8<'b>(
     bytes: &'b [u8],
     code: Code,
     what: &str,
-) -> Result<(&'b str, Vec<Diagnostic>), Diagnostic> {
+) -> Result<(&'b str, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut notes = Vec::new();
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => {
@@ -178,7 +178,7 @@ fn decode_utf8<'b>(
     };
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((text, notes)),
-        Err(e) => Err(not_utf8(bytes, e, code, what)),
+        Err(e) => Err(Box::new(not_utf8(bytes, e, code, what))),
     }
 }
 
@@ -187,14 +187,20 @@ fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, code: Code, what: &str) -> Dia
     let good = e.valid_up_to();
     let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
     let pos = TextIndex::new(prefix).line_col(good);
-    Diagnostic::error(
+    let mut d = Diagnostic::error(
         code,
         format!(
             "{what} is not UTF-8 text: byte 0x{:02X} at byte offset {good} (line {}, column {})",
             bytes[good], pos.line, pos.column
         ),
     )
-    .with_help("save it as UTF-8 (most editors offer \"Save with encoding\")")
+    .with_help("save it as UTF-8 (most editors offer \"Save with encoding\")");
+    if code == Code::NotUtf8 {
+        // The position is in the file being loaded; for a source text it is
+        // in another file, so it stays in the message only.
+        d.position = Some(pos);
+    }
+    d
 }
 
 /// Reads each source's `text_file`, relative to `base`, refusing paths that

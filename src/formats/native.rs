@@ -272,13 +272,18 @@ fn decode_place(v: &Value, path: String, r: &mut Report) -> Option<Place> {
             name: n.req_string("name", "another name", "give the name", r)?,
         })
     });
+    // A place whose id decoded is kept even when other fields are broken (the
+    // error is reported), so that references to it do not cascade into more errors.
     Some(Place {
         id: id?,
         name: name.unwrap_or_default(),
         other_names,
         kind: o.opt_string("kind", r),
-        point: point?,
-        precision: precision?,
+        point: point.unwrap_or(LatLon {
+            lat: f64::NAN,
+            lon: f64::NAN,
+        }),
+        precision: precision.unwrap_or(Precision::Region),
         iso3166_2: o.opt_string("iso3166_2", r),
         within: o.opt_string("within", r),
         note: o.opt_string("note", r),
@@ -578,4 +583,167 @@ pub fn write(dataset: &Dataset) -> String {
     let mut text = serde_json::to_string_pretty(&header).expect("a dataset always serializes");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::diagnostic::Code;
+    use crate::formats::{Loaded, load_bytes};
+
+    /// Loads a native document whose events are `events` (JSON text), with one
+    /// place, one source with inline text and one category.
+    fn load(events: &str) -> Loaded {
+        let doc = format!(
+            r##"{{"format": "incident-map", "version": 1, "title": "t",
+            "categories": [{{"id": "attack", "label": "Attack", "color": "#d62728"}}],
+            "places": [{{"id": "hall", "name": "Hall", "point": {{"lat": 55.8, "lon": 37.4}}, "precision": "building", "iso3166_2": "RU-MOS"}}],
+            "sources": [{{"id": "s", "title": "S", "text": "It was a warning. It was a warning. Gunmen attacked."}}],
+            "events": {events}}}"##
+        );
+        load_bytes(Path::new("test.json"), doc.as_bytes())
+    }
+
+    fn codes(l: &Loaded) -> Vec<(Code, String)> {
+        l.diagnostics
+            .iter()
+            .map(|d| (d.code, d.json_path.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    const OK_EVENT: &str = r#"{"id": "a", "title": "A", "when": "2024-03-22", "category": "attack",
+        "where": {"place": "hall"}, "passages": [{"id": "p", "source": "s", "quote": "Gunmen attacked."}]}"#;
+
+    #[test]
+    fn a_minimal_event_loads_clean() {
+        let l = load(&format!("[{OK_EVENT}]"));
+        assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+        assert!(
+            l.usable().unwrap().events[0].passages[0]
+                .anchoring
+                .anchor()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn references_inside_events_are_checked() {
+        let l = load(&format!(
+            r#"[{OK_EVENT}, {{"id": "b", "title": "B", "category": "atack",
+            "when": {{"disputed": [{{"when": "2024", "source": "nope"}}, {{"when": "2023", "passage": "zzz"}}]}},
+            "passages": [{{"id": "q", "source": "s", "quote": "Gunmen attacked."}}],
+            "claims": [{{"about": "x", "says": "y", "record": "z", "verdict": "differs", "passage": "p"}}],
+            "relations": [{{"kind": "follows", "event": "b"}}]}}]"#
+        ));
+        assert_eq!(
+            codes(&l),
+            [
+                (Code::UnknownReference, "$.events[1].category".into()),
+                (
+                    Code::UnknownReference,
+                    "$.events[1].when.disputed[0].source".into()
+                ),
+                (
+                    Code::UnknownReference,
+                    "$.events[1].when.disputed[1].passage".into()
+                ),
+                // "p" belongs to event "a": a claim cites its own event's passages.
+                (
+                    Code::UnknownReference,
+                    "$.events[1].claims[0].passage".into()
+                ),
+                (Code::InvalidValue, "$.events[1].relations[0].event".into()),
+            ]
+        );
+        assert!(l.diagnostics[0].help.as_deref() == Some("did you mean \"attack\"?"));
+    }
+
+    #[test]
+    fn a_disputed_date_needs_two_readings_and_enums_suggest_values() {
+        let l = load(
+            r#"[{"id": "a", "title": "A", "when": {"disputed": [{"when": "2024"}]},
+            "where": {"place": "hall", "precision": "bulding"},
+            "passages": [{"source": "s", "quote": "Gunmen attacked."}],
+            "relations": [{"kind": "respond_to", "event": "a"}]}]"#,
+        );
+        let msgs: Vec<String> = l
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} | {}", d.message, d.help.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].starts_with("a disputed date needs two or more readings"));
+        assert!(
+            msgs[1].contains("\"bulding\" is not an allowed value | did you mean \"building\"?")
+        );
+        assert!(
+            msgs[2]
+                .contains("\"respond_to\" is not an allowed value | did you mean \"responds_to\"?")
+        );
+    }
+
+    #[test]
+    fn repeated_quotes_and_stale_offsets_are_warnings_that_still_load() {
+        let l = load(
+            r#"[{"id": "a", "title": "A", "when": "unknown",
+            "passages": [{"source": "s", "quote": "a warning"},
+                         {"source": "s", "quote": "a warning", "prefix": "It was a warning. It was "},
+                         {"source": "s", "quote": "Gunmen attacked.", "start": 3, "end": 19}]}]"#,
+        );
+        assert_eq!(
+            codes(&l),
+            [
+                (
+                    Code::PassageAmbiguous,
+                    "$.events[0].passages[0].quote".into()
+                ),
+                (
+                    Code::PassageOffsetsStale,
+                    "$.events[0].passages[2].start".into()
+                ),
+            ]
+        );
+        assert!(
+            l.diagnostics[1]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("\"start\": 36, \"end\": 52")
+        );
+        let ds = l.usable().expect("warnings do not stop the app opening it");
+        let second = ds.events[0].passages[1].anchoring.anchor().unwrap();
+        assert_eq!(
+            second.chars.start, 25,
+            "the prefix chose the second occurrence"
+        );
+    }
+
+    #[test]
+    fn source_and_place_fields_are_checked() {
+        let doc = r##"{"format": "incident-map", "version": 1, "title": "t", "time_zone": "Mars/Olympus",
+            "categories": [{"id": "x", "label": "X", "color": "red"}],
+            "places": [{"id": "p", "name": "P", "point": {"lat": 1, "lon": 2}, "precision": "town", "iso3166_2": "Moscow", "within": "p"}],
+            "sources": [{"id": "s", "title": "S", "text": "abc", "text_file": "abc.txt"}, {"id": "e", "title": "E"}],
+            "events": [{"id": "a", "title": "A", "when": "2024", "where": {"uncertainty_m": -5},
+                        "passages": [{"source": "e", "quote": "abc"}]}]}"##;
+        let l = load_bytes(Path::new("t.json"), doc.as_bytes());
+        assert_eq!(
+            codes(&l),
+            [
+                (Code::InvalidValue, "$.time_zone".into()),
+                (Code::InvalidValue, "$.categories[0].color".into()),
+                (Code::InvalidValue, "$.places[0].iso3166_2".into()),
+                (Code::InvalidValue, "$.places[0].within".into()),
+                (Code::InvalidValue, "$.sources[0].text".into()),
+                (Code::SourceMissing, "$.sources[0].text_file".into()),
+                (Code::MissingField, "$.events[0].where".into()),
+                (Code::InvalidValue, "$.events[0].where.uncertainty_m".into()),
+                (
+                    Code::SourceHasNoText,
+                    "$.events[0].passages[0].source".into()
+                ),
+            ]
+        );
+    }
 }

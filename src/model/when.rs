@@ -256,6 +256,24 @@ impl When {
         }
     }
 
+    /// The moment this starts at, if known: the first end of a range.
+    pub fn start(&self) -> Option<&Moment> {
+        match self {
+            When::At(m) => Some(m),
+            When::Between(a, b) => a.as_ref().or(b.as_ref()),
+            When::Unknown | When::Disputed(_) => None,
+        }
+    }
+
+    /// The moment this ends at, if known: the last end of a range.
+    pub fn end(&self) -> Option<&Moment> {
+        match self {
+            When::At(m) => Some(m),
+            When::Between(a, b) => b.as_ref().or(a.as_ref()),
+            When::Unknown | When::Disputed(_) => None,
+        }
+    }
+
     /// True when the date is not known or is disputed.
     pub fn is_undated(&self) -> bool {
         matches!(self, When::Unknown | When::Disputed(_))
@@ -281,7 +299,8 @@ impl When {
     }
 }
 
-fn describe_moment(m: &Moment) -> String {
+/// A moment for people: "22 Mar 2024, 20:00 MSK", "7 Mar 2024", "Mar 2024".
+pub fn describe_moment(m: &Moment) -> String {
     match m {
         Moment::Instant(z) => z.strftime("%-d %b %Y, %H:%M %Z").to_string(),
         Moment::Day(d) => d.strftime("%-d %b %Y").to_string(),

@@ -1,0 +1,116 @@
+//! The `incident-map` command as scripts use it: output and exit status.
+
+use assert_cmd::Command;
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("incident-map").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn stdout(c: &mut Command) -> (i32, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn check_on_the_bundled_scenario_passes_with_every_passage_anchored() {
+    let (code, out) = stdout(cmd().args(["check", "--passages", "data/moscow-march-2024.json"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("data/moscow-march-2024.json: ok (0 errors, 0 warnings)"),
+        "{out}"
+    );
+    assert!(out.contains("4 events, 6 places, 1 source"), "{out}");
+    assert!(out.contains("passages anchored: 17/17"), "{out}");
+    assert!(
+        out.contains("time span: 7 Mar 2024 → 22 Mar 2024, 20:00 MSK"),
+        "{out}"
+    );
+    assert!(out.contains("undated or disputed: 1 event"), "{out}");
+    // Each passage is listed with where it sits in the article.
+    assert!(
+        out.contains("crocus-attack/p-attack-second: moscow-march-2024-article.txt:5:1 (exact)"),
+        "{out}"
+    );
+    assert_eq!(out.lines().filter(|l| l.ends_with("(exact)")).count(), 17);
+}
+
+#[test]
+fn check_on_a_bad_file_prints_compiler_style_diagnostics_and_exits_1() {
+    let (code, out) = stdout(cmd().args(["check", "tests/files/bad/dangling-references.json"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("tests/files/bad/dangling-references.json:39:18: error: no place has the id \"hal\" [unknown-reference]\n  at $.events[0].where.place\n  help: did you mean \"hall\"?"), "{out}");
+    assert!(out.contains("FAILED (3 errors, 0 warnings)"), "{out}");
+}
+
+#[test]
+fn warnings_alone_do_not_fail_check() {
+    let (code, out) = stdout(cmd().args(["check", "tests/files/bad/bom.json"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1:1: warning: the file starts with a byte order mark"),
+        "{out}"
+    );
+}
+
+#[test]
+fn several_files_exit_with_the_worst_status() {
+    let (code, out) = stdout(cmd().args([
+        "check",
+        "data/moscow-march-2024.json",
+        "tests/files/bad/truncated.json",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("data/moscow-march-2024.json: ok"), "{out}");
+    assert!(
+        out.contains(
+            "tests/files/bad/truncated.json:41:19: error: invalid JSON: unterminated array"
+        ),
+        "{out}"
+    );
+    let out = cmd()
+        .args([
+            "check",
+            "tests/files/bad/truncated.json",
+            "no-such-file.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error: cannot read no-such-file.json"));
+}
+
+#[test]
+fn json_output_is_one_machine_readable_document() {
+    let (code, out) = stdout(cmd().args([
+        "check",
+        "--json",
+        "tests/files/bad/bad-coordinates.json",
+        "data/moscow-march-2024.json",
+    ]));
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON");
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["valid"], false);
+    let d = &files[0]["diagnostics"][0];
+    assert_eq!(d["code"], "coordinate-out-of-range");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["position"]["line"], 20);
+    assert_eq!(d["position"]["column"], 16);
+    assert_eq!(d["json_path"], "$.places[1].point.lat");
+    assert_eq!(files[1]["valid"], true);
+    assert_eq!(files[1]["summary"]["passages_anchored"], 17);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = cmd().args(["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = cmd().args(["frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
