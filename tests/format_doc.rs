@@ -14,7 +14,11 @@ fn the_documented_example_loads_without_a_single_diagnostic() {
     let example = &doc[start..start + doc[start..].find("```").unwrap()];
 
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("data/moscow-march-2024-article.txt"), dir.path().join("article.txt")).unwrap();
+    std::fs::copy(
+        root.join("data/moscow-march-2024-article.txt"),
+        dir.path().join("article.txt"),
+    )
+    .unwrap();
     let file = dir.path().join("example.json");
     std::fs::write(&file, example).unwrap();
 
@@ -22,6 +26,11 @@ fn the_documented_example_loads_without_a_single_diagnostic() {
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
     let ds = loaded.dataset.unwrap();
     assert_eq!(ds.events.len(), 3);
-    assert_eq!(ds.passages().filter(|(_, p)| p.anchoring.anchor().is_some()).count(), 3);
+    assert_eq!(
+        ds.passages()
+            .filter(|(_, p)| p.anchoring.anchor().is_some())
+            .count(),
+        3
+    );
     assert!(matches!(ds.event("reaction").unwrap().when, When::Disputed(ref r) if r.len() == 2));
 }
