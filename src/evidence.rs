@@ -84,73 +84,190 @@ impl Anchoring {
     }
 }
 
-/// Locates `quote` in `text`.
+/// Locates `quote` in `text`. To anchor many quotes in one text, use
+/// [`SourceText::anchor_all`]: it reads the text once for all of them.
 pub fn anchor(text: &str, quote: &Quote) -> Anchoring {
-    let exact = quote.exact.trim();
-    if exact.is_empty() {
-        return Anchoring::NotFound { closest: None };
-    }
-    let hits: Vec<Range<usize>> = text
-        .match_indices(exact)
-        .map(|(i, m)| i..i + m.len())
-        .collect();
-    if !hits.is_empty() {
-        return choose(text, hits, quote, Method::Exact);
-    }
-    let folded_text = Folded::new(text);
-    let folded_quote = Folded::new(exact);
-    let needle = folded_quote.text.trim();
-    if needle.is_empty() {
-        return Anchoring::NotFound { closest: None };
-    }
-    let hits: Vec<Range<usize>> = folded_text
-        .text
-        .match_indices(needle)
-        .map(|(i, m)| folded_text.original_range(i..i + m.len()))
-        .collect();
-    if !hits.is_empty() {
-        return choose(text, hits, quote, Method::Typographic);
-    }
-    Anchoring::NotFound {
-        closest: closest(text, exact),
+    let source = SourceText::new(text);
+    let mut found = source.anchor_all(std::slice::from_ref(quote));
+    match found.pop() {
+        Some(Anchoring::NotFound { .. }) => Anchoring::NotFound {
+            closest: closest(text, quote.exact.trim()),
+        },
+        Some(a) => a,
+        None => Anchoring::NotFound { closest: None },
     }
 }
 
-/// Picks among the places a quote occurs: the best prefix and suffix match,
-/// then the nearest to the offset hint, then the first.
-fn choose(text: &str, hits: Vec<Range<usize>>, quote: &Quote, method: Method) -> Anchoring {
-    let occurrences = hits.len();
-    let context_score = |r: &Range<usize>| {
-        let before = quote
-            .prefix
-            .map_or(0, |p| common_suffix_len(&fold(&text[..r.start]), &fold(p)));
-        let after = quote
-            .suffix
-            .map_or(0, |s| common_prefix_len(&fold(&text[r.end..]), &fold(s)));
-        before + after
-    };
-    let scored: Vec<(usize, Range<usize>)> =
-        hits.into_iter().map(|r| (context_score(&r), r)).collect();
-    let best_score = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
-    let mut best: Vec<Range<usize>> = scored
-        .into_iter()
-        .filter(|(s, _)| *s == best_score)
-        .map(|(_, r)| r)
-        .collect();
-    let ambiguous = best.len() > 1 && quote.start_hint.is_none();
-    if let Some(hint) = quote.start_hint {
-        best.sort_by_key(|r| char_offset(text, r.start).abs_diff(hint));
+/// A source text prepared for anchoring: character offsets in O(1), and its
+/// typographically folded form made once, only if some quote needs it.
+pub struct SourceText<'t> {
+    text: &'t str,
+    chars: CharIndex,
+    folded: std::cell::OnceCell<Folded>,
+}
+
+impl<'t> SourceText<'t> {
+    pub fn new(text: &'t str) -> Self {
+        SourceText {
+            text,
+            chars: CharIndex::new(text),
+            folded: std::cell::OnceCell::new(),
+        }
     }
-    let bytes = best.swap_remove(0);
-    let start = char_offset(text, bytes.start);
-    let chars = start..start + text[bytes.clone()].chars().count();
-    Anchoring::Found(Anchor {
-        bytes,
-        chars,
-        method,
-        occurrences,
-        ambiguous,
-    })
+
+    /// Anchors every quote, reading the text once for the exact quotes and at
+    /// most once more for those found only after folding. A quote that is not
+    /// found gets `NotFound` with no closest text: finding that is costly, and
+    /// [`closest`] does it on demand.
+    pub fn anchor_all(&self, quotes: &[Quote]) -> Vec<Anchoring> {
+        let exact: Vec<&str> = quotes.iter().map(|q| q.exact.trim()).collect();
+        let mut hits = find_all(self.text, &exact);
+        let missing: Vec<usize> = (0..quotes.len())
+            .filter(|&i| hits[i].is_empty() && !exact[i].is_empty())
+            .collect();
+        let mut method = vec![Method::Exact; quotes.len()];
+        if !missing.is_empty() {
+            let folded = self.folded.get_or_init(|| Folded::new(self.text));
+            let needles: Vec<String> = missing
+                .iter()
+                .map(|&i| Folded::new(exact[i]).text.trim().to_string())
+                .collect();
+            let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+            for (k, found) in find_all(&folded.text, &needle_refs).into_iter().enumerate() {
+                let i = missing[k];
+                hits[i] = found
+                    .into_iter()
+                    .map(|r| folded.original_range(r))
+                    .collect();
+                method[i] = Method::Typographic;
+            }
+        }
+        quotes
+            .iter()
+            .zip(hits)
+            .zip(method)
+            .map(|((q, h), m)| {
+                if h.is_empty() {
+                    Anchoring::NotFound { closest: None }
+                } else {
+                    self.choose(h, q, m)
+                }
+            })
+            .collect()
+    }
+
+    /// Picks among the places a quote occurs: the best prefix and suffix
+    /// match, then the nearest to the offset hint, then the first.
+    fn choose(&self, hits: Vec<Range<usize>>, quote: &Quote, method: Method) -> Anchoring {
+        let text = self.text;
+        let occurrences = hits.len();
+        let context_score = |r: &Range<usize>| {
+            // Only a window around the hit: long enough for the context given.
+            let before = quote.prefix.map_or(0, |p| {
+                let from = floor_char(text, r.start.saturating_sub(p.len() * 2 + 16));
+                common_suffix_len(&fold(&text[from..r.start]), &fold(p))
+            });
+            let after = quote.suffix.map_or(0, |s| {
+                let to = ceil_char(text, (r.end + s.len() * 2 + 16).min(text.len()));
+                common_prefix_len(&fold(&text[r.end..to]), &fold(s))
+            });
+            before + after
+        };
+        let scored: Vec<(usize, Range<usize>)> =
+            hits.into_iter().map(|r| (context_score(&r), r)).collect();
+        let best_score = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
+        let mut best: Vec<Range<usize>> = scored
+            .into_iter()
+            .filter(|(s, _)| *s == best_score)
+            .map(|(_, r)| r)
+            .collect();
+        let ambiguous = best.len() > 1 && quote.start_hint.is_none();
+        if let Some(hint) = quote.start_hint {
+            best.sort_by_key(|r| self.chars.offset(text, r.start).abs_diff(hint));
+        }
+        let bytes = best.swap_remove(0);
+        let chars = self.chars.offset(text, bytes.start)..self.chars.offset(text, bytes.end);
+        Anchoring::Found(Anchor {
+            bytes,
+            chars,
+            method,
+            occurrences,
+            ambiguous,
+        })
+    }
+}
+
+/// Every place each needle occurs in `haystack` (overlapping ones too), in
+/// one pass. Empty needles occur nowhere.
+fn find_all(haystack: &str, needles: &[&str]) -> Vec<Vec<Range<usize>>> {
+    let mut hits = vec![Vec::new(); needles.len()];
+    // The same words cited twice are searched for once.
+    let mut distinct: Vec<&str> = needles.iter().copied().filter(|n| !n.is_empty()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.is_empty() {
+        return hits;
+    }
+    let ac = aho_corasick::AhoCorasick::new(&distinct).expect("quotes make a valid automaton");
+    let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); distinct.len()];
+    for m in ac.find_overlapping_iter(haystack) {
+        found[m.pattern().as_usize()].push(m.range());
+    }
+    for (i, n) in needles.iter().enumerate() {
+        if let Ok(k) = distinct.binary_search(n) {
+            hits[i].clone_from(&found[k]);
+        }
+    }
+    hits
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Byte offset → character offset in O(1): character counts at every 1 KiB,
+/// and a count of the bytes that start a character from there on.
+struct CharIndex {
+    checkpoints: Vec<usize>,
+}
+
+const CHECKPOINT: usize = 1024;
+
+impl CharIndex {
+    fn new(text: &str) -> Self {
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHECKPOINT) {
+            checkpoints.push(count);
+            count += chunk.iter().filter(|&&b| !is_continuation(b)).count();
+        }
+        checkpoints.push(count);
+        CharIndex { checkpoints }
+    }
+
+    fn offset(&self, text: &str, byte: usize) -> usize {
+        let block = byte / CHECKPOINT;
+        let start = block * CHECKPOINT;
+        self.checkpoints[block]
+            + text.as_bytes()[start..byte]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// The character offset of a byte offset.
@@ -232,8 +349,9 @@ impl Folded {
     }
 }
 
-/// The stretch of `text` whose words best cover the quote's words.
-fn closest(text: &str, quote: &str) -> Option<Closest> {
+/// The stretch of `text` whose words best cover the quote's words, if any
+/// covers at least 30% of them. Reads the whole text: call it for failures only.
+pub fn closest(text: &str, quote: &str) -> Option<Closest> {
     let words = |s: &str| -> Vec<(Range<usize>, String)> {
         let mut out = Vec::new();
         let mut start = None;
@@ -286,55 +404,71 @@ fn closest(text: &str, quote: &str) -> Option<Closest> {
     })
 }
 
+/// How many quotes of one file get a search for their closest text: each
+/// search reads the whole source, so a file full of bad quotes stays quick.
+const CLOSEST_SEARCHES: usize = 200;
+
 /// Anchors every passage of `dataset` in its source's text, storing the
 /// outcome in each passage and reporting what did not anchor cleanly.
 pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnostic::Diagnostic> {
+    use std::collections::HashMap;
+
     use crate::diagnostic::{Code, Diagnostic};
+
+    let crate::model::Dataset {
+        sources, events, ..
+    } = dataset;
     let mut out = Vec::new();
-    // Source id → its text; `None` when it has none. A text file that failed
-    // to load was reported already: its passages are marked, not reported again.
-    let texts: std::collections::HashMap<String, (Option<String>, bool)> = dataset
-        .sources
-        .iter()
-        .map(|s| {
-            let failed = s.text_file.is_some() && s.loaded_text.is_none();
-            (s.id.clone(), (s.full_text().map(str::to_string), failed))
-        })
-        .collect();
-    for (i, event) in dataset.events.iter_mut().enumerate() {
-        for (j, passage) in event.passages.iter_mut().enumerate() {
-            let path = if passage.origin.json_path.is_empty() {
-                format!("$.events[{i}].passages[{j}]")
-            } else {
-                passage.origin.json_path.clone()
-            };
-            // An unknown source is reported by `validate`.
-            let Some((text, failed_to_load)) = texts.get(&passage.source) else {
-                continue;
-            };
-            let Some(text) = text else {
-                passage.anchoring = Anchoring::NoText;
-                if *failed_to_load {
-                    continue;
+    // Passages by the source they quote, as (event, passage) indices.
+    let mut by_source: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        for (j, p) in e.passages.iter().enumerate() {
+            by_source.entry(p.source.as_str()).or_default().push((i, j));
+        }
+    }
+    let mut results: Vec<((usize, usize), Anchoring)> = Vec::new();
+    let mut closest_searches = 0;
+    for source in sources.iter() {
+        let Some(refs) = by_source.get(source.id.as_str()) else {
+            continue;
+        };
+        let Some(text) = source.full_text() else {
+            // A text file that failed to load was reported already.
+            let failed_to_load = source.text_file.is_some();
+            for &(i, j) in refs {
+                results.push(((i, j), Anchoring::NoText));
+                if !failed_to_load {
+                    out.push(
+                        Diagnostic::error(
+                            Code::SourceHasNoText,
+                            format!("source \"{}\" has no text to find this passage in", source.id),
+                        )
+                        .with_help("give the source a \"text_file\" or its \"text\", so the quote can be checked")
+                        .at_path(format!("{}.source", passage_path(&events[i].passages[j], i, j))),
+                    );
                 }
-                out.push(
-                    Diagnostic::error(
-                        Code::SourceHasNoText,
-                        format!("source \"{}\" has no text to find this passage in", passage.source),
-                    )
-                    .with_help("give the source a \"text_file\" or its \"text\", so the quote can be checked")
-                    .at_path(format!("{path}.source")),
-                );
-                continue;
-            };
-            let quote = Quote {
-                exact: &passage.quote,
-                prefix: passage.prefix.as_deref(),
-                suffix: passage.suffix.as_deref(),
-                start_hint: passage.start,
-            };
-            passage.anchoring = anchor(text, &quote);
-            match &passage.anchoring {
+            }
+            continue;
+        };
+        let prepared = SourceText::new(text);
+        let quotes: Vec<Quote> = refs
+            .iter()
+            .map(|&(i, j)| {
+                let p = &events[i].passages[j];
+                Quote {
+                    exact: &p.quote,
+                    prefix: p.prefix.as_deref(),
+                    suffix: p.suffix.as_deref(),
+                    start_hint: p.start,
+                }
+            })
+            .collect();
+        for ((&(i, j), quote), mut anchoring) in
+            refs.iter().zip(&quotes).zip(prepared.anchor_all(&quotes))
+        {
+            let passage = &events[i].passages[j];
+            let path = passage_path(passage, i, j);
+            match &mut anchoring {
                 Anchoring::Found(a) => {
                     if a.ambiguous {
                         out.push(
@@ -368,14 +502,20 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                         );
                     }
                 }
-                Anchoring::NotFound { closest } => {
-                    let help = match closest {
-                        Some(c) => format!(
-                            "the closest text in the source is \"{}\"; quote the source verbatim",
-                            shorten(&c.text, 160)
-                        ),
-                        None => "nothing in the source resembles it: is it the right source?"
-                            .to_string(),
+                Anchoring::NotFound { closest: best } => {
+                    let help = if closest_searches < CLOSEST_SEARCHES {
+                        closest_searches += 1;
+                        *best = closest(text, quote.exact.trim());
+                        match best {
+                            Some(c) => format!(
+                                "the closest text in the source is \"{}\"; quote the source verbatim",
+                                shorten(&c.text, 160)
+                            ),
+                            None => "nothing in the source resembles it: is it the right source?"
+                                .to_string(),
+                        }
+                    } else {
+                        "quote the source verbatim (too many quotes failed to suggest the closest text for each)".to_string()
                     };
                     out.push(
                         Diagnostic::error(
@@ -388,9 +528,21 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                 }
                 Anchoring::Pending | Anchoring::NoText => {}
             }
+            results.push(((i, j), anchoring));
         }
     }
+    for ((i, j), anchoring) in results {
+        events[i].passages[j].anchoring = anchoring;
+    }
     out
+}
+
+fn passage_path(p: &crate::model::Passage, event: usize, passage: usize) -> String {
+    if p.origin.json_path.is_empty() {
+        format!("$.events[{event}].passages[{passage}]")
+    } else {
+        p.origin.json_path.clone()
+    }
 }
 
 /// At most `max` characters of `s`, with an ellipsis if cut.

@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::evidence::Anchoring;
-use crate::model::{Dataset, LatLon, describe_moment};
+use std::collections::HashMap;
+
+use crate::model::{Dataset, LatLon, Place, describe_moment};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -40,10 +42,15 @@ impl Summary {
             .max_by_key(|(s, _)| s.1)
             .and_then(|(_, e)| e.when.end())
             .map(describe_moment);
+        let places: HashMap<&str, &Place> = ds.places.iter().map(|p| (p.id.as_str(), p)).collect();
         let points = ds
             .events
             .iter()
-            .filter_map(|e| ds.point_of(e))
+            .filter_map(|e| {
+                let loc = e.location.as_ref()?;
+                loc.point
+                    .or_else(|| Some(places.get(loc.place.as_deref()?)?.point))
+            })
             .chain(ds.places.iter().map(|p| p.point))
             .filter(|p| p.lat.is_finite() && p.lon.is_finite());
         let bounds = points.fold(None, |acc: Option<(LatLon, LatLon)>, p| {

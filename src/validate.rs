@@ -17,6 +17,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
     let mut c = Checker {
         out: Vec::new(),
         tz: dataset.tz(),
+        suggestions_left: SUGGESTIONS,
     };
     let path_of = |origin: &Origin, kind: &str, i: usize| {
         if origin.json_path.is_empty() {
@@ -26,7 +27,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
         }
     };
 
-    let category_ids: Vec<&str> = dataset.categories.iter().map(|x| x.id.as_str()).collect();
+    let category_ids: HashSet<&str> = dataset.categories.iter().map(|x| x.id.as_str()).collect();
     c.ids(
         "category",
         dataset
@@ -35,7 +36,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
             .enumerate()
             .map(|(i, x)| (x.id.as_str(), format!("$.categories[{i}].id"))),
     );
-    let place_ids: Vec<&str> = dataset.places.iter().map(|p| p.id.as_str()).collect();
+    let place_ids: HashSet<&str> = dataset.places.iter().map(|p| p.id.as_str()).collect();
     c.ids(
         "place",
         dataset
@@ -44,7 +45,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
             .enumerate()
             .map(|(i, p)| (p.id.as_str(), path_of(&p.origin, "places", i) + ".id")),
     );
-    let source_ids: Vec<&str> = dataset.sources.iter().map(|s| s.id.as_str()).collect();
+    let source_ids: HashSet<&str> = dataset.sources.iter().map(|s| s.id.as_str()).collect();
     c.ids(
         "source",
         dataset
@@ -53,7 +54,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
             .enumerate()
             .map(|(i, s)| (s.id.as_str(), path_of(&s.origin, "sources", i) + ".id")),
     );
-    let event_ids: Vec<&str> = dataset.events.iter().map(|e| e.id.as_str()).collect();
+    let event_ids: HashSet<&str> = dataset.events.iter().map(|e| e.id.as_str()).collect();
     c.ids(
         "event",
         dataset
@@ -78,7 +79,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
         "passage",
         passage_ids.iter().map(|(id, p)| (*id, p.clone())),
     );
-    let all_passage_ids: Vec<&str> = passage_ids.iter().map(|(id, _)| *id).collect();
+    let all_passage_ids: HashSet<&str> = passage_ids.iter().map(|(id, _)| *id).collect();
 
     if let Some(r) = &dataset.reference_place {
         c.reference("place", r, &place_ids, "$.reference_place".into());
@@ -179,7 +180,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
                 .at_path(path.clone()),
             );
         }
-        let own_passages: Vec<&str> = event
+        let own_passages: HashSet<&str> = event
             .passages
             .iter()
             .filter_map(|p| p.id.as_deref())
@@ -234,9 +235,14 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
     c.out
 }
 
+/// How many unknown references get a "did you mean": each compares the id
+/// with every known one.
+const SUGGESTIONS: usize = 200;
+
 struct Checker {
     out: Vec<Diagnostic>,
     tz: jiff::tz::TimeZone,
+    suggestions_left: usize,
 }
 
 impl Checker {
@@ -276,16 +282,21 @@ impl Checker {
         }
     }
 
-    fn reference(&mut self, kind: &str, id: &str, known: &[&str], path: String) {
-        if known.contains(&id) {
+    fn reference(&mut self, kind: &str, id: &str, known: &HashSet<&str>, path: String) {
+        if known.contains(id) {
             return;
         }
-        let unique: HashSet<&str> = known.iter().copied().collect();
-        let help = match did_you_mean(id, unique.iter().copied()) {
+        let suggestion = if self.suggestions_left > 0 {
+            self.suggestions_left -= 1;
+            did_you_mean(id, known.iter().copied())
+        } else {
+            None
+        };
+        let help = match suggestion {
             Some(m) => format!("did you mean \"{m}\"?"),
             None if known.is_empty() => format!("the file defines no {kind}s"),
             None => {
-                let mut list: Vec<&str> = unique.into_iter().collect();
+                let mut list: Vec<&str> = known.iter().copied().collect();
                 list.sort_unstable();
                 list.truncate(12);
                 format!("known {kind}s: {}", list.join(", "))

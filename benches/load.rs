@@ -1,0 +1,86 @@
+//! Loading speed: parse, decode, validate and anchor a native file of 10^3 to
+//! 10^5 events (each with a place, a relation and a quote in a shared source).
+//! Run with `cargo bench --bench load`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use incident_map::formats::load_bytes;
+use incident_map::summary::Summary;
+
+fn main() {
+    divan::main();
+}
+
+/// A native file with `n` events, `n / 10` places and one source whose text
+/// holds one sentence per event.
+fn synthetic(n: usize) -> String {
+    let places = (n / 10).max(1);
+    let mut text = String::new();
+    for i in 0..n {
+        write!(
+            text,
+            "Incident number {i} happened near place {} today. ",
+            i % places
+        )
+        .unwrap();
+    }
+    let mut out = String::from(
+        r#"{"format": "incident-map", "version": 1, "title": "bench", "time_zone": "UTC", "places": ["#,
+    );
+    for p in 0..places {
+        let sep = if p > 0 { "," } else { "" };
+        let (lat, lon) = (40.0 + (p % 100) as f64 * 0.1, 20.0 + (p / 100) as f64 * 0.1);
+        write!(out, r#"{sep}{{"id": "pl{p}", "name": "Place {p}", "point": {{"lat": {lat}, "lon": {lon}}}, "precision": "town"}}"#).unwrap();
+    }
+    write!(
+        out,
+        r#"], "sources": [{{"id": "s", "title": "S", "text": {}}}], "events": ["#,
+        serde_json::to_string(&text).unwrap()
+    )
+    .unwrap();
+    for i in 0..n {
+        let sep = if i > 0 { "," } else { "" };
+        let rel = if i > 0 {
+            format!(
+                r#", "relations": [{{"kind": "follows", "event": "e{}"}}]"#,
+                i - 1
+            )
+        } else {
+            String::new()
+        };
+        write!(
+            out,
+            r#"{sep}{{"id": "e{i}", "title": "Event {i}", "when": "2024-03-{:02}", "where": {{"place": "pl{}"}}, "passages": [{{"source": "s", "quote": "Incident number {i} happened"}}]{rel}}}"#,
+            1 + i % 28,
+            i % places
+        )
+        .unwrap();
+    }
+    out.push_str("]}");
+    out
+}
+
+#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5)]
+fn load(bencher: divan::Bencher, n: usize) {
+    let file = synthetic(n);
+    bencher
+        .counter(divan::counter::BytesCount::new(file.len()))
+        .bench(|| {
+            let loaded = load_bytes(Path::new("bench.json"), divan::black_box(file.as_bytes()));
+            assert!(
+                loaded.diagnostics.is_empty(),
+                "{:?}",
+                loaded.diagnostics.first()
+            );
+            loaded
+        });
+}
+
+#[divan::bench(args = [1_000, 100_000], sample_count = 5)]
+fn summary(bencher: divan::Bencher, n: usize) {
+    let ds = load_bytes(Path::new("bench.json"), synthetic(n).as_bytes())
+        .dataset
+        .unwrap();
+    bencher.bench(|| Summary::of(divan::black_box(&ds)));
+}
