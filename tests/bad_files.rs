@@ -472,3 +472,40 @@ fn a_missing_file_is_an_io_error_not_a_diagnostic() {
         "{e}"
     );
 }
+
+#[test]
+fn random_mutations_of_a_good_file_never_panic() {
+    // A seeded xorshift: the same 3000 mutants on every run.
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/files/good/small.json");
+    let original = std::fs::read(&good).unwrap();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let interesting = b"{}[]\",:0-.e\\ntfu\xC3\xE9\xFF";
+    for _ in 0..3000 {
+        let mut bytes = original.clone();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() as usize) % bytes.len();
+            match next() % 3 {
+                0 => bytes[at] = interesting[(next() as usize) % interesting.len()],
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => {
+                    let len = ((next() as usize) % 40).min(bytes.len() - at);
+                    let span: Vec<u8> = bytes[at..at + len].to_vec();
+                    bytes.splice(at..at, span);
+                }
+            }
+        }
+        let loaded = formats::load_bytes(&good, &bytes);
+        // Whatever it is, every diagnostic says where.
+        for d in &loaded.diagnostics {
+            assert!(d.position.is_some() || d.json_path.is_some(), "{d}");
+        }
+    }
+}
