@@ -18,6 +18,7 @@
 pub mod diagnostic;
 pub mod evidence;
 pub mod formats;
+pub mod geography;
 pub mod model;
 pub mod summary;
 pub mod validate;

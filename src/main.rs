@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use incident_map::diagnostic::{self, Diagnostic, TextIndex};
 use incident_map::evidence::{Anchoring, Method};
 use incident_map::formats::{self, LoadOptions};
+use incident_map::geography::{self, RegionIndex};
 use incident_map::model::Dataset;
 use incident_map::summary::Summary;
 
@@ -34,6 +35,9 @@ enum Command {
         /// List every passage and where it was found in its source.
         #[arg(long, short)]
         passages: bool,
+        /// List every event: when, where, its region and its distance from the reference place.
+        #[arg(long, short)]
+        events: bool,
     },
 }
 
@@ -47,7 +51,8 @@ fn main() -> ExitCode {
             files,
             json,
             passages,
-        }) => check(&files, json, passages),
+            events,
+        }) => check(&files, json, passages, events),
         None => {
             eprintln!(
                 "incident-map: the desktop app is not part of this build yet.\n\
@@ -69,7 +74,8 @@ struct FileReport {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn check(files: &[PathBuf], json: bool, list_passages: bool) -> ExitCode {
+fn check(files: &[PathBuf], json: bool, list_passages: bool, list_events: bool) -> ExitCode {
+    let regions = list_events.then(RegionIndex::bundled);
     let mut status = 0u8;
     let mut reports = Vec::new();
     for file in files {
@@ -91,6 +97,9 @@ fn check(files: &[PathBuf], json: bool, list_passages: bool) -> ExitCode {
                     && let Some(ds) = &loaded.dataset
                 {
                     print_passages(ds);
+                }
+                if let (Some(regions), false, Some(ds)) = (&regions, json, &loaded.dataset) {
+                    print_events(ds, regions);
                 }
                 if !valid {
                     status = status.max(DATA_ERRORS);
@@ -162,6 +171,38 @@ fn print_report(r: &FileReport) {
                 sw.lat, ne.lat, sw.lon, ne.lon
             );
         }
+    }
+}
+
+/// One line per event: `id: when · place (region) · precision · offset`.
+fn print_events(ds: &Dataset, regions: &RegionIndex) {
+    for e in &ds.events {
+        let mut parts = vec![e.when.describe()];
+        let place = e
+            .location
+            .as_ref()
+            .and_then(|l| l.place.as_deref())
+            .and_then(|id| ds.place(id));
+        match geography::situate(ds, e, regions) {
+            Some(s) => {
+                let name = place.map_or_else(
+                    || format!("{:.4}, {:.4}", s.point.lat, s.point.lon),
+                    |p| p.name.clone(),
+                );
+                parts.push(match s.region {
+                    Some(r) if place.is_none_or(|p| p.name != r.name) => {
+                        format!("{name} ({})", r.name)
+                    }
+                    _ => name,
+                });
+                if let Some(p) = s.precision {
+                    parts.push(format!("{}-level", p.as_str()));
+                }
+                parts.extend(s.describe_offset());
+            }
+            None => parts.push("unplaced".into()),
+        }
+        println!("{}: {}", e.id, parts.join(" · "));
     }
 }
 

@@ -40,6 +40,18 @@ fn check_on_the_bundled_scenario_passes_with_every_passage_anchored() {
 }
 
 #[test]
+fn check_events_lists_when_where_and_how_far_from_moscow() {
+    let (code, out) = stdout(cmd().args(["check", "--events", "data/moscow-march-2024.json"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("crocus-attack: 22 Mar 2024, 20:00 MSK · Crocus City Hall (Moscow Oblast) · building-level · ≈ 16 km NW of Moscow centre"), "{out}");
+    assert!(
+        out.contains("fsb-kaluga-operation: 7 Mar 2024 · Kaluga Oblast · region-level · ≈ 207 km SW of Moscow centre (± 136 km)"),
+        "{out}"
+    );
+    assert!(out.contains("kremlin-reaction: date disputed (3 readings) · Moscow Kremlin (Moscow) · building-level"), "{out}");
+}
+
+#[test]
 fn check_on_a_bad_file_prints_compiler_style_diagnostics_and_exits_1() {
     let (code, out) = stdout(cmd().args(["check", "tests/files/bad/dangling-references.json"]));
     assert_eq!(code, 1);

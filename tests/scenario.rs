@@ -314,3 +314,34 @@ fn writing_and_reading_back_keeps_everything() {
         "data/moscow-march-2024.json differs from what the writer writes"
     );
 }
+
+#[test]
+fn geography_checks_the_articles_southwest_and_near_moscow() {
+    use incident_map::geography::{RegionIndex, situate};
+    let ds = scenario();
+    let regions = RegionIndex::bundled();
+    let at = |id: &str| situate(&ds, event(&ds, id), &regions).unwrap();
+
+    let raid = at("fsb-kaluga-operation");
+    assert_eq!(raid.region.unwrap().code, "RU-KLU");
+    assert_eq!(
+        raid.offset.unwrap().compass(),
+        "SW",
+        "the article says south-west of Moscow: it is"
+    );
+    assert_eq!(raid.precision, Some(Precision::Region));
+
+    let attack = at("crocus-attack");
+    assert_eq!(
+        attack.region.unwrap().code,
+        "RU-MOS",
+        "near Moscow, but outside the city"
+    );
+    assert_eq!(
+        attack.describe_offset().unwrap(),
+        "≈ 16 km NW of Moscow centre"
+    );
+
+    assert_eq!(at("us-embassy-alert").region.unwrap().code, "RU-MOW");
+    assert_eq!(at("kremlin-reaction").region.unwrap().code, "RU-MOW");
+}
