@@ -15,6 +15,7 @@
 //! - [`evidence`]: anchoring quotes in source texts.
 //! - [`summary`]: a dataset at a glance.
 
+pub mod basemap;
 pub mod diagnostic;
 pub mod evidence;
 pub mod formats;

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Prepares the layers of the offline basemap from ../shared/basemap-sources.
+
+Usage: python3 tools/basemap_inputs.py SHARED_DIR OUT_DIR
+
+Writes one GeoJSON file per layer to OUT_DIR with clean attributes (names as
+strings; every number a float, because GDAL writes non-negative integers as
+MVT unsigned ints, which walkers does not read), region and district outlines
+as lines, label points inside their areas, roads split into major and minor,
+and coverage.json: the clip boxes of the zoom passes, snapped to whole tiles.
+Standard library only; deterministic.
+"""
+import json
+import math
+import pathlib
+import sys
+
+shared = pathlib.Path(sys.argv[1]) / "basemap-sources"
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+
+
+def load(rel):
+    return json.loads((shared / rel).read_text(encoding="utf-8"))["features"]
+
+
+def write(name, features):
+    fc = {"type": "FeatureCollection", "features": features}
+    (out / f"{name}.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    print(f"{name}: {len(features)} features")
+
+
+def feature(geometry, **props):
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def point(lon, lat):
+    return {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}
+
+
+def polygons(geometry):
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return geometry["coordinates"]
+    return []
+
+
+def as_lines(geometry):
+    """The rings of a (multi)polygon as a MultiLineString."""
+    rings = [ring for poly in polygons(geometry) for ring in poly]
+    return {"type": "MultiLineString", "coordinates": rings}
+
+
+def ring_area_centroid(ring):
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        c = x0 * y1 - x1 * y0
+        a += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    if a == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return a / 2, cx / (3 * a), cy / (3 * a)
+
+
+def inside(x, y, poly):
+    result = False
+    for k, ring in enumerate(poly):
+        c = False
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+            if (y0 > y) != (y1 > y) and x < (x1 - x0) * (y - y0) / (y1 - y0) + x0:
+                c = not c
+        if k == 0:
+            result = c
+        elif c:
+            return False  # in a hole
+    return result
+
+
+def label_point(geometry):
+    """A point inside the largest polygon: its centroid if inside, else the
+    inside grid point nearest the centroid."""
+    polys = polygons(geometry)
+    if not polys:
+        return None
+    poly = max(polys, key=lambda p: abs(ring_area_centroid(p[0])[0]))
+    _, cx, cy = ring_area_centroid(poly[0])
+    if inside(cx, cy, poly):
+        return cx, cy
+    xs = [p[0] for p in poly[0]]
+    ys = [p[1] for p in poly[0]]
+    best = None
+    for i in range(1, 40):
+        for j in range(1, 40):
+            x = min(xs) + (max(xs) - min(xs)) * i / 40
+            y = min(ys) + (max(ys) - min(ys)) * j / 40
+            if inside(x, y, poly):
+                d = (x - cx) ** 2 + (y - cy) ** 2
+                if best is None or d < best[0]:
+                    best = (d, x, y)
+    return (best[1], best[2]) if best else None
+
+
+def num(v):
+    return float(v) if isinstance(v, (int, float)) else 0.0
+
+
+# Land, water and rivers (Natural Earth).
+write("land", [feature(f["geometry"]) for f in load("naturalearth/ne10m_land_europe.geojson")])
+write("water", [
+    feature(f["geometry"], name=f["properties"].get("name") or "", rank=num(f["properties"].get("scalerank")))
+    for rel in ("naturalearth/ne10m_lakes_europe.geojson", "naturalearth/ne10m_lakes_europe_supplement.geojson")
+    for f in load(rel)
+])
+write("waterway", [
+    feature(f["geometry"], name=f["properties"].get("name_en") or f["properties"].get("name") or "",
+            rank=num(f["properties"].get("scalerank")))
+    for rel in ("naturalearth/ne10m_rivers_lake_centerlines_europe.geojson",
+                "naturalearth/ne10m_rivers_europe_supplement.geojson")
+    for f in load(rel)
+])
+
+# Boundaries: countries (NE) everywhere; regions from NE at low zoom, from OSM/GIS-Lab above.
+countries = [feature(f["geometry"], kind="country") for f in load("naturalearth/ne10m_admin_0_boundary_lines_land_europe.geojson")]
+write("boundaries_country", countries)
+write("boundaries_region_ne", [feature(f["geometry"], kind="region") for f in load("naturalearth/ne10m_admin1_lines_eastern_europe.geojson")])
+subjects = load("osm_gislab/russia_federal_subjects_gislab_osm.geojson")
+write("boundaries_region_osm", [feature(as_lines(f["geometry"]), kind="region", name=f["properties"]["name_latin"]) for f in subjects])
+
+# Labels of countries and regions.
+country_labels = []
+for f in load("naturalearth/ne10m_admin0_countries_simplified_europe.geojson"):
+    p = label_point(f["geometry"])
+    if p:
+        country_labels.append(feature(point(*p), name=f["properties"]["NAME"], kind="country"))
+write("country_labels", country_labels)
+region_labels = []
+for f in subjects:
+    p = label_point(f["geometry"])
+    if p and -25 <= p[0] <= 65:
+        region_labels.append(feature(point(*p), name=f["properties"]["name_latin"], name_ru=f["properties"]["name"], kind="region"))
+write("region_labels", region_labels)
+
+# Moscow's districts: outlines and labels (Russian names, so Cyrillic is exercised).
+districts = load("osm_gislab/moscow_districts_gislab_osm.geojson")
+write("districts", [feature(as_lines(f["geometry"]), kind="district") for f in districts])
+district_labels = []
+for f in districts:
+    p = label_point(f["geometry"])
+    if p:
+        name = f["properties"]["name"].replace("район ", "").replace("поселение ", "")
+        district_labels.append(feature(point(*p), name=name, name_lat=f["properties"].get("name_lat") or "", kind="district"))
+write("district_labels", district_labels)
+
+# Populated places: Natural Earth for Europe, GeoNames for the detailed box.
+places = []
+for f in load("naturalearth/ne10m_populated_places_europe.geojson"):
+    p = f["properties"]
+    places.append(feature(f["geometry"], name=p.get("NAME_EN") or p["NAME"], name_ru=p.get("NAME_RU") or "",
+                          rank=num(p.get("LABELRANK")), pop=num(p.get("POP_MAX")),
+                          capital=num(p.get("ADM0CAP")), kind="city"))
+write("places_europe", places)
+
+
+def pop_rank(pop):
+    return 1.0 if pop >= 1_000_000 else 2.0 if pop >= 100_000 else 3.0 if pop >= 20_000 else 4.0
+
+
+write("places_local", [
+    feature(f["geometry"], name=f["properties"]["name"], name_ru=f["properties"].get("name_ru") or "",
+            pop=num(f["properties"]["population"]), rank=pop_rank(f["properties"]["population"]), kind="town")
+    for f in load("geonames/geonames_cities1000_central_russia.geojson")
+])
+
+# Roads of Moscow: major ones from zoom 10, minor from 12.
+MAJOR = {"motorway", "trunk", "primary", "secondary"}
+major, minor = [], []
+for f in load("osm_moscow_roads/moscow_city_drive_roads_osm.geojson"):
+    hw = f["properties"].get("highway") or "unclassified"
+    cls = hw.removesuffix("_link")
+    props = {"class": cls, "link": 1.0 if hw.endswith("_link") else 0.0, "name": f["properties"].get("name") or ""}
+    (major if cls in MAJOR else minor).append(feature(f["geometry"], **props))
+write("roads_major", major)
+write("roads_minor", minor)
+
+
+# Coverage: the boxes of the detailed passes, snapped outwards to whole tiles
+# of the pass's first zoom, so that no tile of the pass is partly empty.
+def tile_x(lon, z):
+    return math.floor((lon + 180) / 360 * 2**z)
+
+
+def tile_y(lat, z):
+    r = math.radians(lat)
+    return math.floor((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * 2**z)
+
+
+def tile_lon(x, z):
+    return x / 2**z * 360 - 180
+
+
+def tile_lat(y, z):
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2**z))))
+
+
+def snapped(box, z):
+    w, s, e, n = box
+    x0, x1 = tile_x(w, z), tile_x(e, z)
+    y0, y1 = tile_y(n, z), tile_y(s, z)
+    return {"zoom": z, "x": [x0, x1], "y": [y0, y1],
+            "bbox": [tile_lon(x0, z), tile_lat(y1 + 1, z), tile_lon(x1 + 1, z), tile_lat(y0, z)]}
+
+
+coverage = {
+    "europe": {"minzoom": 0, "maxzoom": 8, "bbox": [-25, 34, 65, 72]},
+    "central_russia": {"minzoom": 9, "maxzoom": 12, **snapped([32, 52.5, 42, 58], 9)},
+    "moscow": {"minzoom": 13, "maxzoom": 14, **snapped([36.96, 55.16, 37.96, 55.95], 10)},
+}
+(out / "coverage.json").write_text(json.dumps(coverage, indent=1))
+print(json.dumps(coverage))
