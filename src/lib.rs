@@ -14,6 +14,9 @@
 //! - [`validate`]: checks across a whole dataset.
 //! - [`evidence`]: anchoring quotes in source texts.
 //! - [`summary`]: a dataset at a glance.
+//! - [`geography`]: regions, which region holds a point, distance and bearing.
+//! - [`basemap`]: the offline basemap archive and what it covers.
+//! - [`ui`]: the desktop app, a thin egui layer over all of the above.
 
 pub mod basemap;
 pub mod diagnostic;
@@ -22,4 +25,5 @@ pub mod formats;
 pub mod geography;
 pub mod model;
 pub mod summary;
+pub mod ui;
 pub mod validate;

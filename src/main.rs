@@ -1,4 +1,5 @@
-//! The `incident-map` command: headless checks today, the desktop app next.
+//! The `incident-map` command: the desktop app, and headless subcommands for
+//! scripts and CI (`check`, `render`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,15 +9,23 @@ use incident_map::diagnostic::{self, Diagnostic, TextIndex};
 use incident_map::evidence::{Anchoring, Method};
 use incident_map::formats::{self, LoadOptions};
 use incident_map::geography::{self, RegionIndex};
-use incident_map::model::Dataset;
+use incident_map::model::{Dataset, LatLon};
 use incident_map::summary::Summary;
+use incident_map::ui::{self, render::RenderRequest};
 
 /// Incidents on a map, each tied to its timeline entry and its source's words.
 #[derive(Parser)]
-#[command(name = "incident-map", version, about)]
+#[command(
+    name = "incident-map",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The incident file to open in the app (default: the bundled scenario).
+    file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -39,6 +48,58 @@ enum Command {
         #[arg(long, short)]
         events: bool,
     },
+    /// Render the map view to a PNG, without a display.
+    Render {
+        /// Where to write the PNG.
+        #[arg(long)]
+        out: PathBuf,
+        /// The map's centre, as LAT,LON (default: the app's first view).
+        #[arg(long, value_parser = parse_lat_lon, requires = "zoom")]
+        center: Option<LatLon>,
+        /// The zoom level, 2 to 19.
+        #[arg(long, requires = "center")]
+        zoom: Option<f64>,
+        /// The image size, as WIDTHxHEIGHT.
+        #[arg(long, value_parser = parse_size, default_value = "1280x800")]
+        size: (u32, u32),
+        /// A PMTiles basemap to use instead of the bundled one.
+        #[arg(long)]
+        basemap: Option<PathBuf>,
+        /// The incident file to show (default: the bundled scenario).
+        file: Option<PathBuf>,
+    },
+}
+
+fn parse_lat_lon(s: &str) -> Result<LatLon, String> {
+    let (lat, lon) = s
+        .split_once(',')
+        .ok_or("write the centre as LAT,LON, e.g. 55.75,37.62")?;
+    let lat: f64 = lat
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{lat}\" is not a latitude"))?;
+    let lon: f64 = lon
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{lon}\" is not a longitude"))?;
+    if !(-85.0..=85.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err("the centre must be within latitude ±85 and longitude ±180".into());
+    }
+    Ok(LatLon { lat, lon })
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or("write the size as WIDTHxHEIGHT, e.g. 1280x800")?;
+    let (w, h): (u32, u32) = (
+        w.parse().map_err(|_| "bad width")?,
+        h.parse().map_err(|_| "bad height")?,
+    );
+    if !(16..=8192).contains(&w) || !(16..=8192).contains(&h) {
+        return Err("width and height must be between 16 and 8192".into());
+    }
+    Ok((w, h))
 }
 
 const DATA_ERRORS: u8 = 1;
@@ -53,12 +114,23 @@ fn main() -> ExitCode {
             passages,
             events,
         }) => check(&files, json, passages, events),
+        Some(Command::Render {
+            out,
+            center,
+            zoom,
+            size,
+            basemap,
+            file,
+        }) => render(out, center.zip(zoom), size, basemap, file),
         None => {
-            eprintln!(
-                "incident-map: the desktop app is not part of this build yet.\n\
-                 Check a data file with: incident-map check data/moscow-march-2024.json"
-            );
-            ExitCode::from(USAGE_OR_IO)
+            let file = cli.file.unwrap_or_else(ui::bundled_scenario);
+            match ui::run(file) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: the window could not be opened: {e}");
+                    ExitCode::from(USAGE_OR_IO)
+                }
+            }
         }
     }
 }
@@ -230,6 +302,46 @@ fn print_passages(ds: &Dataset) {
             (Anchoring::NoText, _) => "source has no text".into(),
         };
         println!("{name}: {where_}");
+    }
+}
+
+fn render(
+    out: PathBuf,
+    view: Option<(LatLon, f64)>,
+    size: (u32, u32),
+    basemap: Option<PathBuf>,
+    file: Option<PathBuf>,
+) -> ExitCode {
+    let mut request = RenderRequest::new(file.unwrap_or_else(ui::bundled_scenario));
+    request.view = view;
+    request.size = size;
+    request.basemap = basemap;
+    let image = match ui::render::render(&request) {
+        Ok(image) => image,
+        Err(e) => {
+            eprintln!("error: the map could not be rendered: {e}");
+            return ExitCode::from(DATA_ERRORS);
+        }
+    };
+    let mut png = Vec::new();
+    if let Err(e) = image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png) {
+        eprintln!("error: cannot encode the PNG: {e}");
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    match formats::save_atomic(&out, &png) {
+        Ok(()) => {
+            println!(
+                "{}: {}x{} map image",
+                out.display(),
+                image.width(),
+                image.height()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            ExitCode::from(USAGE_OR_IO)
+        }
     }
 }
 

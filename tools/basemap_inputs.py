@@ -3,9 +3,10 @@
 
 Usage: python3 tools/basemap_inputs.py SHARED_DIR OUT_DIR
 
-Writes one GeoJSON file per layer to OUT_DIR with clean attributes (names as
-strings; every number a float, because GDAL writes non-negative integers as
-MVT unsigned ints, which walkers does not read), region and district outlines
+Writes one GeoJSON file per layer to OUT_DIR with clean attributes: strings
+only. GDAL writes whole numbers as MVT unsigned ints and float-exact numbers
+as 32-bit floats, and walkers reads neither (they become null), so ranks are
+zero-padded strings ("03"), which compare correctly as text in a style. region and district outlines
 as lines, label points inside their areas, roads split into major and minor,
 and coverage.json: the clip boxes of the zoom passes, snapped to whole tiles.
 Standard library only; deterministic.
@@ -102,20 +103,21 @@ def label_point(geometry):
     return (best[1], best[2]) if best else None
 
 
-def num(v):
-    return float(v) if isinstance(v, (int, float)) else 0.0
+def rank(v):
+    """A rank as a zero-padded string, so that "03" <= "10" as text."""
+    return f"{int(v) if isinstance(v, (int, float)) else 99:02d}"
 
 
 # Land, water and rivers (Natural Earth).
 write("land", [feature(f["geometry"]) for f in load("naturalearth/ne10m_land_europe.geojson")])
 write("water", [
-    feature(f["geometry"], name=f["properties"].get("name") or "", rank=num(f["properties"].get("scalerank")))
+    feature(f["geometry"], name=f["properties"].get("name") or "", rank=rank(f["properties"].get("scalerank")))
     for rel in ("naturalearth/ne10m_lakes_europe.geojson", "naturalearth/ne10m_lakes_europe_supplement.geojson")
     for f in load(rel)
 ])
 write("waterway", [
     feature(f["geometry"], name=f["properties"].get("name_en") or f["properties"].get("name") or "",
-            rank=num(f["properties"].get("scalerank")))
+            rank=rank(f["properties"].get("scalerank")))
     for rel in ("naturalearth/ne10m_rivers_lake_centerlines_europe.geojson",
                 "naturalearth/ne10m_rivers_europe_supplement.geojson")
     for f in load(rel)
@@ -158,18 +160,17 @@ places = []
 for f in load("naturalearth/ne10m_populated_places_europe.geojson"):
     p = f["properties"]
     places.append(feature(f["geometry"], name=p.get("NAME_EN") or p["NAME"], name_ru=p.get("NAME_RU") or "",
-                          rank=num(p.get("LABELRANK")), pop=num(p.get("POP_MAX")),
-                          capital=num(p.get("ADM0CAP")), kind="city"))
+                          rank=rank(p.get("LABELRANK")), kind="city"))
 write("places_europe", places)
 
 
 def pop_rank(pop):
-    return 1.0 if pop >= 1_000_000 else 2.0 if pop >= 100_000 else 3.0 if pop >= 20_000 else 4.0
+    return "01" if pop >= 1_000_000 else "02" if pop >= 100_000 else "03" if pop >= 20_000 else "04"
 
 
 write("places_local", [
     feature(f["geometry"], name=f["properties"]["name"], name_ru=f["properties"].get("name_ru") or "",
-            pop=num(f["properties"]["population"]), rank=pop_rank(f["properties"]["population"]), kind="town")
+            rank=pop_rank(f["properties"]["population"]), kind="town")
     for f in load("geonames/geonames_cities1000_central_russia.geojson")
 ])
 
@@ -179,7 +180,7 @@ major, minor = [], []
 for f in load("osm_moscow_roads/moscow_city_drive_roads_osm.geojson"):
     hw = f["properties"].get("highway") or "unclassified"
     cls = hw.removesuffix("_link")
-    props = {"class": cls, "link": 1.0 if hw.endswith("_link") else 0.0, "name": f["properties"].get("name") or ""}
+    props = {"class": cls, "link": "yes" if hw.endswith("_link") else "no", "name": f["properties"].get("name") or ""}
     (major if cls in MAJOR else minor).append(feature(f["geometry"], **props))
 write("roads_major", major)
 write("roads_minor", minor)

@@ -16,7 +16,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${1:-$root/../shared}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# KEEP_WORK=1 keeps the intermediate GeoPackages and MBTiles for inspection.
+[ -n "${KEEP_WORK:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 
 python3 "$root/tools/basemap_inputs.py" "$shared" "$work/in"
 bbox() { python3 -c "import json; print(*json.load(open('$work/in/coverage.json'))['$1']['bbox'])"; }
@@ -28,6 +29,8 @@ make_pass() {
   local gpkg="$work/$name.gpkg" conf="{"
   for spec in $layers; do
     local layer=${spec%%:*} lz=${spec#*:} target=${spec%%:*}
+    # A layer's minzoom overrides the pass's: never let it reach below the pass.
+    [ "$lz" -lt "$minz" ] && lz=$minz
     target=${target%_ne}; target=${target%_osm}; target=${target%_europe}; target=${target%_local}
     case $target in boundaries_country|boundaries_region) target=boundaries ;; esac
     local update=()
@@ -48,5 +51,5 @@ make_pass central_russia 9 12 "$common boundaries_country:9 boundaries_region_os
 make_pass moscow 13 14 "$common boundaries_region_osm:13 districts:13 district_labels:13 places_local:13 roads_major:13 roads_minor:13"
 
 python3 "$root/tools/merge_pmtiles.py" "$root/assets/basemap.pmtiles" "$work/in/coverage.json" \
-  "$work/europe.mbtiles" "$work/central_russia.mbtiles" "$work/moscow.mbtiles"
+  europe="$work/europe.mbtiles" central_russia="$work/central_russia.mbtiles" moscow="$work/moscow.mbtiles"
 ls -l "$root/assets/basemap.pmtiles"

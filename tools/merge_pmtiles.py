@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Merges the MBTiles of the basemap's zoom passes into one PMTiles archive.
 
-Usage: python3 tools/merge_pmtiles.py OUT.pmtiles COVERAGE.json PASS.mbtiles...
+Usage: python3 tools/merge_pmtiles.py OUT.pmtiles COVERAGE.json NAME=PASS.mbtiles...
 
-The passes cover disjoint zoom ranges. The archive's metadata keeps the
+Each pass contributes only the zooms its entry in COVERAGE.json gives it, so
+that no pass overwrites another's tiles. The archive's metadata keeps the
 vector layers of every pass, the attribution, and `incident_map_coverage`
 (the zoom range and box of each pass), which the app uses to over-zoom from
 the deepest tile that exists at a place. Needs PyPI's `pmtiles` (3.x).
@@ -20,18 +21,22 @@ out, coverage_path, passes = sys.argv[1], sys.argv[2], sys.argv[3:]
 coverage = json.load(open(coverage_path))
 tiles = {}
 layers = {}
-for path in passes:
+for spec in passes:
+    name, path = spec.split("=", 1)
+    zmin, zmax = coverage[name]["minzoom"], coverage[name]["maxzoom"]
     db = sqlite3.connect(path)
     meta = dict(db.execute("SELECT name, value FROM metadata"))
     for layer in json.loads(meta.get("json", "{}")).get("vector_layers", []):
         seen = layers.setdefault(layer["id"], {"id": layer["id"], "fields": {}, "minzoom": layer["minzoom"], "maxzoom": layer["maxzoom"]})
         seen["fields"].update(layer.get("fields", {}))
-        seen["minzoom"] = min(seen["minzoom"], layer["minzoom"])
-        seen["maxzoom"] = max(seen["maxzoom"], layer["maxzoom"])
-    for z, x, row, data in db.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles"):
+        seen["minzoom"] = min(seen["minzoom"], max(layer["minzoom"], zmin))
+        seen["maxzoom"] = max(seen["maxzoom"], min(layer["maxzoom"], zmax))
+    query = "SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles WHERE zoom_level BETWEEN ? AND ?"
+    for z, x, row, data in db.execute(query, (zmin, zmax)):
         y = (1 << z) - 1 - row
         if data[:2] != b"\x1f\x8b":
             data = gzip.compress(data, mtime=0)
+        assert zxy_to_tileid(z, x, y) not in tiles, f"{name} repeats tile {z}/{x}/{y}"
         tiles[zxy_to_tileid(z, x, y)] = data
     db.close()
 

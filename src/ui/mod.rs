@@ -1,0 +1,324 @@
+//! The desktop app: a thin egui layer over the core library.
+//!
+//! [`AppState`] holds everything the user works with; panels draw from it
+//! and return [`Action`]s, which [`IncidentMapApp::apply`] carries out in one
+//! place each frame, so a click on the map, a key and a menu are the same.
+
+mod fonts;
+pub mod map_view;
+pub mod overlays;
+pub mod render;
+pub mod tiles;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Ui};
+
+use crate::basemap;
+use crate::diagnostic::Diagnostic;
+use crate::formats::{self, LoadOptions};
+use crate::geography::RegionIndex;
+use crate::model::{Dataset, LatLon};
+use map_view::MapView;
+use tiles::Basemap;
+
+/// The bundled scenario, opened when no file is given.
+pub fn bundled_scenario() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json")
+}
+
+/// What the user does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Select(String),
+    ClearSelection,
+    ZoomIn,
+    ZoomOut,
+    FitToData,
+    SetOnline(bool),
+    UseBasemap(PathBuf),
+}
+
+/// Everything the app shows, in one place.
+pub struct AppState {
+    pub dataset: Option<Dataset>,
+    pub path: Option<PathBuf>,
+    /// Problems found loading the file.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A message for the status bar (an error opening something).
+    pub status: Option<String>,
+    pub regions: RegionIndex,
+    pub selected: Option<String>,
+}
+
+impl AppState {
+    /// Loads `path` (or starts empty and says why).
+    pub fn open(path: &Path) -> AppState {
+        let mut state = AppState {
+            dataset: None,
+            path: Some(path.to_path_buf()),
+            diagnostics: Vec::new(),
+            status: None,
+            regions: RegionIndex::bundled(),
+            selected: None,
+        };
+        match formats::load(path, &LoadOptions::default()) {
+            Ok(loaded) => {
+                state.dataset = loaded.usable().cloned();
+                if state.dataset.is_none() {
+                    state.status = Some(format!(
+                        "{} could not be opened: {} problems",
+                        path.display(),
+                        loaded.diagnostics.len()
+                    ));
+                }
+                state.diagnostics = loaded.diagnostics;
+            }
+            Err(e) => state.status = Some(e.to_string()),
+        }
+        state
+    }
+
+    /// The box the map frames first: Moscow and Kaluga Oblast for the bundled
+    /// regions, widened to every event.
+    pub fn default_frame(&self) -> (LatLon, LatLon) {
+        use geo::BoundingRect;
+        let mut sw = LatLon {
+            lat: 90.0,
+            lon: 180.0,
+        };
+        let mut ne = LatLon {
+            lat: -90.0,
+            lon: -180.0,
+        };
+        let mut add = |p: LatLon| {
+            sw = LatLon {
+                lat: sw.lat.min(p.lat),
+                lon: sw.lon.min(p.lon),
+            };
+            ne = LatLon {
+                lat: ne.lat.max(p.lat),
+                lon: ne.lon.max(p.lon),
+            };
+        };
+        for code in ["RU-MOW", "RU-KLU"] {
+            if let Some(r) = self
+                .regions
+                .get(code)
+                .and_then(|r| r.outline.bounding_rect())
+            {
+                add(LatLon {
+                    lat: r.min().y,
+                    lon: r.min().x,
+                });
+                add(LatLon {
+                    lat: r.max().y,
+                    lon: r.max().x,
+                });
+            }
+        }
+        if let Some(ds) = &self.dataset {
+            ds.events
+                .iter()
+                .filter_map(|e| ds.point_of(e))
+                .for_each(&mut add);
+        }
+        (sw, ne)
+    }
+
+    /// The box of the data alone (or the default frame when there is none).
+    pub fn data_frame(&self) -> (LatLon, LatLon) {
+        match self
+            .dataset
+            .as_ref()
+            .map(crate::summary::Summary::of)
+            .and_then(|s| s.bounds)
+        {
+            Some(b) => b,
+            None => self.default_frame(),
+        }
+    }
+}
+
+/// Settings kept between runs.
+const BASEMAP_KEY: &str = "basemap_path";
+
+pub struct IncidentMapApp {
+    pub state: AppState,
+    pub map: MapView,
+    basemap_field: String,
+}
+
+impl IncidentMapApp {
+    /// The app on `file`, with the basemap at `basemap_path` (the bundled one if `None`).
+    pub fn new(ctx: &egui::Context, file: &Path, basemap_path: Option<PathBuf>) -> Self {
+        fonts::install(ctx);
+        let state = AppState::open(file);
+        let path =
+            basemap_path.unwrap_or_else(|| basemap::assets_dir().join(basemap::BUNDLED_FILE));
+        let map = MapView::new(Basemap::open(&path, ctx).map_err(|e| e.to_string()));
+        IncidentMapApp {
+            basemap_field: path.display().to_string(),
+            state,
+            map,
+        }
+    }
+
+    /// Carries out what the user asked for.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Select(id) => self.state.selected = Some(id),
+            Action::ClearSelection => self.state.selected = None,
+            Action::ZoomIn => {
+                let _ = self.map.memory.zoom_in();
+            }
+            Action::ZoomOut => {
+                let _ = self.map.memory.zoom_out();
+            }
+            Action::FitToData => {
+                let (sw, ne) = self.state.data_frame();
+                self.map.fit(sw, ne);
+            }
+            Action::SetOnline(on) => {
+                self.map.online = on.then(|| {
+                    let cache = directories::ProjectDirs::from("", "", "incident-map")
+                        .map(|d| d.cache_dir().join("tiles"));
+                    tiles::openstreetmap(cache, ctx)
+                });
+            }
+            Action::UseBasemap(path) => match Basemap::open(&path, ctx) {
+                Ok(b) => {
+                    self.map.basemap = Some(b);
+                    self.map.basemap_error = None;
+                    self.state.status = Some(format!("Basemap: {}", path.display()));
+                }
+                Err(e) => self.state.status = Some(format!("Basemap not changed: {e}")),
+            },
+        }
+    }
+
+    /// The whole window.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let mut actions = keyboard_actions(&ctx);
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("incident-map");
+                if let Some(ds) = &self.state.dataset {
+                    ui.label(&ds.title);
+                }
+                ui.separator();
+                let mut online = self.map.online.is_some();
+                if ui
+                    .checkbox(&mut online, "OpenStreetMap (online)")
+                    .on_hover_text("Draw OpenStreetMap's tiles over the offline basemap. Off by default: it asks a tile server for the places you look at.")
+                    .changed()
+                {
+                    actions.push(Action::SetOnline(online));
+                }
+                ui.separator();
+                ui.label("Basemap:");
+                ui.add(egui::TextEdit::singleline(&mut self.basemap_field).desired_width(260.0).hint_text("path to a .pmtiles file"));
+                if ui.button("Use").on_hover_text("Switch to this PMTiles archive (raster or vector)").clicked() {
+                    actions.push(Action::UseBasemap(PathBuf::from(self.basemap_field.trim())));
+                }
+            });
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                match self.map.cursor {
+                    Some(c) => ui.monospace(format!("{:.5}, {:.5}", c.lat, c.lon)),
+                    None => ui.monospace("—"),
+                };
+                ui.separator();
+                ui.label(format!("zoom {:.1}", self.map.memory.zoom()));
+                if let Some(s) = &self.state.status {
+                    ui.separator();
+                    ui.label(s);
+                }
+            });
+        });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let frame = self.state.default_frame();
+                let selected = self.state.selected.as_deref();
+                actions.extend(self.map.ui(
+                    ui,
+                    self.state.dataset.as_ref(),
+                    &self.state.regions,
+                    selected,
+                    frame,
+                ));
+            });
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+    }
+}
+
+/// Keys: + and − zoom, 0 fits the data, Esc clears the selection.
+fn keyboard_actions(ctx: &egui::Context) -> Vec<Action> {
+    if ctx.egui_wants_keyboard_input() {
+        return Vec::new();
+    }
+    ctx.input(|i| {
+        let mut out = Vec::new();
+        if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+            out.push(Action::ZoomIn);
+        }
+        if i.key_pressed(Key::Minus) {
+            out.push(Action::ZoomOut);
+        }
+        if i.key_pressed(Key::Num0) {
+            out.push(Action::FitToData);
+        }
+        if i.key_pressed(Key::Escape) {
+            out.push(Action::ClearSelection);
+        }
+        out
+    })
+}
+
+impl eframe::App for IncidentMapApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(b) = &self.map.basemap {
+            storage.set_string(BASEMAP_KEY, b.path.display().to_string());
+        }
+    }
+}
+
+/// Opens the window on `file`.
+pub fn run(file: PathBuf) -> eframe::Result {
+    // walkers' HTTP client needs a TLS crypto provider; ring builds fast.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("incident-map")
+            .with_inner_size([1280.0, 800.0])
+            .with_drag_and_drop(true),
+        renderer: eframe::Renderer::Wgpu,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "incident-map",
+        options,
+        Box::new(move |cc| {
+            walkers::install_renderer(cc.wgpu_render_state.as_ref());
+            let remembered = cc
+                .storage
+                .and_then(|s| s.get_string(BASEMAP_KEY))
+                .map(PathBuf::from)
+                .filter(|p| p.exists());
+            Ok(Box::new(IncidentMapApp::new(
+                &cc.egui_ctx,
+                &file,
+                remembered,
+            )))
+        }),
+    )
+}

@@ -1,0 +1,221 @@
+//! What the app draws over the tiles: the regions the scenario happens in,
+//! the events, and a scale bar. Each overlay is a walkers plugin that only
+//! draws; what the user clicks comes back as an [`Action`].
+
+use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
+use walkers::{MapMemory, Plugin, Projector, lat_lon};
+
+use super::Action;
+use crate::geography::{Region, RegionIndex};
+use crate::model::{Dataset, Precision};
+
+const REGION_COLOR: Color32 = Color32::from_rgb(120, 70, 150);
+
+/// Outlines and names of the bundled regions (Moscow, Moscow Oblast, Kaluga Oblast).
+pub struct RegionOutlines<'a> {
+    pub regions: &'a RegionIndex,
+    /// The region to emphasise: that of a selected region-level event.
+    pub emphasised: Option<&'a str>,
+}
+
+impl Plugin for RegionOutlines<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        _response: &egui::Response,
+        projector: &Projector,
+        _memory: &MapMemory,
+    ) {
+        let painter = ui.painter();
+        for region in self.regions.regions() {
+            let emphasised = self.emphasised == Some(region.code.as_str());
+            let stroke = Stroke::new(if emphasised { 3.0 } else { 1.6 }, REGION_COLOR);
+            for polygon in &region.outline.0 {
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    let points: Vec<Pos2> = ring
+                        .coords()
+                        .map(|c| projector.project(lat_lon(c.y, c.x)).to_pos2())
+                        .collect();
+                    painter.add(Shape::line(points, stroke));
+                }
+            }
+            // Below zoom 6 the tiles' own labels say enough.
+            if projector.zoom() >= 6.0 {
+                draw_region_name(painter, region, projector);
+            }
+        }
+    }
+}
+
+fn draw_region_name(painter: &egui::Painter, region: &Region, projector: &Projector) {
+    let Some(label) = region_label_point(region) else {
+        return;
+    };
+    let at = projector.project(lat_lon(label.1, label.0)).to_pos2();
+    if !painter.clip_rect().contains(at) {
+        return;
+    }
+    painter.text(
+        at,
+        Align2::CENTER_CENTER,
+        &region.name,
+        FontId::proportional(15.0),
+        REGION_COLOR,
+    );
+}
+
+/// Where a region's name goes: the centre of its bounding box, nudged for
+/// Moscow Oblast, whose centre is the city of Moscow.
+fn region_label_point(region: &Region) -> Option<(f64, f64)> {
+    use geo::BoundingRect;
+    let r = region.outline.bounding_rect()?;
+    let c = r.center();
+    Some(match region.code.as_str() {
+        "RU-MOS" => (c.x, r.max().y - (r.max().y - r.min().y) * 0.15),
+        "RU-MOW" => (c.x, c.y - (r.max().y - r.min().y) * 0.3),
+        _ => (c.x, c.y),
+    })
+}
+
+/// The dataset's events: a pin for a building or street, a pin with its
+/// uncertainty circle for a town, the region's outline for a region.
+pub struct EventMarkers<'a> {
+    pub dataset: &'a Dataset,
+    pub regions: &'a RegionIndex,
+    pub selected: Option<&'a str>,
+    pub actions: &'a mut Vec<Action>,
+}
+
+impl Plugin for EventMarkers<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        _response: &egui::Response,
+        projector: &Projector,
+        _memory: &MapMemory,
+    ) {
+        let ds = self.dataset;
+        for event in &ds.events {
+            let Some(point) = ds.point_of(event) else {
+                continue;
+            };
+            let loc = event.location.as_ref();
+            let place = loc
+                .and_then(|l| l.place.as_deref())
+                .and_then(|id| ds.place(id));
+            let precision = loc.and_then(|l| l.precision).or(place.map(|p| p.precision));
+            let color = category_color(ds, event.category.as_deref());
+            let at = projector.project(lat_lon(point.lat, point.lon)).to_pos2();
+            let selected = self.selected == Some(event.id.as_str());
+            let painter = ui.painter();
+            let region_level = matches!(precision, Some(Precision::Region | Precision::Country));
+            if region_level {
+                // No pin: the region is the location. Hatch-like dashed ring at its outline.
+                if let Some(region) = place
+                    .and_then(|p| p.iso3166_2.as_deref())
+                    .and_then(|c| self.regions.get(c))
+                {
+                    for polygon in &region.outline.0 {
+                        let pts: Vec<Pos2> = polygon
+                            .exterior()
+                            .coords()
+                            .map(|c| projector.project(lat_lon(c.y, c.x)).to_pos2())
+                            .collect();
+                        painter.add(Shape::dashed_line(
+                            &pts,
+                            Stroke::new(if selected { 4.0 } else { 2.5 }, color),
+                            10.0,
+                            6.0,
+                        ));
+                    }
+                }
+            } else if let Some(radius_m) = loc.and_then(|l| l.uncertainty_m) {
+                let px = radius_m as f32
+                    * projector.scale_pixel_per_meter(lat_lon(point.lat, point.lon));
+                painter.circle(at, px, color.gamma_multiply(0.15), Stroke::new(1.0, color));
+            }
+            let r = if selected { 9.0 } else { 7.0 };
+            let response = ui.interact(
+                egui::Rect::from_center_size(at, vec2(2.0 * r + 4.0, 2.0 * r + 4.0)),
+                ui.scope_id().with(&event.id),
+                egui::Sense::click(),
+            );
+            let label = format!("{}: {}", event.title, event.when.describe());
+            response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &event.title));
+            let painter = ui.painter();
+            if region_level {
+                painter.text(
+                    at,
+                    Align2::CENTER_CENTER,
+                    "◌",
+                    FontId::proportional(20.0),
+                    color,
+                );
+            } else {
+                painter.circle(at, r, color, Stroke::new(2.0, Color32::WHITE));
+            }
+            if response.hovered() || selected {
+                painter.text(
+                    at + vec2(r + 4.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    &label,
+                    FontId::proportional(13.0),
+                    Color32::BLACK,
+                );
+            }
+            if response.clicked() {
+                self.actions.push(Action::Select(event.id.clone()));
+            }
+        }
+    }
+}
+
+/// A category's colour from the dataset, or a neutral one.
+pub fn category_color(ds: &Dataset, category: Option<&str>) -> Color32 {
+    category
+        .and_then(|c| ds.categories.iter().find(|k| k.id == c))
+        .and_then(|k| k.color.as_deref())
+        .and_then(|hex| Color32::from_hex(hex).ok())
+        .unwrap_or(Color32::from_rgb(60, 60, 60))
+}
+
+/// A scale bar of a round length (1, 2 or 5 × 10ⁿ m) about 100 px long.
+pub fn scale_bar(ui: &Ui, projector: &Projector, at: Pos2) {
+    let center = projector.unproject(projector.clip_rect().center().to_vec2());
+    let px_per_m = projector.scale_pixel_per_meter(center) as f64;
+    if px_per_m <= 0.0 || !px_per_m.is_finite() {
+        return;
+    }
+    let target = 100.0 / px_per_m;
+    let magnitude = 10f64.powf(target.log10().floor());
+    let meters = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|k| k * magnitude)
+        .take_while(|m| *m <= target)
+        .last()
+        .unwrap_or(magnitude);
+    let width = (meters * px_per_m) as f32;
+    let text = if meters >= 1000.0 {
+        format!("{} km", meters / 1000.0)
+    } else {
+        format!("{meters} m")
+    };
+    let painter = ui.painter();
+    let y = at.y;
+    let bar = [
+        Pos2::new(at.x, y - 5.0),
+        Pos2::new(at.x, y),
+        Pos2::new(at.x + width, y),
+        Pos2::new(at.x + width, y - 5.0),
+    ];
+    painter.add(Shape::line(bar.to_vec(), Stroke::new(4.0, Color32::WHITE)));
+    painter.add(Shape::line(bar.to_vec(), Stroke::new(2.0, Color32::BLACK)));
+    painter.text(
+        Pos2::new(at.x + width / 2.0, y - 7.0),
+        Align2::CENTER_BOTTOM,
+        text,
+        FontId::proportional(12.0),
+        Color32::BLACK,
+    );
+}
