@@ -168,10 +168,13 @@ def pop_rank(pop):
     return "01" if pop >= 1_000_000 else "02" if pop >= 100_000 else "03" if pop >= 20_000 else "04"
 
 
+# GeoNames lists Moscow's own districts as places (admin1 48): the district
+# layer names them already, so only the city itself is kept there.
 write("places_local", [
     feature(f["geometry"], name=f["properties"]["name"], name_ru=f["properties"].get("name_ru") or "",
             rank=pop_rank(f["properties"]["population"]), kind="town")
     for f in load("geonames/geonames_cities1000_central_russia.geojson")
+    if f["properties"].get("admin1") != "48" or f["properties"]["name"] in ("Moscow", "Zelenograd")
 ])
 
 # Roads of Moscow: major ones from zoom 10, minor from 12.

@@ -62,13 +62,12 @@ impl MapView {
         let _ = self.memory.set_zoom(zoom);
     }
 
-    /// Tiles still loading, offline and online.
-    pub fn tiles_loading(&self) -> usize {
+    /// Tiles of the offline basemap still loading.
+    pub fn basemap_loading(&self) -> usize {
         use walkers::Tiles;
         self.basemap
             .as_ref()
             .map_or(0, |b| b.tiles.stats().in_progress)
-            + self.online.as_ref().map_or(0, |o| o.stats().in_progress)
     }
 
     pub fn ui(

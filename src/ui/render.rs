@@ -1,8 +1,8 @@
 //! The map as a PNG, without a display: the app's own UI, drawn offscreen by
-//! wgpu on whatever adapter the machine has (Mesa's CPU one on a headless
-//! machine). `incident-map render` and the snapshot tests use it.
+//! wgpu on whatever adapter the machine has (Mesa's lavapipe or llvmpipe on a
+//! headless machine). `incident-map render` and the snapshot tests use it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -11,7 +11,80 @@ use egui_kittest::wgpu::{WgpuTestRenderer, create_render_state, default_wgpu_set
 use super::IncidentMapApp;
 use crate::model::LatLon;
 
-/// What to render.
+/// The app in an offscreen window, ready to render views of its map.
+pub struct OffscreenMap {
+    harness: Harness<'static, Option<IncidentMapApp>>,
+    /// Longest to wait for tiles to load.
+    pub timeout: Duration,
+}
+
+impl OffscreenMap {
+    /// The app on `file` (with the basemap at `basemap`, or the bundled one)
+    /// in a window of `size` pixels.
+    pub fn new(file: &Path, basemap: Option<PathBuf>, size: (u32, u32)) -> Self {
+        let render_state = create_render_state(
+            default_wgpu_setup(),
+            egui_wgpu::RendererOptions::PREDICTABLE,
+        );
+        walkers::install_renderer(Some(&render_state));
+        let mut harness: Harness<'static, Option<IncidentMapApp>> = Harness::builder()
+            .with_size(egui::vec2(size.0 as f32, size.1 as f32))
+            .with_pixels_per_point(1.0)
+            .renderer(WgpuTestRenderer::from_render_state(render_state))
+            .build_ui_state(
+                |ui, app: &mut Option<IncidentMapApp>| {
+                    if let Some(app) = app {
+                        app.show(ui);
+                    }
+                },
+                None,
+            );
+        let app = IncidentMapApp::new(&harness.ctx, file, basemap);
+        *harness.state_mut() = Some(app);
+        OffscreenMap {
+            harness,
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// The egui context the app runs in.
+    pub fn ctx(&self) -> egui::Context {
+        self.harness.ctx.clone()
+    }
+
+    /// The app, to inspect or drive it.
+    pub fn app(&mut self) -> &mut IncidentMapApp {
+        self.harness
+            .state_mut()
+            .as_mut()
+            .expect("the app is set in new")
+    }
+
+    /// Renders the window looking at `view` (centre and zoom), or at the
+    /// app's first view, once no tile of the offline basemap is loading (an
+    /// online layer is drawn with whatever tiles it has by then).
+    pub fn render(&mut self, view: Option<(LatLon, f64)>) -> Result<image::RgbaImage, String> {
+        if let Some((center, zoom)) = view {
+            self.app().map.look_at(center, zoom);
+        }
+        let start = Instant::now();
+        let mut quiet_frames = 0;
+        // Tiles load on background threads and enter the cache a few per
+        // frame: step until none has been loading for a while.
+        while quiet_frames < 40 {
+            self.harness.step();
+            let loading = self.app().map.basemap_loading();
+            quiet_frames = if loading == 0 { quiet_frames + 1 } else { 0 };
+            if start.elapsed() > self.timeout {
+                return Err(format!("tiles were still loading after {:?}", self.timeout));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.harness.render()
+    }
+}
+
+/// What to render, for `incident-map render`.
 #[derive(Debug, Clone)]
 pub struct RenderRequest {
     /// The incident file to show.
@@ -22,8 +95,6 @@ pub struct RenderRequest {
     pub view: Option<(LatLon, f64)>,
     /// The image size in pixels.
     pub size: (u32, u32),
-    /// Longest to wait for tiles to load.
-    pub timeout: Duration,
 }
 
 impl RenderRequest {
@@ -33,53 +104,11 @@ impl RenderRequest {
             basemap: None,
             view: None,
             size: (1280, 800),
-            timeout: Duration::from_secs(30),
         }
     }
 }
 
-/// The rendered window, once every tile has loaded (or the timeout passed).
+/// Renders one view.
 pub fn render(request: &RenderRequest) -> Result<image::RgbaImage, String> {
-    let render_state = create_render_state(
-        default_wgpu_setup(),
-        egui_wgpu::RendererOptions::PREDICTABLE,
-    );
-    walkers::install_renderer(Some(&render_state));
-    let mut harness: Harness<'_, Option<IncidentMapApp>> = Harness::builder()
-        .with_size(egui::vec2(request.size.0 as f32, request.size.1 as f32))
-        .with_pixels_per_point(1.0)
-        .renderer(WgpuTestRenderer::from_render_state(render_state))
-        .build_ui_state(
-            |ui, app: &mut Option<IncidentMapApp>| {
-                if let Some(app) = app {
-                    app.show(ui);
-                }
-            },
-            None,
-        );
-    let mut app = IncidentMapApp::new(&harness.ctx, &request.file, request.basemap.clone());
-    if let Some((center, zoom)) = request.view {
-        app.map.look_at(center, zoom);
-    }
-    *harness.state_mut() = Some(app);
-    let start = Instant::now();
-    let mut quiet_frames = 0;
-    // Tiles load on background threads: step until none is loading for a few frames.
-    while quiet_frames < 40 {
-        harness.step();
-        let loading = harness
-            .state()
-            .as_ref()
-            .map_or(0, |a| a.map.tiles_loading());
-        quiet_frames = if loading == 0 { quiet_frames + 1 } else { 0 };
-        if start.elapsed() > request.timeout {
-            return Err(format!(
-                "tiles were still loading after {:?}",
-                request.timeout
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    harness.step();
-    harness.render()
+    OffscreenMap::new(&request.file, request.basemap.clone(), request.size).render(request.view)
 }
