@@ -151,9 +151,10 @@ impl MapView {
         self.cursor = cursor;
         actions.extend(marker_actions);
 
-        // Controls over the map's top-right corner.
+        // Controls in the map's top-right corner.
         egui::Area::new(ui.scope_id().with("map-controls"))
-            .anchor(Align2::RIGHT_TOP, vec2(-10.0, 10.0))
+            .pivot(Align2::RIGHT_TOP)
+            .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.vertical(|ui| {

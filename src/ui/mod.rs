@@ -204,9 +204,6 @@ impl IncidentMapApp {
         egui::Panel::top("top").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("incident-map");
-                if let Some(ds) = &self.state.dataset {
-                    ui.label(&ds.title);
-                }
                 ui.separator();
                 let mut online = self.map.online.is_some();
                 if ui
@@ -217,10 +214,20 @@ impl IncidentMapApp {
                     actions.push(Action::SetOnline(online));
                 }
                 ui.separator();
-                ui.label("Basemap:");
-                ui.add(egui::TextEdit::singleline(&mut self.basemap_field).desired_width(260.0).hint_text("path to a .pmtiles file"));
+                let label = ui.label("Basemap:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.basemap_field)
+                        .desired_width(260.0)
+                        .hint_text("path to a .pmtiles file"),
+                )
+                .labelled_by(label.id);
                 if ui.button("Use").on_hover_text("Switch to this PMTiles archive (raster or vector)").clicked() {
                     actions.push(Action::UseBasemap(PathBuf::from(self.basemap_field.trim())));
+                }
+                // The title takes what room is left, cut short if need be.
+                if let Some(ds) = &self.state.dataset {
+                    ui.separator();
+                    ui.add(egui::Label::new(&ds.title).truncate());
                 }
             });
         });

@@ -47,6 +47,11 @@ impl OffscreenMap {
         }
     }
 
+    /// The test harness driving the window, to click and type in it.
+    pub fn harness(&mut self) -> &mut Harness<'static, Option<IncidentMapApp>> {
+        &mut self.harness
+    }
+
     /// The egui context the app runs in.
     pub fn ctx(&self) -> egui::Context {
         self.harness.ctx.clone()

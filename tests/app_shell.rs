@@ -1,0 +1,108 @@
+//! The app's window as a user drives it (egui_kittest, headless): the zoom
+//! buttons and keys, fitting the data, clicking a marker by its accessible
+//! name, and a basemap that fails to open leaving the current one in place.
+
+use std::path::PathBuf;
+
+use egui_kittest::kittest::Queryable;
+use incident_map::model::LatLon;
+use incident_map::ui::render::OffscreenMap;
+
+fn app() -> OffscreenMap {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+    let mut map = OffscreenMap::new(&file, None, (1000, 700));
+    map.harness().run_steps(3);
+    map
+}
+
+#[test]
+fn opens_on_moscow_and_kaluga_oblast() {
+    let mut map = app();
+    let zoom = map.app().map.memory.zoom();
+    assert!((6.5..9.0).contains(&zoom), "zoom {zoom}");
+    // Both the Kremlin and Kaluga city are in view: the centre lies between them.
+    let c = map.app().map.memory.detached().expect("the view is set");
+    assert!(
+        (54.3..56.0).contains(&c.y()) && (35.0..37.7).contains(&c.x()),
+        "centre {c:?}"
+    );
+}
+
+#[test]
+fn zoom_buttons_and_keys_change_the_zoom_by_one() {
+    let mut map = app();
+    let z0 = map.app().map.memory.zoom();
+    map.harness().get_by_label("+").click();
+    map.harness().run_steps(2);
+    assert!((map.app().map.memory.zoom() - (z0 + 1.0)).abs() < 1e-9);
+    map.harness().get_by_label("−").click();
+    map.harness().run_steps(2);
+    assert!((map.app().map.memory.zoom() - z0).abs() < 1e-9);
+    map.harness().key_press(egui::Key::Plus);
+    map.harness().run_steps(2);
+    assert!((map.app().map.memory.zoom() - (z0 + 1.0)).abs() < 1e-9);
+    map.harness().key_press(egui::Key::Minus);
+    map.harness().run_steps(2);
+    assert!((map.app().map.memory.zoom() - z0).abs() < 1e-9);
+}
+
+#[test]
+fn fit_frames_the_events() {
+    let mut map = app();
+    map.app().map.look_at(
+        LatLon {
+            lat: 48.85,
+            lon: 2.35,
+        },
+        12.0,
+    );
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Fit").click();
+    map.harness().run_steps(3);
+    let c = map.app().map.memory.detached().unwrap();
+    // The events span Kaluga Oblast's centre to Crocus City Hall.
+    assert!(
+        (54.3..55.9).contains(&c.y()) && (35.4..37.7).contains(&c.x()),
+        "centre {c:?}"
+    );
+    assert!(map.app().map.memory.zoom() > 6.0);
+}
+
+#[test]
+fn clicking_a_marker_by_its_name_selects_the_event() {
+    let mut map = app();
+    map.harness()
+        .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
+        .click();
+    map.harness().run_steps(2);
+    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    map.harness().key_press(egui::Key::Escape);
+    map.harness().run_steps(2);
+    assert_eq!(map.app().state.selected, None);
+}
+
+#[test]
+fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
+    let mut map = app();
+    let before = map.app().map.basemap.as_ref().unwrap().path.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("not-really.pmtiles");
+    std::fs::write(&bad, "not an archive").unwrap();
+    map.harness().get_by_label("Basemap:").focus();
+    map.harness()
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    map.harness()
+        .get_by_label("Basemap:")
+        .type_text(&bad.display().to_string());
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Use").click();
+    map.harness().run_steps(2);
+    assert_eq!(map.app().map.basemap.as_ref().unwrap().path, before);
+    let status = map.app().state.status.clone().unwrap();
+    assert!(
+        status.starts_with("Basemap not changed:") && status.contains("not a PMTiles archive"),
+        "{status}"
+    );
+    // The status bar says so on screen.
+    map.harness().get_by_label_contains("Basemap not changed");
+}
