@@ -106,3 +106,28 @@ fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
     // The status bar says so on screen.
     map.harness().get_by_label_contains("Basemap not changed");
 }
+
+#[test]
+fn switching_to_a_raster_archive_draws_it_and_over_zooms_it() {
+    let raster = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files/raster-red.pmtiles");
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+    let mut map = OffscreenMap::new(&file, Some(raster.clone()), (320, 240));
+    let info = &map.app().map.basemap.as_ref().unwrap().info;
+    assert!(!info.vector);
+    assert!(info.max_zoom <= 1);
+    // At zoom 9 the archive has nothing; its zoom-1 tile is enlarged: all red.
+    let image = map
+        .render(Some((
+            LatLon {
+                lat: 55.75,
+                lon: 37.62,
+            },
+            9.0,
+        )))
+        .unwrap();
+    let p = image.get_pixel(60, 100).0;
+    assert!(
+        p[0] > 150 && p[1] < 90 && p[2] < 90,
+        "not the raster's red: {p:?}"
+    );
+}

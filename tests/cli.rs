@@ -123,6 +123,35 @@ fn json_output_is_one_machine_readable_document() {
 fn usage_errors_exit_2() {
     let out = cmd().args(["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = cmd().args(["frobnicate"]).output().unwrap();
+    let out = cmd()
+        .args(["check", "--frobnicate", "data/moscow-march-2024.json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let out = cmd()
+        .args([
+            "render", "--out", "x.png", "--center", "95,37", "--zoom", "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latitude ±85"));
+}
+
+#[test]
+fn render_writes_a_png_of_the_map_without_a_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("map.png");
+    let (code, stdout) = stdout(cmd().args(["render", "--out"]).arg(&out).args([
+        "--center",
+        "55.7558,37.6173",
+        "--zoom",
+        "10",
+        "--size",
+        "400x300",
+    ]));
+    assert_eq!(code, 0, "{stdout}");
+    let img = image::open(&out).unwrap();
+    assert_eq!((img.width(), img.height()), (400, 300));
+    assert!(stdout.contains("400x300 map image"));
 }

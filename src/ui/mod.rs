@@ -37,6 +37,8 @@ pub enum Action {
     FitToData,
     SetOnline(bool),
     UseBasemap(PathBuf),
+    /// Save what the map shows as a PNG.
+    ExportMapImage,
 }
 
 /// Everything the app shows, in one place.
@@ -147,6 +149,13 @@ pub struct IncidentMapApp {
     pub state: AppState,
     pub map: MapView,
     basemap_field: String,
+    /// What became of map images being exported, as status messages.
+    exports: (
+        std::sync::mpsc::Sender<String>,
+        std::sync::mpsc::Receiver<String>,
+    ),
+    /// The map's rectangle in the window, for cropping screenshots.
+    map_rect: egui::Rect,
 }
 
 impl IncidentMapApp {
@@ -161,6 +170,8 @@ impl IncidentMapApp {
             basemap_field: path.display().to_string(),
             state,
             map,
+            exports: std::sync::mpsc::channel(),
+            map_rect: egui::Rect::NOTHING,
         }
     }
 
@@ -194,12 +205,33 @@ impl IncidentMapApp {
                 }
                 Err(e) => self.state.status = Some(format!("Basemap not changed: {e}")),
             },
+            Action::ExportMapImage => {
+                let dir = directories::UserDirs::new()
+                    .and_then(|d| {
+                        d.picture_dir()
+                            .or(Some(d.home_dir()))
+                            .map(Path::to_path_buf)
+                    })
+                    .unwrap_or_else(|| PathBuf::from("."));
+                let stamp = jiff::ZonedDateTime::now().strftime("%Y%m%d-%H%M%S");
+                let path = dir.join(format!("incident-map-{stamp}.png"));
+                let (rect, ppp) = (self.map_rect, ctx.pixels_per_point());
+                let (tx, repaint) = (self.exports.0.clone(), ctx.clone());
+                let callback = egui::ScreenshotCallback::new(move |image| {
+                    let _ = tx.send(save_map_image(&image, rect, ppp, &path));
+                    repaint.request_repaint();
+                });
+                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+            }
         }
     }
 
     /// The whole window.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        while let Ok(message) = self.exports.1.try_recv() {
+            self.state.status = Some(message);
+        }
         let mut actions = keyboard_actions(&ctx);
         egui::Panel::top("top").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -223,6 +255,14 @@ impl IncidentMapApp {
                 .labelled_by(label.id);
                 if ui.button("Use").on_hover_text("Switch to this PMTiles archive (raster or vector)").clicked() {
                     actions.push(Action::UseBasemap(PathBuf::from(self.basemap_field.trim())));
+                }
+                ui.separator();
+                if ui
+                    .button("Export map image")
+                    .on_hover_text("Save what the map shows as a PNG in your Pictures folder (Ctrl+E)")
+                    .clicked()
+                {
+                    actions.push(Action::ExportMapImage);
                 }
                 // The title takes what room is left, cut short if need be.
                 if let Some(ds) = &self.state.dataset {
@@ -264,7 +304,27 @@ impl IncidentMapApp {
     }
 }
 
-/// Keys: + and − zoom, 0 fits the data, Esc clears the selection.
+/// Crops a window screenshot to the map, saves it as a PNG (atomically), and
+/// says what happened.
+fn save_map_image(image: &egui::ColorImage, map: egui::Rect, ppp: f32, path: &Path) -> String {
+    let region = image.region(&map, Some(ppp));
+    let rgba: Vec<u8> = region.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let [w, h] = region.size;
+    let png = image::RgbaImage::from_raw(w as u32, h as u32, rgba).and_then(|img| {
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .ok()?;
+        Some(out)
+    });
+    match png.map(|png| formats::save_atomic(path, &png)) {
+        Some(Ok(())) => format!("Map image saved to {}", path.display()),
+        Some(Err(e)) => format!("Map image not saved: cannot write {}: {e}", path.display()),
+        None => "Map image not saved: the screenshot could not be encoded".to_string(),
+    }
+}
+
+/// Keys: + and − zoom, 0 fits the data, Esc clears the selection, Ctrl+E
+/// exports the map image.
 fn keyboard_actions(ctx: &egui::Context) -> Vec<Action> {
     if ctx.egui_wants_keyboard_input() {
         return Vec::new();
@@ -282,6 +342,9 @@ fn keyboard_actions(ctx: &egui::Context) -> Vec<Action> {
         }
         if i.key_pressed(Key::Escape) {
             out.push(Action::ClearSelection);
+        }
+        if i.modifiers.command && i.key_pressed(Key::E) {
+            out.push(Action::ExportMapImage);
         }
         out
     })

@@ -32,10 +32,7 @@ impl Plugin for RegionOutlines<'_> {
             let stroke = Stroke::new(if emphasised { 3.0 } else { 1.6 }, REGION_COLOR);
             for polygon in &region.outline.0 {
                 for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                    let points: Vec<Pos2> = ring
-                        .coords()
-                        .map(|c| projector.project(lat_lon(c.y, c.x)).to_pos2())
-                        .collect();
+                    let points = project_ring(ring, projector);
                     painter.add(Shape::line(points, stroke));
                 }
             }
@@ -45,6 +42,13 @@ impl Plugin for RegionOutlines<'_> {
             }
         }
     }
+}
+
+/// A ring of lon/lat coordinates on screen.
+fn project_ring(ring: &geo::LineString<f64>, projector: &Projector) -> Vec<Pos2> {
+    ring.coords()
+        .map(|c| projector.project(lat_lon(c.y, c.x)).to_pos2())
+        .collect()
 }
 
 fn draw_region_name(painter: &egui::Painter, region: &Region, projector: &Projector) {
@@ -116,11 +120,7 @@ impl Plugin for EventMarkers<'_> {
                     .and_then(|c| self.regions.get(c))
                 {
                     for polygon in &region.outline.0 {
-                        let pts: Vec<Pos2> = polygon
-                            .exterior()
-                            .coords()
-                            .map(|c| projector.project(lat_lon(c.y, c.x)).to_pos2())
-                            .collect();
+                        let pts = project_ring(polygon.exterior(), projector);
                         painter.add(Shape::dashed_line(
                             &pts,
                             Stroke::new(if selected { 4.0 } else { 2.5 }, color),

@@ -1,0 +1,44 @@
+//! Map speed: decoding and styling one vector tile of the bundled basemap
+//! (what a tile costs when it first comes into view), and one whole frame of
+//! the app with the map at zoom 5 (Europe) and 12 (central Moscow), tiles
+//! cached, drawn offscreen. Run with `cargo bench --bench map`.
+
+use std::path::PathBuf;
+
+use incident_map::basemap::{Archive, assets_dir};
+use incident_map::model::LatLon;
+use incident_map::ui::render::OffscreenMap;
+
+fn main() {
+    divan::main();
+}
+
+/// Tiles over Moscow at zoom 5, 8, 12 and 14.
+const TILES: [(u8, u32, u32); 4] = [(5, 19, 9), (8, 154, 80), (12, 2476, 1279), (14, 9904, 5119)];
+
+#[divan::bench(args = TILES, sample_count = 20)]
+fn decode_and_style_tile(bencher: divan::Bencher, (z, x, y): (u8, u32, u32)) {
+    let archive = Archive::open(&assets_dir().join("basemap.pmtiles")).unwrap();
+    let bytes = archive.tile(z, x, y).expect("the tile exists");
+    let style = incident_map::ui::tiles::bundled_style();
+    let ctx = egui::Context::default();
+    std::mem::forget(ctx.run_ui(Default::default(), |_| {}));
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench(|| walkers::Tile::new(divan::black_box(&bytes), &style, z, 512, &ctx).unwrap());
+}
+
+#[divan::bench(args = [5.0, 12.0], sample_count = 20)]
+fn frame(bencher: divan::Bencher, zoom: f64) {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+    let mut map = OffscreenMap::new(&file, None, (1280, 800));
+    map.render(Some((
+        LatLon {
+            lat: 55.7558,
+            lon: 37.6173,
+        },
+        zoom,
+    )))
+    .unwrap();
+    bencher.bench_local(|| map.harness().step());
+}
