@@ -131,3 +131,47 @@ fn switching_to_a_raster_archive_draws_it_and_over_zooms_it() {
         "not the raster's red: {p:?}"
     );
 }
+
+/// Settings kept in memory, as eframe keeps them on disk.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn the_chosen_basemap_is_remembered() {
+    let mut map = app();
+    let raster = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files/raster-red.pmtiles");
+    map.harness().get_by_label("Basemap:").focus();
+    map.harness()
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    map.harness()
+        .get_by_label("Basemap:")
+        .type_text(&raster.display().to_string());
+    map.harness().get_by_label("Use").click();
+    map.harness().run_steps(2);
+    assert_eq!(map.app().map.basemap.as_ref().unwrap().path, raster);
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(map.app(), &mut storage);
+    assert_eq!(
+        storage.get_string_for_test(),
+        Some(raster.display().to_string())
+    );
+}
+
+impl MemoryStorage {
+    fn get_string_for_test(&self) -> Option<String> {
+        eframe::Storage::get_string(self, incident_map::ui::BASEMAP_KEY)
+    }
+}

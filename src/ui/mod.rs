@@ -142,8 +142,8 @@ impl AppState {
     }
 }
 
-/// Settings kept between runs.
-const BASEMAP_KEY: &str = "basemap_path";
+/// The setting that keeps the chosen basemap between runs.
+pub const BASEMAP_KEY: &str = "basemap_path";
 
 pub struct IncidentMapApp {
     pub state: AppState,
@@ -290,6 +290,7 @@ impl IncidentMapApp {
             .show(ui, |ui| {
                 let frame = self.state.default_frame();
                 let selected = self.state.selected.as_deref();
+                self.map_rect = ui.available_rect_before_wrap();
                 actions.extend(self.map.ui(
                     ui,
                     self.state.dataset.as_ref(),
@@ -307,6 +308,13 @@ impl IncidentMapApp {
 /// Crops a window screenshot to the map, saves it as a PNG (atomically), and
 /// says what happened.
 fn save_map_image(image: &egui::ColorImage, map: egui::Rect, ppp: f32, path: &Path) -> String {
+    // The part of the map that is on the screenshot, in points.
+    let [w, h] = image.size;
+    let shot = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32) / ppp);
+    let map = map.intersect(shot);
+    if !map.is_positive() {
+        return "Map image not saved: the map is not on screen".to_string();
+    }
     let region = image.region(&map, Some(ppp));
     let rgba: Vec<u8> = region.pixels.iter().flat_map(|c| c.to_array()).collect();
     let [w, h] = region.size;
@@ -391,4 +399,45 @@ pub fn run(file: PathBuf) -> eframe::Result {
             )))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saving_a_map_image_crops_to_the_map_and_never_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("map.png");
+        let shot = egui::ColorImage::new([200, 100], vec![egui::Color32::RED; 200 * 100]);
+        let map = egui::Rect::from_min_max(egui::pos2(10.0, 20.0), egui::pos2(110.0, 70.0));
+        let message = save_map_image(&shot, map, 1.0, &path);
+        assert!(message.starts_with("Map image saved to"), "{message}");
+        let saved = image::open(&path).unwrap();
+        assert_eq!((saved.width(), saved.height()), (100, 50));
+        // A map partly off the screenshot is cut to what is on it; one wholly off, or
+        // no map at all, is a message, not a panic.
+        let message = save_map_image(
+            &shot,
+            egui::Rect::from_min_max(egui::pos2(150.0, 50.0), egui::pos2(400.0, 400.0)),
+            1.0,
+            &path,
+        );
+        assert!(message.starts_with("Map image saved"), "{message}");
+        assert_eq!(image::open(&path).unwrap().width(), 50);
+        for rect in [
+            egui::Rect::NOTHING,
+            egui::Rect::from_min_max(egui::pos2(300.0, 0.0), egui::pos2(400.0, 50.0)),
+        ] {
+            assert_eq!(
+                save_map_image(&shot, rect, 1.0, &path),
+                "Map image not saved: the map is not on screen"
+            );
+        }
+        let message = save_map_image(&shot, map, 1.0, &dir.path().join("no/such/dir/map.png"));
+        assert!(
+            message.starts_with("Map image not saved: cannot write"),
+            "{message}"
+        );
+    }
 }

@@ -156,13 +156,19 @@ impl Plugin for EventMarkers<'_> {
                 painter.circle(at, r, color, Stroke::new(2.0, Color32::WHITE));
             }
             if response.hovered() || selected {
-                painter.text(
-                    at + vec2(r + 4.0, 0.0),
-                    Align2::LEFT_CENTER,
-                    &label,
-                    FontId::proportional(13.0),
-                    Color32::BLACK,
+                // On a pale box, so the map's own labels do not garble it.
+                let galley =
+                    painter.layout_no_wrap(label, FontId::proportional(13.0), Color32::BLACK);
+                let top_left = at + vec2(r + 6.0, -galley.size().y / 2.0);
+                let frame = egui::Rect::from_min_size(top_left, galley.size()).expand(3.0);
+                painter.rect(
+                    frame,
+                    3.0,
+                    Color32::from_white_alpha(235),
+                    Stroke::new(1.0, color),
+                    egui::StrokeKind::Outside,
                 );
+                painter.galley(top_left, galley, Color32::BLACK);
             }
             if response.clicked() {
                 self.actions.push(Action::Select(event.id.clone()));
