@@ -14,6 +14,7 @@
 //! - [`validate`]: checks across a whole dataset.
 //! - [`evidence`]: anchoring quotes in source texts.
 //! - [`summary`]: a dataset at a glance.
+//! - [`timeline`]: events in time order, by day, undated ones apart.
 //! - [`geography`]: regions, which region holds a point, distance and bearing.
 //! - [`basemap`]: the offline basemap archive and what it covers.
 //! - [`ui`]: the desktop app, a thin egui layer over all of the above.
@@ -25,5 +26,6 @@ pub mod formats;
 pub mod geography;
 pub mod model;
 pub mod summary;
+pub mod timeline;
 pub mod ui;
 pub mod validate;

@@ -10,7 +10,7 @@ use incident_map::ui::render::OffscreenMap;
 
 fn app() -> OffscreenMap {
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
-    let mut map = OffscreenMap::new(&file, None, (1000, 700));
+    let mut map = OffscreenMap::new(&file, None, (1400, 800));
     map.harness().run_steps(3);
     map
 }
@@ -72,7 +72,7 @@ fn fit_frames_the_events() {
 fn clicking_a_marker_by_its_name_selects_the_event() {
     let mut map = app();
     map.harness()
-        .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
+        .get_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
         .click();
     map.harness().run_steps(2);
     assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
@@ -111,7 +111,7 @@ fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
 fn switching_to_a_raster_archive_draws_it_and_over_zooms_it() {
     let raster = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files/raster-red.pmtiles");
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
-    let mut map = OffscreenMap::new(&file, Some(raster.clone()), (320, 240));
+    let mut map = OffscreenMap::new(&file, Some(raster.clone()), (320, 240)).map_only();
     let info = &map.app().map.basemap.as_ref().unwrap().info;
     assert!(!info.vector);
     assert!(info.max_zoom <= 1);

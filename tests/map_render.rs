@@ -57,7 +57,7 @@ fn snapshot(image: &image::RgbaImage, name: &str) {
 
 #[test]
 fn europe_at_zoom_5() {
-    let mut map = OffscreenMap::new(&scenario(), None, (900, 600));
+    let mut map = OffscreenMap::new(&scenario(), None, (900, 600)).map_only();
     let image = map
         .render(Some((
             LatLon {
@@ -77,7 +77,7 @@ fn europe_at_zoom_5() {
 
 #[test]
 fn moscow_and_kaluga_at_zoom_8() {
-    let mut map = OffscreenMap::new(&scenario(), None, (900, 600));
+    let mut map = OffscreenMap::new(&scenario(), None, (900, 600)).map_only();
     let image = map
         .render(Some((
             LatLon {
@@ -96,7 +96,7 @@ fn moscow_and_kaluga_at_zoom_8() {
 
 #[test]
 fn central_moscow_at_zoom_12() {
-    let mut map = OffscreenMap::new(&scenario(), None, (900, 600));
+    let mut map = OffscreenMap::new(&scenario(), None, (900, 600)).map_only();
     let image = map.render(Some((MOSCOW, 12.0))).unwrap();
     assert!(sea_share(&image) < 0.02);
     snapshot(&image, "map_z12_central_moscow");
@@ -104,7 +104,7 @@ fn central_moscow_at_zoom_12() {
 
 #[test]
 fn central_moscow_at_zoom_17_is_over_zoomed_not_blank() {
-    let mut map = OffscreenMap::new(&scenario(), None, (900, 600));
+    let mut map = OffscreenMap::new(&scenario(), None, (900, 600)).map_only();
     let image = map
         .render(Some((
             LatLon {
@@ -120,7 +120,7 @@ fn central_moscow_at_zoom_17_is_over_zoomed_not_blank() {
 
 #[test]
 fn no_zoom_from_2_to_18_is_blank_over_moscow_krasnogorsk_or_kaluga() {
-    let mut map = OffscreenMap::new(&scenario(), None, (320, 240));
+    let mut map = OffscreenMap::new(&scenario(), None, (320, 240)).map_only();
     for place in [MOSCOW, KRASNOGORSK, KALUGA] {
         for zoom in (2..=18).step_by(2) {
             let image = map.render(Some((place, f64::from(zoom)))).unwrap();

@@ -154,7 +154,7 @@ fn a_server_that_stops_answering_blocks_nothing_and_the_basemap_shows() {
         },
         10.0,
     ));
-    let mut map = OffscreenMap::new(&file, None, (320, 240));
+    let mut map = OffscreenMap::new(&file, None, (320, 240)).map_only();
     let offline = map.render(view).unwrap();
     let ctx = map.ctx();
     map.app().map.online = Some(openstreetmap_from(Local(port), None, &ctx));

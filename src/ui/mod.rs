@@ -4,11 +4,13 @@
 //! and return [`Action`]s, which [`IncidentMapApp::apply`] carries out in one
 //! place each frame, so a click on the map, a key and a menu are the same.
 
+pub mod context_panel;
 mod fonts;
 pub mod map_view;
 pub mod overlays;
 pub mod render;
 pub mod tiles;
+pub mod timeline_panel;
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +20,8 @@ use crate::basemap;
 use crate::diagnostic::Diagnostic;
 use crate::formats::{self, LoadOptions};
 use crate::geography::RegionIndex;
-use crate::model::{Dataset, LatLon};
+use crate::model::{Dataset, LatLon, Precision};
+use crate::timeline::Timeline;
 use map_view::MapView;
 use tiles::Basemap;
 
@@ -32,6 +35,13 @@ pub fn bundled_scenario() -> PathBuf {
 pub enum Action {
     Select(String),
     ClearSelection,
+    /// Bring the selected event into view on the map.
+    FocusSelected,
+    /// Select the next or previous event in time.
+    SelectNext,
+    SelectPrevious,
+    /// Show the selected event's passage with this index.
+    ShowPassage(usize),
     ZoomIn,
     ZoomOut,
     FitToData,
@@ -39,6 +49,8 @@ pub enum Action {
     UseBasemap(PathBuf),
     /// Save what the map shows as a PNG.
     ExportMapImage,
+    /// Show or hide the timeline and context panels.
+    TogglePanels,
 }
 
 /// Everything the app shows, in one place.
@@ -50,7 +62,14 @@ pub struct AppState {
     /// A message for the status bar (an error opening something).
     pub status: Option<String>,
     pub regions: RegionIndex,
+    /// The selected event's id: it survives a reload when the ids match.
     pub selected: Option<String>,
+    /// Which of the selected event's passages is shown.
+    pub passage: usize,
+    /// The events in time order, built once per dataset.
+    pub timeline: Timeline,
+    /// Set for one frame when the selection changes, so the views scroll to it.
+    pub scroll_to_selection: bool,
 }
 
 impl AppState {
@@ -63,6 +82,9 @@ impl AppState {
             status: None,
             regions: RegionIndex::bundled(),
             selected: None,
+            passage: 0,
+            timeline: Timeline::default(),
+            scroll_to_selection: false,
         };
         match formats::load(path, &LoadOptions::default()) {
             Ok(loaded) => {
@@ -75,6 +97,9 @@ impl AppState {
                     ));
                 }
                 state.diagnostics = loaded.diagnostics;
+                if let Some(ds) = &state.dataset {
+                    state.timeline = Timeline::build(ds);
+                }
             }
             Err(e) => state.status = Some(e.to_string()),
         }
@@ -148,6 +173,8 @@ pub const BASEMAP_KEY: &str = "basemap_path";
 pub struct IncidentMapApp {
     pub state: AppState,
     pub map: MapView,
+    /// Whether the timeline and context panels are shown beside the map.
+    pub show_panels: bool,
     basemap_field: String,
     /// What became of map images being exported, as status messages.
     exports: (
@@ -163,23 +190,103 @@ impl IncidentMapApp {
     pub fn new(ctx: &egui::Context, file: &Path, basemap_path: Option<PathBuf>) -> Self {
         fonts::install(ctx);
         let state = AppState::open(file);
+        // The field shows a basemap the user chose; empty means the bundled one.
+        let basemap_field = basemap_path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         let path =
             basemap_path.unwrap_or_else(|| basemap::assets_dir().join(basemap::BUNDLED_FILE));
         let map = MapView::new(Basemap::open(&path, ctx).map_err(|e| e.to_string()));
         IncidentMapApp {
-            basemap_field: path.display().to_string(),
+            basemap_field,
             state,
             map,
+            show_panels: true,
             exports: std::sync::mpsc::channel(),
             map_rect: egui::Rect::NOTHING,
+        }
+    }
+
+    /// Brings the selected event into view: its region for a region-level
+    /// event, else its point, zoomed in at least to street level.
+    fn focus_selected(&mut self) {
+        use geo::BoundingRect;
+        let Some(ds) = &self.state.dataset else {
+            return;
+        };
+        let Some(e) = self.state.selected.as_deref().and_then(|id| ds.event(id)) else {
+            return;
+        };
+        let Some(point) = ds.point_of(e) else { return };
+        let place = e
+            .location
+            .as_ref()
+            .and_then(|l| l.place.as_deref())
+            .and_then(|id| ds.place(id));
+        let precision = e
+            .location
+            .as_ref()
+            .and_then(|l| l.precision)
+            .or(place.map(|p| p.precision));
+        let region = place
+            .and_then(|p| p.iso3166_2.as_deref())
+            .and_then(|code| self.state.regions.get(code))
+            .and_then(|r| r.outline.bounding_rect());
+        match (precision, region) {
+            (Some(Precision::Region | Precision::Country), Some(r)) => self.map.fit(
+                LatLon {
+                    lat: r.min().y,
+                    lon: r.min().x,
+                },
+                LatLon {
+                    lat: r.max().y,
+                    lon: r.max().x,
+                },
+            ),
+            _ => {
+                let zoom = self.map.memory.zoom().max(12.0);
+                self.map.look_at(point, zoom);
+            }
         }
     }
 
     /// Carries out what the user asked for.
     pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
         match action {
-            Action::Select(id) => self.state.selected = Some(id),
+            Action::Select(id) => {
+                if self.state.selected.as_deref() != Some(id.as_str()) {
+                    self.state.passage = 0;
+                }
+                self.state.selected = Some(id);
+                self.state.scroll_to_selection = true;
+            }
             Action::ClearSelection => self.state.selected = None,
+            Action::SelectNext | Action::SelectPrevious => {
+                let Some(ds) = &self.state.dataset else {
+                    return;
+                };
+                let current = self
+                    .state
+                    .selected
+                    .as_deref()
+                    .and_then(|id| ds.events.iter().position(|e| e.id == id));
+                let next = if action == Action::SelectNext {
+                    self.state.timeline.next(current)
+                } else {
+                    self.state.timeline.previous(current)
+                };
+                if let Some(i) = next {
+                    let id = ds.events[i].id.clone();
+                    self.apply(ctx, Action::Select(id));
+                }
+            }
+            Action::ShowPassage(n) => {
+                self.state.passage = n;
+                self.state.scroll_to_selection = true;
+            }
+            Action::FocusSelected => self.focus_selected(),
+            Action::TogglePanels => self.show_panels = !self.show_panels,
             Action::ZoomIn => {
                 let _ = self.map.memory.zoom_in();
             }
@@ -250,11 +357,17 @@ impl IncidentMapApp {
                 ui.add(
                     egui::TextEdit::singleline(&mut self.basemap_field)
                         .desired_width(260.0)
-                        .hint_text("path to a .pmtiles file"),
+                        .hint_text("bundled; or the path of a .pmtiles file"),
                 )
                 .labelled_by(label.id);
                 if ui.button("Use").on_hover_text("Switch to this PMTiles archive (raster or vector)").clicked() {
-                    actions.push(Action::UseBasemap(PathBuf::from(self.basemap_field.trim())));
+                    let field = self.basemap_field.trim();
+                    let path = if field.is_empty() {
+                        basemap::assets_dir().join(basemap::BUNDLED_FILE)
+                    } else {
+                        PathBuf::from(field)
+                    };
+                    actions.push(Action::UseBasemap(path));
                 }
                 ui.separator();
                 if ui
@@ -285,6 +398,43 @@ impl IncidentMapApp {
                 }
             });
         });
+        let scroll = std::mem::take(&mut self.state.scroll_to_selection);
+        if let (Some(ds), true) = (&self.state.dataset, self.show_panels) {
+            let selected = self.state.selected.as_deref();
+            egui::Panel::left("timeline")
+                .default_size(300.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    timeline_panel::show(
+                        ui,
+                        ds,
+                        &self.state.timeline,
+                        selected,
+                        scroll,
+                        &mut actions,
+                    );
+                });
+            egui::Panel::right("context")
+                .default_size(400.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    let (timeline, regions, passage) = (
+                        &self.state.timeline,
+                        &self.state.regions,
+                        self.state.passage,
+                    );
+                    context_panel::show(
+                        ui,
+                        ds,
+                        timeline,
+                        regions,
+                        selected,
+                        passage,
+                        scroll,
+                        &mut actions,
+                    );
+                });
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -331,8 +481,9 @@ fn save_map_image(image: &egui::ColorImage, map: egui::Rect, ppp: f32, path: &Pa
     }
 }
 
-/// Keys: + and − zoom, 0 fits the data, Esc clears the selection, Ctrl+E
-/// exports the map image.
+/// Keys: + and − zoom, 0 fits the data, ↑/↓ or K/J walk the events in time,
+/// Enter brings the selected one into view, Esc clears the selection, P shows
+/// or hides the panels, Ctrl+E exports the map image.
 fn keyboard_actions(ctx: &egui::Context) -> Vec<Action> {
     if ctx.egui_wants_keyboard_input() {
         return Vec::new();
@@ -350,6 +501,18 @@ fn keyboard_actions(ctx: &egui::Context) -> Vec<Action> {
         }
         if i.key_pressed(Key::Escape) {
             out.push(Action::ClearSelection);
+        }
+        if i.key_pressed(Key::ArrowDown) || i.key_pressed(Key::J) {
+            out.push(Action::SelectNext);
+        }
+        if i.key_pressed(Key::ArrowUp) || i.key_pressed(Key::K) {
+            out.push(Action::SelectPrevious);
+        }
+        if i.key_pressed(Key::Enter) {
+            out.push(Action::FocusSelected);
+        }
+        if i.key_pressed(Key::P) {
+            out.push(Action::TogglePanels);
         }
         if i.modifiers.command && i.key_pressed(Key::E) {
             out.push(Action::ExportMapImage);

@@ -99,7 +99,8 @@ impl Plugin for EventMarkers<'_> {
         _memory: &MapMemory,
     ) {
         let ds = self.dataset;
-        for event in &ds.events {
+        let spread = spread_markers(ds, projector);
+        for (index, event) in ds.events.iter().enumerate() {
             let Some(point) = ds.point_of(event) else {
                 continue;
             };
@@ -109,9 +110,14 @@ impl Plugin for EventMarkers<'_> {
                 .and_then(|id| ds.place(id));
             let precision = loc.and_then(|l| l.precision).or(place.map(|p| p.precision));
             let color = category_color(ds, event.category.as_deref());
-            let at = projector.project(lat_lon(point.lat, point.lon)).to_pos2();
+            let true_at = projector.project(lat_lon(point.lat, point.lon)).to_pos2();
+            let at = spread.get(&index).copied().unwrap_or(true_at);
             let selected = self.selected == Some(event.id.as_str());
             let painter = ui.painter();
+            if at != true_at {
+                painter.line_segment([true_at, at], Stroke::new(1.0, Color32::from_gray(90)));
+                painter.circle_filled(true_at, 2.0, Color32::from_gray(60));
+            }
             let region_level = matches!(precision, Some(Precision::Region | Precision::Country));
             if region_level {
                 // No pin: the region is the location. Hatch-like dashed ring at its outline.
@@ -141,8 +147,9 @@ impl Plugin for EventMarkers<'_> {
                 egui::Sense::click(),
             );
             let label = format!("{}: {}", event.title, event.when.describe());
-            response
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &event.title));
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Map: {}", event.title))
+            });
             let painter = ui.painter();
             if region_level {
                 painter.text(
@@ -175,6 +182,44 @@ impl Plugin for EventMarkers<'_> {
             }
         }
     }
+}
+
+/// Where markers that would sit on top of each other are drawn instead: each
+/// group sharing a 14 px cell of the screen is spread on a small circle
+/// around its true spot (a "spiderfy"), so every one stays reachable. Only
+/// markers on screen are grouped, through a hash of cells: linear, not pairwise.
+fn spread_markers(ds: &Dataset, projector: &Projector) -> std::collections::HashMap<usize, Pos2> {
+    const CELL: f32 = 14.0;
+    let clip = projector.clip_rect().expand(CELL);
+    let mut cells: std::collections::HashMap<(i32, i32), Vec<(usize, Pos2)>> =
+        std::collections::HashMap::new();
+    for (i, e) in ds.events.iter().enumerate() {
+        let Some(p) = ds.point_of(e) else { continue };
+        let at = projector.project(lat_lon(p.lat, p.lon)).to_pos2();
+        if clip.contains(at) {
+            cells
+                .entry(((at.x / CELL).floor() as i32, (at.y / CELL).floor() as i32))
+                .or_default()
+                .push((i, at));
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for group in cells.values().filter(|g| g.len() > 1) {
+        let n = group.len() as f32;
+        let center = group
+            .iter()
+            .fold(egui::Vec2::ZERO, |acc, (_, p)| acc + p.to_vec2())
+            / n;
+        let radius = 12.0 + 2.5 * n;
+        for (k, (i, _)) in group.iter().enumerate() {
+            let angle = std::f32::consts::TAU * k as f32 / n - std::f32::consts::FRAC_PI_2;
+            out.insert(
+                *i,
+                (center + radius * egui::vec2(angle.cos(), angle.sin())).to_pos2(),
+            );
+        }
+    }
+    out
 }
 
 /// A category's colour from the dataset, or a neutral one.

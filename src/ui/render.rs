@@ -47,6 +47,12 @@ impl OffscreenMap {
         }
     }
 
+    /// Shows the map alone, without the timeline and context panels.
+    pub fn map_only(mut self) -> Self {
+        self.app().show_panels = false;
+        self
+    }
+
     /// The test harness driving the window, to click and type in it.
     pub fn harness(&mut self) -> &mut Harness<'static, Option<IncidentMapApp>> {
         &mut self.harness
@@ -113,7 +119,9 @@ impl RenderRequest {
     }
 }
 
-/// Renders one view.
+/// Renders one view of the map alone.
 pub fn render(request: &RenderRequest) -> Result<image::RgbaImage, String> {
-    OffscreenMap::new(&request.file, request.basemap.clone(), request.size).render(request.view)
+    OffscreenMap::new(&request.file, request.basemap.clone(), request.size)
+        .map_only()
+        .render(request.view)
 }

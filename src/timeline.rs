@@ -1,0 +1,238 @@
+//! The timeline: events in time order, grouped by day, each with a label that
+//! says exactly as much as the data knows ("22 Mar 2024, about 20:00 MSK",
+//! "7 Mar 2024", "date disputed"). Undated and disputed events are kept apart
+//! and never placed on a guessed day.
+//!
+//! Built once per dataset ([`Timeline::build`]); the UI only reads it.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+use crate::model::{Dataset, Event, Moment, When, describe_moment};
+
+/// One day with the events that start on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Day {
+    pub date: Date,
+    /// Indices into the dataset's events, in time order.
+    pub events: Vec<usize>,
+}
+
+/// The events of a dataset in time order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    pub days: Vec<Day>,
+    /// Events whose date is unknown or disputed, in file order.
+    pub undated: Vec<usize>,
+    /// Every event once: dated ones in time order, then the undated. What
+    /// "next" and "previous" walk.
+    pub order: Vec<usize>,
+    /// The first and last instant of the dated events.
+    pub span: Option<(Timestamp, Timestamp)>,
+    /// Each event's time label, by event index.
+    pub labels: Vec<String>,
+}
+
+impl Timeline {
+    pub fn build(ds: &Dataset) -> Timeline {
+        let tz = ds.tz();
+        let mut dated: Vec<(Timestamp, Timestamp, usize)> = Vec::new();
+        let mut undated = Vec::new();
+        for (i, e) in ds.events.iter().enumerate() {
+            match e.when.span(&tz) {
+                Some((a, b)) => dated.push((a, b, i)),
+                None => undated.push(i),
+            }
+        }
+        dated.sort_by(|x, y| {
+            (x.0, x.1, &ds.events[x.2].title).cmp(&(y.0, y.1, &ds.events[y.2].title))
+        });
+        let mut days: Vec<Day> = Vec::new();
+        for &(start, _, i) in &dated {
+            let date = start.to_zoned_datetime(tz.clone()).date();
+            match days.last_mut() {
+                Some(day) if day.date == date => day.events.push(i),
+                _ => days.push(Day {
+                    date,
+                    events: vec![i],
+                }),
+            }
+        }
+        let span = dated
+            .first()
+            .map(|f| f.0)
+            .zip(dated.iter().map(|d| d.1).max());
+        let order = dated
+            .iter()
+            .map(|d| d.2)
+            .chain(undated.iter().copied())
+            .collect();
+        let labels = ds.events.iter().map(|e| time_label(e, &tz)).collect();
+        Timeline {
+            days,
+            undated,
+            order,
+            span,
+            labels,
+        }
+    }
+
+    /// The event after `current` in time order (the first if none is current).
+    pub fn next(&self, current: Option<usize>) -> Option<usize> {
+        match current.and_then(|c| self.order.iter().position(|&i| i == c)) {
+            Some(p) => self.order.get(p + 1).or(self.order.last()).copied(),
+            None => self.order.first().copied(),
+        }
+    }
+
+    /// The event before `current` in time order (the last if none is current).
+    pub fn previous(&self, current: Option<usize>) -> Option<usize> {
+        match current.and_then(|c| self.order.iter().position(|&i| i == c)) {
+            Some(p) => self.order.get(p.saturating_sub(1)).copied(),
+            None => self.order.last().copied(),
+        }
+    }
+}
+
+/// A moment in the dataset's time zone (instants are converted; days stay days).
+fn in_zone(m: &Moment, tz: &TimeZone) -> Moment {
+    match m {
+        Moment::Instant(z) => Moment::Instant(z.with_time_zone(tz.clone())),
+        other => other.clone(),
+    }
+}
+
+/// "22 Mar 2024, about 20:00 MSK"; "8 Mar 2024, 02:00–08:00 MSK"; "7 Mar 2024";
+/// "date unknown"; "date disputed".
+pub fn time_label(e: &Event, tz: &TimeZone) -> String {
+    let about = if e.approximate { "about " } else { "" };
+    match &e.when {
+        When::At(Moment::Instant(z)) => {
+            let z = z.with_time_zone(tz.clone());
+            format!(
+                "{}, {about}{}",
+                z.strftime("%-d %b %Y"),
+                z.strftime("%H:%M %Z")
+            )
+        }
+        When::At(m) => describe_moment(m),
+        When::Between(Some(Moment::Instant(a)), Some(Moment::Instant(b))) => {
+            let (a, b): (ZonedDateTime, ZonedDateTime) =
+                (a.with_time_zone(tz.clone()), b.with_time_zone(tz.clone()));
+            if a.date() == b.date() {
+                format!(
+                    "{}, {about}{}–{}",
+                    a.strftime("%-d %b %Y"),
+                    a.strftime("%H:%M"),
+                    b.strftime("%H:%M %Z")
+                )
+            } else {
+                format!(
+                    "{} – {}",
+                    a.strftime("%-d %b %Y, %H:%M"),
+                    b.strftime("%-d %b %Y, %H:%M %Z")
+                )
+            }
+        }
+        When::Between(a, b) => {
+            let part = |m: &Option<Moment>| m.as_ref().map(|m| describe_moment(&in_zone(m, tz)));
+            match (part(a), part(b)) {
+                (Some(a), Some(b)) => format!("{a} – {b}"),
+                (Some(a), None) => format!("from {a}"),
+                (None, Some(b)) => format!("until {b}"),
+                (None, None) => "date unknown".into(),
+            }
+        }
+        When::Unknown => "date unknown".into(),
+        When::Disputed(_) => "date disputed".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{LoadOptions, load};
+
+    fn scenario() -> Dataset {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+        load(&path, &LoadOptions::default())
+            .unwrap()
+            .dataset
+            .unwrap()
+    }
+
+    #[test]
+    fn the_scenario_in_time_order_with_the_kremlin_reaction_undated() {
+        let ds = scenario();
+        let t = Timeline::build(&ds);
+        let id = |i: usize| ds.events[i].id.as_str();
+        let days: Vec<(String, Vec<&str>)> = t
+            .days
+            .iter()
+            .map(|d| {
+                (
+                    d.date.to_string(),
+                    d.events.iter().map(|&i| id(i)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            days,
+            [
+                ("2024-03-07".to_string(), vec!["fsb-kaluga-operation"]),
+                ("2024-03-08".to_string(), vec!["us-embassy-alert"]),
+                ("2024-03-22".to_string(), vec!["crocus-attack"]),
+            ]
+        );
+        assert_eq!(
+            t.undated.iter().map(|&i| id(i)).collect::<Vec<_>>(),
+            ["kremlin-reaction"]
+        );
+        assert_eq!(
+            t.order.iter().map(|&i| id(i)).collect::<Vec<_>>(),
+            [
+                "fsb-kaluga-operation",
+                "us-embassy-alert",
+                "crocus-attack",
+                "kremlin-reaction"
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_say_what_the_data_knows_in_moscow_time() {
+        let ds = scenario();
+        let t = Timeline::build(&ds);
+        let label = |id: &str| t.labels[ds.events.iter().position(|e| e.id == id).unwrap()].clone();
+        assert_eq!(label("crocus-attack"), "22 Mar 2024, about 20:00 MSK");
+        assert_eq!(label("fsb-kaluga-operation"), "7 Mar 2024");
+        assert_eq!(label("us-embassy-alert"), "8 Mar 2024, 02:00–08:00 MSK");
+        assert_eq!(label("kremlin-reaction"), "date disputed");
+    }
+
+    #[test]
+    fn next_and_previous_walk_every_event_and_stop_at_the_ends() {
+        let ds = scenario();
+        let t = Timeline::build(&ds);
+        let mut at = t.next(None);
+        let mut seen = vec![at.unwrap()];
+        for _ in 0..5 {
+            at = t.next(at);
+            if seen.last() != at.as_ref() {
+                seen.push(at.unwrap());
+            }
+        }
+        assert_eq!(seen, t.order, "next reaches every event, the undated last");
+        assert_eq!(t.previous(Some(t.order[0])), Some(t.order[0]));
+        assert_eq!(t.previous(None), t.order.last().copied());
+    }
+
+    #[test]
+    fn an_empty_dataset_has_an_empty_timeline() {
+        let t = Timeline::build(&Dataset::default());
+        assert!(t.days.is_empty() && t.order.is_empty() && t.span.is_none());
+        assert_eq!(t.next(None), None);
+    }
+}

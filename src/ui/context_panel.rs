@@ -1,0 +1,377 @@
+//! The context panel: everything about the selected event — what, when (both
+//! readings where the date is disputed), where (region, precision, distance
+//! from the reference place), casualties as of their dates, related events,
+//! what the source says beside what is on record — and each passage,
+//! highlighted in the full text of its source.
+
+use egui::text::LayoutJob;
+use egui::{Align, Color32, FontId, RichText, TextFormat, Ui};
+
+use super::Action;
+use super::overlays::category_color;
+use crate::evidence::Anchoring;
+use crate::geography::{RegionIndex, situate};
+use crate::model::{Dataset, Event, Verdict, When};
+use crate::timeline::Timeline;
+
+const HIGHLIGHT: Color32 = Color32::from_rgb(255, 226, 120);
+const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
+
+/// Draws the panel for the selected event; `passage` is the one in focus,
+/// `scroll` brings it into view.
+#[allow(clippy::too_many_arguments)]
+pub fn show(
+    ui: &mut Ui,
+    ds: &Dataset,
+    timeline: &Timeline,
+    regions: &RegionIndex,
+    selected: Option<&str>,
+    passage: usize,
+    scroll: bool,
+    actions: &mut Vec<Action>,
+) {
+    let Some((index, e)) =
+        selected.and_then(|id| ds.events.iter().enumerate().find(|(_, e)| e.id == id))
+    else {
+        ui.heading("Context");
+        ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .id_salt("context")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.heading(&e.title);
+            if let Some(cat) = e.category.as_deref() {
+                let label = ds
+                    .categories
+                    .iter()
+                    .find(|c| c.id == cat)
+                    .map_or(cat, |c| c.label.as_str());
+                ui.label(
+                    RichText::new(label)
+                        .color(category_color(ds, Some(cat)))
+                        .strong(),
+                );
+            }
+            if let Some(s) = &e.summary {
+                ui.label(s);
+            }
+            ui.add_space(6.0);
+            when_section(ui, ds, e, &timeline.labels[index]);
+            where_section(ui, ds, e, regions);
+            casualties_section(ui, e);
+            relations_section(ui, ds, e, actions);
+            claims_section(ui, e);
+            passages_section(ui, ds, e, passage, scroll, actions);
+        });
+}
+
+fn when_section(ui: &mut Ui, ds: &Dataset, e: &Event, label: &str) {
+    ui.label(RichText::new("When").strong());
+    ui.label(label);
+    if let When::Disputed(readings) = &e.when {
+        for r in readings {
+            let source = r
+                .source
+                .as_deref()
+                .and_then(|s| ds.source(s))
+                .map(|s| format!(" ({})", s.title))
+                .unwrap_or_default();
+            ui.label(format!("• {}{source}", r.when.describe()));
+            if let Some(note) = &r.note {
+                ui.label(RichText::new(note).small().weak());
+            }
+        }
+    }
+    if let Some(note) = &e.when_note {
+        ui.label(RichText::new(note).small().weak());
+    }
+    ui.add_space(4.0);
+}
+
+fn where_section(ui: &mut Ui, ds: &Dataset, e: &Event, regions: &RegionIndex) {
+    ui.label(RichText::new("Where").strong());
+    let place = e
+        .location
+        .as_ref()
+        .and_then(|l| l.place.as_deref())
+        .and_then(|id| ds.place(id));
+    match situate(ds, e, regions) {
+        None => {
+            ui.label("Not placed on the map: the data gives no location.");
+        }
+        Some(s) => {
+            let mut line = place.map_or_else(
+                || format!("{:.4}, {:.4}", s.point.lat, s.point.lon),
+                |p| p.name.clone(),
+            );
+            if let Some(r) = s.region.filter(|r| place.is_none_or(|p| p.name != r.name)) {
+                line.push_str(&format!(", {}", r.name));
+            }
+            ui.label(line);
+            let mut detail = Vec::new();
+            if let Some(p) = s.precision {
+                detail.push(format!("{}-level location", p.as_str()));
+            }
+            if let Some(u) = s.uncertainty_m {
+                detail.push(format!("within {:.0} km", u / 1000.0));
+            }
+            detail.extend(s.describe_offset());
+            ui.label(RichText::new(detail.join(" · ")).small());
+            if let Some(note) = e.location.as_ref().and_then(|l| l.note.as_deref()) {
+                ui.label(RichText::new(note).small().weak());
+            }
+        }
+    }
+    ui.add_space(4.0);
+}
+
+fn casualties_section(ui: &mut Ui, e: &Event) {
+    if e.casualties.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Casualties, as reported").strong());
+    for c in &e.casualties {
+        let mut parts = Vec::new();
+        if let Some(k) = c.killed {
+            parts.push(format!("{k} killed"));
+        }
+        if let Some(i) = c.injured {
+            parts.push(format!("{i} injured"));
+        }
+        let when = c
+            .as_of
+            .as_ref()
+            .map(|w| format!(" (as of {})", w.describe()))
+            .unwrap_or_default();
+        ui.label(format!("• {}{when}", parts.join(", ")));
+        if let Some(note) = &c.note {
+            ui.label(RichText::new(note).small().weak());
+        }
+    }
+    ui.add_space(4.0);
+}
+
+fn relations_section(ui: &mut Ui, ds: &Dataset, e: &Event, actions: &mut Vec<Action>) {
+    let inverse: Vec<(&Event, &str)> = ds
+        .events
+        .iter()
+        .flat_map(|o| {
+            o.relations
+                .iter()
+                .filter(|r| r.event == e.id)
+                .map(move |r| (o, r.kind.phrase()))
+        })
+        .collect();
+    if e.relations.is_empty() && inverse.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Related events").strong());
+    for r in &e.relations {
+        if let Some(other) = ds.event(&r.event)
+            && ui
+                .link(format!("{} {}", capitalise(r.kind.phrase()), other.title))
+                .clicked()
+        {
+            actions.push(Action::Select(other.id.clone()));
+            actions.push(Action::FocusSelected);
+        }
+    }
+    for (other, phrase) in inverse {
+        if ui.link(format!("{} {phrase} this", other.title)).clicked() {
+            actions.push(Action::Select(other.id.clone()));
+            actions.push(Action::FocusSelected);
+        }
+    }
+    ui.add_space(4.0);
+}
+
+fn claims_section(ui: &mut Ui, e: &Event) {
+    if e.claims.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("What the source says, and what is on record").strong());
+    egui::Grid::new(("claims", &e.id))
+        .num_columns(3)
+        .striped(true)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("The source says").small().strong());
+            ui.label(RichText::new("On record").small().strong());
+            ui.label("");
+            ui.end_row();
+            for c in &e.claims {
+                let (verdict, color) = match c.verdict {
+                    Verdict::Matches => ("matches", Color32::from_rgb(40, 130, 60)),
+                    Verdict::Vague => ("vague", Color32::from_rgb(170, 120, 20)),
+                    Verdict::Silent => ("silent", Color32::GRAY),
+                    Verdict::Differs => ("differs", Color32::from_rgb(190, 40, 40)),
+                };
+                ui.add(egui::Label::new(format!("{}: “{}”", c.about, c.says)).wrap());
+                ui.add(egui::Label::new(&c.record).wrap());
+                ui.label(RichText::new(verdict).color(color).strong());
+                ui.end_row();
+            }
+        });
+    ui.add_space(4.0);
+}
+
+fn passages_section(
+    ui: &mut Ui,
+    ds: &Dataset,
+    e: &Event,
+    focus: usize,
+    scroll: bool,
+    actions: &mut Vec<Action>,
+) {
+    ui.label(RichText::new("The source's words").strong());
+    if e.passages.is_empty() {
+        ui.label("This event cites no passage.");
+        return;
+    }
+    let focus = focus.min(e.passages.len() - 1);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(focus > 0, egui::Button::new("‹"))
+            .on_hover_text("Previous passage")
+            .clicked()
+        {
+            actions.push(Action::ShowPassage(focus - 1));
+        }
+        ui.label(format!("Passage {} of {}", focus + 1, e.passages.len()));
+        if ui
+            .add_enabled(focus + 1 < e.passages.len(), egui::Button::new("›"))
+            .on_hover_text("Next passage")
+            .clicked()
+        {
+            actions.push(Action::ShowPassage(focus + 1));
+        }
+    });
+    let p = &e.passages[focus];
+    let Some(source) = ds.source(&p.source) else {
+        return;
+    };
+    source_header(ui, source);
+    let Some(text) = source.full_text() else {
+        ui.colored_label(
+            Color32::DARK_RED,
+            "The source's text is not available, so this passage cannot be checked.",
+        );
+        ui.label(format!("“{}”", p.quote));
+        return;
+    };
+    let Anchoring::Found(anchor) = &p.anchoring else {
+        ui.colored_label(
+            Color32::DARK_RED,
+            "Warning: this passage was not found in the source; it is unverified.",
+        );
+        ui.label(format!("“{}”", p.quote));
+        return;
+    };
+    // Other passages of this event in the same source get a paler highlight.
+    let mut others: Vec<std::ops::Range<usize>> = e
+        .passages
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| *i != focus && o.source == p.source)
+        .filter_map(|(_, o)| o.anchoring.anchor().map(|a| a.bytes.clone()))
+        .collect();
+    others.sort_by_key(|r| r.start);
+    // One label per paragraph, so the view can scroll to the passage's.
+    let mut offset = 0;
+    for paragraph in text.split_inclusive('\n') {
+        let range = offset..offset + paragraph.len();
+        offset += paragraph.len();
+        let holds_focus = anchor.bytes.start < range.end && anchor.bytes.end > range.start;
+        let job = highlighted(
+            paragraph,
+            range.start,
+            &anchor.bytes,
+            &others,
+            ui.visuals().text_color(),
+        );
+        let response = ui.add(egui::Label::new(job).wrap());
+        if holds_focus && scroll {
+            response.scroll_to_me(Some(Align::Center));
+        }
+    }
+}
+
+fn source_header(ui: &mut Ui, source: &crate::model::Source) {
+    ui.label(RichText::new(&source.title).italics());
+    let mut meta = Vec::new();
+    meta.extend(source.author.clone());
+    meta.extend(source.publisher.clone());
+    if let Some(p) = &source.published {
+        meta.push(format!("published {}", p.describe()));
+    }
+    if !meta.is_empty() {
+        ui.label(RichText::new(meta.join(" · ")).small());
+    }
+    // A link opens only on a click, and only for the web.
+    if let Some(url) = source
+        .url
+        .as_deref()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+    {
+        ui.hyperlink_to(RichText::new(url).small(), url);
+    }
+}
+
+/// A paragraph as a layout job, with the focused passage and the others highlighted.
+fn highlighted(
+    paragraph: &str,
+    start: usize,
+    focus: &std::ops::Range<usize>,
+    others: &[std::ops::Range<usize>],
+    color: Color32,
+) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    let font = FontId::proportional(13.5);
+    let end = start + paragraph.len();
+    // Cut points: the paragraph's ends and every highlight's ends inside it.
+    let mut cuts = vec![start, end];
+    for r in std::iter::once(focus).chain(others) {
+        for b in [r.start, r.end] {
+            if b > start && b < end && paragraph.is_char_boundary(b - start) {
+                cuts.push(b);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let background = if focus.start <= a && b <= focus.end {
+            HIGHLIGHT
+        } else if others.iter().any(|r| r.start <= a && b <= r.end) {
+            OTHER_PASSAGE
+        } else {
+            Color32::TRANSPARENT
+        };
+        let text_color = if background == Color32::TRANSPARENT {
+            color
+        } else {
+            Color32::BLACK
+        };
+        job.append(
+            &paragraph[a - start..b - start],
+            0.0,
+            TextFormat {
+                font_id: font.clone(),
+                color: text_color,
+                background,
+                ..Default::default()
+            },
+        );
+    }
+    job
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

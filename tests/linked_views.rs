@@ -1,0 +1,161 @@
+//! One selection, three views: a marker, a timeline row or a key selects an
+//! event; the context panel shows it with its passage highlighted in the
+//! source; the map comes to it. Driven headless with egui_kittest.
+
+use std::path::PathBuf;
+
+use egui_kittest::kittest::Queryable;
+use incident_map::ui::render::OffscreenMap;
+
+fn app() -> OffscreenMap {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+    let mut map = OffscreenMap::new(&file, None, (1400, 900));
+    map.harness().run_steps(3);
+    map
+}
+
+/// (marker's accessible name, event id, its date as the context shows it, words of its first passage)
+const EVENTS: [(&str, &str, &str, &str); 4] = [
+    (
+        "Map: Attack on Crocus City Hall, Krasnogorsk",
+        "crocus-attack",
+        "22 Mar 2024, about 20:00 MSK",
+        "The second incident near Moscow",
+    ),
+    (
+        "Map: US Embassy warns of imminent plans to attack gatherings in Moscow",
+        "us-embassy-alert",
+        "8 Mar 2024, 02:00–08:00 MSK",
+        "prompting the U.S. Embassy in Moscow",
+    ),
+    (
+        "Map: FSB says it stopped an IS-Khorasan cell in Kaluga Oblast",
+        "fsb-kaluga-operation",
+        "7 Mar 2024",
+        "The Russian Federal Security Service (FSB) declared",
+    ),
+    (
+        "Map: Kremlin reaction to the US warning",
+        "kremlin-reaction",
+        "date disputed",
+        "The Kremlin described as “highly unusual”",
+    ),
+];
+
+#[test]
+fn clicking_each_marker_shows_its_title_date_and_passage_and_selects_its_row() {
+    let mut map = app();
+    for (marker, id, date, words) in EVENTS {
+        map.harness().get_by_label(marker).click();
+        map.harness().run_steps(3);
+        assert_eq!(map.app().state.selected.as_deref(), Some(id));
+        let title = marker.trim_start_matches("Map: ");
+        // The title shows twice: the timeline row (selected) and the context heading.
+        let nodes = map.harness().get_all_by_label(title).count();
+        assert!(nodes >= 2, "{title}: {nodes} nodes");
+        assert!(
+            map.harness()
+                .get_all_by_label_contains(date)
+                .next()
+                .is_some(),
+            "{id}: no {date:?}"
+        );
+        assert!(
+            map.harness()
+                .get_all_by_label_contains(words)
+                .next()
+                .is_some(),
+            "{id}: passage {words:?} not shown"
+        );
+    }
+}
+
+#[test]
+fn the_disputed_date_shows_every_reading_and_why() {
+    let mut map = app();
+    map.harness()
+        .get_by_label("Map: Kremlin reaction to the US warning")
+        .click();
+    map.harness().run_steps(3);
+    for reading in [
+        "• from 8 Mar 2024 (Untitled article",
+        "• 21 Feb 2022",
+        "• 19 Mar 2024",
+    ] {
+        assert!(
+            map.harness()
+                .get_all_by_label_contains(reading)
+                .next()
+                .is_some(),
+            "no reading {reading:?}"
+        );
+    }
+    assert!(
+        map.harness()
+            .get_all_by_label_contains("Peskov called an earlier US embassy warning")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn clicking_a_timeline_row_brings_the_map_to_the_event() {
+    let mut map = app();
+    let before = map.app().map.memory.zoom();
+    // The timeline row is the selectable label with the title (the marker is "Map: ...").
+    map.harness()
+        .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
+        .click();
+    map.harness().run_steps(3);
+    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    let c = map.app().map.memory.detached().expect("the map moved");
+    assert!(
+        (c.y() - 55.8257).abs() < 1e-3 && (c.x() - 37.3889).abs() < 1e-3,
+        "centre {c:?}"
+    );
+    assert!(map.app().map.memory.zoom() >= before.max(12.0) - 1e-9);
+}
+
+#[test]
+fn keys_walk_the_events_in_time_and_reach_the_undated_one() {
+    let mut map = app();
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        map.harness().key_press(egui::Key::ArrowDown);
+        map.harness().run_steps(2);
+        seen.push(map.app().state.selected.clone().unwrap());
+    }
+    assert_eq!(
+        seen,
+        [
+            "fsb-kaluga-operation",
+            "us-embassy-alert",
+            "crocus-attack",
+            "kremlin-reaction"
+        ]
+    );
+    map.harness().key_press(egui::Key::K);
+    map.harness().run_steps(2);
+    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    // Enter brings it into view.
+    map.harness().key_press(egui::Key::Enter);
+    map.harness().run_steps(2);
+    let c = map.app().map.memory.detached().unwrap();
+    assert!((c.y() - 55.8257).abs() < 1e-3, "centre {c:?}");
+}
+
+#[test]
+fn a_region_level_event_frames_its_region() {
+    let mut map = app();
+    map.harness()
+        .get_by_label("FSB says it stopped an IS-Khorasan cell in Kaluga Oblast")
+        .click();
+    map.harness().run_steps(3);
+    let c = map.app().map.memory.detached().unwrap();
+    // Kaluga Oblast spans lat 53.3–55.4, lon 33.5–37.3: framed, not a pin zoomed in.
+    assert!(
+        (53.8..55.0).contains(&c.y()) && (34.5..36.5).contains(&c.x()),
+        "centre {c:?}"
+    );
+    assert!(map.app().map.memory.zoom() < 10.0);
+}
