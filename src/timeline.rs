@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
-use crate::model::{Dataset, Event, Moment, When, describe_moment};
+use crate::model::{Dataset, Event, Moment, When, describe_moment, describe_range};
 
 /// One day with the events that start on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,12 +137,7 @@ pub fn time_label(e: &Event, tz: &TimeZone) -> String {
         }
         When::Between(a, b) => {
             let part = |m: &Option<Moment>| m.as_ref().map(|m| describe_moment(&in_zone(m, tz)));
-            match (part(a), part(b)) {
-                (Some(a), Some(b)) => format!("{a} – {b}"),
-                (Some(a), None) => format!("from {a}"),
-                (None, Some(b)) => format!("until {b}"),
-                (None, None) => "date unknown".into(),
-            }
+            describe_range(part(a), part(b))
         }
         When::Unknown => "date unknown".into(),
         When::Disputed(_) => "date disputed".into(),

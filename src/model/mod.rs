@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use when::{Moment, Reading, When, WhenError, describe_moment};
+pub use when::{Moment, Reading, When, WhenError, describe_moment, describe_range};
 
 /// The format name written in every native file.
 pub const FORMAT_NAME: &str = "incident-map";

@@ -284,18 +284,24 @@ impl When {
     pub fn describe(&self) -> String {
         match self {
             When::At(m) => describe_moment(m),
-            When::Between(a, b) => {
-                let part = |m: &Option<Moment>| m.as_ref().map(describe_moment);
-                match (part(a), part(b)) {
-                    (Some(a), Some(b)) => format!("{a} – {b}"),
-                    (Some(a), None) => format!("from {a}"),
-                    (None, Some(b)) => format!("until {b}"),
-                    (None, None) => "date unknown".into(),
-                }
-            }
+            When::Between(a, b) => describe_range(
+                a.as_ref().map(describe_moment),
+                b.as_ref().map(describe_moment),
+            ),
             When::Unknown => "date unknown".into(),
             When::Disputed(r) => format!("date disputed ({} readings)", r.len()),
         }
+    }
+}
+
+/// A range for people from its ends' descriptions: "a – b", "from a",
+/// "until b", or "date unknown" when both are open.
+pub fn describe_range(a: Option<String>, b: Option<String>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        (Some(a), None) => format!("from {a}"),
+        (None, Some(b)) => format!("until {b}"),
+        (None, None) => "date unknown".into(),
     }
 }
 

@@ -7,8 +7,8 @@
 use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, RichText, TextFormat, Ui};
 
-use super::Action;
 use super::overlays::category_color;
+use super::{Action, capitalise};
 use crate::evidence::Anchoring;
 use crate::geography::{RegionIndex, situate};
 use crate::model::{Dataset, Event, Verdict, When};
@@ -367,11 +367,4 @@ fn highlighted(
         );
     }
     job
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

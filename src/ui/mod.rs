@@ -455,6 +455,14 @@ impl IncidentMapApp {
     }
 }
 
+/// "responds to" → "Responds to".
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// Crops a window screenshot to the map, saves it as a PNG (atomically), and
 /// says what happened.
 fn save_map_image(image: &egui::ColorImage, map: egui::Rect, ppp: f32, path: &Path) -> String {

@@ -4,8 +4,8 @@
 
 use egui::{Align, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, vec2};
 
-use super::Action;
 use super::overlays::category_color;
+use super::{Action, capitalise};
 use crate::model::Dataset;
 use crate::timeline::Timeline;
 
@@ -170,11 +170,4 @@ fn axis(
             }
         }
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
