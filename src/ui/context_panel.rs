@@ -37,9 +37,13 @@ pub fn show(
         ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
         return;
     };
+    // Two scroll areas, one above the other: bringing the passage into view
+    // in the source's text leaves the event's details where they are.
+    let details_height = ui.available_height() * 0.48;
     egui::ScrollArea::vertical()
         .id_salt("context")
-        .auto_shrink([false, false])
+        .max_height(details_height)
+        .auto_shrink([false, true])
         .show(ui, |ui| {
             ui.heading(&e.title);
             if let Some(cat) = e.category.as_deref() {
@@ -63,8 +67,9 @@ pub fn show(
             casualties_section(ui, e);
             relations_section(ui, ds, e, actions);
             claims_section(ui, e);
-            passages_section(ui, ds, e, passage, scroll, actions);
         });
+    ui.separator();
+    passages_section(ui, ds, e, passage, scroll, actions);
 }
 
 fn when_section(ui: &mut Ui, ds: &Dataset, e: &Event, label: &str) {
@@ -253,6 +258,16 @@ fn passages_section(
         return;
     };
     source_header(ui, source);
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("source-text")
+        .auto_shrink([false, false])
+        .show(ui, |ui| source_text(ui, e, focus, source, scroll));
+}
+
+/// The source's full text, the focused passage highlighted and scrolled to.
+fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &crate::model::Source, scroll: bool) {
+    let p = &e.passages[focus];
     let Some(text) = source.full_text() else {
         ui.colored_label(
             Color32::DARK_RED,
