@@ -24,7 +24,8 @@ use incident_map::ui::{self, render::RenderRequest};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The incident file to open in the app (default: the bundled scenario).
+    /// The incident file to open in the app (default: the one opened last, or
+    /// the bundled scenario).
     file: Option<PathBuf>,
 }
 
@@ -122,16 +123,13 @@ fn main() -> ExitCode {
             basemap,
             file,
         }) => render(out, center.zip(zoom), size, basemap, file),
-        None => {
-            let file = cli.file.unwrap_or_else(ui::bundled_scenario);
-            match ui::run(file) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: the window could not be opened: {e}");
-                    ExitCode::from(USAGE_OR_IO)
-                }
+        None => match ui::run(cli.file) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: the window could not be opened: {e}");
+                ExitCode::from(USAGE_OR_IO)
             }
-        }
+        },
     }
 }
 

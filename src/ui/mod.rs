@@ -6,6 +6,7 @@
 
 pub mod context_panel;
 mod fonts;
+pub mod loading;
 pub mod map_view;
 pub mod overlays;
 pub mod render;
@@ -51,6 +52,12 @@ pub enum Action {
     ExportMapImage,
     /// Show or hide the timeline and context panels.
     TogglePanels,
+    /// Load an incident file (in the background).
+    Open(PathBuf),
+    /// Ask for a file with the system's dialog.
+    ShowOpenDialog,
+    CancelLoad,
+    DismissProblems,
 }
 
 /// Everything the app shows, in one place.
@@ -70,6 +77,12 @@ pub struct AppState {
     pub timeline: Timeline,
     /// Set for one frame when the selection changes, so the views scroll to it.
     pub scroll_to_selection: bool,
+    /// A file being loaded.
+    pub loading: Option<loading::LoadJob>,
+    /// Problems of the last file opened, until dismissed.
+    pub problems: Option<loading::Problems>,
+    /// Files opened recently, the latest first.
+    pub recent: Vec<PathBuf>,
 }
 
 impl AppState {
@@ -85,6 +98,9 @@ impl AppState {
             passage: 0,
             timeline: Timeline::default(),
             scroll_to_selection: false,
+            loading: None,
+            problems: None,
+            recent: Vec::new(),
         };
         match formats::load(path, &LoadOptions::default()) {
             Ok(loaded) => {
@@ -104,6 +120,75 @@ impl AppState {
             Err(e) => state.status = Some(e.to_string()),
         }
         state
+    }
+
+    /// Takes in a finished load: the new data replaces the old only if it is
+    /// fit to show. Says what happened in the status bar, and lists problems.
+    pub fn finish_load(&mut self, path: PathBuf, result: Result<crate::formats::Loaded, String>) {
+        let loaded = match result {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                self.status = Some(format!("Not opened: {e}. The data shown is unchanged."));
+                self.problems = Some(loading::Problems {
+                    path,
+                    opened: false,
+                    text: e,
+                });
+                return;
+            }
+        };
+        let text = loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let (errors, warnings) = crate::diagnostic::count(&loaded.diagnostics);
+        match loaded.usable().cloned() {
+            Some(ds) => {
+                self.status = Some(format!(
+                    "Opened {}: {} events{}",
+                    path.display(),
+                    ds.events.len(),
+                    if errors + warnings > 0 {
+                        format!(", {errors} errors, {warnings} warnings")
+                    } else {
+                        String::new()
+                    }
+                ));
+                // The selection survives a reload when its event is still there.
+                if self
+                    .selected
+                    .as_deref()
+                    .is_some_and(|id| ds.event(id).is_none())
+                {
+                    self.selected = None;
+                }
+                self.timeline = Timeline::build(&ds);
+                self.dataset = Some(ds);
+                self.recent.retain(|p| p != &path);
+                self.recent.insert(0, path.clone());
+                self.recent.truncate(10);
+                self.path = Some(path.clone());
+                self.diagnostics = loaded.diagnostics;
+                self.problems = (!text.is_empty()).then(|| loading::Problems {
+                    path,
+                    opened: true,
+                    text,
+                });
+            }
+            None => {
+                self.status = Some(format!(
+                    "{} was not opened: {errors} errors. The data shown is unchanged.",
+                    path.display()
+                ));
+                self.problems = Some(loading::Problems {
+                    path,
+                    opened: false,
+                    text,
+                });
+            }
+        }
     }
 
     /// The box the map frames first: Moscow and Kaluga Oblast for the bundled
@@ -169,9 +254,16 @@ impl AppState {
 
 /// The setting that keeps the chosen basemap between runs.
 pub const BASEMAP_KEY: &str = "basemap_path";
+/// The settings that keep the last file opened and the recent ones.
+pub const LAST_FILE_KEY: &str = "last_file";
+pub const RECENT_KEY: &str = "recent_files";
 
 pub struct IncidentMapApp {
     pub state: AppState,
+    /// The system's file dialog, while it is open.
+    dialog: Option<loading::FileDialog>,
+    /// The path typed in the File menu.
+    open_field: String,
     pub map: MapView,
     /// Whether the timeline and context panels are shown beside the map.
     pub show_panels: bool,
@@ -203,6 +295,8 @@ impl IncidentMapApp {
             state,
             map,
             show_panels: true,
+            dialog: None,
+            open_field: String::new(),
             exports: std::sync::mpsc::channel(),
             map_rect: egui::Rect::NOTHING,
         }
@@ -287,6 +381,22 @@ impl IncidentMapApp {
             }
             Action::FocusSelected => self.focus_selected(),
             Action::TogglePanels => self.show_panels = !self.show_panels,
+            Action::Open(path) => {
+                self.state.status = Some(format!("Opening {}…", path.display()));
+                self.state.loading = Some(loading::LoadJob::start(path, ctx));
+            }
+            Action::ShowOpenDialog => {
+                if self.dialog.is_none() {
+                    self.dialog = Some(loading::FileDialog::open(ctx));
+                }
+            }
+            Action::CancelLoad => {
+                // The thread finishes on its own; its result is dropped.
+                if let Some(job) = self.state.loading.take() {
+                    self.state.status = Some(format!("Stopped opening {}", job.path.display()));
+                }
+            }
+            Action::DismissProblems => self.state.problems = None,
             Action::ZoomIn => {
                 let _ = self.map.memory.zoom_in();
             }
@@ -339,10 +449,71 @@ impl IncidentMapApp {
         while let Ok(message) = self.exports.1.try_recv() {
             self.state.status = Some(message);
         }
+        if let Some(result) = self.state.loading.as_ref().and_then(|job| job.finished()) {
+            let job = self.state.loading.take().expect("a job just finished");
+            self.state.finish_load(job.path, result);
+        }
+        let mut opened = None;
+        if let Some(choice) = self.dialog.as_ref().and_then(|d| d.closed()) {
+            self.dialog = None;
+            match choice {
+                Some(path) => opened = Some(path),
+                None => {
+                    self.state.status = Some(
+                        "No file chosen (type its path in File instead if no dialog appeared)"
+                            .into(),
+                    )
+                }
+            }
+        }
+        // A file dropped on the window opens like any other.
+        opened = opened.or_else(|| {
+            ctx.input(|i| {
+                i.raw.dropped_files.iter().find_map(|f| {
+                    (!f.path().as_os_str().is_empty()).then(|| f.path().to_path_buf())
+                })
+            })
+        });
         let mut actions = keyboard_actions(&ctx);
+        actions.extend(opened.map(Action::Open));
         egui::Panel::top("top").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("incident-map");
+                // Closes on a click outside it, not in it: it holds a text field.
+                let config = egui::containers::menu::MenuConfig::new()
+                    .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+                egui::containers::menu::MenuButton::new("File").config(config).ui(ui, |ui| {
+                    if ui.button("Open… (Ctrl+O)").clicked() {
+                        actions.push(Action::ShowOpenDialog);
+                        ui.close();
+                    }
+                    ui.horizontal(|ui| {
+                        let label = ui.label("File path:");
+                        ui.add(egui::TextEdit::singleline(&mut self.open_field).desired_width(280.0))
+                            .labelled_by(label.id);
+                        if ui.button("Load").clicked() && !self.open_field.trim().is_empty() {
+                            actions.push(Action::Open(PathBuf::from(self.open_field.trim())));
+                            ui.close();
+                        }
+                    });
+                    if !self.state.recent.is_empty() {
+                        ui.separator();
+                        ui.label("Recent");
+                        for path in &self.state.recent {
+                            if ui.button(path.display().to_string()).clicked() {
+                                actions.push(Action::Open(path.clone()));
+                                ui.close();
+                            }
+                        }
+                    }
+                });
+                if let Some(job) = &self.state.loading {
+                    ui.spinner();
+                    ui.label(format!("Opening {}", job.path.display()));
+                    if ui.button("Cancel").clicked() {
+                        actions.push(Action::CancelLoad);
+                    }
+                }
                 ui.separator();
                 let mut online = self.map.online.is_some();
                 if ui
@@ -398,6 +569,41 @@ impl IncidentMapApp {
                 }
             });
         });
+        if let Some(problems) = &self.state.problems {
+            let title = if problems.opened {
+                "Problems found (the file was opened)"
+            } else {
+                "The file was not opened"
+            };
+            egui::Window::new(title)
+                .default_width(560.0)
+                .show(&ctx, |ui| {
+                    ui.label(problems.path.display().to_string());
+                    if !problems.opened {
+                        ui.label(
+                            "The data on screen is unchanged. Fix these and open the file again:",
+                        );
+                    }
+                    let mut text = problems.text.as_str();
+                    egui::ScrollArea::vertical()
+                        .max_height(320.0)
+                        .show(ui, |ui| {
+                            ui.add(
+                                egui::TextEdit::multiline(&mut text)
+                                    .code_editor()
+                                    .desired_width(f32::INFINITY),
+                            );
+                        });
+                    ui.horizontal(|ui| {
+                        if ui.button("Copy all").clicked() {
+                            ui.ctx().copy_text(problems.text.clone());
+                        }
+                        if ui.button("Close").clicked() {
+                            actions.push(Action::DismissProblems);
+                        }
+                    });
+                });
+        }
         let scroll = std::mem::take(&mut self.state.scroll_to_selection);
         if let (Some(ds), true) = (&self.state.dataset, self.show_panels) {
             let selected = self.state.selected.as_deref();
@@ -525,6 +731,9 @@ fn keyboard_actions(ctx: &egui::Context) -> Vec<Action> {
         if i.modifiers.command && i.key_pressed(Key::E) {
             out.push(Action::ExportMapImage);
         }
+        if i.modifiers.command && i.key_pressed(Key::O) {
+            out.push(Action::ShowOpenDialog);
+        }
         out
     })
 }
@@ -538,11 +747,22 @@ impl eframe::App for IncidentMapApp {
         if let Some(b) = &self.map.basemap {
             storage.set_string(BASEMAP_KEY, b.path.display().to_string());
         }
+        if let Some(p) = &self.state.path {
+            storage.set_string(LAST_FILE_KEY, p.display().to_string());
+        }
+        let recent: Vec<String> = self
+            .state
+            .recent
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        storage.set_string(RECENT_KEY, recent.join("\n"));
     }
 }
 
-/// Opens the window on `file`.
-pub fn run(file: PathBuf) -> eframe::Result {
+/// Opens the window on `file`, or else the file opened last, or else the
+/// bundled scenario.
+pub fn run(file: Option<PathBuf>) -> eframe::Result {
     // walkers' HTTP client needs a TLS crypto provider; ring builds fast.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let options = eframe::NativeOptions {
@@ -558,16 +778,22 @@ pub fn run(file: PathBuf) -> eframe::Result {
         options,
         Box::new(move |cc| {
             walkers::install_renderer(cc.wgpu_render_state.as_ref());
-            let remembered = cc
-                .storage
-                .and_then(|s| s.get_string(BASEMAP_KEY))
+            let setting = |key: &str| cc.storage.and_then(|s| s.get_string(key));
+            let remembered = setting(BASEMAP_KEY)
                 .map(PathBuf::from)
                 .filter(|p| p.exists());
-            Ok(Box::new(IncidentMapApp::new(
-                &cc.egui_ctx,
-                &file,
-                remembered,
-            )))
+            let file = file
+                .or_else(|| {
+                    setting(LAST_FILE_KEY)
+                        .map(PathBuf::from)
+                        .filter(|p| p.exists())
+                })
+                .unwrap_or_else(bundled_scenario);
+            let mut app = IncidentMapApp::new(&cc.egui_ctx, &file, remembered);
+            app.state.recent = setting(RECENT_KEY)
+                .map(|r| r.lines().map(PathBuf::from).collect())
+                .unwrap_or_default();
+            Ok(Box::new(app))
         }),
     )
 }
