@@ -171,7 +171,7 @@ impl AppState {
                 self.recent.truncate(10);
                 self.path = Some(path.clone());
                 self.diagnostics = loaded.diagnostics;
-                self.problems = (!text.is_empty()).then(|| loading::Problems {
+                self.problems = (!text.is_empty()).then_some(loading::Problems {
                     path,
                     opened: true,
                     text,
