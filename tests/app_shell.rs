@@ -125,7 +125,7 @@ fn switching_to_a_raster_archive_draws_it_and_over_zooms_it() {
             9.0,
         )))
         .unwrap();
-    let p = image.get_pixel(60, 100).0;
+    let p = image.get_pixel(220, 170).0;
     assert!(
         p[0] > 150 && p[1] < 90 && p[2] < 90,
         "not the raster's red: {p:?}"

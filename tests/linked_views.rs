@@ -159,3 +159,42 @@ fn a_region_level_event_frames_its_region() {
     );
     assert!(map.app().map.memory.zoom() < 10.0);
 }
+
+#[test]
+fn hovering_a_row_or_a_marker_marks_the_event_in_both_views() {
+    let mut map = app();
+    map.harness()
+        .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
+        .hover();
+    map.harness().run_steps(2);
+    assert_eq!(
+        map.app().state.hovered.as_deref(),
+        Some("crocus-attack"),
+        "row hovered"
+    );
+    map.harness()
+        .get_by_label("Map: US Embassy warns of imminent plans to attack gatherings in Moscow")
+        .hover();
+    map.harness().run_steps(2);
+    assert_eq!(
+        map.app().state.hovered.as_deref(),
+        Some("us-embassy-alert"),
+        "marker hovered"
+    );
+}
+
+#[test]
+fn the_legend_names_every_category() {
+    let mut map = app();
+    for label in [
+        "Warning",
+        "Counter-terrorism operation",
+        "Statement",
+        "Attack",
+    ] {
+        assert!(
+            map.harness().query_by_label(label).is_some(),
+            "no legend entry {label:?}"
+        );
+    }
+}

@@ -76,6 +76,7 @@ impl MapView {
         dataset: Option<&Dataset>,
         regions: &RegionIndex,
         selected: Option<&str>,
+        hovered: Option<&str>,
         default_frame: (LatLon, LatLon),
     ) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -118,6 +119,7 @@ impl MapView {
                 dataset: ds,
                 regions,
                 selected,
+                hovered,
                 actions: &mut marker_actions,
             });
         }
@@ -178,6 +180,9 @@ impl MapView {
                     });
                 });
             });
+        if let Some(ds) = dataset.filter(|d| !d.categories.is_empty()) {
+            legend(ui, ds, rect);
+        }
         if let Some(err) = &self.basemap_error {
             ui.painter().text(
                 rect.center(),
@@ -207,4 +212,24 @@ pub fn frame_box(sw: LatLon, ne: LatLon, size: egui::Vec2) -> (LatLon, f64) {
         lon: (sw.lon + ne.lon) / 2.0,
     };
     (center, zx.min(zy).clamp(2.0, 16.0))
+}
+
+/// The categories and their colours, in the map's top-left corner.
+fn legend(ui: &Ui, ds: &Dataset, map: egui::Rect) {
+    egui::Area::new(ui.scope_id().with("legend"))
+        .fixed_pos(map.left_top() + vec2(10.0, 10.0))
+        .interactable(false)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                for c in &ds.categories {
+                    ui.horizontal(|ui| {
+                        let (dot, _) =
+                            ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
+                        let color = super::overlays::category_color(ds, Some(&c.id));
+                        ui.painter().circle_filled(dot.center(), 5.0, color);
+                        ui.label(RichText::new(&c.label).small());
+                    });
+                }
+            });
+        });
 }

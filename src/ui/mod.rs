@@ -52,6 +52,8 @@ pub enum Action {
     ExportMapImage,
     /// Show or hide the timeline and context panels.
     TogglePanels,
+    /// The pointer is over this event in one view; the others mark it.
+    Hover(String),
     /// Load an incident file (in the background).
     Open(PathBuf),
     /// Ask for a file with the system's dialog.
@@ -77,6 +79,8 @@ pub struct AppState {
     pub timeline: Timeline,
     /// Set for one frame when the selection changes, so the views scroll to it.
     pub scroll_to_selection: bool,
+    /// The event under the pointer in the last frame, in whichever view.
+    pub hovered: Option<String>,
     /// A file being loaded.
     pub loading: Option<loading::LoadJob>,
     /// Problems of the last file opened, until dismissed.
@@ -98,6 +102,7 @@ impl AppState {
             passage: 0,
             timeline: Timeline::default(),
             scroll_to_selection: false,
+            hovered: None,
             loading: None,
             problems: None,
             recent: Vec::new(),
@@ -381,6 +386,7 @@ impl IncidentMapApp {
             }
             Action::FocusSelected => self.focus_selected(),
             Action::TogglePanels => self.show_panels = !self.show_panels,
+            Action::Hover(id) => self.state.hovered = Some(id),
             Action::Open(path) => {
                 self.state.status = Some(format!("Opening {}…", path.display()));
                 self.state.loading = Some(loading::LoadJob::start(path, ctx));
@@ -605,6 +611,8 @@ impl IncidentMapApp {
                 });
         }
         let scroll = std::mem::take(&mut self.state.scroll_to_selection);
+        // What was hovered last frame is marked this frame; views report anew.
+        let hovered = self.state.hovered.take();
         if let (Some(ds), true) = (&self.state.dataset, self.show_panels) {
             let selected = self.state.selected.as_deref();
             egui::Panel::left("timeline")
@@ -616,6 +624,7 @@ impl IncidentMapApp {
                         ds,
                         &self.state.timeline,
                         selected,
+                        hovered.as_deref(),
                         scroll,
                         &mut actions,
                     );
@@ -652,6 +661,7 @@ impl IncidentMapApp {
                     self.state.dataset.as_ref(),
                     &self.state.regions,
                     selected,
+                    hovered.as_deref(),
                     frame,
                 ));
             });

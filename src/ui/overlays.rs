@@ -87,6 +87,8 @@ pub struct EventMarkers<'a> {
     pub dataset: &'a Dataset,
     pub regions: &'a RegionIndex,
     pub selected: Option<&'a str>,
+    /// The event hovered in another view (the timeline): ringed here.
+    pub hovered: Option<&'a str>,
     pub actions: &'a mut Vec<Action>,
 }
 
@@ -176,6 +178,13 @@ impl Plugin for EventMarkers<'_> {
                     egui::StrokeKind::Outside,
                 );
                 painter.galley(top_left, galley, Color32::BLACK);
+            }
+            if self.hovered == Some(event.id.as_str()) {
+                ui.painter()
+                    .circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
+            }
+            if response.hovered() {
+                self.actions.push(Action::Hover(event.id.clone()));
             }
             if response.clicked() {
                 self.actions.push(Action::Select(event.id.clone()));

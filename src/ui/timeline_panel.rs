@@ -15,6 +15,7 @@ pub fn show(
     ds: &Dataset,
     timeline: &Timeline,
     selected: Option<&str>,
+    hovered: Option<&str>,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
@@ -26,7 +27,7 @@ pub fn show(
             ui.add_space(4.0);
             ui.label(RichText::new(day.date.strftime("%a %-d %b %Y").to_string()).strong());
             for &i in &day.events {
-                row(ui, ds, timeline, i, selected, scroll, actions);
+                row(ui, ds, timeline, i, selected, hovered, scroll, actions);
             }
         }
         if !timeline.undated.is_empty() {
@@ -34,7 +35,7 @@ pub fn show(
             ui.label(RichText::new("Undated or disputed").strong())
                 .on_hover_text("Events whose date nobody knows, or that sources date differently: never placed on a guessed day.");
             for &i in &timeline.undated {
-                row(ui, ds, timeline, i, selected, scroll, actions);
+                row(ui, ds, timeline, i, selected, hovered, scroll, actions);
             }
         }
         if ds.events.is_empty() {
@@ -49,6 +50,7 @@ fn row(
     timeline: &Timeline,
     i: usize,
     selected: Option<&str>,
+    hovered: Option<&str>,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
@@ -61,6 +63,18 @@ fn row(
         ui.vertical(|ui| {
             let text = RichText::new(&e.title);
             let response = ui.selectable_label(is_selected, text);
+            if hovered == Some(e.id.as_str()) && !is_selected {
+                // Its marker is hovered on the map.
+                ui.painter().rect_stroke(
+                    response.rect.expand(2.0),
+                    3.0,
+                    egui::Stroke::new(1.5, color),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            if response.hovered() {
+                actions.push(Action::Hover(e.id.clone()));
+            }
             ui.label(RichText::new(&timeline.labels[i]).small().weak());
             for rel in &e.relations {
                 if let Some(other) = ds.event(&rel.event) {
