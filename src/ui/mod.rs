@@ -623,9 +623,11 @@ impl IncidentMapApp {
                         ui,
                         ds,
                         &self.state.timeline,
-                        selected,
-                        hovered.as_deref(),
-                        scroll,
+                        timeline_panel::Marks {
+                            selected,
+                            hovered: hovered.as_deref(),
+                            scroll,
+                        },
                         &mut actions,
                     );
                 });

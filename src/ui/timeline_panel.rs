@@ -9,16 +9,24 @@ use super::{Action, capitalise};
 use crate::model::Dataset;
 use crate::timeline::Timeline;
 
-/// Draws the panel; `scroll` brings the selected row into view.
+/// Which event is selected and which hovered, and whether to bring the
+/// selected row into view this frame.
+#[derive(Clone, Copy)]
+pub struct Marks<'a> {
+    pub selected: Option<&'a str>,
+    pub hovered: Option<&'a str>,
+    pub scroll: bool,
+}
+
+/// Draws the panel.
 pub fn show(
     ui: &mut Ui,
     ds: &Dataset,
     timeline: &Timeline,
-    selected: Option<&str>,
-    hovered: Option<&str>,
-    scroll: bool,
+    marks: Marks<'_>,
     actions: &mut Vec<Action>,
 ) {
+    let Marks { selected, .. } = marks;
     ui.heading("Timeline");
     axis(ui, ds, timeline, selected, actions);
     ui.separator();
@@ -27,7 +35,7 @@ pub fn show(
             ui.add_space(4.0);
             ui.label(RichText::new(day.date.strftime("%a %-d %b %Y").to_string()).strong());
             for &i in &day.events {
-                row(ui, ds, timeline, i, selected, hovered, scroll, actions);
+                row(ui, ds, timeline, i, marks, actions);
             }
         }
         if !timeline.undated.is_empty() {
@@ -35,7 +43,7 @@ pub fn show(
             ui.label(RichText::new("Undated or disputed").strong())
                 .on_hover_text("Events whose date nobody knows, or that sources date differently: never placed on a guessed day.");
             for &i in &timeline.undated {
-                row(ui, ds, timeline, i, selected, hovered, scroll, actions);
+                row(ui, ds, timeline, i, marks, actions);
             }
         }
         if ds.events.is_empty() {
@@ -49,11 +57,14 @@ fn row(
     ds: &Dataset,
     timeline: &Timeline,
     i: usize,
-    selected: Option<&str>,
-    hovered: Option<&str>,
-    scroll: bool,
+    marks: Marks<'_>,
     actions: &mut Vec<Action>,
 ) {
+    let Marks {
+        selected,
+        hovered,
+        scroll,
+    } = marks;
     let e = &ds.events[i];
     let is_selected = selected == Some(e.id.as_str());
     let color = category_color(ds, e.category.as_deref());
