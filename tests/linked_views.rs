@@ -198,3 +198,17 @@ fn the_legend_names_every_category() {
         );
     }
 }
+
+#[test]
+fn the_whole_window_with_the_attack_selected() {
+    let mut map = app();
+    map.harness()
+        .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
+        .click();
+    map.harness().run_steps(3);
+    let image = map.render(None).unwrap();
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(2.0)
+        .max_failed_pixels(2500);
+    egui_kittest::image_snapshot_options(&image, "window_attack_selected", &options);
+}
