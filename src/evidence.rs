@@ -270,11 +270,6 @@ fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
-/// The character offset of a byte offset.
-pub fn char_offset(text: &str, byte: usize) -> usize {
-    text[..byte].chars().count()
-}
-
 fn common_suffix_len(a: &str, b: &str) -> usize {
     a.chars()
         .rev()
@@ -556,6 +551,10 @@ pub fn shorten(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn char_offset(text: &str, byte: usize) -> usize {
+        text[..byte].chars().count()
+    }
 
     const TEXT: &str = "The Kremlin described as “highly unusual” the U.S. Embassy’s move.\r\n\
                         It was — they said — a warning. It was a warning.";

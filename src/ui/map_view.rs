@@ -27,8 +27,6 @@ pub struct MapView {
     framed: bool,
     /// A view to frame on the next frame: south-west and north-east corners.
     pending_fit: Option<(LatLon, LatLon)>,
-    /// The size of the map the last frame drew.
-    pub last_size: egui::Vec2,
 }
 
 impl MapView {
@@ -45,7 +43,6 @@ impl MapView {
             cursor: None,
             framed: false,
             pending_fit: None,
-            last_size: egui::Vec2::ZERO,
         }
     }
 
@@ -81,7 +78,6 @@ impl MapView {
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let size = ui.available_size();
-        self.last_size = size;
         if !self.framed {
             self.pending_fit = Some(default_frame);
             self.framed = true;

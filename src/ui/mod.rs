@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Ui};
 
 use crate::basemap;
-use crate::diagnostic::Diagnostic;
 use crate::formats::{self, LoadOptions};
 use crate::geography::RegionIndex;
 use crate::model::{Dataset, LatLon, Precision};
@@ -66,8 +65,9 @@ pub enum Action {
 pub struct AppState {
     pub dataset: Option<Dataset>,
     pub path: Option<PathBuf>,
-    /// Problems found loading the file.
-    pub diagnostics: Vec<Diagnostic>,
+    /// The box the map frames first and homes to: computed when a dataset is
+    /// taken in, not per frame.
+    pub home: (LatLon, LatLon),
     /// A message for the status bar (an error opening something).
     pub status: Option<String>,
     pub regions: RegionIndex,
@@ -94,8 +94,8 @@ impl AppState {
     pub fn open(path: &Path) -> AppState {
         let mut state = AppState {
             dataset: None,
-            path: Some(path.to_path_buf()),
-            diagnostics: Vec::new(),
+            path: None,
+            home: (LatLon { lat: 0.0, lon: 0.0 }, LatLon { lat: 0.0, lon: 0.0 }),
             status: None,
             regions: RegionIndex::bundled(),
             selected: None,
@@ -107,22 +107,12 @@ impl AppState {
             problems: None,
             recent: Vec::new(),
         };
-        match formats::load(path, &LoadOptions::default()) {
-            Ok(loaded) => {
-                state.dataset = loaded.usable().cloned();
-                if state.dataset.is_none() {
-                    state.status = Some(format!(
-                        "{} could not be opened: {} problems",
-                        path.display(),
-                        loaded.diagnostics.len()
-                    ));
-                }
-                state.diagnostics = loaded.diagnostics;
-                if let Some(ds) = &state.dataset {
-                    state.timeline = Timeline::build(ds);
-                }
-            }
-            Err(e) => state.status = Some(e.to_string()),
+        state.home = state.compute_home();
+        let result = formats::load(path, &LoadOptions::default()).map_err(|e| e.to_string());
+        state.finish_load(path.to_path_buf(), result);
+        // A clean start needs no message; problems keep theirs.
+        if state.problems.is_none() {
+            state.status = None;
         }
         state
     }
@@ -171,11 +161,11 @@ impl AppState {
                 }
                 self.timeline = Timeline::build(&ds);
                 self.dataset = Some(ds);
+                self.home = self.compute_home();
                 self.recent.retain(|p| p != &path);
                 self.recent.insert(0, path.clone());
                 self.recent.truncate(10);
                 self.path = Some(path.clone());
-                self.diagnostics = loaded.diagnostics;
                 self.problems = (!text.is_empty()).then_some(loading::Problems {
                     path,
                     opened: true,
@@ -198,7 +188,7 @@ impl AppState {
 
     /// The box the map frames first: Moscow and Kaluga Oblast for the bundled
     /// regions, widened to every event.
-    pub fn default_frame(&self) -> (LatLon, LatLon) {
+    fn compute_home(&self) -> (LatLon, LatLon) {
         use geo::BoundingRect;
         let mut sw = LatLon {
             lat: 90.0,
@@ -252,7 +242,7 @@ impl AppState {
             .and_then(|s| s.bounds)
         {
             Some(b) => b,
-            None => self.default_frame(),
+            None => self.home,
         }
     }
 }
@@ -655,7 +645,7 @@ impl IncidentMapApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
-                let frame = self.state.default_frame();
+                let frame = self.state.home;
                 let selected = self.state.selected.as_deref();
                 self.map_rect = ui.available_rect_before_wrap();
                 actions.extend(self.map.ui(
@@ -802,9 +792,16 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
                 })
                 .unwrap_or_else(bundled_scenario);
             let mut app = IncidentMapApp::new(&cc.egui_ctx, &file, remembered);
-            app.state.recent = setting(RECENT_KEY)
-                .map(|r| r.lines().map(PathBuf::from).collect())
-                .unwrap_or_default();
+            for p in setting(RECENT_KEY)
+                .unwrap_or_default()
+                .lines()
+                .map(PathBuf::from)
+            {
+                if !app.state.recent.contains(&p) {
+                    app.state.recent.push(p);
+                }
+            }
+            app.state.recent.truncate(10);
             Ok(Box::new(app))
         }),
     )
