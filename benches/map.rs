@@ -1,7 +1,8 @@
 //! Map speed: decoding and styling one vector tile of the bundled basemap
 //! (what a tile costs when it first comes into view), and one whole frame of
 //! the app with the map at zoom 5 (Europe) and 12 (central Moscow), tiles
-//! cached, drawn offscreen. Run with `cargo bench --bench map`.
+//! cached, drawn offscreen; and the same with 100 000 events loaded.
+//! Run with `cargo bench --bench map`.
 
 use std::path::PathBuf;
 
@@ -41,4 +42,29 @@ fn frame(bencher: divan::Bencher, zoom: f64) {
     )))
     .unwrap();
     bencher.bench_local(|| map.harness().step());
+}
+
+/// A whole frame with 100 000 events loaded (the synthetic set over Moscow
+/// and its region), at zoom 5 (all in view, clustered) and 12: what panning
+/// and zooming cost with that much data.
+#[divan::bench(args = [5.0, 12.0], sample_count = 20)]
+fn frame_100k_events(bencher: divan::Bencher, zoom: f64) {
+    let dir = std::env::temp_dir().join(format!("incident-map-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("100k.json");
+    let ds = incident_map::markers::synthetic(100_000);
+    std::fs::write(&file, incident_map::formats::native::write(&ds)).unwrap();
+    let mut map = OffscreenMap::new(&file, None, (1280, 800));
+    assert_eq!(map.app().state.index.markers.markers().len(), 100_000);
+    map.app().state.problems = None;
+    map.render(Some((
+        LatLon {
+            lat: 55.5,
+            lon: 37.5,
+        },
+        zoom,
+    )))
+    .unwrap();
+    bencher.bench_local(|| map.harness().step());
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -16,6 +16,8 @@
 //! - [`summary`]: a dataset at a glance.
 //! - [`timeline`]: events in time order, by day, undated ones apart.
 //! - [`geography`]: regions, which region holds a point, distance and bearing.
+//! - [`links`]: an event by id, and the relations pointing at each, built once.
+//! - [`markers`]: events projected, indexed and clustered for the map, once per dataset.
 //! - [`basemap`]: the offline basemap archive and what it covers.
 //! - [`ui`]: the desktop app, a thin egui layer over all of the above.
 
@@ -24,6 +26,8 @@ pub mod diagnostic;
 pub mod evidence;
 pub mod formats;
 pub mod geography;
+pub mod links;
+pub mod markers;
 pub mod model;
 pub mod summary;
 pub mod timeline;

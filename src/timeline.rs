@@ -32,6 +32,29 @@ pub struct Timeline {
     pub span: Option<(Timestamp, Timestamp)>,
     /// Each event's time label, by event index.
     pub labels: Vec<String>,
+    /// Each event's position in `order`, by event index.
+    pub rank: Vec<usize>,
+    /// The list as the panel shows it, one entry per line group: a day's
+    /// heading, its events, then the undated section. Lets the panel draw
+    /// only the rows in view.
+    pub rows: Vec<Row>,
+    /// How many dated events start in each of [`BINS`] equal slices of `span`:
+    /// the axis draws this when there are too many events for dots.
+    pub density: Vec<u32>,
+}
+
+/// Slices of the time span counted in [`Timeline::density`].
+pub const BINS: usize = 1024;
+
+/// One entry of the timeline's list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Row {
+    /// The heading of `days[n]`.
+    Day(usize),
+    /// The heading of the undated section.
+    Undated,
+    /// An event, by index.
+    Event(usize),
 }
 
 impl Timeline {
@@ -69,27 +92,53 @@ impl Timeline {
             .chain(undated.iter().copied())
             .collect();
         let labels = ds.events.iter().map(|e| time_label(e, &tz)).collect();
+        let order: Vec<usize> = order;
+        let mut rank = vec![0; ds.events.len()];
+        for (p, &i) in order.iter().enumerate() {
+            rank[i] = p;
+        }
+        let mut rows = Vec::with_capacity(days.len() + order.len() + 1);
+        for (n, day) in days.iter().enumerate() {
+            rows.push(Row::Day(n));
+            rows.extend(day.events.iter().map(|&i| Row::Event(i)));
+        }
+        if !undated.is_empty() {
+            rows.push(Row::Undated);
+            rows.extend(undated.iter().map(|&i| Row::Event(i)));
+        }
+        let mut density = Vec::new();
+        if let Some((a, b)) = span {
+            density = vec![0; BINS];
+            let width = (b.as_second() - a.as_second()).max(1) as f64;
+            for d in &dated {
+                let f = (d.0.as_second() - a.as_second()) as f64 / width;
+                density[((f * BINS as f64) as usize).min(BINS - 1)] += 1;
+            }
+        }
         Timeline {
             days,
             undated,
             order,
             span,
             labels,
+            rank,
+            rows,
+            density,
         }
     }
 
     /// The event after `current` in time order (the first if none is current).
     pub fn next(&self, current: Option<usize>) -> Option<usize> {
-        match current.and_then(|c| self.order.iter().position(|&i| i == c)) {
-            Some(p) => self.order.get(p + 1).or(self.order.last()).copied(),
+        match current.and_then(|c| self.rank.get(c)) {
+            Some(&p) => self.order.get(p + 1).or(self.order.last()).copied(),
             None => self.order.first().copied(),
         }
     }
 
     /// The event before `current` in time order (the last if none is current).
     pub fn previous(&self, current: Option<usize>) -> Option<usize> {
-        match current.and_then(|c| self.order.iter().position(|&i| i == c)) {
-            Some(p) => self.order.get(p.saturating_sub(1)).copied(),
+        match current.and_then(|c| self.rank.get(c)) {
+            Some(&p) => self.order.get(p.saturating_sub(1)).copied(),
             None => self.order.last().copied(),
         }
     }
@@ -222,6 +271,41 @@ mod tests {
         assert_eq!(seen, t.order, "next reaches every event, the undated last");
         assert_eq!(t.previous(Some(t.order[0])), Some(t.order[0]));
         assert_eq!(t.previous(None), t.order.last().copied());
+    }
+
+    #[test]
+    fn rows_list_each_day_then_the_undated_and_density_counts_the_dated() {
+        let ds = scenario();
+        let t = Timeline::build(&ds);
+        let id = |i: usize| ds.events[i].id.as_str();
+        let rows: Vec<String> = t
+            .rows
+            .iter()
+            .map(|r| match r {
+                Row::Day(n) => t.days[*n].date.to_string(),
+                Row::Undated => "undated".into(),
+                Row::Event(i) => id(*i).to_string(),
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "2024-03-07",
+                "fsb-kaluga-operation",
+                "2024-03-08",
+                "us-embassy-alert",
+                "2024-03-22",
+                "crocus-attack",
+                "undated",
+                "kremlin-reaction"
+            ]
+        );
+        assert_eq!(t.density.len(), BINS);
+        assert_eq!(t.density.iter().sum::<u32>(), 3);
+        assert_eq!(t.density[0], 1, "the first event starts the span");
+        for (p, &i) in t.order.iter().enumerate() {
+            assert_eq!(t.rank[i], p);
+        }
     }
 
     #[test]

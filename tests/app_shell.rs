@@ -58,7 +58,8 @@ fn fit_frames_the_events() {
     );
     map.harness().run_steps(2);
     map.harness().get_by_label("Fit").click();
-    map.harness().run_steps(3);
+    // The map glides there: 0.6 s, 0.25 s a step.
+    map.harness().run_steps(6);
     let c = map.app().map.memory.detached().unwrap();
     // The events span Kaluga Oblast's centre to Crocus City Hall.
     assert!(

@@ -102,12 +102,22 @@ fn the_disputed_date_shows_every_reading_and_why() {
 fn clicking_a_timeline_row_brings_the_map_to_the_event() {
     let mut map = app();
     let before = map.app().map.memory.zoom();
+    let start = map.app().map.memory.detached().expect("the map is framed");
+    let target = (55.8257, 37.3889);
+    let far = |p: walkers::Position| (p.y() - target.0).abs() + (p.x() - target.1).abs();
     // The timeline row is the selectable label with the title (the marker is "Map: ...").
     map.harness()
         .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
         .click();
-    map.harness().run_steps(3);
+    map.harness().run_steps(2);
     assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    // Under way: the map glides, it does not jump.
+    let midway = map.app().map.memory.detached().unwrap();
+    assert!(
+        far(midway) < far(start) && far(midway) > 1e-3,
+        "start {start:?}, midway {midway:?}"
+    );
+    map.harness().run_steps(4);
     let c = map.app().map.memory.detached().expect("the map moved");
     assert!(
         (c.y() - 55.8257).abs() < 1e-3 && (c.x() - 37.3889).abs() < 1e-3,
@@ -139,7 +149,7 @@ fn keys_walk_the_events_in_time_and_reach_the_undated_one() {
     assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
     // Enter brings it into view.
     map.harness().key_press(egui::Key::Enter);
-    map.harness().run_steps(2);
+    map.harness().run_steps(5);
     let c = map.app().map.memory.detached().unwrap();
     assert!((c.y() - 55.8257).abs() < 1e-3, "centre {c:?}");
 }
@@ -205,7 +215,7 @@ fn the_whole_window_with_the_attack_selected() {
     map.harness()
         .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
         .click();
-    map.harness().run_steps(3);
+    map.harness().run_steps(6);
     let image = map.render(None).unwrap();
     let options = egui_kittest::SnapshotOptions::new()
         .threshold(2.0)

@@ -105,7 +105,11 @@ fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
     let state = &map.app().state;
     let ds = state.dataset.as_ref().unwrap();
     assert_eq!(ds.events.len(), 2);
-    assert_eq!(state.timeline.order.len(), 2, "the timeline was rebuilt");
+    assert_eq!(
+        state.index.timeline.order.len(),
+        2,
+        "the timeline was rebuilt"
+    );
     assert_eq!(state.recent.first(), Some(&good));
     assert!(state.problems.is_none(), "a clean file shows no problems");
     assert!(
@@ -158,4 +162,59 @@ fn cancelling_a_load_keeps_the_data() {
             .unwrap()
             .starts_with("Stopped opening")
     );
+}
+
+#[test]
+fn another_file_is_framed_on_the_map() {
+    let mut map = app();
+    let dir = tempfile::tempdir().unwrap();
+    let paris = dir.path().join("paris.json");
+    let mut ds = incident_map::markers::synthetic(1);
+    ds.events[0].location.as_mut().unwrap().point = Some(incident_map::model::LatLon {
+        lat: 48.8566,
+        lon: 2.3522,
+    });
+    std::fs::write(&paris, incident_map::formats::native::write(&ds)).unwrap();
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Action::Open(paris));
+    wait_for_load(&mut map);
+    map.harness().run_steps(5);
+    let c = map.app().map.memory.detached().unwrap();
+    assert!(
+        (c.y() - 48.8566).abs() < 0.05 && (c.x() - 2.3522).abs() < 0.05,
+        "centre {c:?}"
+    );
+}
+
+#[test]
+fn a_load_reports_its_stages_and_stops_when_cancelled() {
+    use incident_map::formats::{self, LoadOptions, Progress, Stage};
+    use std::sync::Arc;
+    let file = root().join("data/moscow-march-2024.json");
+    let progress = Arc::new(Progress::default());
+    assert_eq!(progress.describe(), "reading");
+    let options = LoadOptions {
+        progress: Some(progress.clone()),
+        ..LoadOptions::default()
+    };
+    let loaded = formats::load(&file, &options).unwrap();
+    assert!(loaded.usable().is_some());
+    assert_eq!(progress.stage(), Stage::Anchoring, "the last step it took");
+    assert_eq!(progress.fraction_read(), None, "reading is over");
+    progress.set_stage(Stage::Reading);
+    assert_eq!(progress.describe(), "reading 100%");
+
+    // Cancelled: it stops at its next step, with an error that says so.
+    let progress = Arc::new(Progress::default());
+    progress.cancel();
+    let options = LoadOptions {
+        progress: Some(progress),
+        ..LoadOptions::default()
+    };
+    let err = formats::load(&file, &options).unwrap_err();
+    assert!(err.is_cancelled(), "{err}");
+    // The app's loader gives no data either.
+    let cancelled = Arc::new(Progress::default());
+    cancelled.cancel();
+    assert!(incident_map::ui::loading::load(&file, Some(cancelled)).is_err());
 }

@@ -12,34 +12,138 @@
 pub mod json_tree;
 pub mod native;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 use crate::diagnostic::{Code, Diagnostic, TextIndex};
 use crate::model::Dataset;
 
-/// Limits on what `load` accepts.
-#[derive(Debug, Clone, Copy)]
+/// Limits on what `load` accepts, and where it reports how far it got.
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Files larger than this are refused before reading.
     pub max_bytes: u64,
+    /// Shared with whoever waits for the load: how far it got, and a way to stop it.
+    pub progress: Option<Arc<Progress>>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_bytes: 64 * 1024 * 1024,
+            progress: None,
         }
     }
 }
 
-/// A file that could not be read at all.
+/// What a load is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Parsing,
+    Checking,
+    Anchoring,
+    /// Building what the views need (done by the app after `load`).
+    Indexing,
+}
+
+impl Stage {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading",
+            Stage::Parsing => "parsing",
+            Stage::Checking => "checking",
+            Stage::Anchoring => "finding the passages in their sources",
+            Stage::Indexing => "indexing for the map and timeline",
+        }
+    }
+}
+
+/// How far a load has got, updated by the loading thread and read by the
+/// UI; [`Progress::cancel`] makes the load stop at its next step.
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: AtomicU8,
+    bytes_read: AtomicU64,
+    bytes_total: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+impl Progress {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    pub fn stage(&self) -> Stage {
+        match self.stage.load(Ordering::Relaxed) {
+            0 => Stage::Reading,
+            1 => Stage::Parsing,
+            2 => Stage::Checking,
+            3 => Stage::Anchoring,
+            _ => Stage::Indexing,
+        }
+    }
+
+    pub fn set_stage(&self, stage: Stage) {
+        self.stage.store(stage as u8, Ordering::Relaxed);
+    }
+
+    /// The share of the file read, while reading.
+    pub fn fraction_read(&self) -> Option<f32> {
+        let total = self.bytes_total.load(Ordering::Relaxed);
+        (self.stage() == Stage::Reading && total > 0)
+            .then(|| self.bytes_read.load(Ordering::Relaxed) as f32 / total as f32)
+    }
+
+    /// "reading 45%", "parsing".
+    pub fn describe(&self) -> String {
+        match self.fraction_read() {
+            Some(f) => format!("reading {:.0}%", f * 100.0),
+            None => self.stage().describe().to_string(),
+        }
+    }
+}
+
+/// Steps the load through its stages; `Err` once the user cancelled.
+struct Steps<'a>(Option<&'a Progress>);
+
+impl Steps<'_> {
+    fn enter(&self, stage: Stage) -> Result<(), Cancelled> {
+        match self.0 {
+            Some(p) if p.is_cancelled() => Err(Cancelled),
+            Some(p) => {
+                p.set_stage(stage);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// The user stopped the load.
+#[derive(Debug)]
+struct Cancelled;
+
+/// A file that could not be read at all (or whose load was cancelled).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read {}: {source}", path.display())]
 pub struct LoadError {
     pub path: PathBuf,
     #[source]
     pub source: std::io::Error,
+}
+
+impl LoadError {
+    /// Whether the user cancelled the load.
+    pub fn is_cancelled(&self) -> bool {
+        self.source.kind() == std::io::ErrorKind::Interrupted
+    }
 }
 
 /// The outcome of loading a file.
@@ -87,22 +191,56 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         .with_help("split the data into several files, or check that this is the file you meant");
         return Ok(finish(path, None, vec![d], None));
     }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    Ok(load_bytes(path, &bytes))
+    let progress = options.progress.as_deref();
+    let cancelled = || {
+        io_err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "cancelled",
+        ))
+    };
+    // Read in slices, so the UI can show how far it got and stop it.
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    if let Some(p) = progress {
+        p.bytes_total.store(size, Ordering::Relaxed);
+    }
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        let n = file.read(&mut chunk).map_err(io_err)?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if let Some(p) = progress {
+            if p.is_cancelled() {
+                return Err(cancelled());
+            }
+            p.bytes_read.store(bytes.len() as u64, Ordering::Relaxed);
+        }
+        if bytes.len() as u64 > options.max_bytes {
+            break; // It grew while being read; what was read is refused below.
+        }
+    }
+    load_steps(path, &bytes, Steps(progress)).map_err(|Cancelled| cancelled())
 }
 
 /// Loads an incident file already read into memory. `path` names it in
 /// diagnostics and is where relative source paths start from.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    load_steps(path, bytes, Steps(None)).expect("only a Progress cancels")
+}
+
+fn load_steps(path: &Path, bytes: &[u8], steps: Steps) -> Result<Loaded, Cancelled> {
+    steps.enter(Stage::Parsing)?;
     let (text, mut diagnostics) = match decode_utf8(bytes, Code::NotUtf8, "the file") {
         Ok(x) => x,
-        Err(d) => return finish(path, None, vec![*d], None),
+        Err(d) => return Ok(finish(path, None, vec![*d], None)),
     };
     let root = match json_tree::parse(text) {
         Ok(root) => root,
         Err(d) => {
             diagnostics.push(*d);
-            return finish(path, None, diagnostics, Some(text));
+            return Ok(finish(path, None, diagnostics, Some(text)));
         }
     };
     if !native::is_native(&root) && !matches!(root, jsonc_parser::ast::Value::Object(_)) {
@@ -111,8 +249,9 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
                 .with_help("a data file is a JSON object that starts { \"format\": \"incident-map\", \"version\": 1, ...")
                 .at_offset(0),
         );
-        return finish(path, None, diagnostics, Some(text));
+        return Ok(finish(path, None, diagnostics, Some(text)));
     }
+    steps.enter(Stage::Checking)?;
     let mut report = json_tree::Report::default();
     let mut dataset = native::decode(&root, &mut report);
     diagnostics.extend(report.diagnostics);
@@ -120,6 +259,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         let base = path.parent().unwrap_or(Path::new("."));
         diagnostics.extend(read_source_texts(ds, base));
         diagnostics.extend(crate::validate::check(ds));
+        steps.enter(Stage::Anchoring)?;
         diagnostics.extend(crate::evidence::anchor_dataset(ds));
     }
     // Resolve JSON paths to offsets while the tree is at hand.
@@ -130,7 +270,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             d.offset = json_tree::locate(&root, p);
         }
     }
-    finish(path, dataset, diagnostics, Some(text))
+    Ok(finish(path, dataset, diagnostics, Some(text)))
 }
 
 /// Sets file and line:column on every diagnostic and sorts them by position.

@@ -7,12 +7,12 @@
 use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, RichText, TextFormat, Ui};
 
+use super::loading::Indexes;
 use super::overlays::category_color;
 use super::{Action, capitalise};
 use crate::evidence::Anchoring;
 use crate::geography::{RegionIndex, situate};
 use crate::model::{Dataset, Event, Verdict, When};
-use crate::timeline::Timeline;
 
 const HIGHLIGHT: Color32 = Color32::from_rgb(255, 226, 120);
 const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
@@ -23,15 +23,16 @@ const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
 pub fn show(
     ui: &mut Ui,
     ds: &Dataset,
-    timeline: &Timeline,
+    index: &Indexes,
     regions: &RegionIndex,
     selected: Option<&str>,
     passage: usize,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
-    let Some((index, e)) =
-        selected.and_then(|id| ds.events.iter().enumerate().find(|(_, e)| e.id == id))
+    let Some((i, e)) = selected
+        .and_then(|id| index.links.event(id))
+        .map(|i| (i, &ds.events[i]))
     else {
         ui.heading("Context");
         ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
@@ -62,10 +63,10 @@ pub fn show(
                 ui.label(s);
             }
             ui.add_space(6.0);
-            when_section(ui, ds, e, &timeline.labels[index]);
+            when_section(ui, ds, e, &index.timeline.labels[i]);
             where_section(ui, ds, e, regions);
             casualties_section(ui, e);
-            relations_section(ui, ds, e, actions);
+            relations_section(ui, ds, index, i, actions);
             claims_section(ui, e);
         });
     ui.separator();
@@ -158,23 +159,26 @@ fn casualties_section(ui: &mut Ui, e: &Event) {
     ui.add_space(4.0);
 }
 
-fn relations_section(ui: &mut Ui, ds: &Dataset, e: &Event, actions: &mut Vec<Action>) {
-    let inverse: Vec<(&Event, &str)> = ds
-        .events
+fn relations_section(
+    ui: &mut Ui,
+    ds: &Dataset,
+    index: &Indexes,
+    i: usize,
+    actions: &mut Vec<Action>,
+) {
+    let e = &ds.events[i];
+    let inverse: Vec<(&Event, &str)> = index
+        .links
+        .incoming(i)
         .iter()
-        .flat_map(|o| {
-            o.relations
-                .iter()
-                .filter(|r| r.event == e.id)
-                .map(move |r| (o, r.kind.phrase()))
-        })
+        .map(|&(o, kind)| (&ds.events[o], kind.phrase()))
         .collect();
     if e.relations.is_empty() && inverse.is_empty() {
         return;
     }
     ui.label(RichText::new("Related events").strong());
     for r in &e.relations {
-        if let Some(other) = ds.event(&r.event)
+        if let Some(other) = index.links.event(&r.event).map(|o| &ds.events[o])
             && ui
                 .link(format!("{} {}", capitalise(r.kind.phrase()), other.title))
                 .clicked()

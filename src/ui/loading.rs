@@ -4,43 +4,98 @@
 //! it was, and its problems are listed for the user to read and copy.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
-use crate::formats::{self, LoadOptions, Loaded};
+use crate::formats::{self, LoadOptions, Loaded, Progress, Stage};
+use crate::links::Links;
+use crate::markers::MarkerIndex;
+use crate::model::Dataset;
+use crate::timeline::Timeline;
+
+/// What the views need from a dataset, built once when it is loaded (on
+/// the loading thread when the app loads it), never per frame.
+#[derive(Default)]
+pub struct Indexes {
+    pub timeline: Timeline,
+    pub markers: MarkerIndex,
+    pub links: Links,
+    /// Where each row of the timeline's list starts, and its height.
+    pub row_tops: Vec<f32>,
+}
+
+impl Indexes {
+    pub fn build(ds: &Dataset) -> Indexes {
+        let timeline = Timeline::build(ds);
+        Indexes {
+            row_tops: super::timeline_panel::row_tops(ds, &timeline),
+            timeline,
+            markers: MarkerIndex::build(ds),
+            links: Links::build(ds),
+        }
+    }
+}
+
+/// A load's outcome: the file's data and problems, and the indexes of its
+/// data when it is fit to show.
+pub type Outcome = Result<(Loaded, Option<Indexes>), String>;
 
 /// A file being loaded.
 pub struct LoadJob {
     pub path: PathBuf,
     pub started: Instant,
-    result: Receiver<Result<Loaded, String>>,
+    pub progress: Arc<Progress>,
+    result: Receiver<Outcome>,
 }
 
 impl LoadJob {
     /// Starts loading `path` on a thread of its own.
     pub fn start(path: PathBuf, ctx: &egui::Context) -> LoadJob {
         let (tx, rx) = channel();
-        let (file, ctx) = (path.clone(), ctx.clone());
+        let progress = Arc::new(Progress::default());
+        let (file, ctx, shared) = (path.clone(), ctx.clone(), progress.clone());
         std::thread::Builder::new()
             .name("load".into())
             .spawn(move || {
-                let result =
-                    formats::load(&file, &LoadOptions::default()).map_err(|e| e.to_string());
-                let _ = tx.send(result);
+                let _ = tx.send(load(&file, Some(shared)));
                 ctx.request_repaint();
             })
             .expect("a thread can be started");
         LoadJob {
             path,
             started: Instant::now(),
+            progress,
             result: rx,
         }
     }
 
     /// The outcome, once the thread is done.
-    pub fn finished(&self) -> Option<Result<Loaded, String>> {
+    pub fn finished(&self) -> Option<Outcome> {
         self.result.try_recv().ok()
     }
+
+    /// Stops the load at its next step; its thread then ends without a result.
+    pub fn cancel(&self) {
+        self.progress.cancel();
+    }
+}
+
+/// Loads a file and indexes its data if it is fit to show.
+pub fn load(path: &std::path::Path, progress: Option<Arc<Progress>>) -> Outcome {
+    let options = LoadOptions {
+        progress: progress.clone(),
+        ..LoadOptions::default()
+    };
+    let loaded = formats::load(path, &options).map_err(|e| e.to_string())?;
+    if let Some(p) = &progress {
+        if p.is_cancelled() {
+            return Err("cancelled".into());
+        }
+        p.set_stage(Stage::Indexing);
+    }
+    let indexes = loaded.usable().map(Indexes::build);
+    Ok((loaded, indexes))
 }
 
 /// The system's file dialog, on a thread: it blocks until the user chooses.
@@ -77,4 +132,45 @@ pub struct Problems {
     pub opened: bool,
     /// Every diagnostic, one per paragraph, as `check` prints them.
     pub text: String,
+    /// What the window shows: the first [`SHOWN_PROBLEMS`] of them (laying
+    /// out a hundred thousand each frame would freeze the window).
+    pub shown: String,
+    /// How many there are.
+    pub count: usize,
+}
+
+/// At most this many problems are shown; "Copy all" copies every one.
+pub const SHOWN_PROBLEMS: usize = 200;
+
+impl Problems {
+    pub fn new(
+        path: PathBuf,
+        opened: bool,
+        diagnostics: &[crate::diagnostic::Diagnostic],
+    ) -> Problems {
+        let all: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+        Problems::from_paragraphs(path, opened, all)
+    }
+
+    /// Problems that are one message (the file could not be read at all).
+    pub fn message(path: PathBuf, text: String) -> Problems {
+        Problems::from_paragraphs(path, false, vec![text])
+    }
+
+    fn from_paragraphs(path: PathBuf, opened: bool, all: Vec<String>) -> Problems {
+        let mut shown = all[..all.len().min(SHOWN_PROBLEMS)].join("\n\n");
+        if all.len() > SHOWN_PROBLEMS {
+            shown.push_str(&format!(
+                "\n\n… and {} more: \"Copy all\" copies every one, or run `incident-map check` on the file.",
+                all.len() - SHOWN_PROBLEMS
+            ));
+        }
+        Problems {
+            path,
+            opened,
+            count: all.len(),
+            text: all.join("\n\n"),
+            shown,
+        }
+    }
 }

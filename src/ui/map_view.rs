@@ -9,6 +9,7 @@ use super::Action;
 use super::overlays::{EventMarkers, RegionOutlines, scale_bar};
 use super::tiles::Basemap;
 use crate::geography::RegionIndex;
+use crate::markers::{MarkerIndex, mercator, unmercator};
 use crate::model::{Dataset, LatLon};
 
 /// The sea: what shows where no tile is drawn.
@@ -25,8 +26,11 @@ pub struct MapView {
     pub cursor: Option<LatLon>,
     /// The first frame frames the data; later ones leave the view alone.
     framed: bool,
-    /// A view to frame on the next frame: south-west and north-east corners.
-    pending_fit: Option<(LatLon, LatLon)>,
+    /// A flight to a view in progress: the map glides there over a few frames.
+    flight: Option<Flight>,
+    /// A view to frame on the next frame: south-west and north-east corners,
+    /// and the least zoom to frame it at.
+    pending_fit: Option<(LatLon, LatLon, f64)>,
 }
 
 impl MapView {
@@ -42,21 +46,92 @@ impl MapView {
             online: None,
             cursor: None,
             framed: false,
+            flight: None,
             pending_fit: None,
         }
     }
 
     /// Frames a box on the next frame.
     pub fn fit(&mut self, sw: LatLon, ne: LatLon) {
-        self.pending_fit = Some((sw, ne));
+        self.fit_at_least(sw, ne, 0.0);
+    }
+
+    /// Frames a box on the next frame, at `min_zoom` or deeper.
+    pub fn fit_at_least(&mut self, sw: LatLon, ne: LatLon, min_zoom: f64) {
+        self.pending_fit = Some((sw, ne, min_zoom));
         self.framed = true;
     }
 
     /// Centres on a point at a zoom, now.
     pub fn look_at(&mut self, center: LatLon, zoom: f64) {
         self.framed = true;
+        self.flight = None;
         self.memory.center_at(lat_lon(center.lat, center.lon));
         let _ = self.memory.set_zoom(zoom);
+    }
+
+    /// Glides to a point at a zoom, over [`FLIGHT_SECONDS`].
+    pub fn fly_to(&mut self, center: LatLon, zoom: f64) {
+        self.framed = true;
+        let from = self
+            .memory
+            .detached()
+            .map(|p| LatLon {
+                lat: p.y(),
+                lon: p.x(),
+            })
+            .unwrap_or(center);
+        self.flight = Some(Flight {
+            from: (mercator(from), self.memory.zoom()),
+            to: (mercator(center), zoom),
+            started: None,
+        });
+    }
+
+    /// Ends a flight where it is (the user took the map in hand).
+    pub fn stop_flight(&mut self) {
+        self.flight = None;
+    }
+
+    /// Where the map is headed: the end of a flight, else where it is.
+    pub fn destination(&self) -> Option<(LatLon, f64)> {
+        match &self.flight {
+            Some(f) => Some((unmercator(f.to.0), f.to.1)),
+            None => self.memory.detached().map(|p| {
+                (
+                    LatLon {
+                        lat: p.y(),
+                        lon: p.x(),
+                    },
+                    self.memory.zoom(),
+                )
+            }),
+        }
+    }
+
+    /// Moves the map along its flight, if one is under way.
+    fn advance_flight(&mut self, ui: &Ui) {
+        let Some(flight) = &mut self.flight else {
+            return;
+        };
+        let now = ui.input(|i| i.time);
+        let started = *flight.started.get_or_insert(now);
+        let t = ((now - started) / FLIGHT_SECONDS).clamp(0.0, 1.0);
+        // Ease in and out.
+        let k = t * t * (3.0 - 2.0 * t);
+        let (a, b) = (flight.from, flight.to);
+        let w = [
+            a.0[0] + (b.0[0] - a.0[0]) * k,
+            a.0[1] + (b.0[1] - a.0[1]) * k,
+        ];
+        let p = unmercator(w);
+        self.memory.center_at(lat_lon(p.lat, p.lon));
+        let _ = self.memory.set_zoom(a.1 + (b.1 - a.1) * k);
+        if t >= 1.0 {
+            self.flight = None;
+        } else {
+            ui.ctx().request_repaint();
+        }
     }
 
     /// Tiles of the offline basemap still loading.
@@ -70,23 +145,28 @@ impl MapView {
     pub fn ui(
         &mut self,
         ui: &mut Ui,
-        dataset: Option<&Dataset>,
+        dataset: Option<(&Dataset, &MarkerIndex)>,
         regions: &RegionIndex,
-        selected: Option<&str>,
-        hovered: Option<&str>,
+        selected: Option<usize>,
+        hovered: Option<usize>,
         default_frame: (LatLon, LatLon),
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let size = ui.available_size();
         if !self.framed {
-            self.pending_fit = Some(default_frame);
+            self.pending_fit = Some((default_frame.0, default_frame.1, 0.0));
             self.framed = true;
         }
-        if let Some((sw, ne)) = self.pending_fit.take() {
+        if let Some((sw, ne, min_zoom)) = self.pending_fit.take() {
             let (center, zoom) = frame_box(sw, ne, size);
-            self.memory.center_at(lat_lon(center.lat, center.lon));
-            let _ = self.memory.set_zoom(zoom);
+            let zoom = zoom.max(min_zoom);
+            if self.memory.detached().is_some() {
+                self.fly_to(center, zoom);
+            } else {
+                self.look_at(center, zoom);
+            }
         }
+        self.advance_flight(ui);
         let rect = ui.available_rect_before_wrap();
         ui.painter().rect_filled(rect, 0.0, SEA);
 
@@ -94,9 +174,12 @@ impl MapView {
         let online_on = self.online.is_some();
         let mut marker_actions = Vec::new();
         let emphasised = selected
-            .and_then(|id| dataset?.event(id))
-            .and_then(|e| e.location.as_ref()?.place.as_deref())
-            .and_then(|p| dataset?.place(p)?.iso3166_2.as_deref());
+            .zip(dataset)
+            .and_then(|(e, (_, index))| Some(&index.markers()[index.of_event(e)?].shape))
+            .and_then(|shape| match shape {
+                crate::markers::Shape::Region { code } => Some(code.as_str()),
+                _ => None,
+            });
         let basemap = self
             .basemap
             .as_mut()
@@ -110,9 +193,10 @@ impl MapView {
         if let Some(online) = self.online.as_mut() {
             map = map.with_layer(online, 1.0);
         }
-        if let Some(ds) = dataset {
+        if let Some((ds, index)) = dataset {
             map = map.with_plugin(EventMarkers {
                 dataset: ds,
+                index,
                 regions,
                 selected,
                 hovered,
@@ -120,7 +204,10 @@ impl MapView {
             });
         }
         let mut cursor = None;
+        let mut taken_in_hand = false;
         map.show(ui, |ui, response, projector, _memory| {
+            taken_in_hand = response.dragged()
+                || (response.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO));
             if let Some(pos) = response.hover_pos() {
                 let p = projector.unproject(pos.to_vec2());
                 cursor = Some(LatLon {
@@ -147,6 +234,9 @@ impl MapView {
             );
         });
         self.cursor = cursor;
+        if taken_in_hand {
+            self.stop_flight();
+        }
         actions.extend(marker_actions);
 
         // Controls in the map's top-right corner.
@@ -176,7 +266,7 @@ impl MapView {
                     });
                 });
             });
-        if let Some(ds) = dataset.filter(|d| !d.categories.is_empty()) {
+        if let Some(ds) = dataset.map(|d| d.0).filter(|d| !d.categories.is_empty()) {
             legend(ui, ds, rect);
         }
         if let Some(err) = &self.basemap_error {
@@ -190,6 +280,17 @@ impl MapView {
         }
         actions
     }
+}
+
+/// How long the map takes to glide to a new view.
+pub const FLIGHT_SECONDS: f64 = 0.6;
+
+/// A glide from one view to another, in Web Mercator so the path is straight on screen.
+struct Flight {
+    from: ([f64; 2], f64),
+    to: ([f64; 2], f64),
+    /// When it started, in egui's time: set on its first frame.
+    started: Option<f64>,
 }
 
 /// The centre and zoom that fit a box in `size` pixels, with a margin.

@@ -18,10 +18,9 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Ui};
 
 use crate::basemap;
-use crate::formats::{self, LoadOptions};
+use crate::formats;
 use crate::geography::RegionIndex;
-use crate::model::{Dataset, LatLon, Precision};
-use crate::timeline::Timeline;
+use crate::model::{Dataset, LatLon};
 use map_view::MapView;
 use tiles::Basemap;
 
@@ -58,6 +57,14 @@ pub enum Action {
     /// Ask for a file with the system's dialog.
     ShowOpenDialog,
     CancelLoad,
+    /// A cluster on the map was clicked: zoom into it, or list its events
+    /// when zooming cannot split it.
+    OpenCluster {
+        zoom: u8,
+        cell: usize,
+    },
+    /// Close the list of a cluster's events.
+    CloseList,
     DismissProblems,
 }
 
@@ -75,8 +82,9 @@ pub struct AppState {
     pub selected: Option<String>,
     /// Which of the selected event's passages is shown.
     pub passage: usize,
-    /// The events in time order, built once per dataset.
-    pub timeline: Timeline,
+    /// The timeline, the map's marker index and the event lookups, built
+    /// once per dataset.
+    pub index: loading::Indexes,
     /// Set for one frame when the selection changes, so the views scroll to it.
     pub scroll_to_selection: bool,
     /// The event under the pointer in the last frame, in whichever view.
@@ -87,11 +95,24 @@ pub struct AppState {
     pub problems: Option<loading::Problems>,
     /// Files opened recently, the latest first.
     pub recent: Vec<PathBuf>,
+    /// The events of a cluster that zooming cannot split, listed to choose from.
+    pub listed: Option<Vec<usize>>,
 }
 
 impl AppState {
-    /// Loads `path` (or starts empty and says why).
+    /// Loads `path` now, on this thread (or starts empty and says why).
     pub fn open(path: &Path) -> AppState {
+        let mut state = AppState::empty();
+        state.finish_load(path.to_path_buf(), loading::load(path, None));
+        // A clean start needs no message; problems keep theirs.
+        if state.problems.is_none() {
+            state.status = None;
+        }
+        state
+    }
+
+    /// No data yet.
+    pub fn empty() -> AppState {
         let mut state = AppState {
             dataset: None,
             path: None,
@@ -100,44 +121,30 @@ impl AppState {
             regions: RegionIndex::bundled(),
             selected: None,
             passage: 0,
-            timeline: Timeline::default(),
+            index: loading::Indexes::default(),
             scroll_to_selection: false,
             hovered: None,
             loading: None,
             problems: None,
             recent: Vec::new(),
+            listed: None,
         };
         state.home = state.compute_home();
-        let result = formats::load(path, &LoadOptions::default()).map_err(|e| e.to_string());
-        state.finish_load(path.to_path_buf(), result);
-        // A clean start needs no message; problems keep theirs.
-        if state.problems.is_none() {
-            state.status = None;
-        }
         state
     }
 
     /// Takes in a finished load: the new data replaces the old only if it is
     /// fit to show. Says what happened in the status bar, and lists problems.
-    pub fn finish_load(&mut self, path: PathBuf, result: Result<crate::formats::Loaded, String>) {
-        let loaded = match result {
-            Ok(loaded) => loaded,
+    /// True when data from another file than the one shown came in.
+    pub fn finish_load(&mut self, path: PathBuf, result: loading::Outcome) -> bool {
+        let (loaded, indexes) = match result {
+            Ok(x) => x,
             Err(e) => {
                 self.status = Some(format!("Not opened: {e}. The data shown is unchanged."));
-                self.problems = Some(loading::Problems {
-                    path,
-                    opened: false,
-                    text: e,
-                });
-                return;
+                self.problems = Some(loading::Problems::message(path, e));
+                return false;
             }
         };
-        let text = loaded
-            .diagnostics
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("\n\n");
         let (errors, warnings) = crate::diagnostic::count(&loaded.diagnostics);
         match loaded.usable().cloned() {
             Some(ds) => {
@@ -159,35 +166,32 @@ impl AppState {
                 {
                     self.selected = None;
                 }
-                self.timeline = Timeline::build(&ds);
+                self.index = indexes.unwrap_or_else(|| loading::Indexes::build(&ds));
+                self.listed = None;
                 self.dataset = Some(ds);
                 self.home = self.compute_home();
+                let another = self.path.as_ref() != Some(&path);
                 self.recent.retain(|p| p != &path);
                 self.recent.insert(0, path.clone());
                 self.recent.truncate(10);
                 self.path = Some(path.clone());
-                self.problems = (!text.is_empty()).then_some(loading::Problems {
-                    path,
-                    opened: true,
-                    text,
-                });
+                self.problems = (!loaded.diagnostics.is_empty())
+                    .then(|| loading::Problems::new(path, true, &loaded.diagnostics));
+                another
             }
             None => {
                 self.status = Some(format!(
                     "{} was not opened: {errors} errors. The data shown is unchanged.",
                     path.display()
                 ));
-                self.problems = Some(loading::Problems {
-                    path,
-                    opened: false,
-                    text,
-                });
+                self.problems = Some(loading::Problems::new(path, false, &loaded.diagnostics));
+                false
             }
         }
     }
 
-    /// The box the map frames first: Moscow and Kaluga Oblast for the bundled
-    /// regions, widened to every event.
+    /// The box the map frames first: every event, with the whole region
+    /// of region-level ones; Moscow and Kaluga Oblast when there is none.
     fn compute_home(&self) -> (LatLon, LatLon) {
         use geo::BoundingRect;
         let mut sw = LatLon {
@@ -208,7 +212,13 @@ impl AppState {
                 lon: ne.lon.max(p.lon),
             };
         };
-        for code in ["RU-MOW", "RU-KLU"] {
+        let markers = &self.index.markers;
+        let regions: Vec<&str> = if markers.markers().is_empty() {
+            vec!["RU-MOW", "RU-KLU"]
+        } else {
+            markers.regions().iter().map(|(c, _)| c.as_str()).collect()
+        };
+        for code in regions {
             if let Some(r) = self
                 .regions
                 .get(code)
@@ -224,11 +234,19 @@ impl AppState {
                 });
             }
         }
-        if let Some(ds) = &self.dataset {
-            ds.events
-                .iter()
-                .filter_map(|e| ds.point_of(e))
-                .for_each(&mut add);
+        markers.markers().iter().for_each(|m| add(m.point));
+        if sw.lat > ne.lat {
+            // Nothing to frame at all: the world.
+            return (
+                LatLon {
+                    lat: -60.0,
+                    lon: -170.0,
+                },
+                LatLon {
+                    lat: 75.0,
+                    lon: 170.0,
+                },
+            );
         }
         (sw, ne)
     }
@@ -252,6 +270,8 @@ pub const BASEMAP_KEY: &str = "basemap_path";
 /// The settings that keep the last file opened and the recent ones.
 pub const LAST_FILE_KEY: &str = "last_file";
 pub const RECENT_KEY: &str = "recent_files";
+/// The setting that keeps the map's centre and zoom.
+pub const MAP_VIEW_KEY: &str = "map_view";
 
 pub struct IncidentMapApp {
     pub state: AppState,
@@ -270,13 +290,27 @@ pub struct IncidentMapApp {
     ),
     /// The map's rectangle in the window, for cropping screenshots.
     map_rect: egui::Rect,
+    /// The map view was restored from the last run: the file loading at
+    /// start keeps it rather than framing its data.
+    keep_view: bool,
 }
 
 impl IncidentMapApp {
     /// The app on `file`, with the basemap at `basemap_path` (the bundled one if `None`).
     pub fn new(ctx: &egui::Context, file: &Path, basemap_path: Option<PathBuf>) -> Self {
+        Self::with_state(ctx, AppState::open(file), basemap_path)
+    }
+
+    /// The app with no data yet, loading `file` in the background (as it
+    /// starts from the desktop: a large file never holds up the window).
+    pub fn loading(ctx: &egui::Context, file: PathBuf, basemap_path: Option<PathBuf>) -> Self {
+        let mut app = Self::with_state(ctx, AppState::empty(), basemap_path);
+        app.apply(ctx, Action::Open(file));
+        app
+    }
+
+    fn with_state(ctx: &egui::Context, state: AppState, basemap_path: Option<PathBuf>) -> Self {
         fonts::install(ctx);
-        let state = AppState::open(file);
         // The field shows a basemap the user chose; empty means the bundled one.
         let basemap_field = basemap_path
             .as_ref()
@@ -294,36 +328,36 @@ impl IncidentMapApp {
             open_field: String::new(),
             exports: std::sync::mpsc::channel(),
             map_rect: egui::Rect::NOTHING,
+            keep_view: false,
         }
     }
 
     /// Brings the selected event into view: its region for a region-level
-    /// event, else its point, zoomed in at least to street level.
+    /// event, else its point, zoomed in at least to street level. The map
+    /// glides there.
     fn focus_selected(&mut self) {
         use geo::BoundingRect;
-        let Some(ds) = &self.state.dataset else {
+        let index = &self.state.index;
+        let Some(m) = self
+            .state
+            .selected
+            .as_deref()
+            .and_then(|id| index.links.event(id))
+            .and_then(|e| index.markers.of_event(e))
+        else {
             return;
         };
-        let Some(e) = self.state.selected.as_deref().and_then(|id| ds.event(id)) else {
-            return;
+        let marker = &index.markers.markers()[m];
+        let region = match &marker.shape {
+            crate::markers::Shape::Region { code } => self
+                .state
+                .regions
+                .get(code)
+                .and_then(|r| r.outline.bounding_rect()),
+            _ => None,
         };
-        let Some(point) = ds.point_of(e) else { return };
-        let place = e
-            .location
-            .as_ref()
-            .and_then(|l| l.place.as_deref())
-            .and_then(|id| ds.place(id));
-        let precision = e
-            .location
-            .as_ref()
-            .and_then(|l| l.precision)
-            .or(place.map(|p| p.precision));
-        let region = place
-            .and_then(|p| p.iso3166_2.as_deref())
-            .and_then(|code| self.state.regions.get(code))
-            .and_then(|r| r.outline.bounding_rect());
-        match (precision, region) {
-            (Some(Precision::Region | Precision::Country), Some(r)) => self.map.fit(
+        match region {
+            Some(r) => self.map.fit(
                 LatLon {
                     lat: r.min().y,
                     lon: r.min().x,
@@ -333,10 +367,31 @@ impl IncidentMapApp {
                     lon: r.max().x,
                 },
             ),
-            _ => {
+            None => {
                 let zoom = self.map.memory.zoom().max(12.0);
-                self.map.look_at(point, zoom);
+                self.map.fly_to(marker.point, zoom);
             }
+        }
+    }
+
+    /// Zooms into a cluster, or lists its events when they share one spot.
+    fn open_cluster(&mut self, zoom: u8, cell: usize) {
+        let index = &self.state.index.markers;
+        let Some(c) = index.cell(zoom, cell) else {
+            return;
+        };
+        if index.splits_on_zoom(zoom, cell) {
+            let (nw, se) = c.bounds();
+            let (sw, ne) = (
+                crate::markers::unmercator([nw[0], se[1]]),
+                crate::markers::unmercator([se[0], nw[1]]),
+            );
+            // At least one zoom level deeper than the cluster's own.
+            self.map.fit_at_least(sw, ne, f64::from(zoom) + 1.0);
+        } else {
+            let mut events: Vec<usize> = index.members(c).iter().map(|m| m.event).collect();
+            events.sort_by_key(|&e| self.state.index.timeline.rank[e]);
+            self.state.listed = Some(events);
         }
     }
 
@@ -359,11 +414,11 @@ impl IncidentMapApp {
                     .state
                     .selected
                     .as_deref()
-                    .and_then(|id| ds.events.iter().position(|e| e.id == id));
+                    .and_then(|id| self.state.index.links.event(id));
                 let next = if action == Action::SelectNext {
-                    self.state.timeline.next(current)
+                    self.state.index.timeline.next(current)
                 } else {
-                    self.state.timeline.previous(current)
+                    self.state.index.timeline.previous(current)
                 };
                 if let Some(i) = next {
                     let id = ds.events[i].id.clone();
@@ -387,16 +442,21 @@ impl IncidentMapApp {
                 }
             }
             Action::CancelLoad => {
-                // The thread finishes on its own; its result is dropped.
+                // The thread stops at its next step; whatever it had is dropped.
                 if let Some(job) = self.state.loading.take() {
+                    job.cancel();
                     self.state.status = Some(format!("Stopped opening {}", job.path.display()));
                 }
             }
             Action::DismissProblems => self.state.problems = None,
+            Action::OpenCluster { zoom, cell } => self.open_cluster(zoom, cell),
+            Action::CloseList => self.state.listed = None,
             Action::ZoomIn => {
+                self.map.stop_flight();
                 let _ = self.map.memory.zoom_in();
             }
             Action::ZoomOut => {
+                self.map.stop_flight();
                 let _ = self.map.memory.zoom_out();
             }
             Action::FitToData => {
@@ -447,7 +507,11 @@ impl IncidentMapApp {
         }
         if let Some(result) = self.state.loading.as_ref().and_then(|job| job.finished()) {
             let job = self.state.loading.take().expect("a job just finished");
-            self.state.finish_load(job.path, result);
+            // Data from another file is framed, unless the view was restored for it.
+            if self.state.finish_load(job.path, result) && !std::mem::take(&mut self.keep_view) {
+                let (sw, ne) = self.state.home;
+                self.map.fit(sw, ne);
+            }
         }
         let mut opened = None;
         if let Some(choice) = self.dialog.as_ref().and_then(|d| d.closed()) {
@@ -505,7 +569,14 @@ impl IncidentMapApp {
                 });
                 if let Some(job) = &self.state.loading {
                     ui.spinner();
-                    ui.label(format!("Opening {}", job.path.display()));
+                    let name = job.path.file_name().unwrap_or_default().to_string_lossy();
+                    ui.label(format!("Opening {name}: {}", job.progress.describe()))
+                        .on_hover_text(job.path.display().to_string());
+                    if let Some(f) = job.progress.fraction_read() {
+                        ui.add(egui::ProgressBar::new(f).desired_width(120.0));
+                    }
+                    // Keep the progress moving on screen.
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100));
                     if ui.button("Cancel").clicked() {
                         actions.push(Action::CancelLoad);
                     }
@@ -580,7 +651,7 @@ impl IncidentMapApp {
                             "The data on screen is unchanged. Fix these and open the file again:",
                         );
                     }
-                    let mut text = problems.text.as_str();
+                    let mut text = problems.shown.as_str();
                     egui::ScrollArea::vertical()
                         .max_height(320.0)
                         .show(ui, |ui| {
@@ -600,6 +671,35 @@ impl IncidentMapApp {
                     });
                 });
         }
+        if let (Some(list), Some(ds)) = (&self.state.listed, &self.state.dataset) {
+            egui::Window::new(format!("{} events at one spot", list.len()))
+                .default_width(380.0)
+                .show(&ctx, |ui| {
+                    let selected = self.state.selected.as_deref();
+                    let labels = &self.state.index.timeline.labels;
+                    let height = ui.text_style_height(&egui::TextStyle::Button) + 4.0;
+                    egui::ScrollArea::vertical().max_height(360.0).show_rows(
+                        ui,
+                        height,
+                        list.len(),
+                        |ui, rows| {
+                            for &i in &list[rows] {
+                                let e = &ds.events[i];
+                                let text = format!("{} ({})", e.title, labels[i]);
+                                if ui
+                                    .selectable_label(selected == Some(e.id.as_str()), text)
+                                    .clicked()
+                                {
+                                    actions.push(Action::Select(e.id.clone()));
+                                }
+                            }
+                        },
+                    );
+                    if ui.button("Close").clicked() {
+                        actions.push(Action::CloseList);
+                    }
+                });
+        }
         let scroll = std::mem::take(&mut self.state.scroll_to_selection);
         // What was hovered last frame is marked this frame; views report anew.
         let hovered = self.state.hovered.take();
@@ -612,7 +712,7 @@ impl IncidentMapApp {
                     timeline_panel::show(
                         ui,
                         ds,
-                        &self.state.timeline,
+                        &self.state.index,
                         timeline_panel::Marks {
                             selected,
                             hovered: hovered.as_deref(),
@@ -625,15 +725,12 @@ impl IncidentMapApp {
                 .default_size(400.0)
                 .resizable(true)
                 .show(ui, |ui| {
-                    let (timeline, regions, passage) = (
-                        &self.state.timeline,
-                        &self.state.regions,
-                        self.state.passage,
-                    );
+                    let (index, regions, passage) =
+                        (&self.state.index, &self.state.regions, self.state.passage);
                     context_panel::show(
                         ui,
                         ds,
-                        timeline,
+                        index,
                         regions,
                         selected,
                         passage,
@@ -646,14 +743,25 @@ impl IncidentMapApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
                 let frame = self.state.home;
-                let selected = self.state.selected.as_deref();
+                let links = &self.state.index.links;
+                let selected = self
+                    .state
+                    .selected
+                    .as_deref()
+                    .and_then(|id| links.event(id));
+                let hovered = hovered.as_deref().and_then(|id| links.event(id));
                 self.map_rect = ui.available_rect_before_wrap();
+                let data = self
+                    .state
+                    .dataset
+                    .as_ref()
+                    .map(|ds| (ds, &self.state.index.markers));
                 actions.extend(self.map.ui(
                     ui,
-                    self.state.dataset.as_ref(),
+                    data,
                     &self.state.regions,
                     selected,
-                    hovered.as_deref(),
+                    hovered,
                     frame,
                 ));
             });
@@ -759,7 +867,24 @@ impl eframe::App for IncidentMapApp {
             .map(|p| p.display().to_string())
             .collect();
         storage.set_string(RECENT_KEY, recent.join("\n"));
+        if let Some((center, zoom)) = self.map.destination() {
+            storage.set_string(
+                MAP_VIEW_KEY,
+                format!("{} {} {zoom}", center.lat, center.lon),
+            );
+        }
     }
+}
+
+/// "55.75 37.61 12.5" → centre and zoom; `None` if it is not that.
+pub fn parse_view(s: &str) -> Option<(LatLon, f64)> {
+    let mut it = s.split_whitespace().map(str::parse::<f64>);
+    let (lat, lon, zoom) = (it.next()?.ok()?, it.next()?.ok()?, it.next()?.ok()?);
+    let ok = (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon)
+        && (0.0..=22.0).contains(&zoom)
+        && it.next().is_none();
+    ok.then_some((LatLon { lat, lon }, zoom))
 }
 
 /// Opens the window on `file`, or else the file opened last, or else the
@@ -784,14 +909,20 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             let remembered = setting(BASEMAP_KEY)
                 .map(PathBuf::from)
                 .filter(|p| p.exists());
-            let file = file
-                .or_else(|| {
-                    setting(LAST_FILE_KEY)
-                        .map(PathBuf::from)
-                        .filter(|p| p.exists())
-                })
-                .unwrap_or_else(bundled_scenario);
-            let mut app = IncidentMapApp::new(&cc.egui_ctx, &file, remembered);
+            let last = setting(LAST_FILE_KEY)
+                .map(PathBuf::from)
+                .filter(|p| p.exists());
+            let file = file.or(last.clone()).unwrap_or_else(bundled_scenario);
+            let same_file = last.as_ref() == Some(&file);
+            let mut app = IncidentMapApp::loading(&cc.egui_ctx, file, remembered);
+            // The view of the last run, when the same file opens again.
+            if let Some((center, zoom)) = setting(MAP_VIEW_KEY)
+                .and_then(|v| parse_view(&v))
+                .filter(|_| same_file)
+            {
+                app.map.look_at(center, zoom);
+                app.keep_view = true;
+            }
             for p in setting(RECENT_KEY)
                 .unwrap_or_default()
                 .lines()
@@ -810,6 +941,15 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_map_view_is_read_back_or_ignored() {
+        let (c, z) = parse_view("55.75 37.61 12.5").unwrap();
+        assert_eq!((c.lat, c.lon, z), (55.75, 37.61, 12.5));
+        for bad in ["", "55.75 37.61", "95 37 3", "55 37 40", "a b c", "1 2 3 4"] {
+            assert_eq!(parse_view(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn saving_a_map_image_crops_to_the_map_and_never_panics() {

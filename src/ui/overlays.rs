@@ -7,7 +7,8 @@ use walkers::{MapMemory, Plugin, Projector, lat_lon};
 
 use super::Action;
 use crate::geography::{Region, RegionIndex};
-use crate::model::{Dataset, Precision};
+use crate::markers::{MarkerIndex, Shape as MarkerShape, View, mercator};
+use crate::model::{Dataset, LatLon};
 
 const REGION_COLOR: Color32 = Color32::from_rgb(120, 70, 150);
 
@@ -81,14 +82,18 @@ fn region_label_point(region: &Region) -> Option<(f64, f64)> {
     })
 }
 
-/// The dataset's events: a pin for a building or street, a pin with its
-/// uncertainty circle for a town, the region's outline for a region.
+/// The dataset's events, as laid out by the [`MarkerIndex`]: a pin for a
+/// building or street, a pin with its uncertainty circle for a town, the
+/// region's outline for a region; a numbered cluster where they are dense.
+/// Only what is on screen is drawn.
 pub struct EventMarkers<'a> {
     pub dataset: &'a Dataset,
+    pub index: &'a MarkerIndex,
     pub regions: &'a RegionIndex,
-    pub selected: Option<&'a str>,
+    /// The selected event, by index: always drawn, even inside a cluster.
+    pub selected: Option<usize>,
     /// The event hovered in another view (the timeline): ringed here.
-    pub hovered: Option<&'a str>,
+    pub hovered: Option<usize>,
     pub actions: &'a mut Vec<Action>,
 }
 
@@ -100,46 +105,108 @@ impl Plugin for EventMarkers<'_> {
         projector: &Projector,
         _memory: &MapMemory,
     ) {
+        let clip = projector.clip_rect();
+        let c = projector.unproject(clip.center().to_vec2());
+        let view = View {
+            center: mercator(LatLon {
+                lat: c.y(),
+                lon: c.x(),
+            }),
+            zoom: projector.zoom(),
+            size: [f64::from(clip.width()), f64::from(clip.height())],
+        };
+        let to_pos = |p: [f64; 2]| clip.min + vec2(p[0] as f32, p[1] as f32);
         let ds = self.dataset;
-        let spread = spread_markers(ds, projector);
-        for (index, event) in ds.events.iter().enumerate() {
-            let Some(point) = ds.point_of(event) else {
+        let markers = self.index.markers();
+        let selected_marker = self.selected.and_then(|e| self.index.of_event(e));
+        let painter = ui.painter().clone();
+
+        // Region-level events: each region's outline once, dashed.
+        for (code, members) in self.index.regions() {
+            let Some(region) = self.regions.get(code) else {
                 continue;
             };
-            let loc = event.location.as_ref();
-            let place = loc
-                .and_then(|l| l.place.as_deref())
-                .and_then(|id| ds.place(id));
-            let precision = loc.and_then(|l| l.precision).or(place.map(|p| p.precision));
-            let color = category_color(ds, event.category.as_deref());
-            let true_at = projector.project(lat_lon(point.lat, point.lon)).to_pos2();
-            let at = spread.get(&index).copied().unwrap_or(true_at);
-            let selected = self.selected == Some(event.id.as_str());
-            let painter = ui.painter();
+            let chosen = selected_marker.is_some_and(|m| members.contains(&m));
+            let first = &markers[members[0]];
+            let color = color_of(ds, first.category);
+            for polygon in &region.outline.0 {
+                let pts = project_ring(polygon.exterior(), projector);
+                painter.add(Shape::dashed_line(
+                    &pts,
+                    Stroke::new(if chosen { 4.0 } else { 2.5 }, color),
+                    10.0,
+                    6.0,
+                ));
+            }
+        }
+
+        let layout = self.index.layout(&view);
+        for cluster in &layout.clusters {
+            let at = to_pos(cluster.at);
+            let r = 11.0 + 4.0 * (cluster.count as f32).log10();
+            painter.circle(
+                at,
+                r,
+                Color32::from_rgb(40, 70, 140).gamma_multiply(0.9),
+                Stroke::new(2.0, Color32::WHITE),
+            );
+            painter.text(
+                at,
+                Align2::CENTER_CENTER,
+                cluster.count.to_string(),
+                FontId::proportional(12.0),
+                Color32::WHITE,
+            );
+            let response = ui.interact(
+                egui::Rect::from_center_size(at, vec2(2.0 * r, 2.0 * r)),
+                ui.scope_id().with(("cluster", cluster.zoom, cluster.cell)),
+                egui::Sense::click(),
+            );
+            let label = format!("Cluster of {} events", cluster.count);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+            let hint = if self.index.splits_on_zoom(cluster.zoom, cluster.cell) {
+                "click to zoom in"
+            } else {
+                "at one spot: click to list them"
+            };
+            if response.on_hover_text(format!("{label}: {hint}")).clicked() {
+                self.actions.push(Action::OpenCluster {
+                    zoom: cluster.zoom,
+                    cell: cluster.cell,
+                });
+            }
+        }
+
+        let mut singles: Vec<(usize, Pos2, Pos2)> = layout
+            .singles
+            .iter()
+            .map(|s| (s.marker, to_pos(s.at), to_pos(s.true_at)))
+            .collect();
+        // The selected and hovered events show even when clustered.
+        for m in [
+            selected_marker,
+            self.hovered.and_then(|e| self.index.of_event(e)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !singles.iter().any(|s| s.0 == m) {
+                let at = to_pos(view.to_screen(markers[m].world));
+                singles.push((m, at, at));
+            }
+        }
+        for (m, at, true_at) in singles {
+            let marker = &markers[m];
+            let event = &ds.events[marker.event];
+            let color = color_of(ds, marker.category);
+            let selected = Some(m) == selected_marker;
             if at != true_at {
                 painter.line_segment([true_at, at], Stroke::new(1.0, Color32::from_gray(90)));
                 painter.circle_filled(true_at, 2.0, Color32::from_gray(60));
             }
-            let region_level = matches!(precision, Some(Precision::Region | Precision::Country));
-            if region_level {
-                // No pin: the region is the location. Hatch-like dashed ring at its outline.
-                if let Some(region) = place
-                    .and_then(|p| p.iso3166_2.as_deref())
-                    .and_then(|c| self.regions.get(c))
-                {
-                    for polygon in &region.outline.0 {
-                        let pts = project_ring(polygon.exterior(), projector);
-                        painter.add(Shape::dashed_line(
-                            &pts,
-                            Stroke::new(if selected { 4.0 } else { 2.5 }, color),
-                            10.0,
-                            6.0,
-                        ));
-                    }
-                }
-            } else if let Some(radius_m) = loc.and_then(|l| l.uncertainty_m) {
+            if let MarkerShape::Circle { radius_m } = marker.shape {
                 let px = radius_m as f32
-                    * projector.scale_pixel_per_meter(lat_lon(point.lat, point.lon));
+                    * projector.scale_pixel_per_meter(lat_lon(marker.point.lat, marker.point.lon));
                 painter.circle(at, px, color.gamma_multiply(0.15), Stroke::new(1.0, color));
             }
             let r = if selected { 9.0 } else { 7.0 };
@@ -148,12 +215,11 @@ impl Plugin for EventMarkers<'_> {
                 ui.scope_id().with(&event.id),
                 egui::Sense::click(),
             );
-            let label = format!("{}: {}", event.title, event.when.describe());
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Map: {}", event.title))
             });
-            let painter = ui.painter();
-            if region_level {
+            if matches!(marker.shape, MarkerShape::Region { .. }) {
+                // No pin: the region is the location.
                 painter.text(
                     at,
                     Align2::CENTER_CENTER,
@@ -165,6 +231,7 @@ impl Plugin for EventMarkers<'_> {
                 painter.circle(at, r, color, Stroke::new(2.0, Color32::WHITE));
             }
             if response.hovered() || selected {
+                let label = format!("{}: {}", event.title, event.when.describe());
                 // On a pale box, so the map's own labels do not garble it.
                 let galley =
                     painter.layout_no_wrap(label, FontId::proportional(13.0), Color32::BLACK);
@@ -179,9 +246,8 @@ impl Plugin for EventMarkers<'_> {
                 );
                 painter.galley(top_left, galley, Color32::BLACK);
             }
-            if self.hovered == Some(event.id.as_str()) {
-                ui.painter()
-                    .circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
+            if self.hovered == Some(marker.event) {
+                painter.circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
             }
             if response.hovered() {
                 self.actions.push(Action::Hover(event.id.clone()));
@@ -193,42 +259,8 @@ impl Plugin for EventMarkers<'_> {
     }
 }
 
-/// Where markers that would sit on top of each other are drawn instead: each
-/// group sharing a 14 px cell of the screen is spread on a small circle
-/// around its true spot (a "spiderfy"), so every one stays reachable. Only
-/// markers on screen are grouped, through a hash of cells: linear, not pairwise.
-fn spread_markers(ds: &Dataset, projector: &Projector) -> std::collections::HashMap<usize, Pos2> {
-    const CELL: f32 = 14.0;
-    let clip = projector.clip_rect().expand(CELL);
-    let mut cells: std::collections::HashMap<(i32, i32), Vec<(usize, Pos2)>> =
-        std::collections::HashMap::new();
-    for (i, e) in ds.events.iter().enumerate() {
-        let Some(p) = ds.point_of(e) else { continue };
-        let at = projector.project(lat_lon(p.lat, p.lon)).to_pos2();
-        if clip.contains(at) {
-            cells
-                .entry(((at.x / CELL).floor() as i32, (at.y / CELL).floor() as i32))
-                .or_default()
-                .push((i, at));
-        }
-    }
-    let mut out = std::collections::HashMap::new();
-    for group in cells.values().filter(|g| g.len() > 1) {
-        let n = group.len() as f32;
-        let center = group
-            .iter()
-            .fold(egui::Vec2::ZERO, |acc, (_, p)| acc + p.to_vec2())
-            / n;
-        let radius = 12.0 + 2.5 * n;
-        for (k, (i, _)) in group.iter().enumerate() {
-            let angle = std::f32::consts::TAU * k as f32 / n - std::f32::consts::FRAC_PI_2;
-            out.insert(
-                *i,
-                (center + radius * egui::vec2(angle.cos(), angle.sin())).to_pos2(),
-            );
-        }
-    }
-    out
+fn color_of(ds: &Dataset, category: Option<usize>) -> Color32 {
+    category_color(ds, category.map(|c| ds.categories[c].id.as_str()))
 }
 
 /// A category's colour from the dataset, or a neutral one.

@@ -4,10 +4,11 @@
 
 use egui::{Align, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, vec2};
 
+use super::loading::Indexes;
 use super::overlays::category_color;
 use super::{Action, capitalise};
 use crate::model::Dataset;
-use crate::timeline::Timeline;
+use crate::timeline::{BINS, Row, Timeline};
 
 /// Which event is selected and which hovered, and whether to bring the
 /// selected row into view this frame.
@@ -18,52 +19,103 @@ pub struct Marks<'a> {
     pub scroll: bool,
 }
 
+/// Heights of the list's rows, in points.
+const DAY_ROW: f32 = 26.0;
+const EVENT_ROW: f32 = 40.0;
+const RELATION_LINE: f32 = 16.0;
+
+/// The top of each row of the list and, last, the list's height: worked out
+/// once per dataset, so a frame draws only the rows in view.
+pub fn row_tops(ds: &Dataset, timeline: &Timeline) -> Vec<f32> {
+    let mut tops = Vec::with_capacity(timeline.rows.len() + 1);
+    let mut y = 0.0;
+    for row in &timeline.rows {
+        tops.push(y);
+        y += match row {
+            Row::Day(_) | Row::Undated => DAY_ROW,
+            Row::Event(i) => EVENT_ROW + RELATION_LINE * ds.events[*i].relations.len() as f32,
+        };
+    }
+    tops.push(y);
+    tops
+}
+
 /// Draws the panel.
 pub fn show(
     ui: &mut Ui,
     ds: &Dataset,
-    timeline: &Timeline,
+    index: &Indexes,
     marks: Marks<'_>,
     actions: &mut Vec<Action>,
 ) {
-    let Marks { selected, .. } = marks;
+    let Marks {
+        selected, scroll, ..
+    } = marks;
+    let timeline = &index.timeline;
     ui.heading("Timeline");
     axis(ui, ds, timeline, selected, actions);
     ui.separator();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for day in &timeline.days {
-            ui.add_space(4.0);
-            ui.label(RichText::new(day.date.strftime("%a %-d %b %Y").to_string()).strong());
-            for &i in &day.events {
-                row(ui, ds, timeline, i, marks, actions);
+    if ds.events.is_empty() {
+        ui.weak("No events.");
+        return;
+    }
+    let tops = &index.row_tops;
+    let total = tops.last().copied().unwrap_or(0.0);
+    // Only when the selection changed: finding its row is a search.
+    let selected_row = selected
+        .filter(|_| scroll)
+        .and_then(|id| index.links.event(id))
+        .and_then(|i| timeline.rows.iter().position(|r| *r == Row::Event(i)));
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show_viewport(ui, |ui, viewport| {
+            ui.set_height(total);
+            let origin = ui.max_rect().min;
+            let width = ui.available_width();
+            let rect_of = |r: usize| {
+                egui::Rect::from_min_size(
+                    origin + vec2(0.0, tops[r]),
+                    vec2(width, tops[r + 1] - tops[r]),
+                )
+            };
+            let first = tops.partition_point(|&t| t <= viewport.min.y).saturating_sub(1);
+            let in_view = (first..timeline.rows.len()).take_while(|&r| tops[r] <= viewport.max.y);
+            for (r, kind) in in_view.map(|r| (r, timeline.rows[r])) {
+                ui.scope_builder(egui::UiBuilder::new().max_rect(rect_of(r)), |ui| {
+                    match kind {
+                        Row::Day(n) => {
+                            ui.add_space(6.0);
+                            ui.label(
+                                RichText::new(timeline.days[n].date.strftime("%a %-d %b %Y").to_string())
+                                    .strong(),
+                            );
+                        }
+                        Row::Undated => {
+                            ui.add_space(6.0);
+                            ui.label(RichText::new("Undated or disputed").strong())
+                                .on_hover_text("Events whose date nobody knows, or that sources date differently: never placed on a guessed day.");
+                        }
+                        Row::Event(i) => row(ui, ds, index, i, marks, actions),
+                    }
+                });
             }
-        }
-        if !timeline.undated.is_empty() {
-            ui.add_space(8.0);
-            ui.label(RichText::new("Undated or disputed").strong())
-                .on_hover_text("Events whose date nobody knows, or that sources date differently: never placed on a guessed day.");
-            for &i in &timeline.undated {
-                row(ui, ds, timeline, i, marks, actions);
+            // The selected row may be out of view, hence not drawn: scroll by its place.
+            if let Some(r) = selected_row {
+                ui.scroll_to_rect(rect_of(r), Some(Align::Center));
             }
-        }
-        if ds.events.is_empty() {
-            ui.weak("No events.");
-        }
-    });
+        });
 }
 
 fn row(
     ui: &mut Ui,
     ds: &Dataset,
-    timeline: &Timeline,
+    index: &Indexes,
     i: usize,
     marks: Marks<'_>,
     actions: &mut Vec<Action>,
 ) {
     let Marks {
-        selected,
-        hovered,
-        scroll,
+        selected, hovered, ..
     } = marks;
     let e = &ds.events[i];
     let is_selected = selected == Some(e.id.as_str());
@@ -73,7 +125,11 @@ fn row(
         ui.painter().circle_filled(dot.center(), 4.5, color);
         ui.vertical(|ui| {
             let text = RichText::new(&e.title);
-            let response = ui.selectable_label(is_selected, text);
+            // One line, cut short if need be (rows have fixed heights, so
+            // only those in view are drawn); the whole title on hover.
+            let response = ui
+                .add(egui::Button::selectable(is_selected, text).truncate())
+                .on_hover_text(&e.title);
             if hovered == Some(e.id.as_str()) && !is_selected {
                 // Its marker is hovered on the map.
                 ui.painter().rect_stroke(
@@ -86,13 +142,20 @@ fn row(
             if response.hovered() {
                 actions.push(Action::Hover(e.id.clone()));
             }
-            ui.label(RichText::new(&timeline.labels[i]).small().weak());
+            ui.label(RichText::new(&index.timeline.labels[i]).small().weak());
             for rel in &e.relations {
-                if let Some(other) = ds.event(&rel.event) {
-                    ui.label(
-                        RichText::new(format!("{} {}", capitalise(rel.kind.phrase()), other.title))
+                if let Some(other) = index.links.event(&rel.event).map(|o| &ds.events[o]) {
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(format!(
+                                "{} {}",
+                                capitalise(rel.kind.phrase()),
+                                other.title
+                            ))
                             .small()
                             .italics(),
+                        )
+                        .truncate(),
                     );
                 }
             }
@@ -100,12 +163,12 @@ fn row(
                 actions.push(Action::Select(e.id.clone()));
                 actions.push(Action::FocusSelected);
             }
-            if is_selected && scroll {
-                response.scroll_to_me(Some(Align::Center));
-            }
         });
     });
 }
+
+/// Above this many dated events the axis shows their density, not dots.
+const MAX_DOTS: usize = 500;
 
 /// A strip with the dated events as dots on a time axis, ticks per day.
 fn axis(
@@ -166,6 +229,25 @@ fn axis(
             font,
             Color32::GRAY,
         );
+    }
+    let dated = timeline.order.len() - timeline.undated.len();
+    if dated > MAX_DOTS {
+        // Too many for dots: how many start in each column of the strip.
+        let columns = ((x1 - x0) as usize).max(1);
+        let mut counts = vec![0u32; columns];
+        for (b, &n) in timeline.density.iter().enumerate() {
+            counts[(b * columns / BINS).min(columns - 1)] += n;
+        }
+        let most = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
+        for (c, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let h = 2.0 + 12.0 * (n as f32 / most).sqrt();
+            let x = x0 + c as f32;
+            painter.line_segment(
+                [Pos2::new(x, y), Pos2::new(x, y - h)],
+                Stroke::new(1.0, Color32::from_rgb(70, 90, 140)),
+            );
+        }
+        return;
     }
     for day in &timeline.days {
         for &i in &day.events {

@@ -1,0 +1,723 @@
+//! Where the map draws each event, worked out once per dataset so that a
+//! frame costs what is on screen, not what is in the file.
+//!
+//! [`MarkerIndex::build`] resolves every event's point, shape (pin,
+//! uncertainty circle or region) and category once, projects it to Web
+//! Mercator, and sorts the markers along a Z-order curve of 64-pixel cells
+//! at zoom [`MAX_CLUSTER_ZOOM`]. On that order every cell of every coarser
+//! zoom is a contiguous run, so the clusters of all zoom levels are built
+//! bottom-up in one pass each and kept: a cluster's count is exact and its
+//! members are a slice.
+//!
+//! [`MarkerIndex::layout`] answers one frame: the cells in view (a binary
+//! search per cell on screen), each drawn as its markers when it holds few,
+//! or as one cluster with its count when it holds many; markers that would
+//! sit on top of each other are spread on a small circle ("spiderfy") so each
+//! stays reachable.
+
+use std::collections::HashMap;
+
+use crate::model::{Dataset, LatLon, Precision};
+
+/// The deepest zoom at which markers are clustered; beyond it the cells of
+/// this zoom are used, which only grow on screen.
+pub const MAX_CLUSTER_ZOOM: u8 = 17;
+/// A cell is 64 px at its zoom: a world of 256·2^z px has 2^(z+2) cells a side.
+const CELL_SHIFT: u32 = 2;
+/// A cell with at most this many markers shows them one by one.
+pub const SPREAD_MAX: usize = 8;
+/// Markers closer than this on screen (in points) are spread apart.
+const OVERLAP: f64 = 14.0;
+
+/// How an event's location is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A building, a street, or a point with no stated precision.
+    Pin,
+    /// A point known to within this radius.
+    Circle { radius_m: f64 },
+    /// Somewhere in this region (ISO 3166-2): its outline is the location.
+    Region { code: String },
+}
+
+/// One event's marker.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    /// The event's index in `Dataset::events`.
+    pub event: usize,
+    pub point: LatLon,
+    /// Web Mercator, 0..1 from the west and from the north.
+    pub world: [f64; 2],
+    pub shape: Shape,
+    /// The index of the event's category in `Dataset::categories`.
+    pub category: Option<usize>,
+}
+
+/// The markers in one cell of one zoom level.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The cell's Z-order key at its zoom.
+    key: u64,
+    /// Its markers: `MarkerIndex::markers[start..end]`.
+    start: u32,
+    end: u32,
+    sum: [f64; 2],
+    min: [f64; 2],
+    max: [f64; 2],
+}
+
+impl Cell {
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// The mean position of its markers, in world units.
+    pub fn centroid(&self) -> [f64; 2] {
+        let n = self.len().max(1) as f64;
+        [self.sum[0] / n, self.sum[1] / n]
+    }
+
+    /// The box of its markers, in world units: north-west and south-east corners.
+    pub fn bounds(&self) -> ([f64; 2], [f64; 2]) {
+        (self.min, self.max)
+    }
+}
+
+/// The view a frame draws: its centre in world units, its zoom, its size in points.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    pub center: [f64; 2],
+    pub zoom: f64,
+    pub size: [f64; 2],
+}
+
+impl View {
+    /// World units to points, with the view's top-left corner at (0, 0).
+    pub fn to_screen(&self, world: [f64; 2]) -> [f64; 2] {
+        let scale = world_pixels(self.zoom);
+        [
+            (world[0] - self.center[0]) * scale + self.size[0] / 2.0,
+            (world[1] - self.center[1]) * scale + self.size[1] / 2.0,
+        ]
+    }
+}
+
+/// What one frame draws.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// Markers drawn one by one: index into [`MarkerIndex::markers`], where
+    /// it is drawn, and where it truly is (they differ when spread apart).
+    pub singles: Vec<Single>,
+    /// Cells drawn as one cluster each.
+    pub clusters: Vec<Cluster>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Single {
+    pub marker: usize,
+    pub at: [f64; 2],
+    pub true_at: [f64; 2],
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Cluster {
+    pub zoom: u8,
+    /// Index into the cells of that zoom.
+    pub cell: usize,
+    pub count: usize,
+    pub at: [f64; 2],
+}
+
+/// Every event's marker, and their clusters at each zoom.
+#[derive(Debug, Default)]
+pub struct MarkerIndex {
+    markers: Vec<Marker>,
+    /// `levels[z]`: the non-empty cells at zoom z, by key.
+    levels: Vec<Vec<Cell>>,
+    /// Event index → marker index.
+    by_event: HashMap<usize, usize>,
+    /// The regions that region-level events stand for, each with its events' markers.
+    regions: Vec<(String, Vec<usize>)>,
+}
+
+impl MarkerIndex {
+    /// Resolves, projects, sorts and clusters the dataset's events.
+    pub fn build(ds: &Dataset) -> MarkerIndex {
+        let places: HashMap<&str, usize> = ds
+            .places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        let categories: HashMap<&str, usize> = ds
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut markers: Vec<(u64, Marker)> = Vec::with_capacity(ds.events.len());
+        for (event, e) in ds.events.iter().enumerate() {
+            let Some(loc) = &e.location else { continue };
+            let place = loc
+                .place
+                .as_deref()
+                .and_then(|id| places.get(id))
+                .map(|&i| &ds.places[i]);
+            let Some(point) = loc.point.or(place.map(|p| p.point)) else {
+                continue;
+            };
+            if !(point.lat.is_finite() && point.lon.is_finite()) {
+                continue;
+            }
+            let precision = loc.precision.or(place.map(|p| p.precision));
+            let region = place.and_then(|p| p.iso3166_2.clone());
+            let shape = match (precision, region, loc.uncertainty_m) {
+                (Some(Precision::Region | Precision::Country), Some(code), _) => {
+                    Shape::Region { code }
+                }
+                (_, _, Some(r)) if r > 0.0 && r.is_finite() => Shape::Circle { radius_m: r },
+                _ => Shape::Pin,
+            };
+            let world = mercator(point);
+            let key = cell_key(world, MAX_CLUSTER_ZOOM);
+            markers.push((
+                key,
+                Marker {
+                    event,
+                    point,
+                    world,
+                    shape,
+                    category: e
+                        .category
+                        .as_deref()
+                        .and_then(|c| categories.get(c))
+                        .copied(),
+                },
+            ));
+        }
+        markers.sort_by_key(|(key, m)| (*key, m.event));
+        let keys: Vec<u64> = markers.iter().map(|(k, _)| *k).collect();
+        let markers: Vec<Marker> = markers.into_iter().map(|(_, m)| m).collect();
+
+        // The deepest level from the markers, each coarser one from the one below.
+        let mut deepest: Vec<Cell> = Vec::new();
+        for (i, (key, m)) in keys.iter().zip(&markers).enumerate() {
+            match deepest.last_mut() {
+                Some(cell) if cell.key == *key => cell.add(i as u32, m.world),
+                _ => deepest.push(Cell::one(*key, i as u32, m.world)),
+            }
+        }
+        let mut levels = vec![deepest];
+        for _ in 0..MAX_CLUSTER_ZOOM {
+            let below = levels.last().expect("one level at least");
+            let mut level: Vec<Cell> = Vec::new();
+            for child in below {
+                let key = child.key >> 2;
+                match level.last_mut() {
+                    Some(cell) if cell.key == key => cell.merge(child),
+                    _ => level.push(Cell {
+                        key,
+                        ..child.clone()
+                    }),
+                }
+            }
+            levels.push(level);
+        }
+        levels.reverse();
+
+        let by_event = markers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.event, i))
+            .collect();
+        let mut regions: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, m) in markers.iter().enumerate() {
+            if let Shape::Region { code } = &m.shape {
+                match regions.iter_mut().find(|(c, _)| c == code) {
+                    Some((_, list)) => list.push(i),
+                    None => regions.push((code.clone(), vec![i])),
+                }
+            }
+        }
+        MarkerIndex {
+            markers,
+            levels,
+            by_event,
+            regions,
+        }
+    }
+
+    /// The markers, in the index's order.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+
+    /// The marker of an event, by the event's index.
+    pub fn of_event(&self, event: usize) -> Option<usize> {
+        self.by_event.get(&event).copied()
+    }
+
+    /// The regions region-level events stand for, with their markers.
+    pub fn regions(&self) -> &[(String, Vec<usize>)] {
+        &self.regions
+    }
+
+    /// A cluster's cell.
+    pub fn cell(&self, zoom: u8, cell: usize) -> Option<&Cell> {
+        self.levels.get(usize::from(zoom))?.get(cell)
+    }
+
+    /// A cell's markers.
+    pub fn members(&self, cell: &Cell) -> &[Marker] {
+        &self.markers[cell.start as usize..cell.end as usize]
+    }
+
+    /// Whether zooming in can split this cluster: false when its markers
+    /// stay within one cell even at the deepest clustering zoom.
+    pub fn splits_on_zoom(&self, zoom: u8, cell: usize) -> bool {
+        let Some(c) = self.cell(zoom, cell) else {
+            return false;
+        };
+        let deepest = &self.levels[usize::from(MAX_CLUSTER_ZOOM)];
+        let first = deepest.partition_point(|d| d.start < c.start);
+        deepest.get(first).is_some_and(|d| d.end < c.end)
+    }
+
+    /// What a frame at `view` draws: the cells on screen (and a cell's
+    /// margin around it), as their markers or as one cluster each.
+    pub fn layout(&self, view: &View) -> Layout {
+        let mut out = Layout::default();
+        if self.markers.is_empty() {
+            return out;
+        }
+        let z = view.zoom.floor().clamp(0.0, f64::from(MAX_CLUSTER_ZOOM)) as u8;
+        let level = &self.levels[usize::from(z)];
+        let per_side = 1u64 << (u32::from(z) + CELL_SHIFT);
+        let scale = world_pixels(view.zoom);
+        let cell_world = 1.0 / per_side as f64;
+        let half = [
+            view.size[0] / 2.0 / scale + cell_world,
+            view.size[1] / 2.0 / scale + cell_world,
+        ];
+        let range = |c: f64, h: f64| {
+            let lo = ((c - h).max(0.0) * per_side as f64).floor() as u64;
+            let hi = (((c + h).min(1.0) * per_side as f64).floor() as u64).min(per_side - 1);
+            (lo, hi)
+        };
+        let (x0, x1) = range(view.center[0], half[0]);
+        let (y0, y1) = range(view.center[1], half[1]);
+        let mut visit = |index: usize, cell: &Cell| {
+            if cell.len() <= SPREAD_MAX {
+                for m in cell.start..cell.end {
+                    let at = view.to_screen(self.markers[m as usize].world);
+                    out.singles.push(Single {
+                        marker: m as usize,
+                        at,
+                        true_at: at,
+                    });
+                }
+            } else {
+                out.clusters.push(Cluster {
+                    zoom: z,
+                    cell: index,
+                    count: cell.len(),
+                    at: view.to_screen(cell.centroid()),
+                });
+            }
+        };
+        let on_screen = (x1 - x0 + 1) * (y1 - y0 + 1);
+        if on_screen as usize <= level.len() {
+            // One binary search per cell on screen.
+            for cy in y0..=y1 {
+                for cx in x0..=x1 {
+                    let key = interleave(cx) | (interleave(cy) << 1);
+                    if let Ok(i) = level.binary_search_by_key(&key, |c| c.key) {
+                        visit(i, &level[i]);
+                    }
+                }
+            }
+        } else {
+            // Fewer cells in all than on screen: look at each.
+            for (i, cell) in level.iter().enumerate() {
+                let (cx, cy) = deinterleave(cell.key);
+                if (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy) {
+                    visit(i, cell);
+                }
+            }
+        }
+        spread(&mut out.singles);
+        out
+    }
+}
+
+impl Cell {
+    fn one(key: u64, i: u32, w: [f64; 2]) -> Cell {
+        Cell {
+            key,
+            start: i,
+            end: i + 1,
+            sum: w,
+            min: w,
+            max: w,
+        }
+    }
+
+    fn add(&mut self, i: u32, w: [f64; 2]) {
+        self.end = i + 1;
+        self.grow(w, w, w);
+    }
+
+    fn merge(&mut self, other: &Cell) {
+        self.end = other.end;
+        self.grow(other.sum, other.min, other.max);
+    }
+
+    fn grow(&mut self, sum: [f64; 2], min: [f64; 2], max: [f64; 2]) {
+        self.sum = [self.sum[0] + sum[0], self.sum[1] + sum[1]];
+        self.min = [self.min[0].min(min[0]), self.min[1].min(min[1])];
+        self.max = [self.max[0].max(max[0]), self.max[1].max(max[1])];
+    }
+}
+
+/// Spreads markers that would overlap on a small circle around their mean.
+/// Markers closer than [`OVERLAP`] are grouped (transitively), found through
+/// a hash of cells of that size and their neighbours: linear in the markers
+/// on screen, and no pair is missed for straddling a cell's edge.
+fn spread(singles: &mut [Single]) {
+    let cell_of = |s: &Single| {
+        (
+            (s.at[0] / OVERLAP).floor() as i64,
+            (s.at[1] / OVERLAP).floor() as i64,
+        )
+    };
+    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, s) in singles.iter().enumerate() {
+        cells.entry(cell_of(s)).or_default().push(i);
+    }
+    // Union-find over close pairs.
+    let mut parent: Vec<usize> = (0..singles.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, s) in singles.iter().enumerate() {
+        let (cx, cy) = cell_of(s);
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &j in cells.get(&(cx + dx, cy + dy)).into_iter().flatten() {
+                    let o = &singles[j];
+                    let d2 = (s.at[0] - o.at[0]).powi(2) + (s.at[1] - o.at[1]).powi(2);
+                    if j > i && d2 < OVERLAP * OVERLAP {
+                        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                        parent[a] = b;
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..singles.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    for group in groups.values().filter(|g| g.len() > 1) {
+        let n = group.len() as f64;
+        let (sx, sy) = group.iter().fold((0.0, 0.0), |(x, y), &i| {
+            (x + singles[i].at[0], y + singles[i].at[1])
+        });
+        let center = [sx / n, sy / n];
+        let radius = 12.0 + 2.5 * n;
+        for (k, &i) in group.iter().enumerate() {
+            let angle = std::f64::consts::TAU * k as f64 / n - std::f64::consts::FRAC_PI_2;
+            singles[i].at = [
+                center[0] + radius * angle.cos(),
+                center[1] + radius * angle.sin(),
+            ];
+        }
+    }
+}
+
+/// Points across the world at `zoom` (256 at zoom 0, as walkers counts).
+pub fn world_pixels(zoom: f64) -> f64 {
+    256.0 * 2f64.powf(zoom)
+}
+
+/// Web Mercator, normalised to 0..1 from the west and from the north.
+pub fn mercator(p: LatLon) -> [f64; 2] {
+    let lat = p.lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
+    let x = (p.lon + 180.0) / 360.0;
+    let y = (1.0 - lat.tan().asinh() / std::f64::consts::PI) / 2.0;
+    [x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)]
+}
+
+/// The inverse of [`mercator`].
+pub fn unmercator(w: [f64; 2]) -> LatLon {
+    let lon = w[0] * 360.0 - 180.0;
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * w[1]))
+        .sinh()
+        .atan()
+        .to_degrees();
+    LatLon { lat, lon }
+}
+
+fn cell_key(world: [f64; 2], zoom: u8) -> u64 {
+    let per_side = 1u64 << (u32::from(zoom) + CELL_SHIFT);
+    let c = |v: f64| ((v * per_side as f64) as u64).min(per_side - 1);
+    interleave(c(world[0])) | (interleave(c(world[1])) << 1)
+}
+
+/// Spreads the low 32 bits of `v` to the even bits of the result.
+fn interleave(v: u64) -> u64 {
+    let mut x = v & 0xffff_ffff;
+    x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+    x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+    x = (x | (x << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+    x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+    x = (x | (x << 1)) & 0x5555_5555_5555_5555;
+    x
+}
+
+fn deinterleave(key: u64) -> (u64, u64) {
+    let squeeze = |mut x: u64| {
+        x &= 0x5555_5555_5555_5555;
+        x = (x | (x >> 1)) & 0x3333_3333_3333_3333;
+        x = (x | (x >> 2)) & 0x0f0f_0f0f_0f0f_0f0f;
+        x = (x | (x >> 4)) & 0x00ff_00ff_00ff_00ff;
+        x = (x | (x >> 8)) & 0x0000_ffff_0000_ffff;
+        x = (x | (x >> 16)) & 0x0000_0000_ffff_ffff;
+        x
+    };
+    (squeeze(key), squeeze(key >> 1))
+}
+
+/// A synthetic dataset of `n` events scattered over Moscow and its region
+/// (a tenth of them stacked on a few exact spots), for benchmarks and tests.
+pub fn synthetic(n: usize) -> Dataset {
+    use crate::model::{Event, Location, Origin, When};
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let events = (0..n)
+        .map(|i| {
+            let point = if i % 10 == 0 {
+                LatLon {
+                    lat: 55.75 + ((i / 10) % 50) as f64 * 0.01,
+                    lon: 37.6,
+                }
+            } else {
+                LatLon {
+                    lat: 54.0 + 3.0 * next(),
+                    lon: 35.0 + 5.0 * next(),
+                }
+            };
+            Event {
+                id: format!("e{i}"),
+                title: format!("Event {i}"),
+                summary: None,
+                category: None,
+                actors: Vec::new(),
+                when: When::Unknown,
+                approximate: false,
+                when_note: None,
+                location: Some(Location {
+                    place: None,
+                    point: Some(point),
+                    precision: Some(Precision::Building),
+                    uncertainty_m: None,
+                    note: None,
+                }),
+                passages: Vec::new(),
+                claims: Vec::new(),
+                casualties: Vec::new(),
+                relations: Vec::new(),
+                notes: None,
+                origin: Origin::default(),
+            }
+        })
+        .collect();
+    Dataset {
+        title: format!("{n} synthetic events"),
+        events,
+        ..Dataset::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view_of(p: LatLon, zoom: f64) -> View {
+        View {
+            center: mercator(p),
+            zoom,
+            size: [1280.0, 800.0],
+        }
+    }
+
+    #[test]
+    fn keys_interleave_and_come_back() {
+        for (x, y) in [(0, 0), (1, 0), (0, 1), (12345, 54321), (524_287, 3)] {
+            let key = interleave(x) | (interleave(y) << 1);
+            assert_eq!(deinterleave(key), (x, y));
+        }
+        // A cell's parent is its key shifted by one level.
+        let w = mercator(LatLon {
+            lat: 55.75,
+            lon: 37.62,
+        });
+        for z in 1..=MAX_CLUSTER_ZOOM {
+            assert_eq!(cell_key(w, z) >> 2, cell_key(w, z - 1));
+        }
+        let back = unmercator(w);
+        assert!((back.lat - 55.75).abs() < 1e-9 && (back.lon - 37.62).abs() < 1e-9);
+    }
+
+    #[test]
+    fn clusters_count_exactly_at_every_zoom() {
+        let ds = synthetic(20_000);
+        let index = MarkerIndex::build(&ds);
+        assert_eq!(index.markers().len(), 20_000);
+        for z in 0..=MAX_CLUSTER_ZOOM {
+            let level = &index.levels[usize::from(z)];
+            let total: usize = level.iter().map(Cell::len).sum();
+            assert_eq!(total, 20_000, "zoom {z}");
+            // Cells are sorted by key and every member lies in its cell.
+            assert!(level.windows(2).all(|w| w[0].key < w[1].key));
+            for cell in level.iter().step_by(97) {
+                for m in index.members(cell) {
+                    assert_eq!(cell_key(m.world, z), cell.key);
+                }
+            }
+        }
+        // Zoomed out, the whole region is a handful of clusters whose counts add up.
+        let layout = index.layout(&view_of(
+            LatLon {
+                lat: 55.5,
+                lon: 37.5,
+            },
+            5.0,
+        ));
+        let shown: usize =
+            layout.clusters.iter().map(|c| c.count).sum::<usize>() + layout.singles.len();
+        assert_eq!(shown, 20_000);
+        assert!(layout.clusters.len() < 50, "{}", layout.clusters.len());
+    }
+
+    #[test]
+    fn a_frame_draws_only_what_is_on_screen() {
+        let ds = synthetic(50_000);
+        let index = MarkerIndex::build(&ds);
+        let center = LatLon {
+            lat: 55.5,
+            lon: 37.5,
+        };
+        let view = view_of(center, 14.0);
+        let layout = index.layout(&view);
+        let shown = layout.singles.len() + layout.clusters.len();
+        assert!(shown > 0 && shown < 2_000, "{shown}");
+        let margin = 64.0 * 2.0;
+        for s in &layout.singles {
+            assert!(s.true_at[0] > -margin && s.true_at[0] < 1280.0 + margin);
+            assert!(s.true_at[1] > -margin && s.true_at[1] < 800.0 + margin);
+        }
+        // Every marker truly on screen is drawn, alone or in a cluster.
+        let on_screen = index
+            .markers()
+            .iter()
+            .filter(|m| {
+                let p = view.to_screen(m.world);
+                (0.0..1280.0).contains(&p[0]) && (0.0..800.0).contains(&p[1])
+            })
+            .count();
+        let drawn: usize =
+            layout.singles.len() + layout.clusters.iter().map(|c| c.count).sum::<usize>();
+        assert!(drawn >= on_screen, "{drawn} < {on_screen}");
+    }
+
+    #[test]
+    fn stacked_markers_spread_and_cannot_be_split_by_zooming() {
+        // The synthetic set stacks 1 in 10 events on 50 exact spots: ~100 per spot
+        // at 5000 events; a cluster of one spot never splits, so the app lists it.
+        let ds = synthetic(5_000);
+        let index = MarkerIndex::build(&ds);
+        let spot = LatLon {
+            lat: 55.75,
+            lon: 37.6,
+        };
+        let layout = index.layout(&view_of(spot, 19.0));
+        let stacked = layout
+            .clusters
+            .iter()
+            .find(|c| (c.at[0] - 640.0).abs() < 1.0 && (c.at[1] - 400.0).abs() < 1.0)
+            .expect("a cluster at the stacked spot");
+        assert_eq!(stacked.count, 10);
+        assert!(!index.splits_on_zoom(stacked.zoom, stacked.cell));
+        // A cluster at zoom 8 does split.
+        let wide = index.layout(&view_of(spot, 8.0));
+        let big = wide.clusters.iter().max_by_key(|c| c.count).unwrap();
+        assert!(index.splits_on_zoom(big.zoom, big.cell));
+
+        // A few markers on one spot are spread around it, each apart.
+        let mut few = synthetic(3);
+        for e in &mut few.events {
+            e.location.as_mut().unwrap().point = Some(spot);
+        }
+        let index = MarkerIndex::build(&few);
+        let layout = index.layout(&view_of(spot, 12.0));
+        assert_eq!(layout.singles.len(), 3);
+        for (i, a) in layout.singles.iter().enumerate() {
+            assert_eq!(a.true_at, [640.0, 400.0]);
+            for b in &layout.singles[i + 1..] {
+                let d = ((a.at[0] - b.at[0]).powi(2) + (a.at[1] - b.at[1]).powi(2)).sqrt();
+                assert!(d > 14.0, "{d}");
+            }
+        }
+    }
+
+    #[test]
+    fn close_markers_on_either_side_of_a_cell_edge_are_spread_too() {
+        let single = |x: f64| Single {
+            marker: 0,
+            at: [x, 100.0],
+            true_at: [x, 100.0],
+        };
+        // 13.9 and 14.1 fall in different 14-point cells but overlap.
+        let mut s = vec![single(13.9), single(14.1), single(300.0)];
+        spread(&mut s);
+        let d = (s[0].at[0] - s[1].at[0]).hypot(s[0].at[1] - s[1].at[1]);
+        assert!(d > OVERLAP, "{d}");
+        assert_eq!(s[2].at, [300.0, 100.0], "a lone marker stays put");
+    }
+
+    #[test]
+    fn shapes_follow_precision() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+        let loaded = crate::formats::load(&path, &Default::default()).unwrap();
+        let ds = loaded.dataset.unwrap();
+        let index = MarkerIndex::build(&ds);
+        let shape = |id: &str| {
+            let e = ds.events.iter().position(|e| e.id == id).unwrap();
+            index.markers()[index.of_event(e).unwrap()].shape.clone()
+        };
+        assert_eq!(
+            shape("fsb-kaluga-operation"),
+            Shape::Region {
+                code: "RU-KLU".into()
+            }
+        );
+        assert_eq!(index.regions().len(), 1);
+        assert_eq!(index.markers().len(), ds.events.len());
+    }
+}
