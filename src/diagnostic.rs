@@ -61,6 +61,11 @@ pub enum Code {
     PassageAmbiguous,
     PassageOffsetsStale,
     NoPassage,
+    /// A file in no format this app reads.
+    UnknownFormat,
+    /// A row or feature of an imported file that could not be taken in
+    /// whole: it was skipped, or kept without the value at fault.
+    BadRecord,
 }
 
 impl Code {
@@ -93,16 +98,23 @@ impl Code {
             Code::PassageAmbiguous => "passage-ambiguous",
             Code::PassageOffsetsStale => "passage-offsets-stale",
             Code::NoPassage => "no-passage",
+            Code::UnknownFormat => "unknown-format",
+            Code::BadRecord => "bad-record",
         }
     }
 
     /// Whether an error of this kind still lets the app open the file.
     ///
+    /// A bad row of an imported file is an error for `check`, but the rest of
+    /// the file opens (the row was skipped or kept without the bad value).
     /// A passage that did not anchor is an error for `check`, but the app opens
     /// the file anyway and marks the passage unverified: the rest of the data is
     /// sound and the user needs to see it to fix the quote.
     pub fn allows_opening(self) -> bool {
-        matches!(self, Code::PassageNotFound | Code::SourceHasNoText)
+        matches!(
+            self,
+            Code::PassageNotFound | Code::SourceHasNoText | Code::BadRecord
+        )
     }
 }
 

@@ -1,5 +1,5 @@
 //! The `incident-map` command: the desktop app, and headless subcommands for
-//! scripts and CI (`check`, `render`).
+//! scripts and CI (`check`, `render`, `convert`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,6 +69,33 @@ enum Command {
         /// The incident file to show (default: the bundled scenario).
         file: Option<PathBuf>,
     },
+    /// Convert an incident file to another format (any format `check` reads
+    /// in; incident-map JSON, GeoJSON or CSV out).
+    ///
+    /// Exit status: 0 when written, 1 when the input has errors that keep it
+    /// from opening, 2 on a usage or I/O problem. The output is written
+    /// atomically; the input is never written to.
+    Convert {
+        /// The file to read.
+        input: PathBuf,
+        /// The file to write.
+        output: PathBuf,
+        /// The format to write: json (incident-map), geojson or csv. By
+        /// default, from OUTPUT's extension.
+        #[arg(long, value_parser = parse_format)]
+        to: Option<formats::Format>,
+    },
+}
+
+fn parse_format(s: &str) -> Result<formats::Format, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "json" | "native" | "incident-map" => Ok(formats::Format::Native),
+        "geojson" => Ok(formats::Format::GeoJson),
+        "csv" => Ok(formats::Format::Csv),
+        other => Err(format!(
+            "\"{other}\" is not a format this app writes: use json, geojson or csv"
+        )),
+    }
 }
 
 fn parse_lat_lon(s: &str) -> Result<LatLon, String> {
@@ -123,6 +150,7 @@ fn main() -> ExitCode {
             basemap,
             file,
         }) => render(out, center.zip(zoom), size, basemap, file),
+        Some(Command::Convert { input, output, to }) => convert(&input, &output, to),
         None => match ui::run(cli.file) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -131,6 +159,76 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// `incident-map convert`.
+fn convert(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    to: Option<formats::Format>,
+) -> ExitCode {
+    let Some(format) = to.or_else(|| formats::Format::from_extension(output)) else {
+        eprintln!(
+            "error: cannot tell which format to write from {}: give --to json, geojson or csv",
+            output.display()
+        );
+        return ExitCode::from(USAGE_OR_IO);
+    };
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        a == b
+            || a.canonicalize()
+                .ok()
+                .zip(b.canonicalize().ok())
+                .is_some_and(|(a, b)| a == b)
+    };
+    if same(input, output) {
+        eprintln!(
+            "error: the output is the input file; choose another name (the input is never overwritten)"
+        );
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    let loaded = match formats::load(input, &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    for d in &loaded.diagnostics {
+        eprintln!("{d}");
+    }
+    let Some(ds) = loaded.usable() else {
+        eprintln!(
+            "error: {} was not converted: it has errors (above)",
+            input.display()
+        );
+        return ExitCode::from(DATA_ERRORS);
+    };
+    let dir = |p: &std::path::Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let ds = &formats::export::relocate(ds, &dir(input), &dir(output));
+    let text = match formats::write(ds, format) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    if let Err(e) = formats::save_atomic(output, text.as_bytes()) {
+        eprintln!("error: cannot write {}: {e}", output.display());
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    println!(
+        "{} ({}, {} events) -> {} ({})",
+        input.display(),
+        loaded.format.map_or("?", formats::Format::name),
+        ds.events.len(),
+        output.display(),
+        format.name()
+    );
+    ExitCode::SUCCESS
 }
 
 #[derive(serde::Serialize)]

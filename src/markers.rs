@@ -535,6 +535,7 @@ pub fn synthetic(n: usize) -> Dataset {
                     point: Some(point),
                     precision: Some(Precision::Building),
                     uncertainty_m: None,
+                    geometry: None,
                     note: None,
                 }),
                 passages: Vec::new(),

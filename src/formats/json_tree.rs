@@ -121,6 +121,28 @@ fn too_deep(text: &str, max: usize) -> Option<usize> {
 }
 
 /// The name of a JSON value's type, for messages: "a string", "an object".
+/// The same JSON as a `serde_json` value (for crates that take one).
+pub fn to_serde(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        Value::NullKeyword(_) => J::Null,
+        Value::BooleanLit(b) => J::Bool(b.value),
+        Value::NumberLit(n) => n
+            .value
+            .parse::<serde_json::Number>()
+            .map(J::Number)
+            .unwrap_or(J::Null),
+        Value::StringLit(s) => J::String(s.value.to_string()),
+        Value::Array(a) => J::Array(a.elements.iter().map(to_serde).collect()),
+        Value::Object(o) => J::Object(
+            o.properties
+                .iter()
+                .map(|p| (p.name.as_str().to_string(), to_serde(&p.value)))
+                .collect(),
+        ),
+    }
+}
+
 pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::StringLit(_) => "a string",
@@ -499,7 +521,8 @@ pub fn locate(root: &Value, path: &str) -> Option<usize> {
     }
 }
 
-fn member<'v, 't>(node: &'v Value<'t>, key: &str) -> Option<&'v Value<'t>> {
+/// The value of `key` in an object, if `node` is one and has it.
+pub fn member<'v, 't>(node: &'v Value<'t>, key: &str) -> Option<&'v Value<'t>> {
     match node {
         Value::Object(o) => o
             .properties

@@ -7,10 +7,19 @@
 //! each located by file, line and column. I/O failures (no such file, no
 //! permission) are a [`LoadError`]; everything wrong *in* a file is a diagnostic.
 //!
-//! One module per format: [`native`] is ours.
+//! One module per format: [`native`] is ours; [`geojson`], [`csv`] (ACLED and
+//! any table with coordinates), [`kml`] (and KMZ) and [`timelinejs`] read the
+//! files of other tools, through what [`import`] gives them. The format is
+//! recognised by content, not by the file's name.
 
+pub mod csv;
+pub mod export;
+pub mod geojson;
+pub mod import;
 pub mod json_tree;
+pub mod kml;
 pub mod native;
+pub mod timelinejs;
 
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -154,6 +163,8 @@ pub struct Loaded {
     pub dataset: Option<Dataset>,
     /// Every problem found, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the file turned out to be, once recognised.
+    pub format: Option<Format>,
 }
 
 impl Loaded {
@@ -230,12 +241,96 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
     load_steps(path, bytes, Steps(None)).expect("only a Progress cancels")
 }
 
+/// The formats `load` reads, as named to the user.
+pub const SUPPORTED: &str = "incident-map JSON, GeoJSON (.geojson), CSV (ACLED exports or any table with latitude/longitude columns), KML or KMZ (Google Earth), TimelineJS JSON";
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Native,
+    GeoJson,
+    Csv,
+    Kml,
+    Kmz,
+    TimelineJs,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Native => "incident-map JSON",
+            Format::GeoJson => "GeoJSON",
+            Format::Csv => "CSV",
+            Format::Kml => "KML",
+            Format::Kmz => "KMZ",
+            Format::TimelineJs => "TimelineJS JSON",
+        }
+    }
+}
+
 fn load_steps(path: &Path, bytes: &[u8], steps: Steps) -> Result<Loaded, Cancelled> {
     steps.enter(Stage::Parsing)?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // A zip archive: KMZ.
+    if bytes.starts_with(b"PK\x03\x04") {
+        let kml = match kml::unzip(bytes) {
+            Ok(kml) => kml,
+            Err(d) => return Ok(finish(path, None, vec![*d], None)),
+        };
+        steps.enter(Stage::Checking)?;
+        // Positions inside the archive's KML do not point into the file.
+        let mut loaded = take_import(path, kml::read(&kml, &name), Vec::new(), None, &steps)?;
+        for d in &mut loaded.diagnostics {
+            d.offset = None;
+            d.position = None;
+        }
+        loaded.format = Some(Format::Kmz);
+        return Ok(loaded);
+    }
     let (text, mut diagnostics) = match decode_utf8(bytes, Code::NotUtf8, "the file") {
         Ok(x) => x,
         Err(d) => return Ok(finish(path, None, vec![*d], None)),
     };
+    let start = text.trim_start();
+    if start.starts_with('<') {
+        if !kml::looks_like(text) {
+            diagnostics.push(unknown_format(
+                "this XML file is not KML (it has no <kml> element)",
+            ));
+            return Ok(finish(path, None, diagnostics, Some(text)));
+        }
+        steps.enter(Stage::Checking)?;
+        let mut loaded = take_import(
+            path,
+            kml::read(text, &name),
+            diagnostics,
+            Some(text),
+            &steps,
+        )?;
+        loaded.format = Some(Format::Kml);
+        return Ok(loaded);
+    }
+    if !start.is_empty() && !start.starts_with(['{', '[']) {
+        if csv::looks_like(text) {
+            steps.enter(Stage::Checking)?;
+            let mut loaded = take_import(
+                path,
+                csv::read(text, &name),
+                diagnostics,
+                Some(text),
+                &steps,
+            )?;
+            loaded.format = Some(Format::Csv);
+            return Ok(loaded);
+        }
+        diagnostics.push(unknown_format(
+            "this file is not in a format this app reads",
+        ));
+        return Ok(finish(path, None, diagnostics, Some(text)));
+    }
     let root = match json_tree::parse(text) {
         Ok(root) => root,
         Err(d) => {
@@ -243,12 +338,23 @@ fn load_steps(path: &Path, bytes: &[u8], steps: Steps) -> Result<Loaded, Cancell
             return Ok(finish(path, None, diagnostics, Some(text)));
         }
     };
+    let import = if geojson::is_geojson(&root) && !native::is_native(&root) {
+        Some((geojson::read(&root, &name), Format::GeoJson))
+    } else if timelinejs::is_timelinejs(&root) && !native::is_native(&root) {
+        Some((timelinejs::read(&root, &name), Format::TimelineJs))
+    } else {
+        None
+    };
+    if let Some((import, format)) = import {
+        steps.enter(Stage::Checking)?;
+        let mut loaded = take_import(path, import, diagnostics, Some(text), &steps)?;
+        loaded.format = Some(format);
+        return Ok(loaded);
+    }
     if !native::is_native(&root) && !matches!(root, jsonc_parser::ast::Value::Object(_)) {
-        diagnostics.push(
-            Diagnostic::error(Code::WrongType, "this JSON file is not an incident-map data file")
-                .with_help("a data file is a JSON object that starts { \"format\": \"incident-map\", \"version\": 1, ...")
-                .at_offset(0),
-        );
+        diagnostics.push(unknown_format(
+            "this JSON file is not an incident-map data file, nor GeoJSON or TimelineJS",
+        ));
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
     steps.enter(Stage::Checking)?;
@@ -270,7 +376,86 @@ fn load_steps(path: &Path, bytes: &[u8], steps: Steps) -> Result<Loaded, Cancell
             d.offset = json_tree::locate(&root, p);
         }
     }
-    Ok(finish(path, dataset, diagnostics, Some(text)))
+    let mut loaded = finish(path, dataset, diagnostics, Some(text));
+    loaded.format = Some(Format::Native);
+    Ok(loaded)
+}
+
+impl Format {
+    /// The format a file name asks for, by its extension.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "json" => Format::Native,
+            "geojson" => Format::GeoJson,
+            "csv" | "tsv" => Format::Csv,
+            "kml" => Format::Kml,
+            "kmz" => Format::Kmz,
+            _ => return None,
+        })
+    }
+
+    /// The formats this app writes.
+    pub const WRITABLE: [Format; 3] = [Format::Native, Format::GeoJson, Format::Csv];
+}
+
+/// A dataset as the text of a file in `format` (one this app writes).
+pub fn write(ds: &Dataset, format: Format) -> Result<String, String> {
+    match format {
+        Format::Native => Ok(native::write(ds)),
+        Format::GeoJson => Ok(export::geojson(ds)),
+        Format::Csv => export::csv(ds),
+        other => Err(format!(
+            "this app does not write {}; it writes incident-map JSON, GeoJSON and CSV",
+            other.name()
+        )),
+    }
+}
+
+fn unknown_format(message: &str) -> Diagnostic {
+    Diagnostic::error(Code::UnknownFormat, message)
+        .with_help(format!("this app reads {SUPPORTED}"))
+        .at_offset(0)
+}
+
+/// A dataset read from another format: checked and anchored like ours, its
+/// diagnostics located by the records they are about.
+fn take_import(
+    path: &Path,
+    import: import::Import,
+    mut diagnostics: Vec<Diagnostic>,
+    text: Option<&str>,
+    steps: &Steps,
+) -> Result<Loaded, Cancelled> {
+    let import::Import {
+        dataset: mut ds,
+        diagnostics: found,
+        ..
+    } = import;
+    diagnostics.extend(found);
+    if diagnostics.iter().any(Diagnostic::prevents_opening) {
+        return Ok(finish(path, None, diagnostics, text));
+    }
+    let mut more = crate::validate::check(&ds);
+    steps.enter(Stage::Anchoring)?;
+    more.extend(crate::evidence::anchor_dataset(&mut ds));
+    for d in &mut more {
+        // "$.events[12].where" → where event 12 starts in the file.
+        if d.offset.is_none()
+            && let Some(i) = d
+                .json_path
+                .as_deref()
+                .and_then(|p| p.strip_prefix("$.events["))
+                .and_then(|p| p.split(']').next())
+                .and_then(|n| n.parse::<usize>().ok())
+        {
+            d.offset = ds.events.get(i).and_then(|e| e.origin.offset);
+        }
+        // The path is into a dataset the user never saw as JSON.
+        d.json_path = None;
+    }
+    diagnostics.extend(more);
+    Ok(finish(path, Some(ds), diagnostics, text))
 }
 
 /// Sets file and line:column on every diagnostic and sorts them by position.
@@ -292,6 +477,7 @@ fn finish(
         path: path.to_path_buf(),
         dataset,
         diagnostics,
+        format: None,
     }
 }
 

@@ -66,7 +66,14 @@ const EVENT_FIELDS: &[&str] = &[
     "relations",
     "notes",
 ];
-const WHERE_FIELDS: &[&str] = &["place", "point", "precision", "uncertainty_m", "note"];
+const WHERE_FIELDS: &[&str] = &[
+    "place",
+    "point",
+    "precision",
+    "uncertainty_m",
+    "geometry",
+    "note",
+];
 const PASSAGE_FIELDS: &[&str] = &[
     "id", "source", "quote", "prefix", "suffix", "start", "end", "note",
 ];
@@ -287,7 +294,10 @@ fn decode_place(v: &Value, path: String, r: &mut Report) -> Option<Place> {
         iso3166_2: o.opt_string("iso3166_2", r),
         within: o.opt_string("within", r),
         note: o.opt_string("note", r),
-        origin: Origin { json_path: path },
+        origin: Origin {
+            json_path: path,
+            offset: None,
+        },
     })
 }
 
@@ -313,7 +323,21 @@ fn decode_when_string(
 }
 
 /// A `when`: a date string, or `{"disputed": [readings]}`.
-fn decode_when(v: &Value, path: &str, tz: Option<&TimeZone>, r: &mut Report) -> Option<When> {
+/// A `when` written as JSON text (a string, or `{"disputed": [...]}`), as
+/// other formats carry ours; `Err` says why it is not one.
+pub fn when_from_json(text: &str) -> Result<When, String> {
+    let root = super::json_tree::parse(text).map_err(|d| d.message)?;
+    let mut r = Report::default();
+    match decode_when(&root, "$", None, &mut r) {
+        Some(w) if r.diagnostics.is_empty() => Ok(w),
+        _ => Err(r
+            .diagnostics
+            .first()
+            .map_or("not a date".to_string(), |d| d.message.clone())),
+    }
+}
+
+pub fn decode_when(v: &Value, path: &str, tz: Option<&TimeZone>, r: &mut Report) -> Option<When> {
     if !matches!(v, Value::Object(_)) {
         return decode_when_string(v, path, tz, r);
     }
@@ -382,7 +406,10 @@ fn decode_source(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report)
         text,
         note: o.opt_string("note", r),
         loaded_text: None,
-        origin: Origin { json_path: path },
+        origin: Origin {
+            json_path: path,
+            offset: None,
+        },
     })
 }
 
@@ -430,7 +457,10 @@ fn decode_event(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report) 
         casualties,
         relations,
         notes: o.opt_string("notes", r),
-        origin: Origin { json_path: path },
+        origin: Origin {
+            json_path: path,
+            offset: None,
+        },
     })
 }
 
@@ -440,7 +470,10 @@ fn decode_where(v: &Value, path: String, r: &mut Report) -> Option<Location> {
         .get("point")
         .and_then(|p| decode_point(p, o.path_of("point"), r));
     let place = o.opt_string("place", r);
-    if o.get("point").is_none() && o.get("place").is_none() {
+    let geometry = o
+        .get("geometry")
+        .and_then(|g| decode_geometry(g, &o.path_of("geometry"), r));
+    if o.get("point").is_none() && o.get("place").is_none() && o.get("geometry").is_none() {
         o.missing(
             "place",
             "the location",
@@ -448,13 +481,37 @@ fn decode_where(v: &Value, path: String, r: &mut Report) -> Option<Location> {
             r,
         );
     }
+    let point = point.or_else(|| {
+        geometry
+            .as_ref()
+            .and_then(crate::model::representative_point)
+    });
     Some(Location {
         place,
         point,
         precision: decode_precision(&o, r),
         uncertainty_m: o.opt_number("uncertainty_m", r),
+        geometry,
         note: o.opt_string("note", r),
     })
+}
+
+/// A GeoJSON geometry object, checked by the `geojson` crate.
+pub fn decode_geometry(v: &Value, path: &str, r: &mut Report) -> Option<geo::Geometry<f64>> {
+    let json = super::json_tree::to_serde(v);
+    let problem = match serde_json::from_value::<geojson::Geometry>(json) {
+        Ok(g) => match geo::Geometry::<f64>::try_from(&g.value) {
+            Ok(g) => return Some(g),
+            Err(e) => e.to_string(),
+        },
+        Err(e) => e.to_string(),
+    };
+    r.push(
+        Diagnostic::error(Code::InvalidValue, format!("not a GeoJSON geometry: {problem}"))
+            .with_help("write a geometry as {\"type\": \"LineString\", \"coordinates\": [[lon, lat], ...]} (RFC 7946)")
+            .at_path(path),
+    );
+    None
 }
 
 fn decode_passage(v: &Value, path: String, r: &mut Report) -> Option<Passage> {
@@ -476,7 +533,10 @@ fn decode_passage(v: &Value, path: String, r: &mut Report) -> Option<Passage> {
         end: o.opt_count("end", r).map(|n| n as usize),
         note: o.opt_string("note", r),
         anchoring: Default::default(),
-        origin: Origin { json_path: path },
+        origin: Origin {
+            json_path: path,
+            offset: None,
+        },
     })
 }
 

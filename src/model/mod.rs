@@ -88,6 +88,9 @@ impl Dataset {
 pub struct Origin {
     /// The JSON path of the item, like `$.events[3]`.
     pub json_path: String,
+    /// Where the item starts in its file, in bytes, for formats that are not
+    /// JSON (a CSV row, a KML placemark).
+    pub offset: Option<usize>,
 }
 
 /// A kind of event, with how the map shows it.
@@ -262,8 +265,36 @@ pub struct Location {
     /// How far from the point it may have been, in metres.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertainty_m: Option<f64>,
+    /// The shape of an event that is not a point (a road, an area), in
+    /// lon/lat; `point` is then its representative point.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "geometry_as_geojson"
+    )]
+    pub geometry: Option<geo::Geometry<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A geometry in files is a GeoJSON geometry object.
+fn geometry_as_geojson<S: serde::Serializer>(
+    g: &Option<geo::Geometry<f64>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match g {
+        Some(g) => geojson::Geometry::from(geojson::GeometryValue::from(g)).serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
+/// The point that stands for a geometry: inside it when it is an area,
+/// on it when it is a line.
+pub fn representative_point(g: &geo::Geometry<f64>) -> Option<LatLon> {
+    use geo::InteriorPoint;
+    g.interior_point().map(|p| LatLon {
+        lat: p.y(),
+        lon: p.x(),
+    })
 }
 
 /// The words of a source that support an event (a W3C Web Annotation

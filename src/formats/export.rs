@@ -1,0 +1,310 @@
+//! Writing a dataset for other tools: GeoJSON (RFC 7946, time as OGC
+//! JSON-FG's `time` member and as plain properties) and CSV (one row per
+//! event, ACLED-like columns where they fit). Both keep our own `when`,
+//! `precision` and `uncertainty_m`, so reading them back loses no date and
+//! no precision. [`subset`] narrows a dataset to the events a user chose
+//! (those in view, say) before writing.
+
+use serde_json::{Map, Value as J, json};
+
+use crate::model::{Dataset, Event, LatLon, Moment, Precision, When};
+
+/// The dataset with only the events at `keep` (indices), and relations
+/// between kept events only.
+pub fn subset(ds: &Dataset, keep: &[usize]) -> Dataset {
+    let mut out = Dataset {
+        events: keep
+            .iter()
+            .filter_map(|&i| ds.events.get(i).cloned())
+            .collect(),
+        ..ds.clone()
+    };
+    let ids: std::collections::HashSet<String> = out.events.iter().map(|e| e.id.clone()).collect();
+    for e in &mut out.events {
+        e.relations.retain(|r| ids.contains(&r.event));
+    }
+    out
+}
+
+/// Where an event is: its point (its own or its place's), precision and place name.
+struct Resolved<'a> {
+    point: Option<LatLon>,
+    precision: Option<Precision>,
+    place: Option<&'a str>,
+}
+
+fn resolve<'a>(ds: &'a Dataset, e: &'a Event) -> Resolved<'a> {
+    let loc = e.location.as_ref();
+    let place = loc
+        .and_then(|l| l.place.as_deref())
+        .and_then(|id| ds.place(id));
+    Resolved {
+        point: ds.point_of(e),
+        precision: loc.and_then(|l| l.precision).or(place.map(|p| p.precision)),
+        place: place.map(|p| p.name.as_str()),
+    }
+}
+
+/// The `when` as files carry it: the text form, or JSON for a disputed date.
+/// A reading's source and passage are ids of this dataset, which the
+/// written file does not hold: they move into the reading's note.
+fn when_value(w: &When) -> J {
+    let w = match w {
+        When::Disputed(readings) => When::Disputed(
+            readings
+                .iter()
+                .map(|r| {
+                    let refs: Vec<String> = [("source", &r.source), ("passage", &r.passage)]
+                        .iter()
+                        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+                        .collect();
+                    let note = match (&r.note, refs.is_empty()) {
+                        (n, true) => n.clone(),
+                        (Some(n), false) => Some(format!("{n} ({})", refs.join(", "))),
+                        (None, false) => Some(format!("({})", refs.join(", "))),
+                    };
+                    crate::model::Reading {
+                        when: r.when.clone(),
+                        source: None,
+                        passage: None,
+                        note,
+                    }
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    serde_json::to_value(&w).unwrap_or(J::Null)
+}
+
+/// The dataset made ready to be written into `to_dir`: source texts kept
+/// in files beside it are taken into the file when it goes elsewhere, so
+/// the written file stands on its own.
+pub fn relocate(ds: &Dataset, from_dir: &std::path::Path, to_dir: &std::path::Path) -> Dataset {
+    let mut out = ds.clone();
+    let same = from_dir.canonicalize().ok() == to_dir.canonicalize().ok();
+    if !same {
+        for s in &mut out.sources {
+            if s.text_file.is_some() && s.text.is_none() && s.loaded_text.is_some() {
+                s.text = s.loaded_text.clone();
+                s.text_file = None;
+            }
+        }
+    }
+    out
+}
+
+/// A moment as a JSON-FG instant: a date, or a UTC timestamp.
+fn instant(m: &Moment, at_end: bool) -> String {
+    match m {
+        Moment::Instant(z) => z.timestamp().to_string(),
+        Moment::Day(d) => d.to_string(),
+        Moment::Month { year, month } => {
+            let first = jiff::civil::Date::new(*year, *month, 1).unwrap_or_default();
+            if at_end { first.last_of_month() } else { first }.to_string()
+        }
+        Moment::Year(y) => {
+            if at_end {
+                format!("{y:04}-12-31")
+            } else {
+                format!("{y:04}-01-01")
+            }
+        }
+    }
+}
+
+/// OGC JSON-FG's `time` member for a `when`.
+fn jsonfg_time(w: &When) -> J {
+    match w {
+        When::At(Moment::Instant(z)) => json!({"timestamp": z.timestamp().to_string()}),
+        When::At(Moment::Day(d)) => json!({"date": d.to_string()}),
+        When::At(m) => json!({"interval": [instant(m, false), instant(m, true)]}),
+        When::Between(a, b) => json!({"interval": [
+            a.as_ref().map_or("..".to_string(), |m| instant(m, false)),
+            b.as_ref().map_or("..".to_string(), |m| instant(m, true)),
+        ]}),
+        When::Unknown | When::Disputed(_) => J::Null,
+    }
+}
+
+/// The first passage of an event, with its source's title and URL.
+fn first_words<'a>(
+    ds: &'a Dataset,
+    e: &'a Event,
+) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
+    let Some(p) = e.passages.first() else {
+        return (None, None, None);
+    };
+    let source = ds.source(&p.source);
+    (
+        Some(p.quote.as_str()),
+        source.map(|s| s.title.as_str()),
+        source.and_then(|s| s.url.as_deref()),
+    )
+}
+
+fn category_label<'a>(ds: &'a Dataset, e: &'a Event) -> Option<&'a str> {
+    let id = e.category.as_deref()?;
+    Some(
+        ds.categories
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(id, |c| c.label.as_str()),
+    )
+}
+
+/// The dataset as a GeoJSON FeatureCollection; events without a place
+/// have a null geometry.
+pub fn geojson(ds: &Dataset) -> String {
+    let features: Vec<J> = ds
+        .events
+        .iter()
+        .map(|e| {
+            let r = resolve(ds, e);
+            let geometry = match e.location.as_ref().and_then(|l| l.geometry.as_ref()) {
+                Some(g) => {
+                    serde_json::to_value(geojson::Geometry::from(geojson::GeometryValue::from(g)))
+                        .unwrap_or(J::Null)
+                }
+                None => r.point.map_or(
+                    J::Null,
+                    |p| json!({"type": "Point", "coordinates": [p.lon, p.lat]}),
+                ),
+            };
+            let mut props = Map::new();
+            let mut put = |k: &str, v: J| {
+                if !v.is_null() {
+                    props.insert(k.to_string(), v);
+                }
+            };
+            put("title", json!(e.title));
+            put("when", when_value(&e.when));
+            put("start", json!(e.when.start().map(|m| instant(m, false))));
+            put("end", json!(e.when.end().map(|m| instant(m, true))));
+            put("category", json!(category_label(ds, e)));
+            put("summary", json!(e.summary));
+            put("precision", json!(r.precision.map(Precision::as_str)));
+            put(
+                "uncertainty_m",
+                json!(e.location.as_ref().and_then(|l| l.uncertainty_m)),
+            );
+            put("place", json!(r.place));
+            if !e.actors.is_empty() {
+                put("actors", json!(e.actors.join("; ")));
+            }
+            let (quote, source, url) = first_words(ds, e);
+            put("quote", json!(quote));
+            put("source", json!(source));
+            put("source_url", json!(url));
+            put(
+                "killed",
+                json!(e.casualties.iter().rev().find_map(|c| c.killed)),
+            );
+            put("notes", json!(e.notes));
+            json!({
+                "type": "Feature",
+                "id": e.id,
+                "geometry": geometry,
+                "properties": props,
+                "time": jsonfg_time(&e.when),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "type": "FeatureCollection",
+        "name": ds.title,
+        "features": features,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
+    text.push('\n');
+    text
+}
+
+/// The CSV columns, ACLED's names where they mean the same.
+const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "when",
+    "event_date",
+    "time_precision",
+    "category",
+    "latitude",
+    "longitude",
+    "precision",
+    "uncertainty_m",
+    "geo_precision",
+    "place",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "summary",
+    "notes",
+    "source",
+    "source_url",
+];
+
+/// The dataset as CSV, one row per event (events without a place have
+/// empty coordinates).
+pub fn csv(ds: &Dataset) -> Result<String, String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(CSV_COLUMNS).map_err(|e| e.to_string())?;
+    for e in &ds.events {
+        let r = resolve(ds, e);
+        let (quote, source, url) = first_words(ds, e);
+        let when = match &e.when {
+            When::Disputed(_) => when_value(&e.when).to_string(),
+            other => other.to_string(),
+        };
+        let start = e.when.start();
+        let event_date = start.and_then(|m| match m {
+            Moment::Instant(z) => Some(z.date().to_string()),
+            Moment::Day(d) => Some(d.to_string()),
+            _ => None,
+        });
+        let time_precision = match (&e.when, start) {
+            (When::At(Moment::Instant(_) | Moment::Day(_)), _) => "1",
+            (When::At(Moment::Month { .. }), _) => "3",
+            (_, Some(_)) => "2",
+            _ => "",
+        };
+        let geo_precision = match r.precision {
+            Some(Precision::Building | Precision::Street | Precision::Town) => "1",
+            Some(Precision::District) => "2",
+            Some(Precision::Region | Precision::Country) => "3",
+            None => "",
+        };
+        let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let row: Vec<String> = vec![
+            e.id.clone(),
+            e.title.clone(),
+            when,
+            event_date.unwrap_or_default(),
+            time_precision.into(),
+            category_label(ds, e).unwrap_or_default().into(),
+            num(r.point.map(|p| p.lat)),
+            num(r.point.map(|p| p.lon)),
+            r.precision
+                .map(Precision::as_str)
+                .unwrap_or_default()
+                .into(),
+            num(e.location.as_ref().and_then(|l| l.uncertainty_m)),
+            geo_precision.into(),
+            r.place.unwrap_or_default().into(),
+            e.actors.first().cloned().unwrap_or_default(),
+            e.actors.get(1..).map(|a| a.join("; ")).unwrap_or_default(),
+            e.casualties
+                .iter()
+                .rev()
+                .find_map(|c| c.killed)
+                .map(|k| k.to_string())
+                .unwrap_or_default(),
+            e.summary.clone().unwrap_or_default(),
+            quote.unwrap_or_default().into(),
+            source.unwrap_or_default().into(),
+            url.unwrap_or_default().into(),
+        ];
+        w.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}

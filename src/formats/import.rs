@@ -1,0 +1,378 @@
+//! What the readers of other tools' files share: building a [`Dataset`] one
+//! record at a time, with unique ids, categories from labels, and each
+//! record's own text kept as a source its event quotes, so that every marker
+//! still leads back to words. Also the date forms those files use and
+//! HTML turned into plain text.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Category, Dataset, Event, Moment, Origin, Passage, Source, When};
+
+/// Colours given to categories in the order they appear (Tableau 10).
+const PALETTE: [&str; 10] = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf",
+];
+
+/// A dataset being read from another format.
+#[derive(Default)]
+pub struct Import {
+    pub dataset: Dataset,
+    pub diagnostics: Vec<Diagnostic>,
+    ids: HashSet<String>,
+    categories: HashMap<String, String>,
+}
+
+impl Import {
+    pub fn new(title: impl Into<String>) -> Import {
+        Import {
+            dataset: Dataset {
+                title: title.into(),
+                ..Dataset::default()
+            },
+            ..Import::default()
+        }
+    }
+
+    /// An id for a record: its own when it has a usable one not taken yet,
+    /// else one made from `fallback`.
+    pub fn id(&mut self, wanted: Option<&str>, fallback: &str) -> String {
+        let clean = |s: &str| -> String {
+            s.trim()
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || "-_.:".contains(c) {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect()
+        };
+        let base = wanted
+            .map(clean)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| clean(fallback));
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    /// The id of the category labelled `label`, made on first use.
+    pub fn category(&mut self, label: &str) -> Option<String> {
+        let label = label.trim();
+        if label.is_empty() {
+            return None;
+        }
+        if let Some(id) = self.categories.get(label) {
+            return Some(id.clone());
+        }
+        let mut id: String = label
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        if id.is_empty() || self.dataset.categories.iter().any(|c| c.id == id) {
+            id = format!("category-{}", self.dataset.categories.len() + 1);
+        }
+        let color = PALETTE[self.dataset.categories.len() % PALETTE.len()];
+        self.dataset.categories.push(Category {
+            id: id.clone(),
+            label: label.to_string(),
+            color: Some(color.to_string()),
+            description: None,
+        });
+        self.categories.insert(label.to_string(), id.clone());
+        Some(id)
+    }
+
+    /// Keeps a record's own words as a source of their own, and returns the
+    /// passage that quotes them all, for the record's event.
+    pub fn words(&mut self, event_id: &str, words: RecordText) -> Option<Passage> {
+        let text = words.text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let id = format!("{event_id}-text");
+        self.dataset.sources.push(Source {
+            id: id.clone(),
+            title: words.title,
+            author: words.author,
+            publisher: words.publisher,
+            published: None,
+            url: words.url,
+            text_file: None,
+            text: Some(text.to_string()),
+            note: words.note,
+            loaded_text: None,
+            origin: Origin::default(),
+        });
+        Some(Passage {
+            id: None,
+            source: id,
+            quote: text.to_string(),
+            prefix: None,
+            suffix: None,
+            start: None,
+            end: None,
+            note: None,
+            anchoring: Default::default(),
+            origin: Origin::default(),
+        })
+    }
+
+    /// A problem with one record, at a byte offset of the file.
+    pub fn problem(&mut self, offset: Option<usize>, message: String, help: &str) {
+        let mut d = Diagnostic::error(Code::BadRecord, message).with_help(help);
+        d.offset = offset;
+        self.diagnostics.push(d);
+    }
+
+    pub fn push(&mut self, event: Event) {
+        self.dataset.events.push(event);
+    }
+}
+
+/// A record's own text, kept as the source its event quotes.
+#[derive(Default)]
+pub struct RecordText {
+    pub text: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An event with only what every reader gives; the rest is filled in by it.
+pub fn event(id: String, title: String, when: When, offset: Option<usize>) -> Event {
+    Event {
+        id,
+        title,
+        summary: None,
+        category: None,
+        actors: Vec::new(),
+        when,
+        approximate: false,
+        when_note: None,
+        location: None,
+        passages: Vec::new(),
+        claims: Vec::new(),
+        casualties: Vec::new(),
+        relations: Vec::new(),
+        notes: None,
+        origin: Origin {
+            json_path: String::new(),
+            offset,
+        },
+    }
+}
+
+/// A date or time as the files of other tools write them: ISO 8601 (a
+/// date-time, with `Z` or an offset; a date; `YYYY-MM`; `YYYY`; with
+/// milliseconds too), `01 November 2024`, `9-May-20`, `2024/03/22`,
+/// `22/03/2024` (day first, as ACLED and most of the world), a Unix
+/// timestamp in seconds.
+pub fn parse_date(s: &str) -> Option<Moment> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(m) = Moment::parse(s, Some(&jiff::tz::TimeZone::UTC)) {
+        return Some(m);
+    }
+    // 2022-12-24T00:00:00.000Z and other timestamps jiff reads.
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(Moment::Instant(
+            t.to_zoned_datetime(jiff::tz::TimeZone::UTC),
+        ));
+    }
+    for format in [
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%Y/%m/%d",
+        "%d/%m/%Y",
+    ] {
+        if let Ok(d) = Date::strptime(format, s) {
+            return Some(Moment::Day(d));
+        }
+    }
+    // 9-May-20: day, month's short name, two-digit year (ACLED's older exports).
+    let parts: Vec<&str> = s.split('-').collect();
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 2
+        && let (Ok(d), Ok(y)) = (d.parse::<i8>(), y.parse::<i16>())
+    {
+        let year = if y < 70 { 2000 + y } else { 1900 + y };
+        let month = month_number(m)?;
+        return Date::new(year, month, d).ok().map(Moment::Day);
+    }
+    None
+}
+
+fn month_number(name: &str) -> Option<i8> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = name.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as i8 + 1)
+}
+
+/// HTML as plain text: tags dropped (block ends become line breaks),
+/// entities decoded, runs of blanks folded. Never rendered as HTML.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&decode_entities(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = &rest[lt..];
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].trim().to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/'])
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "blockquote"
+        ) {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(&decode_entities(rest));
+    // Fold blanks within lines; keep single line breaks.
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" | "#39" => '\'',
+                "nbsp" => ' ',
+                "mdash" => '—',
+                "ndash" => '–',
+                "hellip" => '…',
+                "rsquo" => '’',
+                "lsquo" => '‘',
+                "rdquo" => '”',
+                "ldquo" => '“',
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_forms_other_tools_write() {
+        let day = |y, m, d| Some(Moment::Day(Date::new(y, m, d).unwrap()));
+        assert_eq!(parse_date("2016-07-02"), day(2016, 7, 2));
+        assert_eq!(parse_date("01 November 2024"), day(2024, 11, 1));
+        assert_eq!(parse_date("9-May-20"), day(2020, 5, 9));
+        assert_eq!(parse_date("24-Dec-99"), day(1999, 12, 24));
+        assert_eq!(parse_date("2024/03/22"), day(2024, 3, 22));
+        assert_eq!(parse_date("22/03/2024"), day(2024, 3, 22));
+        assert_eq!(
+            parse_date("2008-08"),
+            Some(Moment::Month {
+                year: 2008,
+                month: 8
+            })
+        );
+        assert_eq!(parse_date("2008"), Some(Moment::Year(2008)));
+        match parse_date("2022-12-24T00:00:00.000Z") {
+            Some(Moment::Instant(z)) => assert_eq!(z.timestamp().as_second(), 1_671_840_000),
+            other => panic!("{other:?}"),
+        }
+        for bad in ["", "soon", "32 November 2024", "9-Foo-20", "2024-13"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn html_becomes_plain_text() {
+        assert_eq!(
+            plain_text(
+                "<p class=\"lead\">Ada &amp; <a href=\"x\">Grace</a></p><p>Next&nbsp;one&#8230;</p>"
+            ),
+            "Ada & Grace\nNext one…"
+        );
+        assert_eq!(plain_text("a < b & c"), "a < b & c");
+        assert_eq!(plain_text("<script>x</script>y"), "xy");
+    }
+
+    #[test]
+    fn ids_stay_unique_and_categories_get_colours() {
+        let mut i = Import::new("t");
+        // Kept as far as ids allow: letters, digits and - _ . : only.
+        assert_eq!(i.id(Some("way/1"), "x"), "way-1");
+        assert_eq!(i.id(Some("way/1"), "x"), "way-1-2");
+        assert_eq!(i.id(None, "row 3"), "row-3");
+        assert_eq!(i.id(Some("  "), "row 4"), "row-4");
+        let a = i.category("Battles").unwrap();
+        assert_eq!(i.category("Battles").unwrap(), a);
+        i.category("Protests");
+        assert_eq!(i.dataset.categories.len(), 2);
+        assert_ne!(i.dataset.categories[0].color, i.dataset.categories[1].color);
+        assert_eq!(i.category(" "), None);
+    }
+}
