@@ -155,3 +155,93 @@ fn render_writes_a_png_of_the_map_without_a_display() {
     assert_eq!((img.width(), img.height()), (400, 300));
     assert!(stdout.contains("400x300 map image"));
 }
+
+#[test]
+fn convert_turns_each_sample_into_each_written_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for sample in [
+        "timelinejs_women_in_computing.json",
+        "kml_TimeTest.kml",
+        "acled_sample_2024_format.csv",
+        "geojson_unmiss_incidents.geojson",
+    ] {
+        let input = format!("tests/files/samples/{sample}");
+        let events = {
+            let (_, out) = stdout(cmd().args(["check", &input]));
+            out.lines()
+                .find_map(|l| {
+                    l.trim()
+                        .strip_suffix(" sources")
+                        .and_then(|l| l.split(" events").next())
+                        .map(str::to_string)
+                })
+                .unwrap_or_default()
+        };
+        assert!(events.parse::<usize>().unwrap() > 0, "{sample}");
+        for ext in ["geojson", "csv", "json"] {
+            let out = dir.path().join(format!("{sample}.{ext}"));
+            let (code, text) = stdout(cmd().args(["convert", &input, out.to_str().unwrap()]));
+            assert_eq!(code, 0, "{sample} -> {ext}: {text}");
+            assert!(text.contains(&format!("{events} events) ->")), "{text}");
+            // What was written reads back, with as many events.
+            let (code, check) = stdout(cmd().args(["check", out.to_str().unwrap()]));
+            assert_eq!(code, 0, "{sample} -> {ext}: {check}");
+            assert!(check.contains(&format!("  {events} events")), "{check}");
+        }
+    }
+}
+
+#[test]
+fn convert_never_writes_over_its_input_and_says_what_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("in.csv");
+    std::fs::copy(
+        format!(
+            "{}/tests/files/samples/acled_sample_2024_format.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        &copy,
+    )
+    .unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let out = cmd()
+        .args([
+            "convert",
+            copy.to_str().unwrap(),
+            copy.to_str().unwrap(),
+            "--to",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the input is never overwritten"));
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    // No format from the name: ask for --to.
+    let out = cmd()
+        .args([
+            "convert",
+            copy.to_str().unwrap(),
+            dir.path().join("out.dat").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --to json, geojson or csv"));
+    let out = cmd()
+        .args(["convert", copy.to_str().unwrap(), "x.kml", "--to", "kml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A file with errors is not converted.
+    let out = cmd()
+        .args([
+            "convert",
+            "tests/files/bad/truncated.json",
+            dir.path().join("o.csv").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("o.csv").exists());
+}

@@ -218,3 +218,125 @@ fn a_load_reports_its_stages_and_stops_when_cancelled() {
     cancelled.cancel();
     assert!(incident_map::ui::loading::load(&file, Some(cancelled)).is_err());
 }
+
+/// A file dropped on the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops a file on the window, as a user drags it from their file manager.
+fn drop_file(map: &mut OffscreenMap, path: PathBuf) {
+    map.harness()
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    map.harness().run_steps(1);
+    wait_for_load(map);
+    map.harness().run_steps(5);
+}
+
+#[test]
+fn files_of_other_tools_open_by_drag_and_drop() {
+    let mut map = app();
+    let samples = root().join("tests/files/samples");
+    // GeoJSON: its polygons and points on the map, framed.
+    drop_file(&mut map, samples.join("geojson_unmiss_incidents.geojson"));
+    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 5);
+    map.app().state.problems = None;
+    map.harness().run_steps(2);
+    assert!(map.harness().query_by_label("Map: Rumamier").is_some());
+    // TimelineJS: no places, so the events are listed and marked as not on the map.
+    drop_file(&mut map, samples.join("timelinejs_women_in_computing.json"));
+    map.app().state.problems = None;
+    map.harness().run_steps(2);
+    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 10);
+    assert!(map.harness().query_by_label("Ada Lovelace").is_some());
+    assert!(
+        map.harness()
+            .query_by_label_contains("10 Dec 1815 – 27 Nov 1852 · not on the map")
+            .is_some()
+    );
+    // KML and ACLED CSV.
+    for (file, marker) in [
+        ("kml_TimeTest.kml", "Map: startPointMarker"),
+        (
+            "acled_sample_2024_format.csv",
+            "Map: Peaceful protest: Dawran ad Daydah",
+        ),
+    ] {
+        drop_file(&mut map, samples.join(file));
+        map.app().state.problems = None;
+        map.harness().run_steps(2);
+        assert!(map.harness().query_by_label(marker).is_some(), "{file}");
+    }
+}
+
+#[test]
+fn export_writes_all_events_or_those_in_view() {
+    let mut map = app();
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = map.ctx();
+    let all = dir.path().join("all.geojson");
+    map.app().apply(
+        &ctx,
+        Action::Export {
+            path: all.clone(),
+            in_view_only: false,
+        },
+    );
+    let status = map.app().state.status.clone().unwrap();
+    assert!(status.starts_with("Exported 4 of 4 events"), "{status}");
+    let back = incident_map::formats::load(&all, &Default::default()).unwrap();
+    assert_eq!(back.usable().unwrap().events.len(), 4);
+    // Zoomed on Crocus City Hall, only the attack is in view.
+    map.app().map.look_at(
+        incident_map::model::LatLon {
+            lat: 55.8257,
+            lon: 37.3889,
+        },
+        14.0,
+    );
+    map.harness().run_steps(2);
+    let in_view = dir.path().join("view.csv");
+    map.app().apply(
+        &ctx,
+        Action::Export {
+            path: in_view.clone(),
+            in_view_only: true,
+        },
+    );
+    let status = map.app().state.status.clone().unwrap();
+    assert!(status.starts_with("Exported 1 of 4 events"), "{status}");
+    let back = incident_map::formats::load(&in_view, &Default::default()).unwrap();
+    assert_eq!(back.usable().unwrap().events[0].id, "crocus-attack");
+    // Never over the file that is open, and only formats it writes.
+    for (path, message) in [
+        (
+            root().join("data/moscow-march-2024.json"),
+            "that is the file you opened",
+        ),
+        (
+            dir.path().join("x.kml"),
+            "name the file .geojson, .csv or .json",
+        ),
+    ] {
+        map.app().apply(
+            &ctx,
+            Action::Export {
+                path,
+                in_view_only: false,
+            },
+        );
+        let status = map.app().state.status.clone().unwrap();
+        assert!(status.contains(message), "{status}");
+    }
+}

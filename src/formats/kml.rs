@@ -84,7 +84,6 @@ struct Placemark {
 pub fn read(text: &str, name: &str) -> Import {
     let mut import = Import::new(name);
     let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     // Element names from the root down, and the text of the innermost.
     let mut stack: Vec<String> = Vec::new();
     let mut content = String::new();
@@ -93,7 +92,6 @@ pub fn read(text: &str, name: &str) -> Import {
     let mut placemark: Option<Placemark> = None;
     let mut count = 0;
     loop {
-        let position = reader.buffer_position() as usize;
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
@@ -111,8 +109,11 @@ pub fn read(text: &str, name: &str) -> Import {
                 content.clear();
                 match tag.as_str() {
                     "Placemark" => {
+                        // Where its tag opens: the last '<' before the reader.
+                        let end = (reader.buffer_position() as usize).min(text.len());
+                        let offset = text.get(..end).and_then(|t| t.rfind('<')).unwrap_or(0);
                         placemark = Some(Placemark {
-                            offset: position,
+                            offset,
                             id: attribute(&e, "id"),
                             ..Placemark::default()
                         })

@@ -454,6 +454,21 @@ fn take_import(
         // The path is into a dataset the user never saw as JSON.
         d.json_path = None;
     }
+    // Files of other tools often carry no words at all: one warning, not one per event.
+    let uncited = more.iter().filter(|d| d.code == Code::NoPassage).count();
+    if uncited > 1 {
+        let first = more
+            .iter()
+            .position(|d| d.code == Code::NoPassage)
+            .expect("counted");
+        let mut summary = more[first].clone();
+        summary.message = format!(
+            "{uncited} of {} events cite no passage: the file gives no text for them (the first is here)",
+            ds.events.len()
+        );
+        more.retain(|d| d.code != Code::NoPassage);
+        more.push(summary);
+    }
     diagnostics.extend(more);
     Ok(finish(path, Some(ds), diagnostics, text))
 }

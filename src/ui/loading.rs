@@ -110,7 +110,11 @@ impl FileDialog {
         std::thread::spawn(move || {
             let path = rfd::FileDialog::new()
                 .set_title("Open an incident file")
-                .add_filter("incident-map data", &["json"])
+                .add_filter(
+                    "Incident files",
+                    &["json", "geojson", "csv", "tsv", "txt", "kml", "kmz"],
+                )
+                .add_filter("All files", &["*"])
                 .pick_file();
             let _ = tx.send(path);
             ctx.request_repaint();
@@ -120,6 +124,35 @@ impl FileDialog {
 
     /// `Some(choice)` once the dialog closed; `Some(None)` if it was cancelled
     /// (or no dialog could be shown).
+    pub fn closed(&self) -> Option<Option<PathBuf>> {
+        self.chosen.try_recv().ok()
+    }
+}
+
+/// The system's save dialog, on a thread.
+pub struct SaveDialog {
+    chosen: Receiver<Option<PathBuf>>,
+}
+
+impl SaveDialog {
+    pub fn open(ctx: &egui::Context, suggested: &str) -> SaveDialog {
+        let (tx, rx) = channel();
+        let (ctx, suggested) = (ctx.clone(), suggested.to_string());
+        std::thread::spawn(move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Export events")
+                .set_file_name(suggested)
+                .add_filter("GeoJSON", &["geojson"])
+                .add_filter("CSV", &["csv"])
+                .add_filter("incident-map JSON", &["json"])
+                .save_file();
+            let _ = tx.send(path);
+            ctx.request_repaint();
+        });
+        SaveDialog { chosen: rx }
+    }
+
+    /// `Some(choice)` once the dialog closed.
     pub fn closed(&self) -> Option<Option<PathBuf>> {
         self.chosen.try_recv().ok()
     }

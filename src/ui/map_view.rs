@@ -88,6 +88,35 @@ impl MapView {
         });
     }
 
+    /// The events whose markers are in the map's view of `size` points.
+    pub fn events_in_view(&self, index: &MarkerIndex, size: egui::Vec2) -> Vec<usize> {
+        let Some((center, zoom)) = self.memory.detached().map(|p| {
+            (
+                LatLon {
+                    lat: p.y(),
+                    lon: p.x(),
+                },
+                self.memory.zoom(),
+            )
+        }) else {
+            return Vec::new();
+        };
+        let c = mercator(center);
+        let scale = crate::markers::world_pixels(zoom);
+        let (hw, hh) = (
+            f64::from(size.x) / 2.0 / scale,
+            f64::from(size.y) / 2.0 / scale,
+        );
+        let mut events: Vec<usize> = index
+            .markers()
+            .iter()
+            .filter(|m| (m.world[0] - c[0]).abs() <= hw && (m.world[1] - c[1]).abs() <= hh)
+            .map(|m| m.event)
+            .collect();
+        events.sort_unstable();
+        events
+    }
+
     /// Ends a flight where it is (the user took the map in hand).
     pub fn stop_flight(&mut self) {
         self.flight = None;

@@ -65,6 +65,14 @@ pub enum Action {
     },
     /// Close the list of a cluster's events.
     CloseList,
+    /// Write the events (all, or those in the map's view) to a file, in the
+    /// format its extension names.
+    Export {
+        path: PathBuf,
+        in_view_only: bool,
+    },
+    /// Ask where to export with the system's dialog.
+    ShowExportDialog,
     DismissProblems,
 }
 
@@ -279,6 +287,10 @@ pub struct IncidentMapApp {
     dialog: Option<loading::FileDialog>,
     /// The path typed in the File menu.
     open_field: String,
+    /// The export path typed in the File menu, and whether to export only what is in view.
+    export_field: String,
+    export_in_view: bool,
+    save_dialog: Option<loading::SaveDialog>,
     pub map: MapView,
     /// Whether the timeline and context panels are shown beside the map.
     pub show_panels: bool,
@@ -326,6 +338,9 @@ impl IncidentMapApp {
             show_panels: true,
             dialog: None,
             open_field: String::new(),
+            export_field: String::new(),
+            export_in_view: false,
+            save_dialog: None,
             exports: std::sync::mpsc::channel(),
             map_rect: egui::Rect::NOTHING,
             keep_view: false,
@@ -371,6 +386,61 @@ impl IncidentMapApp {
                 let zoom = self.map.memory.zoom().max(12.0);
                 self.map.fly_to(marker.point, zoom);
             }
+        }
+    }
+
+    /// Writes the events (all, or those in view) to `path`; says what happened.
+    fn export(&self, path: &Path, in_view_only: bool) -> String {
+        use formats::Format;
+        let Some(ds) = &self.state.dataset else {
+            return "Nothing to export: no data is open".into();
+        };
+        let Some(format) = Format::from_extension(path).filter(|f| Format::WRITABLE.contains(f))
+        else {
+            return format!(
+                "Not exported: name the file .geojson, .csv or .json to choose the format ({})",
+                path.display()
+            );
+        };
+        let same = |a: &Path, b: &Path| {
+            a == b
+                || a.canonicalize()
+                    .ok()
+                    .zip(b.canonicalize().ok())
+                    .is_some_and(|(a, b)| a == b)
+        };
+        if self
+            .state
+            .path
+            .as_deref()
+            .is_some_and(|open| same(open, path))
+        {
+            return "Not exported: that is the file you opened; choose another name".into();
+        }
+        let keep: Vec<usize> = if in_view_only {
+            self.map
+                .events_in_view(&self.state.index.markers, self.map_rect.size())
+        } else {
+            (0..ds.events.len()).collect()
+        };
+        let dir = |p: Option<&Path>| match p.and_then(Path::parent) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let subset = formats::export::subset(ds, &keep);
+        let subset =
+            formats::export::relocate(&subset, &dir(self.state.path.as_deref()), &dir(Some(path)));
+        match formats::write(&subset, format)
+            .and_then(|text| formats::save_atomic(path, text.as_bytes()).map_err(|e| e.to_string()))
+        {
+            Ok(()) => format!(
+                "Exported {} of {} events to {} ({})",
+                keep.len(),
+                ds.events.len(),
+                path.display(),
+                format.name()
+            ),
+            Err(e) => format!("Not exported: {e}"),
         }
     }
 
@@ -450,6 +520,14 @@ impl IncidentMapApp {
             }
             Action::DismissProblems => self.state.problems = None,
             Action::OpenCluster { zoom, cell } => self.open_cluster(zoom, cell),
+            Action::Export { path, in_view_only } => {
+                self.state.status = Some(self.export(&path, in_view_only));
+            }
+            Action::ShowExportDialog => {
+                if self.save_dialog.is_none() {
+                    self.save_dialog = Some(loading::SaveDialog::open(ctx, "events.geojson"));
+                }
+            }
             Action::CloseList => self.state.listed = None,
             Action::ZoomIn => {
                 self.map.stop_flight();
@@ -526,6 +604,14 @@ impl IncidentMapApp {
                 }
             }
         }
+        if let Some(choice) = self.save_dialog.as_ref().and_then(|d| d.closed()) {
+            self.save_dialog = None;
+            if let Some(path) = choice {
+                self.export_field = path.display().to_string();
+                let in_view_only = self.export_in_view;
+                self.apply(&ctx, Action::Export { path, in_view_only });
+            }
+        }
         // A file dropped on the window opens like any other.
         opened = opened.or_else(|| {
             ctx.input(|i| {
@@ -556,6 +642,28 @@ impl IncidentMapApp {
                             ui.close();
                         }
                     });
+                    ui.separator();
+                    ui.label("Export (GeoJSON, CSV or incident-map JSON, by extension)");
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Export to:");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.export_field)
+                                .desired_width(240.0)
+                                .hint_text("events.geojson"),
+                        )
+                        .labelled_by(label.id);
+                        if ui.button("Choose…").clicked() {
+                            actions.push(Action::ShowExportDialog);
+                        }
+                    });
+                    ui.checkbox(&mut self.export_in_view, "Only the events in the map's view");
+                    if ui.button("Export").clicked() && !self.export_field.trim().is_empty() {
+                        actions.push(Action::Export {
+                            path: PathBuf::from(self.export_field.trim()),
+                            in_view_only: self.export_in_view,
+                        });
+                        ui.close();
+                    }
                     if !self.state.recent.is_empty() {
                         ui.separator();
                         ui.label("Recent");

@@ -204,6 +204,9 @@ impl Plugin for EventMarkers<'_> {
                 painter.line_segment([true_at, at], Stroke::new(1.0, Color32::from_gray(90)));
                 painter.circle_filled(true_at, 2.0, Color32::from_gray(60));
             }
+            if let Some(g) = event.location.as_ref().and_then(|l| l.geometry.as_ref()) {
+                draw_geometry(&painter, g, projector, color, selected);
+            }
             if let MarkerShape::Circle { radius_m } = marker.shape {
                 let px = radius_m as f32
                     * projector.scale_pixel_per_meter(lat_lon(marker.point.lat, marker.point.lon));
@@ -256,6 +259,54 @@ impl Plugin for EventMarkers<'_> {
                 self.actions.push(Action::Select(event.id.clone()));
             }
         }
+    }
+}
+
+/// An event's own shape: its lines, or its areas filled lightly.
+fn draw_geometry(
+    painter: &egui::Painter,
+    g: &geo::Geometry<f64>,
+    projector: &Projector,
+    color: Color32,
+    selected: bool,
+) {
+    use geo::Geometry as G;
+    let stroke = Stroke::new(if selected { 4.0 } else { 2.5 }, color);
+    match g {
+        G::LineString(l) => {
+            painter.add(Shape::line(project_ring(l, projector), stroke));
+        }
+        G::MultiLineString(m) => {
+            for l in &m.0 {
+                painter.add(Shape::line(project_ring(l, projector), stroke));
+            }
+        }
+        G::Polygon(p) => {
+            let ring = project_ring(p.exterior(), projector);
+            // egui fills convex shapes only: the outline with a light band inside.
+            painter.add(Shape::line(
+                ring.clone(),
+                Stroke::new(8.0, color.gamma_multiply(0.25)),
+            ));
+            painter.add(Shape::closed_line(ring, stroke));
+        }
+        G::MultiPolygon(m) => {
+            for p in &m.0 {
+                draw_geometry(painter, &G::Polygon(p.clone()), projector, color, selected);
+            }
+        }
+        G::GeometryCollection(c) => {
+            for g in &c.0 {
+                draw_geometry(painter, g, projector, color, selected);
+            }
+        }
+        G::MultiPoint(m) => {
+            for p in &m.0 {
+                let at = projector.project(lat_lon(p.y(), p.x())).to_pos2();
+                painter.circle(at, 4.0, color, Stroke::new(1.0, Color32::WHITE));
+            }
+        }
+        _ => {}
     }
 }
 

@@ -142,7 +142,12 @@ fn row(
             if response.hovered() {
                 actions.push(Action::Hover(e.id.clone()));
             }
-            ui.label(RichText::new(&index.timeline.labels[i]).small().weak());
+            let mut label = index.timeline.labels[i].clone();
+            if index.markers.of_event(i).is_none() {
+                // No place in the data (a TimelineJS event, say): listed, never guessed.
+                label.push_str(" · not on the map");
+            }
+            ui.label(RichText::new(label).small().weak());
             for rel in &e.relations {
                 if let Some(other) = index.links.event(&rel.event).map(|o| &ds.events[o]) {
                     ui.add(

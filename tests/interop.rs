@@ -1,0 +1,731 @@
+//! Reading the files of other tools (GeoJSON, ACLED and other CSV, KML and
+//! KMZ, TimelineJS), writing GeoJSON and CSV, and round trips through them.
+//! The real files are in `tests/files/samples/` (origin in its README);
+//! the variants in `tests/files/interop/`.
+
+use std::path::{Path, PathBuf};
+
+use incident_map::diagnostic::Code;
+use incident_map::formats::{self, Format, LoadOptions, Loaded};
+use incident_map::model::{Dataset, LatLon, Moment, Precision, When};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(path: &Path) -> Loaded {
+    formats::load(path, &LoadOptions::default()).unwrap()
+}
+
+fn sample(name: &str) -> Loaded {
+    load(&root().join("tests/files/samples").join(name))
+}
+
+fn variant(name: &str) -> Loaded {
+    load(&root().join("tests/files/interop").join(name))
+}
+
+fn ds(l: &Loaded) -> &Dataset {
+    l.usable()
+        .unwrap_or_else(|| panic!("not usable: {:#?}", l.diagnostics))
+}
+
+fn event<'a>(ds: &'a Dataset, id: &str) -> &'a incident_map::model::Event {
+    ds.event(id).unwrap_or_else(|| panic!("no event {id}"))
+}
+
+fn point(ds: &Dataset, id: &str) -> LatLon {
+    ds.point_of(event(ds, id)).unwrap()
+}
+
+fn day(y: i16, m: i8, d: i8) -> Moment {
+    Moment::Day(jiff::civil::Date::new(y, m, d).unwrap())
+}
+
+fn utc(s: &str) -> Moment {
+    Moment::Instant(
+        s.parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC),
+    )
+}
+
+fn quote<'a>(ds: &'a Dataset, id: &str) -> &'a str {
+    &event(ds, id).passages[0].quote
+}
+
+/// Errors and warnings as (line, code).
+fn problems(l: &Loaded) -> Vec<(usize, Code)> {
+    l.diagnostics
+        .iter()
+        .map(|d| (d.position.map_or(0, |p| p.line), d.code))
+        .collect()
+}
+
+#[test]
+fn timelinejs_sample() {
+    let l = sample("timelinejs_women_in_computing.json");
+    assert_eq!(l.format, Some(Format::TimelineJs));
+    let ds = ds(&l);
+    assert_eq!(ds.title, "Women in Computing");
+    assert_eq!(ds.events.len(), 10);
+    let ada = &ds.events[0];
+    assert_eq!(ada.title, "Ada Lovelace");
+    assert_eq!(
+        ada.when,
+        When::Between(Some(day(1815, 12, 10)), Some(day(1852, 11, 27)))
+    );
+    // No place in TimelineJS: kept, unplaced, never dropped.
+    assert!(ds.events.iter().all(|e| e.location.is_none()));
+    // The text, as plain text, is the passage; the media's credit its author.
+    assert!(
+        ada.passages[0]
+            .quote
+            .starts_with("Women have been programming since before it was a thing.")
+    );
+    assert!(!ada.passages[0].quote.contains('<'));
+    let source = ds.source(&ada.passages[0].source).unwrap();
+    assert_eq!(source.author.as_deref(), Some("Wikimedia Commons"));
+    assert!(
+        source
+            .url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://upload.wikimedia.org/")
+    );
+    // Partial dates stay partial: July 1943 to 1946; 1951.
+    let eniac = ds
+        .events
+        .iter()
+        .find(|e| e.title == "...And the women who made it work")
+        .unwrap();
+    assert_eq!(
+        eniac.when,
+        When::Between(
+            Some(Moment::Month {
+                year: 1943,
+                month: 7
+            }),
+            Some(Moment::Year(1946))
+        )
+    );
+    assert!(
+        ds.events
+            .iter()
+            .any(|e| e.when == When::At(Moment::Year(1951)))
+    );
+    // Every passage anchors in its source.
+    assert!(ds.passages().all(|(_, p)| p.anchoring.anchor().is_some()));
+}
+
+#[test]
+fn kml_sample_with_every_time_variant() {
+    let l = sample("kml_TimeTest.kml");
+    assert_eq!(l.format, Some(Format::Kml));
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let ds = ds(&l);
+    let whens: Vec<(&str, &When)> = ds
+        .events
+        .iter()
+        .map(|e| (e.title.as_str(), &e.when))
+        .collect();
+    assert_eq!(
+        whens,
+        [
+            ("startPointMarker", &When::At(utc("2008-08-12T01:00:00Z"))),
+            (
+                "no-start-time-point",
+                &When::Between(None, Some(utc("2008-08-12T02:00:00Z")))
+            ),
+            (
+                "start-end-time-point",
+                &When::Between(
+                    Some(utc("2008-08-12T03:00:00Z")),
+                    Some(utc("2008-08-12T04:00:00Z"))
+                )
+            ),
+            (
+                "no-end-time-point",
+                &When::Between(Some(utc("2008-08-12T04:00:00Z")), None)
+            ),
+            ("endPointMarker", &When::At(utc("2008-08-12T05:00:00Z"))),
+            ("noTime-StaticMarker", &When::Unknown),
+        ]
+    );
+    let p = ds.point_of(&ds.events[0]).unwrap();
+    assert_eq!((p.lon, p.lat), (-76.72894181350101, 39.104144789924));
+    assert_eq!(ds.events[2].passages[0].quote, "point 3");
+}
+
+#[test]
+fn acled_sample_2024_columns() {
+    let l = sample("acled_sample_2024_format.csv");
+    assert_eq!(l.format, Some(Format::Csv));
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let ds = ds(&l);
+    assert_eq!(ds.events.len(), 2);
+    let e = event(ds, "PSE62716");
+    assert_eq!(e.when, When::At(day(2024, 11, 1)));
+    assert_eq!(
+        point(ds, "PSE62716"),
+        LatLon {
+            lat: 31.3942,
+            lon: 35.1365
+        }
+    );
+    assert_eq!(
+        e.location.as_ref().unwrap().precision,
+        Some(Precision::Town)
+    );
+    assert!(
+        quote(ds, "PSE62716").starts_with("Land seizure: On 1 November 2024, Israeli settlers")
+    );
+    assert_eq!(e.actors, ["Settlers (Israel)", "Civilians (Palestine)"]);
+    assert_eq!(e.casualties[0].killed, Some(0));
+    let source = ds.source(&e.passages[0].source).unwrap();
+    assert_eq!(source.publisher.as_deref(), Some("ACLED"));
+    assert!(
+        source
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("PLO Negotiations Affairs Department (Other)")
+    );
+    let yemen = event(ds, "YEM93235");
+    // geo_precision 2: near the town, not at it.
+    assert_eq!(
+        yemen.location.as_ref().unwrap().precision,
+        Some(Precision::District)
+    );
+    assert!(
+        yemen
+            .notes
+            .as_deref()
+            .unwrap()
+            .contains("tags: crowd size=large")
+    );
+    let categories: Vec<&str> = ds.categories.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(categories, ["Strategic developments", "Protests"]);
+}
+
+#[test]
+fn geojson_sample_with_mixed_geometries() {
+    let path = root().join("tests/files/samples/geojson_unmiss_incidents.geojson");
+    let l = load(&path);
+    assert_eq!(l.format, Some(Format::GeoJson));
+    let ds = ds(&l);
+    let raw: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let features = raw["features"].as_array().unwrap();
+    assert_eq!(ds.events.len(), features.len());
+    for (e, f) in ds.events.iter().zip(features) {
+        // OSM ids like "way/253955885" become valid ids: "way-253955885".
+        assert_eq!(e.id, f["id"].as_str().unwrap().replace('/', "-"));
+        assert_eq!(e.when, When::At(utc("2022-12-24T00:00:00Z")));
+        assert_eq!(e.category.as_deref(), Some("violence"));
+        let loc = e.location.as_ref().unwrap();
+        let p = loc.point.unwrap();
+        match f["geometry"]["type"].as_str().unwrap() {
+            "Point" => {
+                let c = &f["geometry"]["coordinates"];
+                assert_eq!(
+                    (p.lon, p.lat),
+                    (c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+                );
+                assert!(loc.geometry.is_none());
+            }
+            "Polygon" => {
+                use geo::Contains;
+                let geo::Geometry::Polygon(poly) = loc.geometry.as_ref().unwrap() else {
+                    panic!("{:?}", loc.geometry)
+                };
+                assert!(
+                    poly.contains(&geo::point!(x: p.lon, y: p.lat)),
+                    "the marker is inside"
+                );
+            }
+            "LineString" => assert!(matches!(loc.geometry, Some(geo::Geometry::LineString(_)))),
+            other => panic!("{other}"),
+        }
+        // The source URL is kept.
+        let url = f["properties"]["incident:source:url"].as_str().unwrap();
+        assert!(e.notes.as_deref().unwrap().contains(url));
+    }
+    assert_eq!(event(ds, "way-253955885").title, "Rumamier");
+    assert_eq!(
+        event(ds, "way-676500227").title,
+        "Gumuruk",
+        "incident:detail when no name"
+    );
+}
+
+#[test]
+fn geojson_time_conventions_and_geometries() {
+    let l = variant("variants.geojson");
+    let ds = l.dataset.as_ref().unwrap();
+    assert_eq!(event(ds, "fg-date").when, When::At(day(2024, 3, 7)));
+    assert_eq!(
+        event(ds, "fg-timestamp").when,
+        When::At(utc("2024-03-22T17:00:00Z"))
+    );
+    assert_eq!(
+        event(ds, "fg-open").when,
+        When::Between(Some(day(2024, 3, 8)), None)
+    );
+    assert_eq!(
+        event(ds, "7").when,
+        When::Between(Some(day(2024, 3, 1)), Some(day(2024, 3, 5)))
+    );
+    let unplaced = ds
+        .events
+        .iter()
+        .find(|e| e.title == "Start and end")
+        .unwrap();
+    assert_eq!(
+        unplaced.when,
+        When::Between(Some(day(2024, 3, 1)), Some(day(2024, 3, 2)))
+    );
+    assert!(unplaced.location.is_none());
+    assert_eq!(quote(ds, "fg-timestamp"), "Gunmen & fire");
+    assert!(matches!(
+        event(ds, "fg-open").location.as_ref().unwrap().geometry,
+        Some(geo::Geometry::MultiLineString(_))
+    ));
+    // A date that does not read: a located error, the event kept undated.
+    assert_eq!(event(ds, "bad-date").when, When::Unknown);
+    let bad: Vec<_> = problems(&l)
+        .into_iter()
+        .filter(|p| p.1 == Code::BadRecord)
+        .collect();
+    assert_eq!(bad, [(19, Code::BadRecord)]);
+    assert!(
+        l.usable().is_some(),
+        "a bad record does not keep the rest from opening"
+    );
+}
+
+#[test]
+fn acled_2016_columns_and_precisions() {
+    let l = variant("acled-2016.csv");
+    let ds = l.dataset.as_ref().unwrap();
+    let e = event(ds, "1001");
+    assert_eq!(e.when, When::At(day(2016, 7, 2)));
+    assert_eq!(e.title, "Battle-No change of territory: Luanda");
+    assert_eq!(e.casualties[0].killed, Some(3));
+    // 9-May-20 with time precision 2: the week around it, and why.
+    let e = event(ds, "1002");
+    assert_eq!(
+        e.when,
+        When::Between(Some(day(2020, 5, 6)), Some(day(2020, 5, 12)))
+    );
+    assert!(e.when_note.as_deref().unwrap().contains("only the week"));
+    assert_eq!(
+        e.actors,
+        ["Protesters (Angola)", "Teachers"],
+        "ally_actor_1 is read"
+    );
+    // Time precision 3: the month only; geo precision 3: the region.
+    let e = event(ds, "1003");
+    assert_eq!(
+        e.when,
+        When::At(Moment::Month {
+            year: 2020,
+            month: 6
+        })
+    );
+    let loc = e.location.as_ref().unwrap();
+    assert_eq!(
+        (loc.precision, loc.uncertainty_m),
+        (Some(Precision::Region), Some(100_000.0))
+    );
+    // A bad fatalities count: located at its row, the event kept.
+    assert_eq!(problems(&l), [(4, Code::BadRecord)]);
+}
+
+#[test]
+fn any_csv_with_coordinates_delimiter_and_bom_detected() {
+    let l = variant("semicolon-bom.csv");
+    let ds = l.dataset.as_ref().unwrap();
+    let titles: Vec<&str> = ds.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Alpha", "Charlie", "Delta; with semicolon"]);
+    assert_eq!(ds.events[0].when, When::At(day(2024, 3, 22)));
+    assert_eq!(ds.events[2].passages[0].quote, "Quoted; field");
+    // The columns it used are named.
+    let about = ds.description.as_deref().unwrap();
+    assert!(
+        about.contains("latitude = \"lat\"") && about.contains("longitude = \"lng\""),
+        "{about}"
+    );
+    assert_eq!(
+        problems(&l),
+        [
+            (1, Code::ByteOrderMark),
+            (3, Code::BadRecord),
+            (4, Code::BadRecord)
+        ]
+    );
+    let out_of_range = &l.diagnostics[1];
+    assert!(
+        out_of_range
+            .message
+            .contains("latitude 123.0 is out of range"),
+        "{}",
+        out_of_range.message
+    );
+}
+
+#[test]
+fn kml_folders_spans_html_and_multigeometry() {
+    let l = variant("variants.kml");
+    let ds = l.dataset.as_ref().unwrap();
+    assert_eq!(ds.title, "KML variants");
+    let march = event(ds, "march");
+    assert_eq!(
+        march.when,
+        When::Between(
+            Some(Moment::Month {
+                year: 2024,
+                month: 3
+            }),
+            Some(Moment::Year(2024))
+        )
+    );
+    assert_eq!(march.category.as_deref(), Some("protests"));
+    // HTML is plain text, scripts included as text, never run or rendered.
+    assert_eq!(march.passages[0].quote, "Crowds & banners\nalert(1)");
+    assert_eq!(
+        march.notes.as_deref(),
+        Some("crowd: large\norganiser: Unions & students")
+    );
+    let polygon = ds.events.iter().find(|e| e.title == "A polygon").unwrap();
+    assert_eq!(polygon.category.as_deref(), Some("areas"));
+    assert!(matches!(
+        polygon.location.as_ref().unwrap().geometry,
+        Some(geo::Geometry::Polygon(_))
+    ));
+    let multi = ds.events.iter().find(|e| e.title == "Multi").unwrap();
+    assert!(matches!(
+        multi.location.as_ref().unwrap().geometry,
+        Some(geo::Geometry::GeometryCollection(_))
+    ));
+    match &multi.when {
+        When::At(Moment::Instant(z)) => {
+            assert_eq!(z.timestamp().to_string(), "2024-03-22T17:00:00Z")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        problems(&l)
+            .iter()
+            .filter(|p| p.1 == Code::BadRecord)
+            .collect::<Vec<_>>(),
+        [&(35, Code::BadRecord)]
+    );
+}
+
+#[test]
+fn kmz_is_read_from_its_zip() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("time.kmz");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("doc.kml", options).unwrap();
+    zip.write_all(&std::fs::read(root().join("tests/files/samples/kml_TimeTest.kml")).unwrap())
+        .unwrap();
+    zip.finish().unwrap();
+    let l = load(&path);
+    assert_eq!(l.format, Some(Format::Kmz));
+    assert_eq!(ds(&l).events.len(), 6);
+    // Not a zip after all: a clear error, no panic.
+    std::fs::write(&path, b"PK\x03\x04 this is not a zip").unwrap();
+    let l = load(&path);
+    assert!(l.usable().is_none());
+    assert!(
+        l.diagnostics[0]
+            .message
+            .contains("KMZ (zip) file does not open"),
+        "{:?}",
+        l.diagnostics
+    );
+}
+
+#[test]
+fn timelinejs_old_shape() {
+    let l = variant("timeline-old.json");
+    let ds = ds(&l);
+    assert_eq!(ds.title, "Old shape");
+    assert_eq!(
+        ds.events[0].when,
+        When::Between(Some(day(2011, 12, 10)), Some(day(2011, 12, 11)))
+    );
+    assert_eq!(ds.events[0].passages[0].quote, "One");
+    assert_eq!(ds.events[1].when, When::At(Moment::Year(2012)));
+}
+
+#[test]
+fn format_is_recognised_by_content_not_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sample, name, format) in [
+        (
+            "geojson_unmiss_incidents.geojson",
+            "a.json",
+            Format::GeoJson,
+        ),
+        ("acled_sample_2024_format.csv", "a.txt", Format::Csv),
+        ("kml_TimeTest.kml", "a.xml", Format::Kml),
+        (
+            "timelinejs_women_in_computing.json",
+            "a.data",
+            Format::TimelineJs,
+        ),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::copy(root().join("tests/files/samples").join(sample), &p).unwrap();
+        assert_eq!(load(&p).format, Some(format), "{sample}");
+    }
+    // Nothing this app reads: the message lists what it does read.
+    for (name, content) in [
+        ("a.bin", "\u{1}\u{2} just some words"),
+        ("b.xml", "<html><body/></html>"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let l = load(&p);
+        assert!(l.usable().is_none());
+        let d = &l.diagnostics[0];
+        assert_eq!(d.code, Code::UnknownFormat, "{name}");
+        assert!(
+            d.help.as_deref().unwrap().contains("GeoJSON")
+                && d.help.as_deref().unwrap().contains("KML")
+        );
+    }
+}
+
+#[test]
+fn bad_input_in_each_format_is_located_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every prefix of every sample (and variant): a diagnostic or data, no panic.
+    for folder in ["samples", "interop"] {
+        for entry in std::fs::read_dir(root().join("tests/files").join(folder)).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            for cut in (0..bytes.len()).step_by(97) {
+                let _ = formats::load_bytes(Path::new("cut"), &bytes[..cut]);
+            }
+        }
+    }
+    let cases: [(&str, &str, usize, Code); 5] = [
+        (
+            "t.geojson",
+            "{\"type\": \"FeatureCollection\", \"features\": [\n{\"type\": \"Feature\",",
+            2,
+            Code::Syntax,
+        ),
+        (
+            "t.kml",
+            "<kml><Document>\n<Placemark><name>x</name>\n</Document></kml>",
+            3,
+            Code::Syntax,
+        ),
+        ("t.csv", "name,x,y\na,1,2\n", 1, Code::MissingField),
+        (
+            "t.csv",
+            "name,lat,lon,date\na,55.7,37.6,2024-03-01\nb,55.7,\"37.6,2024\n",
+            3,
+            Code::BadRecord,
+        ),
+        (
+            "t.json",
+            "{\"events\": [{\"start_date\": {\"year\": 2024, \"month\": 13}, \"text\": {\"headline\": \"x\"}}]}",
+            1,
+            Code::BadRecord,
+        ),
+    ];
+    for (name, content, line, code) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let l = load(&p);
+        assert!(
+            problems(&l).contains(&(line, code)),
+            "{name}: {content}\n{:#?}",
+            l.diagnostics
+        );
+    }
+    // The wrong columns are named, and the ones it looked for.
+    let p = dir.path().join("t.csv");
+    std::fs::write(&p, "name,x,y\na,1,2\n").unwrap();
+    let d = &load(&p).diagnostics[0];
+    assert!(
+        d.message.contains("its columns are: name, x, y"),
+        "{}",
+        d.message
+    );
+    assert!(d.help.as_deref().unwrap().contains("lat and lon"));
+}
+
+#[test]
+fn a_50_mb_csv_loads_with_its_bad_rows_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.csv");
+    let mut text = String::with_capacity(52 << 20);
+    text.push_str("id,title,date,latitude,longitude\n");
+    let mut rows = 0;
+    while text.len() < 50 << 20 {
+        rows += 1;
+        match rows % 100_000 {
+            7 => text.push_str(&format!("r{rows},Bad latitude,2024-03-01,95.5,37.6\n")),
+            8 => text.push_str(&format!("r{rows},Bad date,2024-02-30,55.5,37.6\n")),
+            _ => text.push_str(&format!(
+                "r{rows},Event number {rows} somewhere near Moscow,2024-03-{:02},{:.5},{:.5}\n",
+                rows % 28 + 1,
+                55.0 + (rows % 1000) as f64 / 1000.0,
+                37.0 + (rows % 777) as f64 / 777.0
+            )),
+        }
+    }
+    std::fs::write(&p, &text).unwrap();
+    let l = load(&p);
+    let ds = l
+        .usable()
+        .expect("bad rows do not keep the rest from opening");
+    let bad_lat = rows / 100_000 + usize::from(rows % 100_000 >= 7);
+    assert_eq!(ds.events.len(), rows - bad_lat);
+    let bad: Vec<_> = problems(&l)
+        .into_iter()
+        .filter(|p| p.1 != Code::NoPassage)
+        .collect();
+    assert_eq!(
+        bad.len(),
+        2 * (rows / 100_000) + usize::from(rows % 100_000 >= 7) + usize::from(rows % 100_000 >= 8)
+    );
+    assert!(
+        bad.iter()
+            .all(|(line, code)| *code == Code::BadRecord && *line > 1)
+    );
+    // Events without words: one warning for all of them.
+    assert_eq!(
+        l.diagnostics
+            .iter()
+            .filter(|d| d.code == Code::NoPassage)
+            .count(),
+        1
+    );
+    // The first bad latitude is on line 8 (row 7, after the header).
+    assert_eq!(bad.first(), Some(&(8, Code::BadRecord)));
+}
+
+/// The scenario written in `format`, read back.
+fn round_trip(format: Format, ext: &str) -> (Dataset, Dataset) {
+    let original = ds(&load(&root().join("data/moscow-march-2024.json"))).clone();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(format!("scenario.{ext}"));
+    let text = formats::write(
+        &formats::export::relocate(&original, &root().join("data"), dir.path()),
+        format,
+    )
+    .unwrap();
+    std::fs::write(&p, text).unwrap();
+    let back = load(&p);
+    assert!(
+        !back.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        back.diagnostics
+    );
+    // And on to native, and read once more.
+    let native = dir.path().join("again.json");
+    std::fs::write(&native, formats::write(ds(&back), Format::Native).unwrap()).unwrap();
+    let again = load(&native);
+    (original, ds(&again).clone())
+}
+
+fn assert_same_events(original: &Dataset, back: &Dataset) {
+    assert_eq!(original.events.len(), back.events.len());
+    for (a, b) in original.events.iter().zip(&back.events) {
+        assert_eq!(a.id, b.id);
+        match (&a.when, &b.when) {
+            // Readings keep their dates and notes; their ids point into the original.
+            (When::Disputed(x), When::Disputed(y)) => {
+                let dates = |r: &Vec<incident_map::model::Reading>| {
+                    r.iter().map(|r| r.when.clone()).collect::<Vec<_>>()
+                };
+                assert_eq!(dates(x), dates(y));
+            }
+            (x, y) => assert_eq!(x, y, "{}", a.id),
+        }
+        let precision = |ds: &Dataset, e: &incident_map::model::Event| {
+            let loc = e.location.as_ref()?;
+            loc.precision
+                .or_else(|| Some(ds.place(loc.place.as_deref()?)?.precision))
+        };
+        assert_eq!(precision(original, a), precision(back, b), "{}", a.id);
+        let (p, q) = (original.point_of(a).unwrap(), back.point_of(b).unwrap());
+        assert!(
+            (p.lat - q.lat).abs() < 1e-6 && (p.lon - q.lon).abs() < 1e-6,
+            "{}",
+            a.id
+        );
+        assert_eq!(
+            a.location.as_ref().and_then(|l| l.uncertainty_m),
+            b.location.as_ref().and_then(|l| l.uncertainty_m)
+        );
+    }
+}
+
+#[test]
+fn native_to_geojson_to_native_keeps_ids_dates_precision_coordinates() {
+    let (original, back) = round_trip(Format::GeoJson, "geojson");
+    assert_same_events(&original, &back);
+}
+
+#[test]
+fn native_to_csv_to_native_keeps_ids_dates_precision_coordinates() {
+    let (original, back) = round_trip(Format::Csv, "csv");
+    assert_same_events(&original, &back);
+}
+
+#[test]
+fn native_to_native_elsewhere_stands_on_its_own() {
+    // Written into another folder, the article's text goes into the file.
+    let (original, back) = round_trip(Format::Native, "json");
+    assert_same_events(&original, &back);
+    assert!(back.passages().all(|(_, p)| p.anchoring.anchor().is_some()));
+}
+
+#[test]
+fn geojson_export_carries_json_fg_time() {
+    let original = ds(&load(&root().join("data/moscow-march-2024.json"))).clone();
+    let text = formats::write(&original, Format::GeoJson).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let attack = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "crocus-attack")
+        .unwrap();
+    assert_eq!(attack["geometry"]["type"], "Point");
+    assert!(
+        attack["time"]["timestamp"]
+            .as_str()
+            .unwrap()
+            .starts_with("2024-03-22T17:00")
+    );
+    let fsb = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "fsb-kaluga-operation")
+        .unwrap();
+    assert_eq!(fsb["time"]["date"], "2024-03-07");
+    assert_eq!(fsb["properties"]["precision"], "region");
+    let kremlin = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "kremlin-reaction")
+        .unwrap();
+    assert!(
+        kremlin["time"].is_null(),
+        "a disputed date has no JSON-FG time"
+    );
+}
