@@ -208,10 +208,27 @@ fn find_all(haystack: &str, needles: &[&str]) -> Vec<Vec<Range<usize>>> {
     if distinct.is_empty() {
         return hits;
     }
-    let ac = aho_corasick::AhoCorasick::new(&distinct).expect("quotes make a valid automaton");
     let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); distinct.len()];
-    for m in ac.find_overlapping_iter(haystack) {
-        found[m.pattern().as_usize()].push(m.range());
+    if distinct.len() <= 2 {
+        // A few quotes (an imported record quoting its own text): searching
+        // for each is far cheaper than building an automaton.
+        for (k, needle) in distinct.iter().enumerate() {
+            let mut from = 0;
+            while let Some(at) = haystack[from..].find(needle) {
+                let start = from + at;
+                found[k].push(start..start + needle.len());
+                // Overlapping occurrences too: go on from the next character.
+                from = ceil_char(haystack, start + 1);
+                if from >= haystack.len() {
+                    break;
+                }
+            }
+        }
+    } else {
+        let ac = aho_corasick::AhoCorasick::new(&distinct).expect("quotes make a valid automaton");
+        for m in ac.find_overlapping_iter(haystack) {
+            found[m.pattern().as_usize()].push(m.range());
+        }
     }
     for (i, n) in needles.iter().enumerate() {
         if let Ok(k) = distinct.binary_search(n) {
@@ -571,6 +588,20 @@ mod tests {
             Anchoring::Found(a) => a,
             other => panic!("not found: {other:?}"),
         }
+    }
+
+    #[test]
+    fn few_and_many_needles_find_the_same_overlapping_hits() {
+        let hay = "aaa ab aab ééé";
+        let needles = ["aa", "ab", "éé", "x", ""];
+        let few: Vec<Vec<Range<usize>>> = needles
+            .iter()
+            .map(|n| find_all(hay, &[n])[0].clone())
+            .collect();
+        let many = find_all(hay, &needles);
+        assert_eq!(few, many);
+        assert_eq!(many[0], [0..2, 1..3, 7..9]);
+        assert_eq!(many[2], [11..15, 13..17]);
     }
 
     #[test]
