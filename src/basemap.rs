@@ -130,6 +130,8 @@ pub struct ArchiveInfo {
     pub layers: Vec<String>,
     pub attribution: Option<String>,
     pub coverage: Coverage,
+    /// Where it has data: west, south, east, north in degrees.
+    pub bounds: [f64; 4],
 }
 
 /// A whole archive in memory, as a pmtiles backend (no I/O runtime needed).
@@ -200,6 +202,12 @@ impl Archive {
             layers: meta.vector_layers.into_iter().map(|l| l.id).collect(),
             attribution: meta.attribution,
             coverage,
+            bounds: [
+                h.min_longitude,
+                h.min_latitude,
+                h.max_longitude,
+                h.max_latitude,
+            ],
         }
     }
 

@@ -11,10 +11,13 @@ use jiff::{Timestamp, ZonedDateTime};
 
 use crate::model::{Dataset, Event, Moment, When, describe_moment, describe_range};
 
-/// One day with the events that start on it.
+/// One day with the events that start on it; or, for events known only to
+/// the month or the year, that month or year (never a guessed day).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Day {
     pub date: Date,
+    /// "Fri 22 Mar 2024", "July 1943", "1951".
+    pub heading: String,
     /// Indices into the dataset's events, in time order.
     pub events: Vec<usize>,
 }
@@ -74,10 +77,16 @@ impl Timeline {
         let mut days: Vec<Day> = Vec::new();
         for &(start, _, i) in &dated {
             let date = start.to_zoned_datetime(tz.clone()).date();
+            let heading = match ds.events[i].when.start() {
+                Some(Moment::Month { .. }) => date.strftime("%B %Y").to_string(),
+                Some(Moment::Year(y)) => format!("{y}"),
+                _ => date.strftime("%a %-d %b %Y").to_string(),
+            };
             match days.last_mut() {
-                Some(day) if day.date == date => day.events.push(i),
+                Some(day) if day.date == date && day.heading == heading => day.events.push(i),
                 _ => days.push(Day {
                     date,
+                    heading,
                     events: vec![i],
                 }),
             }
@@ -306,6 +315,21 @@ mod tests {
         for (p, &i) in t.order.iter().enumerate() {
             assert_eq!(t.rank[i], p);
         }
+    }
+
+    #[test]
+    fn vague_dates_head_their_month_or_year_not_a_day() {
+        let mut ds = Dataset::default();
+        for (id, when) in [("y", "1951"), ("m", "1943-07"), ("d", "1943-07-01")] {
+            let mut e = crate::markers::synthetic(1).events.remove(0);
+            e.id = id.into();
+            e.when = When::parse(when, None).unwrap();
+            ds.events.push(e);
+        }
+        let t = Timeline::build(&ds);
+        let headings: Vec<&str> = t.days.iter().map(|d| d.heading.as_str()).collect();
+        // Same start: the shorter span first.
+        assert_eq!(headings, ["Thu 1 Jul 1943", "July 1943", "1951"]);
     }
 
     #[test]

@@ -247,6 +247,7 @@ fn drop_file(map: &mut OffscreenMap, path: PathBuf) {
 #[test]
 fn files_of_other_tools_open_by_drag_and_drop() {
     let mut map = app();
+    assert!(!map.app().map.outside_basemap);
     let samples = root().join("tests/files/samples");
     // GeoJSON: its polygons and points on the map, framed.
     drop_file(&mut map, samples.join("geojson_unmiss_incidents.geojson"));
@@ -254,6 +255,8 @@ fn files_of_other_tools_open_by_drag_and_drop() {
     map.app().state.problems = None;
     map.harness().run_steps(2);
     assert!(map.harness().query_by_label("Map: Rumamier").is_some());
+    // South Sudan is outside the offline basemap: the map says so, not sea.
+    assert!(map.app().map.outside_basemap);
     // TimelineJS: no places, so the events are listed and marked as not on the map.
     drop_file(&mut map, samples.join("timelinejs_women_in_computing.json"));
     map.app().state.problems = None;

@@ -14,6 +14,16 @@ use crate::model::{Dataset, LatLon};
 
 /// The sea: what shows where no tile is drawn.
 pub const SEA: Color32 = Color32::from_rgb(170, 211, 223);
+/// What shows where the offline basemap has no data at all.
+pub const NO_MAP: Color32 = Color32::from_rgb(226, 224, 218);
+
+/// Half the view's width and height in degrees (near its centre's latitude).
+fn view_half_extent(zoom: f64, size: egui::Vec2, lat: f64) -> (f64, f64) {
+    let deg_per_px = 360.0 / crate::markers::world_pixels(zoom);
+    let half_w = f64::from(size.x) / 2.0 * deg_per_px;
+    let half_h = f64::from(size.y) / 2.0 * deg_per_px * lat.to_radians().cos().max(0.05);
+    (half_w, half_h)
+}
 
 pub struct MapView {
     pub memory: MapMemory,
@@ -24,6 +34,9 @@ pub struct MapView {
     pub online: Option<HttpTiles>,
     /// Where the cursor is, in degrees.
     pub cursor: Option<LatLon>,
+    /// The view is wholly outside the offline basemap's area (and no online
+    /// layer is on): the map says so rather than showing sea.
+    pub outside_basemap: bool,
     /// The first frame frames the data; later ones leave the view alone.
     framed: bool,
     /// A flight to a view in progress: the map glides there over a few frames.
@@ -45,6 +58,7 @@ impl MapView {
             basemap_error,
             online: None,
             cursor: None,
+            outside_basemap: false,
             framed: false,
             flight: None,
             pending_fit: None,
@@ -197,7 +211,21 @@ impl MapView {
         }
         self.advance_flight(ui);
         let rect = ui.available_rect_before_wrap();
-        ui.painter().rect_filled(rect, 0.0, SEA);
+        // Outside the offline basemap's area there is no map, not sea: say so.
+        let outside = self.online.is_none()
+            && self.basemap.as_ref().is_some_and(|b| {
+                let [w, s, e, n] = b.info.bounds;
+                self.memory.detached().is_some_and(|c| {
+                    let (half_w, half_h) = view_half_extent(self.memory.zoom(), rect.size(), c.y());
+                    c.x() + half_w < w
+                        || c.x() - half_w > e
+                        || c.y() + half_h < s
+                        || c.y() - half_h > n
+                })
+            });
+        self.outside_basemap = outside;
+        ui.painter()
+            .rect_filled(rect, 0.0, if outside { NO_MAP } else { SEA });
 
         let home = lat_lon(default_frame.0.lat, default_frame.0.lon);
         let online_on = self.online.is_some();
@@ -297,6 +325,15 @@ impl MapView {
             });
         if let Some(ds) = dataset.map(|d| d.0).filter(|d| !d.categories.is_empty()) {
             legend(ui, ds, rect);
+        }
+        if outside {
+            ui.painter().text(
+                rect.center_bottom() + vec2(0.0, -40.0),
+                Align2::CENTER_BOTTOM,
+                "Outside the offline basemap (it covers Europe): turn on OpenStreetMap (online) for a map here",
+                FontId::proportional(14.0),
+                Color32::from_gray(60),
+            );
         }
         if let Some(err) = &self.basemap_error {
             ui.painter().text(

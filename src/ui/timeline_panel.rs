@@ -86,7 +86,7 @@ pub fn show(
                         Row::Day(n) => {
                             ui.add_space(6.0);
                             ui.label(
-                                RichText::new(timeline.days[n].date.strftime("%a %-d %b %Y").to_string())
+                                RichText::new(&timeline.days[n].heading)
                                     .strong(),
                             );
                         }
