@@ -515,7 +515,19 @@ fn bad_input_in_each_format_is_located_and_never_panics() {
             }
         }
     }
-    let cases: [(&str, &str, usize, Code); 5] = [
+    let cases: [(&str, &str, usize, Code); 7] = [
+        (
+            "t.geojson",
+            "{\"type\": \"FeatureCollection\", \"features\": [\n{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [200, 95]}, \"properties\": {}}]}",
+            2,
+            Code::BadRecord,
+        ),
+        (
+            "t.kml",
+            "<kml><Placemark><name>x</name>\n<Point><coordinates>200,95</coordinates></Point></Placemark></kml>",
+            1,
+            Code::BadRecord,
+        ),
         (
             "t.geojson",
             "{\"type\": \"FeatureCollection\", \"features\": [\n{\"type\": \"Feature\",",
