@@ -33,14 +33,32 @@ const URL: &[&str] = &["source_url", "url", "link"];
 /// The columns a file's header gave, by role.
 struct Columns {
     names: Vec<String>,
+    /// Column index by name (the first of repeated names).
+    index: std::collections::HashMap<String, usize>,
     acled: bool,
 }
 
 impl Columns {
+    fn new(names: Vec<String>) -> Columns {
+        let mut index = std::collections::HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            index.entry(n.clone()).or_insert(i);
+        }
+        let acled = (index.contains_key("event_id_cnty") || index.contains_key("data_id"))
+            && index.contains_key("event_date");
+        Columns {
+            names,
+            index,
+            acled,
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
     fn find(&self, candidates: &[&str]) -> Option<usize> {
-        candidates
-            .iter()
-            .find_map(|c| self.names.iter().position(|n| n == c))
+        candidates.iter().find_map(|c| self.get(c))
     }
 }
 
@@ -85,9 +103,7 @@ pub fn read(text: &str, name: &str) -> Import {
             return import;
         }
     };
-    let acled = names.iter().any(|n| n == "event_id_cnty" || n == "data_id")
-        && names.iter().any(|n| n == "event_date");
-    let cols = Columns { names, acled };
+    let cols = Columns::new(names);
     let (Some(lat), Some(lon)) = (cols.find(LAT), cols.find(LON)) else {
         let mut d = Diagnostic::error(
             Code::MissingField,
@@ -111,7 +127,7 @@ pub fn read(text: &str, name: &str) -> Import {
     let category_col = cols.find(CATEGORY);
     let text_col = cols.find(TEXT);
     let url_col = cols.find(URL);
-    let col = |name: &str| cols.names.iter().position(|n| n == name);
+    let col = |name: &str| cols.get(name);
     let used = |role: &str, c: Option<usize>| match c {
         Some(i) => format!("{role} = \"{}\"", cols.names[i]),
         None => format!("{role}: none"),
@@ -381,9 +397,7 @@ fn acled_details(
     row: usize,
 ) {
     let field = |name: &str| {
-        cols.names
-            .iter()
-            .position(|n| n == name)
+        cols.get(name)
             .and_then(|i| record.get(i))
             .map(str::trim)
             .filter(|s| !s.is_empty())

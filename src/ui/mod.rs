@@ -145,7 +145,7 @@ impl AppState {
     /// fit to show. Says what happened in the status bar, and lists problems.
     /// True when data from another file than the one shown came in.
     pub fn finish_load(&mut self, path: PathBuf, result: loading::Outcome) -> bool {
-        let (loaded, indexes) = match result {
+        let (mut loaded, indexes) = match result {
             Ok(x) => x,
             Err(e) => {
                 self.status = Some(format!("Not opened: {e}. The data shown is unchanged."));
@@ -154,7 +154,9 @@ impl AppState {
             }
         };
         let (errors, warnings) = crate::diagnostic::count(&loaded.diagnostics);
-        match loaded.usable().cloned() {
+        // Taken, not copied: a large dataset is not cloned on the UI thread.
+        let usable = loaded.usable().is_some();
+        match loaded.dataset.take().filter(|_| usable) {
             Some(ds) => {
                 self.status = Some(format!(
                     "Opened {}: {} events{}",

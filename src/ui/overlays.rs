@@ -195,6 +195,8 @@ impl Plugin for EventMarkers<'_> {
                 singles.push((m, at, at));
             }
         }
+        // Few markers and a close view: each is named, not only on hover.
+        let roomy = singles.len() <= MAX_LABELS && projector.zoom() >= LABEL_ZOOM;
         for (m, at, true_at) in singles {
             let marker = &markers[m];
             let event = &ds.events[marker.event];
@@ -248,6 +250,16 @@ impl Plugin for EventMarkers<'_> {
                     egui::StrokeKind::Outside,
                 );
                 painter.galley(top_left, galley, Color32::BLACK);
+            } else if roomy {
+                let galley = painter.layout_no_wrap(
+                    event.title.clone(),
+                    FontId::proportional(11.0),
+                    Color32::from_gray(20),
+                );
+                let top_left = at + vec2(r + 4.0, -galley.size().y / 2.0);
+                let frame = egui::Rect::from_min_size(top_left, galley.size()).expand(2.0);
+                painter.rect_filled(frame, 2.0, Color32::from_white_alpha(200));
+                painter.galley(top_left, galley, Color32::from_gray(20));
             }
             if self.hovered == Some(marker.event) {
                 painter.circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
@@ -309,6 +321,11 @@ fn draw_geometry(
         _ => {}
     }
 }
+
+/// Markers are named on the map, not only on hover, when at most this many
+/// are drawn one by one and the map is zoomed in at least this far.
+const MAX_LABELS: usize = 20;
+const LABEL_ZOOM: f64 = 10.0;
 
 fn color_of(ds: &Dataset, category: Option<usize>) -> Color32 {
     category_color(ds, category.map(|c| ds.categories[c].id.as_str()))
