@@ -153,6 +153,10 @@ impl eframe::Storage for MemoryStorage {
 #[test]
 fn the_chosen_basemap_is_remembered() {
     let mut map = app();
+    // The bundled basemap is the default, not a choice: remembered as none.
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(map.app(), &mut storage);
+    assert_eq!(storage.get_string_for_test(), Some(String::new()));
     let raster = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files/raster-red.pmtiles");
     map.harness().get_by_label("Basemap:").focus();
     map.harness()
@@ -163,11 +167,17 @@ fn the_chosen_basemap_is_remembered() {
     map.harness().get_by_label("Use").click();
     map.harness().run_steps(2);
     assert_eq!(map.app().map.basemap.as_ref().unwrap().path, raster);
-    let mut storage = MemoryStorage::default();
     eframe::App::save(map.app(), &mut storage);
     assert_eq!(
         storage.get_string_for_test(),
         Some(raster.display().to_string())
+    );
+    // And the map view, for the next start.
+    let view = eframe::Storage::get_string(&storage, incident_map::ui::MAP_VIEW_KEY).unwrap();
+    let (center, zoom) = incident_map::ui::parse_view(&view).unwrap();
+    let here = map.app().map.memory.detached().unwrap();
+    assert!(
+        (center.lat - here.y()).abs() < 1e-9 && (zoom - map.app().map.memory.zoom()).abs() < 1e-9
     );
 }
 

@@ -965,7 +965,15 @@ impl eframe::App for IncidentMapApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if let Some(b) = &self.map.basemap {
-            storage.set_string(BASEMAP_KEY, b.path.display().to_string());
+            // The bundled basemap is the default, not a choice to remember
+            // (an empty setting means it).
+            let bundled = b.path == basemap::assets_dir().join(basemap::BUNDLED_FILE);
+            let value = if bundled {
+                String::new()
+            } else {
+                b.path.display().to_string()
+            };
+            storage.set_string(BASEMAP_KEY, value);
         }
         if let Some(p) = &self.state.path {
             storage.set_string(LAST_FILE_KEY, p.display().to_string());
@@ -1017,8 +1025,9 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             walkers::install_renderer(cc.wgpu_render_state.as_ref());
             let setting = |key: &str| cc.storage.and_then(|s| s.get_string(key));
             let remembered = setting(BASEMAP_KEY)
+                .filter(|p| !p.is_empty())
                 .map(PathBuf::from)
-                .filter(|p| p.exists());
+                .filter(|p| p.exists() && *p != basemap::assets_dir().join(basemap::BUNDLED_FILE));
             let last = setting(LAST_FILE_KEY)
                 .map(PathBuf::from)
                 .filter(|p| p.exists());
