@@ -174,14 +174,7 @@ fn convert(
         );
         return ExitCode::from(USAGE_OR_IO);
     };
-    let same = |a: &std::path::Path, b: &std::path::Path| {
-        a == b
-            || a.canonicalize()
-                .ok()
-                .zip(b.canonicalize().ok())
-                .is_some_and(|(a, b)| a == b)
-    };
-    if same(input, output) {
+    if formats::export::same_file(input, output) {
         eprintln!(
             "error: the output is the input file; choose another name (the input is never overwritten)"
         );
@@ -204,20 +197,8 @@ fn convert(
         );
         return ExitCode::from(DATA_ERRORS);
     };
-    let dir = |p: &std::path::Path| match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let ds = &formats::export::relocate(ds, &dir(input), &dir(output));
-    let text = match formats::write(ds, format) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(USAGE_OR_IO);
-        }
-    };
-    if let Err(e) = formats::save_atomic(output, text.as_bytes()) {
-        eprintln!("error: cannot write {}: {e}", output.display());
+    if let Err(e) = formats::export::save(ds, Some(input), output, format) {
+        eprintln!("error: {e}");
         return ExitCode::from(USAGE_OR_IO);
     }
     println!(

@@ -77,6 +77,56 @@ fn when_value(w: &When) -> J {
     serde_json::to_value(&w).unwrap_or(J::Null)
 }
 
+/// Why an export was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{} is the file the data came from; choose another name (it is never written over)", .0.display())]
+    WouldOverwriteInput(std::path::PathBuf),
+    #[error("{0}")]
+    Format(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Writes `ds`, read from `input` (if from a file), to `output` in
+/// `format`: never over the input, atomically, standing on its own.
+pub fn save(
+    ds: &Dataset,
+    input: Option<&std::path::Path>,
+    output: &std::path::Path,
+    format: super::Format,
+) -> Result<(), ExportError> {
+    if input.is_some_and(|i| same_file(i, output)) {
+        return Err(ExportError::WouldOverwriteInput(output.to_path_buf()));
+    }
+    let ds = relocate(ds, &folder_of(input), &folder_of(Some(output)));
+    let text = super::write(&ds, format).map_err(ExportError::Format)?;
+    super::save_atomic(output, text.as_bytes()).map_err(|source| ExportError::Io {
+        path: output.to_path_buf(),
+        source,
+    })
+}
+
+/// Whether two paths name the same file (also through links and `..`).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || a.canonicalize()
+            .ok()
+            .zip(b.canonicalize().ok())
+            .is_some_and(|(a, b)| a == b)
+}
+
+/// The folder a file is in ("." for a bare name or none).
+fn folder_of(p: Option<&std::path::Path>) -> std::path::PathBuf {
+    match p.and_then(std::path::Path::parent) {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
 /// The dataset made ready to be written into `to_dir`: source texts kept
 /// in files beside it are taken into the file when it goes elsewhere, so
 /// the written file stands on its own.

@@ -404,18 +404,11 @@ impl IncidentMapApp {
                 path.display()
             );
         };
-        let same = |a: &Path, b: &Path| {
-            a == b
-                || a.canonicalize()
-                    .ok()
-                    .zip(b.canonicalize().ok())
-                    .is_some_and(|(a, b)| a == b)
-        };
         if self
             .state
             .path
             .as_deref()
-            .is_some_and(|open| same(open, path))
+            .is_some_and(|open| formats::export::same_file(open, path))
         {
             return "Not exported: that is the file you opened; choose another name".into();
         }
@@ -425,16 +418,8 @@ impl IncidentMapApp {
         } else {
             (0..ds.events.len()).collect()
         };
-        let dir = |p: Option<&Path>| match p.and_then(Path::parent) {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
         let subset = formats::export::subset(ds, &keep);
-        let subset =
-            formats::export::relocate(&subset, &dir(self.state.path.as_deref()), &dir(Some(path)));
-        match formats::write(&subset, format)
-            .and_then(|text| formats::save_atomic(path, text.as_bytes()).map_err(|e| e.to_string()))
-        {
+        match formats::export::save(&subset, self.state.path.as_deref(), path, format) {
             Ok(()) => format!(
                 "Exported {} of {} events to {} ({})",
                 keep.len(),
