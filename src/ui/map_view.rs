@@ -87,14 +87,7 @@ impl MapView {
     /// Glides to a point at a zoom, over [`FLIGHT_SECONDS`].
     pub fn fly_to(&mut self, center: LatLon, zoom: f64) {
         self.framed = true;
-        let from = self
-            .memory
-            .detached()
-            .map(|p| LatLon {
-                lat: p.y(),
-                lon: p.x(),
-            })
-            .unwrap_or(center);
+        let from = self.center().unwrap_or(center);
         self.flight = Some(Flight {
             from: (mercator(from), self.memory.zoom()),
             to: (mercator(center), zoom),
@@ -104,17 +97,10 @@ impl MapView {
 
     /// The events whose markers are in the map's view of `size` points.
     pub fn events_in_view(&self, index: &MarkerIndex, size: egui::Vec2) -> Vec<usize> {
-        let Some((center, zoom)) = self.memory.detached().map(|p| {
-            (
-                LatLon {
-                    lat: p.y(),
-                    lon: p.x(),
-                },
-                self.memory.zoom(),
-            )
-        }) else {
+        let Some(center) = self.center() else {
             return Vec::new();
         };
+        let zoom = self.memory.zoom();
         let c = mercator(center);
         let scale = crate::markers::world_pixels(zoom);
         let (hw, hh) = (
@@ -131,6 +117,14 @@ impl MapView {
         events
     }
 
+    /// The map's centre, once it has one.
+    pub fn center(&self) -> Option<LatLon> {
+        self.memory.detached().map(|p| LatLon {
+            lat: p.y(),
+            lon: p.x(),
+        })
+    }
+
     /// Ends a flight where it is (the user took the map in hand).
     pub fn stop_flight(&mut self) {
         self.flight = None;
@@ -140,15 +134,7 @@ impl MapView {
     pub fn destination(&self) -> Option<(LatLon, f64)> {
         match &self.flight {
             Some(f) => Some((unmercator(f.to.0), f.to.1)),
-            None => self.memory.detached().map(|p| {
-                (
-                    LatLon {
-                        lat: p.y(),
-                        lon: p.x(),
-                    },
-                    self.memory.zoom(),
-                )
-            }),
+            None => self.center().map(|c| (c, self.memory.zoom())),
         }
     }
 

@@ -126,7 +126,9 @@ impl Plugin for EventMarkers<'_> {
             let Some(region) = self.regions.get(code) else {
                 continue;
             };
-            let chosen = selected_marker.is_some_and(|m| members.contains(&m));
+            let chosen = selected_marker.is_some_and(
+                |m| matches!(&markers[m].shape, MarkerShape::Region { code: c } if c == code),
+            );
             let first = &markers[members[0]];
             let color = color_of(ds, first.category);
             for polygon in &region.outline.0 {
