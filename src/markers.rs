@@ -123,13 +123,20 @@ pub struct Single {
     pub true_at: [f64; 2],
 }
 
-#[derive(Debug, Clone, Copy)]
+/// One numbered bubble: the markers of one or more cells of a zoom level
+/// (neighbouring cells whose bubbles would overlap are drawn as one).
+#[derive(Debug, Clone)]
 pub struct Cluster {
     pub zoom: u8,
-    /// Index into the cells of that zoom.
-    pub cell: usize,
+    /// Indices into the cells of that zoom.
+    pub cells: Vec<usize>,
     pub count: usize,
     pub at: [f64; 2],
+}
+
+/// A cluster's radius on screen, in points: it grows with the count's digits.
+pub fn cluster_radius(count: usize) -> f64 {
+    11.0 + 4.0 * (count.max(1) as f64).log10()
 }
 
 /// Every event's marker, and their clusters at each zoom.
@@ -323,7 +330,7 @@ impl MarkerIndex {
             } else {
                 out.clusters.push(Cluster {
                     zoom: z,
-                    cell: index,
+                    cells: vec![index],
                     count: cell.len(),
                     at: view.to_screen(cell.centroid()),
                 });
@@ -350,7 +357,21 @@ impl MarkerIndex {
             }
         }
         spread(&mut out.singles);
+        // A merged bubble is larger and has moved: merge again until none overlap.
+        loop {
+            let before = out.clusters.len();
+            out.clusters = merge_overlapping(std::mem::take(&mut out.clusters));
+            if out.clusters.len() == before {
+                break;
+            }
+        }
         out
+    }
+
+    /// Whether zooming in can split these cells' markers apart: several
+    /// cells always can; one can unless all its markers share a deepest cell.
+    pub fn cluster_splits(&self, zoom: u8, cells: &[usize]) -> bool {
+        cells.len() > 1 || cells.iter().any(|&c| self.splits_on_zoom(zoom, c))
     }
 }
 
@@ -442,6 +463,76 @@ fn spread(singles: &mut [Single]) {
             ];
         }
     }
+}
+
+/// Clusters whose bubbles would overlap, drawn as one: their counts added,
+/// at their weighted mean. A hash of cells as wide as the largest bubble
+/// finds the neighbours; linear in the clusters on screen.
+fn merge_overlapping(clusters: Vec<Cluster>) -> Vec<Cluster> {
+    if clusters.len() < 2 {
+        return clusters;
+    }
+    let widest = clusters
+        .iter()
+        .map(|c| cluster_radius(c.count))
+        .fold(0.0, f64::max)
+        * 2.0;
+    let cell_of = |c: &Cluster| {
+        (
+            (c.at[0] / widest).floor() as i64,
+            (c.at[1] / widest).floor() as i64,
+        )
+    };
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, c) in clusters.iter().enumerate() {
+        grid.entry(cell_of(c)).or_default().push(i);
+    }
+    let mut parent: Vec<usize> = (0..clusters.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, c) in clusters.iter().enumerate() {
+        let (cx, cy) = cell_of(c);
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &j in grid.get(&(cx + dx, cy + dy)).into_iter().flatten() {
+                    let o = &clusters[j];
+                    let d = (c.at[0] - o.at[0]).hypot(c.at[1] - o.at[1]);
+                    if j > i && d < cluster_radius(c.count) + cluster_radius(o.count) {
+                        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                        parent[a] = b;
+                    }
+                }
+            }
+        }
+    }
+    let mut merged: HashMap<usize, Cluster> = HashMap::new();
+    let mut order = Vec::new();
+    for (i, c) in clusters.into_iter().enumerate() {
+        let r = root(&mut parent, i);
+        match merged.get_mut(&r) {
+            Some(m) => {
+                let total = (m.count + c.count) as f64;
+                for k in 0..2 {
+                    m.at[k] = (m.at[k] * m.count as f64 + c.at[k] * c.count as f64) / total;
+                }
+                m.count += c.count;
+                m.cells.extend(c.cells);
+            }
+            None => {
+                order.push(r);
+                merged.insert(r, c);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|r| merged.remove(&r))
+        .collect()
 }
 
 /// Points across the world at `zoom` (256 at zoom 0, as walkers counts).
@@ -613,6 +704,28 @@ mod tests {
             layout.clusters.iter().map(|c| c.count).sum::<usize>() + layout.singles.len();
         assert_eq!(shown, 20_000);
         assert!(layout.clusters.len() < 50, "{}", layout.clusters.len());
+        // No two bubbles overlap, at any zoom.
+        for zoom in [3.0, 5.0, 7.5, 9.0, 11.0] {
+            let layout = index.layout(&view_of(
+                LatLon {
+                    lat: 55.5,
+                    lon: 37.5,
+                },
+                zoom,
+            ));
+            for (i, a) in layout.clusters.iter().enumerate() {
+                for b in &layout.clusters[i + 1..] {
+                    let d = (a.at[0] - b.at[0]).hypot(a.at[1] - b.at[1]);
+                    assert!(
+                        d >= cluster_radius(a.count) + cluster_radius(b.count),
+                        "zoom {zoom}: {d}"
+                    );
+                }
+            }
+            let shown: usize =
+                layout.clusters.iter().map(|c| c.count).sum::<usize>() + layout.singles.len();
+            assert!(shown <= 20_000);
+        }
     }
 
     #[test]
@@ -663,11 +776,11 @@ mod tests {
             .find(|c| (c.at[0] - 640.0).abs() < 1.0 && (c.at[1] - 400.0).abs() < 1.0)
             .expect("a cluster at the stacked spot");
         assert_eq!(stacked.count, 10);
-        assert!(!index.splits_on_zoom(stacked.zoom, stacked.cell));
+        assert!(!index.cluster_splits(stacked.zoom, &stacked.cells));
         // A cluster at zoom 8 does split.
         let wide = index.layout(&view_of(spot, 8.0));
         let big = wide.clusters.iter().max_by_key(|c| c.count).unwrap();
-        assert!(index.splits_on_zoom(big.zoom, big.cell));
+        assert!(index.cluster_splits(big.zoom, &big.cells));
 
         // A few markers on one spot are spread around it, each apart.
         let mut few = synthetic(3);

@@ -61,7 +61,7 @@ pub enum Action {
     /// when zooming cannot split it.
     OpenCluster {
         zoom: u8,
-        cell: usize,
+        cells: Vec<usize>,
     },
     /// Close the list of a cluster's events.
     CloseList,
@@ -432,21 +432,29 @@ impl IncidentMapApp {
     }
 
     /// Zooms into a cluster, or lists its events when they share one spot.
-    fn open_cluster(&mut self, zoom: u8, cell: usize) {
+    fn open_cluster(&mut self, zoom: u8, cells: &[usize]) {
         let index = &self.state.index.markers;
-        let Some(c) = index.cell(zoom, cell) else {
-            return;
-        };
-        if index.splits_on_zoom(zoom, cell) {
-            let (nw, se) = c.bounds();
+        let cells_of = || cells.iter().filter_map(|&c| index.cell(zoom, c));
+        if index.cluster_splits(zoom, cells) {
+            // The box of all their markers, one zoom level deeper at least.
+            let Some((nw, se)) = cells_of().map(crate::markers::Cell::bounds).reduce(|a, b| {
+                (
+                    [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                    [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+                )
+            }) else {
+                return;
+            };
             let (sw, ne) = (
                 crate::markers::unmercator([nw[0], se[1]]),
                 crate::markers::unmercator([se[0], nw[1]]),
             );
-            // At least one zoom level deeper than the cluster's own.
             self.map.fit_at_least(sw, ne, f64::from(zoom) + 1.0);
         } else {
-            let mut events: Vec<usize> = index.members(c).iter().map(|m| m.event).collect();
+            let mut events: Vec<usize> = cells_of()
+                .flat_map(|c| index.members(c))
+                .map(|m| m.event)
+                .collect();
             events.sort_by_key(|&e| self.state.index.timeline.rank[e]);
             self.state.listed = Some(events);
         }
@@ -506,7 +514,7 @@ impl IncidentMapApp {
                 }
             }
             Action::DismissProblems => self.state.problems = None,
-            Action::OpenCluster { zoom, cell } => self.open_cluster(zoom, cell),
+            Action::OpenCluster { zoom, cells } => self.open_cluster(zoom, &cells),
             Action::Export { path, in_view_only } => {
                 self.state.status = Some(self.export(&path, in_view_only));
             }

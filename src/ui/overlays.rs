@@ -145,7 +145,7 @@ impl Plugin for EventMarkers<'_> {
         let layout = self.index.layout(&view);
         for cluster in &layout.clusters {
             let at = to_pos(cluster.at);
-            let r = 11.0 + 4.0 * (cluster.count as f32).log10();
+            let r = crate::markers::cluster_radius(cluster.count) as f32;
             painter.circle(
                 at,
                 r,
@@ -161,12 +161,13 @@ impl Plugin for EventMarkers<'_> {
             );
             let response = ui.interact(
                 egui::Rect::from_center_size(at, vec2(2.0 * r, 2.0 * r)),
-                ui.scope_id().with(("cluster", cluster.zoom, cluster.cell)),
+                ui.scope_id()
+                    .with(("cluster", cluster.zoom, cluster.cells[0])),
                 egui::Sense::click(),
             );
             let label = format!("Cluster of {} events", cluster.count);
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-            let hint = if self.index.splits_on_zoom(cluster.zoom, cluster.cell) {
+            let hint = if self.index.cluster_splits(cluster.zoom, &cluster.cells) {
                 "click to zoom in"
             } else {
                 "at one spot: click to list them"
@@ -174,7 +175,7 @@ impl Plugin for EventMarkers<'_> {
             if response.on_hover_text(format!("{label}: {hint}")).clicked() {
                 self.actions.push(Action::OpenCluster {
                     zoom: cluster.zoom,
-                    cell: cluster.cell,
+                    cells: cluster.cells.clone(),
                 });
             }
         }
