@@ -33,4 +33,6 @@ fn the_documented_example_loads_without_a_single_diagnostic() {
         3
     );
     assert!(matches!(ds.event("reaction").unwrap().when, When::Disputed(ref r) if r.len() == 2));
+    let hall = ds.event("attack").unwrap().location.as_ref().unwrap();
+    assert!(matches!(hall.geometry, Some(geo::Geometry::Polygon(_))));
 }

@@ -741,3 +741,26 @@ fn geojson_export_carries_json_fg_time() {
         "a disputed date has no JSON-FG time"
     );
 }
+
+#[test]
+fn geometries_survive_native_and_geojson() {
+    let l = variant("variants.kml");
+    let original = l.dataset.as_ref().unwrap();
+    let shape = |ds: &Dataset, title: &str| {
+        ds.events
+            .iter()
+            .find(|e| e.title == title)
+            .and_then(|e| e.location.as_ref()?.geometry.clone())
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (format, ext) in [(Format::Native, "json"), (Format::GeoJson, "geojson")] {
+        let p = dir.path().join(format!("shapes.{ext}"));
+        std::fs::write(&p, formats::write(original, format).unwrap()).unwrap();
+        let back = load(&p);
+        let back = back.dataset.as_ref().unwrap();
+        for title in ["A polygon", "Multi"] {
+            assert_eq!(shape(original, title), shape(back, title), "{ext}: {title}");
+        }
+    }
+}
