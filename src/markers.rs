@@ -154,6 +154,11 @@ pub struct MarkerIndex {
 impl MarkerIndex {
     /// Resolves, projects, sorts and clusters the dataset's events.
     pub fn build(ds: &Dataset) -> MarkerIndex {
+        Self::build_where(ds, |_| true)
+    }
+
+    /// The same, for the events `shown` keeps (by index): a filter's view.
+    pub fn build_where(ds: &Dataset, shown: impl Fn(usize) -> bool) -> MarkerIndex {
         let places: HashMap<&str, usize> = ds
             .places
             .iter()
@@ -168,6 +173,9 @@ impl MarkerIndex {
             .collect();
         let mut markers: Vec<(u64, Marker)> = Vec::with_capacity(ds.events.len());
         for (event, e) in ds.events.iter().enumerate() {
+            if !shown(event) {
+                continue;
+            }
             let Some(loc) = &e.location else { continue };
             let place = loc
                 .place

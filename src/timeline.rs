@@ -35,7 +35,8 @@ pub struct Timeline {
     pub span: Option<(Timestamp, Timestamp)>,
     /// Each event's time label, by event index.
     pub labels: Vec<String>,
-    /// Each event's position in `order`, by event index.
+    /// Each event's position in `order`, by event index (`usize::MAX` for
+    /// an event filtered out).
     pub rank: Vec<usize>,
     /// The list as the panel shows it, one entry per line group: a day's
     /// heading, its events, then the undated section. Lets the panel draw
@@ -62,10 +63,16 @@ pub enum Row {
 
 impl Timeline {
     pub fn build(ds: &Dataset) -> Timeline {
+        Self::build_where(ds, |_| true)
+    }
+
+    /// The timeline of the events `shown` keeps (by index): a filter's view.
+    /// Labels are kept for every event.
+    pub fn build_where(ds: &Dataset, shown: impl Fn(usize) -> bool) -> Timeline {
         let tz = ds.tz();
         let mut dated: Vec<(Timestamp, Timestamp, usize)> = Vec::new();
         let mut undated = Vec::new();
-        for (i, e) in ds.events.iter().enumerate() {
+        for (i, e) in ds.events.iter().enumerate().filter(|(i, _)| shown(*i)) {
             match e.when.span(&tz) {
                 Some((a, b)) => dated.push((a, b, i)),
                 None => undated.push(i),
@@ -102,7 +109,8 @@ impl Timeline {
             .collect();
         let labels = ds.events.iter().map(|e| time_label(e, &tz)).collect();
         let order: Vec<usize> = order;
-        let mut rank = vec![0; ds.events.len()];
+        // Events filtered out have no place in the order.
+        let mut rank = vec![usize::MAX; ds.events.len()];
         for (p, &i) in order.iter().enumerate() {
             rank[i] = p;
         }
@@ -136,18 +144,23 @@ impl Timeline {
         }
     }
 
+    /// Where event `i` is in `order`, if it is shown.
+    pub fn position(&self, i: usize) -> Option<usize> {
+        self.rank.get(i).copied().filter(|&p| p != usize::MAX)
+    }
+
     /// The event after `current` in time order (the first if none is current).
     pub fn next(&self, current: Option<usize>) -> Option<usize> {
-        match current.and_then(|c| self.rank.get(c)) {
-            Some(&p) => self.order.get(p + 1).or(self.order.last()).copied(),
+        match current.and_then(|c| self.position(c)) {
+            Some(p) => self.order.get(p + 1).or(self.order.last()).copied(),
             None => self.order.first().copied(),
         }
     }
 
     /// The event before `current` in time order (the last if none is current).
     pub fn previous(&self, current: Option<usize>) -> Option<usize> {
-        match current.and_then(|c| self.rank.get(c)) {
-            Some(&p) => self.order.get(p.saturating_sub(1)).copied(),
+        match current.and_then(|c| self.position(c)) {
+            Some(p) => self.order.get(p.saturating_sub(1)).copied(),
             None => self.order.last().copied(),
         }
     }

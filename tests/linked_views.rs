@@ -222,3 +222,82 @@ fn the_whole_window_with_the_attack_selected() {
         .max_failed_pixels(2500);
     egui_kittest::image_snapshot_options(&image, "window_attack_selected", &options);
 }
+
+#[test]
+fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
+    let mut map = app();
+    map.harness()
+        .get_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
+        .click();
+    map.harness().run_steps(2);
+    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    // Untick "Attack" in the legend.
+    map.harness()
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Attack")
+        .click();
+    map.harness().run_steps(3);
+    let state = &map.app().state;
+    assert!(state.hidden.contains("attack"));
+    assert_eq!(state.selected, None, "a hidden event is no longer selected");
+    assert_eq!(
+        state.status.as_deref(),
+        Some("3 of 4 events shown (categories hidden: 1)")
+    );
+    assert!(
+        map.harness()
+            .query_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
+            .is_none()
+    );
+    assert!(
+        map.harness()
+            .query_by_label("Attack on Crocus City Hall, Krasnogorsk")
+            .is_none()
+    );
+    assert!(
+        map.harness()
+            .query_by_label(
+                "Map: US Embassy warns of imminent plans to attack gatherings in Moscow"
+            )
+            .is_some()
+    );
+    // Walking the events in time skips it.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        map.harness().key_press(egui::Key::ArrowDown);
+        map.harness().run_steps(1);
+        seen.push(map.app().state.selected.clone().unwrap());
+    }
+    assert_eq!(
+        seen,
+        [
+            "fsb-kaluga-operation",
+            "us-embassy-alert",
+            "kremlin-reaction"
+        ]
+    );
+    // Exporting what is shown leaves it out; exporting everything does not.
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = map.ctx();
+    for (in_view_only, expected) in [(true, 3), (false, 4)] {
+        let path = dir.path().join(format!("{in_view_only}.geojson"));
+        map.app().apply(
+            &ctx,
+            incident_map::ui::Action::Export {
+                path: path.clone(),
+                in_view_only,
+            },
+        );
+        let back = incident_map::formats::load(&path, &Default::default()).unwrap();
+        assert_eq!(back.usable().unwrap().events.len(), expected);
+    }
+    // Ticked again, it is back.
+    map.harness()
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Attack")
+        .click();
+    map.harness().run_steps(3);
+    assert!(
+        map.harness()
+            .query_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
+            .is_some()
+    );
+}

@@ -3,6 +3,7 @@
 //! only if it is fit to show: a file that fails leaves the data on screen as
 //! it was, and its problems are listed for the user to read and copy.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -27,11 +28,22 @@ pub struct Indexes {
 
 impl Indexes {
     pub fn build(ds: &Dataset) -> Indexes {
-        let timeline = Timeline::build(ds);
+        Self::build_filtered(ds, &HashSet::new())
+    }
+
+    /// The views of the events whose category is not in `hidden`.
+    pub fn build_filtered(ds: &Dataset, hidden: &HashSet<String>) -> Indexes {
+        let shown = |i: usize| {
+            ds.events[i]
+                .category
+                .as_ref()
+                .is_none_or(|c| !hidden.contains(c))
+        };
+        let timeline = Timeline::build_where(ds, shown);
         Indexes {
             row_tops: super::timeline_panel::row_tops(ds, &timeline),
             timeline,
-            markers: MarkerIndex::build(ds),
+            markers: MarkerIndex::build_where(ds, shown),
             links: Links::build(ds),
         }
     }

@@ -309,9 +309,6 @@ impl MapView {
                     });
                 });
             });
-        if let Some(ds) = dataset.map(|d| d.0).filter(|d| !d.categories.is_empty()) {
-            legend(ui, ds, rect);
-        }
         if outside {
             ui.painter().text(
                 rect.center_bottom() + vec2(0.0, -40.0),
@@ -363,20 +360,39 @@ pub fn frame_box(sw: LatLon, ne: LatLon, size: egui::Vec2) -> (LatLon, f64) {
     (center, zx.min(zy).clamp(2.0, 16.0))
 }
 
-/// The categories and their colours, in the map's top-left corner.
-fn legend(ui: &Ui, ds: &Dataset, map: egui::Rect) {
+/// The categories and their colours, in the map's top-left corner; each
+/// with a box that shows or hides its events in every view.
+pub fn legend(
+    ui: &Ui,
+    ds: &Dataset,
+    hidden: &std::collections::HashSet<String>,
+    map: egui::Rect,
+    actions: &mut Vec<Action>,
+) {
+    if ds.categories.is_empty() {
+        return;
+    }
     egui::Area::new(ui.scope_id().with("legend"))
         .fixed_pos(map.left_top() + vec2(10.0, 10.0))
-        .interactable(false)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.spacing_mut().item_spacing.y = 1.0;
                 for c in &ds.categories {
                     ui.horizontal(|ui| {
+                        let mut shown = !hidden.contains(&c.id);
+                        let color = super::overlays::category_color(ds, Some(&c.id));
                         let (dot, _) =
                             ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
-                        let color = super::overlays::category_color(ds, Some(&c.id));
                         ui.painter().circle_filled(dot.center(), 5.0, color);
-                        ui.label(RichText::new(&c.label).small());
+                        if ui
+                            .checkbox(&mut shown, RichText::new(&c.label).small())
+                            .on_hover_text(
+                                "Show or hide these events on the map and in the timeline",
+                            )
+                            .changed()
+                        {
+                            actions.push(Action::ToggleCategory(c.id.clone()));
+                        }
                     });
                 }
             });

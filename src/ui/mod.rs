@@ -73,6 +73,8 @@ pub enum Action {
     },
     /// Ask where to export with the system's dialog.
     ShowExportDialog,
+    /// Show or hide a category's events in every view.
+    ToggleCategory(String),
     DismissProblems,
 }
 
@@ -105,6 +107,9 @@ pub struct AppState {
     pub recent: Vec<PathBuf>,
     /// The events of a cluster that zooming cannot split, listed to choose from.
     pub listed: Option<Vec<usize>>,
+    /// Categories whose events are hidden in every view (and left out of
+    /// an export of what is shown).
+    pub hidden: std::collections::HashSet<String>,
 }
 
 impl AppState {
@@ -136,6 +141,7 @@ impl AppState {
             problems: None,
             recent: Vec::new(),
             listed: None,
+            hidden: Default::default(),
         };
         state.home = state.compute_home();
         state
@@ -176,11 +182,18 @@ impl AppState {
                 {
                     self.selected = None;
                 }
-                self.index = indexes.unwrap_or_else(|| loading::Indexes::build(&ds));
+                let another = self.path.as_ref() != Some(&path);
+                // A filter holds through a reload of the same file, not into another.
+                if another {
+                    self.hidden.clear();
+                }
+                self.index = match indexes {
+                    Some(built) if self.hidden.is_empty() => built,
+                    _ => loading::Indexes::build_filtered(&ds, &self.hidden),
+                };
                 self.listed = None;
                 self.dataset = Some(ds);
                 self.home = self.compute_home();
-                let another = self.path.as_ref() != Some(&path);
                 self.recent.retain(|p| p != &path);
                 self.recent.insert(0, path.clone());
                 self.recent.truncate(10);
@@ -198,6 +211,31 @@ impl AppState {
                 false
             }
         }
+    }
+
+    /// Rebuilds the views for the category filter; a selection it hides is cleared.
+    pub fn refilter(&mut self) {
+        let Some(ds) = &self.dataset else { return };
+        self.index = loading::Indexes::build_filtered(ds, &self.hidden);
+        self.listed = None;
+        if let Some(e) = self
+            .selected
+            .as_deref()
+            .and_then(|id| self.index.links.event(id))
+            && self.index.timeline.position(e).is_none()
+        {
+            self.selected = None;
+        }
+        let shown = self.index.timeline.order.len();
+        self.status = Some(if self.hidden.is_empty() {
+            format!("All {shown} events shown")
+        } else {
+            format!(
+                "{shown} of {} events shown (categories hidden: {})",
+                ds.events.len(),
+                self.hidden.len()
+            )
+        });
     }
 
     /// The box the map frames first: every event, with the whole region
@@ -515,6 +553,12 @@ impl IncidentMapApp {
             }
             Action::DismissProblems => self.state.problems = None,
             Action::OpenCluster { zoom, cells } => self.open_cluster(zoom, &cells),
+            Action::ToggleCategory(id) => {
+                if !self.state.hidden.remove(&id) {
+                    self.state.hidden.insert(id);
+                }
+                self.state.refilter();
+            }
             Action::Export { path, in_view_only } => {
                 self.state.status = Some(self.export(&path, in_view_only));
             }
@@ -651,7 +695,10 @@ impl IncidentMapApp {
                             actions.push(Action::ShowExportDialog);
                         }
                     });
-                    ui.checkbox(&mut self.export_in_view, "Only the events in the map's view");
+                    ui.checkbox(
+                        &mut self.export_in_view,
+                        "Only the events shown: in the map's view, categories not hidden",
+                    );
                     if ui.button("Export").clicked() && !self.export_field.trim().is_empty() {
                         actions.push(Action::Export {
                             path: PathBuf::from(self.export_field.trim()),
@@ -868,6 +915,9 @@ impl IncidentMapApp {
                     frame,
                 ));
             });
+        if let Some(ds) = &self.state.dataset {
+            map_view::legend(ui, ds, &self.state.hidden, self.map_rect, &mut actions);
+        }
         for action in actions {
             self.apply(&ctx, action);
         }
