@@ -125,6 +125,12 @@ impl MapView {
         })
     }
 
+    /// Whether the view will change on the next frame without any input
+    /// (a flight or a framing is pending).
+    pub fn is_moving(&self) -> bool {
+        self.flight.is_some() || self.pending_fit.is_some()
+    }
+
     /// Ends a flight where it is (the user took the map in hand).
     pub fn stop_flight(&mut self) {
         self.flight = None;
@@ -146,16 +152,23 @@ impl MapView {
         let now = ui.input(|i| i.time);
         let started = *flight.started.get_or_insert(now);
         let t = ((now - started) / FLIGHT_SECONDS).clamp(0.0, 1.0);
-        // Ease in and out.
-        let k = t * t * (3.0 - 2.0 * t);
+        // Zooming in, pan first and zoom last; zooming out, the reverse: the
+        // destination comes into view early and stays in it.
         let (a, b) = (flight.from, flight.to);
+        let ease_out = 1.0 - (1.0 - t) * (1.0 - t);
+        let ease_in = t * t;
+        let (kp, kz) = if b.1 >= a.1 {
+            (ease_out, ease_in)
+        } else {
+            (ease_in, ease_out)
+        };
         let w = [
-            a.0[0] + (b.0[0] - a.0[0]) * k,
-            a.0[1] + (b.0[1] - a.0[1]) * k,
+            a.0[0] + (b.0[0] - a.0[0]) * kp,
+            a.0[1] + (b.0[1] - a.0[1]) * kp,
         ];
         let p = unmercator(w);
         self.memory.center_at(lat_lon(p.lat, p.lon));
-        let _ = self.memory.set_zoom(a.1 + (b.1 - a.1) * k);
+        let _ = self.memory.set_zoom(a.1 + (b.1 - a.1) * kz);
         if t >= 1.0 {
             self.flight = None;
         } else {

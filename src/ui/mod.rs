@@ -921,6 +921,11 @@ impl IncidentMapApp {
         for action in actions {
             self.apply(&ctx, action);
         }
+        // An action may have started the map moving: draw the next frame now,
+        // not at the next input.
+        if self.map.is_moving() {
+            ctx.request_repaint();
+        }
     }
 }
 
