@@ -2,17 +2,15 @@
 //! buttons and keys, fitting the data, clicking a marker by its accessible
 //! name, and a basemap that fails to open leaving the current one in place.
 
-use std::path::PathBuf;
-
 use egui_kittest::kittest::Queryable;
 use incident_map::model::LatLon;
+use incident_map::ui::Action;
 use incident_map::ui::render::OffscreenMap;
 
+mod common;
+
 fn app() -> OffscreenMap {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
-    let mut map = OffscreenMap::new(&file, None, (1400, 800));
-    map.harness().run_steps(3);
-    map
+    common::scenario_app((1400, 800))
 }
 
 #[test]
@@ -48,7 +46,8 @@ fn zoom_buttons_and_keys_change_the_zoom_by_one() {
 
 #[test]
 fn fit_frames_the_events() {
-    let mut map = app();
+    // The size of the window at the first start on a 1280×800 screen.
+    let mut map = common::scenario_app((1280, 800));
     map.app().map.look_at(
         LatLon {
             lat: 48.85,
@@ -67,6 +66,22 @@ fn fit_frames_the_events() {
         "centre {c:?}"
     );
     assert!(map.app().map.memory.zoom() > 6.0);
+    // Markers on the frame's edge stay clear of the zoom buttons and the legend.
+    assert_eq!(common::markers_in_the_clear(&mut map), 4);
+}
+
+#[test]
+fn a_file_far_away_is_framed_clear_of_the_legend() {
+    // Two ACLED events, Hebron and Sana'a: framed, the northern one near
+    // the top-left corner, where the legend is.
+    let mut map = common::scenario_app((1280, 800));
+    let ctx = map.ctx();
+    let file = common::repo("tests/files/samples/acled_sample_2024_format.csv");
+    map.app().apply(&ctx, Action::Open(file));
+    common::wait_for_load(&mut map);
+    map.harness().run_steps(6);
+    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 2);
+    assert_eq!(common::markers_in_the_clear(&mut map), 2);
 }
 
 #[test]
@@ -110,8 +125,8 @@ fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
 
 #[test]
 fn switching_to_a_raster_archive_draws_it_and_over_zooms_it() {
-    let raster = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files/raster-red.pmtiles");
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+    let raster = common::repo("tests/files/raster-red.pmtiles");
+    let file = common::scenario();
     let mut map = OffscreenMap::new(&file, Some(raster.clone()), (320, 240)).map_only();
     let info = &map.app().map.basemap.as_ref().unwrap().info;
     assert!(!info.vector);
@@ -157,7 +172,7 @@ fn the_chosen_basemap_is_remembered() {
     let mut storage = MemoryStorage::default();
     eframe::App::save(map.app(), &mut storage);
     assert_eq!(storage.get_string_for_test(), Some(String::new()));
-    let raster = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files/raster-red.pmtiles");
+    let raster = common::repo("tests/files/raster-red.pmtiles");
     map.harness().get_by_label("Basemap:").focus();
     map.harness()
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);

@@ -3,26 +3,25 @@
 //! The real files are in `tests/files/samples/` (origin in its README);
 //! the variants in `tests/files/interop/`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use incident_map::diagnostic::Code;
 use incident_map::formats::{self, Format, LoadOptions, Loaded};
 use incident_map::model::{Dataset, LatLon, Moment, Precision, When};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{repo, scenario};
 
 fn load(path: &Path) -> Loaded {
     formats::load(path, &LoadOptions::default()).unwrap()
 }
 
 fn sample(name: &str) -> Loaded {
-    load(&root().join("tests/files/samples").join(name))
+    load(&repo("tests/files/samples").join(name))
 }
 
 fn variant(name: &str) -> Loaded {
-    load(&root().join("tests/files/interop").join(name))
+    load(&repo("tests/files/interop").join(name))
 }
 
 fn ds(l: &Loaded) -> &Dataset {
@@ -210,7 +209,7 @@ fn acled_sample_2024_columns() {
 
 #[test]
 fn geojson_sample_with_mixed_geometries() {
-    let path = root().join("tests/files/samples/geojson_unmiss_incidents.geojson");
+    let path = repo("tests/files/samples/geojson_unmiss_incidents.geojson");
     let l = load(&path);
     assert_eq!(l.format, Some(Format::GeoJson));
     let ds = ds(&l);
@@ -432,7 +431,7 @@ fn kmz_is_read_from_its_zip() {
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("doc.kml", options).unwrap();
-    zip.write_all(&std::fs::read(root().join("tests/files/samples/kml_TimeTest.kml")).unwrap())
+    zip.write_all(&std::fs::read(repo("tests/files/samples/kml_TimeTest.kml")).unwrap())
         .unwrap();
     zip.finish().unwrap();
     let l = load(&path);
@@ -482,7 +481,7 @@ fn format_is_recognised_by_content_not_name() {
         ),
     ] {
         let p = dir.path().join(name);
-        std::fs::copy(root().join("tests/files/samples").join(sample), &p).unwrap();
+        std::fs::copy(repo("tests/files/samples").join(sample), &p).unwrap();
         assert_eq!(load(&p).format, Some(format), "{sample}");
     }
     // Nothing this app reads: the message lists what it does read.
@@ -508,7 +507,7 @@ fn bad_input_in_each_format_is_located_and_never_panics() {
     let dir = tempfile::tempdir().unwrap();
     // Every prefix of every sample (and variant): a diagnostic or data, no panic.
     for folder in ["samples", "interop"] {
-        for entry in std::fs::read_dir(root().join("tests/files").join(folder)).unwrap() {
+        for entry in std::fs::read_dir(repo("tests/files").join(folder)).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
             for cut in (0..bytes.len()).step_by(97) {
                 let _ = formats::load_bytes(Path::new("cut"), &bytes[..cut]);
@@ -629,11 +628,11 @@ fn a_50_mb_csv_loads_with_its_bad_rows_located() {
 
 /// The scenario written in `format`, read back.
 fn round_trip(format: Format, ext: &str) -> (Dataset, Dataset) {
-    let original = ds(&load(&root().join("data/moscow-march-2024.json"))).clone();
+    let original = ds(&load(&scenario())).clone();
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(format!("scenario.{ext}"));
     let text = formats::write(
-        &formats::export::relocate(&original, &root().join("data"), dir.path()),
+        &formats::export::relocate(&original, &repo("data"), dir.path()),
         format,
     )
     .unwrap();
@@ -706,7 +705,7 @@ fn native_to_native_elsewhere_stands_on_its_own() {
 
 #[test]
 fn geojson_export_carries_json_fg_time() {
-    let original = ds(&load(&root().join("data/moscow-march-2024.json"))).clone();
+    let original = ds(&load(&scenario())).clone();
     let text = formats::write(&original, Format::GeoJson).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let attack = doc["features"]

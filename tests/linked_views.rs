@@ -2,16 +2,13 @@
 //! event; the context panel shows it with its passage highlighted in the
 //! source; the map comes to it. Driven headless with egui_kittest.
 
-use std::path::PathBuf;
-
 use egui_kittest::kittest::Queryable;
 use incident_map::ui::render::OffscreenMap;
 
+mod common;
+
 fn app() -> OffscreenMap {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
-    let mut map = OffscreenMap::new(&file, None, (1400, 900));
-    map.harness().run_steps(3);
-    map
+    common::scenario_app((1400, 900))
 }
 
 /// (marker's accessible name, event id, its date as the context shows it, words of its first passage)

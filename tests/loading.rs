@@ -4,28 +4,21 @@
 //! survives reloading the same file.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
 use incident_map::ui::Action;
 use incident_map::ui::render::OffscreenMap;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{repo, scenario, wait_for_load};
 
 fn app() -> OffscreenMap {
-    let mut map = OffscreenMap::new(
-        &root().join("data/moscow-march-2024.json"),
-        None,
-        (1400, 800),
-    );
-    map.harness().run_steps(3);
-    map
+    common::scenario_app((1400, 800))
 }
 
-/// Opens `path` through File > File path > Load, and waits for the load.
-fn open_through_the_menu(map: &mut OffscreenMap, path: &std::path::Path) {
+/// Types `path` into File > File path.
+fn type_in_the_path_field(map: &mut OffscreenMap, path: &std::path::Path) {
     map.harness().get_by_label("File").click();
     map.harness().run_steps(2);
     map.harness().get_by_label("File path:").click();
@@ -34,28 +27,20 @@ fn open_through_the_menu(map: &mut OffscreenMap, path: &std::path::Path) {
         .get_by_label("File path:")
         .type_text(&path.display().to_string());
     map.harness().run_steps(1);
+}
+
+/// Opens `path` through File > File path > Load, and waits for the load.
+fn open_through_the_menu(map: &mut OffscreenMap, path: &std::path::Path) {
+    type_in_the_path_field(map, path);
     map.harness().get_by_label("Load").click();
     map.harness().run_steps(2);
     wait_for_load(map);
 }
 
-fn wait_for_load(map: &mut OffscreenMap) {
-    let start = Instant::now();
-    while map.app().state.loading.is_some() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the load never finished"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        map.harness().run_steps(1);
-    }
-    map.harness().run_steps(2);
-}
-
 #[test]
 fn a_bad_file_keeps_the_data_on_screen_and_lists_its_problems() {
     let mut map = app();
-    let bad = root().join("tests/files/bad/truncated.json");
+    let bad = repo("tests/files/bad/truncated.json");
     open_through_the_menu(&mut map, &bad);
     let state = &map.app().state;
     assert_eq!(
@@ -100,7 +85,7 @@ fn a_bad_file_keeps_the_data_on_screen_and_lists_its_problems() {
 #[test]
 fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
     let mut map = app();
-    let good = root().join("tests/files/good/small.json");
+    let good = repo("tests/files/good/small.json");
     open_through_the_menu(&mut map, &good);
     let state = &map.app().state;
     let ds = state.dataset.as_ref().unwrap();
@@ -119,6 +104,19 @@ fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
 }
 
 #[test]
+fn enter_in_the_path_field_loads_the_file() {
+    let mut map = app();
+    type_in_the_path_field(&mut map, &repo("tests/files/good/small.json"));
+    map.harness().key_press(egui::Key::Enter);
+    map.harness().run_steps(2);
+    wait_for_load(&mut map);
+    let ds = map.app().state.dataset.as_ref().unwrap();
+    assert_eq!(ds.events.len(), 2, "{:?}", map.app().state.status);
+    // Enter went to the field, not to the map: nothing was selected or focused.
+    assert_eq!(map.app().state.selected, None);
+}
+
+#[test]
 fn the_selection_survives_reloading_the_same_file() {
     let mut map = app();
     map.harness()
@@ -126,17 +124,12 @@ fn the_selection_survives_reloading_the_same_file() {
         .click();
     map.harness().run_steps(2);
     let ctx = map.ctx();
-    map.app().apply(
-        &ctx,
-        Action::Open(root().join("data/moscow-march-2024.json")),
-    );
+    map.app().apply(&ctx, Action::Open(scenario()));
     wait_for_load(&mut map);
     assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
     // A file without that event clears it.
-    map.app().apply(
-        &ctx,
-        Action::Open(root().join("tests/files/good/small.json")),
-    );
+    map.app()
+        .apply(&ctx, Action::Open(repo("tests/files/good/small.json")));
     wait_for_load(&mut map);
     assert_eq!(map.app().state.selected, None);
 }
@@ -145,10 +138,8 @@ fn the_selection_survives_reloading_the_same_file() {
 fn cancelling_a_load_keeps_the_data() {
     let mut map = app();
     let ctx = map.ctx();
-    map.app().apply(
-        &ctx,
-        Action::Open(root().join("tests/files/good/small.json")),
-    );
+    map.app()
+        .apply(&ctx, Action::Open(repo("tests/files/good/small.json")));
     map.app().apply(&ctx, Action::CancelLoad);
     map.harness().run_steps(3);
     std::thread::sleep(Duration::from_millis(200));
@@ -190,7 +181,7 @@ fn another_file_is_framed_on_the_map() {
 fn a_load_reports_its_stages_and_stops_when_cancelled() {
     use incident_map::formats::{self, LoadOptions, Progress, Stage};
     use std::sync::Arc;
-    let file = root().join("data/moscow-march-2024.json");
+    let file = scenario();
     let progress = Arc::new(Progress::default());
     assert_eq!(progress.describe(), "reading");
     let options = LoadOptions {
@@ -248,7 +239,7 @@ fn drop_file(map: &mut OffscreenMap, path: PathBuf) {
 fn files_of_other_tools_open_by_drag_and_drop() {
     let mut map = app();
     assert!(!map.app().map.outside_basemap);
-    let samples = root().join("tests/files/samples");
+    let samples = repo("tests/files/samples");
     // GeoJSON: its polygons and points on the map, framed.
     drop_file(&mut map, samples.join("geojson_unmiss_incidents.geojson"));
     assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 5);
@@ -323,10 +314,7 @@ fn export_writes_all_events_or_those_in_view() {
     assert_eq!(back.usable().unwrap().events[0].id, "crocus-attack");
     // Never over the file that is open, and only formats it writes.
     for (path, message) in [
-        (
-            root().join("data/moscow-march-2024.json"),
-            "that is the file you opened",
-        ),
+        (scenario(), "that is the file you opened"),
         (
             dir.path().join("x.kml"),
             "name the file .geojson, .csv or .json",

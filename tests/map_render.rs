@@ -3,16 +3,13 @@
 //! zoom over the scenario's places. Run `UPDATE_SNAPSHOTS=1 cargo test --test
 //! map_render` after an intended change to the map, and look at the new images.
 
-use std::path::PathBuf;
-
 use egui_kittest::SnapshotOptions;
 use incident_map::model::LatLon;
 use incident_map::ui::map_view::SEA;
 use incident_map::ui::render::OffscreenMap;
 
-fn scenario() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json")
-}
+mod common;
+use common::scenario;
 
 const MOSCOW: LatLon = LatLon {
     lat: 55.7558,

@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,6 +12,8 @@ use incident_map::ui::render::OffscreenMap;
 use incident_map::ui::tiles::{USER_AGENT, openstreetmap_from};
 use walkers::sources::{Attribution, TileSource};
 use walkers::{TileId, Tiles};
+
+mod common;
 
 /// Tiles from a server on this machine.
 struct Local(u16);
@@ -146,7 +147,7 @@ fn a_server_that_stops_answering_blocks_nothing_and_the_basemap_shows() {
     );
 
     // With the dead layer on, the map still draws the offline basemap beneath.
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+    let file = common::scenario();
     let view = Some((
         LatLon {
             lat: 55.7558,

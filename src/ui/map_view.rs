@@ -17,14 +17,6 @@ pub const SEA: Color32 = Color32::from_rgb(170, 211, 223);
 /// What shows where the offline basemap has no data at all.
 pub const NO_MAP: Color32 = Color32::from_rgb(226, 224, 218);
 
-/// Half the view's width and height in degrees (near its centre's latitude).
-fn view_half_extent(zoom: f64, size: egui::Vec2, lat: f64) -> (f64, f64) {
-    let deg_per_px = 360.0 / crate::markers::world_pixels(zoom);
-    let half_w = f64::from(size.x) / 2.0 * deg_per_px;
-    let half_h = f64::from(size.y) / 2.0 * deg_per_px * lat.to_radians().cos().max(0.05);
-    (half_w, half_h)
-}
-
 pub struct MapView {
     pub memory: MapMemory,
     pub basemap: Option<Basemap>,
@@ -34,16 +26,19 @@ pub struct MapView {
     pub online: Option<HttpTiles>,
     /// Where the cursor is, in degrees.
     pub cursor: Option<LatLon>,
-    /// The view is wholly outside the offline basemap's area (and no online
-    /// layer is on): the map says so rather than showing sea.
+    /// Most of the view is outside the offline basemap's area (and no online
+    /// layer is on): the map says so; it is grey there, not sea.
     pub outside_basemap: bool,
     /// The first frame frames the data; later ones leave the view alone.
     framed: bool,
     /// A flight to a view in progress: the map glides there over a few frames.
     flight: Option<Flight>,
-    /// A view to frame on the next frame: south-west and north-east corners,
-    /// and the least zoom to frame it at.
-    pending_fit: Option<(LatLon, LatLon, f64)>,
+    /// A box to frame, on the next frames.
+    pending_fit: Option<PendingFit>,
+    /// Where the legend was last drawn, if it was: framing keeps clear of it.
+    pub legend: Option<egui::Rect>,
+    /// Where the zoom buttons were last drawn.
+    controls: Option<egui::Rect>,
 }
 
 impl MapView {
@@ -62,6 +57,8 @@ impl MapView {
             framed: false,
             flight: None,
             pending_fit: None,
+            legend: None,
+            controls: None,
         }
     }
 
@@ -72,7 +69,13 @@ impl MapView {
 
     /// Frames a box on the next frame, at `min_zoom` or deeper.
     pub fn fit_at_least(&mut self, sw: LatLon, ne: LatLon, min_zoom: f64) {
-        self.pending_fit = Some((sw, ne, min_zoom));
+        self.pending_fit = Some(PendingFit {
+            sw,
+            ne,
+            min_zoom,
+            waited: false,
+            jump: false,
+        });
         self.framed = true;
     }
 
@@ -129,6 +132,44 @@ impl MapView {
     /// (a flight or a framing is pending).
     pub fn is_moving(&self) -> bool {
         self.flight.is_some() || self.pending_fit.is_some()
+    }
+
+    /// The part of the map's `rect` the offline basemap covers, when it is
+    /// the only layer (the online one covers the world).
+    fn basemap_coverage(&self, rect: egui::Rect) -> Option<egui::Rect> {
+        if self.online.is_some() {
+            return None;
+        }
+        let [w, s, e, n] = self.basemap.as_ref()?.info.bounds;
+        let center = mercator(self.center()?);
+        let scale = crate::markers::world_pixels(self.memory.zoom());
+        let to_screen = |lat: f64, lon: f64| {
+            let p = mercator(LatLon { lat, lon });
+            rect.center()
+                + vec2(
+                    ((p[0] - center[0]) * scale) as f32,
+                    ((p[1] - center[1]) * scale) as f32,
+                )
+        };
+        Some(egui::Rect::from_two_pos(to_screen(s, w), to_screen(n, e)).intersect(rect))
+    }
+
+    /// What a framed box keeps clear of in the map's `rect`: the legend and
+    /// the zoom buttons along the top, the scale bar and attribution along
+    /// the bottom, and a little room at the sides for markers' names.
+    fn insets(&self, rect: egui::Rect) -> Insets {
+        let below_overlays = [self.legend, self.controls]
+            .into_iter()
+            .flatten()
+            .filter(|r| r.intersects(rect))
+            .map(|r| r.bottom() - rect.top())
+            .fold(0.0, f32::max);
+        Insets {
+            top: below_overlays + 16.0,
+            bottom: 56.0,
+            left: 40.0,
+            right: 40.0,
+        }
     }
 
     /// Ends a flight where it is (the user took the map in hand).
@@ -195,36 +236,56 @@ impl MapView {
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let size = ui.available_size();
+        let rect = ui.available_rect_before_wrap();
         if !self.framed {
-            self.pending_fit = Some((default_frame.0, default_frame.1, 0.0));
-            self.framed = true;
+            self.fit(default_frame.0, default_frame.1);
         }
-        if let Some((sw, ne, min_zoom)) = self.pending_fit.take() {
-            let (center, zoom) = frame_box(sw, ne, size);
-            let zoom = zoom.max(min_zoom);
-            if self.memory.detached().is_some() {
-                self.fly_to(center, zoom);
-            } else {
-                self.look_at(center, zoom);
+        match &mut self.pending_fit {
+            Some(fit) if !fit.waited => {
+                // Wait a frame, so that the legend of data just loaded is
+                // drawn and measured before the box is fitted around it.
+                fit.waited = true;
+                ui.ctx().request_repaint();
+                if self.memory.detached().is_none() {
+                    // No view yet: roughly there now, exactly on the next frame.
+                    fit.jump = true;
+                    let (center, zoom) = frame_box(fit.sw, fit.ne, size, Insets::default(), 0.0);
+                    self.memory.center_at(lat_lon(center.lat, center.lon));
+                    let _ = self.memory.set_zoom(zoom);
+                }
             }
+            Some(_) => {
+                let fit = self.pending_fit.take().expect("matched");
+                let insets = self.insets(rect);
+                let (center, zoom) = frame_box(fit.sw, fit.ne, size, insets, fit.min_zoom);
+                if fit.jump {
+                    self.look_at(center, zoom);
+                } else {
+                    self.fly_to(center, zoom);
+                }
+            }
+            None => {}
         }
         self.advance_flight(ui);
-        let rect = ui.available_rect_before_wrap();
-        // Outside the offline basemap's area there is no map, not sea: say so.
-        let outside = self.online.is_none()
-            && self.basemap.as_ref().is_some_and(|b| {
-                let [w, s, e, n] = b.info.bounds;
-                self.memory.detached().is_some_and(|c| {
-                    let (half_w, half_h) = view_half_extent(self.memory.zoom(), rect.size(), c.y());
-                    c.x() + half_w < w
-                        || c.x() - half_w > e
-                        || c.y() + half_h < s
-                        || c.y() - half_h > n
-                })
-            });
+        // Where the offline basemap has no data there is no map, not sea:
+        // grey there, and said so when that is most of the view.
+        let covered = self.basemap_coverage(rect);
+        let outside = covered.is_some_and(|c| {
+            let area = if c.is_positive() { c.area() } else { 0.0 };
+            area < rect.area() / 2.0
+        });
         self.outside_basemap = outside;
-        ui.painter()
-            .rect_filled(rect, 0.0, if outside { NO_MAP } else { SEA });
+        match covered {
+            Some(c) => {
+                ui.painter().rect_filled(rect, 0.0, NO_MAP);
+                if c.is_positive() {
+                    ui.painter().rect_filled(c, 0.0, SEA);
+                }
+            }
+            None => {
+                ui.painter().rect_filled(rect, 0.0, SEA);
+            }
+        }
 
         let home = lat_lon(default_frame.0.lat, default_frame.0.lon);
         let online_on = self.online.is_some();
@@ -296,7 +357,7 @@ impl MapView {
         actions.extend(marker_actions);
 
         // Controls in the map's top-right corner.
-        egui::Area::new(ui.scope_id().with("map-controls"))
+        let controls = egui::Area::new(ui.scope_id().with("map-controls"))
             .pivot(Align2::RIGHT_TOP)
             .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
             .show(ui.ctx(), |ui| {
@@ -322,14 +383,21 @@ impl MapView {
                     });
                 });
             });
+        self.controls = Some(controls.response.rect);
         if outside {
-            ui.painter().text(
-                rect.center_bottom() + vec2(0.0, -40.0),
-                Align2::CENTER_BOTTOM,
-                "Outside the offline basemap (it covers Europe): turn on OpenStreetMap (online) for a map here",
+            // In the band along the top, between the legend and the zoom
+            // buttons, which framing keeps free of markers.
+            let left = self.legend.map_or(rect.left(), |r| r.right()) + 12.0;
+            let right = self.controls.map_or(rect.right(), |r| r.left()) - 12.0;
+            let galley = ui.painter().layout(
+                "Grey: no offline map here (it covers Europe). Turn on OpenStreetMap (online) for one."
+                    .to_owned(),
                 FontId::proportional(14.0),
-                Color32::from_gray(60),
+                Color32::from_gray(50),
+                (right - left).max(120.0),
             );
+            let at = egui::pos2((left + right - galley.size().x) / 2.0, rect.top() + 14.0);
+            ui.painter().galley(at, galley, Color32::from_gray(50));
         }
         if let Some(err) = &self.basemap_error {
             ui.painter().text(
@@ -355,37 +423,74 @@ struct Flight {
     started: Option<f64>,
 }
 
-/// The centre and zoom that fit a box in `size` pixels, with a margin.
-pub fn frame_box(sw: LatLon, ne: LatLon, size: egui::Vec2) -> (LatLon, f64) {
-    let x = |lon: f64| (lon + 180.0) / 360.0;
-    let y = |lat: f64| {
-        let r = lat.to_radians();
-        (1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0
-    };
-    let dx = (x(ne.lon) - x(sw.lon)).abs().max(1e-9);
-    let dy = (y(sw.lat) - y(ne.lat)).abs().max(1e-9);
-    let zx = (f64::from(size.x.max(64.0)) * 0.85 / (256.0 * dx)).log2();
-    let zy = (f64::from(size.y.max(64.0)) * 0.85 / (256.0 * dy)).log2();
-    let center = LatLon {
-        lat: (sw.lat + ne.lat) / 2.0,
-        lon: (sw.lon + ne.lon) / 2.0,
-    };
-    (center, zx.min(zy).clamp(2.0, 16.0))
+/// A box the map will frame.
+struct PendingFit {
+    sw: LatLon,
+    ne: LatLon,
+    /// The least zoom to frame it at.
+    min_zoom: f64,
+    /// It waited its frame.
+    waited: bool,
+    /// There was no view before it: show it at once rather than glide.
+    jump: bool,
+}
+
+/// Points of the map a framed box keeps clear of, on each side.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Insets {
+    pub top: f32,
+    pub bottom: f32,
+    pub left: f32,
+    pub right: f32,
+}
+
+/// The centre and zoom that show a box whole in a map of `size` points,
+/// inside its `insets`, at `min_zoom` or deeper. Where the insets would
+/// leave too little room, the box gets 40% of the map's size.
+pub fn frame_box(
+    sw: LatLon,
+    ne: LatLon,
+    size: egui::Vec2,
+    insets: Insets,
+    min_zoom: f64,
+) -> (LatLon, f64) {
+    let (a, b) = (mercator(sw), mercator(ne));
+    let dx = (b[0] - a[0]).abs().max(1e-9);
+    let dy = (a[1] - b[1]).abs().max(1e-9);
+    let room = |total: f32, less: f32| f64::from((total - less).max(total * 0.4).max(48.0));
+    let (w, h) = (
+        room(size.x, insets.left + insets.right),
+        room(size.y, insets.top + insets.bottom),
+    );
+    let zoom = (w / (256.0 * dx))
+        .log2()
+        .min((h / (256.0 * dy)).log2())
+        .clamp(2.0, 16.0)
+        .max(min_zoom);
+    // The box's centre goes to the centre of the room inside the insets.
+    let scale = crate::markers::world_pixels(zoom);
+    let shift = |less: f32, more: f32| f64::from(less - more) / 2.0 / scale;
+    let center = unmercator([
+        (a[0] + b[0]) / 2.0 - shift(insets.left, insets.right),
+        (a[1] + b[1]) / 2.0 - shift(insets.top, insets.bottom),
+    ]);
+    (center, zoom)
 }
 
 /// The categories and their colours, in the map's top-left corner; each
-/// with a box that shows or hides its events in every view.
+/// with a box that shows or hides its events in every view. Returns where
+/// it was drawn.
 pub fn legend(
     ui: &Ui,
     ds: &Dataset,
     hidden: &std::collections::HashSet<String>,
     map: egui::Rect,
     actions: &mut Vec<Action>,
-) {
+) -> Option<egui::Rect> {
     if ds.categories.is_empty() {
-        return;
+        return None;
     }
-    egui::Area::new(ui.scope_id().with("legend"))
+    let area = egui::Area::new(ui.scope_id().with("legend"))
         .fixed_pos(map.left_top() + vec2(10.0, 10.0))
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
@@ -410,4 +515,61 @@ pub fn legend(
                 }
             });
         });
+    Some(area.response.rect)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markers::world_pixels;
+
+    /// Where `p` lands on a map of `size` centred on `center` at `zoom`.
+    fn on_screen(p: LatLon, center: LatLon, zoom: f64, size: egui::Vec2) -> egui::Pos2 {
+        let (p, c) = (mercator(p), mercator(center));
+        let s = world_pixels(zoom);
+        egui::pos2(
+            size.x / 2.0 + ((p[0] - c[0]) * s) as f32,
+            size.y / 2.0 + ((p[1] - c[1]) * s) as f32,
+        )
+    }
+
+    #[test]
+    fn a_framed_box_fills_the_room_inside_the_insets() {
+        let (sw, ne) = (
+            LatLon {
+                lat: 14.7,
+                lon: 35.1,
+            },
+            LatLon {
+                lat: 31.4,
+                lon: 44.2,
+            },
+        );
+        let size = vec2(600.0, 750.0);
+        let insets = Insets {
+            top: 110.0,
+            bottom: 56.0,
+            left: 40.0,
+            right: 40.0,
+        };
+        let (center, zoom) = frame_box(sw, ne, size, insets, 0.0);
+        let room = egui::Rect::from_min_max(
+            egui::pos2(insets.left, insets.top),
+            egui::pos2(size.x - insets.right, size.y - insets.bottom),
+        );
+        let (a, b) = (
+            on_screen(sw, center, zoom, size),
+            on_screen(ne, center, zoom, size),
+        );
+        let framed = egui::Rect::from_two_pos(a, b);
+        assert!(
+            room.expand(0.01).contains_rect(framed),
+            "{framed:?} in {room:?}"
+        );
+        // Tall box: it spans the room's height, centred across.
+        assert!((framed.height() - room.height()).abs() < 0.5, "{framed:?}");
+        assert!((framed.center().x - room.center().x).abs() < 0.5);
+        // Deeper than asked when asked.
+        assert_eq!(frame_box(sw, ne, size, insets, 9.0).1, 9.0);
+    }
 }

@@ -668,15 +668,15 @@ impl IncidentMapApp {
                 let config = egui::containers::menu::MenuConfig::new()
                     .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
                 egui::containers::menu::MenuButton::new("File").config(config).ui(ui, |ui| {
+                    let mut export_now = false;
                     if ui.button("Open… (Ctrl+O)").clicked() {
                         actions.push(Action::ShowOpenDialog);
                         ui.close();
                     }
                     ui.horizontal(|ui| {
-                        let label = ui.label("File path:");
-                        ui.add(egui::TextEdit::singleline(&mut self.open_field).desired_width(280.0))
-                            .labelled_by(label.id);
-                        if ui.button("Load").clicked() && !self.open_field.trim().is_empty() {
+                        let entered = path_field(ui, "File path:", &mut self.open_field, 280.0, "");
+                        let load = ui.button("Load").clicked() || entered;
+                        if load && !self.open_field.trim().is_empty() {
                             actions.push(Action::Open(PathBuf::from(self.open_field.trim())));
                             ui.close();
                         }
@@ -684,13 +684,13 @@ impl IncidentMapApp {
                     ui.separator();
                     ui.label("Export (GeoJSON, CSV or incident-map JSON, by extension)");
                     ui.horizontal(|ui| {
-                        let label = ui.label("Export to:");
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.export_field)
-                                .desired_width(240.0)
-                                .hint_text("events.geojson"),
-                        )
-                        .labelled_by(label.id);
+                        export_now = path_field(
+                            ui,
+                            "Export to:",
+                            &mut self.export_field,
+                            240.0,
+                            "events.geojson",
+                        );
                         if ui.button("Choose…").clicked() {
                             actions.push(Action::ShowExportDialog);
                         }
@@ -699,7 +699,8 @@ impl IncidentMapApp {
                         &mut self.export_in_view,
                         "Only the events shown: in the map's view, categories not hidden",
                     );
-                    if ui.button("Export").clicked() && !self.export_field.trim().is_empty() {
+                    export_now |= ui.button("Export").clicked();
+                    if export_now && !self.export_field.trim().is_empty() {
                         actions.push(Action::Export {
                             path: PathBuf::from(self.export_field.trim()),
                             in_view_only: self.export_in_view,
@@ -741,14 +742,18 @@ impl IncidentMapApp {
                     actions.push(Action::SetOnline(online));
                 }
                 ui.separator();
-                let label = ui.label("Basemap:");
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.basemap_field)
-                        .desired_width(260.0)
-                        .hint_text("bundled; or the path of a .pmtiles file"),
-                )
-                .labelled_by(label.id);
-                if ui.button("Use").on_hover_text("Switch to this PMTiles archive (raster or vector)").clicked() {
+                let entered = path_field(
+                    ui,
+                    "Basemap:",
+                    &mut self.basemap_field,
+                    260.0,
+                    "bundled; or the path of a .pmtiles file",
+                );
+                let used = ui
+                    .button("Use")
+                    .on_hover_text("Switch to this PMTiles archive (raster or vector)")
+                    .clicked();
+                if used || entered {
                     let field = self.basemap_field.trim();
                     let path = if field.is_empty() {
                         basemap::assets_dir().join(basemap::BUNDLED_FILE)
@@ -915,9 +920,9 @@ impl IncidentMapApp {
                     frame,
                 ));
             });
-        if let Some(ds) = &self.state.dataset {
-            map_view::legend(ui, ds, &self.state.hidden, self.map_rect, &mut actions);
-        }
+        self.map.legend = self.state.dataset.as_ref().and_then(|ds| {
+            map_view::legend(ui, ds, &self.state.hidden, self.map_rect, &mut actions)
+        });
         for action in actions {
             self.apply(&ctx, action);
         }
@@ -1103,6 +1108,20 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             Ok(Box::new(app))
         }),
     )
+}
+
+/// A labelled one-line field for a path; returns whether Enter was pressed
+/// in it, which submits it as its button does.
+fn path_field(ui: &mut Ui, label: &str, text: &mut String, width: f32, hint: &str) -> bool {
+    let label = ui.label(label);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .desired_width(width)
+                .hint_text(hint),
+        )
+        .labelled_by(label.id);
+    field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
 
 #[cfg(test)]

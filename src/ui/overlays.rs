@@ -240,29 +240,16 @@ impl Plugin for EventMarkers<'_> {
             }
             if response.hovered() || selected {
                 let label = format!("{}: {}", event.title, event.when.describe());
-                // On a pale box, so the map's own labels do not garble it.
                 let galley =
                     painter.layout_no_wrap(label, FontId::proportional(13.0), Color32::BLACK);
-                let top_left = at + vec2(r + 6.0, -galley.size().y / 2.0);
-                let frame = egui::Rect::from_min_size(top_left, galley.size()).expand(3.0);
-                painter.rect(
-                    frame,
-                    3.0,
-                    Color32::from_white_alpha(235),
-                    Stroke::new(1.0, color),
-                    egui::StrokeKind::Outside,
-                );
-                painter.galley(top_left, galley, Color32::BLACK);
+                name_tag(&painter, at, r + 6.0, galley, Some(color));
             } else if roomy {
                 let galley = painter.layout_no_wrap(
                     event.title.clone(),
                     FontId::proportional(11.0),
                     Color32::from_gray(20),
                 );
-                let top_left = at + vec2(r + 4.0, -galley.size().y / 2.0);
-                let frame = egui::Rect::from_min_size(top_left, galley.size()).expand(2.0);
-                painter.rect_filled(frame, 2.0, Color32::from_white_alpha(200));
-                painter.galley(top_left, galley, Color32::from_gray(20));
+                name_tag(&painter, at, r + 4.0, galley, None);
             }
             if self.hovered == Some(marker.event) {
                 painter.circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
@@ -381,4 +368,43 @@ pub fn scale_bar(ui: &Ui, projector: &Projector, at: Pos2) {
         FontId::proportional(12.0),
         Color32::BLACK,
     );
+}
+
+/// A marker's name on a pale box (so the map's own labels do not garble it),
+/// `gap` points to the right of the marker at `at`, else to its left, else
+/// below it: wherever it stays on the map. `border`: the box's outline, for the
+/// hovered or selected marker.
+fn name_tag(
+    painter: &egui::Painter,
+    at: Pos2,
+    gap: f32,
+    galley: std::sync::Arc<egui::Galley>,
+    border: Option<Color32>,
+) {
+    let size = galley.size();
+    let map = painter.clip_rect().shrink(4.0);
+    let top_left = if at.x + gap + size.x <= map.right() {
+        egui::pos2(at.x + gap, at.y - size.y / 2.0)
+    } else if at.x - gap - size.x >= map.left() {
+        egui::pos2(at.x - gap - size.x, at.y - size.y / 2.0)
+    } else {
+        // Too long for either side: below the marker, kept inside the map.
+        let x = (at.x - size.x / 2.0)
+            .min(map.right() - size.x)
+            .max(map.left());
+        egui::pos2(x, at.y + gap)
+    };
+    let frame = egui::Rect::from_min_size(top_left, size);
+    if let Some(color) = border {
+        painter.rect(
+            frame.expand(3.0),
+            3.0,
+            Color32::from_white_alpha(235),
+            Stroke::new(1.0, color),
+            egui::StrokeKind::Outside,
+        );
+    } else {
+        painter.rect_filled(frame.expand(2.0), 2.0, Color32::from_white_alpha(200));
+    }
+    painter.galley(top_left, galley, Color32::BLACK);
 }

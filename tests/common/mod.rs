@@ -1,0 +1,73 @@
+//! What the test binaries share: paths inside the repository, and the app
+//! opened offscreen on the bundled scenario.
+
+// Each test binary uses only part of this module.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::{NodeT, Queryable};
+use incident_map::ui::render::OffscreenMap;
+
+/// `rel`, a path inside the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The bundled scenario's data file.
+pub fn scenario() -> PathBuf {
+    repo("data/moscow-march-2024.json")
+}
+
+/// The whole window on the bundled scenario, `size` pixels, first frames drawn.
+pub fn scenario_app(size: (u32, u32)) -> OffscreenMap {
+    let mut map = OffscreenMap::new(&scenario(), None, size);
+    map.harness().run_steps(3);
+    map
+}
+
+/// Steps the app until its load has finished (20 s at most).
+pub fn wait_for_load(map: &mut OffscreenMap) {
+    let start = Instant::now();
+    while map.app().state.loading.is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the load never finished"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        map.harness().run_steps(1);
+    }
+    map.harness().run_steps(2);
+}
+
+/// Asserts that every marker on the map is drawn clear of the legend and
+/// the zoom buttons, and between them from side to side; returns how many
+/// markers there are.
+pub fn markers_in_the_clear(map: &mut OffscreenMap) -> usize {
+    let legend = map.app().map.legend.expect("a legend");
+    let controls = ["+", "−", "Fit"]
+        .iter()
+        .map(|l| map.harness().get_by_label(l).rect())
+        .reduce(|a, b| a.union(b))
+        .unwrap()
+        .expand(4.0);
+    let markers: Vec<_> = map
+        .harness()
+        .get_all_by_label_contains("Map: ")
+        .map(|n| (n.rect(), n.accesskit_node().label().unwrap_or_default()))
+        .collect();
+    for (rect, name) in &markers {
+        assert!(
+            !rect.intersects(controls) && !rect.intersects(legend.expand(4.0)),
+            "{name} at {rect:?} is under the controls {controls:?} or the legend {legend:?}"
+        );
+        assert!(
+            rect.left() > legend.left() - 10.0
+                && rect.right() < controls.right() + 10.0
+                && rect.top() > legend.top() - 10.0,
+            "{name} at {rect:?} is at or past the map's edge"
+        );
+    }
+    markers.len()
+}
