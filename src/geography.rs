@@ -194,8 +194,78 @@ pub fn situate<'r>(ds: &Dataset, event: &Event, regions: &'r RegionIndex) -> Opt
     })
 }
 
+/// What an event's shape is, in words: "an area of 0.12 km²", "a line
+/// 1.3 km long", "3 points". `None` for a point, which needs no words.
+/// Lengths and areas are geodesic (WGS84).
+pub fn describe_shape(g: &geo::Geometry) -> Option<String> {
+    use geo::{GeodesicArea, Geometry, Length};
+    let length = |m: f64| {
+        if m < 1000.0 {
+            format!("{m:.0} m")
+        } else {
+            format!("{:.1} km", m / 1000.0)
+        }
+    };
+    let area = |m2: f64| {
+        let km2 = m2 / 1e6;
+        if km2 >= 10.0 {
+            format!("{km2:.0} km²")
+        } else if km2 >= 0.01 {
+            format!("{km2:.2} km²")
+        } else {
+            format!("{m2:.0} m²")
+        }
+    };
+    Some(match g {
+        Geometry::Point(_) => return None,
+        Geometry::MultiPoint(m) => format!("{} points", m.0.len()),
+        Geometry::Line(l) => format!("a line {} long", length(Geodesic.length(l))),
+        Geometry::LineString(l) => format!("a line {} long", length(Geodesic.length(l))),
+        Geometry::MultiLineString(l) => {
+            format!("{} lines, {} in all", l.0.len(), length(Geodesic.length(l)))
+        }
+        Geometry::GeometryCollection(c) => format!("{} shapes", c.0.len()),
+        polygonal => format!("an area of {}", area(polygonal.geodesic_area_unsigned())),
+    })
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn shapes_are_described_by_their_geodesic_size() {
+        use geo::{Geometry, LineString, MultiPoint, Polygon, point};
+        // 0.01° of latitude is about 1.1 km.
+        let line = LineString::from(vec![(37.6, 55.75), (37.6, 55.76)]);
+        assert_eq!(
+            describe_shape(&Geometry::LineString(line)).as_deref(),
+            Some("a line 1.1 km long")
+        );
+        // About 1.1 km × 0.63 km (0.01° of longitude at 55.75° N).
+        let square = Polygon::new(
+            LineString::from(vec![
+                (37.6, 55.75),
+                (37.61, 55.75),
+                (37.61, 55.76),
+                (37.6, 55.76),
+                (37.6, 55.75),
+            ]),
+            vec![],
+        );
+        assert_eq!(
+            describe_shape(&Geometry::Polygon(square)).as_deref(),
+            Some("an area of 0.70 km²")
+        );
+        let points = MultiPoint::from(vec![(37.6, 55.75), (36.0, 54.5), (37.3, 55.8)]);
+        assert_eq!(
+            describe_shape(&Geometry::MultiPoint(points)).as_deref(),
+            Some("3 points")
+        );
+        assert_eq!(
+            describe_shape(&Geometry::Point(point!(x: 37.6, y: 55.75))),
+            None
+        );
+    }
     use super::*;
 
     const MOSCOW: LatLon = LatLon {

@@ -168,6 +168,34 @@ fn a_region_level_event_frames_its_region() {
 }
 
 #[test]
+fn an_event_located_by_an_area_frames_it_and_says_its_size() {
+    let mut map = app();
+    let ctx = map.ctx();
+    let file = common::repo("tests/files/samples/geojson_unmiss_incidents.geojson");
+    map.app().apply(&ctx, incident_map::ui::Action::Open(file));
+    common::wait_for_load(&mut map);
+    map.app().state.problems = None;
+    map.harness().get_by_label("Rumamier").click();
+    map.harness().run_steps(6);
+    // Rumamier's polygon spans lon 28.660–28.669, lat 9.438–9.445.
+    let c = map.app().map.memory.detached().unwrap();
+    assert!(
+        (28.660..28.669).contains(&c.x()) && (9.438..9.445).contains(&c.y()),
+        "centre {c:?}"
+    );
+    assert!(
+        map.app().map.memory.zoom() >= 15.0,
+        "the area fills the view"
+    );
+    assert!(
+        map.harness()
+            .query_by_label_contains("an area of 0.")
+            .is_some(),
+        "the context panel gives the area's size"
+    );
+}
+
+#[test]
 fn hovering_a_row_or_a_marker_marks_the_event_in_both_views() {
     let mut map = app();
     map.harness()

@@ -117,6 +117,8 @@ fn where_section(ui: &mut Ui, ds: &Dataset, e: &Event, regions: &RegionIndex) {
             }
             ui.label(line);
             let mut detail = Vec::new();
+            let shape = e.location.as_ref().and_then(|l| l.geometry.as_ref());
+            detail.extend(shape.and_then(crate::geography::describe_shape));
             if let Some(p) = s.precision {
                 detail.push(format!("{}-level location", p.as_str()));
             }
@@ -124,7 +126,9 @@ fn where_section(ui: &mut Ui, ds: &Dataset, e: &Event, regions: &RegionIndex) {
                 detail.push(format!("within {:.0} km", u / 1000.0));
             }
             detail.extend(s.describe_offset());
-            ui.label(RichText::new(detail.join(" · ")).small());
+            if !detail.is_empty() {
+                ui.label(RichText::new(detail.join(" · ")).small());
+            }
             if let Some(note) = e.location.as_ref().and_then(|l| l.note.as_deref()) {
                 ui.label(RichText::new(note).small().weak());
             }

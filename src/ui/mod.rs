@@ -403,15 +403,24 @@ impl IncidentMapApp {
             return;
         };
         let marker = &index.markers.markers()[m];
-        let region = match &marker.shape {
+        // A region, a line or an area is framed whole; a point is come close to.
+        let geometry = self.state.dataset.as_ref().and_then(|ds| {
+            let g = ds.events[marker.event]
+                .location
+                .as_ref()?
+                .geometry
+                .as_ref()?;
+            (!matches!(g, geo::Geometry::Point(_))).then(|| g.bounding_rect())?
+        });
+        let area = match &marker.shape {
             crate::markers::Shape::Region { code } => self
                 .state
                 .regions
                 .get(code)
                 .and_then(|r| r.outline.bounding_rect()),
-            _ => None,
+            _ => geometry,
         };
-        match region {
+        match area {
             Some(r) => self.map.fit(
                 LatLon {
                     lat: r.min().y,
@@ -799,6 +808,8 @@ impl IncidentMapApp {
             };
             egui::Window::new(title)
                 .default_width(560.0)
+                // Above the map's legend and buttons, which are areas too.
+                .order(egui::Order::Foreground)
                 .show(&ctx, |ui| {
                     ui.label(problems.path.display().to_string());
                     if !problems.opened {
@@ -829,6 +840,8 @@ impl IncidentMapApp {
         if let (Some(list), Some(ds)) = (&self.state.listed, &self.state.dataset) {
             egui::Window::new(format!("{} events at one spot", list.len()))
                 .default_width(380.0)
+                // Above the map's legend and buttons, which are areas too.
+                .order(egui::Order::Foreground)
                 .show(&ctx, |ui| {
                     let selected = self.state.selected.as_deref();
                     let labels = &self.state.index.timeline.labels;
