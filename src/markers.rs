@@ -149,6 +149,8 @@ pub struct MarkerIndex {
     by_event: HashMap<usize, usize>,
     /// The regions that region-level events stand for, each with its events' markers.
     regions: Vec<(String, Vec<usize>)>,
+    /// How many of the events shown have no place on the map.
+    unplaced: usize,
 }
 
 impl MarkerIndex {
@@ -172,10 +174,12 @@ impl MarkerIndex {
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
         let mut markers: Vec<(u64, Marker)> = Vec::with_capacity(ds.events.len());
+        let mut unplaced = 0;
         for (event, e) in ds.events.iter().enumerate() {
             if !shown(event) {
                 continue;
             }
+            unplaced += 1; // until it is placed
             let Some(loc) = &e.location else { continue };
             let place = loc
                 .place
@@ -197,6 +201,7 @@ impl MarkerIndex {
                 (_, _, Some(r)) if r > 0.0 && r.is_finite() => Shape::Circle { radius_m: r },
                 _ => Shape::Pin,
             };
+            unplaced -= 1;
             let world = mercator(point);
             let key = cell_key(world, MAX_CLUSTER_ZOOM);
             markers.push((
@@ -263,7 +268,13 @@ impl MarkerIndex {
             levels,
             by_event,
             regions,
+            unplaced,
         }
+    }
+
+    /// How many of the events shown have no place on the map.
+    pub fn unplaced(&self) -> usize {
+        self.unplaced
     }
 
     /// The markers, in the index's order.

@@ -45,6 +45,62 @@ pub struct Timeline {
     /// How many dated events start in each of [`BINS`] equal slices of `span`:
     /// the axis draws this when there are too many events for dots.
     pub density: Vec<u32>,
+    /// The time axis over `span`: its ticks and its end labels.
+    pub axis: Axis,
+}
+
+/// A time axis: ticks at days, months or years (whichever suits the span,
+/// at most a few dozen), and the dates at its two ends as they suit it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Axis {
+    pub ticks: Vec<Timestamp>,
+    pub first: String,
+    pub last: String,
+}
+
+impl Axis {
+    /// The axis from `a` to `b`, with calendar ticks in `tz`.
+    pub fn new(a: Timestamp, b: Timestamp, tz: &TimeZone) -> Axis {
+        use jiff::ToSpan;
+        let (za, zb) = (
+            a.to_zoned_datetime(tz.clone()),
+            b.to_zoned_datetime(tz.clone()),
+        );
+        let days = (b.as_second() - a.as_second()) / 86_400;
+        let years = i64::from(zb.year()) - i64::from(za.year());
+        // The unit, the first tick at or before `a`, and the label format.
+        let (step, first, format) = if days <= 92 {
+            (1.day(), za.start_of_day(), "%-d %b")
+        } else if years <= 4 {
+            (
+                1.month(),
+                za.start_of_day().and_then(|d| d.first_of_month()),
+                "%b %Y",
+            )
+        } else {
+            let every = [1i16, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+                .into_iter()
+                .find(|&n| years / i64::from(n) <= 40)
+                .unwrap_or(1000);
+            let year = za.year() - za.year().rem_euclid(every);
+            let first = za
+                .start_of_day()
+                .and_then(|d| d.first_of_year())
+                .and_then(|d| d.with().year(year).build());
+            (every.years(), first, "%Y")
+        };
+        let mut ticks = Vec::new();
+        let mut tick = first.ok();
+        while let Some(t) = tick.filter(|t| t.timestamp() <= b && ticks.len() < 200) {
+            ticks.push(t.timestamp());
+            tick = t.checked_add(step).ok();
+        }
+        Axis {
+            ticks,
+            first: za.strftime(format).to_string(),
+            last: zb.strftime(format).to_string(),
+        }
+    }
 }
 
 /// Slices of the time span counted in [`Timeline::density`].
@@ -132,6 +188,7 @@ impl Timeline {
                 density[((f * BINS as f64) as usize).min(BINS - 1)] += 1;
             }
         }
+        let axis = span.map_or_else(Axis::default, |(a, b)| Axis::new(a, b, &tz));
         Timeline {
             days,
             undated,
@@ -141,6 +198,7 @@ impl Timeline {
             rank,
             rows,
             density,
+            axis,
         }
     }
 
@@ -217,6 +275,34 @@ pub fn time_label(e: &Event, tz: &TimeZone) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_axis_ticks_days_months_or_years_as_the_span_suits() {
+        let tz = TimeZone::UTC;
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        // Two weeks: a tick each midnight, the ends as days.
+        let axis = Axis::new(t("2024-03-07T12:00Z"), t("2024-03-22T17:00Z"), &tz);
+        assert_eq!(axis.ticks.len(), 16);
+        assert_eq!(axis.ticks[1], t("2024-03-08T00:00Z"));
+        assert_eq!(
+            (axis.first.as_str(), axis.last.as_str()),
+            ("7 Mar", "22 Mar")
+        );
+        // Two years: months.
+        let axis = Axis::new(t("2022-11-15T00:00Z"), t("2024-02-01T00:00Z"), &tz);
+        assert_eq!(axis.ticks.len(), 16, "Nov 2022 to Feb 2024");
+        assert_eq!(axis.ticks[1], t("2022-12-01T00:00Z"));
+        assert_eq!(
+            (axis.first.as_str(), axis.last.as_str()),
+            ("Nov 2022", "Feb 2024")
+        );
+        // 170 years: every 5 years, on round years.
+        let axis = Axis::new(t("1815-12-10T00:00Z"), t("1985-01-01T00:00Z"), &tz);
+        assert_eq!(axis.ticks[0], t("1815-01-01T00:00Z"));
+        assert_eq!(axis.ticks[1], t("1820-01-01T00:00Z"));
+        assert_eq!(axis.ticks.last(), Some(&t("1985-01-01T00:00Z")));
+        assert_eq!((axis.first.as_str(), axis.last.as_str()), ("1815", "1985"));
+    }
     use super::*;
     use crate::formats::{LoadOptions, load};
 

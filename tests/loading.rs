@@ -253,6 +253,12 @@ fn files_of_other_tools_open_by_drag_and_drop() {
     map.app().state.problems = None;
     map.harness().run_steps(2);
     assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 10);
+    // The map says why it has no markers: all ten are unplaced.
+    assert!(map.app().state.index.markers.markers().is_empty());
+    assert_eq!(map.app().state.index.markers.unplaced(), 10);
+    // The axis spans the years, not days.
+    let axis = &map.app().state.index.timeline.axis;
+    assert_eq!((axis.first.as_str(), axis.last.as_str()), ("1815", "1985"));
     assert!(map.harness().query_by_label("Ada Lovelace").is_some());
     assert!(
         map.harness()

@@ -384,19 +384,36 @@ impl MapView {
                 });
             });
         self.controls = Some(controls.response.rect);
-        if outside {
+        let unplaced = dataset
+            .filter(|(_, index)| index.markers().is_empty())
+            .map_or(0, |(_, index)| index.unplaced());
+        let notice = if unplaced > 0 {
+            Some(format!(
+                "None of the {unplaced} events shown has a place on the map: the timeline lists them."
+            ))
+        } else if outside {
+            Some(
+                "Grey: no offline map here (it covers Europe). Turn on OpenStreetMap (online) for one."
+                    .to_owned(),
+            )
+        } else {
+            None
+        };
+        if let Some(text) = notice {
             // In the band along the top, between the legend and the zoom
             // buttons, which framing keeps free of markers.
             let left = self.legend.map_or(rect.left(), |r| r.right()) + 12.0;
             let right = self.controls.map_or(rect.right(), |r| r.left()) - 12.0;
             let galley = ui.painter().layout(
-                "Grey: no offline map here (it covers Europe). Turn on OpenStreetMap (online) for one."
-                    .to_owned(),
+                text,
                 FontId::proportional(14.0),
                 Color32::from_gray(50),
                 (right - left).max(120.0),
             );
             let at = egui::pos2((left + right - galley.size().x) / 2.0, rect.top() + 14.0);
+            let backdrop = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
+            ui.painter()
+                .rect_filled(backdrop, 3.0, Color32::from_white_alpha(200));
             ui.painter().galley(at, galley, Color32::from_gray(50));
         }
         if let Some(err) = &self.basemap_error {

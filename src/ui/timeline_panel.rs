@@ -175,7 +175,8 @@ fn row(
 /// Above this many dated events the axis shows their density, not dots.
 const MAX_DOTS: usize = 500;
 
-/// A strip with the dated events as dots on a time axis, ticks per day.
+/// A strip with the dated events as dots on a time axis, ticks at days,
+/// months or years.
 fn axis(
     ui: &mut Ui,
     ds: &Dataset,
@@ -198,43 +199,31 @@ fn axis(
         Stroke::new(1.0, Color32::GRAY),
     );
     let tz = ds.tz();
-    // A tick at each midnight; a label at the ends.
-    if let (Ok(first), Ok(last)) = (
-        start.to_zoned_datetime(tz.clone()).start_of_day(),
-        end.to_zoned_datetime(tz.clone()).start_of_day(),
-    ) {
-        let mut day = first.clone();
-        let mut n = 0;
-        while day <= last && n < 400 {
-            let x = x_of(day.timestamp());
-            if x >= x0 {
-                painter.line_segment(
-                    [Pos2::new(x, y - 3.0), Pos2::new(x, y + 3.0)],
-                    Stroke::new(1.0, Color32::GRAY),
-                );
-            }
-            day = match day.tomorrow() {
-                Ok(d) => d,
-                Err(_) => break,
-            };
-            n += 1;
+    // Ticks at days, months or years; the dates of the ends.
+    for &t in &timeline.axis.ticks {
+        let x = x_of(t);
+        if x >= x0 {
+            painter.line_segment(
+                [Pos2::new(x, y - 3.0), Pos2::new(x, y + 3.0)],
+                Stroke::new(1.0, Color32::GRAY),
+            );
         }
-        let font = FontId::proportional(10.0);
-        painter.text(
-            Pos2::new(x0, y + 8.0),
-            egui::Align2::LEFT_TOP,
-            first.strftime("%-d %b").to_string(),
-            font.clone(),
-            Color32::GRAY,
-        );
-        painter.text(
-            Pos2::new(x1, y + 8.0),
-            egui::Align2::RIGHT_TOP,
-            last.strftime("%-d %b").to_string(),
-            font,
-            Color32::GRAY,
-        );
     }
+    let font = FontId::proportional(10.0);
+    painter.text(
+        Pos2::new(x0, y + 8.0),
+        egui::Align2::LEFT_TOP,
+        &timeline.axis.first,
+        font.clone(),
+        Color32::GRAY,
+    );
+    painter.text(
+        Pos2::new(x1, y + 8.0),
+        egui::Align2::RIGHT_TOP,
+        &timeline.axis.last,
+        font,
+        Color32::GRAY,
+    );
     let dated = timeline.order.len() - timeline.undated.len();
     if dated > MAX_DOTS {
         // Too many for dots: how many start in each column of the strip.
