@@ -165,6 +165,17 @@ fn a_region_level_event_frames_its_region() {
         "centre {c:?}"
     );
     assert!(map.app().map.memory.zoom() < 10.0);
+    // Its radius is said once, with the distance from Moscow.
+    assert!(
+        map.harness()
+            .query_by_label_contains("SW of Moscow centre (± 136 km)")
+            .is_some()
+    );
+    assert!(
+        map.harness()
+            .query_by_label_contains("within 136 km")
+            .is_none()
+    );
 }
 
 #[test]

@@ -122,10 +122,15 @@ fn where_section(ui: &mut Ui, ds: &Dataset, e: &Event, regions: &RegionIndex) {
             if let Some(p) = s.precision {
                 detail.push(format!("{}-level location", p.as_str()));
             }
-            if let Some(u) = s.uncertainty_m {
-                detail.push(format!("within {:.0} km", u / 1000.0));
+            // The offset from the reference place carries a radius of a
+            // kilometre or more ("± 136 km"); otherwise it is said here.
+            let offset = s.describe_offset();
+            match s.uncertainty_m {
+                Some(u) if u < 1000.0 => detail.push(format!("within {u:.0} m")),
+                Some(u) if offset.is_none() => detail.push(format!("within {:.0} km", u / 1000.0)),
+                _ => {}
             }
-            detail.extend(s.describe_offset());
+            detail.extend(offset);
             if !detail.is_empty() {
                 ui.label(RichText::new(detail.join(" · ")).small());
             }
