@@ -200,6 +200,18 @@ impl Plugin for EventMarkers<'_> {
         }
         // Few markers and a close view: each is named, not only on hover.
         let roomy = singles.len() <= MAX_LABELS && projector.zoom() >= LABEL_ZOOM;
+        // What names must not cover: the markers, and the names already on
+        // the map (a name with no free place is left out). The hovered or
+        // selected marker's name is drawn last, over the rest.
+        let mut named: Vec<egui::Rect> = if roomy {
+            singles
+                .iter()
+                .map(|s| egui::Rect::from_center_size(s.1, vec2(16.0, 16.0)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut emphasised = Vec::new();
         for (m, at, true_at) in singles {
             let marker = &markers[m];
             let event = &ds.events[marker.event];
@@ -242,14 +254,19 @@ impl Plugin for EventMarkers<'_> {
                 let label = format!("{}: {}", event.title, event.when.describe());
                 let galley =
                     painter.layout_no_wrap(label, FontId::proportional(13.0), Color32::BLACK);
-                name_tag(&painter, at, r + 6.0, galley, Some(color));
+                emphasised.push((at, r + 6.0, galley, color));
             } else if roomy {
                 let galley = painter.layout_no_wrap(
                     event.title.clone(),
                     FontId::proportional(11.0),
                     Color32::from_gray(20),
                 );
-                name_tag(&painter, at, r + 4.0, galley, None);
+                let map = painter.clip_rect().shrink(4.0);
+                if let Some(frame) = tag_place(map, at, r + 4.0, galley.size(), &named) {
+                    painter.rect_filled(frame.expand(2.0), 2.0, Color32::from_white_alpha(200));
+                    painter.galley(frame.min, galley, Color32::BLACK);
+                    named.push(frame.expand(2.0));
+                }
             }
             if self.hovered == Some(marker.event) {
                 painter.circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
@@ -260,6 +277,21 @@ impl Plugin for EventMarkers<'_> {
             if response.clicked() {
                 self.actions.push(Action::Select(event.id.clone()));
             }
+        }
+        for (at, gap, galley, color) in emphasised {
+            let map = painter.clip_rect().shrink(4.0);
+            let frame = tag_place(map, at, gap, galley.size(), &[]).unwrap_or_else(|| {
+                // Wider than the map: from its left edge, below the marker.
+                egui::Rect::from_min_size(egui::pos2(map.left(), at.y + gap), galley.size())
+            });
+            painter.rect(
+                frame.expand(3.0),
+                3.0,
+                Color32::from_white_alpha(235),
+                Stroke::new(1.0, color),
+                egui::StrokeKind::Outside,
+            );
+            painter.galley(frame.min, galley, Color32::BLACK);
         }
     }
 }
@@ -370,41 +402,54 @@ pub fn scale_bar(ui: &Ui, projector: &Projector, at: Pos2) {
     );
 }
 
-/// A marker's name on a pale box (so the map's own labels do not garble it),
-/// `gap` points to the right of the marker at `at`, else to its left, else
-/// below it: wherever it stays on the map. `border`: the box's outline, for the
-/// hovered or selected marker.
-fn name_tag(
-    painter: &egui::Painter,
+/// Where a marker's name of `size` goes: `gap` points to the right of the
+/// marker at `at`, else to its left, else below it; the first place wholly
+/// on the `map` that covers none of the names `taken`.
+fn tag_place(
+    map: egui::Rect,
     at: Pos2,
     gap: f32,
-    galley: std::sync::Arc<egui::Galley>,
-    border: Option<Color32>,
-) {
-    let size = galley.size();
-    let map = painter.clip_rect().shrink(4.0);
-    let top_left = if at.x + gap + size.x <= map.right() {
-        egui::pos2(at.x + gap, at.y - size.y / 2.0)
-    } else if at.x - gap - size.x >= map.left() {
-        egui::pos2(at.x - gap - size.x, at.y - size.y / 2.0)
-    } else {
-        // Too long for either side: below the marker, kept inside the map.
-        let x = (at.x - size.x / 2.0)
-            .min(map.right() - size.x)
-            .max(map.left());
-        egui::pos2(x, at.y + gap)
-    };
-    let frame = egui::Rect::from_min_size(top_left, size);
-    if let Some(color) = border {
-        painter.rect(
-            frame.expand(3.0),
-            3.0,
-            Color32::from_white_alpha(235),
-            Stroke::new(1.0, color),
-            egui::StrokeKind::Outside,
+    size: egui::Vec2,
+    taken: &[egui::Rect],
+) -> Option<egui::Rect> {
+    let below_x = (at.x - size.x / 2.0)
+        .min(map.right() - size.x)
+        .max(map.left());
+    [
+        egui::pos2(at.x + gap, at.y - size.y / 2.0),
+        egui::pos2(at.x - gap - size.x, at.y - size.y / 2.0),
+        egui::pos2(below_x, at.y + gap),
+    ]
+    .into_iter()
+    .map(|top_left| egui::Rect::from_min_size(top_left, size))
+    .find(|r| map.contains_rect(*r) && !taken.iter().any(|t| t.intersects(*r)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_goes_right_else_left_else_below_and_never_over_another() {
+        let map = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(400.0, 300.0));
+        let size = vec2(100.0, 12.0);
+        let right = tag_place(map, egui::pos2(100.0, 100.0), 10.0, size, &[]).unwrap();
+        assert_eq!(right.min, egui::pos2(110.0, 94.0));
+        // Near the right edge: left of the marker.
+        let left = tag_place(map, egui::pos2(350.0, 100.0), 10.0, size, &[]).unwrap();
+        assert_eq!(left.max.x, 340.0);
+        // Another name on the right: left again.
+        let at = egui::pos2(200.0, 200.0);
+        let other = egui::Rect::from_min_size(egui::pos2(230.0, 190.0), size);
+        let left = tag_place(map, at, 10.0, size, &[other]).unwrap();
+        assert_eq!(left.max.x, 190.0);
+        // Both sides taken: below.
+        let below = tag_place(map, at, 10.0, size, &[other, left]).unwrap();
+        assert_eq!(below.min, egui::pos2(150.0, 210.0));
+        // Nowhere free: no name.
+        assert_eq!(
+            tag_place(map, egui::pos2(150.0, 100.0), 10.0, size, &[map]),
+            None
         );
-    } else {
-        painter.rect_filled(frame.expand(2.0), 2.0, Color32::from_white_alpha(200));
     }
-    painter.galley(top_left, galley, Color32::BLACK);
 }
