@@ -174,12 +174,12 @@ impl MarkerIndex {
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
         let mut markers: Vec<(u64, Marker)> = Vec::with_capacity(ds.events.len());
-        let mut unplaced = 0;
+        let mut shown_events = 0;
         for (event, e) in ds.events.iter().enumerate() {
             if !shown(event) {
                 continue;
             }
-            unplaced += 1; // until it is placed
+            shown_events += 1;
             let Some(loc) = &e.location else { continue };
             let place = loc
                 .place
@@ -201,7 +201,6 @@ impl MarkerIndex {
                 (_, _, Some(r)) if r > 0.0 && r.is_finite() => Shape::Circle { radius_m: r },
                 _ => Shape::Pin,
             };
-            unplaced -= 1;
             let world = mercator(point);
             let key = cell_key(world, MAX_CLUSTER_ZOOM);
             markers.push((
@@ -219,6 +218,7 @@ impl MarkerIndex {
                 },
             ));
         }
+        let unplaced = shown_events - markers.len();
         markers.sort_by_key(|(key, m)| (*key, m.event));
         let keys: Vec<u64> = markers.iter().map(|(k, _)| *k).collect();
         let markers: Vec<Marker> = markers.into_iter().map(|(_, m)| m).collect();

@@ -235,8 +235,8 @@ impl MapView {
         default_frame: (LatLon, LatLon),
     ) -> Vec<Action> {
         let mut actions = Vec::new();
-        let size = ui.available_size();
         let rect = ui.available_rect_before_wrap();
+        let size = rect.size();
         if !self.framed {
             self.fit(default_frame.0, default_frame.1);
         }

@@ -212,6 +212,7 @@ impl Plugin for EventMarkers<'_> {
             Vec::new()
         };
         let mut emphasised = Vec::new();
+        let map = painter.clip_rect().shrink(4.0);
         for (m, at, true_at) in singles {
             let marker = &markers[m];
             let event = &ds.events[marker.event];
@@ -261,7 +262,6 @@ impl Plugin for EventMarkers<'_> {
                     FontId::proportional(11.0),
                     Color32::from_gray(20),
                 );
-                let map = painter.clip_rect().shrink(4.0);
                 if let Some(frame) = tag_place(map, at, r + 4.0, galley.size(), &named) {
                     painter.rect_filled(frame.expand(2.0), 2.0, Color32::from_white_alpha(200));
                     painter.galley(frame.min, galley, Color32::BLACK);
@@ -279,7 +279,6 @@ impl Plugin for EventMarkers<'_> {
             }
         }
         for (at, gap, galley, color) in emphasised {
-            let map = painter.clip_rect().shrink(4.0);
             let frame = tag_place(map, at, gap, galley.size(), &[]).unwrap_or_else(|| {
                 // Wider than the map: from its left edge, below the marker.
                 egui::Rect::from_min_size(egui::pos2(map.left(), at.y + gap), galley.size())
