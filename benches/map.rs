@@ -6,8 +6,9 @@
 
 use std::path::PathBuf;
 
-use incident_map::basemap::{Archive, assets_dir};
+use incident_map::basemap::Archive;
 use incident_map::model::LatLon;
+use incident_map::ui::assets_dir;
 use incident_map::ui::render::OffscreenMap;
 
 fn main() {

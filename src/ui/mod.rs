@@ -24,6 +24,22 @@ use crate::model::{Dataset, LatLon};
 use map_view::MapView;
 use tiles::Basemap;
 
+/// Where the app's assets are: `$INCIDENT_MAP_ASSETS`, else `assets/` beside
+/// the executable, else the source tree's `assets/` (for `cargo run`).
+pub fn assets_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("INCIDENT_MAP_ASSETS") {
+        return dir.into();
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("assets")))
+        .filter(|d| d.join(basemap::BUNDLED_FILE).exists())
+    {
+        return dir;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")
+}
+
 /// The bundled scenario, opened when no file is given.
 pub fn bundled_scenario() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json")
@@ -368,8 +384,7 @@ impl IncidentMapApp {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let path =
-            basemap_path.unwrap_or_else(|| basemap::assets_dir().join(basemap::BUNDLED_FILE));
+        let path = basemap_path.unwrap_or_else(|| assets_dir().join(basemap::BUNDLED_FILE));
         let map = MapView::new(Basemap::open(&path, ctx).map_err(|e| e.to_string()));
         IncidentMapApp {
             basemap_field,
@@ -765,7 +780,7 @@ impl IncidentMapApp {
                 if used || entered {
                     let field = self.basemap_field.trim();
                     let path = if field.is_empty() {
-                        basemap::assets_dir().join(basemap::BUNDLED_FILE)
+                        assets_dir().join(basemap::BUNDLED_FILE)
                     } else {
                         PathBuf::from(field)
                     };
@@ -1033,7 +1048,7 @@ impl eframe::App for IncidentMapApp {
         if let Some(b) = &self.map.basemap {
             // The bundled basemap is the default, not a choice to remember
             // (an empty setting means it).
-            let bundled = b.path == basemap::assets_dir().join(basemap::BUNDLED_FILE);
+            let bundled = b.path == assets_dir().join(basemap::BUNDLED_FILE);
             let value = if bundled {
                 String::new()
             } else {
@@ -1093,7 +1108,7 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             let remembered = setting(BASEMAP_KEY)
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from)
-                .filter(|p| p.exists() && *p != basemap::assets_dir().join(basemap::BUNDLED_FILE));
+                .filter(|p| p.exists() && *p != assets_dir().join(basemap::BUNDLED_FILE));
             let last = setting(LAST_FILE_KEY)
                 .map(PathBuf::from)
                 .filter(|p| p.exists());

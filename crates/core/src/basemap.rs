@@ -20,22 +20,6 @@ pub const BUNDLED_FILE: &str = "basemap.pmtiles";
 /// Who made the data of the bundled basemap: always shown with the map.
 pub const ATTRIBUTION: &str = "Natural Earth · © OpenStreetMap contributors · GeoNames (CC BY 4.0)";
 
-/// Where the app's assets are: `$INCIDENT_MAP_ASSETS`, else `assets/` beside
-/// the executable, else the source tree's `assets/` (for `cargo run`).
-pub fn assets_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("INCIDENT_MAP_ASSETS") {
-        return dir.into();
-    }
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("assets")))
-        .filter(|d| d.join(BUNDLED_FILE).exists())
-    {
-        return dir;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")
-}
-
 /// Why an archive could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum BasemapError {
@@ -229,7 +213,7 @@ mod tests {
     use super::*;
 
     fn bundled() -> Archive {
-        Archive::open(&assets_dir().join(BUNDLED_FILE)).unwrap()
+        Archive::open(&crate::repo("assets/basemap.pmtiles")).unwrap()
     }
 
     /// The tile holding a point at a zoom.

@@ -307,8 +307,7 @@ mod tests {
     use crate::formats::{LoadOptions, load};
 
     fn scenario() -> Dataset {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+        let path = crate::repo("data/moscow-march-2024.json");
         load(&path, &LoadOptions::default())
             .unwrap()
             .dataset

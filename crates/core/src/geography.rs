@@ -13,7 +13,7 @@ use geo::{Bearing, BoundingRect, Contains, Distance, Geodesic, MultiPolygon, Poi
 use crate::model::{Dataset, Event, LatLon, Precision};
 
 /// The bundled region outlines.
-pub const BUNDLED_REGIONS: &str = include_str!("../assets/regions.geojson");
+pub const BUNDLED_REGIONS: &str = include_str!("../../../assets/regions.geojson");
 
 /// A region with its outline.
 #[derive(Debug, Clone)]

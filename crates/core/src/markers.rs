@@ -835,8 +835,7 @@ mod tests {
 
     #[test]
     fn shapes_follow_precision() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+        let path = crate::repo("data/moscow-march-2024.json");
         let loaded = crate::formats::load(&path, &Default::default()).unwrap();
         let ds = loaded.dataset.unwrap();
         let index = MarkerIndex::build(&ds);

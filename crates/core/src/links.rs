@@ -48,8 +48,7 @@ mod tests {
 
     #[test]
     fn the_scenario_links_both_ways() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json");
+        let path = crate::repo("data/moscow-march-2024.json");
         let ds = crate::formats::load(&path, &Default::default())
             .unwrap()
             .dataset

@@ -1,0 +1,42 @@
+//! incident-map-core: the headless core of incident-map. Incidents, each tied
+//! to its place in time and to the words of the source that reports it.
+//!
+//! It knows nothing of any GUI: `incident-map check`, `convert` and the
+//! desktop app all call it, and `cargo test -p incident-map-core` builds no
+//! window system at all. The data flows through it in one direction:
+//!
+//! file → [`formats::load`] → [`model::Dataset`] → [`validate`] (diagnostics)
+//! → [`evidence`] (passages located in their sources) → [`summary`].
+//!
+//! - [`model`]: events, places, sources, passages, claims; [`model::When`] for
+//!   dates at their true precision.
+//! - [`formats`]: reading and writing files; [`formats::native`] is ours.
+//! - [`diagnostic`]: problems, with file, line:column and JSON path.
+//! - [`validate`]: checks across a whole dataset.
+//! - [`evidence`]: anchoring quotes in source texts.
+//! - [`summary`]: a dataset at a glance.
+//! - [`timeline`]: events in time order, by day, undated ones apart.
+//! - [`geography`]: regions, which region holds a point, distance and bearing.
+//! - [`links`]: an event by id, and the relations pointing at each, built once.
+//! - [`markers`]: events projected, indexed and clustered for the map, once per dataset.
+//! - [`basemap`]: reading a PMTiles basemap archive and what it covers.
+
+pub mod basemap;
+pub mod diagnostic;
+pub mod evidence;
+pub mod formats;
+pub mod geography;
+pub mod links;
+pub mod markers;
+pub mod model;
+pub mod summary;
+pub mod timeline;
+pub mod validate;
+
+/// The repository's root, for tests that read its bundled files.
+#[cfg(test)]
+pub(crate) fn repo(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
