@@ -5,8 +5,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use incident_map::formats::load_bytes;
-use incident_map::summary::Summary;
+use incident_map_core::formats::load_bytes;
+use incident_map_core::summary::Summary;
 
 fn main() {
     divan::main();

@@ -6,10 +6,10 @@
 
 use std::path::PathBuf;
 
-use incident_map::basemap::Archive;
-use incident_map::model::LatLon;
-use incident_map::ui::assets_dir;
-use incident_map::ui::render::OffscreenMap;
+use incident_map_core::basemap::Archive;
+use incident_map_core::model::LatLon;
+
+use incident_map::render::OffscreenMap;
 
 fn main() {
     divan::main();
@@ -20,9 +20,11 @@ const TILES: [(u8, u32, u32); 4] = [(5, 19, 9), (8, 154, 80), (12, 2476, 1279), 
 
 #[divan::bench(args = TILES, sample_count = 20)]
 fn decode_and_style_tile(bencher: divan::Bencher, (z, x, y): (u8, u32, u32)) {
-    let archive = Archive::open(&assets_dir().join("basemap.pmtiles")).unwrap();
+    let archive =
+        Archive::open(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/basemap.pmtiles"))
+            .unwrap();
     let bytes = archive.tile(z, x, y).expect("the tile exists");
-    let style = incident_map::ui::tiles::bundled_style();
+    let style = incident_map::map::tiles::bundled_style();
     let ctx = egui::Context::default();
     std::mem::forget(ctx.run_ui(Default::default(), |_| {}));
     bencher
@@ -53,11 +55,16 @@ fn frame_100k_events(bencher: divan::Bencher, zoom: f64) {
     let dir = std::env::temp_dir().join(format!("incident-map-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("100k.json");
-    let ds = incident_map::markers::synthetic(100_000);
-    std::fs::write(&file, incident_map::formats::native::write(&ds)).unwrap();
+    let ds = incident_map_core::markers::synthetic(100_000);
+    std::fs::write(&file, incident_map_core::formats::native::write(&ds)).unwrap();
     let mut map = OffscreenMap::new(&file, None, (1280, 800));
-    assert_eq!(map.app().state.index.markers.markers().len(), 100_000);
-    map.app().state.problems = None;
+    assert_eq!(
+        map.app().state.view().unwrap().markers.markers().len(),
+        100_000
+    );
+    let ctx = map.ctx();
+    map.app()
+        .apply(&ctx, incident_map::action::Action::DismissProblems);
     map.render(Some((
         LatLon {
             lat: 55.5,

@@ -6,8 +6,8 @@
 
 use std::sync::OnceLock;
 
-use incident_map::markers::{MarkerIndex, View, mercator, synthetic};
-use incident_map::model::LatLon;
+use incident_map_core::markers::{MarkerIndex, View, mercator, synthetic};
+use incident_map_core::model::LatLon;
 
 fn main() {
     divan::main();

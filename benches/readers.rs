@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use incident_map::formats;
+use incident_map_core::formats;
 
 fn main() {
     divan::main();

@@ -1,7 +1,48 @@
-//! incident-map: the desktop app, a thin egui layer over
-//! [`incident_map_core`], the headless core (model, formats, validation,
-//! evidence, geography, timeline, markers).
+//! incident-map, the desktop app: a thin egui layer over
+//! [`incident_map_core`] (model, formats, validation, evidence, geography,
+//! timeline, markers), which knows nothing of any GUI.
+//!
+//! How a frame goes: [`app::IncidentMapApp::show`] lays out the panels
+//! ([`panels`]); each reads the [`state::AppState`] and pushes
+//! [`action::Action`]s (what the user asked for; keys become
+//! [`command::Command`]s from the one command table). Those, and what
+//! finished in the [`background`] (a load, a dialog, an export, a filter),
+//! go through one queue into [`state::AppState::apply`], which changes the
+//! state and answers with the [`action::Effect`]s the app carries out.
+//!
+//! - [`app`]: the window and its frame; `run` starts it.
+//! - [`command`]: every user command with its text, tooltip and keys.
+//! - [`action`]: what goes through the queue, and the effects it asks for.
+//! - [`state`]: the app's state, and the one place it changes.
+//! - [`views`]: what the views read, built once per dataset and filter.
+//! - [`background`]: loads, dialogs, exports and rebuilds off the UI thread.
+//! - [`panels`]: the map, timeline, context, top and status bars, windows.
+//! - [`map`]: tile layers, the map's overlays, framing and gliding.
+//! - [`settings`]: what is remembered between runs, versioned.
+//! - [`bundle`]: the scenario, basemap and fonts the binary carries.
+//! - [`render`]: the app drawn offscreen, for `render` and tests.
+//! - [`map_image`]: the map saved as a PNG.
 
-pub use incident_map_core::*;
+pub mod action;
+pub mod app;
+pub mod background;
+pub mod bundle;
+pub mod command;
+mod fonts;
+pub mod map;
+pub mod map_image;
+pub mod panels;
+pub mod render;
+pub mod settings;
+pub mod state;
+pub mod views;
 
-pub mod ui;
+pub use incident_map_core as core;
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// `rel`, a path inside the repository.
+    pub fn repo(rel: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+}

@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use incident_map::diagnostic::{self, Diagnostic, TextIndex};
-use incident_map::evidence::{Anchoring, Method};
-use incident_map::formats::{self, LoadOptions};
-use incident_map::geography::{self, RegionIndex};
-use incident_map::model::{Dataset, LatLon};
-use incident_map::summary::Summary;
-use incident_map::ui::{self, render::RenderRequest};
+use incident_map::app;
+use incident_map::render::{self, RenderRequest};
+use incident_map_core::diagnostic::{self, Diagnostic, TextIndex};
+use incident_map_core::evidence::{Anchoring, Method};
+use incident_map_core::formats::{self, LoadOptions};
+use incident_map_core::geography::{self, RegionIndex};
+use incident_map_core::model::{Dataset, LatLon};
+use incident_map_core::summary::Summary;
 
 /// Incidents on a map, each tied to its timeline entry and its source's words.
 #[derive(Parser)]
@@ -151,7 +152,7 @@ fn main() -> ExitCode {
             file,
         }) => render(out, center.zip(zoom), size, basemap, file),
         Some(Command::Convert { input, output, to }) => convert(&input, &output, to),
-        None => match ui::run(cli.file) {
+        None => match app::run(cli.file) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: the window could not be opened: {e}");
@@ -314,10 +315,10 @@ fn print_report(r: &FileReport) {
                 plural(s.undated_events, "event")
             );
         }
-        if let Some((sw, ne)) = s.bounds {
+        if let Some(b) = s.bounds {
             println!(
                 "  bounding box: lat {:.4}..{:.4}, lon {:.4}..{:.4}",
-                sw.lat, ne.lat, sw.lon, ne.lon
+                b.sw.lat, b.ne.lat, b.sw.lon, b.ne.lon
             );
         }
     }
@@ -389,11 +390,18 @@ fn render(
     basemap: Option<PathBuf>,
     file: Option<PathBuf>,
 ) -> ExitCode {
-    let mut request = RenderRequest::new(file.unwrap_or_else(ui::bundled_scenario));
+    let file = match file.map_or_else(app::bundled_scenario, Ok) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let mut request = RenderRequest::new(file);
     request.view = view;
     request.size = size;
     request.basemap = basemap;
-    let image = match ui::render::render(&request) {
+    let image = match render::render(&request) {
         Ok(image) => image,
         Err(e) => {
             eprintln!("error: the map could not be rendered: {e}");

@@ -3,9 +3,10 @@
 //! name, and a basemap that fails to open leaving the current one in place.
 
 use egui_kittest::kittest::Queryable;
-use incident_map::model::LatLon;
-use incident_map::ui::Action;
-use incident_map::ui::render::OffscreenMap;
+use incident_map::action::Action;
+use incident_map::render::OffscreenMap;
+use incident_map::settings::Settings;
+use incident_map_core::model::LatLon;
 
 mod common;
 
@@ -16,10 +17,10 @@ fn app() -> OffscreenMap {
 #[test]
 fn opens_on_moscow_and_kaluga_oblast() {
     let mut map = app();
-    let zoom = map.app().map.memory.zoom();
+    let zoom = map.app().map().zoom();
     assert!((6.5..9.0).contains(&zoom), "zoom {zoom}");
     // Both the Kremlin and Kaluga city are in view: the centre lies between them.
-    let c = map.app().map.memory.detached().expect("the view is set");
+    let c = map.app().map().position().expect("the view is set");
     assert!(
         (54.3..56.0).contains(&c.y()) && (35.0..37.7).contains(&c.x()),
         "centre {c:?}"
@@ -29,26 +30,26 @@ fn opens_on_moscow_and_kaluga_oblast() {
 #[test]
 fn zoom_buttons_and_keys_change_the_zoom_by_one() {
     let mut map = app();
-    let z0 = map.app().map.memory.zoom();
+    let z0 = map.app().map().zoom();
     map.harness().get_by_label("+").click();
     map.harness().run_steps(2);
-    assert!((map.app().map.memory.zoom() - (z0 + 1.0)).abs() < 1e-9);
+    assert!((map.app().map().zoom() - (z0 + 1.0)).abs() < 1e-9);
     map.harness().get_by_label("−").click();
     map.harness().run_steps(2);
-    assert!((map.app().map.memory.zoom() - z0).abs() < 1e-9);
+    assert!((map.app().map().zoom() - z0).abs() < 1e-9);
     map.harness().key_press(egui::Key::Plus);
     map.harness().run_steps(2);
-    assert!((map.app().map.memory.zoom() - (z0 + 1.0)).abs() < 1e-9);
+    assert!((map.app().map().zoom() - (z0 + 1.0)).abs() < 1e-9);
     map.harness().key_press(egui::Key::Minus);
     map.harness().run_steps(2);
-    assert!((map.app().map.memory.zoom() - z0).abs() < 1e-9);
+    assert!((map.app().map().zoom() - z0).abs() < 1e-9);
 }
 
 #[test]
 fn fit_frames_the_events() {
     // The size of the window at the first start on a 1280×800 screen.
     let mut map = common::scenario_app((1280, 800));
-    map.app().map.look_at(
+    map.app().map_mut().look_at(
         LatLon {
             lat: 48.85,
             lon: 2.35,
@@ -59,13 +60,13 @@ fn fit_frames_the_events() {
     map.harness().get_by_label("Fit").click();
     // The map glides there: 0.6 s, 0.25 s a step.
     map.harness().run_steps(6);
-    let c = map.app().map.memory.detached().unwrap();
+    let c = map.app().map().position().unwrap();
     // The events span Kaluga Oblast's centre to Crocus City Hall.
     assert!(
         (54.3..55.9).contains(&c.y()) && (35.4..37.7).contains(&c.x()),
         "centre {c:?}"
     );
-    assert!(map.app().map.memory.zoom() > 6.0);
+    assert!(map.app().map().zoom() > 6.0);
     // Markers on the frame's edge stay clear of the zoom buttons and the legend.
     assert_eq!(common::markers_in_the_clear(&mut map), 4);
 }
@@ -80,7 +81,7 @@ fn a_file_far_away_is_framed_clear_of_the_legend() {
     map.app().apply(&ctx, Action::Open(file));
     common::wait_for_load(&mut map);
     map.harness().run_steps(6);
-    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 2);
+    assert_eq!(map.app().state.dataset().unwrap().events.len(), 2);
     assert_eq!(common::markers_in_the_clear(&mut map), 2);
 }
 
@@ -91,16 +92,16 @@ fn clicking_a_marker_by_its_name_selects_the_event() {
         .get_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
         .click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     map.harness().key_press(egui::Key::Escape);
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.selected, None);
+    assert_eq!(map.app().state.selected_id(), None);
 }
 
 #[test]
 fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
     let mut map = app();
-    let before = map.app().map.basemap.as_ref().unwrap().path.clone();
+    let before = map.app().map().basemap().unwrap().path.clone();
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("not-really.pmtiles");
     std::fs::write(&bad, "not an archive").unwrap();
@@ -113,8 +114,8 @@ fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
     map.harness().run_steps(2);
     map.harness().get_by_label("Use").click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().map.basemap.as_ref().unwrap().path, before);
-    let status = map.app().state.status.clone().unwrap();
+    assert_eq!(map.app().map().basemap().unwrap().path, before);
+    let status = map.app().state.status().to_string();
     assert!(
         status.starts_with("Basemap not changed:") && status.contains("not a PMTiles archive"),
         "{status}"
@@ -128,7 +129,7 @@ fn switching_to_a_raster_archive_draws_it_and_over_zooms_it() {
     let raster = common::repo("tests/files/raster-red.pmtiles");
     let file = common::scenario();
     let mut map = OffscreenMap::new(&file, Some(raster.clone()), (320, 240)).map_only();
-    let info = &map.app().map.basemap.as_ref().unwrap().info;
+    let info = &map.app().map().basemap().unwrap().info;
     assert!(!info.vector);
     assert!(info.max_zoom <= 1);
     // At zoom 9 the archive has nothing; its zoom-1 tile is enlarged: all red.
@@ -171,7 +172,8 @@ fn the_chosen_basemap_is_remembered() {
     // The bundled basemap is the default, not a choice: remembered as none.
     let mut storage = MemoryStorage::default();
     eframe::App::save(map.app(), &mut storage);
-    assert_eq!(storage.get_string_for_test(), Some(String::new()));
+    let (saved, _) = Settings::read(Some(&storage));
+    assert_eq!(saved.basemap, None);
     let raster = common::repo("tests/files/raster-red.pmtiles");
     map.harness().get_by_label("Basemap:").focus();
     map.harness()
@@ -181,23 +183,56 @@ fn the_chosen_basemap_is_remembered() {
         .type_text(&raster.display().to_string());
     map.harness().get_by_label("Use").click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().map.basemap.as_ref().unwrap().path, raster);
+    assert_eq!(map.app().map().basemap().unwrap().path, raster);
     eframe::App::save(map.app(), &mut storage);
-    assert_eq!(
-        storage.get_string_for_test(),
-        Some(raster.display().to_string())
-    );
+    let (saved, note) = Settings::read(Some(&storage));
+    assert_eq!(note, None);
+    assert_eq!(saved.basemap, Some(raster));
     // And the map view, for the next start.
-    let view = eframe::Storage::get_string(&storage, incident_map::ui::MAP_VIEW_KEY).unwrap();
-    let (center, zoom) = incident_map::ui::parse_view(&view).unwrap();
-    let here = map.app().map.memory.detached().unwrap();
+    let view = saved.map_view.unwrap();
+    let here = map.app().map().position().unwrap();
     assert!(
-        (center.lat - here.y()).abs() < 1e-9 && (zoom - map.app().map.memory.zoom()).abs() < 1e-9
+        (view.lat - here.y()).abs() < 1e-9 && (view.zoom - map.app().map().zoom()).abs() < 1e-9
     );
 }
 
-impl MemoryStorage {
-    fn get_string_for_test(&self) -> Option<String> {
-        eframe::Storage::get_string(self, incident_map::ui::BASEMAP_KEY)
+#[test]
+fn help_lists_every_command_with_its_keys_from_the_one_table() {
+    use incident_map::command::Command;
+    let mut map = app();
+    map.harness().get_by_label("Help").click();
+    map.harness().run_steps(2);
+    // A menu entry reads its text and its key: "Keyboard shortcuts F1".
+    map.harness()
+        .get_by_label_contains("Keyboard shortcuts")
+        .click();
+    map.harness().run_steps(3);
+    assert!(map.app().state.shortcuts_open());
+    // Every command is listed, with its keys as the menus show them.
+    for &c in Command::ALL {
+        assert!(
+            map.harness().query_all_by_label(c.text()).next().is_some(),
+            "{} is not listed",
+            c.text()
+        );
     }
+    for keys in ["Down or J", "Ctrl+O", "Ctrl+Shift+E", "Escape"] {
+        assert!(
+            map.harness().query_by_label(keys).is_some(),
+            "{keys} is not shown"
+        );
+    }
+    // F1 closes it again, and a menu's command runs like its key.
+    map.harness().key_press(egui::Key::F1);
+    map.harness().run_steps(2);
+    assert!(!map.app().state.shortcuts_open());
+    map.harness().get_by_label("Events").click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Next event Down").click();
+    map.harness().run_steps(2);
+    assert_eq!(
+        map.app().state.selected_id(),
+        Some("fsb-kaluga-operation"),
+        "the first event in time"
+    );
 }

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use incident_map::diagnostic::{Code, Diagnostic, LineCol, Severity};
-use incident_map::formats::{self, LoadOptions, Loaded};
+use incident_map_core::diagnostic::{Code, Diagnostic, LineCol, Severity};
+use incident_map_core::formats::{self, LoadOptions, Loaded};
 
 fn bad(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,26 +1,32 @@
 //! Dense data on the map: clusters with exact counts that zoom in when
 //! clicked, and a list for events stacked on one spot. The data is the
-//! synthetic set of `incident_map::markers::synthetic`, written to a temp file.
+//! synthetic set of `incident_map_core::markers::synthetic`, written to a temp file.
 
 use egui_kittest::kittest::{NodeT, Queryable};
-use incident_map::markers::synthetic;
-use incident_map::model::LatLon;
-use incident_map::ui::render::OffscreenMap;
+use incident_map::render::OffscreenMap;
+use incident_map_core::markers::synthetic;
+use incident_map_core::model::LatLon;
+
+mod common;
 
 fn app_with(n: usize) -> (OffscreenMap, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dense.json");
-    std::fs::write(&path, incident_map::formats::native::write(&synthetic(n))).unwrap();
+    std::fs::write(
+        &path,
+        incident_map_core::formats::native::write(&synthetic(n)),
+    )
+    .unwrap();
     let mut map = OffscreenMap::new(&path, None, (1280, 800)).map_only();
     assert_eq!(
-        map.app().state.dataset.as_ref().map(|d| d.events.len()),
+        map.app().state.dataset().map(|d| d.events.len()),
         Some(n),
-        "{:?}",
-        map.app().state.status
+        "{}",
+        map.app().state.status()
     );
     // Synthetic events cite no source: a warning each, listed in a window
     // that shows the first few hundred (all of them are copied).
-    let problems = map.app().state.problems.take().expect("warnings");
+    let problems = common::dismiss_problems(&mut map).expect("warnings");
     assert_eq!(problems.count, n, "{}", &problems.shown[..300]);
     assert_eq!(problems.text.matches("\n\n").count(), n - 1);
     assert!(problems.shown.len() < problems.text.len() / 5);
@@ -61,13 +67,13 @@ fn clusters_count_every_event_exactly_and_zoom_in_when_clicked() {
 
     // Clicking the largest one zooms the map in, towards it.
     let largest = labels.iter().max_by_key(|l| count_of(l)).unwrap().clone();
-    let before = map.app().map.memory.zoom();
+    let before = map.app().map().zoom();
     map.harness().get_by_label(&largest).click();
     map.harness().run_steps(6);
     assert!(
-        map.app().map.memory.zoom() >= before.floor() + 1.0,
+        map.app().map().zoom() >= before.floor() + 1.0,
         "{before} -> {}",
-        map.app().map.memory.zoom()
+        map.app().map().zoom()
     );
 }
 
@@ -75,7 +81,7 @@ fn clusters_count_every_event_exactly_and_zoom_in_when_clicked() {
 fn a_cluster_on_one_spot_lists_its_events_to_choose_from() {
     // synthetic() stacks ten events on each of 50 spots: 55.75 N 37.6 E is one.
     let (mut map, _dir) = app_with(5000);
-    map.app().map.look_at(
+    map.app().map_mut().look_at(
         LatLon {
             lat: 55.75,
             lon: 37.6,
@@ -85,7 +91,7 @@ fn a_cluster_on_one_spot_lists_its_events_to_choose_from() {
     map.harness().run_steps(2);
     map.harness().get_by_label("Cluster of 10 events").click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.listed.as_ref().map(Vec::len), Some(10));
+    assert_eq!(map.app().state.listed().map(<[usize]>::len), Some(10));
     // A new window takes a few frames to lay itself out.
     map.harness().run_steps(3);
     assert!(
@@ -93,14 +99,14 @@ fn a_cluster_on_one_spot_lists_its_events_to_choose_from() {
             .query_by_label("10 events at one spot")
             .is_some()
     );
-    let zoom = map.app().map.memory.zoom();
+    let zoom = map.app().map().zoom();
     assert!((zoom - 18.0).abs() < 1e-9, "listing does not zoom: {zoom}");
     map.harness().get_by_label("Event 0 (date unknown)").click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.selected.as_deref(), Some("e0"));
+    assert_eq!(map.app().state.selected_id(), Some("e0"));
     // The selected event is drawn even inside its cluster.
     assert!(map.harness().query_by_label("Map: Event 0").is_some());
     map.harness().get_by_label("Close").click();
     map.harness().run_steps(1);
-    assert!(map.app().state.listed.is_none());
+    assert!(map.app().state.listed().is_none());
 }

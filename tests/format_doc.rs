@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use incident_map::formats::{self, LoadOptions};
-use incident_map::model::When;
+use incident_map_core::formats::{self, LoadOptions};
+use incident_map_core::model::When;
 
 #[test]
 fn the_documented_example_loads_without_a_single_diagnostic() {

@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use incident_map::diagnostic::Code;
-use incident_map::formats::{self, Format, LoadOptions, Loaded};
-use incident_map::model::{Dataset, LatLon, Moment, Precision, When};
+use incident_map_core::diagnostic::Code;
+use incident_map_core::formats::{self, Format, LoadOptions, Loaded};
+use incident_map_core::model::{Dataset, LatLon, Moment, Precision, When};
 
 mod common;
 use common::{repo, scenario};
@@ -29,7 +29,7 @@ fn ds(l: &Loaded) -> &Dataset {
         .unwrap_or_else(|| panic!("not usable: {:#?}", l.diagnostics))
 }
 
-fn event<'a>(ds: &'a Dataset, id: &str) -> &'a incident_map::model::Event {
+fn event<'a>(ds: &'a Dataset, id: &str) -> &'a incident_map_core::model::Event {
     ds.event(id).unwrap_or_else(|| panic!("no event {id}"))
 }
 
@@ -657,14 +657,14 @@ fn assert_same_events(original: &Dataset, back: &Dataset) {
         match (&a.when, &b.when) {
             // Readings keep their dates and notes; their ids point into the original.
             (When::Disputed(x), When::Disputed(y)) => {
-                let dates = |r: &Vec<incident_map::model::Reading>| {
+                let dates = |r: &Vec<incident_map_core::model::Reading>| {
                     r.iter().map(|r| r.when.clone()).collect::<Vec<_>>()
                 };
                 assert_eq!(dates(x), dates(y));
             }
             (x, y) => assert_eq!(x, y, "{}", a.id),
         }
-        let precision = |ds: &Dataset, e: &incident_map::model::Event| {
+        let precision = |ds: &Dataset, e: &incident_map_core::model::Event| {
             let loc = e.location.as_ref()?;
             loc.precision
                 .or_else(|| Some(ds.place(loc.place.as_deref()?)?.precision))

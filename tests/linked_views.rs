@@ -3,7 +3,7 @@
 //! source; the map comes to it. Driven headless with egui_kittest.
 
 use egui_kittest::kittest::Queryable;
-use incident_map::ui::render::OffscreenMap;
+use incident_map::render::OffscreenMap;
 
 mod common;
 
@@ -45,7 +45,7 @@ fn clicking_each_marker_shows_its_title_date_and_passage_and_selects_its_row() {
     for (marker, id, date, words) in EVENTS {
         map.harness().get_by_label(marker).click();
         map.harness().run_steps(3);
-        assert_eq!(map.app().state.selected.as_deref(), Some(id));
+        assert_eq!(map.app().state.selected_id(), Some(id));
         let title = marker.trim_start_matches("Map: ");
         // The title shows twice: the timeline row (selected) and the context heading.
         let nodes = map.harness().get_all_by_label(title).count();
@@ -98,8 +98,8 @@ fn the_disputed_date_shows_every_reading_and_why() {
 #[test]
 fn clicking_a_timeline_row_brings_the_map_to_the_event() {
     let mut map = app();
-    let before = map.app().map.memory.zoom();
-    let start = map.app().map.memory.detached().expect("the map is framed");
+    let before = map.app().map().zoom();
+    let start = map.app().map().position().expect("the map is framed");
     let target = (55.8257, 37.3889);
     let far = |p: walkers::Position| (p.y() - target.0).abs() + (p.x() - target.1).abs();
     // The timeline row is the selectable label with the title (the marker is "Map: ...").
@@ -107,20 +107,20 @@ fn clicking_a_timeline_row_brings_the_map_to_the_event() {
         .get_by_label("Attack on Crocus City Hall, Krasnogorsk")
         .click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     // Under way: the map glides, it does not jump.
-    let midway = map.app().map.memory.detached().unwrap();
+    let midway = map.app().map().position().unwrap();
     assert!(
         far(midway) < far(start) && far(midway) > 1e-3,
         "start {start:?}, midway {midway:?}"
     );
     map.harness().run_steps(4);
-    let c = map.app().map.memory.detached().expect("the map moved");
+    let c = map.app().map().position().expect("the map moved");
     assert!(
         (c.y() - 55.8257).abs() < 1e-3 && (c.x() - 37.3889).abs() < 1e-3,
         "centre {c:?}"
     );
-    assert!(map.app().map.memory.zoom() >= before.max(12.0) - 1e-9);
+    assert!(map.app().map().zoom() >= before.max(12.0) - 1e-9);
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn keys_walk_the_events_in_time_and_reach_the_undated_one() {
     for _ in 0..4 {
         map.harness().key_press(egui::Key::ArrowDown);
         map.harness().run_steps(2);
-        seen.push(map.app().state.selected.clone().unwrap());
+        seen.push(map.app().state.selected_id().unwrap().to_string());
     }
     assert_eq!(
         seen,
@@ -143,11 +143,11 @@ fn keys_walk_the_events_in_time_and_reach_the_undated_one() {
     );
     map.harness().key_press(egui::Key::K);
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     // Enter brings it into view.
     map.harness().key_press(egui::Key::Enter);
     map.harness().run_steps(5);
-    let c = map.app().map.memory.detached().unwrap();
+    let c = map.app().map().position().unwrap();
     assert!((c.y() - 55.8257).abs() < 1e-3, "centre {c:?}");
 }
 
@@ -158,13 +158,13 @@ fn a_region_level_event_frames_its_region() {
         .get_by_label("FSB says it stopped an IS-Khorasan cell in Kaluga Oblast")
         .click();
     map.harness().run_steps(3);
-    let c = map.app().map.memory.detached().unwrap();
+    let c = map.app().map().position().unwrap();
     // Kaluga Oblast spans lat 53.3–55.4, lon 33.5–37.3: framed, not a pin zoomed in.
     assert!(
         (53.8..55.0).contains(&c.y()) && (34.5..36.5).contains(&c.x()),
         "centre {c:?}"
     );
-    assert!(map.app().map.memory.zoom() < 10.0);
+    assert!(map.app().map().zoom() < 10.0);
     // Its radius is said once, with the distance from Moscow.
     assert!(
         map.harness()
@@ -183,21 +183,19 @@ fn an_event_located_by_an_area_frames_it_and_says_its_size() {
     let mut map = app();
     let ctx = map.ctx();
     let file = common::repo("tests/files/samples/geojson_unmiss_incidents.geojson");
-    map.app().apply(&ctx, incident_map::ui::Action::Open(file));
+    map.app()
+        .apply(&ctx, incident_map::action::Action::Open(file));
     common::wait_for_load(&mut map);
-    map.app().state.problems = None;
+    common::dismiss_problems(&mut map);
     map.harness().get_by_label("Rumamier").click();
     map.harness().run_steps(6);
     // Rumamier's polygon spans lon 28.660–28.669, lat 9.438–9.445.
-    let c = map.app().map.memory.detached().unwrap();
+    let c = map.app().map().position().unwrap();
     assert!(
         (28.660..28.669).contains(&c.x()) && (9.438..9.445).contains(&c.y()),
         "centre {c:?}"
     );
-    assert!(
-        map.app().map.memory.zoom() >= 15.0,
-        "the area fills the view"
-    );
+    assert!(map.app().map().zoom() >= 15.0, "the area fills the view");
     assert!(
         map.harness()
             .query_by_label_contains("an area of 0.")
@@ -214,7 +212,7 @@ fn hovering_a_row_or_a_marker_marks_the_event_in_both_views() {
         .hover();
     map.harness().run_steps(2);
     assert_eq!(
-        map.app().state.hovered.as_deref(),
+        map.app().state.pointer_over(),
         Some("crocus-attack"),
         "row hovered"
     );
@@ -223,7 +221,7 @@ fn hovering_a_row_or_a_marker_marks_the_event_in_both_views() {
         .hover();
     map.harness().run_steps(2);
     assert_eq!(
-        map.app().state.hovered.as_deref(),
+        map.app().state.pointer_over(),
         Some("us-embassy-alert"),
         "marker hovered"
     );
@@ -266,18 +264,22 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
         .get_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
         .click();
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     // Untick "Attack" in the legend.
     map.harness()
         .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Attack")
         .click();
-    map.harness().run_steps(3);
+    common::wait_for_filter(&mut map);
     let state = &map.app().state;
-    assert!(state.hidden.contains("attack"));
-    assert_eq!(state.selected, None, "a hidden event is no longer selected");
+    assert!(state.hidden().contains("attack"));
     assert_eq!(
-        state.status.as_deref(),
-        Some("3 of 4 events shown (categories hidden: 1)")
+        state.selected_id(),
+        None,
+        "a hidden event is no longer selected"
+    );
+    assert_eq!(
+        state.status().to_string(),
+        "3 of 4 events shown (categories hidden: 1)"
     );
     assert!(
         map.harness()
@@ -301,7 +303,7 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
     for _ in 0..3 {
         map.harness().key_press(egui::Key::ArrowDown);
         map.harness().run_steps(1);
-        seen.push(map.app().state.selected.clone().unwrap());
+        seen.push(map.app().state.selected_id().unwrap().to_string());
     }
     assert_eq!(
         seen,
@@ -314,23 +316,24 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
     // Exporting what is shown leaves it out; exporting everything does not.
     let dir = tempfile::tempdir().unwrap();
     let ctx = map.ctx();
-    for (in_view_only, expected) in [(true, 3), (false, 4)] {
-        let path = dir.path().join(format!("{in_view_only}.geojson"));
+    for (only_shown, expected) in [(true, 3), (false, 4)] {
+        let path = dir.path().join(format!("{only_shown}.geojson"));
         map.app().apply(
             &ctx,
-            incident_map::ui::Action::Export {
+            incident_map::action::Action::Export {
                 path: path.clone(),
-                in_view_only,
+                only_shown,
             },
         );
-        let back = incident_map::formats::load(&path, &Default::default()).unwrap();
+        common::wait_for_export(&mut map);
+        let back = incident_map_core::formats::load(&path, &Default::default()).unwrap();
         assert_eq!(back.usable().unwrap().events.len(), expected);
     }
     // Ticked again, it is back.
     map.harness()
         .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Attack")
         .click();
-    map.harness().run_steps(3);
+    common::wait_for_filter(&mut map);
     assert!(
         map.harness()
             .query_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
-use incident_map::ui::Action;
-use incident_map::ui::render::OffscreenMap;
+use incident_map::action::Action;
+use incident_map::command::Command;
+use incident_map::render::OffscreenMap;
 
 mod common;
 use common::{repo, scenario, wait_for_load};
@@ -44,27 +45,25 @@ fn a_bad_file_keeps_the_data_on_screen_and_lists_its_problems() {
     open_through_the_menu(&mut map, &bad);
     let state = &map.app().state;
     assert_eq!(
-        state.dataset.as_ref().unwrap().events.len(),
+        state.dataset().unwrap().events.len(),
         4,
         "the scenario is still shown"
     );
     assert!(
         state
-            .path
-            .as_ref()
+            .path()
             .unwrap()
             .ends_with("data/moscow-march-2024.json")
     );
     assert!(
         state
-            .status
-            .as_deref()
-            .unwrap()
+            .status()
+            .to_string()
             .contains("was not opened: 1 errors. The data shown is unchanged."),
-        "{:?}",
-        state.status
+        "{}",
+        state.status()
     );
-    let problems = state.problems.as_ref().expect("the problems are listed");
+    let problems = state.problems().expect("the problems are listed");
     assert!(!problems.opened);
     assert!(
         problems
@@ -88,15 +87,15 @@ fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
     let good = repo("tests/files/good/small.json");
     open_through_the_menu(&mut map, &good);
     let state = &map.app().state;
-    let ds = state.dataset.as_ref().unwrap();
+    let ds = state.dataset().unwrap();
     assert_eq!(ds.events.len(), 2);
     assert_eq!(
-        state.index.timeline.order.len(),
+        state.view().unwrap().timeline.order.len(),
         2,
         "the timeline was rebuilt"
     );
-    assert_eq!(state.recent.first(), Some(&good));
-    assert!(state.problems.is_none(), "a clean file shows no problems");
+    assert_eq!(state.recent().first(), Some(&good));
+    assert!(state.problems().is_none(), "a clean file shows no problems");
     assert!(
         map.harness().get_all_by_label("Attack").next().is_some(),
         "its events are in the timeline"
@@ -110,10 +109,10 @@ fn enter_in_the_path_field_loads_the_file() {
     map.harness().key_press(egui::Key::Enter);
     map.harness().run_steps(2);
     wait_for_load(&mut map);
-    let ds = map.app().state.dataset.as_ref().unwrap();
-    assert_eq!(ds.events.len(), 2, "{:?}", map.app().state.status);
+    let ds = map.app().state.dataset().unwrap();
+    assert_eq!(ds.events.len(), 2, "{}", map.app().state.status());
     // Enter went to the field, not to the map: nothing was selected or focused.
-    assert_eq!(map.app().state.selected, None);
+    assert_eq!(map.app().state.selected_id(), None);
 }
 
 #[test]
@@ -126,12 +125,12 @@ fn the_selection_survives_reloading_the_same_file() {
     let ctx = map.ctx();
     map.app().apply(&ctx, Action::Open(scenario()));
     wait_for_load(&mut map);
-    assert_eq!(map.app().state.selected.as_deref(), Some("crocus-attack"));
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     // A file without that event clears it.
     map.app()
         .apply(&ctx, Action::Open(repo("tests/files/good/small.json")));
     wait_for_load(&mut map);
-    assert_eq!(map.app().state.selected, None);
+    assert_eq!(map.app().state.selected_id(), None);
 }
 
 #[test]
@@ -140,17 +139,16 @@ fn cancelling_a_load_keeps_the_data() {
     let ctx = map.ctx();
     map.app()
         .apply(&ctx, Action::Open(repo("tests/files/good/small.json")));
-    map.app().apply(&ctx, Action::CancelLoad);
+    map.app().apply(&ctx, Command::CancelLoad);
     map.harness().run_steps(3);
     std::thread::sleep(Duration::from_millis(200));
     map.harness().run_steps(3);
-    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 4);
+    assert_eq!(map.app().state.dataset().unwrap().events.len(), 4);
     assert!(
         map.app()
             .state
-            .status
-            .as_deref()
-            .unwrap()
+            .status()
+            .to_string()
             .starts_with("Stopped opening")
     );
 }
@@ -160,17 +158,17 @@ fn another_file_is_framed_on_the_map() {
     let mut map = app();
     let dir = tempfile::tempdir().unwrap();
     let paris = dir.path().join("paris.json");
-    let mut ds = incident_map::markers::synthetic(1);
-    ds.events[0].location.as_mut().unwrap().point = Some(incident_map::model::LatLon {
+    let mut ds = incident_map_core::markers::synthetic(1);
+    ds.events[0].location.as_mut().unwrap().point = Some(incident_map_core::model::LatLon {
         lat: 48.8566,
         lon: 2.3522,
     });
-    std::fs::write(&paris, incident_map::formats::native::write(&ds)).unwrap();
+    std::fs::write(&paris, incident_map_core::formats::native::write(&ds)).unwrap();
     let ctx = map.ctx();
     map.app().apply(&ctx, Action::Open(paris));
     wait_for_load(&mut map);
     map.harness().run_steps(5);
-    let c = map.app().map.memory.detached().unwrap();
+    let c = map.app().map().position().unwrap();
     assert!(
         (c.y() - 48.8566).abs() < 0.05 && (c.x() - 2.3522).abs() < 0.05,
         "centre {c:?}"
@@ -179,7 +177,7 @@ fn another_file_is_framed_on_the_map() {
 
 #[test]
 fn a_load_reports_its_stages_and_stops_when_cancelled() {
-    use incident_map::formats::{self, LoadOptions, Progress, Stage};
+    use incident_map_core::formats::{self, LoadOptions, Progress, Stage};
     use std::sync::Arc;
     let file = scenario();
     let progress = Arc::new(Progress::default());
@@ -207,7 +205,11 @@ fn a_load_reports_its_stages_and_stops_when_cancelled() {
     // The app's loader gives no data either.
     let cancelled = Arc::new(Progress::default());
     cancelled.cancel();
-    assert!(incident_map::ui::loading::load(&file, Some(cancelled)).is_err());
+    let regions = incident_map_core::geography::RegionIndex::bundled();
+    assert!(
+        incident_map::background::load(&file, Some(cancelled), &regions, &Default::default())
+            .is_err()
+    );
 }
 
 /// A file dropped on the window, as the windowing layer hands it to egui.
@@ -238,26 +240,26 @@ fn drop_file(map: &mut OffscreenMap, path: PathBuf) {
 #[test]
 fn files_of_other_tools_open_by_drag_and_drop() {
     let mut map = app();
-    assert!(!map.app().map.outside_basemap);
+    assert!(!map.app().map().outside_basemap());
     let samples = repo("tests/files/samples");
     // GeoJSON: its polygons and points on the map, framed.
     drop_file(&mut map, samples.join("geojson_unmiss_incidents.geojson"));
-    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 5);
-    map.app().state.problems = None;
+    assert_eq!(map.app().state.dataset().unwrap().events.len(), 5);
+    common::dismiss_problems(&mut map);
     map.harness().run_steps(2);
     assert!(map.harness().query_by_label("Map: Rumamier").is_some());
     // South Sudan is outside the offline basemap: the map says so, not sea.
-    assert!(map.app().map.outside_basemap);
+    assert!(map.app().map().outside_basemap());
     // TimelineJS: no places, so the events are listed and marked as not on the map.
     drop_file(&mut map, samples.join("timelinejs_women_in_computing.json"));
-    map.app().state.problems = None;
+    common::dismiss_problems(&mut map);
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.dataset.as_ref().unwrap().events.len(), 10);
+    assert_eq!(map.app().state.dataset().unwrap().events.len(), 10);
     // The map says why it has no markers: all ten are unplaced.
-    assert!(map.app().state.index.markers.markers().is_empty());
-    assert_eq!(map.app().state.index.markers.unplaced(), 10);
+    assert!(map.app().state.view().unwrap().markers.markers().is_empty());
+    assert_eq!(map.app().state.view().unwrap().markers.unplaced(), 10);
     // The axis spans the years, not days.
-    let axis = &map.app().state.index.timeline.axis;
+    let axis = &map.app().state.view().unwrap().timeline.axis;
     assert_eq!((axis.first.as_str(), axis.last.as_str()), ("1815", "1985"));
     assert!(map.harness().query_by_label("Ada Lovelace").is_some());
     assert!(
@@ -274,7 +276,7 @@ fn files_of_other_tools_open_by_drag_and_drop() {
         ),
     ] {
         drop_file(&mut map, samples.join(file));
-        map.app().state.problems = None;
+        common::dismiss_problems(&mut map);
         map.harness().run_steps(2);
         assert!(map.harness().query_by_label(marker).is_some(), "{file}");
     }
@@ -290,16 +292,16 @@ fn export_writes_all_events_or_those_in_view() {
         &ctx,
         Action::Export {
             path: all.clone(),
-            in_view_only: false,
+            only_shown: false,
         },
     );
-    let status = map.app().state.status.clone().unwrap();
+    let status = common::wait_for_export(&mut map);
     assert!(status.starts_with("Exported 4 of 4 events"), "{status}");
-    let back = incident_map::formats::load(&all, &Default::default()).unwrap();
+    let back = incident_map_core::formats::load(&all, &Default::default()).unwrap();
     assert_eq!(back.usable().unwrap().events.len(), 4);
     // Zoomed on Crocus City Hall, only the attack is in view.
-    map.app().map.look_at(
-        incident_map::model::LatLon {
+    map.app().map_mut().look_at(
+        incident_map_core::model::LatLon {
             lat: 55.8257,
             lon: 37.3889,
         },
@@ -311,12 +313,12 @@ fn export_writes_all_events_or_those_in_view() {
         &ctx,
         Action::Export {
             path: in_view.clone(),
-            in_view_only: true,
+            only_shown: true,
         },
     );
-    let status = map.app().state.status.clone().unwrap();
+    let status = common::wait_for_export(&mut map);
     assert!(status.starts_with("Exported 1 of 4 events"), "{status}");
-    let back = incident_map::formats::load(&in_view, &Default::default()).unwrap();
+    let back = incident_map_core::formats::load(&in_view, &Default::default()).unwrap();
     assert_eq!(back.usable().unwrap().events[0].id, "crocus-attack");
     // Never over the file that is open, and only formats it writes.
     for (path, message) in [
@@ -330,10 +332,10 @@ fn export_writes_all_events_or_those_in_view() {
             &ctx,
             Action::Export {
                 path,
-                in_view_only: false,
+                only_shown: false,
             },
         );
-        let status = map.app().state.status.clone().unwrap();
+        let status = map.app().state.status().to_string();
         assert!(status.contains(message), "{status}");
     }
 }

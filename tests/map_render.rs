@@ -4,9 +4,9 @@
 //! map_render` after an intended change to the map, and look at the new images.
 
 use egui_kittest::SnapshotOptions;
-use incident_map::model::LatLon;
-use incident_map::ui::map_view::SEA;
-use incident_map::ui::render::OffscreenMap;
+use incident_map::panels::map::SEA;
+use incident_map::render::OffscreenMap;
+use incident_map_core::model::LatLon;
 
 mod common;
 use common::scenario;

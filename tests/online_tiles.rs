@@ -7,9 +7,9 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use incident_map::model::LatLon;
-use incident_map::ui::render::OffscreenMap;
-use incident_map::ui::tiles::{USER_AGENT, openstreetmap_from};
+use incident_map::map::tiles::{USER_AGENT, openstreetmap_from};
+use incident_map::render::OffscreenMap;
+use incident_map_core::model::LatLon;
 use walkers::sources::{Attribution, TileSource};
 use walkers::{TileId, Tiles};
 
@@ -158,10 +158,12 @@ fn a_server_that_stops_answering_blocks_nothing_and_the_basemap_shows() {
     let mut map = OffscreenMap::new(&file, None, (320, 240)).map_only();
     let offline = map.render(view).unwrap();
     let ctx = map.ctx();
-    map.app().map.online = Some(openstreetmap_from(Local(port), None, &ctx));
+    map.app()
+        .map_mut()
+        .set_online_tiles(Some(openstreetmap_from(Local(port), None, &ctx)));
     let with_dead_layer = map.render(view).unwrap();
     assert!(
-        map.app().map.online.as_ref().unwrap().stats().in_progress > 0,
+        map.app().map().online_loading() > 0,
         "the online tiles are still pending"
     );
     let differing = offline

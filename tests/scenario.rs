@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use incident_map::evidence::Method;
-use incident_map::formats::{self, LoadOptions, native};
-use incident_map::model::*;
+use incident_map_core::evidence::Method;
+use incident_map_core::formats::{self, LoadOptions, native};
+use incident_map_core::model::*;
 
 fn scenario_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moscow-march-2024.json")
@@ -317,7 +317,7 @@ fn writing_and_reading_back_keeps_everything() {
 
 #[test]
 fn geography_checks_the_articles_southwest_and_near_moscow() {
-    use incident_map::geography::{RegionIndex, situate};
+    use incident_map_core::geography::{RegionIndex, situate};
     let ds = scenario();
     let regions = RegionIndex::bundled();
     let at = |id: &str| situate(&ds, event(&ds, id), &regions).unwrap();

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::{NodeT, Queryable};
-use incident_map::ui::render::OffscreenMap;
+use incident_map::render::OffscreenMap;
 
 /// `rel`, a path inside the repository.
 pub fn repo(rel: &str) -> PathBuf {
@@ -30,7 +30,7 @@ pub fn scenario_app(size: (u32, u32)) -> OffscreenMap {
 /// Steps the app until its load has finished (20 s at most).
 pub fn wait_for_load(map: &mut OffscreenMap) {
     let start = Instant::now();
-    while map.app().state.loading.is_some() {
+    while map.app().state.loading().is_some() {
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "the load never finished"
@@ -45,7 +45,7 @@ pub fn wait_for_load(map: &mut OffscreenMap) {
 /// the zoom buttons, and between them from side to side; returns how many
 /// markers there are.
 pub fn markers_in_the_clear(map: &mut OffscreenMap) -> usize {
-    let legend = map.app().map.legend.expect("a legend");
+    let legend = map.app().map().legend_rect().expect("a legend");
     let controls = ["+", "−", "Fit"]
         .iter()
         .map(|l| map.harness().get_by_label(l).rect())
@@ -70,4 +70,45 @@ pub fn markers_in_the_clear(map: &mut OffscreenMap) -> usize {
         );
     }
     markers.len()
+}
+
+/// Closes the problems window; what it listed, if it was open.
+pub fn dismiss_problems(map: &mut OffscreenMap) -> Option<incident_map::state::Problems> {
+    let problems = map.app().state.problems().cloned();
+    let ctx = map.ctx();
+    map.app()
+        .apply(&ctx, incident_map::action::Action::DismissProblems);
+    problems
+}
+
+/// Steps the app until an export has finished; the status it left.
+pub fn wait_for_export(map: &mut OffscreenMap) -> String {
+    let start = Instant::now();
+    loop {
+        map.harness().run_steps(1);
+        let status = map.app().state.status().to_string();
+        if !status.starts_with("Exporting") {
+            return status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the export never finished"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Steps the app until a filter has been applied.
+pub fn wait_for_filter(map: &mut OffscreenMap) {
+    let start = Instant::now();
+    map.harness().run_steps(1);
+    while map.app().state.status().to_string() == "Filtering…" {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the filter never finished"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        map.harness().run_steps(1);
+    }
+    map.harness().run_steps(2);
 }

@@ -171,26 +171,25 @@ impl Situation<'_> {
 /// Situates an event: its point, its region (the one its place names, else
 /// the one holding its point) and its offset from the reference place.
 pub fn situate<'r>(ds: &Dataset, event: &Event, regions: &'r RegionIndex) -> Option<Situation<'r>> {
-    let point = ds.point_of(event)?;
-    let loc = event.location.as_ref()?;
-    let place = loc.place.as_deref().and_then(|id| ds.place(id));
-    let region = place
+    let at = ds.locate(event)?;
+    let region = at
+        .place
         .and_then(|p| p.iso3166_2.as_deref())
         .and_then(|code| regions.get(code))
-        .or_else(|| regions.containing(point));
+        .or_else(|| regions.containing(at.point));
     let reference = ds.reference_place.as_deref().and_then(|id| ds.place(id));
-    let offset = reference.map(|r| Offset::between(r.point, point));
+    let offset = reference.map(|r| Offset::between(r.point, at.point));
     let reference = reference.map(|r| match r.precision {
         Precision::Town | Precision::District => format!("{} centre", r.name),
         _ => r.name.clone(),
     });
     Some(Situation {
-        point,
-        precision: loc.precision.or(place.map(|p| p.precision)),
+        point: at.point,
+        precision: at.precision,
         region,
         offset,
         reference,
-        uncertainty_m: loc.uncertainty_m,
+        uncertainty_m: at.uncertainty_m,
     })
 }
 

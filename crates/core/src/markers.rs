@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Dataset, LatLon, Precision};
+use crate::model::{Dataset, LatLon};
 
 /// The deepest zoom at which markers are clustered; beyond it the cells of
 /// this zoom are used, which only grow on screen.
@@ -161,12 +161,7 @@ impl MarkerIndex {
 
     /// The same, for the events `shown` keeps (by index): a filter's view.
     pub fn build_where(ds: &Dataset, shown: impl Fn(usize) -> bool) -> MarkerIndex {
-        let places: HashMap<&str, usize> = ds
-            .places
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i))
-            .collect();
+        let places = ds.places_by_id();
         let categories: HashMap<&str, usize> = ds
             .categories
             .iter()
@@ -180,26 +175,14 @@ impl MarkerIndex {
                 continue;
             }
             shown_events += 1;
-            let Some(loc) = &e.location else { continue };
-            let place = loc
-                .place
-                .as_deref()
-                .and_then(|id| places.get(id))
-                .map(|&i| &ds.places[i]);
-            let Some(point) = loc.point.or(place.map(|p| p.point)) else {
-                continue;
-            };
-            if !(point.lat.is_finite() && point.lon.is_finite()) {
-                continue;
-            }
-            let precision = loc.precision.or(place.map(|p| p.precision));
-            let region = place.and_then(|p| p.iso3166_2.clone());
-            let shape = match (precision, region, loc.uncertainty_m) {
-                (Some(Precision::Region | Precision::Country), Some(code), _) => {
-                    Shape::Region { code }
-                }
-                (_, _, Some(r)) if r > 0.0 && r.is_finite() => Shape::Circle { radius_m: r },
-                _ => Shape::Pin,
+            let Some(at) = places.locate(e) else { continue };
+            let point = at.point;
+            let shape = match (at.region_code(), at.uncertainty_m) {
+                (Some(code), _) => Shape::Region {
+                    code: code.to_string(),
+                },
+                (None, Some(r)) => Shape::Circle { radius_m: r },
+                (None, None) => Shape::Pin,
             };
             let world = mercator(point);
             let key = cell_key(world, MAX_CLUSTER_ZOOM);
@@ -610,7 +593,7 @@ fn deinterleave(key: u64) -> (u64, u64) {
 /// A synthetic dataset of `n` events scattered over Moscow and its region
 /// (a tenth of them stacked on a few exact spots), for benchmarks and tests.
 pub fn synthetic(n: usize) -> Dataset {
-    use crate::model::{Event, Location, Origin, When};
+    use crate::model::{Event, Location, Origin, Precision, When};
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
         seed ^= seed << 13;

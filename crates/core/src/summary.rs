@@ -3,10 +3,7 @@
 
 use serde::Serialize;
 
-use crate::evidence::Anchoring;
-use std::collections::HashMap;
-
-use crate::model::{Dataset, LatLon, Place, describe_moment};
+use crate::model::{Anchoring, BBox, Dataset, describe_moment};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -20,8 +17,8 @@ pub struct Summary {
     /// Where the dated events start and end, as people read it.
     pub first: Option<String>,
     pub last: Option<String>,
-    /// South-west and north-east corners of all events' and places' points.
-    pub bounds: Option<(LatLon, LatLon)>,
+    /// The box of all events' and places' points.
+    pub bounds: Option<BBox>,
 }
 
 impl Summary {
@@ -42,32 +39,18 @@ impl Summary {
             .max_by_key(|(s, _)| s.1)
             .and_then(|(_, e)| e.when.end())
             .map(describe_moment);
-        let places: HashMap<&str, &Place> = ds.places.iter().map(|p| (p.id.as_str(), p)).collect();
-        let points = ds
-            .events
-            .iter()
-            .filter_map(|e| {
-                let loc = e.location.as_ref()?;
-                loc.point
-                    .or_else(|| Some(places.get(loc.place.as_deref()?)?.point))
-            })
-            .chain(ds.places.iter().map(|p| p.point))
-            .filter(|p| p.lat.is_finite() && p.lon.is_finite());
-        let bounds = points.fold(None, |acc: Option<(LatLon, LatLon)>, p| {
-            Some(match acc {
-                None => (p, p),
-                Some((sw, ne)) => (
-                    LatLon {
-                        lat: sw.lat.min(p.lat),
-                        lon: sw.lon.min(p.lon),
-                    },
-                    LatLon {
-                        lat: ne.lat.max(p.lat),
-                        lon: ne.lon.max(p.lon),
-                    },
+        let places = ds.places_by_id();
+        let bounds = BBox::around(
+            ds.events
+                .iter()
+                .filter_map(|e| places.locate(e).map(|l| l.point))
+                .chain(
+                    ds.places
+                        .iter()
+                        .map(|p| p.point)
+                        .filter(|p| p.lat.is_finite() && p.lon.is_finite()),
                 ),
-            })
-        });
+        );
         Summary {
             events: ds.events.len(),
             places: ds.places.len(),

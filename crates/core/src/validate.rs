@@ -8,8 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::{Code, Diagnostic};
-use crate::formats::json_tree::did_you_mean;
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::*;
 
 /// Every problem with `dataset` that its fields alone do not show.

@@ -9,12 +9,14 @@
 //! checks it, [`crate::evidence`] locates passages in their sources. Fields
 //! marked `#[serde(skip)]` are filled while loading and never written.
 
+mod anchor;
 mod when;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
+pub use anchor::{Anchor, Anchoring, Closest, Method};
 pub use when::{Moment, Reading, When, WhenError, describe_moment, describe_range};
 
 /// The format name written in every native file.
@@ -70,16 +72,148 @@ impl Dataset {
             .flat_map(|e| e.passages.iter().map(move |p| (e, p)))
     }
 
+    /// Where an event is: its own point, else its place's (see [`Located`]).
+    /// For many events, [`Places::locate`] looks places up by id instead.
+    pub fn locate<'d>(&'d self, event: &'d Event) -> Option<Located<'d>> {
+        let place = |id: &str| self.place(id);
+        Located::resolve(event, place)
+    }
+
     /// The point an event is drawn at: its own, else its place's.
     pub fn point_of(&self, event: &Event) -> Option<LatLon> {
+        self.locate(event).map(|l| l.point)
+    }
+
+    /// The places by id, to locate many events.
+    pub fn places_by_id(&self) -> Places<'_> {
+        Places(self.places.iter().map(|p| (p.id.as_str(), p)).collect())
+    }
+}
+
+/// The dataset's places by id.
+pub struct Places<'d>(std::collections::HashMap<&'d str, &'d Place>);
+
+impl<'d> Places<'d> {
+    pub fn get(&self, id: &str) -> Option<&'d Place> {
+        self.0.get(id).copied()
+    }
+
+    /// Where an event is, as [`Dataset::locate`] says.
+    pub fn locate(&self, event: &'d Event) -> Option<Located<'d>> {
+        Located::resolve(event, |id| self.get(id))
+    }
+}
+
+/// Where an event is, resolved once for every view that asks (markers,
+/// the summary, geography): its point (its own, else its place's), how
+/// precise that is, and the place and shape it has.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'d> {
+    pub point: LatLon,
+    /// The location's own precision, else its place's.
+    pub precision: Option<Precision>,
+    pub place: Option<&'d Place>,
+    pub uncertainty_m: Option<f64>,
+    /// Its shape, when it is not a point.
+    pub geometry: Option<&'d geo::Geometry<f64>>,
+}
+
+impl<'d> Located<'d> {
+    fn resolve(event: &'d Event, place_of: impl Fn(&str) -> Option<&'d Place>) -> Option<Self> {
         let loc = event.location.as_ref()?;
-        loc.point.or_else(|| {
-            loc.place
-                .as_deref()
-                .and_then(|id| self.place(id))
-                .map(|p| p.point)
+        let place = loc.place.as_deref().and_then(place_of);
+        let point = loc.point.or(place.map(|p| p.point))?;
+        if !(point.lat.is_finite() && point.lon.is_finite()) {
+            return None;
+        }
+        Some(Located {
+            point,
+            precision: loc.precision.or(place.map(|p| p.precision)),
+            place,
+            uncertainty_m: loc.uncertainty_m.filter(|r| r.is_finite() && *r > 0.0),
+            geometry: loc.geometry.as_ref(),
         })
     }
+
+    /// The ISO 3166-2 region this stands for, when its place is a region
+    /// or a country that names one.
+    pub fn region_code(&self) -> Option<&'d str> {
+        match self.precision {
+            Some(Precision::Region | Precision::Country) => self.place?.iso3166_2.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A box on the globe: its south-west and north-east corners, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BBox {
+    pub sw: LatLon,
+    pub ne: LatLon,
+}
+
+impl BBox {
+    /// The box of one point.
+    pub fn point(p: LatLon) -> BBox {
+        BBox { sw: p, ne: p }
+    }
+
+    /// The smallest box holding every point; `None` for none.
+    pub fn around(points: impl IntoIterator<Item = LatLon>) -> Option<BBox> {
+        points.into_iter().fold(None, |b: Option<BBox>, p| {
+            Some(b.map_or(BBox::point(p), |b| b.with(p)))
+        })
+    }
+
+    /// This box grown to hold `p`.
+    pub fn with(self, p: LatLon) -> BBox {
+        BBox {
+            sw: LatLon {
+                lat: self.sw.lat.min(p.lat),
+                lon: self.sw.lon.min(p.lon),
+            },
+            ne: LatLon {
+                lat: self.ne.lat.max(p.lat),
+                lon: self.ne.lon.max(p.lon),
+            },
+        }
+    }
+
+    /// The box holding both.
+    pub fn union(self, other: BBox) -> BBox {
+        self.with(other.sw).with(other.ne)
+    }
+
+    /// The box of a geometry's bounding rectangle.
+    pub fn of_rect(r: geo::Rect<f64>) -> BBox {
+        BBox {
+            sw: LatLon {
+                lat: r.min().y,
+                lon: r.min().x,
+            },
+            ne: LatLon {
+                lat: r.max().y,
+                lon: r.max().x,
+            },
+        }
+    }
+
+    /// Whether `p` is inside, edges included.
+    pub fn contains(&self, p: LatLon) -> bool {
+        (self.sw.lat..=self.ne.lat).contains(&p.lat) && (self.sw.lon..=self.ne.lon).contains(&p.lon)
+    }
+
+    /// The whole inhabited world, for data with no place at all.
+    pub const WORLD: BBox = BBox {
+        sw: LatLon {
+            lat: -60.0,
+            lon: -170.0,
+        },
+        ne: LatLon {
+            lat: 75.0,
+            lon: 170.0,
+        },
+    };
 }
 
 /// Where an item came from in its file: filled by readers, used to locate
@@ -322,7 +456,7 @@ pub struct Passage {
     pub note: Option<String>,
     /// Where the quote was found in the source, once anchored.
     #[serde(skip)]
-    pub anchoring: crate::evidence::Anchoring,
+    pub anchoring: Anchoring,
     #[serde(skip)]
     pub origin: Origin,
 }

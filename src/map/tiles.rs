@@ -12,7 +12,7 @@ use walkers::{
     HttpOptions, HttpTiles, PmTiles, Style, TileId, TilePiece, Tiles, sources::Attribution,
 };
 
-use crate::basemap::{Archive, ArchiveInfo, BasemapError, Coverage};
+use incident_map_core::basemap::{Archive, ArchiveInfo, BasemapError, Coverage};
 
 /// Draws a zoom the source lacks from the deepest tile it has there.
 pub struct OverZoom<T> {
@@ -73,8 +73,7 @@ pub struct Basemap {
 
 /// The style of the bundled basemap.
 pub fn bundled_style() -> Style {
-    serde_json::from_str(include_str!("../../assets/basemap-style.json"))
-        .expect("the bundled style is valid")
+    serde_json::from_str(crate::bundle::STYLE).expect("the bundled style is valid")
 }
 
 impl Basemap {

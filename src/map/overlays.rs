@@ -5,10 +5,11 @@
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
 use walkers::{MapMemory, Plugin, Projector, lat_lon};
 
-use super::Action;
-use crate::geography::{Region, RegionIndex};
-use crate::markers::{MarkerIndex, Shape as MarkerShape, View, mercator};
-use crate::model::{Dataset, LatLon};
+use crate::action::Action;
+use crate::views::ViewIndex;
+use incident_map_core::geography::{Region, RegionIndex};
+use incident_map_core::markers::{Shape as MarkerShape, View, cluster_radius, mercator};
+use incident_map_core::model::{Dataset, LatLon};
 
 const REGION_COLOR: Color32 = Color32::from_rgb(120, 70, 150);
 
@@ -88,7 +89,7 @@ fn region_label_point(region: &Region) -> Option<(f64, f64)> {
 /// Only what is on screen is drawn.
 pub struct EventMarkers<'a> {
     pub dataset: &'a Dataset,
-    pub index: &'a MarkerIndex,
+    pub view: &'a ViewIndex,
     pub regions: &'a RegionIndex,
     /// The selected event, by index: always drawn, even inside a cluster.
     pub selected: Option<usize>,
@@ -117,20 +118,20 @@ impl Plugin for EventMarkers<'_> {
         };
         let to_pos = |p: [f64; 2]| clip.min + vec2(p[0] as f32, p[1] as f32);
         let ds = self.dataset;
-        let markers = self.index.markers();
-        let selected_marker = self.selected.and_then(|e| self.index.of_event(e));
+        let index = &self.view.markers;
+        let markers = index.markers();
+        let selected_marker = self.selected.and_then(|e| index.of_event(e));
         let painter = ui.painter().clone();
 
         // Region-level events: each region's outline once, dashed.
-        for (code, members) in self.index.regions() {
+        for (code, members) in index.regions() {
             let Some(region) = self.regions.get(code) else {
                 continue;
             };
             let chosen = selected_marker.is_some_and(
                 |m| matches!(&markers[m].shape, MarkerShape::Region { code: c } if c == code),
             );
-            let first = &markers[members[0]];
-            let color = color_of(ds, first.category);
+            let color = self.view.color(markers[members[0]].event);
             for polygon in &region.outline.0 {
                 let pts = project_ring(polygon.exterior(), projector);
                 painter.add(Shape::dashed_line(
@@ -142,10 +143,10 @@ impl Plugin for EventMarkers<'_> {
             }
         }
 
-        let layout = self.index.layout(&view);
+        let layout = index.layout(&view);
         for cluster in &layout.clusters {
             let at = to_pos(cluster.at);
-            let r = crate::markers::cluster_radius(cluster.count) as f32;
+            let r = cluster_radius(cluster.count) as f32;
             painter.circle(
                 at,
                 r,
@@ -167,7 +168,7 @@ impl Plugin for EventMarkers<'_> {
             );
             let label = format!("Cluster of {} events", cluster.count);
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-            let hint = if self.index.cluster_splits(cluster.zoom, &cluster.cells) {
+            let hint = if index.cluster_splits(cluster.zoom, &cluster.cells) {
                 "click to zoom in"
             } else {
                 "at one spot: click to list them"
@@ -188,7 +189,7 @@ impl Plugin for EventMarkers<'_> {
         // The selected and hovered events show even when clustered.
         for m in [
             selected_marker,
-            self.hovered.and_then(|e| self.index.of_event(e)),
+            self.hovered.and_then(|e| index.of_event(e)),
         ]
         .into_iter()
         .flatten()
@@ -216,7 +217,7 @@ impl Plugin for EventMarkers<'_> {
         for (m, at, true_at) in singles {
             let marker = &markers[m];
             let event = &ds.events[marker.event];
-            let color = color_of(ds, marker.category);
+            let color = self.view.color(marker.event);
             let selected = Some(m) == selected_marker;
             if at != true_at {
                 painter.line_segment([true_at, at], Stroke::new(1.0, Color32::from_gray(90)));
@@ -347,19 +348,6 @@ fn draw_geometry(
 /// are drawn one by one and the map is zoomed in at least this far.
 const MAX_LABELS: usize = 20;
 const LABEL_ZOOM: f64 = 10.0;
-
-fn color_of(ds: &Dataset, category: Option<usize>) -> Color32 {
-    category_color(ds, category.map(|c| ds.categories[c].id.as_str()))
-}
-
-/// A category's colour from the dataset, or a neutral one.
-pub fn category_color(ds: &Dataset, category: Option<&str>) -> Color32 {
-    category
-        .and_then(|c| ds.categories.iter().find(|k| k.id == c))
-        .and_then(|k| k.color.as_deref())
-        .and_then(|hex| Color32::from_hex(hex).ok())
-        .unwrap_or(Color32::from_rgb(60, 60, 60))
-}
 
 /// A scale bar of a round length (1, 2 or 5 × 10ⁿ m) about 100 px long.
 pub fn scale_bar(ui: &Ui, projector: &Projector, at: Pos2) {

@@ -9,9 +9,7 @@ pub fn install(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         "noto-sans".into(),
-        Arc::new(FontData::from_static(include_bytes!(
-            "../../assets/fonts/NotoSans-Regular.ttf"
-        ))),
+        Arc::new(FontData::from_static(crate::bundle::FONT)),
     );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         fonts

@@ -4,56 +4,47 @@
 
 use egui::{Align, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, vec2};
 
-use super::loading::Indexes;
-use super::overlays::category_color;
-use super::{Action, capitalise};
-use crate::model::Dataset;
-use crate::timeline::{BINS, Row, Timeline};
+use super::capitalise;
+use crate::action::Action;
+use crate::command::Command;
+use crate::state::AppState;
+use crate::views::ViewIndex;
+use incident_map_core::model::Dataset;
+use incident_map_core::timeline::{BINS, Row, Timeline};
 
 /// Which event is selected and which hovered, and whether to bring the
 /// selected row into view this frame.
 #[derive(Clone, Copy)]
-pub struct Marks<'a> {
-    pub selected: Option<&'a str>,
-    pub hovered: Option<&'a str>,
-    pub scroll: bool,
+struct Marks<'a> {
+    selected: Option<&'a str>,
+    hovered: Option<&'a str>,
+    scroll: bool,
 }
 
-/// Heights of the list's rows, in points.
-const DAY_ROW: f32 = 26.0;
-const EVENT_ROW: f32 = 40.0;
-const RELATION_LINE: f32 = 16.0;
+/// The timeline panel, on the left of the map.
+#[derive(Default)]
+pub struct TimelinePanel;
 
-/// The top of each row of the list and, last, the list's height: worked out
-/// once per dataset, so a frame draws only the rows in view.
-pub fn row_tops(ds: &Dataset, timeline: &Timeline) -> Vec<f32> {
-    let mut tops = Vec::with_capacity(timeline.rows.len() + 1);
-    let mut y = 0.0;
-    for row in &timeline.rows {
-        tops.push(y);
-        y += match row {
-            Row::Day(_) | Row::Undated => DAY_ROW,
-            Row::Event(i) => EVENT_ROW + RELATION_LINE * ds.events[*i].relations.len() as f32,
+impl TimelinePanel {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+        let Some(doc) = state.document() else { return };
+        let marks = Marks {
+            selected: state.selected_id(),
+            hovered: state.marks().hovered.as_deref(),
+            scroll: state.marks().scroll_to_selection,
         };
+        show(ui, &doc.dataset, &doc.view, marks, actions);
     }
-    tops.push(y);
-    tops
 }
 
 /// Draws the panel.
-pub fn show(
-    ui: &mut Ui,
-    ds: &Dataset,
-    index: &Indexes,
-    marks: Marks<'_>,
-    actions: &mut Vec<Action>,
-) {
+fn show(ui: &mut Ui, ds: &Dataset, index: &ViewIndex, marks: Marks<'_>, actions: &mut Vec<Action>) {
     let Marks {
         selected, scroll, ..
     } = marks;
     let timeline = &index.timeline;
     ui.heading("Timeline");
-    axis(ui, ds, timeline, selected, actions);
+    axis(ui, ds, index, selected, actions);
     ui.separator();
     if ds.events.is_empty() {
         ui.weak("No events.");
@@ -109,7 +100,7 @@ pub fn show(
 fn row(
     ui: &mut Ui,
     ds: &Dataset,
-    index: &Indexes,
+    index: &ViewIndex,
     i: usize,
     marks: Marks<'_>,
     actions: &mut Vec<Action>,
@@ -119,7 +110,7 @@ fn row(
     } = marks;
     let e = &ds.events[i];
     let is_selected = selected == Some(e.id.as_str());
-    let color = category_color(ds, e.category.as_deref());
+    let color = index.color(i);
     ui.horizontal(|ui| {
         let (dot, _) = ui.allocate_exact_size(vec2(10.0, 14.0), Sense::hover());
         ui.painter().circle_filled(dot.center(), 4.5, color);
@@ -166,7 +157,7 @@ fn row(
             }
             if response.clicked() {
                 actions.push(Action::Select(e.id.clone()));
-                actions.push(Action::FocusSelected);
+                actions.push(Action::Command(Command::FocusSelected));
             }
         });
     });
@@ -180,10 +171,11 @@ const MAX_DOTS: usize = 500;
 fn axis(
     ui: &mut Ui,
     ds: &Dataset,
-    timeline: &Timeline,
+    index: &ViewIndex,
     selected: Option<&str>,
     actions: &mut Vec<Action>,
 ) {
+    let timeline: &Timeline = &index.timeline;
     let Some((start, end)) = timeline.span else {
         return;
     };
@@ -254,7 +246,7 @@ fn axis(
             painter.circle(
                 at,
                 if chosen { 6.0 } else { 4.0 },
-                category_color(ds, e.category.as_deref()),
+                index.color(i),
                 Stroke::new(1.0, Color32::WHITE),
             );
             let hit = ui.interact(
@@ -267,7 +259,7 @@ fn axis(
                 .clicked()
             {
                 actions.push(Action::Select(e.id.clone()));
-                actions.push(Action::FocusSelected);
+                actions.push(Action::Command(Command::FocusSelected));
             }
         }
     }

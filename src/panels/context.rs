@@ -7,37 +7,44 @@
 use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, RichText, TextFormat, Ui};
 
-use super::loading::Indexes;
-use super::overlays::category_color;
-use super::{Action, capitalise};
-use crate::evidence::Anchoring;
-use crate::geography::{RegionIndex, situate};
-use crate::model::{Dataset, Event, Verdict, When};
+use super::capitalise;
+use crate::action::Action;
+use crate::command::Command;
+use crate::state::{AppState, Selection};
+use crate::views::{Situated, ViewIndex};
+use incident_map_core::model::{Anchoring, Dataset, Event, Source, Verdict, When};
 
 const HIGHLIGHT: Color32 = Color32::from_rgb(255, 226, 120);
 const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
 
-/// Draws the panel for the selected event; `passage` is the one in focus,
-/// `scroll` brings it into view.
-#[allow(clippy::too_many_arguments)]
-pub fn show(
+/// The context panel, on the right of the map.
+#[derive(Default)]
+pub struct ContextPanel;
+
+impl ContextPanel {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+        let (Some(doc), Some(selection)) = (state.document(), state.selection()) else {
+            ui.heading("Context");
+            ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
+            return;
+        };
+        let scroll = state.marks().scroll_to_selection;
+        show(ui, &doc.dataset, &doc.view, selection, scroll, actions);
+    }
+}
+
+/// Draws the panel for the selected event; its passage in focus is brought
+/// into view when `scroll`.
+fn show(
     ui: &mut Ui,
     ds: &Dataset,
-    index: &Indexes,
-    regions: &RegionIndex,
-    selected: Option<&str>,
-    passage: usize,
+    index: &ViewIndex,
+    selection: &Selection,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
-    let Some((i, e)) = selected
-        .and_then(|id| index.links.event(id))
-        .map(|i| (i, &ds.events[i]))
-    else {
-        ui.heading("Context");
-        ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
-        return;
-    };
+    let i = selection.event;
+    let e = &ds.events[i];
     // Two scroll areas, one above the other: bringing the passage into view
     // in the source's text leaves the event's details where they are.
     let details_height = ui.available_height() * 0.48;
@@ -47,15 +54,10 @@ pub fn show(
         .auto_shrink([false, true])
         .show(ui, |ui| {
             ui.heading(&e.title);
-            if let Some(cat) = e.category.as_deref() {
-                let label = ds
-                    .categories
-                    .iter()
-                    .find(|c| c.id == cat)
-                    .map_or(cat, |c| c.label.as_str());
+            if let Some(c) = index.event_category.get(i).copied().flatten() {
                 ui.label(
-                    RichText::new(label)
-                        .color(category_color(ds, Some(cat)))
+                    RichText::new(&ds.categories[c as usize].label)
+                        .color(index.category_color(c as usize))
                         .strong(),
                 );
             }
@@ -64,13 +66,13 @@ pub fn show(
             }
             ui.add_space(6.0);
             when_section(ui, ds, e, &index.timeline.labels[i]);
-            where_section(ui, ds, e, regions);
+            where_section(ui, &selection.situated);
             casualties_section(ui, e);
             relations_section(ui, ds, index, i, actions);
             claims_section(ui, e);
         });
     ui.separator();
-    passages_section(ui, ds, e, passage, scroll, actions);
+    passages_section(ui, ds, e, selection.passage, scroll, actions);
 }
 
 fn when_section(ui: &mut Ui, ds: &Dataset, e: &Event, label: &str) {
@@ -96,45 +98,18 @@ fn when_section(ui: &mut Ui, ds: &Dataset, e: &Event, label: &str) {
     ui.add_space(4.0);
 }
 
-fn where_section(ui: &mut Ui, ds: &Dataset, e: &Event, regions: &RegionIndex) {
+fn where_section(ui: &mut Ui, situated: &Situated) {
     ui.label(RichText::new("Where").strong());
-    let place = e
-        .location
-        .as_ref()
-        .and_then(|l| l.place.as_deref())
-        .and_then(|id| ds.place(id));
-    match situate(ds, e, regions) {
+    match &situated.line {
         None => {
             ui.label("Not placed on the map: the data gives no location.");
         }
-        Some(s) => {
-            let mut line = place.map_or_else(
-                || format!("{:.4}, {:.4}", s.point.lat, s.point.lon),
-                |p| p.name.clone(),
-            );
-            if let Some(r) = s.region.filter(|r| place.is_none_or(|p| p.name != r.name)) {
-                line.push_str(&format!(", {}", r.name));
-            }
+        Some(line) => {
             ui.label(line);
-            let mut detail = Vec::new();
-            let shape = e.location.as_ref().and_then(|l| l.geometry.as_ref());
-            detail.extend(shape.and_then(crate::geography::describe_shape));
-            if let Some(p) = s.precision {
-                detail.push(format!("{}-level location", p.as_str()));
+            if let Some(detail) = &situated.detail {
+                ui.label(RichText::new(detail).small());
             }
-            // The offset from the reference place carries a radius of a
-            // kilometre or more ("± 136 km"); otherwise it is said here.
-            let offset = s.describe_offset();
-            match s.uncertainty_m {
-                Some(u) if u < 1000.0 => detail.push(format!("within {u:.0} m")),
-                Some(u) if offset.is_none() => detail.push(format!("within {:.0} km", u / 1000.0)),
-                _ => {}
-            }
-            detail.extend(offset);
-            if !detail.is_empty() {
-                ui.label(RichText::new(detail.join(" · ")).small());
-            }
-            if let Some(note) = e.location.as_ref().and_then(|l| l.note.as_deref()) {
+            if let Some(note) = &situated.note {
                 ui.label(RichText::new(note).small().weak());
             }
         }
@@ -171,7 +146,7 @@ fn casualties_section(ui: &mut Ui, e: &Event) {
 fn relations_section(
     ui: &mut Ui,
     ds: &Dataset,
-    index: &Indexes,
+    index: &ViewIndex,
     i: usize,
     actions: &mut Vec<Action>,
 ) {
@@ -193,13 +168,13 @@ fn relations_section(
                 .clicked()
         {
             actions.push(Action::Select(other.id.clone()));
-            actions.push(Action::FocusSelected);
+            actions.push(Action::Command(Command::FocusSelected));
         }
     }
     for (other, phrase) in inverse {
         if ui.link(format!("{} {phrase} this", other.title)).clicked() {
             actions.push(Action::Select(other.id.clone()));
-            actions.push(Action::FocusSelected);
+            actions.push(Action::Command(Command::FocusSelected));
         }
     }
     ui.add_space(4.0);
@@ -279,7 +254,7 @@ fn passages_section(
 }
 
 /// The source's full text, the focused passage highlighted and scrolled to.
-fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &crate::model::Source, scroll: bool) {
+fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, scroll: bool) {
     let p = &e.passages[focus];
     let Some(text) = source.full_text() else {
         ui.colored_label(
@@ -326,7 +301,7 @@ fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &crate::model::Sour
     }
 }
 
-fn source_header(ui: &mut Ui, source: &crate::model::Source) {
+fn source_header(ui: &mut Ui, source: &Source) {
     ui.label(RichText::new(&source.title).italics());
     let mut meta = Vec::new();
     meta.extend(source.author.clone());

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::wgpu::{WgpuTestRenderer, create_render_state, default_wgpu_setup};
 
-use super::IncidentMapApp;
-use crate::model::LatLon;
+use crate::app::IncidentMapApp;
+use crate::command::Command;
+use incident_map_core::model::LatLon;
 
 /// The app in an offscreen window, ready to render views of its map.
 pub struct OffscreenMap {
@@ -49,7 +50,10 @@ impl OffscreenMap {
 
     /// Shows the map alone, without the timeline and context panels.
     pub fn map_only(mut self) -> Self {
-        self.app().show_panels = false;
+        let ctx = self.ctx();
+        if self.app().state.panels_shown() {
+            self.app().apply(&ctx, Command::TogglePanels);
+        }
         self
     }
 
@@ -76,7 +80,7 @@ impl OffscreenMap {
     /// online layer is drawn with whatever tiles it has by then).
     pub fn render(&mut self, view: Option<(LatLon, f64)>) -> Result<image::RgbaImage, String> {
         if let Some((center, zoom)) = view {
-            self.app().map.look_at(center, zoom);
+            self.app().map_mut().look_at(center, zoom);
         }
         let start = Instant::now();
         let mut quiet_frames = 0;
@@ -84,7 +88,7 @@ impl OffscreenMap {
         // frame: step until none has been loading for a while.
         while quiet_frames < 40 {
             self.harness.step();
-            let loading = self.app().map.basemap_loading();
+            let loading = self.app().map().basemap_loading();
             quiet_frames = if loading == 0 { quiet_frames + 1 } else { 0 };
             if start.elapsed() > self.timeout {
                 return Err(format!("tiles were still loading after {:?}", self.timeout));

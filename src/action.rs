@@ -1,0 +1,182 @@
+//! What goes through the app's one queue: [`Action`]s the user asks for
+//! (from panels, menus and keys) and [`Done`]: work that finished in the
+//! background (a load, a dialog, an export). Both are applied in one place,
+//! [`crate::state::AppState::apply`], which answers with the [`Effect`]s the
+//! shell must carry out (start a thread, open a dialog, take a screenshot).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::command::Command;
+use crate::views::ViewIndex;
+use incident_map_core::formats::Format;
+use incident_map_core::model::{Dataset, LatLon};
+
+/// What the user asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A command from the table: a menu, a button or a key.
+    Command(Command),
+    /// Select an event by id.
+    Select(String),
+    /// The pointer is over this event in one view; the others mark it.
+    Hover(String),
+    /// Show the selected event's passage with this index.
+    ShowPassage(usize),
+    /// Load an incident file (in the background).
+    Open(PathBuf),
+    /// Write the events (all, or only those shown) to a file, in the format
+    /// its extension names.
+    Export {
+        path: PathBuf,
+        only_shown: bool,
+    },
+    /// Use another basemap archive; `None` for the bundled one.
+    UseBasemap(Option<PathBuf>),
+    /// Show or hide a category's events in every view.
+    ToggleCategory(String),
+    /// A cluster on the map was clicked: zoom into it, or list its events
+    /// when zooming cannot split it.
+    OpenCluster {
+        zoom: u8,
+        cells: Vec<usize>,
+    },
+    /// Close the list of a cluster's events.
+    CloseClusterList,
+    /// Whether an export writes only the events shown (in the map's view,
+    /// categories not hidden) or all of them.
+    SetExportOnlyShown(bool),
+    DismissProblems,
+    CloseShortcuts,
+}
+
+/// Work that finished away from the UI thread.
+pub enum Done {
+    /// A load finished (or failed, or was cancelled).
+    Loaded {
+        job: u64,
+        path: PathBuf,
+        outcome: Box<crate::background::Outcome>,
+    },
+    /// The open dialog closed, with the file chosen if any.
+    OpenDialog(Option<PathBuf>),
+    /// The export dialog closed.
+    ExportDialog(Option<PathBuf>),
+    /// An export was written, or not, with what to tell the user.
+    Exported(Result<Exported, String>),
+    /// The map image was saved, or not.
+    MapImage(Result<PathBuf, String>),
+    /// The views were rebuilt for a filter.
+    ViewBuilt {
+        generation: u64,
+        view: Arc<ViewIndex>,
+    },
+    /// The map switched to a basemap, or could not.
+    Basemap(Result<PathBuf, String>),
+    /// A job could not even start.
+    Failed(String),
+}
+
+impl std::fmt::Debug for Done {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Done::Loaded { job, path, .. } => write!(f, "Loaded({job}, {})", path.display()),
+            Done::OpenDialog(p) => write!(f, "OpenDialog({p:?})"),
+            Done::ExportDialog(p) => write!(f, "ExportDialog({p:?})"),
+            Done::Exported(r) => write!(f, "Exported({r:?})"),
+            Done::MapImage(r) => write!(f, "MapImage({r:?})"),
+            Done::ViewBuilt { generation, .. } => write!(f, "ViewBuilt({generation})"),
+            Done::Basemap(r) => write!(f, "Basemap({r:?})"),
+            Done::Failed(why) => write!(f, "Failed({why})"),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub format: Format,
+    pub count: usize,
+    pub total: usize,
+}
+
+/// One item of the queue.
+#[derive(Debug)]
+pub enum Msg {
+    Do(Action),
+    Done(Done),
+}
+
+impl From<Action> for Msg {
+    fn from(a: Action) -> Msg {
+        Msg::Do(a)
+    }
+}
+
+impl From<Command> for Msg {
+    fn from(c: Command) -> Msg {
+        Msg::Do(Action::Command(c))
+    }
+}
+
+impl From<Done> for Msg {
+    fn from(d: Done) -> Msg {
+        Msg::Done(d)
+    }
+}
+
+/// What applying a message asks of the world outside the state.
+#[derive(Debug)]
+pub enum Effect {
+    /// Start loading a file; `job` names the load. Its views are built
+    /// with the categories in `hidden` left out.
+    Load {
+        job: u64,
+        path: PathBuf,
+        progress: Arc<incident_map_core::formats::Progress>,
+        hidden: HashSet<String>,
+    },
+    OpenDialog,
+    ExportDialog,
+    /// Write `keep` (event indices) of `dataset` to `path`.
+    Export {
+        dataset: Arc<Dataset>,
+        keep: Vec<usize>,
+        opened: Option<PathBuf>,
+        path: PathBuf,
+        format: Format,
+    },
+    /// Save the map as a PNG.
+    MapImage,
+    /// Rebuild the views of `dataset` with these categories hidden.
+    RebuildView {
+        generation: u64,
+        dataset: Arc<Dataset>,
+        hidden: HashSet<String>,
+    },
+    /// Switch the map's basemap (`None`: the bundled one).
+    UseBasemap(Option<PathBuf>),
+    SetOnline(bool),
+    /// Move the map.
+    Camera(CameraMove),
+    Quit,
+}
+
+/// A move of the map asked for by a command.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CameraMove {
+    ZoomBy(f64),
+    /// Frame a box (south-west, north-east), at `min_zoom` or deeper.
+    Fit {
+        sw: LatLon,
+        ne: LatLon,
+        min_zoom: f64,
+    },
+    /// Glide to a point, zoomed in to `min_zoom` at least.
+    Approach {
+        point: LatLon,
+        min_zoom: f64,
+    },
+}

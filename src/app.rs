@@ -1,0 +1,319 @@
+//! The window: [`IncidentMapApp`] lays out the panels, feeds what they and
+//! the keys ask for (and what finished in the background) through the one
+//! queue into [`AppState::apply`], and carries out the effects. Its frame
+//! reads as a table of contents; the work is in the panels, the state and
+//! the background jobs.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::Ui;
+
+use crate::action::{Action, Done, Effect, Msg};
+use crate::background::{self, Background};
+use crate::bundle::Bundle;
+use crate::command::Command;
+use crate::map::tiles::Basemap;
+use crate::map_image;
+use crate::panels::cluster_list::ClusterList;
+use crate::panels::context::ContextPanel;
+use crate::panels::map::MapPanel;
+use crate::panels::problems::ProblemsWindow;
+use crate::panels::shortcuts::ShortcutsWindow;
+use crate::panels::status_bar::StatusBar;
+use crate::panels::timeline::TimelinePanel;
+use crate::panels::top_bar::TopBar;
+use crate::settings::{MapView, Settings};
+use crate::state::AppState;
+use incident_map_core::geography::RegionIndex;
+
+pub struct IncidentMapApp {
+    pub state: AppState,
+    background: Background,
+    top_bar: TopBar,
+    status_bar: StatusBar,
+    timeline: TimelinePanel,
+    context: ContextPanel,
+    map: MapPanel,
+    problems: ProblemsWindow,
+    cluster_list: ClusterList,
+    shortcuts: ShortcutsWindow,
+}
+
+impl IncidentMapApp {
+    /// The app on `file`, loaded before this returns (for rendering and
+    /// tests), with the basemap at `basemap` (the bundled one if `None`).
+    pub fn new(ctx: &egui::Context, file: &Path, basemap: Option<PathBuf>) -> Self {
+        let mut app = Self::empty(ctx, basemap);
+        for effect in app.state.apply(Action::Open(file.to_path_buf())) {
+            match effect {
+                Effect::Load {
+                    job,
+                    path,
+                    progress,
+                    hidden,
+                } => {
+                    let outcome =
+                        background::load(&path, Some(progress), app.state.regions(), &hidden);
+                    app.apply(
+                        ctx,
+                        Done::Loaded {
+                            job,
+                            path,
+                            outcome: Box::new(outcome),
+                        },
+                    );
+                }
+                other => app.run(ctx, vec![other]),
+            }
+        }
+        // A clean start needs no message; problems keep theirs.
+        if app.state.problems().is_none() {
+            app.state.quiet();
+        }
+        app
+    }
+
+    /// The app with no data yet, loading `file` in the background (as it
+    /// starts from the desktop: a large file never holds up the window).
+    pub fn loading(ctx: &egui::Context, file: PathBuf, basemap: Option<PathBuf>) -> Self {
+        let mut app = Self::empty(ctx, basemap);
+        app.apply(ctx, Action::Open(file));
+        app
+    }
+
+    fn empty(ctx: &egui::Context, basemap: Option<PathBuf>) -> Self {
+        crate::fonts::install(ctx);
+        let regions = Arc::new(RegionIndex::bundled());
+        let chosen = basemap.filter(|p| !is_bundled_basemap(p));
+        let tiles = match chosen.clone().map_or_else(bundled_basemap, Ok) {
+            Ok(path) => Basemap::open(&path, ctx).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        IncidentMapApp {
+            state: AppState::new(regions.clone()),
+            background: Background::new(ctx, regions),
+            top_bar: TopBar::new(chosen.as_ref()),
+            status_bar: StatusBar,
+            timeline: TimelinePanel,
+            context: ContextPanel,
+            map: MapPanel::new(tiles),
+            problems: ProblemsWindow,
+            cluster_list: ClusterList,
+            shortcuts: ShortcutsWindow,
+        }
+    }
+
+    /// The map panel.
+    pub fn map(&self) -> &MapPanel {
+        &self.map
+    }
+
+    pub fn map_mut(&mut self) -> &mut MapPanel {
+        &mut self.map
+    }
+
+    /// Applies a message now and carries out what it asks for.
+    pub fn apply(&mut self, ctx: &egui::Context, msg: impl Into<Msg>) {
+        let effects = self.state.apply(msg);
+        self.run(ctx, effects);
+    }
+
+    /// The whole window, one frame.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.state.begin_frame();
+        self.take_finished(&ctx);
+        let mut actions: Vec<Action> = Command::from_keys(&ctx)
+            .into_iter()
+            .map(Action::Command)
+            .collect();
+        actions.extend(dropped_file(&ctx).map(Action::Open));
+        egui::Panel::top("top").show(ui, |ui| {
+            self.top_bar.ui(ui, &self.state, &mut actions);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            let (cursor, zoom) = (self.map.cursor(), self.map.zoom());
+            self.status_bar.ui(ui, &self.state, cursor, zoom);
+        });
+        self.problems.ui(&ctx, &self.state, &mut actions);
+        self.cluster_list.ui(&ctx, &self.state, &mut actions);
+        self.shortcuts.ui(&ctx, &self.state, &mut actions);
+        if self.state.panels_shown() && self.state.document().is_some() {
+            egui::Panel::left("timeline")
+                .default_size(300.0)
+                .resizable(true)
+                .show(ui, |ui| self.timeline.ui(ui, &self.state, &mut actions));
+            egui::Panel::right("context")
+                .default_size(400.0)
+                .resizable(true)
+                .show(ui, |ui| self.context.ui(ui, &self.state, &mut actions));
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.map.ui(ui, &self.state, &mut actions));
+        self.state.set_viewport(self.map.viewport());
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+        // The map glides without waiting for input.
+        if self.map.is_moving() {
+            ctx.request_repaint();
+        }
+    }
+
+    /// What finished in the background since the last frame.
+    fn take_finished(&mut self, ctx: &egui::Context) {
+        for done in self.background.finished() {
+            self.apply(ctx, done);
+        }
+    }
+
+    /// Carries out what applying a message asked for.
+    fn run(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Load {
+                    job,
+                    path,
+                    progress,
+                    hidden,
+                } => self.background.load(job, path, progress, hidden),
+                Effect::OpenDialog => self.background.open_dialog(),
+                Effect::ExportDialog => self.background.export_dialog(),
+                Effect::Export {
+                    dataset,
+                    keep,
+                    opened,
+                    path,
+                    format,
+                } => self.background.export(dataset, keep, opened, path, format),
+                Effect::MapImage => self.save_map_image(ctx),
+                Effect::RebuildView {
+                    generation,
+                    dataset,
+                    hidden,
+                } => self.background.rebuild(generation, dataset, hidden),
+                Effect::UseBasemap(path) => {
+                    let result = path
+                        .map_or_else(bundled_basemap, Ok)
+                        .and_then(|p| self.map.use_basemap(&p, ctx).map(|()| p));
+                    self.apply(ctx, Done::Basemap(result));
+                }
+                Effect::SetOnline(on) => self.map.set_online(on, ctx),
+                Effect::Camera(m) => self.map.move_camera(m),
+                Effect::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            }
+        }
+    }
+
+    /// Takes a screenshot; the map's part of it is saved when it arrives.
+    fn save_map_image(&self, ctx: &egui::Context) {
+        let (rect, ppp) = (self.map.rect(), ctx.pixels_per_point());
+        let path = map_image::default_path();
+        let reporter = self.background.reporter();
+        let callback = egui::ScreenshotCallback::new(move |image| {
+            reporter.send(Done::MapImage(map_image::save_map_image(
+                &image, rect, ppp, &path,
+            )));
+        });
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+    }
+
+    /// What the app remembers for the next run.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            basemap: self
+                .map
+                .basemap_path()
+                .filter(|p| !is_bundled_basemap(p))
+                .cloned(),
+            last_file: self.state.path().map(Path::to_path_buf),
+            recent: self.state.recent().to_vec(),
+            map_view: self
+                .map
+                .destination()
+                .map(|(center, zoom)| MapView::new(center, zoom)),
+            panels_shown: self.state.panels_shown(),
+            ..Settings::default()
+        }
+    }
+}
+
+/// A file dropped on the window, which opens like any other.
+fn dropped_file(ctx: &egui::Context) -> Option<PathBuf> {
+    ctx.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .find_map(|f| (!f.path().as_os_str().is_empty()).then(|| f.path().to_path_buf()))
+    })
+}
+
+/// The bundled basemap's path.
+pub fn bundled_basemap() -> Result<PathBuf, String> {
+    Bundle::get().map(Bundle::basemap)
+}
+
+/// The bundled scenario's data file.
+pub fn bundled_scenario() -> Result<PathBuf, String> {
+    Bundle::get().map(Bundle::scenario)
+}
+
+fn is_bundled_basemap(p: &Path) -> bool {
+    bundled_basemap().is_ok_and(|b| b == p)
+}
+
+impl eframe::App for IncidentMapApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings().write(storage);
+    }
+}
+
+/// Opens the window on `file`, or else the file opened last, or else the
+/// bundled scenario.
+pub fn run(file: Option<PathBuf>) -> eframe::Result {
+    // walkers' HTTP client needs a TLS crypto provider; ring builds fast.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("incident-map")
+            .with_inner_size([1280.0, 800.0])
+            .with_drag_and_drop(true),
+        renderer: eframe::Renderer::Wgpu,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "incident-map",
+        options,
+        Box::new(move |cc| {
+            walkers::install_renderer(cc.wgpu_render_state.as_ref());
+            let (settings, note) = Settings::read(cc.storage);
+            let basemap = settings.basemap.clone().filter(|p| p.exists());
+            let last = settings.last_file.clone().filter(|p| p.exists());
+            let file = match file.or(last.clone()).map_or_else(bundled_scenario, Ok) {
+                Ok(f) => f,
+                Err(e) => return Err(e.into()),
+            };
+            let same_file = last.as_ref() == Some(&file);
+            let mut app = IncidentMapApp::loading(&cc.egui_ctx, file, basemap);
+            // The view of the last run, when the same file opens again.
+            if let Some(view) = settings.map_view.filter(|_| same_file) {
+                app.map.look_at(view.center(), view.zoom);
+                app.state.keep_view_for_next_load();
+            }
+            if !settings.panels_shown {
+                app.apply(&cc.egui_ctx, Command::TogglePanels);
+            }
+            app.state.remember_recent(settings.recent);
+            if let Some(note) = note {
+                app.state.note(note);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+}

@@ -1,0 +1,195 @@
+//! Work off the UI thread: loading a file and indexing it, the system's
+//! file dialogs, exports, and rebuilding the views for a filter. Each job
+//! runs on a thread of its own and reports what became of it as a [`Done`]
+//! through one channel, which the app drains into its queue every frame:
+//! a large file or a slow disk never freezes the window.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use incident_map_core::formats::{self, Format, LoadOptions, Loaded, Progress, Stage};
+use incident_map_core::geography::RegionIndex;
+use incident_map_core::model::Dataset;
+
+use crate::action::{Done, Exported};
+use crate::views::ViewIndex;
+
+/// A load's outcome: the file's data and problems, and the views of its
+/// data when it is fit to show; or why the file could not be read.
+pub type Outcome = Result<(Loaded, Option<Arc<ViewIndex>>), String>;
+
+/// Loads a file and, if it is fit to show, builds its views with the
+/// categories in `hidden` left out.
+pub fn load(
+    path: &Path,
+    progress: Option<Arc<Progress>>,
+    regions: &RegionIndex,
+    hidden: &HashSet<String>,
+) -> Outcome {
+    let options = LoadOptions {
+        progress: progress.clone(),
+        ..LoadOptions::default()
+    };
+    let loaded = formats::load(path, &options).map_err(|e| e.to_string())?;
+    if let Some(p) = &progress {
+        if p.is_cancelled() {
+            return Err("cancelled".into());
+        }
+        p.set_stage(Stage::Indexing);
+    }
+    let view = loaded
+        .usable()
+        .map(|ds| Arc::new(ViewIndex::build(ds, regions, hidden)));
+    Ok((loaded, view))
+}
+
+/// The jobs running, and the channel they report through.
+pub struct Background {
+    ctx: egui::Context,
+    regions: Arc<RegionIndex>,
+    tx: Sender<Done>,
+    rx: Receiver<Done>,
+    /// A file dialog is open: a second is not opened over it.
+    dialog_open: Arc<AtomicBool>,
+}
+
+impl Background {
+    pub fn new(ctx: &egui::Context, regions: Arc<RegionIndex>) -> Background {
+        let (tx, rx) = channel();
+        Background {
+            ctx: ctx.clone(),
+            regions,
+            tx,
+            rx,
+            dialog_open: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// What finished since the last call.
+    pub fn finished(&self) -> Vec<Done> {
+        self.rx.try_iter().collect()
+    }
+
+    /// Where a job that does not run here (a screenshot) reports.
+    pub fn reporter(&self) -> Reporter {
+        Reporter {
+            tx: self.tx.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+
+    /// Runs `job` on a thread of its own and reports its result.
+    fn spawn(&self, name: &str, job: impl FnOnce() -> Done + Send + 'static) {
+        let reporter = self.reporter();
+        let started = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || reporter.send(job()));
+        if let Err(e) = started {
+            // No thread to be had: say so rather than wait for ever.
+            let _ = self
+                .tx
+                .send(Done::Failed(format!("The {name} could not start: {e}")));
+        }
+    }
+
+    /// Loads a file; the load stops at its next step once `progress` is cancelled.
+    pub fn load(&self, job: u64, path: PathBuf, progress: Arc<Progress>, hidden: HashSet<String>) {
+        let regions = self.regions.clone();
+        self.spawn("load", move || {
+            let outcome = load(&path, Some(progress), &regions, &hidden);
+            Done::Loaded {
+                job,
+                path,
+                outcome: Box::new(outcome),
+            }
+        });
+    }
+
+    /// The system's open dialog (it blocks its thread until the user chooses).
+    pub fn open_dialog(&self) {
+        if self.dialog_open.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let open = self.dialog_open.clone();
+        self.spawn("open dialog", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Open an incident file")
+                .add_filter(
+                    "Incident files",
+                    &["json", "geojson", "csv", "tsv", "txt", "kml", "kmz"],
+                )
+                .add_filter("All files", &["*"])
+                .pick_file();
+            open.store(false, Ordering::SeqCst);
+            Done::OpenDialog(path)
+        });
+    }
+
+    /// The system's save dialog, for an export.
+    pub fn export_dialog(&self) {
+        if self.dialog_open.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let open = self.dialog_open.clone();
+        self.spawn("export dialog", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Export events")
+                .set_file_name("events.geojson")
+                .add_filter("GeoJSON", &["geojson"])
+                .add_filter("CSV", &["csv"])
+                .add_filter("incident-map JSON", &["json"])
+                .save_file();
+            open.store(false, Ordering::SeqCst);
+            Done::ExportDialog(path)
+        });
+    }
+
+    /// Writes `keep` of `dataset` to `path` (atomically, never over `opened`).
+    pub fn export(
+        &self,
+        dataset: Arc<Dataset>,
+        keep: Vec<usize>,
+        opened: Option<PathBuf>,
+        path: PathBuf,
+        format: Format,
+    ) {
+        self.spawn("export", move || {
+            let subset = formats::export::subset(&dataset, &keep);
+            let result = formats::export::save(&subset, opened.as_deref(), &path, format)
+                .map(|()| Exported {
+                    path,
+                    format,
+                    count: keep.len(),
+                    total: dataset.events.len(),
+                })
+                .map_err(|e| e.to_string());
+            Done::Exported(result)
+        });
+    }
+
+    /// Builds the views of `dataset` for a filter.
+    pub fn rebuild(&self, generation: u64, dataset: Arc<Dataset>, hidden: HashSet<String>) {
+        let regions = self.regions.clone();
+        self.spawn("filter", move || Done::ViewBuilt {
+            generation,
+            view: Arc::new(ViewIndex::build(&dataset, &regions, &hidden)),
+        });
+    }
+}
+
+/// Sends a job's result to the app and wakes the window.
+#[derive(Clone)]
+pub struct Reporter {
+    tx: Sender<Done>,
+    ctx: egui::Context,
+}
+
+impl Reporter {
+    pub fn send(&self, done: Done) {
+        let _ = self.tx.send(done);
+        self.ctx.request_repaint();
+    }
+}

@@ -1,0 +1,300 @@
+//! Every command a user can give, as data: its text, what it does in a
+//! sentence, and its keyboard shortcuts. Menus, buttons, tooltips, the key
+//! map and the *Help → Keyboard shortcuts* window are all generated from this
+//! one table (the pattern of Rerun's `UICommand`), so a shortcut is written
+//! once and shown wherever the command is.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// A command with no argument: what a menu entry, a button or a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    Open,
+    ExportEvents,
+    ExportMapImage,
+    CancelLoad,
+    Quit,
+    ZoomIn,
+    ZoomOut,
+    Fit,
+    TogglePanels,
+    ToggleOnline,
+    ShowProblems,
+    SelectNext,
+    SelectPrevious,
+    FocusSelected,
+    ClearSelection,
+    ShowShortcuts,
+}
+
+/// A `'static` list of shortcuts.
+macro_rules! keys {
+    ($($k:expr),* $(,)?) => {{
+        const KEYS: &[KeyboardShortcut] = &[$($k),*];
+        KEYS
+    }};
+}
+
+const fn key(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+
+const fn cmd(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+/// The menus of the top bar and the commands in each, in order. Every
+/// command is in one (tested), so none is reachable by a key alone.
+pub const MENUS: &[(&str, &[Command])] = &[
+    (
+        "File",
+        &[
+            Command::Open,
+            Command::ExportEvents,
+            Command::ExportMapImage,
+            Command::CancelLoad,
+            Command::Quit,
+        ],
+    ),
+    (
+        "View",
+        &[
+            Command::ZoomIn,
+            Command::ZoomOut,
+            Command::Fit,
+            Command::TogglePanels,
+            Command::ToggleOnline,
+            Command::ShowProblems,
+        ],
+    ),
+    (
+        "Events",
+        &[
+            Command::SelectNext,
+            Command::SelectPrevious,
+            Command::FocusSelected,
+            Command::ClearSelection,
+        ],
+    ),
+    ("Help", &[Command::ShowShortcuts]),
+];
+
+impl Command {
+    /// Every command, in the order the shortcuts window lists them.
+    pub const ALL: &[Command] = &[
+        Command::Open,
+        Command::ExportEvents,
+        Command::ExportMapImage,
+        Command::CancelLoad,
+        Command::Quit,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::Fit,
+        Command::TogglePanels,
+        Command::ToggleOnline,
+        Command::ShowProblems,
+        Command::SelectNext,
+        Command::SelectPrevious,
+        Command::FocusSelected,
+        Command::ClearSelection,
+        Command::ShowShortcuts,
+    ];
+
+    /// Its name in menus.
+    pub fn text(self) -> &'static str {
+        self.text_and_tooltip().0
+    }
+
+    /// What it does, in a sentence.
+    pub fn tooltip(self) -> &'static str {
+        self.text_and_tooltip().1
+    }
+
+    fn text_and_tooltip(self) -> (&'static str, &'static str) {
+        match self {
+            Command::Open => (
+                "Open…",
+                "Open an incident file: incident-map JSON, GeoJSON, CSV, KML/KMZ or TimelineJS",
+            ),
+            Command::ExportEvents => (
+                "Export events…",
+                "Write the events to a GeoJSON, CSV or incident-map JSON file",
+            ),
+            Command::ExportMapImage => (
+                "Export map image",
+                "Save what the map shows as a PNG in your Pictures folder",
+            ),
+            Command::CancelLoad => ("Cancel loading", "Stop opening the file being loaded"),
+            Command::Quit => ("Quit", "Close the window"),
+            Command::ZoomIn => ("Zoom in", "Zoom the map in one level"),
+            Command::ZoomOut => ("Zoom out", "Zoom the map out one level"),
+            Command::Fit => ("Fit to data", "Frame the events shown on the map"),
+            Command::TogglePanels => (
+                "Show or hide panels",
+                "Show or hide the timeline and context panels beside the map",
+            ),
+            Command::ToggleOnline => (
+                "OpenStreetMap (online)",
+                "Draw OpenStreetMap's tiles over the offline basemap. Off by default: it asks a tile server for the places you look at.",
+            ),
+            Command::ShowProblems => (
+                "Problems…",
+                "List the problems found in the file opened last",
+            ),
+            Command::SelectNext => ("Next event", "Select the next event in time"),
+            Command::SelectPrevious => ("Previous event", "Select the previous event in time"),
+            Command::FocusSelected => (
+                "Bring into view",
+                "Move the map to the selected event (its whole area for a region, line or area)",
+            ),
+            Command::ClearSelection => ("Clear selection", "Select no event"),
+            Command::ShowShortcuts => ("Keyboard shortcuts", "List every command and its keys"),
+        }
+    }
+
+    /// Its keys, the main one first.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        match self {
+            Command::Open => keys![cmd(Key::O)],
+            Command::ExportEvents => keys![KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::E
+            )],
+            Command::ExportMapImage => keys![cmd(Key::E)],
+            Command::Quit => keys![cmd(Key::Q)],
+            Command::ZoomIn => keys![key(Key::Plus), key(Key::Equals)],
+            Command::ZoomOut => keys![key(Key::Minus)],
+            Command::Fit => keys![key(Key::Num0)],
+            Command::TogglePanels => keys![key(Key::P)],
+            Command::SelectNext => keys![key(Key::ArrowDown), key(Key::J)],
+            Command::SelectPrevious => keys![key(Key::ArrowUp), key(Key::K)],
+            Command::FocusSelected => keys![key(Key::Enter)],
+            Command::ClearSelection => keys![key(Key::Escape)],
+            Command::ShowShortcuts => keys![key(Key::F1)],
+            Command::CancelLoad | Command::ToggleOnline | Command::ShowProblems => &[],
+        }
+    }
+
+    /// Its keys as people read them: "Ctrl+O", "Down or J".
+    pub fn shortcut_text(self, ctx: &egui::Context) -> Option<String> {
+        let keys: Vec<String> = self
+            .shortcuts()
+            .iter()
+            .map(|s| ctx.format_shortcut(s))
+            .collect();
+        (!keys.is_empty()).then(|| keys.join(" or "))
+    }
+
+    /// The tooltip with the keys: "Zoom the map in one level (+ or =)".
+    pub fn hover_text(self, ctx: &egui::Context) -> String {
+        match self.shortcut_text(ctx) {
+            Some(keys) => format!("{} ({keys})", self.tooltip()),
+            None => self.tooltip().to_string(),
+        }
+    }
+
+    /// A menu entry: its text, its main key on the right, its tooltip.
+    /// True when clicked.
+    pub fn menu_item(self, ui: &mut egui::Ui, enabled: bool) -> bool {
+        let mut button = egui::Button::new(self.text());
+        if let Some(s) = self.shortcuts().first() {
+            button = button.shortcut_text(ui.ctx().format_shortcut(s));
+        }
+        ui.add_enabled(enabled, button)
+            .on_hover_text(self.hover_text(ui.ctx()))
+            .clicked()
+    }
+
+    /// A button drawn as `label` (an icon, say), with the command's tooltip
+    /// and keys. True when clicked.
+    pub fn button(self, ui: &mut egui::Ui, label: impl Into<egui::WidgetText>) -> bool {
+        ui.button(label)
+            .on_hover_text(self.hover_text(ui.ctx()))
+            .clicked()
+    }
+
+    /// The commands whose keys were pressed this frame (the keys are taken,
+    /// so no widget sees them too). While a text field has the keyboard,
+    /// only shortcuts with Ctrl (⌘) count: plain letters are typing.
+    pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
+        let typing = ctx.egui_wants_keyboard_input();
+        let mut all: Vec<(Command, KeyboardShortcut)> = Command::ALL
+            .iter()
+            .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, *s)))
+            .filter(|(_, s)| !typing || s.modifiers.command || s.modifiers.ctrl)
+            .collect();
+        // The most specific first: Ctrl+Shift+E before Ctrl+E.
+        all.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
+        ctx.input_mut(|i| {
+            let mut out = Vec::new();
+            for (c, s) in all {
+                if i.consume_shortcut(&s) && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            out
+        })
+    }
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command || m.ctrl) + u8::from(m.mac_cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen: Vec<(KeyboardShortcut, Command)> = Vec::new();
+        for &c in Command::ALL {
+            for s in c.shortcuts() {
+                if let Some((_, other)) = seen.iter().find(|(t, _)| t == s) {
+                    panic!("{c:?} and {other:?} share {s:?}");
+                }
+                seen.push((*s, c));
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_is_in_a_menu_once_and_listed_once() {
+        for &c in Command::ALL {
+            let places = MENUS
+                .iter()
+                .flat_map(|(_, cs)| cs.iter())
+                .filter(|&&m| m == c)
+                .count();
+            assert_eq!(places, 1, "{c:?} is in {places} menus");
+            assert_eq!(Command::ALL.iter().filter(|&&a| a == c).count(), 1);
+            assert!(!c.text().is_empty() && !c.tooltip().is_empty(), "{c:?}");
+        }
+        let in_menus: usize = MENUS.iter().map(|(_, cs)| cs.len()).sum();
+        assert_eq!(in_menus, Command::ALL.len());
+    }
+
+    #[test]
+    fn keys_become_commands_and_plain_keys_wait_while_typing() {
+        let ctx = egui::Context::default();
+        let press = |key: Key, modifiers: Modifiers| egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers,
+        };
+        let input = egui::RawInput {
+            events: vec![
+                press(Key::J, Modifiers::NONE),
+                press(Key::E, Modifiers::COMMAND.plus(Modifiers::SHIFT)),
+            ],
+            ..Default::default()
+        };
+        let mut got = Vec::new();
+        ctx.run_ui(input, |_| got = Command::from_keys(&ctx))
+            .textures_delta
+            .clear();
+        assert_eq!(got, [Command::ExportEvents, Command::SelectNext]);
+    }
+}

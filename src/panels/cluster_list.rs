@@ -1,0 +1,45 @@
+//! The window that lists the events of a cluster no zoom can split (events
+//! stacked on one spot), to pick one.
+
+use crate::action::Action;
+use crate::state::AppState;
+
+#[derive(Default)]
+pub struct ClusterList;
+
+impl ClusterList {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+        let (Some(list), Some(doc)) = (state.listed(), state.document()) else {
+            return;
+        };
+        egui::Window::new(format!("{} events at one spot", list.len()))
+            .default_width(380.0)
+            // Above the map's legend and buttons, which are areas too.
+            .order(egui::Order::Foreground)
+            .show(ctx, |ui| {
+                let selected = state.selected_id();
+                let labels = &doc.view.timeline.labels;
+                let height = ui.text_style_height(&egui::TextStyle::Button) + 4.0;
+                egui::ScrollArea::vertical().max_height(360.0).show_rows(
+                    ui,
+                    height,
+                    list.len(),
+                    |ui, rows| {
+                        for &i in &list[rows] {
+                            let e = &doc.dataset.events[i];
+                            let text = format!("{} ({})", e.title, labels[i]);
+                            if ui
+                                .selectable_label(selected == Some(e.id.as_str()), text)
+                                .clicked()
+                            {
+                                actions.push(Action::Select(e.id.clone()));
+                            }
+                        }
+                    },
+                );
+                if ui.button("Close").clicked() {
+                    actions.push(Action::CloseClusterList);
+                }
+            });
+    }
+}

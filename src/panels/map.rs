@@ -1,0 +1,541 @@
+//! The map panel: the offline basemap, the optional online layer, region
+//! outlines, the events' markers, and what a map needs around them (the
+//! legend with its category boxes, zoom buttons, fit, scale bar, notices,
+//! the attribution of every visible layer). It owns walkers' map memory and
+//! the tile layers; it moves when the state asks ([`CameraMove`]) or the
+//! user drags and scrolls, and glides rather than jumps.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Align2, Color32, FontId, RichText, Ui, vec2};
+use walkers::{HttpTiles, Map, MapMemory, lat_lon};
+
+use crate::action::{Action, CameraMove};
+use crate::command::Command;
+use crate::map::camera::{Flight, Insets, frame_box};
+use crate::map::overlays::{EventMarkers, RegionOutlines, scale_bar};
+use crate::map::tiles::{self, Basemap};
+use crate::state::{AppState, Viewport};
+use incident_map_core::markers::{Shape, mercator, world_pixels};
+use incident_map_core::model::LatLon;
+
+/// The sea: what shows where no tile is drawn.
+pub const SEA: Color32 = Color32::from_rgb(170, 211, 223);
+/// What shows where the offline basemap has no data at all.
+pub const NO_MAP: Color32 = Color32::from_rgb(226, 224, 218);
+
+/// Who made the data of the bundled basemap: always shown with the map.
+pub const ATTRIBUTION: &str = incident_map_core::basemap::ATTRIBUTION;
+
+pub struct MapPanel {
+    memory: MapMemory,
+    basemap: Option<Basemap>,
+    /// Why the basemap could not be opened, shown on the map.
+    basemap_error: Option<String>,
+    /// OpenStreetMap's tiles, when the user turned them on.
+    online: Option<HttpTiles>,
+    /// Where the cursor is, in degrees.
+    cursor: Option<LatLon>,
+    /// Most of the view is outside the offline basemap's area (and no online
+    /// layer is on): the map says so; it is grey there, not sea.
+    outside_basemap: bool,
+    /// The first frame frames the data; later ones leave the view alone.
+    framed: bool,
+    flight: Option<Flight>,
+    /// A box to frame, on the next frames.
+    pending_fit: Option<PendingFit>,
+    /// Where the legend and the zoom buttons were last drawn: framing keeps clear of them.
+    legend: Option<egui::Rect>,
+    controls: Option<egui::Rect>,
+    /// The map's rectangle in the window.
+    rect: egui::Rect,
+}
+
+/// A box the map will frame.
+struct PendingFit {
+    sw: LatLon,
+    ne: LatLon,
+    /// The least zoom to frame it at.
+    min_zoom: f64,
+    /// It waited its frame.
+    waited: bool,
+    /// There was no view before it: show it at once rather than glide.
+    jump: bool,
+}
+
+impl MapPanel {
+    pub fn new(basemap: Result<Basemap, String>) -> Self {
+        let (basemap, basemap_error) = match basemap {
+            Ok(b) => (Some(b), None),
+            Err(e) => (None, Some(e)),
+        };
+        MapPanel {
+            memory: MapMemory::default(),
+            basemap,
+            basemap_error,
+            online: None,
+            cursor: None,
+            outside_basemap: false,
+            framed: false,
+            flight: None,
+            pending_fit: None,
+            legend: None,
+            controls: None,
+            rect: egui::Rect::NOTHING,
+        }
+    }
+
+    /// Switches to the archive at `path`; on failure the current one stays.
+    pub fn use_basemap(&mut self, path: &Path, ctx: &egui::Context) -> Result<(), String> {
+        let b = Basemap::open(path, ctx).map_err(|e| e.to_string())?;
+        self.basemap = Some(b);
+        self.basemap_error = None;
+        Ok(())
+    }
+
+    /// Turns OpenStreetMap's online tiles on or off.
+    pub fn set_online(&mut self, on: bool, ctx: &egui::Context) {
+        self.online = on.then(|| {
+            let cache = directories::ProjectDirs::from("", "", "incident-map")
+                .map(|d| d.cache_dir().join("tiles"));
+            tiles::openstreetmap(cache, ctx)
+        });
+    }
+
+    /// Uses these online tiles (any source: tests serve them from 127.0.0.1).
+    pub fn set_online_tiles(&mut self, tiles: Option<HttpTiles>) {
+        self.online = tiles;
+    }
+
+    /// Online tiles still loading.
+    pub fn online_loading(&self) -> usize {
+        use walkers::Tiles;
+        self.online.as_ref().map_or(0, |t| t.stats().in_progress)
+    }
+
+    /// Carries out a move the state asked for.
+    pub fn move_camera(&mut self, m: CameraMove) {
+        match m {
+            CameraMove::ZoomBy(by) => {
+                // The user took the map in hand: a glide under way ends here.
+                self.flight = None;
+                let zoom = self.memory.zoom() + by;
+                let _ = self.memory.set_zoom(zoom.clamp(0.0, 26.0));
+            }
+            CameraMove::Fit { sw, ne, min_zoom } => self.fit_at_least(sw, ne, min_zoom),
+            CameraMove::Approach { point, min_zoom } => {
+                let zoom = self.memory.zoom().max(min_zoom);
+                self.fly_to(point, zoom);
+            }
+        }
+    }
+
+    /// Frames a box on the next frame, at `min_zoom` or deeper.
+    fn fit_at_least(&mut self, sw: LatLon, ne: LatLon, min_zoom: f64) {
+        self.pending_fit = Some(PendingFit {
+            sw,
+            ne,
+            min_zoom,
+            waited: false,
+            jump: false,
+        });
+        self.framed = true;
+    }
+
+    /// Centres on a point at a zoom, now (a glide or framing under way is dropped).
+    pub fn look_at(&mut self, center: LatLon, zoom: f64) {
+        self.framed = true;
+        self.flight = None;
+        self.pending_fit = None;
+        self.memory.center_at(lat_lon(center.lat, center.lon));
+        let _ = self.memory.set_zoom(zoom);
+    }
+
+    /// Glides to a point at a zoom.
+    fn fly_to(&mut self, center: LatLon, zoom: f64) {
+        self.framed = true;
+        let from = self.center().unwrap_or(center);
+        self.flight = Some(Flight::new((from, self.memory.zoom()), (center, zoom)));
+    }
+
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// The map's centre, once it has one.
+    pub fn center(&self) -> Option<LatLon> {
+        self.memory.detached().map(|p| LatLon {
+            lat: p.y(),
+            lon: p.x(),
+        })
+    }
+
+    /// The map's centre as walkers holds it.
+    pub fn position(&self) -> Option<walkers::Position> {
+        self.memory.detached()
+    }
+
+    /// Where the map is headed: the end of a glide, else where it is.
+    pub fn destination(&self) -> Option<(LatLon, f64)> {
+        match &self.flight {
+            Some(f) => Some(f.destination()),
+            None => self.center().map(|c| (c, self.memory.zoom())),
+        }
+    }
+
+    /// What the map showed in its last frame.
+    pub fn viewport(&self) -> Option<Viewport> {
+        Some(Viewport {
+            center: self.center()?,
+            zoom: self.memory.zoom(),
+            size: [self.rect.width(), self.rect.height()],
+        })
+        .filter(|_| self.rect.is_positive())
+    }
+
+    /// Whether the view will change on the next frame without any input.
+    pub fn is_moving(&self) -> bool {
+        self.flight.is_some() || self.pending_fit.is_some()
+    }
+
+    pub fn basemap(&self) -> Option<&Basemap> {
+        self.basemap.as_ref()
+    }
+
+    pub fn basemap_path(&self) -> Option<&PathBuf> {
+        self.basemap.as_ref().map(|b| &b.path)
+    }
+
+    pub fn cursor(&self) -> Option<LatLon> {
+        self.cursor
+    }
+
+    pub fn outside_basemap(&self) -> bool {
+        self.outside_basemap
+    }
+
+    /// Where the legend was drawn last, if it was.
+    pub fn legend_rect(&self) -> Option<egui::Rect> {
+        self.legend
+    }
+
+    /// The map's rectangle in the window.
+    pub fn rect(&self) -> egui::Rect {
+        self.rect
+    }
+
+    /// Tiles of the offline basemap still loading.
+    pub fn basemap_loading(&self) -> usize {
+        use walkers::Tiles;
+        self.basemap
+            .as_ref()
+            .map_or(0, |b| b.tiles.stats().in_progress)
+    }
+
+    /// The part of the map's `rect` the offline basemap covers, when it is
+    /// the only layer (the online one covers the world).
+    fn basemap_coverage(&self, rect: egui::Rect) -> Option<egui::Rect> {
+        if self.online.is_some() {
+            return None;
+        }
+        let [w, s, e, n] = self.basemap.as_ref()?.info.bounds;
+        let center = mercator(self.center()?);
+        let scale = world_pixels(self.memory.zoom());
+        let to_screen = |lat: f64, lon: f64| {
+            let p = mercator(LatLon { lat, lon });
+            rect.center()
+                + vec2(
+                    ((p[0] - center[0]) * scale) as f32,
+                    ((p[1] - center[1]) * scale) as f32,
+                )
+        };
+        Some(egui::Rect::from_two_pos(to_screen(s, w), to_screen(n, e)).intersect(rect))
+    }
+
+    /// What a framed box keeps clear of in the map's `rect`: the legend and
+    /// the zoom buttons along the top, the scale bar and attribution along
+    /// the bottom, and a little room at the sides for markers' names.
+    fn insets(&self, rect: egui::Rect) -> Insets {
+        let below_overlays = [self.legend, self.controls]
+            .into_iter()
+            .flatten()
+            .filter(|r| r.intersects(rect))
+            .map(|r| r.bottom() - rect.top())
+            .fold(0.0, f32::max);
+        Insets {
+            top: below_overlays + 16.0,
+            bottom: 56.0,
+            left: 40.0,
+            right: 40.0,
+        }
+    }
+
+    /// Moves the map along its glide, if one is under way.
+    fn advance_flight(&mut self, ui: &Ui) {
+        let Some(flight) = &mut self.flight else {
+            return;
+        };
+        let ((p, zoom), done) = flight.at(ui.input(|i| i.time));
+        self.memory.center_at(lat_lon(p.lat, p.lon));
+        let _ = self.memory.set_zoom(zoom);
+        if done {
+            self.flight = None;
+        } else {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// A framing asked for: measured once the overlays have been drawn.
+    fn advance_fit(&mut self, ui: &Ui, rect: egui::Rect) {
+        match &mut self.pending_fit {
+            Some(fit) if !fit.waited => {
+                // Wait a frame, so that the legend of data just loaded is
+                // drawn and measured before the box is fitted around it.
+                fit.waited = true;
+                ui.ctx().request_repaint();
+                if self.memory.detached().is_none() {
+                    // No view yet: roughly there now, exactly on the next frame.
+                    fit.jump = true;
+                    let (center, zoom) =
+                        frame_box(fit.sw, fit.ne, rect.size(), Insets::default(), 0.0);
+                    self.memory.center_at(lat_lon(center.lat, center.lon));
+                    let _ = self.memory.set_zoom(zoom);
+                }
+            }
+            Some(_) => {
+                let fit = self.pending_fit.take().expect("matched");
+                let insets = self.insets(rect);
+                let (center, zoom) = frame_box(fit.sw, fit.ne, rect.size(), insets, fit.min_zoom);
+                if fit.jump {
+                    self.look_at(center, zoom);
+                } else {
+                    self.fly_to(center, zoom);
+                }
+            }
+            None => {}
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+        let rect = ui.available_rect_before_wrap();
+        self.rect = rect;
+        if !self.framed {
+            let home = state.home();
+            self.fit_at_least(home.sw, home.ne, 0.0);
+        }
+        self.advance_fit(ui, rect);
+        self.advance_flight(ui);
+        self.draw_ground(ui, rect);
+
+        let home = state.home();
+        let online_on = self.online.is_some();
+        let doc = state.document();
+        let links = doc.map(|d| &d.view.links);
+        let selected = state.selection().map(|s| s.event);
+        let hovered = state
+            .marks()
+            .hovered
+            .as_deref()
+            .and_then(|id| links?.event(id));
+        let emphasised = selected
+            .zip(doc)
+            .and_then(|(e, d)| {
+                let index = &d.view.markers;
+                Some(&index.markers()[index.of_event(e)?].shape)
+            })
+            .and_then(|shape| match shape {
+                Shape::Region { code } => Some(code.as_str()),
+                _ => None,
+            });
+        let mut marker_actions = Vec::new();
+        let basemap = self
+            .basemap
+            .as_mut()
+            .map(|b| &mut b.tiles as &mut dyn walkers::Tiles);
+        let mut map = Map::new(basemap, &mut self.memory, lat_lon(home.sw.lat, home.sw.lon))
+            .zoom_with_ctrl(false)
+            .with_plugin(RegionOutlines {
+                regions: state.regions(),
+                emphasised,
+            });
+        if let Some(online) = self.online.as_mut() {
+            map = map.with_layer(online, 1.0);
+        }
+        if let Some(d) = doc {
+            map = map.with_plugin(EventMarkers {
+                dataset: &d.dataset,
+                view: &d.view,
+                regions: state.regions(),
+                selected,
+                hovered,
+                actions: &mut marker_actions,
+            });
+        }
+        let mut cursor = None;
+        let mut taken_in_hand = false;
+        map.show(ui, |ui, response, projector, _memory| {
+            taken_in_hand = response.dragged()
+                || (response.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO));
+            if let Some(pos) = response.hover_pos() {
+                let p = projector.unproject(pos.to_vec2());
+                cursor = Some(LatLon {
+                    lat: p.y(),
+                    lon: p.x(),
+                });
+            }
+            let r = response.rect;
+            scale_bar(ui, projector, r.left_bottom() + vec2(12.0, -28.0));
+            let attribution = if online_on {
+                format!("{ATTRIBUTION} · Online tiles © OpenStreetMap contributors")
+            } else {
+                ATTRIBUTION.to_string()
+            };
+            ui.painter().text(
+                r.right_bottom() + vec2(-6.0, -4.0),
+                Align2::RIGHT_BOTTOM,
+                attribution,
+                FontId::proportional(11.0),
+                Color32::from_gray(40),
+            );
+        });
+        self.cursor = cursor;
+        if taken_in_hand {
+            self.flight = None;
+        }
+        actions.extend(marker_actions);
+        self.controls(ui, rect, actions);
+        self.legend = legend(ui, state, rect, actions);
+        self.notices(ui, state, rect);
+    }
+
+    /// Sea where the offline basemap has data, grey where it has none (and
+    /// says so when that is most of the view).
+    fn draw_ground(&mut self, ui: &Ui, rect: egui::Rect) {
+        let covered = self.basemap_coverage(rect);
+        self.outside_basemap = covered.is_some_and(|c| {
+            let area = if c.is_positive() { c.area() } else { 0.0 };
+            area < rect.area() / 2.0
+        });
+        match covered {
+            Some(c) => {
+                ui.painter().rect_filled(rect, 0.0, NO_MAP);
+                if c.is_positive() {
+                    ui.painter().rect_filled(c, 0.0, SEA);
+                }
+            }
+            None => {
+                ui.painter().rect_filled(rect, 0.0, SEA);
+            }
+        }
+    }
+
+    /// Zoom and fit buttons in the map's top-right corner.
+    fn controls(&mut self, ui: &Ui, rect: egui::Rect, actions: &mut Vec<Action>) {
+        let area = egui::Area::new(ui.scope_id().with("map-controls"))
+            .pivot(Align2::RIGHT_TOP)
+            .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.vertical(|ui| {
+                        for (command, label) in [
+                            (Command::ZoomIn, RichText::new("+").size(18.0)),
+                            (Command::ZoomOut, RichText::new("−").size(18.0)),
+                            (Command::Fit, RichText::new("Fit")),
+                        ] {
+                            if command.button(ui, label) {
+                                actions.push(Action::Command(command));
+                            }
+                        }
+                    });
+                });
+            });
+        self.controls = Some(area.response.rect);
+    }
+
+    /// A notice along the top, between the legend and the zoom buttons
+    /// (framing keeps that band free of markers); and a basemap that failed.
+    fn notices(&self, ui: &Ui, state: &AppState, rect: egui::Rect) {
+        let unplaced = state
+            .view()
+            .filter(|v| v.markers.markers().is_empty())
+            .map_or(0, |v| v.markers.unplaced());
+        let notice = if unplaced > 0 {
+            Some(format!(
+                "None of the {unplaced} events shown has a place on the map: the timeline lists them."
+            ))
+        } else if self.outside_basemap {
+            Some(
+                "Grey: no offline map here (it covers Europe). Turn on OpenStreetMap (online) for one."
+                    .to_owned(),
+            )
+        } else {
+            None
+        };
+        if let Some(text) = notice {
+            let left = self.legend.map_or(rect.left(), |r| r.right()) + 12.0;
+            let right = self.controls.map_or(rect.right(), |r| r.left()) - 12.0;
+            let galley = ui.painter().layout(
+                text,
+                FontId::proportional(14.0),
+                Color32::from_gray(50),
+                (right - left).max(120.0),
+            );
+            let at = egui::pos2((left + right - galley.size().x) / 2.0, rect.top() + 14.0);
+            let backdrop = egui::Rect::from_min_size(at, galley.size()).expand(4.0);
+            ui.painter()
+                .rect_filled(backdrop, 3.0, Color32::from_white_alpha(200));
+            ui.painter().galley(at, galley, Color32::from_gray(50));
+        }
+        if let Some(err) = &self.basemap_error {
+            ui.painter().text(
+                rect.center(),
+                Align2::CENTER_CENTER,
+                format!("No basemap: {err}"),
+                FontId::proportional(14.0),
+                Color32::DARK_RED,
+            );
+        }
+    }
+}
+
+/// The categories and their colours, in the map's top-left corner; each
+/// with a box that shows or hides its events in every view. Returns where
+/// it was drawn.
+fn legend(
+    ui: &Ui,
+    state: &AppState,
+    map: egui::Rect,
+    actions: &mut Vec<Action>,
+) -> Option<egui::Rect> {
+    let doc = state.document()?;
+    let categories = &doc.dataset.categories;
+    if categories.is_empty() {
+        return None;
+    }
+    let area = egui::Area::new(ui.scope_id().with("legend"))
+        .fixed_pos(map.left_top() + vec2(10.0, 10.0))
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.spacing_mut().item_spacing.y = 1.0;
+                for (i, c) in categories.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        let mut shown = !state.hidden().contains(&c.id);
+                        let (dot, _) =
+                            ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
+                        ui.painter()
+                            .circle_filled(dot.center(), 5.0, doc.view.category_color(i));
+                        if ui
+                            .checkbox(&mut shown, RichText::new(&c.label).small())
+                            .on_hover_text(
+                                "Show or hide these events on the map and in the timeline",
+                            )
+                            .changed()
+                        {
+                            actions.push(Action::ToggleCategory(c.id.clone()));
+                        }
+                    });
+                }
+            });
+        });
+    Some(area.response.rect)
+}

@@ -1,0 +1,46 @@
+//! Help → Keyboard shortcuts: every command with its keys, from the
+//! command table.
+
+use crate::action::Action;
+use crate::command::MENUS;
+use crate::state::AppState;
+
+#[derive(Default)]
+pub struct ShortcutsWindow;
+
+impl ShortcutsWindow {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+        if !state.shortcuts_open() {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .default_width(460.0)
+            .order(egui::Order::Foreground)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts")
+                    .num_columns(2)
+                    .striped(true)
+                    .spacing([16.0, 4.0])
+                    .show(ui, |ui| {
+                        for (menu, commands) in MENUS {
+                            ui.strong(*menu);
+                            ui.end_row();
+                            for c in commands.iter() {
+                                ui.label(c.text()).on_hover_text(c.tooltip());
+                                ui.monospace(c.shortcut_text(ctx).unwrap_or_else(|| "—".into()));
+                                ui.end_row();
+                            }
+                        }
+                    });
+                ui.weak("Mouse: drag to pan, wheel to zoom, click a marker or a row to select it.");
+                if ui.button("Close").clicked() {
+                    actions.push(Action::CloseShortcuts);
+                }
+            });
+        if !open {
+            actions.push(Action::CloseShortcuts);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The bar along the top: the menus (generated from the command table, the
+//! File menu with its path fields and recent files), a load's progress
+//! with its Cancel, the online layer, the basemap field, the map image
+//! export, and the data set's title.
+
+use std::path::PathBuf;
+
+use egui::Ui;
+
+use super::path_field;
+use crate::action::Action;
+use crate::command::{Command, MENUS};
+use crate::state::AppState;
+
+/// The top bar and the text its fields hold.
+#[derive(Default)]
+pub struct TopBar {
+    /// The path typed in File → File path.
+    open_field: String,
+    /// The path typed in File → Export to.
+    export_field: String,
+    /// A basemap's path; empty means the bundled one.
+    basemap_field: String,
+}
+
+impl TopBar {
+    /// The bar, its Basemap field showing a basemap the user chose.
+    pub fn new(chosen_basemap: Option<&PathBuf>) -> TopBar {
+        TopBar {
+            basemap_field: chosen_basemap
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            ..TopBar::default()
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.strong("incident-map");
+            for (name, commands) in MENUS {
+                // The File menu holds text fields: it closes on a click
+                // outside it, not on one in it.
+                let config =
+                    egui::containers::menu::MenuConfig::new().close_behavior(if *name == "File" {
+                        egui::PopupCloseBehavior::CloseOnClickOutside
+                    } else {
+                        egui::PopupCloseBehavior::CloseOnClick
+                    });
+                egui::containers::menu::MenuButton::new(*name)
+                    .config(config)
+                    .ui(ui, |ui| {
+                        for &c in *commands {
+                            if command_entry(ui, c, state) {
+                                actions.push(Action::Command(c));
+                                ui.close();
+                            }
+                        }
+                        if *name == "File" {
+                            self.file_fields(ui, state, actions);
+                        }
+                    });
+            }
+            if let Some(job) = state.loading() {
+                ui.separator();
+                ui.spinner();
+                let name = job.path.file_name().unwrap_or_default().to_string_lossy();
+                ui.label(format!("Opening {name}: {}", job.progress.describe()))
+                    .on_hover_text(job.path.display().to_string());
+                if let Some(f) = job.progress.fraction_read() {
+                    ui.add(egui::ProgressBar::new(f).desired_width(120.0));
+                }
+                // Keep the progress moving on screen.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+                if Command::CancelLoad.button(ui, "Cancel") {
+                    actions.push(Action::Command(Command::CancelLoad));
+                }
+            }
+            ui.separator();
+            let mut online = state.online();
+            if ui
+                .checkbox(&mut online, Command::ToggleOnline.text())
+                .on_hover_text(Command::ToggleOnline.hover_text(ui.ctx()))
+                .changed()
+            {
+                actions.push(Action::Command(Command::ToggleOnline));
+            }
+            ui.separator();
+            let entered = path_field(
+                ui,
+                "Basemap:",
+                &mut self.basemap_field,
+                260.0,
+                "bundled; or the path of a .pmtiles file",
+            );
+            let used = ui
+                .button("Use")
+                .on_hover_text("Switch to this PMTiles archive (raster or vector)")
+                .clicked();
+            if used || entered {
+                let field = self.basemap_field.trim();
+                actions.push(Action::UseBasemap(
+                    (!field.is_empty()).then(|| PathBuf::from(field)),
+                ));
+            }
+            ui.separator();
+            if Command::ExportMapImage.button(ui, Command::ExportMapImage.text()) {
+                actions.push(Action::Command(Command::ExportMapImage));
+            }
+            // The title takes what room is left, cut short if need be.
+            if let Some(ds) = state.dataset() {
+                ui.separator();
+                ui.add(egui::Label::new(&ds.title).truncate());
+            }
+        });
+    }
+
+    /// The File menu's own part: a path to open, where to export, recent files.
+    fn file_fields(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+        ui.separator();
+        ui.horizontal(|ui| {
+            let entered = path_field(ui, "File path:", &mut self.open_field, 280.0, "");
+            let load = ui.button("Load").clicked() || entered;
+            if load && !self.open_field.trim().is_empty() {
+                actions.push(Action::Open(PathBuf::from(self.open_field.trim())));
+                ui.close();
+            }
+        });
+        ui.separator();
+        ui.label("Export (GeoJSON, CSV or incident-map JSON, by extension)");
+        let mut export_now = false;
+        ui.horizontal(|ui| {
+            export_now = path_field(
+                ui,
+                "Export to:",
+                &mut self.export_field,
+                240.0,
+                "events.geojson",
+            );
+            if Command::ExportEvents.button(ui, "Choose…") {
+                actions.push(Action::Command(Command::ExportEvents));
+            }
+        });
+        let mut only_shown = state.export_only_shown();
+        if ui
+            .checkbox(
+                &mut only_shown,
+                "Only the events shown: in the map's view, categories not hidden",
+            )
+            .changed()
+        {
+            actions.push(Action::SetExportOnlyShown(only_shown));
+        }
+        export_now |= ui.button("Export").clicked();
+        if export_now && !self.export_field.trim().is_empty() {
+            actions.push(Action::Export {
+                path: PathBuf::from(self.export_field.trim()),
+                only_shown,
+            });
+            ui.close();
+        }
+        if !state.recent().is_empty() {
+            ui.separator();
+            ui.label("Recent");
+            for path in state.recent() {
+                if ui.button(path.display().to_string()).clicked() {
+                    actions.push(Action::Open(path.clone()));
+                    ui.close();
+                }
+            }
+        }
+    }
+}
+
+/// A command's menu entry: toggles show whether they are on, commands that
+/// cannot apply now are greyed out.
+fn command_entry(ui: &mut Ui, c: Command, state: &AppState) -> bool {
+    let has_data = state.dataset().is_some();
+    let enabled = match c {
+        Command::CancelLoad => state.loading().is_some(),
+        Command::ExportEvents | Command::Fit => has_data,
+        Command::SelectNext | Command::SelectPrevious => has_data,
+        Command::FocusSelected | Command::ClearSelection => state.selection().is_some(),
+        _ => true,
+    };
+    let checked = match c {
+        Command::TogglePanels => Some(state.panels_shown()),
+        Command::ToggleOnline => Some(state.online()),
+        Command::ShowShortcuts => Some(state.shortcuts_open()),
+        _ => None,
+    };
+    match checked {
+        Some(on) => {
+            let mut button = egui::Button::selectable(on, c.text());
+            if let Some(s) = c.shortcuts().first() {
+                button = button.shortcut_text(ui.ctx().format_shortcut(s));
+            }
+            ui.add_enabled(enabled, button)
+                .on_hover_text(c.hover_text(ui.ctx()))
+                .clicked()
+        }
+        None => c.menu_item(ui, enabled),
+    }
+}

@@ -1,0 +1,705 @@
+//! The one place where what the user asks for and what finished in the
+//! background change the state. It needs no egui context: what it cannot do
+//! itself (start a thread, open a dialog, move the map) it returns as
+//! [`Effect`]s for the shell to carry out.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use geo::BoundingRect;
+use incident_map_core::formats::{self, Format, Progress};
+use incident_map_core::markers::{Cell, Shape, unmercator};
+use incident_map_core::model::BBox;
+
+use super::{AppState, Document, Loading, MAX_RECENT, Problems, Selection, Status};
+use crate::action::{Action, CameraMove, Done, Effect, Msg};
+use crate::command::Command;
+use crate::views::{Situated, ViewIndex, frame};
+
+/// The zoom a point event is brought to at least.
+const FOCUS_ZOOM: f64 = 12.0;
+
+impl AppState {
+    /// Applies one message; returns what the shell must do about it.
+    pub fn apply(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match msg.into() {
+            Msg::Do(action) => self.act(action, &mut fx),
+            Msg::Done(done) => self.take(done, &mut fx),
+        }
+        fx
+    }
+
+    fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        if !matches!(action, Action::Hover(_)) {
+            self.note = None;
+        }
+        match action {
+            Action::Command(c) => self.command(c, fx),
+            Action::Select(id) => self.select(&id),
+            Action::Hover(id) => self.next_marks.hovered = Some(id),
+            Action::ShowPassage(n) => {
+                if let Some(s) = &mut self.selection {
+                    s.passage = n;
+                    self.next_marks.scroll_to_selection = true;
+                }
+            }
+            Action::Open(path) => self.start_load(path, fx),
+            Action::Export { path, only_shown } => self.export(path, only_shown, fx),
+            Action::UseBasemap(path) => fx.push(Effect::UseBasemap(path)),
+            Action::ToggleCategory(id) => {
+                if !self.hidden.remove(&id) {
+                    self.hidden.insert(id);
+                }
+                self.refilter(fx);
+            }
+            Action::OpenCluster { zoom, cells } => self.open_cluster(zoom, &cells, fx),
+            Action::CloseClusterList => self.listed = None,
+            Action::SetExportOnlyShown(on) => self.export_only_shown = on,
+            Action::DismissProblems => self.problems_open = false,
+            Action::CloseShortcuts => self.shortcuts_open = false,
+        }
+    }
+
+    fn command(&mut self, command: Command, fx: &mut Vec<Effect>) {
+        match command {
+            Command::Open => fx.push(Effect::OpenDialog),
+            Command::ExportEvents => fx.push(Effect::ExportDialog),
+            Command::ExportMapImage => fx.push(Effect::MapImage),
+            Command::CancelLoad => {
+                // The thread stops at its next step; whatever it had is dropped.
+                if let Some(job) = self.loading.take() {
+                    job.progress.cancel();
+                    self.status = Status::Stopped(job.path);
+                }
+            }
+            Command::Quit => fx.push(Effect::Quit),
+            Command::ZoomIn => fx.push(Effect::Camera(CameraMove::ZoomBy(1.0))),
+            Command::ZoomOut => fx.push(Effect::Camera(CameraMove::ZoomBy(-1.0))),
+            Command::Fit => {
+                let b = self.home();
+                fx.push(Effect::Camera(CameraMove::Fit {
+                    sw: b.sw,
+                    ne: b.ne,
+                    min_zoom: 0.0,
+                }));
+            }
+            Command::TogglePanels => self.panels_shown = !self.panels_shown,
+            Command::ToggleOnline => {
+                self.online = !self.online;
+                fx.push(Effect::SetOnline(self.online));
+            }
+            Command::ShowProblems => {
+                self.problems_open = self.problems.is_some();
+                if self.problems.is_none() {
+                    self.status =
+                        Status::Note("No problems: the file opened last had none.".into());
+                }
+            }
+            Command::SelectNext | Command::SelectPrevious => self.step(command),
+            Command::FocusSelected => self.focus_selected(fx),
+            Command::ClearSelection => self.selection = None,
+            Command::ShowShortcuts => self.shortcuts_open = !self.shortcuts_open,
+        }
+    }
+
+    /// Takes in work that finished in the background.
+    fn take(&mut self, done: Done, fx: &mut Vec<Effect>) {
+        match done {
+            Done::Loaded { job, path, outcome } => {
+                // A load that was cancelled or replaced reports nothing.
+                if self.loading.as_ref().is_some_and(|l| l.job == job) {
+                    self.loading = None;
+                    self.take_in(path, *outcome, fx);
+                }
+            }
+            Done::OpenDialog(Some(path)) => self.start_load(path, fx),
+            Done::OpenDialog(None) => self.status = Status::NoFileChosen,
+            Done::ExportDialog(Some(path)) => {
+                let only_shown = self.export_only_shown;
+                self.export(path, only_shown, fx);
+            }
+            Done::ExportDialog(None) => {}
+            Done::Exported(Ok(e)) => self.status = Status::Exported(e),
+            Done::Exported(Err(why)) => self.status = Status::NotExported(why),
+            Done::MapImage(Ok(path)) => self.status = Status::MapImageSaved(path),
+            Done::MapImage(Err(why)) => self.status = Status::MapImageNotSaved(why),
+            Done::ViewBuilt { generation, view } => {
+                if generation == self.generation {
+                    self.install_view(view);
+                    self.status = self.shown_status();
+                }
+            }
+            Done::Basemap(Ok(path)) => self.status = Status::Basemap(path),
+            Done::Basemap(Err(why)) => self.status = Status::BasemapNotChanged(why),
+            Done::Failed(why) => {
+                self.loading = None;
+                self.status = Status::Note(why);
+            }
+        }
+    }
+
+    /// The box the map frames first and Fit frames: what is shown.
+    pub fn home(&self) -> BBox {
+        self.view()
+            .and_then(|v| v.frame)
+            .or_else(|| frame(&Default::default(), &self.regions))
+            .unwrap_or(BBox::WORLD)
+    }
+
+    fn start_load(&mut self, path: PathBuf, fx: &mut Vec<Effect>) {
+        if let Some(old) = self.loading.take() {
+            old.progress.cancel();
+        }
+        let job = self.next_job;
+        self.next_job += 1;
+        let progress = Arc::new(Progress::default());
+        // A filter holds through a reload of the same file, not into another.
+        let hidden = if self.path() == Some(path.as_path()) {
+            self.hidden.clone()
+        } else {
+            HashSet::new()
+        };
+        self.loading = Some(Loading {
+            job,
+            path: path.clone(),
+            progress: progress.clone(),
+        });
+        self.status = Status::Opening(path.clone());
+        fx.push(Effect::Load {
+            job,
+            path,
+            progress,
+            hidden,
+        });
+    }
+
+    /// Takes in a finished load: the new data replaces the old only if it
+    /// is fit to show. Says what happened, and lists problems.
+    fn take_in(
+        &mut self,
+        path: PathBuf,
+        outcome: crate::background::Outcome,
+        fx: &mut Vec<Effect>,
+    ) {
+        let (mut loaded, view) = match outcome {
+            Ok(x) => x,
+            Err(why) => {
+                self.problems = Some(Problems::message(path, why.clone()));
+                self.problems_open = true;
+                self.status = Status::NotRead { why };
+                return;
+            }
+        };
+        let (errors, warnings) = incident_map_core::diagnostic::count(&loaded.diagnostics);
+        let usable = loaded.usable().is_some();
+        // Taken, not copied: a large dataset is not cloned on the UI thread.
+        let (Some(dataset), Some(view)) = (loaded.dataset.take().filter(|_| usable), view) else {
+            self.problems = Some(Problems::new(path.clone(), false, &loaded.diagnostics));
+            self.problems_open = true;
+            self.status = Status::NotOpened { path, errors };
+            return;
+        };
+        self.status = Status::Opened {
+            path: path.clone(),
+            events: dataset.events.len(),
+            errors,
+            warnings,
+        };
+        let another = self.path() != Some(path.as_path());
+        if another {
+            self.hidden.clear();
+        }
+        self.listed = None;
+        self.doc = Some(Document {
+            path: path.clone(),
+            dataset: Arc::new(dataset),
+            view: Arc::new(ViewIndex::default()),
+        });
+        self.install_view(view);
+        if self.view().is_some_and(|v| v.hidden != self.hidden) {
+            // The filter changed while the file loaded.
+            self.refilter(fx);
+        }
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path.clone());
+        self.recent.truncate(MAX_RECENT);
+        self.problems = (!loaded.diagnostics.is_empty())
+            .then(|| Problems::new(path, true, &loaded.diagnostics));
+        self.problems_open = self.problems.is_some();
+        // Data from another file is framed, unless the view was restored for it.
+        if another && !std::mem::take(&mut self.keep_view) {
+            self.command(Command::Fit, fx);
+        }
+    }
+
+    /// Puts a view of the open data in place; the selection survives when
+    /// its event is still there and shown.
+    fn install_view(&mut self, view: Arc<ViewIndex>) {
+        let Some(doc) = &mut self.doc else { return };
+        doc.view = view;
+        self.listed = None;
+        let id = self.selection.as_ref().map(|s| s.id.clone());
+        let passage = self.selection.as_ref().map_or(0, |s| s.passage);
+        self.selection = None;
+        if let Some(id) = id {
+            self.select(&id);
+            if let Some(s) = &mut self.selection {
+                s.passage = passage;
+            }
+        }
+    }
+
+    fn shown_status(&self) -> Status {
+        Status::Shown {
+            shown: self.view().map_or(0, ViewIndex::shown),
+            total: self.dataset().map_or(0, |d| d.events.len()),
+            hidden_categories: self.hidden.len(),
+        }
+    }
+
+    /// Rebuilds the views for the filter, in the background; the view on
+    /// screen stays until the new one is ready.
+    fn refilter(&mut self, fx: &mut Vec<Effect>) {
+        let Some(doc) = &self.doc else { return };
+        self.generation += 1;
+        self.status = Status::Filtering;
+        fx.push(Effect::RebuildView {
+            generation: self.generation,
+            dataset: doc.dataset.clone(),
+            hidden: self.hidden.clone(),
+        });
+    }
+
+    /// Selects an event by id, if it is there and shown.
+    fn select(&mut self, id: &str) {
+        let Some(doc) = &self.doc else { return };
+        let Some(event) = doc.view.links.event(id) else {
+            return;
+        };
+        if doc.view.timeline.position(event).is_none() {
+            return;
+        }
+        let passage = match &self.selection {
+            Some(s) if s.id == id => s.passage,
+            _ => 0,
+        };
+        let situated = Situated::of(&doc.dataset, &doc.dataset.events[event], &self.regions);
+        self.selection = Some(Selection {
+            id: id.to_string(),
+            event,
+            passage,
+            situated,
+        });
+        self.next_marks.scroll_to_selection = true;
+    }
+
+    /// Selects the next or previous event in time.
+    fn step(&mut self, command: Command) {
+        let Some(doc) = &self.doc else { return };
+        let timeline = &doc.view.timeline;
+        let current = self.selection.as_ref().map(|s| s.event);
+        let next = if command == Command::SelectNext {
+            timeline.next(current)
+        } else {
+            timeline.previous(current)
+        };
+        if let Some(i) = next {
+            let id = doc.dataset.events[i].id.clone();
+            self.select(&id);
+        }
+    }
+
+    /// Brings the selected event into view: its region for a region-level
+    /// event, its shape for a line or an area, else its point, zoomed in to
+    /// street level at least.
+    fn focus_selected(&mut self, fx: &mut Vec<Effect>) {
+        let (Some(doc), Some(s)) = (&self.doc, &self.selection) else {
+            return;
+        };
+        let index = &doc.view.markers;
+        let Some(m) = index.of_event(s.event) else {
+            return;
+        };
+        let marker = &index.markers()[m];
+        let shape = doc.dataset.events[marker.event]
+            .location
+            .as_ref()
+            .and_then(|l| l.geometry.as_ref())
+            .filter(|g| !matches!(g, geo::Geometry::Point(_)))
+            .and_then(|g| g.bounding_rect());
+        let area = match &marker.shape {
+            Shape::Region { code } => self
+                .regions
+                .get(code)
+                .and_then(|r| r.outline.bounding_rect()),
+            _ => shape,
+        };
+        fx.push(Effect::Camera(match area {
+            Some(r) => {
+                let b = BBox::of_rect(r);
+                CameraMove::Fit {
+                    sw: b.sw,
+                    ne: b.ne,
+                    min_zoom: 0.0,
+                }
+            }
+            None => CameraMove::Approach {
+                point: marker.point,
+                min_zoom: FOCUS_ZOOM,
+            },
+        }));
+    }
+
+    /// Zooms into a cluster, or lists its events when they share one spot.
+    fn open_cluster(&mut self, zoom: u8, cells: &[usize], fx: &mut Vec<Effect>) {
+        let Some(doc) = &self.doc else { return };
+        let index = &doc.view.markers;
+        let cells_of = || cells.iter().filter_map(|&c| index.cell(zoom, c));
+        if index.cluster_splits(zoom, cells) {
+            // The box of all their markers, one zoom level deeper at least.
+            let Some((nw, se)) = cells_of().map(Cell::bounds).reduce(|a, b| {
+                (
+                    [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                    [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+                )
+            }) else {
+                return;
+            };
+            fx.push(Effect::Camera(CameraMove::Fit {
+                sw: unmercator([nw[0], se[1]]),
+                ne: unmercator([se[0], nw[1]]),
+                min_zoom: f64::from(zoom) + 1.0,
+            }));
+        } else {
+            let mut events: Vec<usize> = cells_of()
+                .flat_map(|c| index.members(c))
+                .map(|m| m.event)
+                .collect();
+            events.sort_by_key(|&e| doc.view.timeline.rank[e]);
+            self.listed = Some(events);
+        }
+    }
+
+    /// Writes the events (all, or those shown in the map's view) to `path`,
+    /// in the background.
+    fn export(&mut self, path: PathBuf, only_shown: bool, fx: &mut Vec<Effect>) {
+        let Some(doc) = &self.doc else {
+            self.status = Status::NotExported("no data is open".into());
+            return;
+        };
+        let Some(format) = Format::from_extension(&path).filter(|f| Format::WRITABLE.contains(f))
+        else {
+            self.status = Status::NotExported(format!(
+                "name the file .geojson, .csv or .json to choose the format ({})",
+                path.display()
+            ));
+            return;
+        };
+        if formats::export::same_file(&doc.path, &path) {
+            self.status =
+                Status::NotExported("that is the file you opened; choose another name".into());
+            return;
+        }
+        let keep: Vec<usize> = match (only_shown, self.viewport) {
+            (true, Some(v)) => doc.view.events_in_view(v.center, v.zoom, v.size),
+            (true, None) => {
+                let mut shown = doc.view.timeline.order.clone();
+                shown.sort_unstable();
+                shown
+            }
+            (false, _) => (0..doc.dataset.events.len()).collect(),
+        };
+        self.status = Status::Note(format!("Exporting to {}…", path.display()));
+        fx.push(Effect::Export {
+            dataset: doc.dataset.clone(),
+            keep,
+            opened: Some(doc.path.clone()),
+            path,
+            format,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Exported;
+    use crate::state::Viewport;
+    use incident_map_core::model::LatLon;
+
+    /// The state with the scenario taken in, as a finished load gives it.
+    fn scenario() -> AppState {
+        let mut state = AppState::default();
+        let fx = state.apply(Action::Open(crate::tests::repo(
+            "data/moscow-march-2024.json",
+        )));
+        let [Effect::Load { job, path, .. }] = fx.as_slice() else {
+            panic!("{fx:?}");
+        };
+        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        let fx = state.apply(Done::Loaded {
+            job: *job,
+            path: path.clone(),
+            outcome: Box::new(outcome),
+        });
+        assert!(
+            matches!(fx.as_slice(), [Effect::Camera(CameraMove::Fit { .. })]),
+            "a new file is framed: {fx:?}"
+        );
+        state
+    }
+
+    #[test]
+    fn a_finished_load_opens_the_file_and_frames_it() {
+        let state = scenario();
+        assert_eq!(state.dataset().unwrap().events.len(), 4);
+        assert!(state.loading().is_none());
+        assert_eq!(
+            state
+                .recent()
+                .first()
+                .map(|p| p.ends_with("moscow-march-2024.json")),
+            Some(true)
+        );
+        assert!(
+            state.status().to_string().contains(": 4 events"),
+            "{}",
+            state.status()
+        );
+        assert!(state.problems().is_none());
+    }
+
+    #[test]
+    fn selecting_walking_and_clearing() {
+        let mut state = scenario();
+        state.apply(Action::Select("crocus-attack".into()));
+        let s = state.selection().unwrap();
+        assert_eq!(s.id, "crocus-attack");
+        assert_eq!(
+            s.situated.line.as_deref(),
+            Some("Crocus City Hall, Moscow Oblast")
+        );
+        state.begin_frame();
+        assert!(
+            state.marks().scroll_to_selection,
+            "the views bring it into view"
+        );
+        state.begin_frame();
+        assert!(!state.marks().scroll_to_selection, "for one frame only");
+        // Next in time after the attack is the undated Kremlin reaction.
+        state.apply(Command::SelectNext);
+        assert_eq!(state.selected_id(), Some("kremlin-reaction"));
+        state.apply(Command::SelectPrevious);
+        assert_eq!(state.selected_id(), Some("crocus-attack"));
+        // An id that is not there selects nothing.
+        state.apply(Action::Select("no-such-event".into()));
+        assert_eq!(state.selected_id(), Some("crocus-attack"));
+        state.apply(Command::ClearSelection);
+        assert_eq!(state.selected_id(), None);
+        state.apply(Command::SelectNext);
+        assert_eq!(state.selected_id(), Some("fsb-kaluga-operation"));
+    }
+
+    #[test]
+    fn focusing_frames_a_region_and_approaches_a_point() {
+        let mut state = scenario();
+        state.apply(Action::Select("fsb-kaluga-operation".into()));
+        match state.apply(Command::FocusSelected).as_slice() {
+            [Effect::Camera(CameraMove::Fit { sw, ne, .. })] => {
+                assert!(
+                    sw.lat < 54.0 && ne.lat > 55.0,
+                    "Kaluga Oblast whole: {sw:?} {ne:?}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        state.apply(Action::Select("crocus-attack".into()));
+        match state.apply(Command::FocusSelected).as_slice() {
+            [Effect::Camera(CameraMove::Approach { point, min_zoom })] => {
+                assert!((point.lat - 55.8257).abs() < 1e-3);
+                assert_eq!(*min_zoom, FOCUS_ZOOM);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn hiding_a_category_rebuilds_the_views_off_thread_and_keeps_the_old_until_then() {
+        let mut state = scenario();
+        state.apply(Action::Select("crocus-attack".into()));
+        let fx = state.apply(Action::ToggleCategory("attack".into()));
+        let [
+            Effect::RebuildView {
+                generation,
+                dataset,
+                hidden,
+            },
+        ] = fx.as_slice()
+        else {
+            panic!("{fx:?}");
+        };
+        assert!(hidden.contains("attack"));
+        assert_eq!(*state.status(), Status::Filtering);
+        assert_eq!(
+            state.view().unwrap().shown(),
+            4,
+            "the old view until the new is ready"
+        );
+        let view = Arc::new(ViewIndex::build(dataset, state.regions(), hidden));
+        // A view for an older filter is dropped.
+        state.apply(Done::ViewBuilt {
+            generation: generation - 1,
+            view: view.clone(),
+        });
+        assert_eq!(state.view().unwrap().shown(), 4);
+        state.apply(Done::ViewBuilt {
+            generation: *generation,
+            view,
+        });
+        assert_eq!(state.view().unwrap().shown(), 3);
+        assert_eq!(state.selected_id(), None, "a hidden event is not selected");
+        assert_eq!(
+            state.status().to_string(),
+            "3 of 4 events shown (categories hidden: 1)"
+        );
+        // Fit follows the filter: the attack's box is gone from it.
+        let [Effect::Camera(CameraMove::Fit { ne, .. })] = state.apply(Command::Fit)[..] else {
+            panic!()
+        };
+        assert!(
+            ne.lat < 55.8,
+            "Crocus City Hall is no longer framed: {ne:?}"
+        );
+        state.apply(Action::Select("crocus-attack".into()));
+        assert_eq!(
+            state.selected_id(),
+            None,
+            "hidden events cannot be selected"
+        );
+    }
+
+    #[test]
+    fn a_failed_load_keeps_the_data_and_lists_its_problems() {
+        let mut state = scenario();
+        let fx = state.apply(Action::Open(crate::tests::repo(
+            "tests/files/bad/truncated.json",
+        )));
+        let [Effect::Load { job, path, .. }] = fx.as_slice() else {
+            panic!()
+        };
+        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        state.apply(Done::Loaded {
+            job: *job,
+            path: path.clone(),
+            outcome: Box::new(outcome),
+        });
+        assert_eq!(state.dataset().unwrap().events.len(), 4);
+        let problems = state.problems().expect("listed");
+        assert!(!problems.opened);
+        assert!(
+            state
+                .status()
+                .to_string()
+                .ends_with("was not opened: 1 errors. The data shown is unchanged.")
+        );
+        state.apply(Action::DismissProblems);
+        assert!(state.problems().is_none());
+        state.apply(Command::ShowProblems);
+        assert!(state.problems().is_some(), "they can be listed again");
+    }
+
+    #[test]
+    fn a_cancelled_or_replaced_load_reports_nothing() {
+        let mut state = scenario();
+        let fx = state.apply(Action::Open(crate::tests::repo(
+            "tests/files/good/small.json",
+        )));
+        let [
+            Effect::Load {
+                job,
+                path,
+                progress,
+                ..
+            },
+        ] = fx.as_slice()
+        else {
+            panic!()
+        };
+        state.apply(Command::CancelLoad);
+        assert!(progress.is_cancelled());
+        assert!(state.status().to_string().starts_with("Stopped opening"));
+        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        state.apply(Done::Loaded {
+            job: *job,
+            path: path.clone(),
+            outcome: Box::new(outcome),
+        });
+        assert_eq!(state.dataset().unwrap().events.len(), 4, "nothing replaced");
+    }
+
+    #[test]
+    fn export_checks_the_name_and_never_writes_over_the_open_file() {
+        let mut state = scenario();
+        state.apply(Action::Export {
+            path: "out.txt".into(),
+            only_shown: false,
+        });
+        assert!(
+            state
+                .status()
+                .to_string()
+                .contains("name the file .geojson")
+        );
+        let open = state.path().unwrap().to_path_buf();
+        assert!(
+            state
+                .apply(Action::Export {
+                    path: open,
+                    only_shown: false,
+                })
+                .is_empty()
+        );
+        assert!(
+            state
+                .status()
+                .to_string()
+                .contains("that is the file you opened")
+        );
+        // Only what the map shows: here, a view of Krasnogorsk alone.
+        state.set_viewport(Some(Viewport {
+            center: LatLon {
+                lat: 55.8257,
+                lon: 37.3889,
+            },
+            zoom: 14.0,
+            size: [800.0, 600.0],
+        }));
+        let fx = state.apply(Action::Export {
+            path: "shown.geojson".into(),
+            only_shown: true,
+        });
+        let [Effect::Export { keep, format, .. }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(*format, Format::GeoJson);
+        let ds = state.dataset().unwrap();
+        assert_eq!(
+            keep.iter()
+                .map(|&i| ds.events[i].id.as_str())
+                .collect::<Vec<_>>(),
+            ["crocus-attack"]
+        );
+        state.apply(Done::Exported(Ok(Exported {
+            path: "shown.geojson".into(),
+            format: Format::GeoJson,
+            count: 1,
+            total: 4,
+        })));
+        assert_eq!(
+            state.status().to_string(),
+            "Exported 1 of 4 events to shown.geojson (GeoJSON)"
+        );
+    }
+}

@@ -1,0 +1,313 @@
+//! The app's state, in one place: the document open (its data and the views
+//! built from it), the selection, the filter, what is loading, the status
+//! message, the problems of the last file, the recent files. Fields are
+//! private; panels read through methods, and only [`AppState::apply`]
+//! changes anything, so every change keeps the state's invariants (the
+//! selection names an event shown; the view matches the data and filter).
+
+mod apply;
+mod status;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use incident_map_core::formats::Progress;
+use incident_map_core::geography::RegionIndex;
+use incident_map_core::model::{Dataset, LatLon};
+
+use crate::views::{Situated, ViewIndex};
+pub use status::Status;
+
+/// At most this many recent files are kept.
+pub const MAX_RECENT: usize = 10;
+
+/// An open file: its data and the views of it under the current filter.
+pub struct Document {
+    pub path: PathBuf,
+    pub dataset: Arc<Dataset>,
+    pub view: Arc<ViewIndex>,
+}
+
+/// The selected event.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub id: String,
+    /// Its index in the dataset.
+    pub event: usize,
+    /// Which of its passages is shown.
+    pub passage: usize,
+    /// Where it is, in words: worked out when it was selected.
+    pub situated: Situated,
+}
+
+/// A file being loaded.
+#[derive(Debug, Clone)]
+pub struct Loading {
+    pub job: u64,
+    pub path: PathBuf,
+    pub progress: Arc<Progress>,
+}
+
+/// Problems found in a file, for the window that lists them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problems {
+    pub path: PathBuf,
+    /// Whether the file was opened anyway (only warnings, or passages that did not anchor).
+    pub opened: bool,
+    /// Every diagnostic, one per paragraph, as `check` prints them.
+    pub text: String,
+    /// What the window shows: the first [`SHOWN_PROBLEMS`] of them (laying
+    /// out a hundred thousand each frame would freeze the window).
+    pub shown: String,
+    /// How many there are.
+    pub count: usize,
+}
+
+/// At most this many problems are shown; "Copy all" copies every one.
+pub const SHOWN_PROBLEMS: usize = 200;
+
+impl Problems {
+    pub fn new(
+        path: PathBuf,
+        opened: bool,
+        diagnostics: &[incident_map_core::diagnostic::Diagnostic],
+    ) -> Problems {
+        let all: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+        Problems::from_paragraphs(path, opened, all)
+    }
+
+    /// Problems that are one message (the file could not be read at all).
+    pub fn message(path: PathBuf, text: String) -> Problems {
+        Problems::from_paragraphs(path, false, vec![text])
+    }
+
+    fn from_paragraphs(path: PathBuf, opened: bool, all: Vec<String>) -> Problems {
+        let mut shown = all[..all.len().min(SHOWN_PROBLEMS)].join("\n\n");
+        if all.len() > SHOWN_PROBLEMS {
+            shown.push_str(&format!(
+                "\n\n… and {} more: \"Copy all\" copies every one, or run `incident-map check` on the file.",
+                all.len() - SHOWN_PROBLEMS
+            ));
+        }
+        Problems {
+            path,
+            opened,
+            count: all.len(),
+            text: all.join("\n\n"),
+            shown,
+        }
+    }
+}
+
+/// What the map shows, as the map panel last drew it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub center: LatLon,
+    pub zoom: f64,
+    /// In points.
+    pub size: [f32; 2],
+}
+
+/// Signals that live one frame: set while a frame is drawn, read by the next.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    /// The event under the pointer, in whichever view.
+    pub hovered: Option<String>,
+    /// The selection changed: views bring it into view.
+    pub scroll_to_selection: bool,
+}
+
+/// Everything the app shows and works on.
+pub struct AppState {
+    doc: Option<Document>,
+    regions: Arc<RegionIndex>,
+    selection: Option<Selection>,
+    /// Categories whose events are hidden in every view.
+    hidden: HashSet<String>,
+    /// The latest filter's number: a view built for an older one is dropped.
+    generation: u64,
+    loading: Option<Loading>,
+    next_job: u64,
+    status: Status,
+    problems: Option<Problems>,
+    problems_open: bool,
+    recent: Vec<PathBuf>,
+    /// The events of a cluster that zooming cannot split, listed to choose from.
+    listed: Option<Vec<usize>>,
+    panels_shown: bool,
+    online: bool,
+    shortcuts_open: bool,
+    /// Whether exports write only what is shown.
+    export_only_shown: bool,
+    /// The map view was restored from the last run: the file loading at
+    /// start keeps it rather than framing its data.
+    keep_view: bool,
+    /// What this frame marks, and what the next one will.
+    marks: Marks,
+    next_marks: Marks,
+    viewport: Option<Viewport>,
+    /// A remark shown beside the status until the user does something
+    /// (settings that could not be read, at start).
+    note: Option<String>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::new(Arc::new(RegionIndex::bundled()))
+    }
+}
+
+impl AppState {
+    /// No data yet.
+    pub fn new(regions: Arc<RegionIndex>) -> AppState {
+        AppState {
+            doc: None,
+            regions,
+            selection: None,
+            hidden: HashSet::new(),
+            generation: 0,
+            loading: None,
+            next_job: 1,
+            status: Status::Quiet,
+            problems: None,
+            problems_open: false,
+            recent: Vec::new(),
+            listed: None,
+            panels_shown: true,
+            online: false,
+            shortcuts_open: false,
+            export_only_shown: false,
+            keep_view: false,
+            marks: Marks::default(),
+            next_marks: Marks::default(),
+            viewport: None,
+            note: None,
+        }
+    }
+
+    /// Remembered files, the latest first (from the settings).
+    pub fn remember_recent(&mut self, files: impl IntoIterator<Item = PathBuf>) {
+        for p in files {
+            if !self.recent.contains(&p) {
+                self.recent.push(p);
+            }
+        }
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    /// The next file loaded at start keeps the map's view (restored from
+    /// the last run) instead of framing its data.
+    pub fn keep_view_for_next_load(&mut self) {
+        self.keep_view = true;
+    }
+
+    /// Moves this frame's signals in: what the last frame set.
+    pub fn begin_frame(&mut self) {
+        self.marks = std::mem::take(&mut self.next_marks);
+    }
+
+    /// What the map showed in the frame just drawn.
+    pub fn set_viewport(&mut self, viewport: Option<Viewport>) {
+        self.viewport = viewport;
+    }
+
+    pub fn document(&self) -> Option<&Document> {
+        self.doc.as_ref()
+    }
+
+    pub fn dataset(&self) -> Option<&Dataset> {
+        self.doc.as_ref().map(|d| &*d.dataset)
+    }
+
+    pub fn view(&self) -> Option<&ViewIndex> {
+        self.doc.as_ref().map(|d| &*d.view)
+    }
+
+    /// The file open.
+    pub fn path(&self) -> Option<&Path> {
+        self.doc.as_ref().map(|d| d.path.as_path())
+    }
+
+    pub fn regions(&self) -> &RegionIndex {
+        &self.regions
+    }
+
+    pub fn selection(&self) -> Option<&Selection> {
+        self.selection.as_ref()
+    }
+
+    pub fn selected_id(&self) -> Option<&str> {
+        self.selection.as_ref().map(|s| s.id.as_str())
+    }
+
+    /// The categories hidden by the filter.
+    pub fn hidden(&self) -> &HashSet<String> {
+        &self.hidden
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The problems of the last file, while their window is open.
+    pub fn problems(&self) -> Option<&Problems> {
+        self.problems.as_ref().filter(|_| self.problems_open)
+    }
+
+    pub fn recent(&self) -> &[PathBuf] {
+        &self.recent
+    }
+
+    pub fn listed(&self) -> Option<&[usize]> {
+        self.listed.as_deref()
+    }
+
+    pub fn loading(&self) -> Option<&Loading> {
+        self.loading.as_ref()
+    }
+
+    pub fn panels_shown(&self) -> bool {
+        self.panels_shown
+    }
+
+    pub fn online(&self) -> bool {
+        self.online
+    }
+
+    pub fn shortcuts_open(&self) -> bool {
+        self.shortcuts_open
+    }
+
+    pub fn export_only_shown(&self) -> bool {
+        self.export_only_shown
+    }
+
+    /// A remark to show beside the status until the user does something.
+    pub fn note(&mut self, text: String) {
+        self.note = Some(text);
+    }
+
+    pub fn current_note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// Clears the status bar (a clean start needs no message).
+    pub fn quiet(&mut self) {
+        self.status = Status::Quiet;
+    }
+
+    /// The event the pointer was over in the frame drawn last, in any view.
+    pub fn pointer_over(&self) -> Option<&str> {
+        self.next_marks.hovered.as_deref()
+    }
+
+    /// This frame's signals.
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+
+    pub fn viewport(&self) -> Option<Viewport> {
+        self.viewport
+    }
+}

@@ -1,0 +1,116 @@
+//! The status bar's message, as a value: each kind of news the app gives,
+//! worded in one place.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::action::Exported;
+
+/// What the status bar says.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Status {
+    #[default]
+    Quiet,
+    Opening(PathBuf),
+    Opened {
+        path: PathBuf,
+        events: usize,
+        errors: usize,
+        warnings: usize,
+    },
+    /// The file could not be read at all.
+    NotRead {
+        why: String,
+    },
+    /// The file has errors that keep it from opening.
+    NotOpened {
+        path: PathBuf,
+        errors: usize,
+    },
+    Stopped(PathBuf),
+    /// A filter is being applied, or was.
+    Filtering,
+    Shown {
+        shown: usize,
+        total: usize,
+        hidden_categories: usize,
+    },
+    Exported(Exported),
+    NotExported(String),
+    MapImageSaved(PathBuf),
+    MapImageNotSaved(String),
+    Basemap(PathBuf),
+    BasemapNotChanged(String),
+    NoFileChosen,
+    /// Something to tell that has no kind of its own (a settings note).
+    Note(String),
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Quiet => Ok(()),
+            Status::Opening(p) => write!(f, "Opening {}…", p.display()),
+            Status::Opened {
+                path,
+                events,
+                errors,
+                warnings,
+            } => {
+                write!(f, "Opened {}: {events} events", path.display())?;
+                if errors + warnings > 0 {
+                    write!(f, ", {errors} errors, {warnings} warnings")?;
+                }
+                Ok(())
+            }
+            Status::NotRead { why } => {
+                write!(f, "Not opened: {why}. The data shown is unchanged.")
+            }
+            Status::NotOpened { path, errors } => write!(
+                f,
+                "{} was not opened: {errors} errors. The data shown is unchanged.",
+                path.display()
+            ),
+            Status::Stopped(p) => write!(f, "Stopped opening {}", p.display()),
+            Status::Filtering => f.write_str("Filtering…"),
+            Status::Shown {
+                shown,
+                total,
+                hidden_categories,
+            } => {
+                if *hidden_categories == 0 {
+                    write!(f, "All {shown} events shown")
+                } else {
+                    write!(
+                        f,
+                        "{shown} of {total} events shown (categories hidden: {hidden_categories})"
+                    )
+                }
+            }
+            Status::Exported(e) => write!(
+                f,
+                "Exported {} of {} events to {} ({})",
+                e.count,
+                e.total,
+                e.path.display(),
+                e.format.name()
+            ),
+            Status::NotExported(why) => write!(f, "Not exported: {why}"),
+            Status::MapImageSaved(p) => write!(f, "Map image saved to {}", p.display()),
+            Status::MapImageNotSaved(why) => write!(f, "Map image not saved: {why}"),
+            Status::Basemap(p) => write!(f, "Basemap: {}", p.display()),
+            Status::BasemapNotChanged(why) => write!(f, "Basemap not changed: {why}"),
+            Status::NoFileChosen => {
+                f.write_str("No file chosen (type its path in File instead if no dialog appeared)")
+            }
+            Status::Note(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Status {
+    /// The message, or `None` when there is nothing to say.
+    pub fn text(&self) -> Option<String> {
+        (*self != Status::Quiet).then(|| self.to_string())
+    }
+}
