@@ -79,8 +79,8 @@ fn load(bencher: divan::Bencher, n: usize) {
 
 #[divan::bench(args = [1_000, 100_000], sample_count = 5)]
 fn summary(bencher: divan::Bencher, n: usize) {
-    let ds = load_bytes(Path::new("bench.json"), synthetic(n).as_bytes())
-        .dataset
+    let store = load_bytes(Path::new("bench.json"), synthetic(n).as_bytes())
+        .store
         .unwrap();
-    bencher.bench(|| Summary::of(divan::black_box(&ds)));
+    bencher.bench(|| Summary::of(divan::black_box(&store)));
 }

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use incident_map_core::markers::{MarkerIndex, View, mercator, synthetic};
 use incident_map_core::model::LatLon;
+use incident_map_core::store::EventTable;
 
 fn main() {
     divan::main();
@@ -15,12 +16,16 @@ fn main() {
 
 const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
 
-fn index(n: usize) -> &'static MarkerIndex {
-    static INDEXES: OnceLock<Vec<(usize, MarkerIndex)>> = OnceLock::new();
+fn index(n: usize) -> &'static (EventTable, MarkerIndex) {
+    static INDEXES: OnceLock<Vec<(usize, (EventTable, MarkerIndex))>> = OnceLock::new();
     let all = INDEXES.get_or_init(|| {
         SIZES
             .iter()
-            .map(|&n| (n, MarkerIndex::build(&synthetic(n))))
+            .map(|&n| {
+                let table = EventTable::of(&synthetic(n));
+                let index = MarkerIndex::build(&table);
+                (n, (table, index))
+            })
             .collect()
     });
     &all.iter()
@@ -44,14 +49,21 @@ fn view(zoom: f64) -> View {
 /// screen), 9 (the region) and 14 (a few streets).
 #[divan::bench(args = SIZES, consts = [5, 9, 14])]
 fn frame_layout<const ZOOM: u32>(bencher: divan::Bencher, n: usize) {
-    let index = index(n);
+    let (table, index) = index(n);
     let view = view(f64::from(ZOOM));
-    bencher.bench(|| divan::black_box(index.layout(divan::black_box(&view))));
+    bencher.bench(|| divan::black_box(index.layout(table, divan::black_box(&view))));
 }
 
 /// Building the index when a file is loaded (once, on the loading thread).
-#[divan::bench(args = [1_000, 100_000], sample_count = 10)]
+#[divan::bench(args = [1_000, 100_000, 1_000_000], sample_count = 5)]
 fn build_index(bencher: divan::Bencher, n: usize) {
-    let ds = synthetic(n);
-    bencher.bench(|| MarkerIndex::build(divan::black_box(&ds)));
+    let (table, _) = index(n);
+    bencher.bench(|| MarkerIndex::build(divan::black_box(table)));
+}
+
+/// A filter's markers (every other event): a subsequence of the full index.
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 5)]
+fn filter_index(bencher: divan::Bencher, n: usize) {
+    let (table, index) = index(n);
+    bencher.bench(|| index.filter(table, |i| i % 2 == 0));
 }

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use crate::command::Command;
 use crate::views::ViewIndex;
 use incident_map_core::formats::Format;
-use incident_map_core::model::{Dataset, LatLon};
+use incident_map_core::markers::MarkerIndex;
+use incident_map_core::model::LatLon;
+use incident_map_core::store::Store;
 
 /// What the user asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +42,7 @@ pub enum Action {
     /// when zooming cannot split it.
     OpenCluster {
         zoom: u8,
-        cells: Vec<usize>,
+        cells: Vec<u64>,
     },
     /// Close the list of a cluster's events.
     CloseClusterList,
@@ -140,9 +142,9 @@ pub enum Effect {
     },
     OpenDialog,
     ExportDialog,
-    /// Write `keep` (event indices) of `dataset` to `path`.
+    /// Write `keep` (event indices) of `store` to `path`.
     Export {
-        dataset: Arc<Dataset>,
+        store: Arc<Store>,
         keep: Vec<usize>,
         opened: Option<PathBuf>,
         path: PathBuf,
@@ -150,10 +152,11 @@ pub enum Effect {
     },
     /// Save the map as a PNG.
     MapImage,
-    /// Rebuild the views of `dataset` with these categories hidden.
+    /// Rebuild the views of `store` with these categories hidden.
     RebuildView {
         generation: u64,
-        dataset: Arc<Dataset>,
+        store: Arc<Store>,
+        all_markers: Arc<MarkerIndex>,
         hidden: HashSet<String>,
     },
     /// Switch the map's basemap (`None`: the bundled one).

@@ -182,18 +182,21 @@ impl IncidentMapApp {
                 Effect::OpenDialog => self.background.open_dialog(),
                 Effect::ExportDialog => self.background.export_dialog(),
                 Effect::Export {
-                    dataset,
+                    store,
                     keep,
                     opened,
                     path,
                     format,
-                } => self.background.export(dataset, keep, opened, path, format),
+                } => self.background.export(store, keep, opened, path, format),
                 Effect::MapImage => self.save_map_image(ctx),
                 Effect::RebuildView {
                     generation,
-                    dataset,
+                    store,
+                    all_markers,
                     hidden,
-                } => self.background.rebuild(generation, dataset, hidden),
+                } => self
+                    .background
+                    .rebuild(generation, store, all_markers, hidden),
                 Effect::UseBasemap(path) => {
                     let result = path
                         .map_or_else(bundled_basemap, Ok)

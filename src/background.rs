@@ -12,7 +12,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use incident_map_core::formats::{self, Format, LoadOptions, Loaded, Progress, Stage};
 use incident_map_core::geography::RegionIndex;
-use incident_map_core::model::Dataset;
+use incident_map_core::markers::MarkerIndex;
+use incident_map_core::store::Store;
 
 use crate::action::{Done, Exported};
 use crate::views::ViewIndex;
@@ -42,7 +43,7 @@ pub fn load(
     }
     let view = loaded
         .usable()
-        .map(|ds| Arc::new(ViewIndex::build(ds, regions, hidden)));
+        .map(|store| Arc::new(ViewIndex::build(store.table(), None, regions, hidden)));
     Ok((loaded, view))
 }
 
@@ -147,35 +148,46 @@ impl Background {
         });
     }
 
-    /// Writes `keep` of `dataset` to `path` (atomically, never over `opened`).
+    /// Writes `keep` of `store` to `path` (atomically, never over `opened`).
     pub fn export(
         &self,
-        dataset: Arc<Dataset>,
+        store: Arc<Store>,
         keep: Vec<usize>,
         opened: Option<PathBuf>,
         path: PathBuf,
         format: Format,
     ) {
         self.spawn("export", move || {
-            let subset = formats::export::subset(&dataset, &keep);
+            let subset = store.subset(&keep);
             let result = formats::export::save(&subset, opened.as_deref(), &path, format)
                 .map(|()| Exported {
                     path,
                     format,
                     count: keep.len(),
-                    total: dataset.events.len(),
+                    total: store.len(),
                 })
                 .map_err(|e| e.to_string());
             Done::Exported(result)
         });
     }
 
-    /// Builds the views of `dataset` for a filter.
-    pub fn rebuild(&self, generation: u64, dataset: Arc<Dataset>, hidden: HashSet<String>) {
+    /// Builds the views of `store` for a filter.
+    pub fn rebuild(
+        &self,
+        generation: u64,
+        store: Arc<Store>,
+        all_markers: Arc<MarkerIndex>,
+        hidden: HashSet<String>,
+    ) {
         let regions = self.regions.clone();
         self.spawn("filter", move || Done::ViewBuilt {
             generation,
-            view: Arc::new(ViewIndex::build(&dataset, &regions, &hidden)),
+            view: Arc::new(ViewIndex::build(
+                store.table(),
+                Some(all_markers),
+                &regions,
+                &hidden,
+            )),
         });
     }
 }

@@ -12,6 +12,7 @@ use incident_map_core::evidence::{Anchoring, Method};
 use incident_map_core::formats::{self, LoadOptions};
 use incident_map_core::geography::{self, RegionIndex};
 use incident_map_core::model::{Dataset, LatLon};
+use incident_map_core::store::Store;
 use incident_map_core::summary::Summary;
 
 /// Incidents on a map, each tied to its timeline entry and its source's words.
@@ -191,14 +192,14 @@ fn convert(
     for d in &loaded.diagnostics {
         eprintln!("{d}");
     }
-    let Some(ds) = loaded.usable() else {
+    let Some(store) = loaded.usable() else {
         eprintln!(
             "error: {} was not converted: it has errors (above)",
             input.display()
         );
         return ExitCode::from(DATA_ERRORS);
     };
-    if let Err(e) = formats::export::save(ds, Some(input), output, format) {
+    if let Err(e) = formats::export::save(&store.to_dataset(), Some(input), output, format) {
         eprintln!("error: {e}");
         return ExitCode::from(USAGE_OR_IO);
     }
@@ -206,7 +207,7 @@ fn convert(
         "{} ({}, {} events) -> {} ({})",
         input.display(),
         loaded.format.map_or("?", formats::Format::name),
-        ds.events.len(),
+        store.len(),
         output.display(),
         format.name()
     );
@@ -244,12 +245,12 @@ fn check(files: &[PathBuf], json: bool, list_passages: bool, list_events: bool) 
                 let valid = !loaded.has_errors();
                 if list_passages
                     && !json
-                    && let Some(ds) = &loaded.dataset
+                    && let Some(ds) = loaded.dataset()
                 {
-                    print_passages(ds);
+                    print_passages(&ds);
                 }
-                if let (Some(regions), false, Some(ds)) = (&regions, json, &loaded.dataset) {
-                    print_events(ds, regions);
+                if let (Some(regions), false, Some(store)) = (&regions, json, &loaded.store) {
+                    print_events(store, regions);
                 }
                 if !valid {
                     status = status.max(DATA_ERRORS);
@@ -257,7 +258,7 @@ fn check(files: &[PathBuf], json: bool, list_passages: bool, list_events: bool) 
                 FileReport {
                     file: file.clone(),
                     valid,
-                    summary: loaded.dataset.as_ref().map(Summary::of),
+                    summary: loaded.store.as_ref().map(Summary::of),
                     io_error: None,
                     diagnostics: loaded.diagnostics,
                 }
@@ -325,22 +326,21 @@ fn print_report(r: &FileReport) {
 }
 
 /// One line per event: `id: when · place (region) · precision · offset`.
-fn print_events(ds: &Dataset, regions: &RegionIndex) {
-    for e in &ds.events {
+fn print_events(store: &Store, regions: &RegionIndex) {
+    let table = store.table();
+    for i in 0..store.len() {
+        let detail = store.detail(i);
+        let e = &detail.event;
         let mut parts = vec![e.when.describe()];
-        let place = e
-            .location
-            .as_ref()
-            .and_then(|l| l.place.as_deref())
-            .and_then(|id| ds.place(id));
-        match geography::situate(ds, e, regions) {
-            Some(s) => {
-                let name = place.map_or_else(
+        match detail.locate() {
+            Some(at) => {
+                let s = geography::situate(at, table.meta.reference.as_ref(), regions);
+                let name = at.place.map_or_else(
                     || format!("{:.4}, {:.4}", s.point.lat, s.point.lon),
                     |p| p.name.clone(),
                 );
                 parts.push(match s.region {
-                    Some(r) if place.is_none_or(|p| p.name != r.name) => {
+                    Some(r) if at.place.is_none_or(|p| p.name != r.name) => {
                         format!("{name} ({})", r.name)
                     }
                     _ => name,

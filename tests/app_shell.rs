@@ -81,7 +81,7 @@ fn a_file_far_away_is_framed_clear_of_the_legend() {
     map.app().apply(&ctx, Action::Open(file));
     common::wait_for_load(&mut map);
     map.harness().run_steps(6);
-    assert_eq!(map.app().state.dataset().unwrap().events.len(), 2);
+    assert_eq!(map.app().state.store().unwrap().len(), 2);
     assert_eq!(common::markers_in_the_clear(&mut map), 2);
 }
 

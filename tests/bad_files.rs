@@ -51,7 +51,7 @@ fn truncated_file_is_a_syntax_error_at_the_unclosed_bracket() {
         &l,
         &[(Code::Syntax, 41, 19, "unterminated array", "truncated")],
     );
-    assert!(l.dataset.is_none());
+    assert!(l.store.is_none());
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn a_source_path_may_not_escape_the_data_folder() {
             "beside the data file",
         )],
     );
-    let ds = l.dataset.as_ref().unwrap();
+    let ds = l.dataset().unwrap();
     assert!(
         ds.sources[0].full_text().is_none(),
         "nothing was read from outside"
@@ -250,7 +250,7 @@ fn a_source_text_that_is_not_utf8_says_where_in_it() {
 fn a_data_file_that_is_not_utf8_points_at_the_bad_byte() {
     let l = load("invalid-utf8.json");
     expect(&l, &[(Code::NotUtf8, 51, 23, "byte 0xE9", "UTF-8")]);
-    assert!(l.dataset.is_none());
+    assert!(l.store.is_none());
 }
 
 #[test]
@@ -338,7 +338,7 @@ fn a_newer_format_version_is_refused() {
             "newer incident-map",
         )],
     );
-    assert!(l.dataset.is_none());
+    assert!(l.store.is_none());
 }
 
 #[test]
@@ -349,7 +349,7 @@ fn a_byte_order_mark_is_ignored_with_a_warning() {
         &[(Code::ByteOrderMark, 1, 1, "byte order mark", "without BOM")],
     );
     assert_eq!(l.diagnostics[0].severity, Severity::Warning);
-    assert_eq!(l.usable().unwrap().events.len(), 2);
+    assert_eq!(l.usable().unwrap().to_dataset().events.len(), 2);
 }
 
 #[test]
@@ -365,7 +365,7 @@ fn crlf_files_get_the_same_positions_and_quotes_match_across_line_breaks() {
             "",
         )],
     );
-    let ds = l.dataset.unwrap();
+    let ds = l.dataset().unwrap().into_owned();
     let passage = &ds.events[1].passages[0];
     let anchor = passage
         .anchoring

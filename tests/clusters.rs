@@ -19,7 +19,7 @@ fn app_with(n: usize) -> (OffscreenMap, tempfile::TempDir) {
     .unwrap();
     let mut map = OffscreenMap::new(&path, None, (1280, 800)).map_only();
     assert_eq!(
-        map.app().state.dataset().map(|d| d.events.len()),
+        map.app().state.store().map(|d| d.len()),
         Some(n),
         "{}",
         map.app().state.status()

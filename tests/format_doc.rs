@@ -24,7 +24,7 @@ fn the_documented_example_loads_without_a_single_diagnostic() {
 
     let loaded = formats::load(&file, &LoadOptions::default()).unwrap();
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
-    let ds = loaded.dataset.unwrap();
+    let ds = loaded.dataset().unwrap().into_owned();
     assert_eq!(ds.events.len(), 3);
     assert_eq!(
         ds.passages()

@@ -24,9 +24,11 @@ fn variant(name: &str) -> Loaded {
     load(&repo("tests/files/interop").join(name))
 }
 
-fn ds(l: &Loaded) -> &Dataset {
+fn ds(l: &Loaded) -> Dataset {
     l.usable()
         .unwrap_or_else(|| panic!("not usable: {:#?}", l.diagnostics))
+        .to_dataset()
+        .into_owned()
 }
 
 fn event<'a>(ds: &'a Dataset, id: &str) -> &'a incident_map_core::model::Event {
@@ -65,7 +67,7 @@ fn problems(l: &Loaded) -> Vec<(usize, Code)> {
 fn timelinejs_sample() {
     let l = sample("timelinejs_women_in_computing.json");
     assert_eq!(l.format, Some(Format::TimelineJs));
-    let ds = ds(&l);
+    let ds = &ds(&l);
     assert_eq!(ds.title, "Women in Computing");
     assert_eq!(ds.events.len(), 10);
     let ada = &ds.events[0];
@@ -122,7 +124,7 @@ fn kml_sample_with_every_time_variant() {
     let l = sample("kml_TimeTest.kml");
     assert_eq!(l.format, Some(Format::Kml));
     assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
-    let ds = ds(&l);
+    let ds = &ds(&l);
     let whens: Vec<(&str, &When)> = ds
         .events
         .iter()
@@ -161,7 +163,7 @@ fn acled_sample_2024_columns() {
     let l = sample("acled_sample_2024_format.csv");
     assert_eq!(l.format, Some(Format::Csv));
     assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
-    let ds = ds(&l);
+    let ds = &ds(&l);
     assert_eq!(ds.events.len(), 2);
     let e = event(ds, "PSE62716");
     assert_eq!(e.when, When::At(day(2024, 11, 1)));
@@ -212,7 +214,7 @@ fn geojson_sample_with_mixed_geometries() {
     let path = repo("tests/files/samples/geojson_unmiss_incidents.geojson");
     let l = load(&path);
     assert_eq!(l.format, Some(Format::GeoJson));
-    let ds = ds(&l);
+    let ds = &ds(&l);
     let raw: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let features = raw["features"].as_array().unwrap();
@@ -261,7 +263,7 @@ fn geojson_sample_with_mixed_geometries() {
 #[test]
 fn geojson_time_conventions_and_geometries() {
     let l = variant("variants.geojson");
-    let ds = l.dataset.as_ref().unwrap();
+    let ds = &*l.dataset().unwrap();
     assert_eq!(event(ds, "fg-date").when, When::At(day(2024, 3, 7)));
     assert_eq!(
         event(ds, "fg-timestamp").when,
@@ -306,7 +308,7 @@ fn geojson_time_conventions_and_geometries() {
 #[test]
 fn acled_2016_columns_and_precisions() {
     let l = variant("acled-2016.csv");
-    let ds = l.dataset.as_ref().unwrap();
+    let ds = &*l.dataset().unwrap();
     let e = event(ds, "1001");
     assert_eq!(e.when, When::At(day(2016, 7, 2)));
     assert_eq!(e.title, "Battle-No change of territory: Luanda");
@@ -344,7 +346,7 @@ fn acled_2016_columns_and_precisions() {
 #[test]
 fn any_csv_with_coordinates_delimiter_and_bom_detected() {
     let l = variant("semicolon-bom.csv");
-    let ds = l.dataset.as_ref().unwrap();
+    let ds = &*l.dataset().unwrap();
     let titles: Vec<&str> = ds.events.iter().map(|e| e.title.as_str()).collect();
     assert_eq!(titles, ["Alpha", "Charlie", "Delta; with semicolon"]);
     assert_eq!(ds.events[0].when, When::At(day(2024, 3, 22)));
@@ -376,7 +378,7 @@ fn any_csv_with_coordinates_delimiter_and_bom_detected() {
 #[test]
 fn kml_folders_spans_html_and_multigeometry() {
     let l = variant("variants.kml");
-    let ds = l.dataset.as_ref().unwrap();
+    let ds = &*l.dataset().unwrap();
     assert_eq!(ds.title, "KML variants");
     let march = event(ds, "march");
     assert_eq!(
@@ -453,7 +455,7 @@ fn kmz_is_read_from_its_zip() {
 #[test]
 fn timelinejs_old_shape() {
     let l = variant("timeline-old.json");
-    let ds = ds(&l);
+    let ds = &ds(&l);
     assert_eq!(ds.title, "Old shape");
     assert_eq!(
         ds.events[0].when,
@@ -599,7 +601,8 @@ fn a_50_mb_csv_loads_with_its_bad_rows_located() {
     let l = load(&p);
     let ds = l
         .usable()
-        .expect("bad rows do not keep the rest from opening");
+        .expect("bad rows do not keep the rest from opening")
+        .to_dataset();
     let bad_lat = rows / 100_000 + usize::from(rows % 100_000 >= 7);
     assert_eq!(ds.events.len(), rows - bad_lat);
     let bad: Vec<_> = problems(&l)
@@ -645,7 +648,7 @@ fn round_trip(format: Format, ext: &str) -> (Dataset, Dataset) {
     );
     // And on to native, and read once more.
     let native = dir.path().join("again.json");
-    std::fs::write(&native, formats::write(ds(&back), Format::Native).unwrap()).unwrap();
+    std::fs::write(&native, formats::write(&ds(&back), Format::Native).unwrap()).unwrap();
     let again = load(&native);
     (original, ds(&again).clone())
 }
@@ -744,7 +747,7 @@ fn geojson_export_carries_json_fg_time() {
 #[test]
 fn geometries_survive_native_and_geojson() {
     let l = variant("variants.kml");
-    let original = l.dataset.as_ref().unwrap();
+    let original = &*l.dataset().unwrap();
     let shape = |ds: &Dataset, title: &str| {
         ds.events
             .iter()
@@ -757,9 +760,13 @@ fn geometries_survive_native_and_geojson() {
         let p = dir.path().join(format!("shapes.{ext}"));
         std::fs::write(&p, formats::write(original, format).unwrap()).unwrap();
         let back = load(&p);
-        let back = back.dataset.as_ref().unwrap();
+        let back = back.dataset().unwrap();
         for title in ["A polygon", "Multi"] {
-            assert_eq!(shape(original, title), shape(back, title), "{ext}: {title}");
+            assert_eq!(
+                shape(original, title),
+                shape(&back, title),
+                "{ext}: {title}"
+            );
         }
     }
 }

@@ -327,7 +327,7 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
         );
         common::wait_for_export(&mut map);
         let back = incident_map_core::formats::load(&path, &Default::default()).unwrap();
-        assert_eq!(back.usable().unwrap().events.len(), expected);
+        assert_eq!(back.usable().unwrap().to_dataset().events.len(), expected);
     }
     // Ticked again, it is back.
     map.harness()

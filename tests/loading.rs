@@ -45,7 +45,7 @@ fn a_bad_file_keeps_the_data_on_screen_and_lists_its_problems() {
     open_through_the_menu(&mut map, &bad);
     let state = &map.app().state;
     assert_eq!(
-        state.dataset().unwrap().events.len(),
+        state.store().unwrap().len(),
         4,
         "the scenario is still shown"
     );
@@ -87,8 +87,7 @@ fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
     let good = repo("tests/files/good/small.json");
     open_through_the_menu(&mut map, &good);
     let state = &map.app().state;
-    let ds = state.dataset().unwrap();
-    assert_eq!(ds.events.len(), 2);
+    assert_eq!(state.store().unwrap().len(), 2);
     assert_eq!(
         state.view().unwrap().timeline.order.len(),
         2,
@@ -109,8 +108,8 @@ fn enter_in_the_path_field_loads_the_file() {
     map.harness().key_press(egui::Key::Enter);
     map.harness().run_steps(2);
     wait_for_load(&mut map);
-    let ds = map.app().state.dataset().unwrap();
-    assert_eq!(ds.events.len(), 2, "{}", map.app().state.status());
+    let events = map.app().state.store().unwrap().len();
+    assert_eq!(events, 2, "{}", map.app().state.status());
     // Enter went to the field, not to the map: nothing was selected or focused.
     assert_eq!(map.app().state.selected_id(), None);
 }
@@ -143,7 +142,7 @@ fn cancelling_a_load_keeps_the_data() {
     map.harness().run_steps(3);
     std::thread::sleep(Duration::from_millis(200));
     map.harness().run_steps(3);
-    assert_eq!(map.app().state.dataset().unwrap().events.len(), 4);
+    assert_eq!(map.app().state.store().unwrap().len(), 4);
     assert!(
         map.app()
             .state
@@ -244,7 +243,7 @@ fn files_of_other_tools_open_by_drag_and_drop() {
     let samples = repo("tests/files/samples");
     // GeoJSON: its polygons and points on the map, framed.
     drop_file(&mut map, samples.join("geojson_unmiss_incidents.geojson"));
-    assert_eq!(map.app().state.dataset().unwrap().events.len(), 5);
+    assert_eq!(map.app().state.store().unwrap().len(), 5);
     common::dismiss_problems(&mut map);
     map.harness().run_steps(2);
     assert!(map.harness().query_by_label("Map: Rumamier").is_some());
@@ -254,9 +253,9 @@ fn files_of_other_tools_open_by_drag_and_drop() {
     drop_file(&mut map, samples.join("timelinejs_women_in_computing.json"));
     common::dismiss_problems(&mut map);
     map.harness().run_steps(2);
-    assert_eq!(map.app().state.dataset().unwrap().events.len(), 10);
+    assert_eq!(map.app().state.store().unwrap().len(), 10);
     // The map says why it has no markers: all ten are unplaced.
-    assert!(map.app().state.view().unwrap().markers.markers().is_empty());
+    assert!(map.app().state.view().unwrap().markers.is_empty());
     assert_eq!(map.app().state.view().unwrap().markers.unplaced(), 10);
     // The axis spans the years, not days.
     let axis = &map.app().state.view().unwrap().timeline.axis;
@@ -298,7 +297,7 @@ fn export_writes_all_events_or_those_in_view() {
     let status = common::wait_for_export(&mut map);
     assert!(status.starts_with("Exported 4 of 4 events"), "{status}");
     let back = incident_map_core::formats::load(&all, &Default::default()).unwrap();
-    assert_eq!(back.usable().unwrap().events.len(), 4);
+    assert_eq!(back.usable().unwrap().to_dataset().events.len(), 4);
     // Zoomed on Crocus City Hall, only the attack is in view.
     map.app().map_mut().look_at(
         incident_map_core::model::LatLon {
@@ -319,7 +318,10 @@ fn export_writes_all_events_or_those_in_view() {
     let status = common::wait_for_export(&mut map);
     assert!(status.starts_with("Exported 1 of 4 events"), "{status}");
     let back = incident_map_core::formats::load(&in_view, &Default::default()).unwrap();
-    assert_eq!(back.usable().unwrap().events[0].id, "crocus-attack");
+    assert_eq!(
+        back.usable().unwrap().to_dataset().events[0].id,
+        "crocus-attack"
+    );
     // Never over the file that is open, and only formats it writes.
     for (path, message) in [
         (scenario(), "that is the file you opened"),

@@ -15,7 +15,7 @@ fn scenario_path() -> PathBuf {
 fn scenario() -> Dataset {
     let loaded = formats::load(&scenario_path(), &LoadOptions::default()).unwrap();
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
-    loaded.dataset.unwrap()
+    loaded.dataset().unwrap().into_owned()
 }
 
 fn event<'d>(ds: &'d Dataset, id: &str) -> &'d Event {
@@ -300,7 +300,7 @@ fn writing_and_reading_back_keeps_everything() {
     let text = native::write(&ds);
     let again = formats::load_bytes(&scenario_path(), text.as_bytes());
     assert!(again.diagnostics.is_empty(), "{:#?}", again.diagnostics);
-    let again = again.dataset.unwrap();
+    let again = again.dataset().unwrap().into_owned();
     assert!(
         serde_json::to_value(&ds).unwrap() == serde_json::to_value(&again).unwrap(),
         "the dataset changed in a round trip"
@@ -320,7 +320,8 @@ fn geography_checks_the_articles_southwest_and_near_moscow() {
     use incident_map_core::geography::{RegionIndex, situate};
     let ds = scenario();
     let regions = RegionIndex::bundled();
-    let at = |id: &str| situate(&ds, event(&ds, id), &regions).unwrap();
+    let reference = ds.place(ds.reference_place.as_deref().unwrap());
+    let at = |id: &str| situate(ds.locate(event(&ds, id)).unwrap(), reference, &regions);
 
     let raid = at("fsb-kaluga-operation");
     assert_eq!(raid.region.unwrap().code, "RU-KLU");

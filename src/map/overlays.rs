@@ -9,7 +9,8 @@ use crate::action::Action;
 use crate::views::ViewIndex;
 use incident_map_core::geography::{Region, RegionIndex};
 use incident_map_core::markers::{Shape as MarkerShape, View, cluster_radius, mercator};
-use incident_map_core::model::{Dataset, LatLon};
+use incident_map_core::model::LatLon;
+use incident_map_core::store::EventTable;
 
 const REGION_COLOR: Color32 = Color32::from_rgb(120, 70, 150);
 
@@ -88,7 +89,7 @@ fn region_label_point(region: &Region) -> Option<(f64, f64)> {
 /// region's outline for a region; a numbered cluster where they are dense.
 /// Only what is on screen is drawn.
 pub struct EventMarkers<'a> {
-    pub dataset: &'a Dataset,
+    pub table: &'a EventTable,
     pub view: &'a ViewIndex,
     pub regions: &'a RegionIndex,
     /// The selected event, by index: always drawn, even inside a cluster.
@@ -117,21 +118,19 @@ impl Plugin for EventMarkers<'_> {
             size: [f64::from(clip.width()), f64::from(clip.height())],
         };
         let to_pos = |p: [f64; 2]| clip.min + vec2(p[0] as f32, p[1] as f32);
-        let ds = self.dataset;
+        let table = self.table;
         let index = &self.view.markers;
-        let markers = index.markers();
         let selected_marker = self.selected.and_then(|e| index.of_event(e));
+        let selected_region = selected_marker.and_then(|m| table.region(index.event(m)));
         let painter = ui.painter().clone();
 
         // Region-level events: each region's outline once, dashed.
-        for (code, members) in index.regions() {
+        for (code, first) in index.regions() {
             let Some(region) = self.regions.get(code) else {
                 continue;
             };
-            let chosen = selected_marker.is_some_and(
-                |m| matches!(&markers[m].shape, MarkerShape::Region { code: c } if c == code),
-            );
-            let color = self.view.color(markers[members[0]].event);
+            let chosen = selected_region == Some(code.as_str());
+            let color = self.view.color(table.category(index.event(*first)));
             for polygon in &region.outline.0 {
                 let pts = project_ring(polygon.exterior(), projector);
                 painter.add(Shape::dashed_line(
@@ -143,7 +142,7 @@ impl Plugin for EventMarkers<'_> {
             }
         }
 
-        let layout = index.layout(&view);
+        let layout = index.layout(table, &view);
         for cluster in &layout.clusters {
             let at = to_pos(cluster.at);
             let r = cluster_radius(cluster.count) as f32;
@@ -195,7 +194,7 @@ impl Plugin for EventMarkers<'_> {
         .flatten()
         {
             if !singles.iter().any(|s| s.0 == m) {
-                let at = to_pos(view.to_screen(markers[m].world));
+                let at = to_pos(view.to_screen(index.marker(table, m).world));
                 singles.push((m, at, at));
             }
         }
@@ -215,15 +214,16 @@ impl Plugin for EventMarkers<'_> {
         let mut emphasised = Vec::new();
         let map = painter.clip_rect().shrink(4.0);
         for (m, at, true_at) in singles {
-            let marker = &markers[m];
-            let event = &ds.events[marker.event];
-            let color = self.view.color(marker.event);
+            let marker = index.marker(table, m);
+            let id = table.id(marker.event);
+            let title = table.title(marker.event);
+            let color = self.view.color(table.category(marker.event));
             let selected = Some(m) == selected_marker;
             if at != true_at {
                 painter.line_segment([true_at, at], Stroke::new(1.0, Color32::from_gray(90)));
                 painter.circle_filled(true_at, 2.0, Color32::from_gray(60));
             }
-            if let Some(g) = event.location.as_ref().and_then(|l| l.geometry.as_ref()) {
+            if let Some(g) = table.geometry(marker.event) {
                 draw_geometry(&painter, g, projector, color, selected);
             }
             if let MarkerShape::Circle { radius_m } = marker.shape {
@@ -234,11 +234,11 @@ impl Plugin for EventMarkers<'_> {
             let r = if selected { 9.0 } else { 7.0 };
             let response = ui.interact(
                 egui::Rect::from_center_size(at, vec2(2.0 * r + 4.0, 2.0 * r + 4.0)),
-                ui.scope_id().with(&event.id),
+                ui.scope_id().with(id),
                 egui::Sense::click(),
             );
             response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Map: {}", event.title))
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Map: {title}"))
             });
             if matches!(marker.shape, MarkerShape::Region { .. }) {
                 // No pin: the region is the location.
@@ -253,13 +253,13 @@ impl Plugin for EventMarkers<'_> {
                 painter.circle(at, r, color, Stroke::new(2.0, Color32::WHITE));
             }
             if response.hovered() || selected {
-                let label = format!("{}: {}", event.title, event.when.describe());
+                let label = format!("{title}: {}", table.label(marker.event));
                 let galley =
                     painter.layout_no_wrap(label, FontId::proportional(13.0), Color32::BLACK);
                 emphasised.push((at, r + 6.0, galley, color));
             } else if roomy {
                 let galley = painter.layout_no_wrap(
-                    event.title.clone(),
+                    title.to_string(),
                     FontId::proportional(11.0),
                     Color32::from_gray(20),
                 );
@@ -273,10 +273,10 @@ impl Plugin for EventMarkers<'_> {
                 painter.circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
             }
             if response.hovered() {
-                self.actions.push(Action::Hover(event.id.clone()));
+                self.actions.push(Action::Hover(id.to_string()));
             }
             if response.clicked() {
-                self.actions.push(Action::Select(event.id.clone()));
+                self.actions.push(Action::Select(id.to_string()));
             }
         }
         for (at, gap, galley, color) in emphasised {

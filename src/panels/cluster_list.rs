@@ -18,7 +18,7 @@ impl ClusterList {
             .order(egui::Order::Foreground)
             .show(ctx, |ui| {
                 let selected = state.selected_id();
-                let labels = &doc.view.timeline.labels;
+                let table = doc.table();
                 let height = ui.text_style_height(&egui::TextStyle::Button) + 4.0;
                 egui::ScrollArea::vertical().max_height(360.0).show_rows(
                     ui,
@@ -26,13 +26,10 @@ impl ClusterList {
                     list.len(),
                     |ui, rows| {
                         for &i in &list[rows] {
-                            let e = &doc.dataset.events[i];
-                            let text = format!("{} ({})", e.title, labels[i]);
-                            if ui
-                                .selectable_label(selected == Some(e.id.as_str()), text)
-                                .clicked()
-                            {
-                                actions.push(Action::Select(e.id.clone()));
+                            let id = table.id(i);
+                            let text = format!("{} ({})", table.title(i), table.label(i));
+                            if ui.selectable_label(selected == Some(id), text).clicked() {
+                                actions.push(Action::Select(id.to_string()));
                             }
                         }
                     },

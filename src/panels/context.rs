@@ -12,7 +12,8 @@ use crate::action::Action;
 use crate::command::Command;
 use crate::state::{AppState, Selection};
 use crate::views::{Situated, ViewIndex};
-use incident_map_core::model::{Anchoring, Dataset, Event, Source, Verdict, When};
+use incident_map_core::model::{Anchoring, Event, Source, Verdict, When};
+use incident_map_core::store::{Detail, EventTable};
 
 const HIGHLIGHT: Color32 = Color32::from_rgb(255, 226, 120);
 const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
@@ -29,7 +30,7 @@ impl ContextPanel {
             return;
         };
         let scroll = state.marks().scroll_to_selection;
-        show(ui, &doc.dataset, &doc.view, selection, scroll, actions);
+        show(ui, doc.table(), &doc.view, selection, scroll, actions);
     }
 }
 
@@ -37,14 +38,15 @@ impl ContextPanel {
 /// into view when `scroll`.
 fn show(
     ui: &mut Ui,
-    ds: &Dataset,
+    table: &EventTable,
     index: &ViewIndex,
     selection: &Selection,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
     let i = selection.event;
-    let e = &ds.events[i];
+    let detail = &*selection.detail;
+    let e = &detail.event;
     // Two scroll areas, one above the other: bringing the passage into view
     // in the source's text leaves the event's details where they are.
     let details_height = ui.available_height() * 0.48;
@@ -54,10 +56,10 @@ fn show(
         .auto_shrink([false, true])
         .show(ui, |ui| {
             ui.heading(&e.title);
-            if let Some(c) = index.event_category.get(i).copied().flatten() {
+            if let Some(c) = table.category(i) {
                 ui.label(
-                    RichText::new(&ds.categories[c as usize].label)
-                        .color(index.category_color(c as usize))
+                    RichText::new(&table.meta.categories[c].label)
+                        .color(index.color(Some(c)))
                         .strong(),
                 );
             }
@@ -65,17 +67,18 @@ fn show(
                 ui.label(s);
             }
             ui.add_space(6.0);
-            when_section(ui, ds, e, &index.timeline.labels[i]);
+            when_section(ui, detail, &table.label(i));
             where_section(ui, &selection.situated);
             casualties_section(ui, e);
-            relations_section(ui, ds, index, i, actions);
+            relations_section(ui, table, i, actions);
             claims_section(ui, e);
         });
     ui.separator();
-    passages_section(ui, ds, e, selection.passage, scroll, actions);
+    passages_section(ui, detail, selection.passage, scroll, actions);
 }
 
-fn when_section(ui: &mut Ui, ds: &Dataset, e: &Event, label: &str) {
+fn when_section(ui: &mut Ui, detail: &Detail, label: &str) {
+    let e = &detail.event;
     ui.label(RichText::new("When").strong());
     ui.label(label);
     if let When::Disputed(readings) = &e.when {
@@ -83,7 +86,7 @@ fn when_section(ui: &mut Ui, ds: &Dataset, e: &Event, label: &str) {
             let source = r
                 .source
                 .as_deref()
-                .and_then(|s| ds.source(s))
+                .and_then(|s| detail.source(s))
                 .map(|s| format!(" ({})", s.title))
                 .unwrap_or_default();
             ui.label(format!("• {}{source}", r.when.describe()));
@@ -143,37 +146,27 @@ fn casualties_section(ui: &mut Ui, e: &Event) {
     ui.add_space(4.0);
 }
 
-fn relations_section(
-    ui: &mut Ui,
-    ds: &Dataset,
-    index: &ViewIndex,
-    i: usize,
-    actions: &mut Vec<Action>,
-) {
-    let e = &ds.events[i];
-    let inverse: Vec<(&Event, &str)> = index
-        .links
-        .incoming(i)
-        .iter()
-        .map(|&(o, kind)| (&ds.events[o], kind.phrase()))
+fn relations_section(ui: &mut Ui, table: &EventTable, i: usize, actions: &mut Vec<Action>) {
+    let outgoing: Vec<(String, usize)> = table
+        .relations(i)
+        .map(|(kind, o)| {
+            (
+                format!("{} {}", capitalise(kind.phrase()), table.title(o)),
+                o,
+            )
+        })
         .collect();
-    if e.relations.is_empty() && inverse.is_empty() {
+    let incoming: Vec<(String, usize)> = table
+        .incoming(i)
+        .map(|(kind, o)| (format!("{} {} this", table.title(o), kind.phrase()), o))
+        .collect();
+    if outgoing.is_empty() && incoming.is_empty() {
         return;
     }
     ui.label(RichText::new("Related events").strong());
-    for r in &e.relations {
-        if let Some(other) = index.links.event(&r.event).map(|o| &ds.events[o])
-            && ui
-                .link(format!("{} {}", capitalise(r.kind.phrase()), other.title))
-                .clicked()
-        {
-            actions.push(Action::Select(other.id.clone()));
-            actions.push(Action::Command(Command::FocusSelected));
-        }
-    }
-    for (other, phrase) in inverse {
-        if ui.link(format!("{} {phrase} this", other.title)).clicked() {
-            actions.push(Action::Select(other.id.clone()));
+    for (text, other) in outgoing.into_iter().chain(incoming) {
+        if ui.link(text).clicked() {
+            actions.push(Action::Select(table.id(other).to_string()));
             actions.push(Action::Command(Command::FocusSelected));
         }
     }
@@ -212,12 +205,12 @@ fn claims_section(ui: &mut Ui, e: &Event) {
 
 fn passages_section(
     ui: &mut Ui,
-    ds: &Dataset,
-    e: &Event,
+    detail: &Detail,
     focus: usize,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
+    let e = &detail.event;
     ui.label(RichText::new("The source's words").strong());
     if e.passages.is_empty() {
         ui.label("This event cites no passage.");
@@ -242,7 +235,7 @@ fn passages_section(
         }
     });
     let p = &e.passages[focus];
-    let Some(source) = ds.source(&p.source) else {
+    let Some(source) = detail.source(&p.source) else {
         return;
     };
     source_header(ui, source);

@@ -16,7 +16,7 @@ use crate::map::camera::{Flight, Insets, frame_box};
 use crate::map::overlays::{EventMarkers, RegionOutlines, scale_bar};
 use crate::map::tiles::{self, Basemap};
 use crate::state::{AppState, Viewport};
-use incident_map_core::markers::{Shape, mercator, world_pixels};
+use incident_map_core::markers::{mercator, world_pixels};
 use incident_map_core::model::LatLon;
 
 /// The sea: what shows where no tile is drawn.
@@ -330,23 +330,13 @@ impl MapPanel {
         let home = state.home();
         let online_on = self.online.is_some();
         let doc = state.document();
-        let links = doc.map(|d| &d.view.links);
         let selected = state.selection().map(|s| s.event);
         let hovered = state
             .marks()
             .hovered
             .as_deref()
-            .and_then(|id| links?.event(id));
-        let emphasised = selected
-            .zip(doc)
-            .and_then(|(e, d)| {
-                let index = &d.view.markers;
-                Some(&index.markers()[index.of_event(e)?].shape)
-            })
-            .and_then(|shape| match shape {
-                Shape::Region { code } => Some(code.as_str()),
-                _ => None,
-            });
+            .and_then(|id| doc?.table().find(id));
+        let emphasised = selected.zip(doc).and_then(|(e, d)| d.table().region(e));
         let mut marker_actions = Vec::new();
         let basemap = self
             .basemap
@@ -363,7 +353,7 @@ impl MapPanel {
         }
         if let Some(d) = doc {
             map = map.with_plugin(EventMarkers {
-                dataset: &d.dataset,
+                table: d.table(),
                 view: &d.view,
                 regions: state.regions(),
                 selected,
@@ -457,7 +447,7 @@ impl MapPanel {
     fn notices(&self, ui: &Ui, state: &AppState, rect: egui::Rect) {
         let unplaced = state
             .view()
-            .filter(|v| v.markers.markers().is_empty())
+            .filter(|v| v.markers.is_empty())
             .map_or(0, |v| v.markers.unplaced());
         let notice = if unplaced > 0 {
             Some(format!(
@@ -508,7 +498,7 @@ fn legend(
     actions: &mut Vec<Action>,
 ) -> Option<egui::Rect> {
     let doc = state.document()?;
-    let categories = &doc.dataset.categories;
+    let categories = &doc.table().meta.categories;
     if categories.is_empty() {
         return None;
     }
@@ -523,7 +513,7 @@ fn legend(
                         let (dot, _) =
                             ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
                         ui.painter()
-                            .circle_filled(dot.center(), 5.0, doc.view.category_color(i));
+                            .circle_filled(dot.center(), 5.0, doc.view.color(Some(i)));
                         if ui
                             .checkbox(&mut shown, RichText::new(&c.label).small())
                             .on_hover_text(

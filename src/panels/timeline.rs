@@ -9,7 +9,7 @@ use crate::action::Action;
 use crate::command::Command;
 use crate::state::AppState;
 use crate::views::ViewIndex;
-use incident_map_core::model::Dataset;
+use incident_map_core::store::EventTable;
 use incident_map_core::timeline::{BINS, Row, Timeline};
 
 /// Which event is selected and which hovered, and whether to bring the
@@ -33,30 +33,35 @@ impl TimelinePanel {
             hovered: state.marks().hovered.as_deref(),
             scroll: state.marks().scroll_to_selection,
         };
-        show(ui, &doc.dataset, &doc.view, marks, actions);
+        show(ui, doc.table(), &doc.view, marks, actions);
     }
 }
 
 /// Draws the panel.
-fn show(ui: &mut Ui, ds: &Dataset, index: &ViewIndex, marks: Marks<'_>, actions: &mut Vec<Action>) {
+fn show(
+    ui: &mut Ui,
+    table: &EventTable,
+    index: &ViewIndex,
+    marks: Marks<'_>,
+    actions: &mut Vec<Action>,
+) {
     let Marks {
         selected, scroll, ..
     } = marks;
     let timeline = &index.timeline;
     ui.heading("Timeline");
-    axis(ui, ds, index, selected, actions);
+    axis(ui, table, index, selected, actions);
     ui.separator();
-    if ds.events.is_empty() {
+    if table.is_empty() {
         ui.weak("No events.");
         return;
     }
     let tops = &index.row_tops;
     let total = tops.last().copied().unwrap_or(0.0);
-    // Only when the selection changed: finding its row is a search.
     let selected_row = selected
         .filter(|_| scroll)
-        .and_then(|id| index.links.event(id))
-        .and_then(|i| timeline.rows.iter().position(|r| *r == Row::Event(i)));
+        .and_then(|id| table.find(id))
+        .and_then(|i| timeline.row(i));
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show_viewport(ui, |ui, viewport| {
@@ -77,7 +82,7 @@ fn show(ui: &mut Ui, ds: &Dataset, index: &ViewIndex, marks: Marks<'_>, actions:
                         Row::Day(n) => {
                             ui.add_space(6.0);
                             ui.label(
-                                RichText::new(&timeline.days[n].heading)
+                                RichText::new(&timeline.days[n as usize].heading)
                                     .strong(),
                             );
                         }
@@ -86,7 +91,7 @@ fn show(ui: &mut Ui, ds: &Dataset, index: &ViewIndex, marks: Marks<'_>, actions:
                             ui.label(RichText::new("Undated or disputed").strong())
                                 .on_hover_text("Events whose date nobody knows, or that sources date differently: never placed on a guessed day.");
                         }
-                        Row::Event(i) => row(ui, ds, index, i, marks, actions),
+                        Row::Event(i) => row(ui, table, index, i as usize, marks, actions),
                     }
                 });
             }
@@ -99,7 +104,7 @@ fn show(ui: &mut Ui, ds: &Dataset, index: &ViewIndex, marks: Marks<'_>, actions:
 
 fn row(
     ui: &mut Ui,
-    ds: &Dataset,
+    table: &EventTable,
     index: &ViewIndex,
     i: usize,
     marks: Marks<'_>,
@@ -108,20 +113,20 @@ fn row(
     let Marks {
         selected, hovered, ..
     } = marks;
-    let e = &ds.events[i];
-    let is_selected = selected == Some(e.id.as_str());
-    let color = index.color(i);
+    let (id, title) = (table.id(i), table.title(i));
+    let is_selected = selected == Some(id);
+    let color = index.color(table.category(i));
     ui.horizontal(|ui| {
         let (dot, _) = ui.allocate_exact_size(vec2(10.0, 14.0), Sense::hover());
         ui.painter().circle_filled(dot.center(), 4.5, color);
         ui.vertical(|ui| {
-            let text = RichText::new(&e.title);
+            let text = RichText::new(title);
             // One line, cut short if need be (rows have fixed heights, so
             // only those in view are drawn); the whole title on hover.
             let response = ui
                 .add(egui::Button::selectable(is_selected, text).truncate())
-                .on_hover_text(&e.title);
-            if hovered == Some(e.id.as_str()) && !is_selected {
+                .on_hover_text(title);
+            if hovered == Some(id) && !is_selected {
                 // Its marker is hovered on the map.
                 ui.painter().rect_stroke(
                     response.rect.expand(2.0),
@@ -131,32 +136,30 @@ fn row(
                 );
             }
             if response.hovered() {
-                actions.push(Action::Hover(e.id.clone()));
+                actions.push(Action::Hover(id.to_string()));
             }
-            let mut label = index.timeline.labels[i].clone();
+            let mut label = table.label(i);
             if index.markers.of_event(i).is_none() {
                 // No place in the data (a TimelineJS event, say): listed, never guessed.
                 label.push_str(" · not on the map");
             }
             ui.label(RichText::new(label).small().weak());
-            for rel in &e.relations {
-                if let Some(other) = index.links.event(&rel.event).map(|o| &ds.events[o]) {
-                    ui.add(
-                        egui::Label::new(
-                            RichText::new(format!(
-                                "{} {}",
-                                capitalise(rel.kind.phrase()),
-                                other.title
-                            ))
-                            .small()
-                            .italics(),
-                        )
-                        .truncate(),
-                    );
-                }
+            for (kind, other) in table.relations(i) {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "{} {}",
+                            capitalise(kind.phrase()),
+                            table.title(other)
+                        ))
+                        .small()
+                        .italics(),
+                    )
+                    .truncate(),
+                );
             }
             if response.clicked() {
-                actions.push(Action::Select(e.id.clone()));
+                actions.push(Action::Select(id.to_string()));
                 actions.push(Action::Command(Command::FocusSelected));
             }
         });
@@ -170,7 +173,7 @@ const MAX_DOTS: usize = 500;
 /// months or years.
 fn axis(
     ui: &mut Ui,
-    ds: &Dataset,
+    table: &EventTable,
     index: &ViewIndex,
     selected: Option<&str>,
     actions: &mut Vec<Action>,
@@ -190,7 +193,6 @@ fn axis(
         [Pos2::new(x0, y), Pos2::new(x1, y)],
         Stroke::new(1.0, Color32::GRAY),
     );
-    let tz = ds.tz();
     // Ticks at days, months or years; the dates of the ends.
     for &t in &timeline.axis.ticks {
         let x = x_of(t);
@@ -216,7 +218,7 @@ fn axis(
         font,
         Color32::GRAY,
     );
-    let dated = timeline.order.len() - timeline.undated.len();
+    let dated = timeline.undated.start;
     if dated > MAX_DOTS {
         // Too many for dots: how many start in each column of the strip.
         let columns = ((x1 - x0) as usize).max(1);
@@ -235,18 +237,19 @@ fn axis(
         }
         return;
     }
-    for day in &timeline.days {
-        for &i in &day.events {
-            let e = &ds.events[i];
-            let Some((a, _)) = e.when.span(&tz) else {
-                continue;
-            };
+    for &i in &timeline.order[..dated] {
+        let i = i as usize;
+        let Some((a, _)) = table.time(i).span() else {
+            continue;
+        };
+        {
             let at = Pos2::new(x_of(a), y);
-            let chosen = selected == Some(e.id.as_str());
+            let id = table.id(i);
+            let chosen = selected == Some(id);
             painter.circle(
                 at,
                 if chosen { 6.0 } else { 4.0 },
-                index.color(i),
+                index.color(table.category(i)),
                 Stroke::new(1.0, Color32::WHITE),
             );
             let hit = ui.interact(
@@ -255,10 +258,10 @@ fn axis(
                 Sense::click(),
             );
             if hit
-                .on_hover_text(format!("{}\n{}", e.title, timeline.labels[i]))
+                .on_hover_text(format!("{}\n{}", table.title(i), table.label(i)))
                 .clicked()
             {
-                actions.push(Action::Select(e.id.clone()));
+                actions.push(Action::Select(id.to_string()));
                 actions.push(Action::Command(Command::FocusSelected));
             }
         }

@@ -108,9 +108,9 @@ impl TopBar {
                 actions.push(Action::Command(Command::ExportMapImage));
             }
             // The title takes what room is left, cut short if need be.
-            if let Some(ds) = state.dataset() {
+            if let Some(table) = state.table() {
                 ui.separator();
-                ui.add(egui::Label::new(&ds.title).truncate());
+                ui.add(egui::Label::new(&table.meta.title).truncate());
             }
         });
     }
@@ -175,7 +175,7 @@ impl TopBar {
 /// A command's menu entry: toggles show whether they are on, commands that
 /// cannot apply now are greyed out.
 fn command_entry(ui: &mut Ui, c: Command, state: &AppState) -> bool {
-    let has_data = state.dataset().is_some();
+    let has_data = state.store().is_some();
     let enabled = match c {
         Command::CancelLoad => state.loading().is_some(),
         Command::ExportEvents | Command::Fit => has_data,

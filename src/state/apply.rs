@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use geo::BoundingRect;
 use incident_map_core::formats::{self, Format, Progress};
-use incident_map_core::markers::{Cell, Shape, unmercator};
+use incident_map_core::markers::{Shape, unmercator};
 use incident_map_core::model::BBox;
 
 use super::{AppState, Document, Loading, MAX_RECENT, Problems, Selection, Status};
@@ -144,7 +144,7 @@ impl AppState {
     pub fn home(&self) -> BBox {
         self.view()
             .and_then(|v| v.frame)
-            .or_else(|| frame(&Default::default(), &self.regions))
+            .or_else(|| frame(&Default::default(), &Default::default(), &self.regions))
             .unwrap_or(BBox::WORLD)
     }
 
@@ -195,7 +195,7 @@ impl AppState {
         let (errors, warnings) = incident_map_core::diagnostic::count(&loaded.diagnostics);
         let usable = loaded.usable().is_some();
         // Taken, not copied: a large dataset is not cloned on the UI thread.
-        let (Some(dataset), Some(view)) = (loaded.dataset.take().filter(|_| usable), view) else {
+        let (Some(store), Some(view)) = (loaded.store.take().filter(|_| usable), view) else {
             self.problems = Some(Problems::new(path.clone(), false, &loaded.diagnostics));
             self.problems_open = true;
             self.status = Status::NotOpened { path, errors };
@@ -203,7 +203,7 @@ impl AppState {
         };
         self.status = Status::Opened {
             path: path.clone(),
-            events: dataset.events.len(),
+            events: store.len(),
             errors,
             warnings,
         };
@@ -214,7 +214,7 @@ impl AppState {
         self.listed = None;
         self.doc = Some(Document {
             path: path.clone(),
-            dataset: Arc::new(dataset),
+            store: Arc::new(store),
             view: Arc::new(ViewIndex::default()),
         });
         self.install_view(view);
@@ -254,7 +254,7 @@ impl AppState {
     fn shown_status(&self) -> Status {
         Status::Shown {
             shown: self.view().map_or(0, ViewIndex::shown),
-            total: self.dataset().map_or(0, |d| d.events.len()),
+            total: self.store().map_or(0, |s| s.len()),
             hidden_categories: self.hidden.len(),
         }
     }
@@ -267,7 +267,8 @@ impl AppState {
         self.status = Status::Filtering;
         fx.push(Effect::RebuildView {
             generation: self.generation,
-            dataset: doc.dataset.clone(),
+            store: doc.store.clone(),
+            all_markers: doc.view.all_markers.clone(),
             hidden: self.hidden.clone(),
         });
     }
@@ -275,7 +276,7 @@ impl AppState {
     /// Selects an event by id, if it is there and shown.
     fn select(&mut self, id: &str) {
         let Some(doc) = &self.doc else { return };
-        let Some(event) = doc.view.links.event(id) else {
+        let Some(event) = doc.table().find(id) else {
             return;
         };
         if doc.view.timeline.position(event).is_none() {
@@ -285,12 +286,14 @@ impl AppState {
             Some(s) if s.id == id => s.passage,
             _ => 0,
         };
-        let situated = Situated::of(&doc.dataset, &doc.dataset.events[event], &self.regions);
+        let detail = doc.store.detail(event);
+        let situated = Situated::of(&detail, &doc.table().meta, &self.regions);
         self.selection = Some(Selection {
             id: id.to_string(),
             event,
             passage,
             situated,
+            detail: Arc::new(detail),
         });
         self.next_marks.scroll_to_selection = true;
     }
@@ -306,7 +309,7 @@ impl AppState {
             timeline.previous(current)
         };
         if let Some(i) = next {
-            let id = doc.dataset.events[i].id.clone();
+            let id = doc.table().id(i).to_string();
             self.select(&id);
         }
     }
@@ -322,11 +325,10 @@ impl AppState {
         let Some(m) = index.of_event(s.event) else {
             return;
         };
-        let marker = &index.markers()[m];
-        let shape = doc.dataset.events[marker.event]
-            .location
-            .as_ref()
-            .and_then(|l| l.geometry.as_ref())
+        let marker = index.marker(doc.table(), m);
+        let shape = doc
+            .table()
+            .geometry(marker.event)
             .filter(|g| !matches!(g, geo::Geometry::Point(_)))
             .and_then(|g| g.bounding_rect());
         let area = match &marker.shape {
@@ -353,18 +355,12 @@ impl AppState {
     }
 
     /// Zooms into a cluster, or lists its events when they share one spot.
-    fn open_cluster(&mut self, zoom: u8, cells: &[usize], fx: &mut Vec<Effect>) {
+    fn open_cluster(&mut self, zoom: u8, cells: &[u64], fx: &mut Vec<Effect>) {
         let Some(doc) = &self.doc else { return };
         let index = &doc.view.markers;
-        let cells_of = || cells.iter().filter_map(|&c| index.cell(zoom, c));
         if index.cluster_splits(zoom, cells) {
             // The box of all their markers, one zoom level deeper at least.
-            let Some((nw, se)) = cells_of().map(Cell::bounds).reduce(|a, b| {
-                (
-                    [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
-                    [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
-                )
-            }) else {
+            let Some((nw, se)) = index.bounds(doc.table(), zoom, cells) else {
                 return;
             };
             fx.push(Effect::Camera(CameraMove::Fit {
@@ -373,9 +369,10 @@ impl AppState {
                 min_zoom: f64::from(zoom) + 1.0,
             }));
         } else {
-            let mut events: Vec<usize> = cells_of()
-                .flat_map(|c| index.members(c))
-                .map(|m| m.event)
+            let mut events: Vec<usize> = cells
+                .iter()
+                .flat_map(|&c| index.members(zoom, c))
+                .map(|m| index.event(m))
                 .collect();
             events.sort_by_key(|&e| doc.view.timeline.rank[e]);
             self.listed = Some(events);
@@ -403,17 +400,25 @@ impl AppState {
             return;
         }
         let keep: Vec<usize> = match (only_shown, self.viewport) {
-            (true, Some(v)) => doc.view.events_in_view(v.center, v.zoom, v.size),
+            (true, Some(v)) => doc
+                .view
+                .events_in_view(doc.table(), v.center, v.zoom, v.size),
             (true, None) => {
-                let mut shown = doc.view.timeline.order.clone();
+                let mut shown: Vec<usize> = doc
+                    .view
+                    .timeline
+                    .order
+                    .iter()
+                    .map(|&i| i as usize)
+                    .collect();
                 shown.sort_unstable();
                 shown
             }
-            (false, _) => (0..doc.dataset.events.len()).collect(),
+            (false, _) => (0..doc.store.len()).collect(),
         };
         self.status = Status::Note(format!("Exporting to {}…", path.display()));
         fx.push(Effect::Export {
-            dataset: doc.dataset.clone(),
+            store: doc.store.clone(),
             keep,
             opened: Some(doc.path.clone()),
             path,
@@ -454,7 +459,7 @@ mod tests {
     #[test]
     fn a_finished_load_opens_the_file_and_frames_it() {
         let state = scenario();
-        assert_eq!(state.dataset().unwrap().events.len(), 4);
+        assert_eq!(state.store().unwrap().len(), 4);
         assert!(state.loading().is_none());
         assert_eq!(
             state
@@ -533,7 +538,8 @@ mod tests {
         let [
             Effect::RebuildView {
                 generation,
-                dataset,
+                store,
+                all_markers,
                 hidden,
             },
         ] = fx.as_slice()
@@ -547,7 +553,12 @@ mod tests {
             4,
             "the old view until the new is ready"
         );
-        let view = Arc::new(ViewIndex::build(dataset, state.regions(), hidden));
+        let view = Arc::new(ViewIndex::build(
+            store.table(),
+            Some(all_markers.clone()),
+            state.regions(),
+            hidden,
+        ));
         // A view for an older filter is dropped.
         state.apply(Done::ViewBuilt {
             generation: generation - 1,
@@ -595,7 +606,7 @@ mod tests {
             path: path.clone(),
             outcome: Box::new(outcome),
         });
-        assert_eq!(state.dataset().unwrap().events.len(), 4);
+        assert_eq!(state.store().unwrap().len(), 4);
         let problems = state.problems().expect("listed");
         assert!(!problems.opened);
         assert!(
@@ -636,7 +647,7 @@ mod tests {
             path: path.clone(),
             outcome: Box::new(outcome),
         });
-        assert_eq!(state.dataset().unwrap().events.len(), 4, "nothing replaced");
+        assert_eq!(state.store().unwrap().len(), 4, "nothing replaced");
     }
 
     #[test]
@@ -684,11 +695,9 @@ mod tests {
             panic!("{fx:?}")
         };
         assert_eq!(*format, Format::GeoJson);
-        let ds = state.dataset().unwrap();
+        let table = state.table().unwrap();
         assert_eq!(
-            keep.iter()
-                .map(|&i| ds.events[i].id.as_str())
-                .collect::<Vec<_>>(),
+            keep.iter().map(|&i| table.id(i)).collect::<Vec<_>>(),
             ["crocus-attack"]
         );
         state.apply(Done::Exported(Ok(Exported {

@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use incident_map_core::formats::Progress;
 use incident_map_core::geography::RegionIndex;
-use incident_map_core::model::{Dataset, LatLon};
+use incident_map_core::model::LatLon;
+use incident_map_core::store::{Detail, EventTable, Store};
 
 use crate::views::{Situated, ViewIndex};
 pub use status::Status;
@@ -22,11 +23,17 @@ pub use status::Status;
 /// At most this many recent files are kept.
 pub const MAX_RECENT: usize = 10;
 
-/// An open file: its data and the views of it under the current filter.
+/// An open file: its events and the views of them under the current filter.
 pub struct Document {
     pub path: PathBuf,
-    pub dataset: Arc<Dataset>,
+    pub store: Arc<Store>,
     pub view: Arc<ViewIndex>,
+}
+
+impl Document {
+    pub fn table(&self) -> &EventTable {
+        self.store.table()
+    }
 }
 
 /// The selected event.
@@ -39,6 +46,8 @@ pub struct Selection {
     pub passage: usize,
     /// Where it is, in words: worked out when it was selected.
     pub situated: Situated,
+    /// It in full, with its sources and places: read when it was selected.
+    pub detail: Arc<Detail>,
 }
 
 /// A file being loaded.
@@ -216,8 +225,12 @@ impl AppState {
         self.doc.as_ref()
     }
 
-    pub fn dataset(&self) -> Option<&Dataset> {
-        self.doc.as_ref().map(|d| &*d.dataset)
+    pub fn store(&self) -> Option<&Store> {
+        self.doc.as_ref().map(|d| &*d.store)
+    }
+
+    pub fn table(&self) -> Option<&EventTable> {
+        self.doc.as_ref().map(Document::table)
     }
 
     pub fn view(&self) -> Option<&ViewIndex> {

@@ -10,7 +10,7 @@
 
 use geo::{Bearing, BoundingRect, Contains, Distance, Geodesic, MultiPolygon, Point, Rect};
 
-use crate::model::{Dataset, Event, LatLon, Precision};
+use crate::model::{LatLon, Located, Place, Precision};
 
 /// The bundled region outlines.
 pub const BUNDLED_REGIONS: &str = include_str!("../../../assets/regions.geojson");
@@ -168,29 +168,32 @@ impl Situation<'_> {
     }
 }
 
-/// Situates an event: its point, its region (the one its place names, else
-/// the one holding its point) and its offset from the reference place.
-pub fn situate<'r>(ds: &Dataset, event: &Event, regions: &'r RegionIndex) -> Option<Situation<'r>> {
-    let at = ds.locate(event)?;
+/// Situates an event located at `at`: its region (the one its place
+/// names, else the one holding its point) and its offset from the
+/// `reference` place.
+pub fn situate<'r>(
+    at: Located<'_>,
+    reference: Option<&Place>,
+    regions: &'r RegionIndex,
+) -> Situation<'r> {
     let region = at
         .place
         .and_then(|p| p.iso3166_2.as_deref())
         .and_then(|code| regions.get(code))
         .or_else(|| regions.containing(at.point));
-    let reference = ds.reference_place.as_deref().and_then(|id| ds.place(id));
     let offset = reference.map(|r| Offset::between(r.point, at.point));
     let reference = reference.map(|r| match r.precision {
         Precision::Town | Precision::District => format!("{} centre", r.name),
         _ => r.name.clone(),
     });
-    Some(Situation {
+    Situation {
         point: at.point,
         precision: at.precision,
         region,
         offset,
         reference,
         uncertainty_m: at.uncertainty_m,
-    })
+    }
 }
 
 /// What an event's shape is, in words: "an area of 0.12 km²", "a line

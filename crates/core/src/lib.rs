@@ -14,10 +14,11 @@
 //! - [`diagnostic`]: problems, with file, line:column and JSON path.
 //! - [`validate`]: checks across a whole dataset.
 //! - [`evidence`]: anchoring quotes in source texts.
+//! - [`store`]: the events of an open file: the packed table every view
+//!   reads, and each event in full on demand.
 //! - [`summary`]: a dataset at a glance.
 //! - [`timeline`]: events in time order, by day, undated ones apart.
 //! - [`geography`]: regions, which region holds a point, distance and bearing.
-//! - [`links`]: an event by id, and the relations pointing at each, built once.
 //! - [`markers`]: events projected, indexed and clustered for the map, once per dataset.
 //! - [`basemap`]: reading a PMTiles basemap archive and what it covers.
 
@@ -26,9 +27,9 @@ pub mod diagnostic;
 pub mod evidence;
 pub mod formats;
 pub mod geography;
-pub mod links;
 pub mod markers;
 pub mod model;
+pub mod store;
 pub mod summary;
 pub mod timeline;
 pub mod validate;

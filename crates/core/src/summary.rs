@@ -1,9 +1,10 @@
-//! A dataset at a glance: counts, how much evidence anchored, the time span
+//! A data set at a glance: counts, how much evidence anchored, the time span
 //! and the bounding box. `incident-map check` prints it; the app shows it.
 
 use serde::Serialize;
 
-use crate::model::{Anchoring, BBox, Dataset, describe_moment};
+use crate::model::BBox;
+use crate::store::{Grain, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -22,48 +23,51 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(ds: &Dataset) -> Summary {
-        let tz = ds.tz();
-        let dated: Vec<_> = ds
-            .events
-            .iter()
-            .filter_map(|e| e.when.span(&tz).map(|s| (s, e)))
-            .collect();
-        let first = dated
-            .iter()
-            .min_by_key(|(s, _)| s.0)
-            .and_then(|(_, e)| e.when.start())
-            .map(describe_moment);
+    pub fn of(store: &Store) -> Summary {
+        let table = store.table();
+        let tz = table.meta.tz();
+        let dated = &table.by_time()[..table.dated()];
+        let describe = |second: i64, grain: Grain| {
+            let z = jiff::Timestamp::from_second(second)
+                .ok()?
+                .to_zoned_datetime(tz.clone());
+            Some(match grain {
+                Grain::Instant | Grain::Open => z.strftime("%-d %b %Y, %H:%M %Z").to_string(),
+                Grain::Day => z.strftime("%-d %b %Y").to_string(),
+                Grain::Month => z.strftime("%b %Y").to_string(),
+                Grain::Year => format!("{}", z.year()),
+            })
+        };
+        let first = dated.first().and_then(|&i| {
+            let t = table.time(i as usize);
+            let grain = match t.start_grain() {
+                Grain::Open => t.end_grain(),
+                g => g,
+            };
+            describe(t.start, grain)
+        });
         let last = dated
             .iter()
-            .max_by_key(|(s, _)| s.1)
-            .and_then(|(_, e)| e.when.end())
-            .map(describe_moment);
-        let places = ds.places_by_id();
-        let bounds = BBox::around(
-            ds.events
-                .iter()
-                .filter_map(|e| places.locate(e).map(|l| l.point))
-                .chain(
-                    ds.places
-                        .iter()
-                        .map(|p| p.point)
-                        .filter(|p| p.lat.is_finite() && p.lon.is_finite()),
-                ),
-        );
+            .map(|&i| table.time(i as usize))
+            .max_by_key(|t| t.end)
+            .and_then(|t| {
+                let grain = match (t.end_grain(), t.start_grain()) {
+                    (Grain::Open, g) => g,
+                    (g, _) => g,
+                };
+                describe(t.end, grain)
+            });
+        let (places, sources) = store.counts();
         Summary {
-            events: ds.events.len(),
-            places: ds.places.len(),
-            sources: ds.sources.len(),
-            passages: ds.passages().count(),
-            passages_anchored: ds
-                .passages()
-                .filter(|(_, p)| matches!(p.anchoring, Anchoring::Found(_)))
-                .count(),
-            undated_events: ds.events.iter().filter(|e| e.when.is_undated()).count(),
+            events: table.len(),
+            places,
+            sources,
+            passages: table.passages,
+            passages_anchored: table.anchored,
+            undated_events: table.len() - table.dated(),
             first,
             last,
-            bounds,
+            bounds: table.bounds(),
         }
     }
 }

@@ -5,11 +5,14 @@
 //!
 //! Built once per dataset ([`Timeline::build`]); the UI only reads it.
 
+use std::ops::Range;
+
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
-use crate::model::{Dataset, Event, Moment, When, describe_moment, describe_range};
+use crate::model::{Event, Moment, When, describe_moment, describe_range};
+use crate::store::{EventTable, Grain};
 
 /// One day with the events that start on it; or, for events known only to
 /// the month or the year, that month or year (never a guessed day).
@@ -18,30 +21,30 @@ pub struct Day {
     pub date: Date,
     /// "Fri 22 Mar 2024", "July 1943", "1951".
     pub heading: String,
-    /// Indices into the dataset's events, in time order.
-    pub events: Vec<usize>,
+    /// Its events: a run of the timeline's `order`.
+    pub events: Range<usize>,
 }
 
-/// The events of a dataset in time order.
+/// The events of a table (or a filter's part of it) in time order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
     pub days: Vec<Day>,
-    /// Events whose date is unknown or disputed, in file order.
-    pub undated: Vec<usize>,
-    /// Every event once: dated ones in time order, then the undated. What
-    /// "next" and "previous" walk.
-    pub order: Vec<usize>,
+    /// Events whose date is unknown or disputed, in file order: a run of `order`.
+    pub undated: Range<usize>,
+    /// Every event shown once: dated ones in time order, then the undated.
+    /// What "next" and "previous" walk.
+    pub order: Vec<u32>,
     /// The first and last instant of the dated events.
     pub span: Option<(Timestamp, Timestamp)>,
-    /// Each event's time label, by event index.
-    pub labels: Vec<String>,
-    /// Each event's position in `order`, by event index (`usize::MAX` for
+    /// Each event's position in `order`, by event index (`u32::MAX` for
     /// an event filtered out).
-    pub rank: Vec<usize>,
+    pub rank: Vec<u32>,
     /// The list as the panel shows it, one entry per line group: a day's
     /// heading, its events, then the undated section. Lets the panel draw
     /// only the rows in view.
     pub rows: Vec<Row>,
+    /// Each event's row, by event index (`u32::MAX` for none).
+    pub row_of: Vec<u32>,
     /// How many dated events start in each of [`BINS`] equal slices of `span`:
     /// the axis draws this when there are too many events for dots.
     pub density: Vec<u32>,
@@ -110,117 +113,150 @@ pub const BINS: usize = 1024;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Row {
     /// The heading of `days[n]`.
-    Day(usize),
+    Day(u32),
     /// The heading of the undated section.
     Undated,
     /// An event, by index.
-    Event(usize),
+    Event(u32),
 }
 
 impl Timeline {
-    pub fn build(ds: &Dataset) -> Timeline {
-        Self::build_where(ds, |_| true)
+    pub fn build(table: &EventTable) -> Timeline {
+        Self::build_where(table, |_| true)
     }
 
-    /// The timeline of the events `shown` keeps (by index): a filter's view.
-    /// Labels are kept for every event.
-    pub fn build_where(ds: &Dataset, shown: impl Fn(usize) -> bool) -> Timeline {
-        let tz = ds.tz();
-        let mut dated: Vec<(Timestamp, Timestamp, usize)> = Vec::new();
-        let mut undated = Vec::new();
-        for (i, e) in ds.events.iter().enumerate().filter(|(i, _)| shown(*i)) {
-            match e.when.span(&tz) {
-                Some((a, b)) => dated.push((a, b, i)),
-                None => undated.push(i),
-            }
-        }
-        dated.sort_by(|x, y| {
-            (x.0, x.1, &ds.events[x.2].title).cmp(&(y.0, y.1, &ds.events[y.2].title))
-        });
-        let mut days: Vec<Day> = Vec::new();
-        for &(start, _, i) in &dated {
-            let date = start.to_zoned_datetime(tz.clone()).date();
-            let heading = match ds.events[i].when.start() {
-                Some(Moment::Month { .. }) => date.strftime("%B %Y").to_string(),
-                Some(Moment::Year(y)) => format!("{y}"),
-                _ => date.strftime("%a %-d %b %Y").to_string(),
-            };
-            match days.last_mut() {
-                Some(day) if day.date == date && day.heading == heading => day.events.push(i),
-                _ => days.push(Day {
-                    date,
-                    heading,
-                    events: vec![i],
-                }),
-            }
-        }
-        let span = dated
-            .first()
-            .map(|f| f.0)
-            .zip(dated.iter().map(|d| d.1).max());
-        let order = dated
+    /// The timeline of the events `shown` keeps (by index): a filter's
+    /// view. The table's time order is filtered, never sorted again.
+    pub fn build_where(table: &EventTable, shown: impl Fn(usize) -> bool) -> Timeline {
+        let tz = table.meta.tz();
+        let order: Vec<u32> = table
+            .by_time()
             .iter()
-            .map(|d| d.2)
-            .chain(undated.iter().copied())
+            .copied()
+            .filter(|&i| shown(i as usize))
             .collect();
-        let labels = ds.events.iter().map(|e| time_label(e, &tz)).collect();
-        let order: Vec<usize> = order;
-        // Events filtered out have no place in the order.
-        let mut rank = vec![usize::MAX; ds.events.len()];
+        let dated = order.partition_point(|&i| table.time(i as usize).is_dated());
+        // Days: runs of events starting on one day at one grain (a month-long
+        // event heads its month, beside the day's own events).
+        let grain_class = |i: u32| match table.time(i as usize).start_grain() {
+            Grain::Month => 1,
+            Grain::Year => 2,
+            _ => 0,
+        };
+        let mut days: Vec<Day> = Vec::new();
+        let mut run_start = 0;
+        for k in 0..=dated {
+            let ends = k == dated
+                || (k > run_start && {
+                    let (a, b) = (order[run_start], order[k]);
+                    table.day_number(a as usize) != table.day_number(b as usize)
+                        || grain_class(a) != grain_class(b)
+                });
+            if ends && k > run_start {
+                let first = order[run_start] as usize;
+                days.push(Day {
+                    date: EventTable::date_of_day(table.day_number(first)),
+                    heading: table.heading(first),
+                    events: run_start..k,
+                });
+                run_start = k;
+            }
+        }
+        let span = (dated > 0).then(|| {
+            let start = table.time(order[0] as usize).start;
+            let end = order[..dated]
+                .iter()
+                .map(|&i| table.time(i as usize).end)
+                .max()
+                .unwrap_or(start);
+            let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
+            (ts(start), ts(end))
+        });
+        let mut rank = vec![u32::MAX; table.len()];
         for (p, &i) in order.iter().enumerate() {
-            rank[i] = p;
+            rank[i as usize] = p as u32;
         }
         let mut rows = Vec::with_capacity(days.len() + order.len() + 1);
         for (n, day) in days.iter().enumerate() {
-            rows.push(Row::Day(n));
-            rows.extend(day.events.iter().map(|&i| Row::Event(i)));
+            rows.push(Row::Day(n as u32));
+            rows.extend(order[day.events.clone()].iter().map(|&i| Row::Event(i)));
         }
-        if !undated.is_empty() {
+        if dated < order.len() {
             rows.push(Row::Undated);
-            rows.extend(undated.iter().map(|&i| Row::Event(i)));
+            rows.extend(order[dated..].iter().map(|&i| Row::Event(i)));
+        }
+        let mut row_of = vec![u32::MAX; table.len()];
+        for (r, row) in rows.iter().enumerate() {
+            if let Row::Event(i) = row {
+                row_of[*i as usize] = r as u32;
+            }
         }
         let mut density = Vec::new();
         if let Some((a, b)) = span {
             density = vec![0; BINS];
             let width = (b.as_second() - a.as_second()).max(1) as f64;
-            for d in &dated {
-                let f = (d.0.as_second() - a.as_second()) as f64 / width;
+            for &i in &order[..dated] {
+                let f = (table.time(i as usize).start - a.as_second()) as f64 / width;
                 density[((f * BINS as f64) as usize).min(BINS - 1)] += 1;
             }
         }
         let axis = span.map_or_else(Axis::default, |(a, b)| Axis::new(a, b, &tz));
         Timeline {
             days,
-            undated,
+            undated: dated..order.len(),
             order,
             span,
-            labels,
             rank,
             rows,
+            row_of,
             density,
             axis,
         }
     }
 
+    /// How many events are shown.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
     /// Where event `i` is in `order`, if it is shown.
     pub fn position(&self, i: usize) -> Option<usize> {
-        self.rank.get(i).copied().filter(|&p| p != usize::MAX)
+        self.rank
+            .get(i)
+            .copied()
+            .filter(|&p| p != u32::MAX)
+            .map(|p| p as usize)
+    }
+
+    /// The row event `i` is drawn in, if it is shown.
+    pub fn row(&self, i: usize) -> Option<usize> {
+        self.row_of
+            .get(i)
+            .copied()
+            .filter(|&r| r != u32::MAX)
+            .map(|r| r as usize)
     }
 
     /// The event after `current` in time order (the first if none is current).
     pub fn next(&self, current: Option<usize>) -> Option<usize> {
-        match current.and_then(|c| self.position(c)) {
-            Some(p) => self.order.get(p + 1).or(self.order.last()).copied(),
-            None => self.order.first().copied(),
-        }
+        let at = match current.and_then(|c| self.position(c)) {
+            Some(p) => self.order.get(p + 1).or(self.order.last()),
+            None => self.order.first(),
+        };
+        at.map(|&i| i as usize)
     }
 
     /// The event before `current` in time order (the last if none is current).
     pub fn previous(&self, current: Option<usize>) -> Option<usize> {
-        match current.and_then(|c| self.position(c)) {
-            Some(p) => self.order.get(p.saturating_sub(1)).copied(),
-            None => self.order.last().copied(),
-        }
+        let at = match current.and_then(|c| self.position(c)) {
+            Some(p) => self.order.get(p.saturating_sub(1)),
+            None => self.order.last(),
+        };
+        at.map(|&i| i as usize)
     }
 }
 
@@ -305,27 +341,31 @@ mod tests {
     }
     use super::*;
     use crate::formats::{LoadOptions, load};
+    use crate::model::Dataset;
 
-    fn scenario() -> Dataset {
+    fn scenario() -> (Dataset, EventTable) {
         let path = crate::repo("data/moscow-march-2024.json");
-        load(&path, &LoadOptions::default())
+        let ds = load(&path, &LoadOptions::default())
             .unwrap()
-            .dataset
+            .dataset()
             .unwrap()
+            .into_owned();
+        let table = EventTable::of(&ds);
+        (ds, table)
     }
 
     #[test]
     fn the_scenario_in_time_order_with_the_kremlin_reaction_undated() {
-        let ds = scenario();
-        let t = Timeline::build(&ds);
-        let id = |i: usize| ds.events[i].id.as_str();
+        let (ds, table) = scenario();
+        let t = Timeline::build(&table);
+        let id = |i: u32| ds.events[i as usize].id.as_str();
         let days: Vec<(String, Vec<&str>)> = t
             .days
             .iter()
             .map(|d| {
                 (
                     d.date.to_string(),
-                    d.events.iter().map(|&i| id(i)).collect(),
+                    t.order[d.events.clone()].iter().map(|&i| id(i)).collect(),
                 )
             })
             .collect();
@@ -338,7 +378,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            t.undated.iter().map(|&i| id(i)).collect::<Vec<_>>(),
+            t.order[t.undated.clone()]
+                .iter()
+                .map(|&i| id(i))
+                .collect::<Vec<_>>(),
             ["kremlin-reaction"]
         );
         assert_eq!(
@@ -354,9 +397,8 @@ mod tests {
 
     #[test]
     fn labels_say_what_the_data_knows_in_moscow_time() {
-        let ds = scenario();
-        let t = Timeline::build(&ds);
-        let label = |id: &str| t.labels[ds.events.iter().position(|e| e.id == id).unwrap()].clone();
+        let (_, table) = scenario();
+        let label = |id: &str| table.label(table.find(id).unwrap());
         assert_eq!(label("crocus-attack"), "22 Mar 2024, about 20:00 MSK");
         assert_eq!(label("fsb-kaluga-operation"), "7 Mar 2024");
         assert_eq!(label("us-embassy-alert"), "8 Mar 2024, 02:00–08:00 MSK");
@@ -365,31 +407,34 @@ mod tests {
 
     #[test]
     fn next_and_previous_walk_every_event_and_stop_at_the_ends() {
-        let ds = scenario();
-        let t = Timeline::build(&ds);
+        let (_, table) = scenario();
+        let t = Timeline::build(&table);
         let mut at = t.next(None);
-        let mut seen = vec![at.unwrap()];
+        let mut seen = vec![at.unwrap() as u32];
         for _ in 0..5 {
             at = t.next(at);
-            if seen.last() != at.as_ref() {
-                seen.push(at.unwrap());
+            if seen.last().map(|&s| s as usize) != at {
+                seen.push(at.unwrap() as u32);
             }
         }
         assert_eq!(seen, t.order, "next reaches every event, the undated last");
-        assert_eq!(t.previous(Some(t.order[0])), Some(t.order[0]));
-        assert_eq!(t.previous(None), t.order.last().copied());
+        assert_eq!(
+            t.previous(Some(t.order[0] as usize)),
+            Some(t.order[0] as usize)
+        );
+        assert_eq!(t.previous(None), t.order.last().map(|&i| i as usize));
     }
 
     #[test]
     fn rows_list_each_day_then_the_undated_and_density_counts_the_dated() {
-        let ds = scenario();
-        let t = Timeline::build(&ds);
-        let id = |i: usize| ds.events[i].id.as_str();
+        let (ds, table) = scenario();
+        let t = Timeline::build(&table);
+        let id = |i: u32| ds.events[i as usize].id.as_str();
         let rows: Vec<String> = t
             .rows
             .iter()
             .map(|r| match r {
-                Row::Day(n) => t.days[*n].date.to_string(),
+                Row::Day(n) => t.days[*n as usize].date.to_string(),
                 Row::Undated => "undated".into(),
                 Row::Event(i) => id(*i).to_string(),
             })
@@ -411,8 +456,14 @@ mod tests {
         assert_eq!(t.density.iter().sum::<u32>(), 3);
         assert_eq!(t.density[0], 1, "the first event starts the span");
         for (p, &i) in t.order.iter().enumerate() {
-            assert_eq!(t.rank[i], p);
+            assert_eq!(t.rank[i as usize] as usize, p);
+            assert_eq!(t.rows[t.row(i as usize).unwrap()], Row::Event(i));
         }
+        // Filtered: the attack's day goes with it.
+        let crocus = table.find("crocus-attack").unwrap();
+        let f = Timeline::build_where(&table, |i| i != crocus);
+        assert_eq!((f.len(), f.days.len()), (3, 2));
+        assert_eq!(f.position(crocus), None);
     }
 
     #[test]
@@ -424,7 +475,7 @@ mod tests {
             e.when = When::parse(when, None).unwrap();
             ds.events.push(e);
         }
-        let t = Timeline::build(&ds);
+        let t = Timeline::build(&EventTable::of(&ds));
         let headings: Vec<&str> = t.days.iter().map(|d| d.heading.as_str()).collect();
         // Same start: the shorter span first.
         assert_eq!(headings, ["Thu 1 Jul 1943", "July 1943", "1951"]);
@@ -432,7 +483,7 @@ mod tests {
 
     #[test]
     fn an_empty_dataset_has_an_empty_timeline() {
-        let t = Timeline::build(&Dataset::default());
+        let t = Timeline::build(&EventTable::of(&Dataset::default()));
         assert!(t.days.is_empty() && t.order.is_empty() && t.span.is_none());
         assert_eq!(t.next(None), None);
     }

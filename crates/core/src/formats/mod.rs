@@ -26,8 +26,11 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
+use std::borrow::Cow;
+
 use crate::diagnostic::{Code, Diagnostic, TextIndex};
 use crate::model::Dataset;
+use crate::store::Store;
 
 /// Limits on what `load` accepts, and where it reports how far it got.
 #[derive(Debug, Clone)]
@@ -159,8 +162,8 @@ impl LoadError {
 #[derive(Debug)]
 pub struct Loaded {
     pub path: PathBuf,
-    /// The data, unless the file could not be understood at all.
-    pub dataset: Option<Dataset>,
+    /// The events, unless the file could not be understood at all.
+    pub store: Option<Store>,
     /// Every problem found, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// What the file turned out to be, once recognised.
@@ -172,14 +175,21 @@ impl Loaded {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// The dataset, if it is fit to show: it decoded, and its only errors are
-    /// ones the app can show beside the data (a passage that did not anchor).
-    pub fn usable(&self) -> Option<&Dataset> {
+    /// The events, if they are fit to show: they decoded, and the only
+    /// errors are ones the app can show beside the data (a passage that did
+    /// not anchor, a bad row skipped).
+    pub fn usable(&self) -> Option<&Store> {
         if self.diagnostics.iter().any(Diagnostic::prevents_opening) {
             None
         } else {
-            self.dataset.as_ref()
+            self.store.as_ref()
         }
+    }
+
+    /// The whole dataset (every record read in full when the events live
+    /// in their file), usable or not.
+    pub fn dataset(&self) -> Option<Cow<'_, Dataset>> {
+        self.store.as_ref().map(Store::to_dataset)
     }
 }
 
@@ -490,7 +500,7 @@ fn finish(
     diagnostics.sort_by_key(|d| d.offset.unwrap_or(0));
     Loaded {
         path: path.to_path_buf(),
-        dataset,
+        store: dataset.map(Store::from_dataset),
         diagnostics,
         format: None,
     }

@@ -680,7 +680,7 @@ mod tests {
         let l = load(&format!("[{OK_EVENT}]"));
         assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
         assert!(
-            l.usable().unwrap().events[0].passages[0]
+            l.usable().unwrap().event(0).passages[0]
                 .anchoring
                 .anchor()
                 .is_some()
@@ -771,8 +771,9 @@ mod tests {
                 .unwrap()
                 .contains("\"start\": 36, \"end\": 52")
         );
-        let ds = l.usable().expect("warnings do not stop the app opening it");
-        let second = ds.events[0].passages[1].anchoring.anchor().unwrap();
+        let store = l.usable().expect("warnings do not stop the app opening it");
+        let event = store.event(0);
+        let second = event.passages[1].anchoring.anchor().unwrap();
         assert_eq!(
             second.chars.start, 25,
             "the prefix chose the second occurrence"

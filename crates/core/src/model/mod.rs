@@ -119,7 +119,8 @@ pub struct Located<'d> {
 }
 
 impl<'d> Located<'d> {
-    fn resolve(event: &'d Event, place_of: impl Fn(&str) -> Option<&'d Place>) -> Option<Self> {
+    /// Where `event` is, its place looked up by `place_of`.
+    pub fn resolve(event: &'d Event, place_of: impl Fn(&str) -> Option<&'d Place>) -> Option<Self> {
         let loc = event.location.as_ref()?;
         let place = loc.place.as_deref().and_then(place_of);
         let point = loc.point.or(place.map(|p| p.point))?;

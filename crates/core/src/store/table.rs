@@ -1,0 +1,974 @@
+//! The event table: one row per event, in packed columns, holding what the
+//! views read (time span and how precise it is, point, precision, region,
+//! category, title, id, actors), a few bytes each. Built once per file, from
+//! a [`Dataset`] or straight from a file's records by the fast readers, and
+//! never changed after: filters and views are orders and subsets of it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+use crate::model::{
+    BBox, Category, Dataset, LatLon, Moment, Place, Precision, RelationKind, When, describe_range,
+};
+
+/// Strings one after the other, each found by its index.
+#[derive(Debug, Default, Clone)]
+pub struct Arena {
+    bytes: String,
+    ends: Vec<u32>,
+}
+
+impl Arena {
+    pub fn push(&mut self, s: &str) -> u32 {
+        self.bytes.push_str(s);
+        self.ends.push(self.bytes.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+
+    pub fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * 4
+    }
+}
+
+/// Strings kept once each however often they are pushed, while building.
+#[derive(Debug, Default)]
+pub struct Interner {
+    arena: Arena,
+    index: HashMap<Box<str>, u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.arena.push(s);
+        self.index.insert(s.into(), i);
+        i
+    }
+
+    pub fn arena(&self) -> &Arena {
+        &self.arena
+    }
+
+    fn finish(self) -> Arena {
+        self.arena
+    }
+}
+
+/// How precise one end of a time is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Grain {
+    /// No moment: an open end.
+    Open = 0,
+    Instant = 1,
+    Day = 2,
+    Month = 3,
+    Year = 4,
+}
+
+impl Grain {
+    fn of(m: &Moment) -> Grain {
+        match m {
+            Moment::Instant(_) => Grain::Instant,
+            Moment::Day(_) => Grain::Day,
+            Moment::Month { .. } => Grain::Month,
+            Moment::Year(_) => Grain::Year,
+        }
+    }
+
+    fn from_bits(b: u16) -> Grain {
+        match b & 7 {
+            1 => Grain::Instant,
+            2 => Grain::Day,
+            3 => Grain::Month,
+            4 => Grain::Year,
+            _ => Grain::Open,
+        }
+    }
+}
+
+/// What kind of time an event has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeKind {
+    At,
+    Between,
+    Unknown,
+    Disputed,
+}
+
+/// An event's time as the table keeps it: its span in seconds (UTC), what
+/// kind of time it is and how precise each end is. Enough to order, window
+/// and label every event without the `When` it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackedTime {
+    /// The first and last second it covers; both 0 when undated.
+    pub start: i64,
+    pub end: i64,
+    /// Kind (2 bits), start grain (3), end grain (3), approximate (1).
+    bits: u16,
+}
+
+impl PackedTime {
+    pub const UNKNOWN: PackedTime = PackedTime {
+        start: 0,
+        end: 0,
+        bits: 2,
+    };
+
+    /// Packs a `When`: days, months and years span their whole length in `tz`.
+    pub fn of(when: &When, approximate: bool, tz: &TimeZone) -> PackedTime {
+        let approx = if approximate { 1 << 8 } else { 0 };
+        let pack =
+            |kind: u16, a: Grain, b: Grain| kind | (a as u16) << 2 | (b as u16) << 5 | approx;
+        let span = when.span(tz);
+        match (when, span) {
+            (When::At(m), Some((a, b))) => PackedTime {
+                start: floor_second(a),
+                end: floor_second(b),
+                bits: pack(0, Grain::of(m), Grain::Open),
+            },
+            (When::Between(a, b), Some((s, e))) => PackedTime {
+                start: floor_second(s),
+                end: floor_second(e),
+                bits: pack(
+                    1,
+                    a.as_ref().map_or(Grain::Open, Grain::of),
+                    b.as_ref().map_or(Grain::Open, Grain::of),
+                ),
+            },
+            (When::Disputed(_), _) => PackedTime {
+                bits: 3 | approx,
+                ..PackedTime::UNKNOWN
+            },
+            // Unknown, or a date no calendar here can place.
+            _ => PackedTime {
+                bits: 2 | approx,
+                ..PackedTime::UNKNOWN
+            },
+        }
+    }
+
+    /// A day (of the dataset's time zone) as the fast readers give it.
+    pub fn day(first: i64, last: i64) -> PackedTime {
+        PackedTime {
+            start: first,
+            end: last,
+            bits: (Grain::Day as u16) << 2,
+        }
+    }
+
+    pub fn kind(&self) -> TimeKind {
+        match self.bits & 3 {
+            0 => TimeKind::At,
+            1 => TimeKind::Between,
+            2 => TimeKind::Unknown,
+            _ => TimeKind::Disputed,
+        }
+    }
+
+    pub fn is_dated(&self) -> bool {
+        matches!(self.kind(), TimeKind::At | TimeKind::Between)
+    }
+
+    pub fn start_grain(&self) -> Grain {
+        Grain::from_bits(self.bits >> 2)
+    }
+
+    pub fn end_grain(&self) -> Grain {
+        Grain::from_bits(self.bits >> 5)
+    }
+
+    pub fn approximate(&self) -> bool {
+        self.bits & (1 << 8) != 0
+    }
+
+    /// The span, for a dated event.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        if !self.is_dated() {
+            return None;
+        }
+        Some((
+            Timestamp::from_second(self.start).ok()?,
+            Timestamp::from_second(self.end).ok()?,
+        ))
+    }
+}
+
+/// The second a timestamp falls in (jiff truncates towards zero, which is
+/// the next second for instants before 1970).
+fn floor_second(t: Timestamp) -> i64 {
+    if t.subsec_nanosecond() < 0 {
+        t.as_second() - 1
+    } else {
+        t.as_second()
+    }
+}
+
+/// What the whole table shares: the data set's title and time zone, its
+/// categories, the place distances are measured from.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: String,
+    pub description: Option<String>,
+    /// The IANA name of the time zone days are counted in, if one was given.
+    pub time_zone: Option<String>,
+    pub categories: Vec<Category>,
+    /// The place distances and bearings are measured from.
+    pub reference: Option<Place>,
+    /// The box of the data set's places (events' points are the table's).
+    pub places_bounds: Option<BBox>,
+}
+
+impl Meta {
+    pub fn of(ds: &Dataset) -> Meta {
+        Meta {
+            title: ds.title.clone(),
+            description: ds.description.clone(),
+            time_zone: ds.time_zone.clone(),
+            categories: ds.categories.clone(),
+            reference: ds
+                .reference_place
+                .as_deref()
+                .and_then(|id| ds.place(id))
+                .cloned(),
+            places_bounds: BBox::around(
+                ds.places
+                    .iter()
+                    .map(|p| p.point)
+                    .filter(|p| p.lat.is_finite() && p.lon.is_finite()),
+            ),
+        }
+    }
+
+    /// The time zone days are counted in: UTC when none (or a bad one) is named.
+    pub fn tz(&self) -> TimeZone {
+        self.time_zone
+            .as_deref()
+            .and_then(|name| TimeZone::get(name).ok())
+            .unwrap_or(TimeZone::UTC)
+    }
+}
+
+/// No category, region or list.
+pub const NONE: u16 = u16::MAX;
+
+/// One event as a reader hands it to the table.
+#[derive(Debug, Default)]
+pub struct Row<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub time: Option<PackedTime>,
+    pub point: Option<LatLon>,
+    pub precision: Option<Precision>,
+    pub uncertainty_m: Option<f64>,
+    /// The ISO 3166-2 region the event stands for (a region-level place).
+    pub region: Option<&'a str>,
+    /// The index of its category in the meta's categories.
+    pub category: Option<u16>,
+    pub actors: Vec<&'a str>,
+    /// Its shape, when it is not a point.
+    pub geometry: Option<geo::Geometry<f64>>,
+    /// How many passages it cites, and how many of them were found.
+    pub passages: u32,
+    pub anchored: u32,
+}
+
+/// Rows being gathered into a table (a chunk of a file, or all of it).
+#[derive(Debug, Default)]
+pub struct TableBuilder {
+    ids: Arena,
+    titles: Interner,
+    title_of: Vec<u32>,
+    time: Vec<PackedTime>,
+    point: Vec<[f32; 2]>,
+    precision: Vec<u8>,
+    radius: Vec<f32>,
+    regions: Interner,
+    region_of: Vec<u16>,
+    category: Vec<u16>,
+    actors: Interner,
+    actor_ends: Vec<u32>,
+    actor_list: Vec<u32>,
+    geometry: Vec<(u32, geo::Geometry<f64>)>,
+    relations: Vec<(u32, RelationKind, u32)>,
+    passages: usize,
+    anchored: usize,
+}
+
+impl TableBuilder {
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    pub fn push(&mut self, row: Row<'_>) {
+        let i = self.len() as u32;
+        self.ids.push(row.id);
+        let title = self.titles.intern(row.title);
+        self.title_of.push(title);
+        self.time.push(row.time.unwrap_or(PackedTime::UNKNOWN));
+        self.point.push(match row.point {
+            Some(p) if p.lat.is_finite() && p.lon.is_finite() => [p.lat as f32, p.lon as f32],
+            _ => [f32::NAN, f32::NAN],
+        });
+        self.precision
+            .push(row.precision.map_or(0, |p| p as u8 + 1));
+        self.radius.push(
+            row.uncertainty_m
+                .filter(|r| r.is_finite() && *r > 0.0)
+                .map_or(0.0, |r| r as f32),
+        );
+        let region = row.region.map_or(NONE, |r| self.regions.intern(r) as u16);
+        self.region_of.push(region);
+        self.category.push(row.category.unwrap_or(NONE));
+        for a in row.actors {
+            let a = self.actors.intern(a);
+            self.actor_list.push(a);
+        }
+        self.actor_ends.push(self.actor_list.len() as u32);
+        if let Some(g) = row.geometry {
+            self.geometry.push((i, g));
+        }
+        self.passages += row.passages as usize;
+        self.anchored += row.anchored as usize;
+    }
+
+    /// A relation from event `from` to event `to` (indices of this table).
+    pub fn relate(&mut self, from: u32, kind: RelationKind, to: u32) {
+        self.relations.push((from, kind, to));
+    }
+
+    /// Appends another builder's rows after these (the chunks of a file, in order).
+    pub fn append(&mut self, other: TableBuilder) {
+        let base = self.len() as u32;
+        for i in 0..other.len() as u32 {
+            self.ids.push(other.ids.get(i));
+            let t = self
+                .titles
+                .intern(other.titles.arena().get(other.title_of[i as usize]));
+            self.title_of.push(t);
+        }
+        self.time.extend(other.time);
+        self.point.extend(other.point);
+        self.precision.extend(other.precision);
+        self.radius.extend(other.radius);
+        let regions: Vec<u16> = (0..other.regions.arena().len() as u32)
+            .map(|r| self.regions.intern(other.regions.arena().get(r)) as u16)
+            .collect();
+        self.region_of.extend(
+            other
+                .region_of
+                .iter()
+                .map(|&r| if r == NONE { NONE } else { regions[r as usize] }),
+        );
+        self.category.extend(other.category);
+        let actors: Vec<u32> = (0..other.actors.arena().len() as u32)
+            .map(|a| self.actors.intern(other.actors.arena().get(a)))
+            .collect();
+        let offset = self.actor_list.len() as u32;
+        self.actor_list
+            .extend(other.actor_list.iter().map(|&a| actors[a as usize]));
+        self.actor_ends
+            .extend(other.actor_ends.iter().map(|&e| e + offset));
+        self.geometry
+            .extend(other.geometry.into_iter().map(|(i, g)| (i + base, g)));
+        self.relations.extend(
+            other
+                .relations
+                .into_iter()
+                .map(|(a, k, b)| (a + base, k, b + base)),
+        );
+        self.passages += other.passages;
+        self.anchored += other.anchored;
+    }
+
+    /// The table, with its orders and lookups made.
+    pub fn finish(mut self, meta: Meta) -> EventTable {
+        let tz = meta.tz();
+        self.geometry.sort_by_key(|(i, _)| *i);
+        self.relations.sort_by_key(|r| (r.0, r.2));
+        let mut incoming: Vec<(u32, RelationKind, u32)> =
+            self.relations.iter().map(|&(a, k, b)| (b, k, a)).collect();
+        incoming.sort_by_key(|r| (r.0, r.2));
+        let ids = self.ids;
+        let mut id_index: Vec<(u64, u32)> = (0..ids.len() as u32)
+            .map(|i| (hash(ids.get(i)), i))
+            .collect();
+        id_index.sort_unstable();
+        let mut table = EventTable {
+            meta,
+            ids,
+            titles: self.titles.finish(),
+            title_of: self.title_of,
+            time: self.time,
+            point: self.point,
+            precision: self.precision,
+            radius: self.radius,
+            regions: self.regions.finish(),
+            region_of: self.region_of,
+            category: self.category,
+            actors: self.actors.finish(),
+            actor_ends: self.actor_ends,
+            actor_list: self.actor_list,
+            geometry: self.geometry,
+            relations: self.relations,
+            incoming,
+            id_index,
+            day: Vec::new(),
+            by_time: Vec::new(),
+            dated: 0,
+            passages: self.passages,
+            anchored: self.anchored,
+        };
+        table.day = days_of(&table.time, &tz);
+        table.by_time = time_order(&table);
+        table.dated = table.time.iter().filter(|t| t.is_dated()).count();
+        table
+    }
+}
+
+/// A stable 64-bit hash (FNV-1a) for the id lookup.
+fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Each event's first day in `tz`, as days since 1970-01-01 (0 when undated).
+/// Nearby events share days: the last conversion is reused.
+fn days_of(time: &[PackedTime], tz: &TimeZone) -> Vec<i32> {
+    let epoch = Date::constant(1970, 1, 1);
+    let mut last: Option<(i64, i64, i32)> = None;
+    time.iter()
+        .map(|t| {
+            if !t.is_dated() {
+                return 0;
+            }
+            if let Some((a, b, d)) = last
+                && (a..b).contains(&t.start)
+            {
+                return d;
+            }
+            let Ok(ts) = Timestamp::from_second(t.start) else {
+                return 0;
+            };
+            let z = ts.to_zoned_datetime(tz.clone());
+            let date = z.date();
+            let d = (date - epoch).get_days();
+            let first = z
+                .start_of_day()
+                .map_or(t.start, |s| s.timestamp().as_second());
+            let next = date
+                .checked_add(1.day())
+                .ok()
+                .and_then(|n| n.to_zoned_datetime(tz.clone()).ok())
+                .map_or(t.start + 1, |n| n.timestamp().as_second());
+            last = Some((first, next, d));
+            d
+        })
+        .collect()
+}
+
+/// Every event once: the dated in time order (by start, then end, then
+/// title), then the undated in file order.
+fn time_order(table: &EventTable) -> Vec<u32> {
+    let mut dated: Vec<u32> = (0..table.len() as u32)
+        .filter(|&i| table.time[i as usize].is_dated())
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let (ta, tb) = (&table.time[a as usize], &table.time[b as usize]);
+        (ta.start, ta.end)
+            .cmp(&(tb.start, tb.end))
+            .then_with(|| table.title(a as usize).cmp(table.title(b as usize)))
+            .then(a.cmp(&b))
+    });
+    dated.extend((0..table.len() as u32).filter(|&i| !table.time[i as usize].is_dated()));
+    dated
+}
+
+/// The events, packed: what every view reads.
+#[derive(Debug, Default)]
+pub struct EventTable {
+    pub meta: Meta,
+    ids: Arena,
+    titles: Arena,
+    title_of: Vec<u32>,
+    time: Vec<PackedTime>,
+    /// Latitude and longitude; NaN for an event with no place.
+    point: Vec<[f32; 2]>,
+    /// `Precision as u8 + 1`; 0 for none.
+    precision: Vec<u8>,
+    /// Uncertainty radius in metres; 0 for none.
+    radius: Vec<f32>,
+    regions: Arena,
+    region_of: Vec<u16>,
+    category: Vec<u16>,
+    actors: Arena,
+    actor_ends: Vec<u32>,
+    actor_list: Vec<u32>,
+    /// The shapes of events that are not points, by event.
+    geometry: Vec<(u32, geo::Geometry<f64>)>,
+    /// Relations (from, kind, to), by `from`; and the same by `to`.
+    relations: Vec<(u32, RelationKind, u32)>,
+    incoming: Vec<(u32, RelationKind, u32)>,
+    /// (hash of id, event), sorted: the lookup by id.
+    id_index: Vec<(u64, u32)>,
+    /// Each event's first day, in days since 1970 in the data set's time zone.
+    day: Vec<i32>,
+    /// Every event once, in time order (the undated last).
+    by_time: Vec<u32>,
+    dated: usize,
+    pub passages: usize,
+    pub anchored: usize,
+}
+
+impl EventTable {
+    /// The table of a dataset's events (passages counted as anchored by
+    /// `crate::evidence`).
+    pub fn of(ds: &Dataset) -> EventTable {
+        let tz = ds.tz();
+        let places = ds.places_by_id();
+        let categories: HashMap<&str, u16> = ds
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i as u16))
+            .collect();
+        let mut b = TableBuilder::default();
+        for e in &ds.events {
+            let at = places.locate(e);
+            b.push(Row {
+                id: &e.id,
+                title: &e.title,
+                time: Some(PackedTime::of(&e.when, e.approximate, &tz)),
+                point: at.map(|a| a.point),
+                precision: at.and_then(|a| a.precision),
+                uncertainty_m: at.and_then(|a| a.uncertainty_m),
+                region: at.and_then(|a| a.region_code()),
+                category: e
+                    .category
+                    .as_deref()
+                    .and_then(|c| categories.get(c).copied()),
+                actors: e.actors.iter().map(String::as_str).collect(),
+                geometry: at.and_then(|a| a.geometry.cloned()),
+                passages: e.passages.len() as u32,
+                anchored: e
+                    .passages
+                    .iter()
+                    .filter(|p| p.anchoring.anchor().is_some())
+                    .count() as u32,
+            });
+        }
+        let ids: HashMap<&str, u32> = ds
+            .events
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, e)| (e.id.as_str(), i as u32))
+            .collect();
+        for (i, e) in ds.events.iter().enumerate() {
+            for r in &e.relations {
+                if let Some(&to) = ids.get(r.event.as_str()) {
+                    b.relate(i as u32, r.kind, to);
+                }
+            }
+        }
+        b.finish(Meta::of(ds))
+    }
+
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    pub fn id(&self, i: usize) -> &str {
+        self.ids.get(i as u32)
+    }
+
+    pub fn title(&self, i: usize) -> &str {
+        self.titles.get(self.title_of[i])
+    }
+
+    pub fn time(&self, i: usize) -> PackedTime {
+        self.time[i]
+    }
+
+    /// The event's first day, in days since 1970-01-01 in the data set's time zone.
+    pub fn day_number(&self, i: usize) -> i32 {
+        self.day[i]
+    }
+
+    pub fn point(&self, i: usize) -> Option<LatLon> {
+        let [lat, lon] = self.point[i];
+        (!lat.is_nan()).then_some(LatLon {
+            lat: f64::from(lat),
+            lon: f64::from(lon),
+        })
+    }
+
+    pub fn precision(&self, i: usize) -> Option<Precision> {
+        match self.precision[i] {
+            0 => None,
+            p => Precision::ALL.get(usize::from(p - 1)).copied(),
+        }
+    }
+
+    /// How far from its point the event may have been, in metres.
+    pub fn uncertainty_m(&self, i: usize) -> Option<f64> {
+        let r = self.radius[i];
+        (r > 0.0).then_some(f64::from(r))
+    }
+
+    /// The ISO 3166-2 region a region-level event stands for.
+    pub fn region(&self, i: usize) -> Option<&str> {
+        match self.region_of[i] {
+            NONE => None,
+            r => Some(self.regions.get(u32::from(r))),
+        }
+    }
+
+    /// The index of the event's category in `meta.categories`.
+    pub fn category(&self, i: usize) -> Option<usize> {
+        match self.category[i] {
+            NONE => None,
+            c => Some(usize::from(c)),
+        }
+    }
+
+    pub fn actors(&self, i: usize) -> impl Iterator<Item = &str> {
+        let start = if i == 0 {
+            0
+        } else {
+            self.actor_ends[i - 1] as usize
+        };
+        self.actor_list[start..self.actor_ends[i] as usize]
+            .iter()
+            .map(|&a| self.actors.get(a))
+    }
+
+    /// Every actor named, once each.
+    pub fn actor_names(&self) -> &Arena {
+        &self.actors
+    }
+
+    /// The event's shape, when it is not a point.
+    pub fn geometry(&self, i: usize) -> Option<&geo::Geometry<f64>> {
+        let k = self
+            .geometry
+            .binary_search_by_key(&(i as u32), |g| g.0)
+            .ok()?;
+        Some(&self.geometry[k].1)
+    }
+
+    /// The relations event `i` holds: (kind, other event).
+    pub fn relations(&self, i: usize) -> impl Iterator<Item = (RelationKind, usize)> + '_ {
+        related(&self.relations, i)
+    }
+
+    /// The relations that point at event `i`: (kind, the event holding it).
+    pub fn incoming(&self, i: usize) -> impl Iterator<Item = (RelationKind, usize)> + '_ {
+        related(&self.incoming, i)
+    }
+
+    /// The event with this id (the first, if several share it).
+    pub fn find(&self, id: &str) -> Option<usize> {
+        let h = hash(id);
+        let start = self.id_index.partition_point(|(k, _)| *k < h);
+        self.id_index[start..]
+            .iter()
+            .take_while(|(k, _)| *k == h)
+            .map(|&(_, i)| i as usize)
+            .filter(|&i| self.id(i) == id)
+            .min()
+    }
+
+    /// Every event once, in time order, the undated last.
+    pub fn by_time(&self) -> &[u32] {
+        &self.by_time
+    }
+
+    /// How many events have a date (they come first in [`Self::by_time`]).
+    pub fn dated(&self) -> usize {
+        self.dated
+    }
+
+    /// The time label the timeline shows: "22 Mar 2024, about 20:00 MSK",
+    /// "7 Mar 2024", "March 2024"... "date unknown", "date disputed".
+    pub fn label(&self, i: usize) -> String {
+        label(&self.time[i], &self.meta.tz())
+    }
+
+    /// The heading of the group the event starts in: "Fri 22 Mar 2024",
+    /// "July 1943", "1951" (never a guessed day).
+    pub fn heading(&self, i: usize) -> String {
+        let t = &self.time[i];
+        let Some(date) = date_of(t.start, &self.meta.tz()) else {
+            return String::new();
+        };
+        match t.start_grain() {
+            Grain::Month => date.strftime("%B %Y").to_string(),
+            Grain::Year => format!("{}", date.year()),
+            _ => date.strftime("%a %-d %b %Y").to_string(),
+        }
+    }
+
+    /// The first day of a day number.
+    pub fn date_of_day(day: i32) -> Date {
+        Date::constant(1970, 1, 1)
+            .checked_add(i64::from(day).days())
+            .unwrap_or_default()
+    }
+
+    /// The box of every event's point and the data set's places.
+    pub fn bounds(&self) -> Option<BBox> {
+        let points = BBox::around((0..self.len()).filter_map(|i| self.point(i)));
+        match (points, self.meta.places_bounds) {
+            (Some(a), Some(b)) => Some(a.union(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Bytes held, roughly: what the table costs beyond the data it came from.
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.heap_bytes()
+            + self.titles.heap_bytes()
+            + self.title_of.capacity() * 4
+            + self.time.capacity() * std::mem::size_of::<PackedTime>()
+            + self.point.capacity() * 8
+            + self.precision.capacity()
+            + self.radius.capacity() * 4
+            + self.regions.heap_bytes()
+            + self.region_of.capacity() * 2
+            + self.category.capacity() * 2
+            + self.actors.heap_bytes()
+            + self.actor_ends.capacity() * 4
+            + self.actor_list.capacity() * 4
+            + self.geometry.capacity() * std::mem::size_of::<(u32, geo::Geometry<f64>)>()
+            + self.relations.capacity() * 12 * 2
+            + self.id_index.capacity() * 16
+            + self.day.capacity() * 4
+            + self.by_time.capacity() * 4
+    }
+}
+
+fn related(
+    list: &[(u32, RelationKind, u32)],
+    i: usize,
+) -> impl Iterator<Item = (RelationKind, usize)> + '_ {
+    let i = i as u32;
+    let start = list.partition_point(|r| r.0 < i);
+    list[start..]
+        .iter()
+        .take_while(move |r| r.0 == i)
+        .map(|&(_, k, o)| (k, o as usize))
+}
+
+fn date_of(second: i64, tz: &TimeZone) -> Option<Date> {
+    Some(
+        Timestamp::from_second(second)
+            .ok()?
+            .to_zoned_datetime(tz.clone())
+            .date(),
+    )
+}
+
+/// One end of a packed time as people read it, in `tz`: "22 Mar 2024,
+/// 20:00 MSK", "7 Mar 2024", "Mar 2024", "1951".
+fn describe_end(second: i64, grain: Grain, tz: &TimeZone) -> Option<String> {
+    let z = Timestamp::from_second(second)
+        .ok()?
+        .to_zoned_datetime(tz.clone());
+    Some(match grain {
+        Grain::Open => return None,
+        Grain::Instant => z.strftime("%-d %b %Y, %H:%M %Z").to_string(),
+        Grain::Day => z.strftime("%-d %b %Y").to_string(),
+        Grain::Month => z.strftime("%b %Y").to_string(),
+        Grain::Year => format!("{}", z.year()),
+    })
+}
+
+/// The timeline's label of a packed time, in `tz` (as `timeline::time_label`
+/// says it of a `When`).
+pub fn label(t: &PackedTime, tz: &TimeZone) -> String {
+    let about = if t.approximate() { "about " } else { "" };
+    let at = |s: i64| Timestamp::from_second(s).map(|ts| ts.to_zoned_datetime(tz.clone()));
+    match (t.kind(), t.start_grain(), t.end_grain()) {
+        (TimeKind::Unknown, ..) => "date unknown".into(),
+        (TimeKind::Disputed, ..) => "date disputed".into(),
+        (TimeKind::At, Grain::Instant, _) => match at(t.start) {
+            Ok(z) => format!(
+                "{}, {about}{}",
+                z.strftime("%-d %b %Y"),
+                z.strftime("%H:%M %Z")
+            ),
+            Err(_) => "date unknown".into(),
+        },
+        (TimeKind::At, grain, _) => {
+            describe_end(t.start, grain, tz).unwrap_or_else(|| "date unknown".into())
+        }
+        (TimeKind::Between, Grain::Instant, Grain::Instant) => match (at(t.start), at(t.end)) {
+            (Ok(a), Ok(b)) if a.date() == b.date() => format!(
+                "{}, {about}{}–{}",
+                a.strftime("%-d %b %Y"),
+                a.strftime("%H:%M"),
+                b.strftime("%H:%M %Z")
+            ),
+            (Ok(a), Ok(b)) => format!(
+                "{} – {}",
+                a.strftime("%-d %b %Y, %H:%M"),
+                b.strftime("%-d %b %Y, %H:%M %Z")
+            ),
+            _ => "date unknown".into(),
+        },
+        (TimeKind::Between, a, b) => {
+            // An open start spans its end's moment; an open end its start's.
+            let end_second = if a == Grain::Open { t.start } else { t.end };
+            describe_range(
+                describe_end(t.start, a, tz),
+                describe_end(end_second, b, tz),
+            )
+        }
+    }
+}
+
+/// The half-open range of `order` whose events start on day `day`.
+pub fn day_range(table: &EventTable, order: &[u32], day: i32) -> Range<usize> {
+    let start = order.partition_point(|&i| table.day[i as usize] < day);
+    let end = order.partition_point(|&i| table.day[i as usize] <= day);
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::time_label;
+
+    fn scenario() -> Dataset {
+        crate::formats::load(
+            &crate::repo("data/moscow-march-2024.json"),
+            &Default::default(),
+        )
+        .unwrap()
+        .dataset()
+        .unwrap()
+        .into_owned()
+    }
+
+    #[test]
+    fn the_table_says_what_the_dataset_says() {
+        let ds = scenario();
+        let t = EventTable::of(&ds);
+        assert_eq!(t.len(), ds.events.len());
+        let tz = ds.tz();
+        for (i, e) in ds.events.iter().enumerate() {
+            assert_eq!(t.id(i), e.id);
+            assert_eq!(t.title(i), e.title);
+            assert_eq!(t.label(i), time_label(e, &tz), "{}", e.id);
+            assert_eq!(t.find(&e.id), Some(i));
+            let p = ds.point_of(e).unwrap();
+            let q = t.point(i).unwrap();
+            assert!((p.lat - q.lat).abs() < 1e-5 && (p.lon - q.lon).abs() < 1e-5);
+            assert_eq!(t.relations(i).count(), e.relations.len());
+        }
+        let kaluga = t.find("fsb-kaluga-operation").unwrap();
+        assert_eq!(t.region(kaluga), Some("RU-KLU"));
+        assert_eq!(t.precision(kaluga), Some(Precision::Region));
+        assert_eq!(t.uncertainty_m(kaluga), Some(136_000.0));
+        assert_eq!(t.find("nope"), None);
+        // Reverse relations: the embassy's warning is pointed at.
+        let embassy = t.find("us-embassy-alert").unwrap();
+        assert!(t.incoming(embassy).count() >= 1);
+        assert_eq!(t.dated(), 3);
+        assert_eq!(t.passages, 17);
+        assert_eq!(t.anchored, 17);
+    }
+
+    #[test]
+    fn labels_of_every_kind_of_time_match_the_timelines() {
+        let tz = TimeZone::get("Europe/Moscow").unwrap();
+        for s in [
+            "1815-12-10/1852-11-27",
+            "1943-07/1946",
+            "2024-03-22T20:00:00+03:00[Europe/Moscow]",
+            "2024-03-07",
+            "2024-03",
+            "1951",
+            "2024-03-07/2024-03-08",
+            "2024-03-08/..",
+            "../2024-03-08",
+            "2024-03/2024-05",
+            "2024-03-08T02:00+03:00/2024-03-08T08:00+03:00",
+            "2024-03-07T18:00-05:00/2024-03-09T00:00-05:00",
+            "unknown",
+        ] {
+            let when = When::parse(s, None).unwrap();
+            let mut e = crate::markers::synthetic(1).events.remove(0);
+            e.when = when.clone();
+            for approximate in [false, true] {
+                e.approximate = approximate;
+                let packed = PackedTime::of(&when, approximate, &tz);
+                assert_eq!(label(&packed, &tz), time_label(&e, &tz), "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_appended_keep_their_strings_and_relations() {
+        let row = |id: &'static str, title: &'static str, actor: &'static str| Row {
+            id,
+            title,
+            actors: vec![actor, "shared"],
+            region: Some("RU-MOW"),
+            ..Row::default()
+        };
+        let mut a = TableBuilder::default();
+        a.push(row("a1", "T", "x"));
+        a.relate(0, RelationKind::Follows, 0);
+        let mut b = TableBuilder::default();
+        b.push(row("b1", "U", "y"));
+        b.push(row("b2", "T", "x"));
+        b.relate(1, RelationKind::Causes, 0);
+        a.append(b);
+        let t = a.finish(Meta::default());
+        assert_eq!((t.id(2), t.title(2)), ("b2", "T"));
+        assert_eq!(t.actors(1).collect::<Vec<_>>(), ["y", "shared"]);
+        assert_eq!(t.actor_names().len(), 3);
+        assert_eq!(t.region(2), Some("RU-MOW"));
+        assert_eq!(
+            t.relations(2).collect::<Vec<_>>(),
+            [(RelationKind::Causes, 1)]
+        );
+        assert_eq!(t.incoming(1).count(), 1);
+        // All undated: file order.
+        assert_eq!(t.by_time(), [0, 1, 2]);
+    }
+}
