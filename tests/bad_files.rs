@@ -425,22 +425,27 @@ fn a_deeply_nested_file_is_refused_not_a_stack_overflow() {
 }
 
 #[test]
-fn a_file_over_the_size_limit_is_refused_before_reading() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("huge.json");
-    // 100 MB, sparse: costs no disk and no time.
+fn a_file_too_big_for_memory_is_refused_before_reading_with_the_numbers() {
+    let available = formats::file::available_memory().expect("this machine says its memory");
+    // Sparse, in the build folder (on disk, not a RAM-backed /tmp): it costs
+    // no disk and no time, and is never read.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let p = dir.path().join("huge.csv");
     std::fs::File::create(&p)
         .unwrap()
-        .set_len(100_000_000)
+        .set_len(available * 2)
         .unwrap();
     let l = formats::load(&p, &LoadOptions::default()).unwrap();
-    assert_eq!(l.diagnostics.len(), 1);
-    assert_eq!(l.diagnostics[0].code, Code::FileTooLarge);
+    assert_eq!(l.diagnostics.len(), 1, "{:#?}", l.diagnostics);
+    let d = &l.diagnostics[0];
+    assert_eq!(d.code, Code::FileTooLarge);
     assert!(
-        l.diagnostics[0].message.contains("100.0 MB"),
-        "{}",
-        l.diagnostics[0]
+        d.message.contains(&formats::file::human_bytes(available * 2))
+            && d.message.contains("available"),
+        "{d}"
     );
+    assert!(d.help.as_deref().unwrap().contains("INCIDENT_MAP_NO_MEMORY_CHECK"));
+    assert!(l.store.is_none());
 }
 
 #[test]

@@ -17,6 +17,27 @@ const PALETTE: [&str; 10] = [
     "#bcbd22", "#17becf",
 ];
 
+/// The colour of the `n`th category (from 1), round the palette.
+pub fn palette(n: usize) -> &'static str {
+    PALETTE[(n.max(1) - 1) % PALETTE.len()]
+}
+
+/// An id for a category labelled `label`, not one of `existing`'s: the
+/// label in lower case with `-` for what is not a letter or digit.
+pub fn category_id(label: &str, existing: &[Category]) -> String {
+    let id: String = label
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    if id.is_empty() || existing.iter().any(|c| c.id == id) {
+        format!("category-{}", existing.len() + 1)
+    } else {
+        id
+    }
+}
+
 /// A dataset being read from another format.
 #[derive(Default)]
 pub struct Import {
@@ -75,15 +96,8 @@ impl Import {
         if let Some(id) = self.categories.get(label) {
             return Some(id.clone());
         }
-        let mut id: String = label
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect();
-        if id.is_empty() || self.dataset.categories.iter().any(|c| c.id == id) {
-            id = format!("category-{}", self.dataset.categories.len() + 1);
-        }
-        let color = PALETTE[self.dataset.categories.len() % PALETTE.len()];
+        let id = category_id(label, &self.dataset.categories);
+        let color = palette(self.dataset.categories.len() + 1);
         self.dataset.categories.push(Category {
             id: id.clone(),
             label: label.to_string(),

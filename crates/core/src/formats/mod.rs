@@ -14,6 +14,7 @@
 
 pub mod csv;
 pub mod export;
+pub mod file;
 pub mod geojson;
 pub mod import;
 pub mod json_tree;
@@ -21,10 +22,12 @@ pub mod kml;
 pub mod native;
 pub mod timelinejs;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+use file::FileBytes;
 
 use std::borrow::Cow;
 
@@ -32,11 +35,13 @@ use crate::diagnostic::{Code, Diagnostic, TextIndex};
 use crate::model::Dataset;
 use crate::store::Store;
 
-/// Limits on what `load` accepts, and where it reports how far it got.
+/// How `load` goes about a file, and where it reports how far it got.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// Files larger than this are refused before reading.
-    pub max_bytes: u64,
+    /// Refuse, before reading, a file that would need more memory than the
+    /// machine has available (set `INCIDENT_MAP_NO_MEMORY_CHECK=1` to read
+    /// it anyway).
+    pub check_memory: bool,
     /// Shared with whoever waits for the load: how far it got, and a way to stop it.
     pub progress: Option<Arc<Progress>>,
 }
@@ -44,7 +49,7 @@ pub struct LoadOptions {
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
-            max_bytes: 64 * 1024 * 1024,
+            check_memory: std::env::var_os("INCIDENT_MAP_NO_MEMORY_CHECK").is_none(),
             progress: None,
         }
     }
@@ -78,8 +83,8 @@ impl Stage {
 #[derive(Debug, Default)]
 pub struct Progress {
     stage: AtomicU8,
-    bytes_read: AtomicU64,
-    bytes_total: AtomicU64,
+    /// How far the current stage got, as `f32` bits (0 when it does not say).
+    fraction: std::sync::atomic::AtomicU32,
     cancelled: AtomicBool,
 }
 
@@ -104,19 +109,26 @@ impl Progress {
 
     pub fn set_stage(&self, stage: Stage) {
         self.stage.store(stage as u8, Ordering::Relaxed);
+        self.fraction.store(0, Ordering::Relaxed);
     }
 
-    /// The share of the file read, while reading.
+    /// Enters `stage`, `fraction` of it done.
+    pub fn set_fraction(&self, stage: Stage, fraction: f32) {
+        self.stage.store(stage as u8, Ordering::Relaxed);
+        self.fraction
+            .store(fraction.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+    }
+
+    /// The share of the current stage done, when it says (the records parsed).
     pub fn fraction_read(&self) -> Option<f32> {
-        let total = self.bytes_total.load(Ordering::Relaxed);
-        (self.stage() == Stage::Reading && total > 0)
-            .then(|| self.bytes_read.load(Ordering::Relaxed) as f32 / total as f32)
+        let f = f32::from_bits(self.fraction.load(Ordering::Relaxed));
+        (f > 0.0).then_some(f)
     }
 
-    /// "reading 45%", "parsing".
+    /// "reading 45%", "parsing 30%", "checking".
     pub fn describe(&self) -> String {
         match self.fraction_read() {
-            Some(f) => format!("reading {:.0}%", f * 100.0),
+            Some(f) => format!("{} {:.0}%", self.stage().describe(), f * 100.0),
             None => self.stage().describe().to_string(),
         }
     }
@@ -140,7 +152,7 @@ impl Steps<'_> {
 
 /// The user stopped the load.
 #[derive(Debug)]
-struct Cancelled;
+pub struct Cancelled;
 
 /// A file that could not be read at all (or whose load was cancelled).
 #[derive(Debug, thiserror::Error)]
@@ -199,56 +211,61 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io_err)?.len();
-    if size > options.max_bytes {
-        let d = Diagnostic::error(
-            Code::FileTooLarge,
-            format!(
-                "the file is {:.1} MB; files over {:.0} MB are not opened",
-                size as f64 / 1e6,
-                options.max_bytes as f64 / 1e6
-            ),
-        )
-        .with_help("split the data into several files, or check that this is the file you meant");
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.set_stage(Stage::Reading);
+    }
+    let bytes = file::map(path).map_err(io_err)?;
+    if options.check_memory
+        && let Some(d) = too_big(&bytes, file::available_memory())
+    {
         return Ok(finish(path, None, vec![d], None));
     }
-    let progress = options.progress.as_deref();
-    let cancelled = || {
+    load_steps(path, Arc::new(bytes), Steps(progress)).map_err(|Cancelled| {
         io_err(std::io::Error::new(
             std::io::ErrorKind::Interrupted,
             "cancelled",
         ))
-    };
-    // Read in slices, so the UI can show how far it got and stop it.
-    let mut bytes = Vec::with_capacity(size as usize);
-    let mut file = std::fs::File::open(path).map_err(io_err)?;
-    if let Some(p) = progress {
-        p.bytes_total.store(size, Ordering::Relaxed);
+    })
+}
+
+/// Memory a file needs for each of its bytes, roughly: the fast readers
+/// (CSV) keep a packed table beside the file, which stays mapped; the others
+/// build every event in full.
+fn memory_per_byte(bytes: &[u8]) -> f64 {
+    let head = &bytes[..bytes.len().min(4096)];
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(b'{' | b'[' | b'<') | None => 6.0,
+        Some(b'P') if head.starts_with(b"PK") => 60.0,
+        _ => 0.9,
     }
-    let mut chunk = vec![0; 1 << 20];
-    loop {
-        let n = file.read(&mut chunk).map_err(io_err)?;
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&chunk[..n]);
-        if let Some(p) = progress {
-            if p.is_cancelled() {
-                return Err(cancelled());
-            }
-            p.bytes_read.store(bytes.len() as u64, Ordering::Relaxed);
-        }
-        if bytes.len() as u64 > options.max_bytes {
-            break; // It grew while being read; what was read is refused below.
-        }
-    }
-    load_steps(path, &bytes, Steps(progress)).map_err(|Cancelled| cancelled())
+}
+
+/// The diagnostic for a file that would not fit in `available` bytes of memory.
+fn too_big(bytes: &[u8], available: Option<u64>) -> Option<Diagnostic> {
+    let available = available?;
+    let needed = (bytes.len() as f64 * memory_per_byte(bytes)) as u64;
+    (needed > available).then(|| {
+        Diagnostic::error(
+            Code::FileTooLarge,
+            format!(
+                "the file is {} and would need about {} of memory to open; {} is available",
+                file::human_bytes(bytes.len() as u64),
+                file::human_bytes(needed),
+                file::human_bytes(available)
+            ),
+        )
+        .with_help("close other programs, split the file, or set INCIDENT_MAP_NO_MEMORY_CHECK=1 to try anyway")
+        .at_offset(0)
+    })
 }
 
 /// Loads an incident file already read into memory. `path` names it in
 /// diagnostics and is where relative source paths start from.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
-    load_steps(path, bytes, Steps(None)).expect("only a Progress cancels")
+    load_steps(path, Arc::new(FileBytes::Owned(bytes.to_vec())), Steps(None))
+        .expect("only a Progress cancels")
 }
 
 /// The formats `load` reads, as named to the user.
@@ -278,8 +295,9 @@ impl Format {
     }
 }
 
-fn load_steps(path: &Path, bytes: &[u8], steps: Steps) -> Result<Loaded, Cancelled> {
+fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded, Cancelled> {
     steps.enter(Stage::Parsing)?;
+    let bytes: &[u8] = &file;
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -325,14 +343,13 @@ fn load_steps(path: &Path, bytes: &[u8], steps: Steps) -> Result<Loaded, Cancell
     }
     if !start.is_empty() && !start.starts_with(['{', '[']) {
         if csv::looks_like(text) {
-            steps.enter(Stage::Checking)?;
-            let mut loaded = take_import(
-                path,
-                csv::read(text, &name),
-                diagnostics,
-                Some(text),
-                &steps,
-            )?;
+            let bom = bytes.len() - text.len();
+            let read = csv::read(file.clone(), bom, &name, steps.0)?;
+            diagnostics.extend(read.diagnostics);
+            let store = read
+                .table
+                .map(|(table, records)| Store::from_records(table, Box::new(records)));
+            let mut loaded = finish_store(path, store, diagnostics, text);
             loaded.format = Some(Format::Csv);
             return Ok(loaded);
         }
@@ -481,6 +498,48 @@ fn take_import(
     }
     diagnostics.extend(more);
     Ok(finish(path, Some(ds), diagnostics, text))
+}
+
+/// The outcome of a fast reader: its store, its diagnostics located.
+fn finish_store(
+    path: &Path,
+    store: Option<Store>,
+    mut diagnostics: Vec<Diagnostic>,
+    text: &str,
+) -> Loaded {
+    diagnostics.sort_by_key(|d| d.offset.unwrap_or(0));
+    locate(text, &mut diagnostics);
+    for d in &mut diagnostics {
+        d.file = Some(path.to_path_buf());
+    }
+    Loaded {
+        path: path.to_path_buf(),
+        store,
+        diagnostics,
+        format: None,
+    }
+}
+
+/// Sets line:column from the offset of each diagnostic (sorted by offset),
+/// counting lines once through the text.
+fn locate(text: &str, diagnostics: &mut [Diagnostic]) {
+    let (mut line, mut line_start, mut at) = (1, 0, 0);
+    for d in diagnostics.iter_mut() {
+        let Some(offset) = d.offset else { continue };
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        for nl in memchr::memchr_iter(b'\n', &text.as_bytes()[at..offset]) {
+            line += 1;
+            line_start = at + nl + 1;
+        }
+        at = offset.max(at);
+        d.position = Some(crate::diagnostic::LineCol {
+            line,
+            column: text[line_start..offset].chars().count() + 1,
+        });
+    }
 }
 
 /// Sets file and line:column on every diagnostic and sorts them by position.

@@ -27,6 +27,18 @@ pub struct Store {
 enum Backing {
     /// Every event in memory, in full.
     Dataset(Dataset),
+    /// Read again from the file's bytes when asked.
+    Records(Box<dyn Records>),
+}
+
+/// Events that stay in their file and are read again, one at a time, when
+/// asked for in full: what the fast readers of large files leave behind.
+pub trait Records: Send + Sync {
+    /// Event `i` in full, with the sources and places it refers to.
+    fn detail(&self, table: &EventTable, i: usize) -> Detail;
+
+    /// Bytes held beyond the table (the file is memory-mapped, not held).
+    fn heap_bytes(&self) -> usize;
 }
 
 /// One event in full, with the sources and places it refers to: what the
@@ -84,6 +96,7 @@ impl Store {
     pub fn dataset(&self) -> Option<&Dataset> {
         match &self.backing {
             Backing::Dataset(ds) => Some(ds),
+            Backing::Records(_) => None,
         }
     }
 
@@ -91,6 +104,7 @@ impl Store {
     pub fn to_dataset(&self) -> Cow<'_, Dataset> {
         match &self.backing {
             Backing::Dataset(ds) => Cow::Borrowed(ds),
+            Backing::Records(_) => Cow::Owned(self.subset(&(0..self.len()).collect::<Vec<_>>())),
         }
     }
 
@@ -98,6 +112,7 @@ impl Store {
     pub fn event(&self, i: usize) -> Cow<'_, Event> {
         match &self.backing {
             Backing::Dataset(ds) => Cow::Borrowed(&ds.events[i]),
+            Backing::Records(r) => Cow::Owned(r.detail(&self.table, i).event),
         }
     }
 
@@ -137,6 +152,7 @@ impl Store {
                     places,
                 }
             }
+            Backing::Records(r) => r.detail(&self.table, i),
         }
     }
 
@@ -145,13 +161,53 @@ impl Store {
     pub fn subset(&self, keep: &[usize]) -> Dataset {
         match &self.backing {
             Backing::Dataset(ds) => crate::formats::export::subset(ds, keep),
+            Backing::Records(r) => {
+                let meta = &self.table.meta;
+                let mut out = Dataset {
+                    title: meta.title.clone(),
+                    description: meta.description.clone(),
+                    time_zone: meta.time_zone.clone(),
+                    categories: meta.categories.clone(),
+                    ..Dataset::default()
+                };
+                for &i in keep {
+                    let d = r.detail(&self.table, i);
+                    out.events.push(d.event);
+                    out.sources.extend(d.sources);
+                    for p in d.places {
+                        if !out.places.iter().any(|q| q.id == p.id) {
+                            out.places.push(p);
+                        }
+                    }
+                }
+                out
+            }
         }
+    }
+
+    /// A store of events read again from their file when asked.
+    pub fn from_records(table: EventTable, records: Box<dyn Records>) -> Store {
+        Store {
+            table,
+            backing: Backing::Records(records),
+        }
+    }
+
+    /// Bytes held in memory, roughly, beyond the file (which, when the
+    /// events stay in it, is memory-mapped).
+    pub fn heap_bytes(&self) -> usize {
+        self.table.heap_bytes()
+            + match &self.backing {
+                Backing::Dataset(ds) => ds.events.len() * std::mem::size_of::<Event>(),
+                Backing::Records(r) => r.heap_bytes(),
+            }
     }
 
     /// How many places and sources the data holds.
     pub fn counts(&self) -> (usize, usize) {
         match &self.backing {
             Backing::Dataset(ds) => (ds.places.len(), ds.sources.len()),
+            Backing::Records(_) => (0, self.table.passages),
         }
     }
 }

@@ -356,6 +356,15 @@ impl TableBuilder {
         self.anchored += row.anchored as usize;
     }
 
+    /// Renumbers the rows' categories: index `c` becomes `map[c]`.
+    pub fn map_categories(&mut self, map: &[u16]) {
+        for c in &mut self.category {
+            if *c != NONE {
+                *c = map[usize::from(*c)];
+            }
+        }
+    }
+
     /// A relation from event `from` to event `to` (indices of this table).
     pub fn relate(&mut self, from: u32, kind: RelationKind, to: u32) {
         self.relations.push((from, kind, to));
@@ -413,11 +422,21 @@ impl TableBuilder {
         let mut incoming: Vec<(u32, RelationKind, u32)> =
             self.relations.iter().map(|&(a, k, b)| (b, k, a)).collect();
         incoming.sort_by_key(|r| (r.0, r.2));
-        let ids = self.ids;
+        let mut ids = self.ids;
         let mut id_index: Vec<(u64, u32)> = (0..ids.len() as u32)
             .map(|i| (hash(ids.get(i)), i))
             .collect();
         id_index.sort_unstable();
+        let repeated = id_index
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && ids.get(w[0].1) == ids.get(w[1].1));
+        if repeated {
+            ids = unique_ids(&ids);
+            id_index = (0..ids.len() as u32)
+                .map(|i| (hash(ids.get(i)), i))
+                .collect();
+            id_index.sort_unstable();
+        }
         let mut table = EventTable {
             meta,
             ids,
@@ -448,6 +467,26 @@ impl TableBuilder {
         table.dated = table.time.iter().filter(|t| t.is_dated()).count();
         table
     }
+}
+
+/// The ids made unique in file order, as readers of other tools' files
+/// make them: the first keeps its id, a later one that repeats it becomes
+/// `id-2`, `id-3`, … (whichever is not taken yet).
+fn unique_ids(ids: &Arena) -> Arena {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut out = Arena::default();
+    for i in 0..ids.len() as u32 {
+        let base = ids.get(i);
+        let mut id = base.to_string();
+        let mut n = 2;
+        while seen.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(&id);
+        seen.insert(id);
+    }
+    out
 }
 
 /// A stable 64-bit hash (FNV-1a) for the id lookup.
