@@ -17,9 +17,11 @@ pub mod export;
 pub mod file;
 pub mod geojson;
 pub mod import;
+pub mod json_scan;
 pub mod json_tree;
 pub mod kml;
 pub mod native;
+pub mod record;
 pub mod timelinejs;
 
 use std::io::Write;

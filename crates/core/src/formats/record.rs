@@ -1,0 +1,728 @@
+//! One vocabulary for the records of table-like files: a CSV row, a GeoJSON
+//! feature's properties (and, through them, what QGIS writes when it turns
+//! an ACLED export into GeoJSON). A field's name gives it a [`Role`]
+//! (`event_date`, `date` and `start` are dates; `notes`, `description` and
+//! `text` are the record's words; `actor1`, `actors` are actors…), matched
+//! trimmed and in any case, so the same columns mean the same thing in
+//! every format.
+//!
+//! A record is read in one of two flavours: ACLED's (its ids and
+//! `event_date` say so), whose precision codes, notes and actors follow
+//! ACLED's codebook, and any other table's. Each reader gives its fields
+//! through [`Fields`]; the functions here decide what they mean, for the
+//! packed table (what the views read, fast) and for the full event (read
+//! on demand) alike, so the two always agree.
+
+use std::borrow::Cow;
+
+use super::import::{self, RecordText};
+use crate::model::{CasualtyReport, LatLon, Location, Moment, Origin, Passage, Precision, Source, When};
+use crate::store::Detail;
+
+/// What a field means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Id,
+    Title,
+    /// Our own `when`: the native text form, or JSON for a disputed date.
+    When,
+    Date,
+    End,
+    Lat,
+    Lon,
+    Category,
+    Text,
+    Summary,
+    Url,
+    Source,
+    SourceScale,
+    Precision,
+    Uncertainty,
+    Place,
+    Actors,
+    Actor1,
+    Actor2,
+    AssocActor1,
+    AssocActor2,
+    AllyActor1,
+    AllyActor2,
+    Fatalities,
+    TimePrecision,
+    GeoPrecision,
+    SubEventType,
+    Location,
+    DisorderType,
+    CivilianTargeting,
+    Interaction,
+    Country,
+    Admin1,
+    Admin2,
+    Admin3,
+    Tags,
+}
+
+/// How many roles there are.
+pub const ROLES: usize = 36;
+
+impl Role {
+    pub const ALL: [Role; ROLES] = [
+        Role::Id,
+        Role::Title,
+        Role::When,
+        Role::Date,
+        Role::End,
+        Role::Lat,
+        Role::Lon,
+        Role::Category,
+        Role::Text,
+        Role::Summary,
+        Role::Url,
+        Role::Source,
+        Role::SourceScale,
+        Role::Precision,
+        Role::Uncertainty,
+        Role::Place,
+        Role::Actors,
+        Role::Actor1,
+        Role::Actor2,
+        Role::AssocActor1,
+        Role::AssocActor2,
+        Role::AllyActor1,
+        Role::AllyActor2,
+        Role::Fatalities,
+        Role::TimePrecision,
+        Role::GeoPrecision,
+        Role::SubEventType,
+        Role::Location,
+        Role::DisorderType,
+        Role::CivilianTargeting,
+        Role::Interaction,
+        Role::Country,
+        Role::Admin1,
+        Role::Admin2,
+        Role::Admin3,
+        Role::Tags,
+    ];
+
+    /// The names a field in this role goes by, lower case, the preferred first.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Role::Id => &["id", "event_id_cnty", "data_id", "event_id", "uid"],
+            Role::Title => &[
+                "title",
+                "headline",
+                "name",
+                "event",
+                "event_name",
+                "label",
+                "incident:detail",
+            ],
+            Role::When => &["when"],
+            Role::Date => &[
+                "event_date",
+                "date",
+                "start_date",
+                "start",
+                "datetime",
+                "time",
+                "begin",
+                "timestamp",
+                "incident:date:start",
+                "incident:date",
+            ],
+            Role::End => &["end_date", "end", "incident:date:end"],
+            Role::Lat => &["latitude", "lat"],
+            Role::Lon => &["longitude", "lon", "lng", "long"],
+            Role::Category => &["category", "event_type", "type", "incident:type", "kind"],
+            Role::Text => &["notes", "description", "text", "details", "quote"],
+            Role::Summary => &["summary"],
+            Role::Url => &["source_url", "url", "link", "incident:source:url"],
+            Role::Source => &["source"],
+            Role::SourceScale => &["source_scale"],
+            Role::Precision => &["precision"],
+            Role::Uncertainty => &["uncertainty_m"],
+            Role::Place => &["place"],
+            Role::Actors => &["actors"],
+            Role::Actor1 => &["actor1"],
+            Role::Actor2 => &["actor2"],
+            Role::AssocActor1 => &["assoc_actor_1"],
+            Role::AssocActor2 => &["assoc_actor_2"],
+            Role::AllyActor1 => &["ally_actor_1"],
+            Role::AllyActor2 => &["ally_actor_2"],
+            Role::Fatalities => &["fatalities"],
+            Role::TimePrecision => &["time_precision"],
+            Role::GeoPrecision => &["geo_precision"],
+            Role::SubEventType => &["sub_event_type"],
+            Role::Location => &["location"],
+            Role::DisorderType => &["disorder_type"],
+            Role::CivilianTargeting => &["civilian_targeting"],
+            Role::Interaction => &["interaction"],
+            Role::Country => &["country"],
+            Role::Admin1 => &["admin1"],
+            Role::Admin2 => &["admin2"],
+            Role::Admin3 => &["admin3"],
+            Role::Tags => &["tags"],
+        }
+    }
+
+    /// The role of a field's name (matched trimmed, in any case), with its
+    /// rank among the names of that role (0 is the preferred).
+    pub fn of(name: &str) -> Option<(Role, u8)> {
+        let lower;
+        let name = name.trim();
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = name.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            name
+        };
+        Role::ALL.iter().find_map(|&r| {
+            r.names()
+                .iter()
+                .position(|n| *n == name)
+                .map(|rank| (r, rank as u8))
+        })
+    }
+}
+
+/// Which field fills each role: for each role the best-ranked field.
+#[derive(Debug, Clone)]
+pub struct Slots<T> {
+    slots: [Option<(u8, T)>; ROLES],
+}
+
+impl<T: Copy> Slots<T> {
+    pub fn new() -> Self {
+        Slots { slots: [None; ROLES] }
+    }
+
+    /// Offers `value` (a column index, a property) for the field `name`:
+    /// it fills the role if no better-named field has.
+    pub fn offer(&mut self, name: &str, value: T) -> Option<Role> {
+        let (role, rank) = Role::of(name)?;
+        let slot = &mut self.slots[role as usize];
+        if slot.is_none_or(|(r, _)| rank < r) {
+            *slot = Some((rank, value));
+        }
+        Some(role)
+    }
+
+    pub fn get(&self, role: Role) -> Option<T> {
+        self.slots[role as usize].map(|(_, v)| v)
+    }
+
+    /// The name of the field that fills `role`, as the vocabulary spells it.
+    pub fn name(&self, role: Role) -> Option<&'static str> {
+        self.slots[role as usize].map(|(rank, _)| role.names()[usize::from(rank)])
+    }
+
+    /// Whether the fields are an ACLED export's: its event ids and dates.
+    pub fn is_acled(&self) -> bool {
+        matches!(self.name(Role::Id), Some("event_id_cnty" | "data_id"))
+            && self.name(Role::Date) == Some("event_date")
+    }
+}
+
+impl<T: Copy> Default for Slots<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A record's fields, by role, however the file keeps them.
+pub trait Fields<'r> {
+    /// The field in `role`: its text trimmed (a number written out), an
+    /// empty one as none.
+    fn text(&self, role: Role) -> Option<Cow<'r, str>>;
+
+    /// The field in `role` as a list: a JSON array of texts, or the text
+    /// split at `;`.
+    fn list(&self, role: Role) -> Vec<Cow<'r, str>> {
+        match self.text(role) {
+            None => Vec::new(),
+            Some(Cow::Borrowed(s)) => split(s).map(Cow::Borrowed).collect(),
+            Some(Cow::Owned(s)) => split(&s).map(|a| Cow::Owned(a.to_string())).collect(),
+        }
+    }
+
+    /// Fields no role reads, as `name: value` lines for the event's notes.
+    fn unread(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+fn split(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|a| !a.is_empty())
+}
+
+/// How to read a file's records.
+#[derive(Debug, Clone)]
+pub struct Flavor {
+    /// ACLED's codebook applies.
+    pub acled: bool,
+    /// The file's name, as sources made from records name it.
+    pub file: String,
+    /// What a record is called in messages: "row", "feature".
+    pub record: &'static str,
+}
+
+/// A problem with one record: what, and how to fix it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// The note on an ACLED date known only to the week or the month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DateNote {
+    None,
+    Week(jiff::civil::Date),
+    Month(jiff::civil::Date),
+}
+
+impl DateNote {
+    pub fn text(self) -> Option<String> {
+        match self {
+            DateNote::None => None,
+            DateNote::Week(d) => Some(format!(
+                "ACLED time precision 2: the source gives only the week; ACLED coded {d}."
+            )),
+            DateNote::Month(d) => Some(format!(
+                "ACLED time precision 3: the source gives only the month; ACLED coded {d}."
+            )),
+        }
+    }
+}
+
+impl Flavor {
+    /// The record's date: a `when` in our text form, or a date (and an end),
+    /// at ACLED's precision in an ACLED file. A date that does not read
+    /// leaves the event undated, with a problem; `who` names the record
+    /// ("row 7").
+    pub fn when<'r>(&self, f: &impl Fields<'r>, who: &str) -> (When, DateNote, Option<Problem>) {
+        if let Some(w) = f.text(Role::When) {
+            return match read_when(&w) {
+                Ok(w) => (w, DateNote::None, None),
+                Err(e) => (
+                    When::Unknown,
+                    DateNote::None,
+                    Some(Problem {
+                        message: format!("{who}: the date \"{w}\" does not read ({e}); the event is kept without a date"),
+                        help: "write dates as 2024-03-22, 2024-03, 2024, or 2024-03-22T20:00+03:00",
+                    }),
+                ),
+            };
+        }
+        let Some(d) = f.text(Role::Date) else {
+            return (When::Unknown, DateNote::None, None);
+        };
+        let Some(start) = parse_date(&d) else {
+            return (
+                When::Unknown,
+                DateNote::None,
+                Some(Problem {
+                    message: format!("{who}: the date \"{d}\" does not read; the event is kept without a date"),
+                    help: "write dates as 2024-03-22, 01 November 2024 or 9-May-20",
+                }),
+            );
+        };
+        if self.acled {
+            return acled_when(start, f.text(Role::TimePrecision).as_deref());
+        }
+        let when = match f.text(Role::End).and_then(|e| parse_date(&e)) {
+            Some(end) => When::Between(Some(start), Some(end)),
+            None => When::At(start),
+        };
+        (when, DateNote::None, None)
+    }
+
+    /// The record's title: its own, or ACLED's kind of event and place, or
+    /// `fallback` ("Row 7").
+    pub fn title<'r>(&self, f: &impl Fields<'r>, fallback: impl FnOnce() -> String) -> Cow<'r, str> {
+        if let Some(t) = f.text(Role::Title) {
+            return t;
+        }
+        if !self.acled {
+            return Cow::Owned(fallback());
+        }
+        let what = f
+            .text(Role::SubEventType)
+            .or(f.text(Role::Category))
+            .unwrap_or(Cow::Borrowed("Event"));
+        match f.text(Role::Location) {
+            Some(place) => Cow::Owned(format!("{what}: {place}")),
+            None => what,
+        }
+    }
+
+    /// How precisely the record is placed, and within what radius.
+    pub fn precision<'r>(&self, f: &impl Fields<'r>) -> (Option<Precision>, Option<f64>) {
+        if self.acled {
+            acled_precision(f.text(Role::GeoPrecision).as_deref())
+        } else {
+            (
+                f.text(Role::Precision).and_then(|p| Precision::parse(&p)),
+                f.text(Role::Uncertainty).and_then(|u| u.parse().ok()),
+            )
+        }
+    }
+
+    /// The record's actors.
+    pub fn actors<'r>(&self, f: &impl Fields<'r>) -> Vec<Cow<'r, str>> {
+        let roles: &[Role] = if self.acled {
+            &[
+                Role::Actor1,
+                Role::AssocActor1,
+                Role::AllyActor1,
+                Role::Actor2,
+                Role::AssocActor2,
+                Role::AllyActor2,
+            ]
+        } else {
+            &[Role::Actor1, Role::Actor2, Role::Actors]
+        };
+        roles.iter().flat_map(|&r| f.list(r)).collect()
+    }
+
+    /// The record's own words: ACLED's notes, or its text.
+    pub fn words<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
+        f.text(Role::Text)
+    }
+
+    /// Whether a record's text leaves words once read as this flavour reads
+    /// it (HTML as plain text outside ACLED).
+    pub fn has_words(&self, text: &str) -> bool {
+        self.acled
+            || !text.contains(['<', '&'])
+            || !import::plain_text(text).trim().is_empty()
+    }
+
+    /// ACLED's fatality count, when it is one; a problem when it is not a number.
+    pub fn fatalities<'r>(&self, f: &impl Fields<'r>, who: &str) -> Result<Option<u64>, Problem> {
+        let Some(raw) = f.text(Role::Fatalities).filter(|_| self.acled) else {
+            return Ok(None);
+        };
+        raw.parse::<u64>().map(Some).map_err(|_| Problem {
+            message: format!("{who}: fatalities \"{raw}\" is not a whole number; left out"),
+            help: "fatalities is a count, like 0 or 12",
+        })
+    }
+
+    /// The record in full: its event (with `id`, its category's id, its
+    /// point and shape), and its words as a source of their own. `n` is its
+    /// number in the file (the row, the feature).
+    #[allow(clippy::too_many_arguments)]
+    pub fn event<'r>(
+        &self,
+        f: &impl Fields<'r>,
+        n: usize,
+        offset: usize,
+        id: &str,
+        category: Option<String>,
+        point: Option<LatLon>,
+        geometry: Option<geo::Geometry<f64>>,
+        fallback_title: impl FnOnce() -> String,
+    ) -> Detail {
+        let who = format!("{} {n}", self.record);
+        let (when, note, _) = self.when(f, &who);
+        let mut e = import::event(
+            id.to_string(),
+            self.title(f, fallback_title).into_owned(),
+            when,
+            Some(offset),
+        );
+        e.when_note = note.text();
+        e.category = category;
+        e.summary = if self.acled {
+            None
+        } else {
+            f.text(Role::Summary).map(Cow::into_owned)
+        };
+        let (precision, uncertainty_m) = self.precision(f);
+        let place = if self.acled { Role::Location } else { Role::Place };
+        e.location = point.map(|point| Location {
+            place: None,
+            point: Some(point),
+            precision,
+            uncertainty_m,
+            geometry,
+            note: f.text(place).map(|p| format!("Place: {p}")),
+        });
+        e.actors = self.actors(f).into_iter().map(Cow::into_owned).collect();
+        let mut sources = Vec::new();
+        let url = f
+            .text(Role::Url)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+        if let Some(text) = self.words(f) {
+            let words = if self.acled {
+                let source = f.text(Role::Source);
+                RecordText {
+                    text: text.into_owned(),
+                    title: format!("ACLED notes on event {id}"),
+                    publisher: Some("ACLED".into()),
+                    note: source.map(|s| match f.text(Role::SourceScale) {
+                        Some(scale) => format!("ACLED's summary. Original source: {s} ({scale})."),
+                        None => format!("ACLED's summary. Original source: {s}."),
+                    }),
+                    ..RecordText::default()
+                }
+            } else {
+                RecordText {
+                    text: import::plain_text(&text),
+                    title: f.text(Role::Source).map_or_else(
+                        || format!("{}, {} {n}", self.file, self.record),
+                        Cow::into_owned,
+                    ),
+                    url: url.clone().map(Cow::into_owned),
+                    ..RecordText::default()
+                }
+            };
+            if let Some((source, passage)) = words_of(id, words) {
+                sources.push(source);
+                e.passages.push(passage);
+            }
+        } else if let Some(u) = &url {
+            e.notes = Some(format!("Source: {u}"));
+        }
+        if let Ok(Some(n)) = self.fatalities(f, &who) {
+            e.casualties.push(CasualtyReport {
+                killed: Some(n),
+                injured: None,
+                as_of: None,
+                source: e.passages.first().map(|p| p.source.clone()),
+                note: Some("ACLED's fatality count: a conservative estimate".into()),
+            });
+        }
+        let details: Vec<String> = if self.acled {
+            [
+                Role::DisorderType,
+                Role::SubEventType,
+                Role::CivilianTargeting,
+                Role::Interaction,
+                Role::Country,
+                Role::Admin1,
+                Role::Admin2,
+                Role::Admin3,
+                Role::Location,
+                Role::Tags,
+                Role::Source,
+                Role::SourceScale,
+            ]
+            .iter()
+            .filter_map(|&r| f.text(r).map(|v| format!("{}: {v}", r.names()[0])))
+            .collect()
+        } else {
+            f.unread()
+        };
+        if !details.is_empty() {
+            let notes = e.notes.take().map(|n| n + "\n").unwrap_or_default();
+            e.notes = Some(notes + &details.join("\n"));
+        }
+        Detail {
+            event: e,
+            sources,
+            places: Vec::new(),
+        }
+    }
+}
+
+/// A record's own words as a source of their own, and the passage that
+/// quotes them all, found in it; `None` for words that are only blanks.
+pub fn words_of(event_id: &str, words: RecordText) -> Option<(Source, Passage)> {
+    let text = words.text.trim().to_string();
+    if text.is_empty() {
+        return None;
+    }
+    let id = format!("{event_id}-text");
+    let anchoring = crate::evidence::anchor(
+        &text,
+        &crate::evidence::Quote {
+            exact: &text,
+            ..Default::default()
+        },
+    );
+    let source = Source {
+        id: id.clone(),
+        title: words.title,
+        author: words.author,
+        publisher: words.publisher,
+        published: None,
+        url: words.url,
+        text_file: None,
+        text: Some(text.clone()),
+        note: words.note,
+        loaded_text: None,
+        origin: Origin::default(),
+    };
+    let passage = Passage {
+        id: None,
+        source: id,
+        quote: text,
+        prefix: None,
+        suffix: None,
+        start: None,
+        end: None,
+        note: None,
+        anchoring,
+        origin: Origin::default(),
+    };
+    Some((source, passage))
+}
+
+/// Our own `when`: the native text form, or its JSON for a disputed date.
+fn read_when(s: &str) -> Result<When, String> {
+    if s.starts_with('{') {
+        return super::native::when_from_json(s);
+    }
+    When::parse(s, Some(&jiff::tz::TimeZone::UTC)).map_err(|e| e.message)
+}
+
+/// A date as table-like files write it: the two forms ACLED exports use
+/// (`2024-03-22`, `22 March 2024`) read at once, anything else by
+/// [`import::parse_date`].
+pub fn parse_date(s: &str) -> Option<Moment> {
+    let b = s.as_bytes();
+    let num = |r: &[u8]| -> Option<i32> {
+        (!r.is_empty()).then_some(())?;
+        r.iter().try_fold(0i32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    let day = |y: i32, m: i32, d: i32| {
+        jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, d as i8)
+            .ok()
+            .map(Moment::Day)
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[5..7]), num(&b[8..]))
+    {
+        return day(y, m, d);
+    }
+    let mut parts = s.split(' ');
+    if let (Some(d), Some(month), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+        && y.len() == 4
+        && d.len() <= 2
+        && let (Some(d), Some(y)) = (num(d.as_bytes()), num(y.as_bytes()))
+        && let Some(m) = MONTHS.iter().position(|name| name.eq_ignore_ascii_case(month))
+    {
+        return day(y, m as i32 + 1, d);
+    }
+    import::parse_date(s)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// ACLED's `time_precision`: 1, the day is known; 2, only the week (ACLED
+/// codes a day of it); 3, only the month. Never more precise than that.
+fn acled_when(day: Moment, precision: Option<&str>) -> (When, DateNote, Option<Problem>) {
+    let Moment::Day(d) = day else {
+        return (When::At(day), DateNote::None, None);
+    };
+    let (when, note) = match precision {
+        Some("2") => {
+            let a = d.checked_sub(jiff::ToSpan::days(3)).unwrap_or(d);
+            let b = d.checked_add(jiff::ToSpan::days(3)).unwrap_or(d);
+            (
+                When::Between(Some(Moment::Day(a)), Some(Moment::Day(b))),
+                DateNote::Week(d),
+            )
+        }
+        Some("3") => (
+            When::At(Moment::Month {
+                year: d.year(),
+                month: d.month(),
+            }),
+            DateNote::Month(d),
+        ),
+        _ => (When::At(Moment::Day(d)), DateNote::None),
+    };
+    (when, note, None)
+}
+
+/// ACLED's `geo_precision`: 1, the town itself; 2, near a town or in its
+/// district; 3, only the region (coded to its capital).
+fn acled_precision(p: Option<&str>) -> (Option<Precision>, Option<f64>) {
+    match p {
+        Some("1") => (Some(Precision::Town), None),
+        Some("2") => (Some(Precision::District), Some(25_000.0)),
+        Some("3") => (Some(Precision::Region), Some(100_000.0)),
+        _ => (None, None),
+    }
+}
+
+/// An id as ids are written: letters, digits and `- _ . :`; others become `-`.
+pub fn clean_id(s: &str) -> Cow<'_, str> {
+    let s = s.trim();
+    let ok = |c: char| c.is_alphanumeric() || "-_.:".contains(c);
+    if s.chars().all(ok) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().map(|c| if ok(c) { c } else { '-' }).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_find_their_roles_in_any_case_and_with_stray_spaces() {
+        assert_eq!(Role::of(" Event_Date "), Some((Role::Date, 0)));
+        assert_eq!(Role::of("DATE"), Some((Role::Date, 1)));
+        assert_eq!(Role::of("notes"), Some((Role::Text, 0)));
+        assert_eq!(Role::of("nothing"), None);
+        for r in Role::ALL {
+            assert_eq!(Role::ALL[r as usize], r);
+            for (rank, n) in r.names().iter().enumerate() {
+                assert_eq!(Role::of(n), Some((r, rank as u8)), "{n} names two roles");
+            }
+        }
+        let mut s = Slots::new();
+        s.offer("date", 3);
+        s.offer("event_date", 1);
+        s.offer("start", 5);
+        s.offer("event_id_cnty", 0);
+        assert_eq!(s.get(Role::Date), Some(1));
+        assert!(s.is_acled());
+    }
+
+    #[test]
+    fn dates_read_fast_agree_with_the_general_reader() {
+        for s in [
+            "2024-03-22",
+            "01 November 2024",
+            "1 november 2024",
+            "31 February 2024",
+            "2024-13-01",
+            "2024--3-01",
+            "9-May-20",
+            "22/03/2024",
+        ] {
+            assert_eq!(parse_date(s), import::parse_date(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn ids_are_cleaned_as_imports_clean_them() {
+        assert_eq!(clean_id(" UKR123 "), "UKR123");
+        assert_eq!(clean_id("way/1"), "way-1");
+        assert!(matches!(clean_id("a.b:c_d-e"), Cow::Borrowed(_)));
+    }
+}
