@@ -440,11 +440,17 @@ fn a_file_too_big_for_memory_is_refused_before_reading_with_the_numbers() {
     let d = &l.diagnostics[0];
     assert_eq!(d.code, Code::FileTooLarge);
     assert!(
-        d.message.contains(&formats::file::human_bytes(available * 2))
+        d.message
+            .contains(&formats::file::human_bytes(available * 2))
             && d.message.contains("available"),
         "{d}"
     );
-    assert!(d.help.as_deref().unwrap().contains("INCIDENT_MAP_NO_MEMORY_CHECK"));
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .contains("INCIDENT_MAP_NO_MEMORY_CHECK")
+    );
     assert!(l.store.is_none());
 }
 

@@ -608,7 +608,10 @@ fn a_70_mb_csv_over_the_old_64_mb_cap_loads_with_its_bad_rows_located() {
     // The last event, read again from its record, is the file's last row.
     let last = store.event(store.len() - 1);
     assert_eq!(last.id, format!("r{rows}"));
-    assert_eq!(last.title, format!("Event number {rows} somewhere near Moscow"));
+    assert_eq!(
+        last.title,
+        format!("Event number {rows} somewhere near Moscow")
+    );
     let bad: Vec<_> = problems(&l)
         .into_iter()
         .filter(|p| p.1 != Code::NoPassage)

@@ -479,6 +479,16 @@ mod tests {
         let headings: Vec<&str> = t.days.iter().map(|d| d.heading.as_str()).collect();
         // Same start: the shorter span first.
         assert_eq!(headings, ["Thu 1 Jul 1943", "July 1943", "1951"]);
+        // Same span: in the file's order.
+        let mut twins = Dataset::default();
+        for id in ["b", "a"] {
+            let mut e = crate::markers::synthetic(1).events.remove(0);
+            e.id = id.into();
+            e.title = format!("Title {id}");
+            e.when = When::parse("2024-03-07", None).unwrap();
+            twins.events.push(e);
+        }
+        assert_eq!(Timeline::build(&EventTable::of(&twins)).order, [0, 1]);
     }
 
     #[test]

@@ -84,6 +84,15 @@ fn not_a_file(kind: &str) -> io::Error {
     )
 }
 
+/// The first `n` bytes of a regular file, and its size.
+pub fn head(path: &Path, n: usize) -> io::Result<(Vec<u8>, u64)> {
+    use std::io::Read;
+    let (file, len) = open_regular(path)?;
+    let mut head = Vec::with_capacity(n);
+    file.take(n as u64).read_to_end(&mut head)?;
+    Ok((head, len))
+}
+
 /// Maps a regular file into memory.
 pub fn map(path: &Path) -> io::Result<FileBytes> {
     let (file, len) = open_regular(path)?;
@@ -93,7 +102,9 @@ pub fn map(path: &Path) -> io::Result<FileBytes> {
     // SAFETY: the map is read-only. A file truncated by another program
     // while mapped would fault; the readers take that risk, as ripgrep and
     // GDAL do, to read gigabytes without copying them.
-    let map = unsafe { memmap2::Mmap::map(&file)? };
+    // Populated at once: the kernel maps every page in one go, faster than a
+    // fault a page while the readers go through it.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
     Ok(FileBytes::Mapped(map))
 }
 

@@ -89,9 +89,12 @@ pub fn skip_value(b: &[u8], i: usize) -> Result<usize, ScanError> {
     }
 }
 
+/// A member of an object: its key's text (quotes dropped) and its value.
+pub type Member = (Range<usize>, Range<usize>);
+
 /// The members of the object at `start`: each key's text (the raw string,
 /// quotes dropped) and its value's byte range. `None` if `start` is not an object.
-pub fn members(b: &[u8], start: usize) -> Result<Option<Vec<(Range<usize>, Range<usize>)>>, ScanError> {
+pub fn members(b: &[u8], start: usize) -> Result<Option<Vec<Member>>, ScanError> {
     let mut i = skip_ws(b, start);
     if b.get(i) != Some(&b'{') {
         return Ok(None);
@@ -103,7 +106,10 @@ pub fn members(b: &[u8], start: usize) -> Result<Option<Vec<(Range<usize>, Range
     }
     loop {
         if b.get(i) != Some(&b'"') {
-            return Err(error(i, "a member's name in double quotes is expected here"));
+            return Err(error(
+                i,
+                "a member's name in double quotes is expected here",
+            ));
         }
         let key_end = skip_string(b, i)?;
         let key = i + 1..key_end - 1;
@@ -141,7 +147,12 @@ pub fn elements(b: &[u8], start: usize) -> Result<Vec<Range<usize>>, ScanError> 
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
             Some(b']') => return Ok(out),
-            None => return Err(error(i, "the array is never closed: the file may be cut short")),
+            None => {
+                return Err(error(
+                    i,
+                    "the array is never closed: the file may be cut short",
+                ));
+            }
             _ => return Err(error(i, "a comma or a closing ] is expected here")),
         }
     }
@@ -168,7 +179,10 @@ mod tests {
     fn broken_structure_is_found_where_it_breaks() {
         assert_eq!(elements(b"[1, 2", 0).unwrap_err().offset, 5);
         assert_eq!(elements(b"[1 2]", 0).unwrap_err().offset, 3);
-        assert_eq!(elements(b"[{\"a\": 1}, {\"b\": [}", 0).unwrap_err().offset, 11);
+        assert_eq!(
+            elements(b"[{\"a\": 1}, {\"b\": [}", 0).unwrap_err().offset,
+            11
+        );
         assert_eq!(skip_value(b"\"never", 0).unwrap_err().offset, 0);
         assert!(members(b"{\"a\" 1}", 0).is_err());
     }

@@ -217,12 +217,14 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     if let Some(p) = progress {
         p.set_stage(Stage::Reading);
     }
-    let bytes = file::map(path).map_err(io_err)?;
+    // Weighed before a byte is mapped: a file too big is never read.
+    let (head, size) = file::head(path, 4096).map_err(io_err)?;
     if options.check_memory
-        && let Some(d) = too_big(&bytes, file::available_memory())
+        && let Some(d) = too_big(&head, size, file::available_memory())
     {
         return Ok(finish(path, None, vec![d], None));
     }
+    let bytes = file::map(path).map_err(io_err)?;
     load_steps(path, Arc::new(bytes), Steps(progress)).map_err(|Cancelled| {
         io_err(std::io::Error::new(
             std::io::ErrorKind::Interrupted,
@@ -234,8 +236,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
 /// Memory a file needs for each of its bytes, roughly: the fast readers
 /// (CSV) keep a packed table beside the file, which stays mapped; the others
 /// build every event in full.
-fn memory_per_byte(bytes: &[u8]) -> f64 {
-    let head = &bytes[..bytes.len().min(4096)];
+fn memory_per_byte(head: &[u8]) -> f64 {
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
     match first {
         Some(b'{' | b'[' | b'<') | None => 6.0,
@@ -244,16 +245,17 @@ fn memory_per_byte(bytes: &[u8]) -> f64 {
     }
 }
 
-/// The diagnostic for a file that would not fit in `available` bytes of memory.
-fn too_big(bytes: &[u8], available: Option<u64>) -> Option<Diagnostic> {
+/// The diagnostic for a file of `size` bytes beginning with `head` that
+/// would not fit in `available` bytes of memory.
+fn too_big(head: &[u8], size: u64, available: Option<u64>) -> Option<Diagnostic> {
     let available = available?;
-    let needed = (bytes.len() as f64 * memory_per_byte(bytes)) as u64;
+    let needed = (size as f64 * memory_per_byte(head)) as u64;
     (needed > available).then(|| {
         Diagnostic::error(
             Code::FileTooLarge,
             format!(
                 "the file is {} and would need about {} of memory to open; {} is available",
-                file::human_bytes(bytes.len() as u64),
+                file::human_bytes(size),
                 file::human_bytes(needed),
                 file::human_bytes(available)
             ),
@@ -266,8 +268,12 @@ fn too_big(bytes: &[u8], available: Option<u64>) -> Option<Diagnostic> {
 /// Loads an incident file already read into memory. `path` names it in
 /// diagnostics and is where relative source paths start from.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
-    load_steps(path, Arc::new(FileBytes::Owned(bytes.to_vec())), Steps(None))
-        .expect("only a Progress cancels")
+    load_steps(
+        path,
+        Arc::new(FileBytes::Owned(bytes.to_vec())),
+        Steps(None),
+    )
+    .expect("only a Progress cancels")
 }
 
 /// The formats `load` reads, as named to the user.
@@ -320,6 +326,31 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         loaded.format = Some(Format::Kmz);
         return Ok(loaded);
     }
+    // A table: read straight from the bytes, on every core (its text is
+    // checked to be UTF-8 a run of records at a time).
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let body = &bytes[bom..];
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| !matches!(b, b'<' | b'{' | b'['))
+        && csv::looks_like(&String::from_utf8_lossy(&body[..body.len().min(1 << 16)]))
+    {
+        let mut diagnostics = Vec::new();
+        if bom > 0 {
+            diagnostics.push(bom_warning());
+        }
+        let read = csv::read(file.clone(), bom, &name, steps.0)?;
+        diagnostics.extend(read.diagnostics);
+        let store = read
+            .table
+            .map(|(table, records)| Store::from_records(table, Box::new(records)));
+        let mut loaded = finish_store(path, store, diagnostics, bytes);
+        loaded.format = Some(Format::Csv);
+        return Ok(loaded);
+    }
     let (text, mut diagnostics) = match decode_utf8(bytes, Code::NotUtf8, "the file") {
         Ok(x) => x,
         Err(d) => return Ok(finish(path, None, vec![*d], None)),
@@ -344,17 +375,6 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         return Ok(loaded);
     }
     if !start.is_empty() && !start.starts_with(['{', '[']) {
-        if csv::looks_like(text) {
-            let bom = bytes.len() - text.len();
-            let read = csv::read(file.clone(), bom, &name, steps.0)?;
-            diagnostics.extend(read.diagnostics);
-            let store = read
-                .table
-                .map(|(table, records)| Store::from_records(table, Box::new(records)));
-            let mut loaded = finish_store(path, store, diagnostics, text);
-            loaded.format = Some(Format::Csv);
-            return Ok(loaded);
-        }
         diagnostics.push(unknown_format(
             "this file is not in a format this app reads",
         ));
@@ -507,7 +527,7 @@ fn finish_store(
     path: &Path,
     store: Option<Store>,
     mut diagnostics: Vec<Diagnostic>,
-    text: &str,
+    text: &[u8],
 ) -> Loaded {
     diagnostics.sort_by_key(|d| d.offset.unwrap_or(0));
     locate(text, &mut diagnostics);
@@ -524,22 +544,24 @@ fn finish_store(
 
 /// Sets line:column from the offset of each diagnostic (sorted by offset),
 /// counting lines once through the text.
-fn locate(text: &str, diagnostics: &mut [Diagnostic]) {
+fn locate(text: &[u8], diagnostics: &mut [Diagnostic]) {
     let (mut line, mut line_start, mut at) = (1, 0, 0);
     for d in diagnostics.iter_mut() {
         let Some(offset) = d.offset else { continue };
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        for nl in memchr::memchr_iter(b'\n', &text.as_bytes()[at..offset]) {
+        let offset = offset.min(text.len()).max(at);
+        for nl in memchr::memchr_iter(b'\n', &text[at..offset]) {
             line += 1;
             line_start = at + nl + 1;
         }
-        at = offset.max(at);
+        at = offset;
+        // Characters, not bytes: continuation bytes do not start one.
+        let column = text[line_start..offset]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
         d.position = Some(crate::diagnostic::LineCol {
             line,
-            column: text[line_start..offset].chars().count() + 1,
+            column: column + 1,
         });
     }
 }
@@ -567,6 +589,15 @@ fn finish(
     }
 }
 
+fn bom_warning() -> Diagnostic {
+    Diagnostic::warning(
+        Code::ByteOrderMark,
+        "the file starts with a byte order mark; it was ignored",
+    )
+    .with_help("save the file as UTF-8 without BOM")
+    .at_offset(0)
+}
+
 /// The text of a file: UTF-8, with a byte order mark dropped (and noted).
 fn decode_utf8<'b>(
     bytes: &'b [u8],
@@ -576,14 +607,7 @@ fn decode_utf8<'b>(
     let mut notes = Vec::new();
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => {
-            notes.push(
-                Diagnostic::warning(
-                    Code::ByteOrderMark,
-                    "the file starts with a byte order mark; it was ignored",
-                )
-                .with_help("save the file as UTF-8 without BOM")
-                .at_offset(0),
-            );
+            notes.push(bom_warning());
             rest
         }
         None => bytes,

@@ -16,7 +16,9 @@
 use std::borrow::Cow;
 
 use super::import::{self, RecordText};
-use crate::model::{CasualtyReport, LatLon, Location, Moment, Origin, Passage, Precision, Source, When};
+use crate::model::{
+    CasualtyReport, LatLon, Location, Moment, Origin, Passage, Precision, Source, When,
+};
 use crate::store::Detail;
 
 /// What a field means.
@@ -193,7 +195,9 @@ pub struct Slots<T> {
 
 impl<T: Copy> Slots<T> {
     pub fn new() -> Self {
-        Slots { slots: [None; ROLES] }
+        Slots {
+            slots: [None; ROLES],
+        }
     }
 
     /// Offers `value` (a column index, a property) for the field `name`:
@@ -298,9 +302,10 @@ impl DateNote {
 impl Flavor {
     /// The record's date: a `when` in our text form, or a date (and an end),
     /// at ACLED's precision in an ACLED file. A date that does not read
-    /// leaves the event undated, with a problem; `who` names the record
+    /// leaves the event undated, with a problem; `n` numbers the record
     /// ("row 7").
-    pub fn when<'r>(&self, f: &impl Fields<'r>, who: &str) -> (When, DateNote, Option<Problem>) {
+    pub fn when<'r>(&self, f: &impl Fields<'r>, n: usize) -> (When, DateNote, Option<Problem>) {
+        let who = || format!("{} {n}", self.record);
         if let Some(w) = f.text(Role::When) {
             return match read_when(&w) {
                 Ok(w) => (w, DateNote::None, None),
@@ -308,7 +313,10 @@ impl Flavor {
                     When::Unknown,
                     DateNote::None,
                     Some(Problem {
-                        message: format!("{who}: the date \"{w}\" does not read ({e}); the event is kept without a date"),
+                        message: format!(
+                            "{}: the date \"{w}\" does not read ({e}); the event is kept without a date",
+                            who()
+                        ),
                         help: "write dates as 2024-03-22, 2024-03, 2024, or 2024-03-22T20:00+03:00",
                     }),
                 ),
@@ -322,7 +330,10 @@ impl Flavor {
                 When::Unknown,
                 DateNote::None,
                 Some(Problem {
-                    message: format!("{who}: the date \"{d}\" does not read; the event is kept without a date"),
+                    message: format!(
+                        "{}: the date \"{d}\" does not read; the event is kept without a date",
+                        who()
+                    ),
                     help: "write dates as 2024-03-22, 01 November 2024 or 9-May-20",
                 }),
             );
@@ -338,22 +349,39 @@ impl Flavor {
     }
 
     /// The record's title: its own, or ACLED's kind of event and place, or
-    /// `fallback` ("Row 7").
-    pub fn title<'r>(&self, f: &impl Fields<'r>, fallback: impl FnOnce() -> String) -> Cow<'r, str> {
+    /// its number ("Row 7"), written into `out`.
+    pub fn title_into<'r>(&self, f: &impl Fields<'r>, n: usize, out: &mut String) {
+        use std::fmt::Write;
+        out.clear();
         if let Some(t) = f.text(Role::Title) {
-            return t;
+            out.push_str(&t);
+            return;
         }
         if !self.acled {
-            return Cow::Owned(fallback());
+            let mut name = self.record.chars();
+            if let Some(first) = name.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(name.as_str());
+            }
+            let _ = write!(out, " {n}");
+            return;
         }
         let what = f
             .text(Role::SubEventType)
             .or(f.text(Role::Category))
             .unwrap_or(Cow::Borrowed("Event"));
-        match f.text(Role::Location) {
-            Some(place) => Cow::Owned(format!("{what}: {place}")),
-            None => what,
+        out.push_str(&what);
+        if let Some(place) = f.text(Role::Location) {
+            out.push_str(": ");
+            out.push_str(&place);
         }
+    }
+
+    /// The record's title (see [`Flavor::title_into`]).
+    pub fn title<'r>(&self, f: &impl Fields<'r>, n: usize) -> String {
+        let mut out = String::new();
+        self.title_into(f, n, &mut out);
+        out
     }
 
     /// How precisely the record is placed, and within what radius.
@@ -393,18 +421,19 @@ impl Flavor {
     /// Whether a record's text leaves words once read as this flavour reads
     /// it (HTML as plain text outside ACLED).
     pub fn has_words(&self, text: &str) -> bool {
-        self.acled
-            || !text.contains(['<', '&'])
-            || !import::plain_text(text).trim().is_empty()
+        self.acled || !text.contains(['<', '&']) || !import::plain_text(text).trim().is_empty()
     }
 
     /// ACLED's fatality count, when it is one; a problem when it is not a number.
-    pub fn fatalities<'r>(&self, f: &impl Fields<'r>, who: &str) -> Result<Option<u64>, Problem> {
+    pub fn fatalities<'r>(&self, f: &impl Fields<'r>, n: usize) -> Result<Option<u64>, Problem> {
         let Some(raw) = f.text(Role::Fatalities).filter(|_| self.acled) else {
             return Ok(None);
         };
         raw.parse::<u64>().map(Some).map_err(|_| Problem {
-            message: format!("{who}: fatalities \"{raw}\" is not a whole number; left out"),
+            message: format!(
+                "{} {n}: fatalities \"{raw}\" is not a whole number; left out",
+                self.record
+            ),
             help: "fatalities is a count, like 0 or 12",
         })
     }
@@ -422,16 +451,9 @@ impl Flavor {
         category: Option<String>,
         point: Option<LatLon>,
         geometry: Option<geo::Geometry<f64>>,
-        fallback_title: impl FnOnce() -> String,
     ) -> Detail {
-        let who = format!("{} {n}", self.record);
-        let (when, note, _) = self.when(f, &who);
-        let mut e = import::event(
-            id.to_string(),
-            self.title(f, fallback_title).into_owned(),
-            when,
-            Some(offset),
-        );
+        let (when, note, _) = self.when(f, n);
+        let mut e = import::event(id.to_string(), self.title(f, n), when, Some(offset));
         e.when_note = note.text();
         e.category = category;
         e.summary = if self.acled {
@@ -440,7 +462,11 @@ impl Flavor {
             f.text(Role::Summary).map(Cow::into_owned)
         };
         let (precision, uncertainty_m) = self.precision(f);
-        let place = if self.acled { Role::Location } else { Role::Place };
+        let place = if self.acled {
+            Role::Location
+        } else {
+            Role::Place
+        };
         e.location = point.map(|point| Location {
             place: None,
             point: Some(point),
@@ -485,9 +511,9 @@ impl Flavor {
         } else if let Some(u) = &url {
             e.notes = Some(format!("Source: {u}"));
         }
-        if let Ok(Some(n)) = self.fatalities(f, &who) {
+        if let Ok(Some(killed)) = self.fatalities(f, n) {
             e.casualties.push(CasualtyReport {
-                killed: Some(n),
+                killed: Some(killed),
                 injured: None,
                 as_of: None,
                 source: e.passages.first().map(|p| p.source.clone()),
@@ -607,7 +633,9 @@ pub fn parse_date(s: &str) -> Option<Moment> {
         && y.len() == 4
         && d.len() <= 2
         && let (Some(d), Some(y)) = (num(d.as_bytes()), num(y.as_bytes()))
-        && let Some(m) = MONTHS.iter().position(|name| name.eq_ignore_ascii_case(month))
+        && let Some(m) = MONTHS
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(month))
     {
         return day(y, m as i32 + 1, d);
     }

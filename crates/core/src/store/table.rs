@@ -10,6 +10,7 @@ use std::ops::Range;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
+use rayon::prelude::*;
 
 use crate::model::{
     BBox, Category, Dataset, LatLon, Moment, Place, Precision, RelationKind, When, describe_range,
@@ -43,30 +44,63 @@ impl Arena {
         self.ends.is_empty()
     }
 
+    /// Another arena's strings after these.
+    fn append(&mut self, other: &Arena) {
+        let base = self.bytes.len() as u32;
+        self.bytes.push_str(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+
     fn heap_bytes(&self) -> usize {
         self.bytes.capacity() + self.ends.capacity() * 4
     }
 }
 
-/// Strings kept once each however often they are pushed, while building.
-#[derive(Debug, Default)]
+/// Strings kept once each however often they are pushed, while building:
+/// the index holds only numbers, the strings stay in the arena.
+#[derive(Default)]
 pub struct Interner {
     arena: Arena,
-    index: HashMap<Box<str>, u32>,
+    index: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Interner({} strings)", self.arena.len())
+    }
+}
+
+fn hash_str(s: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(s)
 }
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.index.get(s) {
+        let arena = &mut self.arena;
+        let hash = hash_str(s);
+        if let Some(&i) = self.index.find(hash, |&i| arena.get(i) == s) {
             return i;
         }
-        let i = self.arena.push(s);
-        self.index.insert(s.into(), i);
+        let i = arena.push(s);
+        self.index
+            .insert_unique(hash, i, |&i| hash_str(arena.get(i)));
         i
     }
 
     pub fn arena(&self) -> &Arena {
         &self.arena
+    }
+
+    /// Another interner's strings after these, as they are (not merged).
+    fn append(&mut self, other: Interner) {
+        let base = self.arena.len() as u32;
+        self.arena.append(&other.arena);
+        // Strings pushed after this are looked up among the new ones only.
+        self.index = other.index;
+        for v in self.index.iter_mut() {
+            *v += base;
+        }
     }
 
     fn finish(self) -> Arena {
@@ -224,6 +258,44 @@ fn floor_second(t: Timestamp) -> i64 {
     }
 }
 
+/// Packed times in three columns (18 bytes an event, not a padded 24).
+#[derive(Debug, Default, Clone)]
+pub struct Times {
+    start: Vec<i64>,
+    end: Vec<i64>,
+    bits: Vec<u16>,
+}
+
+impl Times {
+    fn push(&mut self, t: PackedTime) {
+        self.start.push(t.start);
+        self.end.push(t.end);
+        self.bits.push(t.bits);
+    }
+
+    fn get(&self, i: usize) -> PackedTime {
+        PackedTime {
+            start: self.start[i],
+            end: self.end[i],
+            bits: self.bits[i],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.bits.len()
+    }
+
+    fn append(&mut self, other: Times) {
+        self.start.extend(other.start);
+        self.end.extend(other.end);
+        self.bits.extend(other.bits);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.start.capacity() * 8 + self.end.capacity() * 8 + self.bits.capacity() * 2
+    }
+}
+
 /// What the whole table shares: the data set's title and time zone, its
 /// categories, the place distances are measured from.
 #[derive(Debug, Clone, Default)]
@@ -285,7 +357,7 @@ pub struct Row<'a> {
     pub region: Option<&'a str>,
     /// The index of its category in the meta's categories.
     pub category: Option<u16>,
-    pub actors: Vec<&'a str>,
+    pub actors: Vec<std::borrow::Cow<'a, str>>,
     /// Its shape, when it is not a point.
     pub geometry: Option<geo::Geometry<f64>>,
     /// How many passages it cites, and how many of them were found.
@@ -299,7 +371,7 @@ pub struct TableBuilder {
     ids: Arena,
     titles: Interner,
     title_of: Vec<u32>,
-    time: Vec<PackedTime>,
+    time: Times,
     point: Vec<[f32; 2]>,
     precision: Vec<u8>,
     radius: Vec<f32>,
@@ -321,7 +393,22 @@ impl TableBuilder {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
+        self.time.len() == 0
+    }
+
+    /// Room for `n` more rows in every column.
+    pub fn reserve(&mut self, n: usize) {
+        self.ids.ends.reserve(n);
+        self.title_of.reserve(n);
+        self.time.start.reserve(n);
+        self.time.end.reserve(n);
+        self.time.bits.reserve(n);
+        self.point.reserve(n);
+        self.precision.reserve(n);
+        self.radius.reserve(n);
+        self.region_of.reserve(n);
+        self.category.reserve(n);
+        self.actor_ends.reserve(n);
     }
 
     pub fn push(&mut self, row: Row<'_>) {
@@ -345,7 +432,7 @@ impl TableBuilder {
         self.region_of.push(region);
         self.category.push(row.category.unwrap_or(NONE));
         for a in row.actors {
-            let a = self.actors.intern(a);
+            let a = self.actors.intern(&a);
             self.actor_list.push(a);
         }
         self.actor_ends.push(self.actor_list.len() as u32);
@@ -373,14 +460,14 @@ impl TableBuilder {
     /// Appends another builder's rows after these (the chunks of a file, in order).
     pub fn append(&mut self, other: TableBuilder) {
         let base = self.len() as u32;
-        for i in 0..other.len() as u32 {
-            self.ids.push(other.ids.get(i));
-            let t = self
-                .titles
-                .intern(other.titles.arena().get(other.title_of[i as usize]));
-            self.title_of.push(t);
-        }
-        self.time.extend(other.time);
+        self.ids.append(&other.ids);
+        // Titles repeat within a run; across runs they are kept as they
+        // come (interning every run's titles again would cost more than it saves).
+        let title_base = self.titles.arena.len() as u32;
+        self.titles.append(other.titles);
+        self.title_of
+            .extend(other.title_of.iter().map(|&t| t + title_base));
+        self.time.append(other.time);
         self.point.extend(other.point);
         self.precision.extend(other.precision);
         self.radius.extend(other.radius);
@@ -422,27 +509,32 @@ impl TableBuilder {
         let mut incoming: Vec<(u32, RelationKind, u32)> =
             self.relations.iter().map(|&(a, k, b)| (b, k, a)).collect();
         incoming.sort_by_key(|r| (r.0, r.2));
-        let mut ids = self.ids;
-        let mut id_index: Vec<(u64, u32)> = (0..ids.len() as u32)
-            .map(|i| (hash(ids.get(i)), i))
-            .collect();
-        id_index.sort_unstable();
-        let repeated = id_index
-            .windows(2)
-            .any(|w| w[0].0 == w[1].0 && ids.get(w[0].1) == ids.get(w[1].1));
-        if repeated {
-            ids = unique_ids(&ids);
-            id_index = (0..ids.len() as u32)
-                .map(|i| (hash(ids.get(i)), i))
-                .collect();
-            id_index.sort_unstable();
-        }
-        let mut table = EventTable {
+        let titles = self.titles.finish();
+        let (time, title_of, ids) = (self.time, self.title_of, self.ids);
+        // The lookup by id, and the order in time, side by side.
+        let ((ids, index), (day, by_time)) = rayon::join(
+            || {
+                let index = id_index(&ids);
+                let repeated = index
+                    .windows(2)
+                    .any(|w| w[0].0 == w[1].0 && ids.get(w[0].1) == ids.get(w[1].1));
+                if repeated {
+                    let ids = unique_ids(&ids);
+                    let index = id_index(&ids);
+                    (ids, index)
+                } else {
+                    (ids, index)
+                }
+            },
+            || (days_of(&time, &tz), time_order(&time)),
+        );
+        let dated = (0..time.len()).filter(|&i| time.get(i).is_dated()).count();
+        EventTable {
             meta,
             ids,
-            titles: self.titles.finish(),
-            title_of: self.title_of,
-            time: self.time,
+            titles,
+            title_of,
+            time,
             point: self.point,
             precision: self.precision,
             radius: self.radius,
@@ -455,17 +547,13 @@ impl TableBuilder {
             geometry: self.geometry,
             relations: self.relations,
             incoming,
-            id_index,
-            day: Vec::new(),
-            by_time: Vec::new(),
-            dated: 0,
+            id_index: index,
+            day,
+            by_time,
+            dated,
             passages: self.passages,
             anchored: self.anchored,
-        };
-        table.day = days_of(&table.time, &tz);
-        table.by_time = time_order(&table);
-        table.dated = table.time.iter().filter(|t| t.is_dated()).count();
-        table
+        }
     }
 }
 
@@ -489,66 +577,65 @@ fn unique_ids(ids: &Arena) -> Arena {
     out
 }
 
-/// A stable 64-bit hash (FNV-1a) for the id lookup.
-fn hash(s: &str) -> u64 {
+/// A stable hash (FNV-1a, folded to 32 bits) for the id lookup; equal
+/// hashes are told apart by comparing the ids.
+fn hash(s: &str) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h
+    (h ^ (h >> 32)) as u32
 }
 
-/// Each event's first day in `tz`, as days since 1970-01-01 (0 when undated).
-/// Nearby events share days: the last conversion is reused.
-fn days_of(time: &[PackedTime], tz: &TimeZone) -> Vec<i32> {
+/// (hash of id, event), sorted.
+fn id_index(ids: &Arena) -> Vec<(u32, u32)> {
+    let mut index: Vec<(u32, u32)> = (0..ids.len() as u32)
+        .into_par_iter()
+        .map(|i| (hash(ids.get(i)), i))
+        .collect();
+    index.par_sort_unstable();
+    index
+}
+
+/// Each event's first day in `tz`, as days since 1970-01-01 (0 when
+/// undated). In UTC a division; elsewhere each quarter hour is placed once
+/// (every time zone's midnight falls on a quarter hour).
+fn days_of(time: &Times, tz: &TimeZone) -> Vec<i32> {
     let epoch = Date::constant(1970, 1, 1);
-    let mut last: Option<(i64, i64, i32)> = None;
-    time.iter()
-        .map(|t| {
+    let utc = *tz == TimeZone::UTC;
+    let mut cache: rustc_hash::FxHashMap<i64, i32> = Default::default();
+    (0..time.len())
+        .map(|i| {
+            let t = time.get(i);
             if !t.is_dated() {
                 return 0;
             }
-            if let Some((a, b, d)) = last
-                && (a..b).contains(&t.start)
-            {
-                return d;
+            if utc {
+                return t.start.div_euclid(86_400) as i32;
             }
-            let Ok(ts) = Timestamp::from_second(t.start) else {
-                return 0;
-            };
-            let z = ts.to_zoned_datetime(tz.clone());
-            let date = z.date();
-            let d = (date - epoch).get_days();
-            let first = z
-                .start_of_day()
-                .map_or(t.start, |s| s.timestamp().as_second());
-            let next = date
-                .checked_add(1.day())
-                .ok()
-                .and_then(|n| n.to_zoned_datetime(tz.clone()).ok())
-                .map_or(t.start + 1, |n| n.timestamp().as_second());
-            last = Some((first, next, d));
-            d
+            *cache.entry(t.start.div_euclid(900)).or_insert_with(|| {
+                Timestamp::from_second(t.start).map_or(0, |ts| {
+                    let date = ts.to_zoned_datetime(tz.clone()).date();
+                    (date - epoch).get_days()
+                })
+            })
         })
         .collect()
 }
 
-/// Every event once: the dated in time order (by start, then end, then
-/// title), then the undated in file order.
-fn time_order(table: &EventTable) -> Vec<u32> {
-    let mut dated: Vec<u32> = (0..table.len() as u32)
-        .filter(|&i| table.time[i as usize].is_dated())
+/// Every event once: the dated in time order (by start, then end; events
+/// that tie stay in file order), then the undated in file order.
+fn time_order(time: &Times) -> Vec<u32> {
+    let mut keys: Vec<(i64, i64, u32)> = (0..time.len())
+        .into_par_iter()
+        .filter(|&i| time.get(i).is_dated())
+        .map(|i| (time.start[i], time.end[i], i as u32))
         .collect();
-    dated.sort_by(|&a, &b| {
-        let (ta, tb) = (&table.time[a as usize], &table.time[b as usize]);
-        (ta.start, ta.end)
-            .cmp(&(tb.start, tb.end))
-            .then_with(|| table.title(a as usize).cmp(table.title(b as usize)))
-            .then(a.cmp(&b))
-    });
-    dated.extend((0..table.len() as u32).filter(|&i| !table.time[i as usize].is_dated()));
-    dated
+    keys.par_sort_unstable();
+    let mut order: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
+    order.extend((0..time.len() as u32).filter(|&i| !time.get(i as usize).is_dated()));
+    order
 }
 
 /// The events, packed: what every view reads.
@@ -558,7 +645,7 @@ pub struct EventTable {
     ids: Arena,
     titles: Arena,
     title_of: Vec<u32>,
-    time: Vec<PackedTime>,
+    time: Times,
     /// Latitude and longitude; NaN for an event with no place.
     point: Vec<[f32; 2]>,
     /// `Precision as u8 + 1`; 0 for none.
@@ -577,7 +664,7 @@ pub struct EventTable {
     relations: Vec<(u32, RelationKind, u32)>,
     incoming: Vec<(u32, RelationKind, u32)>,
     /// (hash of id, event), sorted: the lookup by id.
-    id_index: Vec<(u64, u32)>,
+    id_index: Vec<(u32, u32)>,
     /// Each event's first day, in days since 1970 in the data set's time zone.
     day: Vec<i32>,
     /// Every event once, in time order (the undated last).
@@ -614,7 +701,7 @@ impl EventTable {
                     .category
                     .as_deref()
                     .and_then(|c| categories.get(c).copied()),
-                actors: e.actors.iter().map(String::as_str).collect(),
+                actors: e.actors.iter().map(|a| a.as_str().into()).collect(),
                 geometry: at.and_then(|a| a.geometry.cloned()),
                 passages: e.passages.len() as u32,
                 anchored: e
@@ -646,7 +733,7 @@ impl EventTable {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
+        self.time.len() == 0
     }
 
     pub fn id(&self, i: usize) -> &str {
@@ -658,7 +745,7 @@ impl EventTable {
     }
 
     pub fn time(&self, i: usize) -> PackedTime {
-        self.time[i]
+        self.time.get(i)
     }
 
     /// The event's first day, in days since 1970-01-01 in the data set's time zone.
@@ -763,13 +850,13 @@ impl EventTable {
     /// The time label the timeline shows: "22 Mar 2024, about 20:00 MSK",
     /// "7 Mar 2024", "March 2024"... "date unknown", "date disputed".
     pub fn label(&self, i: usize) -> String {
-        label(&self.time[i], &self.meta.tz())
+        label(&self.time.get(i), &self.meta.tz())
     }
 
     /// The heading of the group the event starts in: "Fri 22 Mar 2024",
     /// "July 1943", "1951" (never a guessed day).
     pub fn heading(&self, i: usize) -> String {
-        let t = &self.time[i];
+        let t = self.time.get(i);
         let Some(date) = date_of(t.start, &self.meta.tz()) else {
             return String::new();
         };
@@ -801,7 +888,7 @@ impl EventTable {
         self.ids.heap_bytes()
             + self.titles.heap_bytes()
             + self.title_of.capacity() * 4
-            + self.time.capacity() * std::mem::size_of::<PackedTime>()
+            + self.time.heap_bytes()
             + self.point.capacity() * 8
             + self.precision.capacity()
             + self.radius.capacity() * 4
@@ -813,7 +900,7 @@ impl EventTable {
             + self.actor_list.capacity() * 4
             + self.geometry.capacity() * std::mem::size_of::<(u32, geo::Geometry<f64>)>()
             + self.relations.capacity() * 12 * 2
-            + self.id_index.capacity() * 16
+            + self.id_index.capacity() * 8
             + self.day.capacity() * 4
             + self.by_time.capacity() * 4
     }
@@ -985,7 +1072,7 @@ mod tests {
         let row = |id: &'static str, title: &'static str, actor: &'static str| Row {
             id,
             title,
-            actors: vec![actor, "shared"],
+            actors: vec![actor.into(), "shared".into()],
             region: Some("RU-MOW"),
             ..Row::default()
         };

@@ -16,7 +16,6 @@
 pub mod scan;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -69,7 +68,7 @@ pub struct Layout {
 
 /// One record's fields, by role.
 pub struct CsvFields<'r, 'l> {
-    record: &'r ::csv::ByteRecord,
+    record: &'r ::csv::StringRecord,
     layout: &'l Layout,
 }
 
@@ -79,7 +78,6 @@ impl<'r> Fields<'r> for CsvFields<'r, '_> {
             .slots
             .get(role)
             .and_then(|i| self.record.get(i))
-            .and_then(|b| std::str::from_utf8(b).ok())
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(Cow::Borrowed)
@@ -88,7 +86,7 @@ impl<'r> Fields<'r> for CsvFields<'r, '_> {
 
 impl CsvFields<'_, '_> {
     fn all_empty(&self) -> bool {
-        self.record.iter().all(|f| f.trim_ascii().is_empty())
+        self.record.iter().all(|f| f.trim().is_empty())
     }
 }
 
@@ -98,7 +96,7 @@ impl Layout {
         header: &::csv::ByteRecord,
         delimiter: u8,
         name: &str,
-    ) -> Result<(Layout, Vec<Diagnostic>), Diagnostic> {
+    ) -> Result<(Layout, Vec<Diagnostic>), Box<Diagnostic>> {
         let names: Vec<String> = header
             .iter()
             .map(|s| String::from_utf8_lossy(s).trim().to_lowercase())
@@ -108,17 +106,19 @@ impl Layout {
             slots.offer(n, i);
         }
         if slots.get(Role::Lat).is_none() || slots.get(Role::Lon).is_none() {
-            return Err(Diagnostic::error(
-                Code::MissingField,
-                format!(
-                    "no latitude and longitude columns in this CSV file; its columns are: {}",
-                    names.join(", ")
-                ),
-            )
-            .with_help(
-                "name them lat and lon (or lat/lng, latitude/longitude; any case), in decimal degrees",
-            )
-            .at_offset(0));
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::MissingField,
+                    format!(
+                        "no latitude and longitude columns in this CSV file; its columns are: {}",
+                        names.join(", ")
+                    ),
+                )
+                .with_help(
+                    "name them lat and lon (or lat/lng, latitude/longitude; any case), in decimal degrees",
+                )
+                .at_offset(0),
+            ));
         }
         let acled = slots.is_acled();
         let layout = Layout {
@@ -132,7 +132,12 @@ impl Layout {
             slots,
         };
         let mut notes = Vec::new();
-        if layout.slots.get(Role::When).or(layout.slots.get(Role::Date)).is_none() {
+        if layout
+            .slots
+            .get(Role::When)
+            .or(layout.slots.get(Role::Date))
+            .is_none()
+        {
             notes.push(
                 Diagnostic::warning(
                     Code::MissingField,
@@ -160,7 +165,7 @@ impl Layout {
         Ok((layout, notes))
     }
 
-    fn fields<'r>(&self, record: &'r ::csv::ByteRecord) -> CsvFields<'r, '_> {
+    fn fields<'r>(&self, record: &'r ::csv::StringRecord) -> CsvFields<'r, '_> {
         CsvFields {
             record,
             layout: self,
@@ -231,7 +236,7 @@ impl Layout {
     /// the one the table gave the row; `category` its category's id.
     fn event(
         &self,
-        record: &::csv::ByteRecord,
+        record: &::csv::StringRecord,
         row: usize,
         offset: usize,
         id: &str,
@@ -239,9 +244,8 @@ impl Layout {
     ) -> Detail {
         let f = self.fields(record);
         let point = self.point(&f, row).ok().flatten();
-        self.flavor.event(&f, row, offset, id, category, point, None, || {
-            format!("Row {row}")
-        })
+        self.flavor
+            .event(&f, row, offset, id, category, point, None)
     }
 }
 
@@ -253,6 +257,19 @@ fn csv_error(e: &::csv::Error, what: &str) -> Diagnostic {
         d.code = Code::NotUtf8;
     }
     d
+}
+
+/// The file is not UTF-8 from `offset` on.
+fn not_utf8(bytes: &[u8], offset: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::NotUtf8,
+        format!(
+            "the file is not UTF-8 text: byte 0x{:02X} at byte offset {offset}",
+            bytes[offset]
+        ),
+    )
+    .with_help("save it as UTF-8 (most editors offer \"Save with encoding\")")
+    .at_offset(offset)
 }
 
 /// A problem a row has, where the row starts.
@@ -288,9 +305,9 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
         uncited: (0, None),
         records: 0,
     };
-    let mut labels: HashMap<String, u16> = HashMap::new();
+    let mut labels: rustc_hash::FxHashMap<String, u16> = Default::default();
     // Dates repeat: each distinct one is read and placed in time once.
-    let mut dates: HashMap<String, PackedTime> = HashMap::new();
+    let mut dates: rustc_hash::FxHashMap<String, PackedTime> = Default::default();
     let mut key = String::new();
     let utc = jiff::tz::TimeZone::UTC;
     let mut reader = ::csv::ReaderBuilder::new()
@@ -298,10 +315,12 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
         .delimiter(layout.delimiter)
         .flexible(true)
         .from_reader(&bytes[chunk.range.clone()]);
-    let mut record = ::csv::ByteRecord::new();
+    let mut record = ::csv::StringRecord::new();
+    let mut title = String::new();
+    part.table.reserve(chunk.records);
     let mut row = chunk.first_row - 1;
     loop {
-        match reader.read_byte_record(&mut record) {
+        match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
@@ -328,15 +347,16 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
                 continue;
             }
         };
-        let id: Cow<str> = match f
-            .text(Role::Id)
-            .map(|s| clean_id(&s).into_owned())
-            .filter(|s| !s.is_empty())
-        {
-            Some(id) => Cow::Owned(id),
-            None => Cow::Owned(format!("row-{row}")),
+        let id: Cow<str> = match f.text(Role::Id) {
+            Some(Cow::Borrowed(raw)) => clean_id(raw),
+            Some(Cow::Owned(raw)) => Cow::Owned(clean_id(&raw).into_owned()),
+            None => Cow::Borrowed(""),
         };
-        let who = format!("row {row}");
+        let id = if id.is_empty() {
+            Cow::Owned(format!("row-{row}"))
+        } else {
+            id
+        };
         let flavor = &layout.flavor;
         key.clear();
         for r in [Role::Date, Role::TimePrecision, Role::End] {
@@ -344,11 +364,13 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
             key.push('\u{1}');
         }
         let cacheable = layout.slots.get(Role::When).is_none();
-        let cached = cacheable.then(|| dates.get(key.as_str()).copied()).flatten();
+        let cached = cacheable
+            .then(|| dates.get(key.as_str()).copied())
+            .flatten();
         let time = match cached {
             Some(t) => t,
             None => {
-                let (when, _, problem) = flavor.when(&f, &who);
+                let (when, _, problem) = flavor.when(&f, row);
                 if let Some(p) = problem {
                     part.problems.push(located(offset, p));
                 }
@@ -382,7 +404,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
                 .at_offset(offset),
             );
         }
-        if let Err(p) = flavor.fatalities(&f, &who) {
+        if let Err(p) = flavor.fatalities(&f, row) {
             part.problems.push(located(offset, p));
         }
         let category = f.text(Role::Category).map(|label| {
@@ -399,8 +421,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
                 part.uncited.1 = Some((offset, id.to_string()));
             }
         }
-        let title = flavor.title(&f, || format!("Row {row}"));
-        let actors = flavor.actors(&f);
+        flavor.title_into(&f, row, &mut title);
         part.table.push(Row {
             id: &id,
             title: &title,
@@ -410,7 +431,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
             uncertainty_m,
             region: None,
             category,
-            actors: actors.iter().map(|a| a.as_ref()).collect(),
+            actors: flavor.actors(&f),
             geometry: None,
             passages: u32::from(words.is_some()),
             anchored: u32::from(words.is_some()),
@@ -419,6 +440,58 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
         part.rows.push(row as u32);
     }
     part
+}
+
+/// The runs of a file merged into one table, in file order.
+struct Merged {
+    table: TableBuilder,
+    offsets: Vec<u64>,
+    rows: Vec<u32>,
+    /// Category labels in the order they first appear in the file.
+    labels: Vec<String>,
+    uncited: (usize, Option<(usize, String)>),
+    problems: Vec<Diagnostic>,
+}
+
+impl Merged {
+    fn new(rows: usize) -> Merged {
+        let mut table = TableBuilder::default();
+        table.reserve(rows);
+        Merged {
+            table,
+            offsets: Vec::with_capacity(rows),
+            rows: Vec::with_capacity(rows),
+            labels: Vec::new(),
+            uncited: (0, None),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Appends runs, in order.
+    fn take(&mut self, parts: Vec<Part>) {
+        for mut part in parts {
+            let map: Vec<u16> = part
+                .labels
+                .iter()
+                .map(|l| match self.labels.iter().position(|k| k == l) {
+                    Some(i) => i as u16,
+                    None => {
+                        self.labels.push(l.clone());
+                        (self.labels.len() - 1) as u16
+                    }
+                })
+                .collect();
+            part.table.map_categories(&map);
+            self.table.append(part.table);
+            self.offsets.extend(part.offsets);
+            self.rows.extend(part.rows);
+            self.problems.extend(part.problems);
+            self.uncited.0 += part.uncited.0;
+            if self.uncited.1.is_none() {
+                self.uncited.1 = part.uncited.1;
+            }
+        }
+    }
 }
 
 /// The events of a CSV file that stay in it: each read again from its
@@ -439,13 +512,18 @@ impl Records for CsvRecords {
             .delimiter(self.layout.delimiter)
             .flexible(true)
             .from_reader(&self.bytes[offset..]);
-        let mut record = ::csv::ByteRecord::new();
-        let _ = reader.read_byte_record(&mut record);
+        let mut record = ::csv::StringRecord::new();
+        let _ = reader.read_record(&mut record);
         let category = table
             .category(i)
             .map(|c| table.meta.categories[c].id.clone());
-        self.layout
-            .event(&record, self.rows[i] as usize, offset, table.id(i), category)
+        self.layout.event(
+            &record,
+            self.rows[i] as usize,
+            offset,
+            table.id(i),
+            category,
+        )
     }
 
     fn heap_bytes(&self) -> usize {
@@ -485,12 +563,18 @@ pub fn read(
     };
     let data_start = start + reader.position().byte() as usize;
     drop(reader);
+    if let Err(e) = std::str::from_utf8(&bytes[start..data_start]) {
+        return Ok(Read {
+            table: None,
+            diagnostics: vec![not_utf8(&bytes, start + e.valid_up_to())],
+        });
+    }
     let (layout, mut diagnostics) = match Layout::new(&header, delimiter, name) {
         Ok(x) => x,
         Err(d) => {
             return Ok(Read {
                 table: None,
-                diagnostics: vec![d],
+                diagnostics: vec![*d],
             });
         }
     };
@@ -509,55 +593,42 @@ pub fn read(
             diagnostics,
         });
     }
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let total = scanned.chunks.len().max(1);
-    let parts: Vec<Option<Part>> = scanned
-        .chunks
-        .par_iter()
-        .map(|chunk| {
-            if progress.is_some_and(Progress::is_cancelled) {
-                return None;
-            }
-            let part = parse_part(&bytes, chunk, &layout);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(p) = progress {
-                p.set_fraction(Stage::Parsing, n as f32 / total as f32);
-            }
-            Some(part)
-        })
-        .collect();
-    let Some(parts) = parts.into_iter().collect::<Option<Vec<Part>>>() else {
-        return Err(super::Cancelled);
-    };
-    // One table from the runs, in file order; categories in the order they
-    // first appear in the file, coloured in that order.
-    let mut table = TableBuilder::default();
-    let mut offsets = Vec::new();
-    let mut rows = Vec::new();
-    let mut labels: Vec<String> = Vec::new();
-    let mut uncited = (0, None);
-    for mut part in parts {
-        let map: Vec<u16> = part
-            .labels
-            .iter()
-            .map(|l| match labels.iter().position(|k| k == l) {
-                Some(i) => i as u16,
-                None => {
-                    labels.push(l.clone());
-                    (labels.len() - 1) as u16
-                }
-            })
-            .collect();
-        part.table.map_categories(&map);
-        table.append(part.table);
-        offsets.extend(part.offsets);
-        rows.extend(part.rows);
-        diagnostics.extend(part.problems);
-        uncited.0 += part.uncited.0;
-        if uncited.1.is_none() {
-            uncited.1 = part.uncited.1;
+    // Runs parsed a batch at a time on every core; each batch is merged in
+    // file order while the next is parsed, so what is in flight stays a few
+    // runs' worth.
+    let total_rows: usize = scanned.chunks.iter().map(|c| c.records).sum();
+    let mut merged = Merged::new(total_rows);
+    let batch = rayon::current_num_threads() * 12;
+    let mut pending: Vec<Part> = Vec::new();
+    for (b, chunks) in scanned.chunks.chunks(batch).enumerate() {
+        if progress.is_some_and(Progress::is_cancelled) {
+            return Err(super::Cancelled);
+        }
+        let (parts, ()) = rayon::join(
+            || {
+                chunks
+                    .par_iter()
+                    .map(|chunk| parse_part(&bytes, chunk, &layout))
+                    .collect::<Vec<Part>>()
+            },
+            || merged.take(std::mem::take(&mut pending)),
+        );
+        pending = parts;
+        if let Some(p) = progress {
+            let done = ((b + 1) * batch).min(scanned.chunks.len());
+            p.set_fraction(Stage::Parsing, done as f32 / scanned.chunks.len() as f32);
         }
     }
+    merged.take(pending);
+    let Merged {
+        table,
+        offsets,
+        rows,
+        labels,
+        uncited,
+        problems,
+    } = merged;
+    diagnostics.extend(problems);
     if let Some((offset, id)) = uncited.1 {
         diagnostics.push(no_passage(uncited.0, table.len(), &id, offset));
     }
@@ -613,4 +684,3 @@ pub fn categories(labels: &[String]) -> Vec<Category> {
     }
     out
 }
-

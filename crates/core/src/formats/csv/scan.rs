@@ -28,106 +28,82 @@ pub struct Scan {
     pub unterminated: Option<usize>,
 }
 
-enum State {
-    FieldStart,
-    Unquoted,
-    Quoted { open: usize },
-}
-
 /// Cuts `bytes[start..]` into chunks of about `target` bytes of whole
 /// records; the first record there is row `first_row`.
+///
+/// It looks only at quotes and line ends (a few per record, found with
+/// `memchr`): a quote opens a field only just after a delimiter or a line
+/// end, which one byte back tells.
 pub fn scan(bytes: &[u8], start: usize, delimiter: u8, target: usize, first_row: usize) -> Scan {
     let mut chunks = Vec::new();
     let mut chunk_start = start;
     let mut row = first_row;
     let mut records = 0;
-    let mut content = false;
-    let mut state = State::FieldStart;
+    // Where the current record starts, and the quote it is inside, if any.
+    let mut record_start = start;
+    let mut open: Option<usize> = None;
     let mut i = start;
     let len = bytes.len();
-    let mut unterminated = None;
-    // Ends the record whose terminator is at `at`; the next starts at `next`.
-    let end_record = |next: usize,
-                          content: &mut bool,
-                          chunks: &mut Vec<Chunk>,
-                          chunk_start: &mut usize,
-                          records: &mut usize,
-                          row: &mut usize| {
-        if std::mem::take(content) {
-            *records += 1;
-        }
-        if next - *chunk_start >= target {
-            chunks.push(Chunk {
-                range: *chunk_start..next,
-                first_row: *row,
-                records: *records,
-            });
-            *row += *records;
-            *records = 0;
-            *chunk_start = next;
-        }
-    };
+    let field_start =
+        |at: usize, record_start: usize| at == record_start || bytes[at - 1] == delimiter;
     while i < len {
-        match state {
-            State::FieldStart => {
-                if bytes[i] == b'"' {
-                    state = State::Quoted { open: i };
-                    content = true;
-                    i += 1;
-                } else {
-                    state = State::Unquoted;
-                }
-            }
-            State::Unquoted => match memchr::memchr3(delimiter, b'\n', b'\r', &bytes[i..]) {
+        match open {
+            Some(q) => match memchr::memchr(b'"', &bytes[i..]) {
                 None => {
-                    content |= i < len;
-                    i = len;
+                    return Scan {
+                        chunks,
+                        unterminated: Some(q),
+                    };
                 }
                 Some(k) => {
                     let j = i + k;
-                    content |= k > 0;
-                    if bytes[j] == delimiter {
-                        content = true;
-                        state = State::FieldStart;
-                        i = j + 1;
-                    } else {
-                        let next = if bytes[j] == b'\r' && bytes.get(j + 1) == Some(&b'\n') {
-                            j + 2
-                        } else {
-                            j + 1
-                        };
-                        end_record(
-                            next,
-                            &mut content,
-                            &mut chunks,
-                            &mut chunk_start,
-                            &mut records,
-                            &mut row,
-                        );
-                        state = State::FieldStart;
-                        i = next;
-                    }
-                }
-            },
-            State::Quoted { open } => match memchr::memchr(b'"', &bytes[i..]) {
-                None => {
-                    unterminated = Some(open);
-                    i = len;
-                }
-                Some(k) => {
-                    let j = i + k;
+                    // A doubled quote is a quote; a single one closes the field.
                     if bytes.get(j + 1) == Some(&b'"') {
                         i = j + 2;
                     } else {
-                        // Closed: what follows up to the delimiter is a letter run.
-                        state = State::Unquoted;
+                        open = None;
                         i = j + 1;
+                    }
+                }
+            },
+            None => match memchr::memchr3(b'"', b'\n', b'\r', &bytes[i..]) {
+                None => break,
+                Some(k) => {
+                    let j = i + k;
+                    if bytes[j] == b'"' {
+                        if field_start(j, record_start) {
+                            open = Some(j);
+                        }
+                        i = j + 1;
+                        continue;
+                    }
+                    // A record ends here (at `\n`, `\r` or `\r\n`); an empty
+                    // line is none.
+                    if j > record_start {
+                        records += 1;
+                    }
+                    let next = if bytes[j] == b'\r' && bytes.get(j + 1) == Some(&b'\n') {
+                        j + 2
+                    } else {
+                        j + 1
+                    };
+                    record_start = next;
+                    i = next;
+                    if next - chunk_start >= target {
+                        chunks.push(Chunk {
+                            range: chunk_start..next,
+                            first_row: row,
+                            records,
+                        });
+                        row += records;
+                        records = 0;
+                        chunk_start = next;
                     }
                 }
             },
         }
     }
-    if content {
+    if record_start < len {
         records += 1;
     }
     if chunk_start < len || records > 0 {
@@ -139,7 +115,7 @@ pub fn scan(bytes: &[u8], start: usize, delimiter: u8, target: usize, first_row:
     }
     Scan {
         chunks,
-        unterminated,
+        unterminated: None,
     }
 }
 
@@ -188,6 +164,9 @@ mod tests {
         let s = scan(text, 4, b',', 4, 2);
         assert_eq!(s.unterminated, Some(6));
         // A quote inside an unquoted field is a letter, not an opening.
-        assert_eq!(scan(b"a,b\n1,x\"y\n2,3\n", 4, b',', 4, 2).unterminated, None);
+        assert_eq!(
+            scan(b"a,b\n1,x\"y\n2,3\n", 4, b',', 4, 2).unterminated,
+            None
+        );
     }
 }
