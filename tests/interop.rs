@@ -800,7 +800,7 @@ fn table_rows(t: &incident_map_core::store::EventTable) -> Vec<String> {
 }
 
 #[test]
-fn a_csv_read_fast_says_what_its_records_read_in_full_say() {
+fn a_table_read_fast_says_what_its_records_read_in_full_say() {
     use incident_map_core::store::EventTable;
     let dir = tempfile::tempdir().unwrap();
     let own = dir.path().join("own.csv");
@@ -813,11 +813,24 @@ fn a_csv_read_fast_says_what_its_records_read_in_full_say() {
          ,No id,1951,,54.5,36.2,,,region,,\n",
     )
     .unwrap();
+    // An ACLED export as QGIS writes it in GeoJSON: the same properties.
+    let acled_geojson = dir.path().join("acled.geojson");
+    std::fs::write(
+        &acled_geojson,
+        r#"{"type": "FeatureCollection", "features": [
+{"type": "Feature", "geometry": {"type": "Point", "coordinates": [35.1365, 31.3942]}, "properties": {"event_id_cnty": "PSE62716", "event_date": "01 November 2024", "time_precision": 2, "event_type": "Strategic developments", "sub_event_type": "Looting/property destruction", "actor1": "Settlers (Israel)", "location": "Shi'b Al Batim", "geo_precision": 1, "notes": "Land seizure: settlers set up a tent.", "fatalities": 0, "country": "Palestine"}},
+{"type": "Feature", "geometry": null, "properties": {"event_id_cnty": "YEM1", "event_date": "2024-11-02", "event_type": "Protests", "location": "Dhamar", "actor1": "Protesters (Yemen)", "assoc_actor_1": "Houthi", "notes": "A protest."}}
+]}"#,
+    )
+    .unwrap();
     for path in [
         repo("tests/files/samples/acled_sample_2024_format.csv"),
         repo("tests/files/interop/acled-2016.csv"),
         repo("tests/files/interop/semicolon-bom.csv"),
         own.clone(),
+        repo("tests/files/samples/geojson_unmiss_incidents.geojson"),
+        repo("tests/files/interop/variants.geojson"),
+        acled_geojson.clone(),
     ] {
         let l = load(&path);
         let store = l.usable().unwrap();
@@ -838,4 +851,39 @@ fn a_csv_read_fast_says_what_its_records_read_in_full_say() {
     let t = l.usable().unwrap().table();
     let ids: Vec<&str> = (0..t.len()).map(|i| t.id(i)).collect();
     assert_eq!(ids, ["a", "a-2", "a-2-2", "row-5"]);
+    // The GeoJSON from ACLED reads as ACLED: a week-long date, the title
+    // from its kind and place, its notes as words, its actors.
+    let l = load(&acled_geojson);
+    let ds = l.usable().unwrap().to_dataset();
+    let e = event(&ds, "PSE62716");
+    assert_eq!(e.title, "Looting/property destruction: Shi'b Al Batim");
+    assert_eq!(
+        e.when,
+        When::Between(Some(day(2024, 10, 29)), Some(day(2024, 11, 4)))
+    );
+    assert_eq!(e.actors, ["Settlers (Israel)"]);
+    assert_eq!(
+        quote(&ds, "PSE62716"),
+        "Land seizure: settlers set up a tent."
+    );
+    assert_eq!(e.casualties[0].killed, Some(0));
+    assert_eq!(event(&ds, "YEM1").actors, ["Protesters (Yemen)", "Houthi"]);
+}
+
+#[test]
+fn a_geojson_feature_naming_a_property_twice_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("twice.geojson");
+    std::fs::write(
+        &p,
+        "{\"type\": \"FeatureCollection\", \"features\": [\n{\"type\": \"Feature\", \"geometry\": null, \"properties\": {\"title\": \"First\", \"title\": \"Second\"}}]}",
+    )
+    .unwrap();
+    let l = load(&p);
+    assert!(
+        problems(&l).contains(&(2, Code::DuplicateKey)),
+        "{:#?}",
+        l.diagnostics
+    );
+    assert_eq!(ds(&l).events[0].title, "First");
 }

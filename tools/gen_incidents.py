@@ -120,10 +120,53 @@ def csv_field(v):
     return v
 
 
+def native_date(row):
+    day, month, year = row["event_date"].split(" ")
+    return f"{year}-{MONTHS.index(month) + 1:02d}-{int(day):02d}"
+
+
+def write_native(f, records):
+    """Our own format: every event with its date, point, category and actors."""
+    categories = sorted({t[1] for t in TYPES})
+    f.write('{"format": "incident-map", "version": 1, "title": "Generated incidents", '
+            '"time_zone": "UTC", "categories": [')
+    f.write(",".join(json.dumps({"id": c.lower().replace(" ", "-").replace("/", "-"), "label": c})
+                     for c in categories))
+    f.write('], "places": [], "sources": [], "events": [\n')
+    for i, row in enumerate(records):
+        event = {
+            "id": row["event_id_cnty"],
+            "title": f'{row["sub_event_type"]}: {row["location"]}',
+            "category": row["event_type"].lower().replace(" ", "-").replace("/", "-"),
+            "actors": [a for a in (row["actor1"], row["actor2"]) if a],
+            "when": native_date(row),
+            "where": {"point": {"lat": float(row["latitude"]), "lon": float(row["longitude"])},
+                      "precision": "town"},
+            "notes": row["notes"],
+        }
+        f.write(("," if i else "") + json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n")
+    f.write("]}\n")
+
+
+def write_kml(f, records):
+    """KML with a TimeStamp, a Point and ExtendedData on each Placemark."""
+    from xml.sax.saxutils import escape
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Generated incidents</name>\n')
+    for row in records:
+        f.write(
+            f'<Placemark><name>{escape(row["sub_event_type"] + ": " + row["location"])}</name>'
+            f'<description>{escape(row["notes"])}</description>'
+            f'<TimeStamp><when>{native_date(row)}</when></TimeStamp>'
+            f'<ExtendedData><Data name="event_type"><value>{escape(row["event_type"])}</value></Data></ExtendedData>'
+            f'<Point><coordinates>{row["longitude"]},{row["latitude"]}</coordinates></Point></Placemark>\n'
+        )
+    f.write("</Document></kml>\n")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, required=True)
-    p.add_argument("--format", choices=["csv", "geojson"], required=True)
+    p.add_argument("--format", choices=["csv", "geojson", "native", "kml"], required=True)
     p.add_argument("--seed", type=int, default=20240322)
     p.add_argument("--out", required=True)
     a = p.parse_args()
@@ -132,6 +175,10 @@ def main():
             f.write(",".join(COLUMNS) + "\n")
             for row in rows(a.rows, a.seed):
                 f.write(",".join(csv_field(row[c]) for c in COLUMNS) + "\n")
+        elif a.format == "native":
+            write_native(f, rows(a.rows, a.seed))
+        elif a.format == "kml":
+            write_kml(f, rows(a.rows, a.seed))
         else:
             f.write('{"type": "FeatureCollection", "name": "acled", "features": [\n')
             for i, row in enumerate(rows(a.rows, a.seed)):

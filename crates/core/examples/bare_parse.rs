@@ -16,7 +16,29 @@ struct Collection {
 #[allow(dead_code)]
 struct Feature {
     geometry: Option<Geometry>,
-    properties: std::collections::HashMap<String, serde_json::Value>,
+    properties: Properties,
+}
+
+/// The properties `tools/gen_incidents.py` writes, typed.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Properties {
+    event_id_cnty: String,
+    event_date: String,
+    time_precision: String,
+    disorder_type: String,
+    event_type: String,
+    sub_event_type: String,
+    actor1: String,
+    actor2: String,
+    country: String,
+    admin1: String,
+    admin2: String,
+    location: String,
+    geo_precision: String,
+    source: String,
+    notes: String,
+    fatalities: String,
 }
 
 #[derive(Deserialize)]
@@ -24,7 +46,7 @@ struct Feature {
 struct Geometry {
     #[serde(rename = "type")]
     kind: String,
-    coordinates: serde_json::Value,
+    coordinates: [f64; 2],
 }
 
 fn main() {

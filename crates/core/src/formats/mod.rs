@@ -22,6 +22,7 @@ pub mod json_tree;
 pub mod kml;
 pub mod native;
 pub mod record;
+pub mod runs;
 pub mod timelinejs;
 
 use std::io::Write;
@@ -351,6 +352,26 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         loaded.format = Some(Format::Csv);
         return Ok(loaded);
     }
+    // GeoJSON: its features found without parsing them, then parsed on
+    // every core.
+    if first == Some(&b'{')
+        && let Ok(Some(members)) = json_scan::members(bytes, bom)
+        && geojson::is_geojson(bytes, &members)
+    {
+        let root = json_scan::skip_ws(bytes, bom)..bytes.len();
+        let mut diagnostics = Vec::new();
+        if bom > 0 {
+            diagnostics.push(bom_warning());
+        }
+        let read = geojson::read(file.clone(), root, &members, &name, steps.0)?;
+        diagnostics.extend(read.diagnostics);
+        let store = read
+            .table
+            .map(|(table, records)| Store::from_records(table, Box::new(records)));
+        let mut loaded = finish_store(path, store, diagnostics, bytes);
+        loaded.format = Some(Format::GeoJson);
+        return Ok(loaded);
+    }
     let (text, mut diagnostics) = match decode_utf8(bytes, Code::NotUtf8, "the file") {
         Ok(x) => x,
         Err(d) => return Ok(finish(path, None, vec![*d], None)),
@@ -387,9 +408,7 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
             return Ok(finish(path, None, diagnostics, Some(text)));
         }
     };
-    let import = if geojson::is_geojson(&root) && !native::is_native(&root) {
-        Some((geojson::read(&root, &name), Format::GeoJson))
-    } else if timelinejs::is_timelinejs(&root) && !native::is_native(&root) {
+    let import = if timelinejs::is_timelinejs(&root) && !native::is_native(&root) {
         Some((timelinejs::read(&root, &name), Format::TimelineJs))
     } else {
         None

@@ -106,6 +106,32 @@ impl Role {
         Role::Tags,
     ];
 
+    /// Whether only ACLED's codebook reads this role (elsewhere such a
+    /// field is kept in the event's notes as it is).
+    pub fn acled_only(self) -> bool {
+        matches!(
+            self,
+            Role::SourceScale
+                | Role::AssocActor1
+                | Role::AssocActor2
+                | Role::AllyActor1
+                | Role::AllyActor2
+                | Role::Fatalities
+                | Role::TimePrecision
+                | Role::GeoPrecision
+                | Role::SubEventType
+                | Role::Location
+                | Role::DisorderType
+                | Role::CivilianTargeting
+                | Role::Interaction
+                | Role::Country
+                | Role::Admin1
+                | Role::Admin2
+                | Role::Admin3
+                | Role::Tags
+        )
+    }
+
     /// The names a field in this role goes by, lower case, the preferred first.
     pub fn names(self) -> &'static [&'static str] {
         match self {
@@ -496,7 +522,7 @@ impl Flavor {
             } else {
                 RecordText {
                     text: import::plain_text(&text),
-                    title: f.text(Role::Source).map_or_else(
+                    title: f.text(Role::Source).or(url.clone()).map_or_else(
                         || format!("{}, {} {n}", self.file, self.record),
                         Cow::into_owned,
                     ),

@@ -18,15 +18,14 @@ pub mod scan;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::file::FileBytes;
 use super::import;
 use super::record::{Fields, Flavor, Problem, Role, Slots, clean_id};
+use super::runs::{self, Part};
 use super::{Progress, Stage};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Category, LatLon, When};
-use crate::store::{Detail, EventTable, Meta, PackedTime, Records, Row, TableBuilder};
+use crate::store::{Detail, EventTable, Meta, PackedTime, Records, Row};
 
 /// About how many bytes of records each core parses at a time.
 const CHUNK: usize = 4 << 20;
@@ -279,33 +278,13 @@ fn located(offset: usize, p: Problem) -> Diagnostic {
         .at_offset(offset)
 }
 
-/// One run of records parsed into table rows.
-struct Part {
-    table: TableBuilder,
-    /// Where each kept row's record starts, and its row number.
-    offsets: Vec<u64>,
-    rows: Vec<u32>,
-    /// Category labels in the order they first appear in this run.
-    labels: Vec<String>,
-    problems: Vec<Diagnostic>,
-    /// Rows with no words of their own: how many, and where the first is.
-    uncited: (usize, Option<(usize, String)>),
-    records: usize,
-}
+/// Where a row's record starts, and its row number.
+type RowRef = (u64, u32);
 
 /// Parses one run of records into table rows.
-fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
+fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef> {
     let base = chunk.range.start;
-    let mut part = Part {
-        table: TableBuilder::default(),
-        offsets: Vec::new(),
-        rows: Vec::new(),
-        labels: Vec::new(),
-        problems: Vec::new(),
-        uncited: (0, None),
-        records: 0,
-    };
-    let mut labels: rustc_hash::FxHashMap<String, u16> = Default::default();
+    let mut part = Part::new(chunk.records);
     // Dates repeat: each distinct one is read and placed in time once.
     let mut dates: rustc_hash::FxHashMap<String, PackedTime> = Default::default();
     let mut key = String::new();
@@ -317,7 +296,6 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
         .from_reader(&bytes[chunk.range.clone()]);
     let mut record = ::csv::StringRecord::new();
     let mut title = String::new();
-    part.table.reserve(chunk.records);
     let mut row = chunk.first_row - 1;
     loop {
         match reader.read_record(&mut record) {
@@ -334,7 +312,6 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
             }
         }
         row += 1;
-        part.records += 1;
         let offset = base + record.position().map_or(0, |p| p.byte() as usize);
         let f = layout.fields(&record);
         if f.all_empty() {
@@ -407,19 +384,10 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
         if let Err(p) = flavor.fatalities(&f, row) {
             part.problems.push(located(offset, p));
         }
-        let category = f.text(Role::Category).map(|label| {
-            let next = labels.len() as u16;
-            *labels.entry(label.to_string()).or_insert_with(|| {
-                part.labels.push(label.to_string());
-                next
-            })
-        });
+        let category = f.text(Role::Category).map(|label| part.category(&label));
         let words = flavor.words(&f).filter(|w| flavor.has_words(w));
         if words.is_none() {
-            part.uncited.0 += 1;
-            if part.uncited.1.is_none() {
-                part.uncited.1 = Some((offset, id.to_string()));
-            }
+            part.uncited(offset, &id);
         }
         flavor.title_into(&f, row, &mut title);
         part.table.push(Row {
@@ -436,62 +404,9 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part {
             passages: u32::from(words.is_some()),
             anchored: u32::from(words.is_some()),
         });
-        part.offsets.push(offset as u64);
-        part.rows.push(row as u32);
+        part.refs.push((offset as u64, row as u32));
     }
     part
-}
-
-/// The runs of a file merged into one table, in file order.
-struct Merged {
-    table: TableBuilder,
-    offsets: Vec<u64>,
-    rows: Vec<u32>,
-    /// Category labels in the order they first appear in the file.
-    labels: Vec<String>,
-    uncited: (usize, Option<(usize, String)>),
-    problems: Vec<Diagnostic>,
-}
-
-impl Merged {
-    fn new(rows: usize) -> Merged {
-        let mut table = TableBuilder::default();
-        table.reserve(rows);
-        Merged {
-            table,
-            offsets: Vec::with_capacity(rows),
-            rows: Vec::with_capacity(rows),
-            labels: Vec::new(),
-            uncited: (0, None),
-            problems: Vec::new(),
-        }
-    }
-
-    /// Appends runs, in order.
-    fn take(&mut self, parts: Vec<Part>) {
-        for mut part in parts {
-            let map: Vec<u16> = part
-                .labels
-                .iter()
-                .map(|l| match self.labels.iter().position(|k| k == l) {
-                    Some(i) => i as u16,
-                    None => {
-                        self.labels.push(l.clone());
-                        (self.labels.len() - 1) as u16
-                    }
-                })
-                .collect();
-            part.table.map_categories(&map);
-            self.table.append(part.table);
-            self.offsets.extend(part.offsets);
-            self.rows.extend(part.rows);
-            self.problems.extend(part.problems);
-            self.uncited.0 += part.uncited.0;
-            if self.uncited.1.is_none() {
-                self.uncited.1 = part.uncited.1;
-            }
-        }
-    }
 }
 
 /// The events of a CSV file that stay in it: each read again from its
@@ -500,13 +415,13 @@ pub struct CsvRecords {
     bytes: Arc<FileBytes>,
     layout: Layout,
     /// Where each event's record starts, and its row number.
-    offsets: Vec<u64>,
-    rows: Vec<u32>,
+    refs: Vec<RowRef>,
 }
 
 impl Records for CsvRecords {
     fn detail(&self, table: &EventTable, i: usize) -> Detail {
-        let offset = self.offsets[i] as usize;
+        let (offset, row) = self.refs[i];
+        let offset = offset as usize;
         let mut reader = ::csv::ReaderBuilder::new()
             .has_headers(false)
             .delimiter(self.layout.delimiter)
@@ -517,17 +432,12 @@ impl Records for CsvRecords {
         let category = table
             .category(i)
             .map(|c| table.meta.categories[c].id.clone());
-        self.layout.event(
-            &record,
-            self.rows[i] as usize,
-            offset,
-            table.id(i),
-            category,
-        )
+        self.layout
+            .event(&record, row as usize, offset, table.id(i), category)
     }
 
     fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * 8 + self.rows.capacity() * 4
+        self.refs.capacity() * std::mem::size_of::<RowRef>()
     }
 }
 
@@ -593,63 +503,32 @@ pub fn read(
             diagnostics,
         });
     }
-    // Runs parsed a batch at a time on every core; each batch is merged in
-    // file order while the next is parsed, so what is in flight stays a few
-    // runs' worth.
-    let total_rows: usize = scanned.chunks.iter().map(|c| c.records).sum();
-    let mut merged = Merged::new(total_rows);
-    let batch = rayon::current_num_threads() * 12;
-    let mut pending: Vec<Part> = Vec::new();
-    for (b, chunks) in scanned.chunks.chunks(batch).enumerate() {
-        if progress.is_some_and(Progress::is_cancelled) {
-            return Err(super::Cancelled);
-        }
-        let (parts, ()) = rayon::join(
-            || {
-                chunks
-                    .par_iter()
-                    .map(|chunk| parse_part(&bytes, chunk, &layout))
-                    .collect::<Vec<Part>>()
-            },
-            || merged.take(std::mem::take(&mut pending)),
-        );
-        pending = parts;
-        if let Some(p) = progress {
-            let done = ((b + 1) * batch).min(scanned.chunks.len());
-            p.set_fraction(Stage::Parsing, done as f32 / scanned.chunks.len() as f32);
-        }
-    }
-    merged.take(pending);
-    let Merged {
-        table,
-        offsets,
+    let rows: usize = scanned.chunks.iter().map(|c| c.records).sum();
+    let merged = runs::parse_all(
+        &scanned.chunks,
         rows,
-        labels,
-        uncited,
-        problems,
-    } = merged;
-    diagnostics.extend(problems);
-    if let Some((offset, id)) = uncited.1 {
-        diagnostics.push(no_passage(uncited.0, table.len(), &id, offset));
-    }
+        |chunk| parse_part(&bytes, chunk, &layout),
+        progress,
+    )?;
+    diagnostics.extend(merged.problems.iter().cloned());
+    diagnostics.extend(merged.no_passage());
     if let Some(p) = progress {
         p.set_stage(Stage::Indexing);
     }
     let meta = Meta {
         title: name.to_string(),
         description: Some(layout.description()),
-        categories: categories(&labels),
+        categories: categories(&merged.labels),
         ..Meta::default()
     };
-    let table = table.finish(meta);
+    let table = merged.table.finish(meta);
     Ok(Read {
         table: Some((
             table,
             CsvRecords {
                 bytes,
                 layout,
-                offsets,
-                rows,
+                refs: merged.refs,
             },
         )),
         diagnostics,
