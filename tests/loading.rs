@@ -82,6 +82,49 @@ fn a_bad_file_keeps_the_data_on_screen_and_lists_its_problems() {
 }
 
 #[test]
+fn thousands_of_problems_show_the_first_few_hundred_and_copy_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.csv");
+    let n = 3000;
+    let mut csv = String::from("event_id_cnty,event_date,latitude,longitude,notes\n");
+    for i in 0..n {
+        // Every other row has a latitude off the globe: skipped, reported.
+        let lat = if i % 2 == 0 { "95" } else { "55.75" };
+        csv.push_str(&format!("E{i},2024-01-02,{lat},37.6,note {i}\n"));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let mut map = app();
+    open_through_the_menu(&mut map, &path);
+    let state = &map.app().state;
+    assert_eq!(
+        state.store().map(|s| s.len()),
+        Some(n / 2),
+        "{}",
+        state.status()
+    );
+    let problems = state.problems().expect("the problems are listed").clone();
+    assert!(
+        problems.opened,
+        "skipped rows do not keep the file from opening"
+    );
+    assert_eq!(problems.count, n / 2);
+    assert_eq!(
+        problems.text.matches("latitude 95 is out of range").count(),
+        n / 2
+    );
+    assert!(problems.shown.len() < problems.text.len() / 5);
+    assert!(
+        problems
+            .shown
+            .ends_with("or run `incident-map check` on the file."),
+        "{}",
+        &problems.shown[problems.shown.len().saturating_sub(300)..]
+    );
+    map.harness().run_steps(2);
+    assert!(map.harness().query_by_label("Copy all").is_some());
+}
+
+#[test]
 fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
     let mut map = app();
     let good = repo("tests/files/good/small.json");
