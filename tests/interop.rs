@@ -800,6 +800,53 @@ fn table_rows(t: &incident_map_core::store::EventTable) -> Vec<String> {
 }
 
 #[test]
+fn kml_read_placemark_by_placemark_on_every_core_gives_what_the_whole_document_reader_gives() {
+    for path in [
+        repo("tests/files/interop/variants.kml"),
+        repo("tests/files/samples/kml_TimeTest.kml"),
+    ] {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut whole = incident_map_core::formats::kml::read(&text, &name);
+        incident_map_core::evidence::anchor_dataset(&mut whole.dataset);
+        let l = load(&path);
+        let fast = l.store.as_ref().unwrap().to_dataset();
+        assert!(
+            l.store.as_ref().unwrap().dataset().is_none(),
+            "the placemarks stay in the file"
+        );
+        assert_eq!(fast.title, whole.dataset.title);
+        assert_eq!(
+            fast.categories,
+            whole.dataset.categories,
+            "{}",
+            path.display()
+        );
+        assert_eq!(fast.events.len(), whole.dataset.events.len());
+        for (a, b) in fast.events.iter().zip(&whole.dataset.events) {
+            assert_eq!(a, b, "{}", path.display());
+            for p in &a.passages {
+                assert_eq!(fast.source(&p.source), whole.dataset.source(&p.source));
+            }
+        }
+        // The same problems, in the same places.
+        let problems =
+            |ds: &[incident_map_core::diagnostic::Diagnostic]| -> Vec<(String, Option<usize>)> {
+                ds.iter()
+                    .filter(|d| d.code != incident_map_core::diagnostic::Code::NoPassage)
+                    .map(|d| (d.message.clone(), d.offset))
+                    .collect()
+            };
+        assert_eq!(
+            problems(&l.diagnostics),
+            problems(&whole.diagnostics),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn a_table_read_fast_says_what_its_records_read_in_full_say() {
     use incident_map_core::store::EventTable;
     let dir = tempfile::tempdir().unwrap();
@@ -831,6 +878,8 @@ fn a_table_read_fast_says_what_its_records_read_in_full_say() {
         repo("tests/files/samples/geojson_unmiss_incidents.geojson"),
         repo("tests/files/interop/variants.geojson"),
         acled_geojson.clone(),
+        repo("tests/files/interop/variants.kml"),
+        repo("tests/files/samples/kml_TimeTest.kml"),
     ] {
         let l = load(&path);
         let store = l.usable().unwrap();

@@ -369,65 +369,85 @@ const CLOSEST_SEARCHES: usize = 200;
 /// Anchors every passage of `dataset` in its source's text, storing the
 /// outcome in each passage and reporting what did not anchor cleanly.
 pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnostic::Diagnostic> {
-    use std::collections::HashMap;
+    use rayon::prelude::*;
 
     use crate::diagnostic::{Code, Diagnostic};
 
     let crate::model::Dataset {
         sources, events, ..
     } = dataset;
-    let mut out = Vec::new();
     // Passages by the source they quote, as (event, passage) indices.
-    let mut by_source: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut by_source: rustc_hash::FxHashMap<&str, Vec<(usize, usize)>> = Default::default();
     for (i, e) in events.iter().enumerate() {
         for (j, p) in e.passages.iter().enumerate() {
             by_source.entry(p.source.as_str()).or_default().push((i, j));
         }
     }
-    let mut results: Vec<((usize, usize), Anchoring)> = Vec::new();
-    let mut closest_searches = 0;
-    for source in sources.iter() {
-        let Some(refs) = by_source.get(source.id.as_str()) else {
-            continue;
-        };
-        let Some(text) = source.full_text() else {
-            // A text file that failed to load was reported already.
-            let failed_to_load = source.text_file.is_some();
-            for &(i, j) in refs {
-                results.push(((i, j), Anchoring::NoText));
-                if !failed_to_load {
-                    out.push(
-                        Diagnostic::error(
-                            Code::SourceHasNoText,
-                            format!("source \"{}\" has no text to find this passage in", source.id),
-                        )
-                        .with_help("give the source a \"text_file\" or its \"text\", so the quote can be checked")
-                        .at_path(format!("{}.source", passage_path(&events[i].passages[j], i, j))),
-                    );
-                }
+    let events_ref: &[crate::model::Event] = events;
+    // Each source's passages anchored on a core of their own, in the
+    // sources' order.
+    let anchored: Vec<(&crate::model::Source, Option<&str>, Vec<Anchoring>)> = sources
+        .par_iter()
+        .filter_map(|source| Some((source, by_source.get(source.id.as_str())?)))
+        .map(|(source, refs)| {
+            let Some(text) = source.full_text() else {
+                return (source, None, vec![Anchoring::NoText; refs.len()]);
+            };
+            let quotes: Vec<Quote> = refs
+                .iter()
+                .map(|&(i, j)| {
+                    let p = &events_ref[i].passages[j];
+                    Quote {
+                        exact: &p.quote,
+                        prefix: p.prefix.as_deref(),
+                        suffix: p.suffix.as_deref(),
+                        start_hint: p.start,
+                    }
+                })
+                .collect();
+            // A record quoting all of its own text (an import's): found
+            // without a search.
+            if let [quote] = quotes.as_slice()
+                && !text.is_empty()
+                && quote.exact.trim() == text
+            {
+                let whole = Anchor {
+                    bytes: 0..text.len(),
+                    chars: 0..text.chars().count(),
+                    method: Method::Exact,
+                    occurrences: 1,
+                    ambiguous: false,
+                };
+                return (source, Some(text), vec![Anchoring::Found(whole)]);
             }
-            continue;
-        };
-        let prepared = SourceText::new(text);
-        let quotes: Vec<Quote> = refs
-            .iter()
-            .map(|&(i, j)| {
-                let p = &events[i].passages[j];
-                Quote {
-                    exact: &p.quote,
-                    prefix: p.prefix.as_deref(),
-                    suffix: p.suffix.as_deref(),
-                    start_hint: p.start,
-                }
-            })
-            .collect();
-        for ((&(i, j), quote), mut anchoring) in
-            refs.iter().zip(&quotes).zip(prepared.anchor_all(&quotes))
-        {
+            (
+                source,
+                Some(text),
+                SourceText::new(text).anchor_all(&quotes),
+            )
+        })
+        .collect();
+    // What did not anchor cleanly, in order (a search for the closest text
+    // for the first few quotes not found).
+    let mut out = Vec::new();
+    let mut closest_searches = 0;
+    let mut results = Vec::new();
+    for (source, text, anchorings) in anchored {
+        let refs = &by_source[source.id.as_str()];
+        let failed_to_load = source.text_file.is_some();
+        for (&(i, j), mut anchoring) in refs.iter().zip(anchorings) {
             let passage = &events[i].passages[j];
-            let path = passage_path(passage, i, j);
-            match &mut anchoring {
-                Anchoring::Found(a) => {
+            let path = || passage_path(i, j);
+            match (&mut anchoring, text) {
+                (Anchoring::NoText, _) if !failed_to_load => out.push(
+                    Diagnostic::error(
+                        Code::SourceHasNoText,
+                        format!("source \"{}\" has no text to find this passage in", source.id),
+                    )
+                    .with_help("give the source a \"text_file\" or its \"text\", so the quote can be checked")
+                    .at_path(format!("{}.source", path())),
+                ),
+                (Anchoring::Found(a), _) => {
                     if a.ambiguous {
                         out.push(
                             Diagnostic::warning(
@@ -438,7 +458,7 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                                 ),
                             )
                             .with_help("add a \"prefix\" or \"suffix\" (the words just before or after) to choose")
-                            .at_path(format!("{path}.quote")),
+                            .at_path(format!("{}.quote", path())),
                         );
                     }
                     let stale = passage.start.is_some_and(|s| s != a.chars.start)
@@ -456,14 +476,14 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                                 "set \"start\": {}, \"end\": {}, or remove them",
                                 a.chars.start, a.chars.end
                             ))
-                            .at_path(format!("{path}.start")),
+                            .at_path(format!("{}.start", path())),
                         );
                     }
                 }
-                Anchoring::NotFound { closest: best } => {
+                (Anchoring::NotFound { closest: best }, Some(text)) => {
                     let help = if closest_searches < CLOSEST_SEARCHES {
                         closest_searches += 1;
-                        *best = closest(text, quote.exact.trim());
+                        *best = closest(text, passage.quote.trim());
                         match best {
                             Some(c) => format!(
                                 "the closest text in the source is \"{}\"; quote the source verbatim",
@@ -481,26 +501,23 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                             format!("the quote is not in source \"{}\"", passage.source),
                         )
                         .with_help(help)
-                        .at_path(format!("{path}.quote")),
+                        .at_path(format!("{}.quote", path())),
                     );
                 }
-                Anchoring::Pending | Anchoring::NoText => {}
+                _ => {}
             }
             results.push(((i, j), anchoring));
         }
     }
+    drop(by_source);
     for ((i, j), anchoring) in results {
         events[i].passages[j].anchoring = anchoring;
     }
     out
 }
 
-fn passage_path(p: &crate::model::Passage, event: usize, passage: usize) -> String {
-    if p.origin.json_path.is_empty() {
-        format!("$.events[{event}].passages[{passage}]")
-    } else {
-        p.origin.json_path.clone()
-    }
+fn passage_path(event: usize, passage: usize) -> String {
+    format!("$.events[{event}].passages[{passage}]")
 }
 
 /// At most `max` characters of `s`, with an ellipsis if cut.

@@ -642,19 +642,7 @@ pub fn read(
         .or(value("title"))
         .and_then(|r| serde_json::from_slice::<String>(&bytes[r]).ok())
         .unwrap_or_else(|| name.to_string());
-    // Runs of features of about RUN bytes, as ranges of the list.
-    let mut run_list: Vec<Range<usize>> = Vec::new();
-    let (mut from, mut size) = (0, 0);
-    for (n, r) in features.iter().enumerate() {
-        size += r.len();
-        if size >= RUN {
-            run_list.push(from..n + 1);
-            (from, size) = (n + 1, 0);
-        }
-    }
-    if from < features.len() {
-        run_list.push(from..features.len());
-    }
+    let run_list = runs::group(features.iter().map(Range::len), RUN);
     let merged = runs::parse_all(
         &run_list,
         features.len(),

@@ -4,12 +4,10 @@
 //! still leads back to words. Also the date forms those files use and
 //! HTML turned into plain text.
 
-use std::collections::{HashMap, HashSet};
-
 use jiff::civil::Date;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Category, Dataset, Event, Moment, Origin, Passage, Source, When};
+use crate::model::{Category, Dataset, Event, Moment, Origin, Passage, When};
 
 /// Colours given to categories in the order they appear (Tableau 10).
 const PALETTE: [&str; 10] = [
@@ -43,8 +41,8 @@ pub fn category_id(label: &str, existing: &[Category]) -> String {
 pub struct Import {
     pub dataset: Dataset,
     pub diagnostics: Vec<Diagnostic>,
-    ids: HashSet<String>,
-    categories: HashMap<String, String>,
+    ids: rustc_hash::FxHashSet<String>,
+    categories: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Import {
@@ -111,36 +109,9 @@ impl Import {
     /// Keeps a record's own words as a source of their own, and returns the
     /// passage that quotes them all, for the record's event.
     pub fn words(&mut self, event_id: &str, words: RecordText) -> Option<Passage> {
-        let text = words.text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        let id = format!("{event_id}-text");
-        self.dataset.sources.push(Source {
-            id: id.clone(),
-            title: words.title,
-            author: words.author,
-            publisher: words.publisher,
-            published: None,
-            url: words.url,
-            text_file: None,
-            text: Some(text.to_string()),
-            note: words.note,
-            loaded_text: None,
-            origin: Origin::default(),
-        });
-        Some(Passage {
-            id: None,
-            source: id,
-            quote: text.to_string(),
-            prefix: None,
-            suffix: None,
-            start: None,
-            end: None,
-            note: None,
-            anchoring: Default::default(),
-            origin: Origin::default(),
-        })
+        let (source, passage) = super::record::words_of(event_id, words)?;
+        self.dataset.sources.push(source);
+        Some(passage)
     }
 
     /// A problem with one record, at a byte offset of the file.
@@ -183,10 +154,7 @@ pub fn event(id: String, title: String, when: When, offset: Option<usize>) -> Ev
         casualties: Vec::new(),
         relations: Vec::new(),
         notes: None,
-        origin: Origin {
-            json_path: String::new(),
-            offset,
-        },
+        origin: Origin { offset },
     }
 }
 

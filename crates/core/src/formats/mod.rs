@@ -21,6 +21,7 @@ pub mod json_scan;
 pub mod json_tree;
 pub mod kml;
 pub mod native;
+mod native_events;
 pub mod record;
 pub mod runs;
 pub mod timelinejs;
@@ -317,9 +318,20 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
             Ok(kml) => kml,
             Err(d) => return Ok(finish(path, None, vec![*d], None)),
         };
-        steps.enter(Stage::Checking)?;
         // Positions inside the archive's KML do not point into the file.
-        let mut loaded = take_import(path, kml::read(&kml, &name), Vec::new(), None, &steps)?;
+        let kml_bytes = Arc::new(FileBytes::Owned(kml.into_bytes()));
+        let mut loaded = match kml::read_records(kml_bytes.clone(), 0, &name, steps.0)? {
+            Some(read) => {
+                let (table, records) = read.table;
+                let store = Store::from_records(table, Box::new(records));
+                finish_store(path, Some(store), read.diagnostics, &kml_bytes)
+            }
+            None => {
+                steps.enter(Stage::Checking)?;
+                let kml = std::str::from_utf8(&kml_bytes).expect("unzip gives text");
+                take_import(path, kml::read(kml, &name), Vec::new(), None, &steps)?
+            }
+        };
         for d in &mut loaded.diagnostics {
             d.offset = None;
             d.position = None;
@@ -384,6 +396,16 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
             ));
             return Ok(finish(path, None, diagnostics, Some(text)));
         }
+        // Its placemarks on every core, when its outline is clear.
+        let start = bytes.len() - text.len();
+        if let Some(read) = kml::read_records(file.clone(), start, &name, steps.0)? {
+            diagnostics.extend(read.diagnostics);
+            let (table, records) = read.table;
+            let store = Store::from_records(table, Box::new(records));
+            let mut loaded = finish_store(path, Some(store), diagnostics, bytes);
+            loaded.format = Some(Format::Kml);
+            return Ok(loaded);
+        }
         steps.enter(Stage::Checking)?;
         let mut loaded = take_import(
             path,
@@ -401,6 +423,45 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         ));
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
+    read_json(path, text, diagnostics, &steps, true)
+}
+
+/// A JSON file: ours (its events decoded on every core when `split` and
+/// the file allows), or TimelineJS.
+fn read_json(
+    path: &Path,
+    text: &str,
+    mut diagnostics: Vec<Diagnostic>,
+    steps: &Steps,
+    split: bool,
+) -> Result<Loaded, Cancelled> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let base = path.parent().unwrap_or(Path::new("."));
+    let check = |ds: &mut Dataset| {
+        if let Some(p) = steps.0 {
+            p.set_stage(Stage::Checking);
+        }
+        let mut found = read_source_texts(ds, base);
+        found.extend(crate::validate::check(ds));
+        if let Some(p) = steps.0 {
+            p.set_stage(Stage::Anchoring);
+        }
+        found.extend(crate::evidence::anchor_dataset(ds));
+        found
+    };
+    if split
+        && let Some(split) = native_events::Split::new(text)
+        && split.is_native()
+    {
+        let (dataset, more) = native_events::read(&split, steps.0, check)?;
+        diagnostics.extend(more);
+        let mut loaded = finish(path, dataset, diagnostics, Some(text));
+        loaded.format = Some(Format::Native);
+        return Ok(loaded);
+    }
     let root = match json_tree::parse(text) {
         Ok(root) => root,
         Err(d) => {
@@ -415,7 +476,7 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
     };
     if let Some((import, format)) = import {
         steps.enter(Stage::Checking)?;
-        let mut loaded = take_import(path, import, diagnostics, Some(text), &steps)?;
+        let mut loaded = take_import(path, import, diagnostics, Some(text), steps)?;
         loaded.format = Some(format);
         return Ok(loaded);
     }
@@ -430,11 +491,7 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
     let mut dataset = native::decode(&root, &mut report);
     diagnostics.extend(report.diagnostics);
     if let Some(ds) = &mut dataset {
-        let base = path.parent().unwrap_or(Path::new("."));
-        diagnostics.extend(read_source_texts(ds, base));
-        diagnostics.extend(crate::validate::check(ds));
-        steps.enter(Stage::Anchoring)?;
-        diagnostics.extend(crate::evidence::anchor_dataset(ds));
+        diagnostics.extend(check(ds));
     }
     // Resolve JSON paths to offsets while the tree is at hand.
     for d in &mut diagnostics {
@@ -666,11 +723,7 @@ fn read_source_texts(dataset: &mut Dataset, base: &Path) -> Vec<Diagnostic> {
         let Some(rel) = source.text_file.clone() else {
             continue;
         };
-        let at = if source.origin.json_path.is_empty() {
-            format!("$.sources[{i}].text_file")
-        } else {
-            format!("{}.text_file", source.origin.json_path)
-        };
+        let at = format!("$.sources[{i}].text_file");
         let full = match inside(base, &rel) {
             Ok(full) => full,
             Err(why) => {
@@ -785,5 +838,78 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    /// Every JSON file we have, read whole and with its events split off
+    /// and decoded on every core: the same data, the same problems in the
+    /// same places.
+    #[test]
+    fn native_files_read_the_same_split_or_whole() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        for dir in [
+            "data",
+            "tests/files/good",
+            "tests/files/bad",
+            "tests/files/interop",
+            "tests/files/samples",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = entry.unwrap().path();
+                if p.extension().is_some_and(|e| e == "json") {
+                    files.push(p);
+                }
+            }
+        }
+        // And one with every kind of event side by side.
+        let dir = tempfile::tempdir().unwrap();
+        let mixed = dir.path().join("mixed.json");
+        let mut events = Vec::new();
+        for i in 0..5000 {
+            events.push(match i % 5 {
+                0 => format!(r#"{{"id":"e{i}","title":"T","when":"2024-03-22","where":{{"point":{{"lat":55.7,"lon":37.6}},"precision":"town"}}}}"#),
+                1 => format!(r#"{{"id":"e{i}","title":"T","when":{{"disputed":[{{"when":"2024-03-22"}},{{"when":"2024-03-23"}}]}}}}"#),
+                2 => format!(r#"{{"id":"e{i}","title":"T","when":"2024-03-22","where":{{"point":{{"lat":95,"lon":37.6}}}}}}"#),
+                3 => format!(r#"{{"id":"e{i}","title":"T","when":"2024-03-22","relations":[{{"kind":"follows","event":"e{}"}}]}}"#, i + 1),
+                _ => format!(r#"{{"id":"e{i}","titel":"T","when":"someday"}}"#),
+            });
+        }
+        std::fs::write(
+            &mixed,
+            format!(
+                "{{\"format\": \"incident-map\", \"version\": 1, \"title\": \"m\",\n\"events\": [\n{}\n], \"categories\": []}}\n",
+                events.join(",\n")
+            ),
+        )
+        .unwrap();
+        files.push(mixed);
+        let mut split_ones = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if text.is_empty() {
+                continue;
+            }
+            let read = |split| read_json(&path, &text, Vec::new(), &Steps(None), split).unwrap();
+            let (whole, parts) = (read(false), read(true));
+            split_ones +=
+                usize::from(native_events::Split::new(&text).is_some_and(|s| s.is_native()));
+            let problems = |l: &Loaded| {
+                l.diagnostics
+                    .iter()
+                    .map(|d| format!("{d}"))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(problems(&whole), problems(&parts), "{}", path.display());
+            let (a, b) = (whole.dataset(), parts.dataset());
+            assert_eq!(a.is_some(), b.is_some(), "{}", path.display());
+            if let (Some(a), Some(b)) = (a, b) {
+                assert_eq!(a.events, b.events, "{}", path.display());
+                // (Debug, since a point never read is NaN.)
+                let show =
+                    |d: &Dataset| format!("{:?} {:?} {:?}", d.places, d.sources, d.categories);
+                assert_eq!(show(&a), show(&b), "{}", path.display());
+            }
+        }
+        assert!(split_ones >= 15, "{split_ones}");
     }
 }

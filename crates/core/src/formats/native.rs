@@ -294,10 +294,7 @@ fn decode_place(v: &Value, path: String, r: &mut Report) -> Option<Place> {
         iso3166_2: o.opt_string("iso3166_2", r),
         within: o.opt_string("within", r),
         note: o.opt_string("note", r),
-        origin: Origin {
-            json_path: path,
-            offset: None,
-        },
+        origin: Origin::default(),
     })
 }
 
@@ -406,14 +403,16 @@ fn decode_source(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report)
         text,
         note: o.opt_string("note", r),
         loaded_text: None,
-        origin: Origin {
-            json_path: path,
-            offset: None,
-        },
+        origin: Origin::default(),
     })
 }
 
-fn decode_event(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report) -> Option<Event> {
+pub(crate) fn decode_event(
+    v: &Value,
+    path: String,
+    tz: Option<&TimeZone>,
+    r: &mut Report,
+) -> Option<Event> {
     let o = Obj::new(v, &path, "an event", EVENT_FIELDS, ALIASES, r)?;
     let id = o.req_string(
         "id",
@@ -457,10 +456,7 @@ fn decode_event(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report) 
         casualties,
         relations,
         notes: o.opt_string("notes", r),
-        origin: Origin {
-            json_path: path,
-            offset: None,
-        },
+        origin: Origin::default(),
     })
 }
 
@@ -533,10 +529,7 @@ fn decode_passage(v: &Value, path: String, r: &mut Report) -> Option<Passage> {
         end: o.opt_count("end", r).map(|n| n as usize),
         note: o.opt_string("note", r),
         anchoring: Default::default(),
-        origin: Origin {
-            json_path: path,
-            offset: None,
-        },
+        origin: Origin::default(),
     })
 }
 

@@ -117,6 +117,25 @@ impl<R> Merged<R> {
     }
 }
 
+/// Records of the given sizes (in bytes) grouped into runs of about
+/// `target` bytes, as ranges of the list.
+pub fn group(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let (mut from, mut size, mut n) = (0, 0, 0);
+    for len in sizes {
+        n += 1;
+        size += len;
+        if size >= target {
+            runs.push(from..n);
+            (from, size) = (n, 0);
+        }
+    }
+    if from < n {
+        runs.push(from..n);
+    }
+    runs
+}
+
 /// Parses `runs` with `parse` on every core and merges the parts in order;
 /// `rows` is about how many rows there are in all. Stops when `progress`
 /// is cancelled.

@@ -221,8 +221,6 @@ impl BBox {
 /// diagnostics. Never written.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Origin {
-    /// The JSON path of the item, like `$.events[3]`.
-    pub json_path: String,
     /// Where the item starts in its file, in bytes, for formats that are not
     /// JSON (a CSV row, a KML placemark).
     pub offset: Option<usize>,

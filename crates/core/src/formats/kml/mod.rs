@@ -7,12 +7,18 @@
 
 use std::io::Read;
 
+mod outline;
+mod records;
+
+pub use records::{KmlRecords, read_records};
+
 use geo::{Coord, Geometry, GeometryCollection, LineString, Point, Polygon};
 use quick_xml::Reader;
 use quick_xml::events::Event as Xml;
 
 use super::import::{self, Import, RecordText};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Event, Passage, Source};
 use crate::model::{LatLon, Location, When, representative_point};
 
 /// Whether a text is KML: XML with a `<kml` element near its start.
@@ -64,6 +70,71 @@ pub fn unzip(bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
     Ok(text)
 }
 
+/// The elements this reader cares about; the rest are `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Document,
+    Folder,
+    Placemark,
+    Name,
+    Description,
+    TimeStamp,
+    When,
+    TimeSpan,
+    Begin,
+    End,
+    Data,
+    Value,
+    SimpleData,
+    Coordinates,
+    Point,
+    LineString,
+    LinearRing,
+    Polygon,
+    Other,
+}
+
+impl Tag {
+    fn of(local_name: &[u8]) -> Tag {
+        match local_name {
+            b"Document" => Tag::Document,
+            b"Folder" => Tag::Folder,
+            b"Placemark" => Tag::Placemark,
+            b"name" => Tag::Name,
+            b"description" => Tag::Description,
+            b"TimeStamp" => Tag::TimeStamp,
+            b"when" => Tag::When,
+            b"TimeSpan" => Tag::TimeSpan,
+            b"begin" => Tag::Begin,
+            b"end" => Tag::End,
+            b"Data" => Tag::Data,
+            b"value" => Tag::Value,
+            b"SimpleData" => Tag::SimpleData,
+            b"coordinates" => Tag::Coordinates,
+            b"Point" => Tag::Point,
+            b"LineString" => Tag::LineString,
+            b"LinearRing" => Tag::LinearRing,
+            b"Polygon" => Tag::Polygon,
+            _ => Tag::Other,
+        }
+    }
+
+    /// Whether the text inside the element is read.
+    fn has_text(self) -> bool {
+        matches!(
+            self,
+            Tag::Name
+                | Tag::Description
+                | Tag::When
+                | Tag::Begin
+                | Tag::End
+                | Tag::Value
+                | Tag::SimpleData
+                | Tag::Coordinates
+        )
+    }
+}
+
 /// What is being read inside a placemark.
 #[derive(Default)]
 struct Placemark {
@@ -80,55 +151,117 @@ struct Placemark {
     rings: Vec<LineString<f64>>,
 }
 
-/// Reads a KML text.
+/// What the reader finds, handed on as it goes: the document's name,
+/// problems, and each placemark with the folders it sits in.
+trait Sink {
+    fn title(&mut self, title: String);
+    fn problem(&mut self, offset: usize, message: String, help: &'static str);
+    fn syntax(&mut self, d: Diagnostic);
+    fn placemark(&mut self, p: Placemark, folder: &str);
+}
+
+/// Reads a whole KML document into a dataset, one placemark after another.
 pub fn read(text: &str, name: &str) -> Import {
-    let mut import = Import::new(name);
+    struct Whole<'a> {
+        import: Import,
+        count: usize,
+        file: &'a str,
+    }
+    impl Sink for Whole<'_> {
+        fn title(&mut self, title: String) {
+            self.import.dataset.title = title;
+        }
+        fn problem(&mut self, offset: usize, message: String, help: &'static str) {
+            self.import.problem(Some(offset), message, help);
+        }
+        fn syntax(&mut self, d: Diagnostic) {
+            self.import.diagnostics.push(d);
+        }
+        fn placemark(&mut self, p: Placemark, folder: &str) {
+            let offset = p.offset;
+            let id = self
+                .import
+                .id(p.id.as_deref(), &format!("placemark-{}", self.count + 1));
+            let made = make_event(p, id, self.count, self.file);
+            for (message, help) in made.problems {
+                self.import.problem(Some(offset), message, help);
+            }
+            let mut event = made.event;
+            event.category = self.import.category(folder);
+            if let Some((source, passage)) = made.words {
+                self.import.dataset.sources.push(source);
+                event.passages.push(passage);
+            }
+            self.import.push(event);
+            self.count += 1;
+        }
+    }
+    let mut whole = Whole {
+        import: Import::new(name),
+        count: 0,
+        file: name,
+    };
+    walk(text, 0, &mut whole);
+    let Whole {
+        mut import, count, ..
+    } = whole;
+    if count == 0 && import.diagnostics.is_empty() {
+        let d = Diagnostic::warning(Code::EmptyValue, "this KML file has no Placemark")
+            .with_help("events are read from Placemark elements")
+            .at_offset(0);
+        import.diagnostics.push(d);
+    }
+    import
+}
+
+/// Reads the KML `text` (which starts at byte `base` of its file) event by
+/// event into `sink`, until its end or its first syntax error.
+fn walk(text: &str, base: usize, sink: &mut impl Sink) {
     let mut reader = Reader::from_str(text);
-    // Element names from the root down, and the text of the innermost.
-    let mut stack: Vec<String> = Vec::new();
+    // Elements from the root down, and the text of the innermost.
+    let mut stack: Vec<Tag> = Vec::new();
     let mut content = String::new();
     let mut folders: Vec<Option<String>> = Vec::new();
     let mut data_name: Option<String> = None;
     let mut placemark: Option<Placemark> = None;
-    let mut count = 0;
     loop {
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                let d =
+                sink.syntax(
                     Diagnostic::error(Code::Syntax, format!("the KML (XML) does not read: {e}"))
                         .with_help("check that every element is closed and that & is written &amp;")
-                        .at_offset(reader.error_position() as usize);
-                import.diagnostics.push(d);
-                break;
+                        .at_offset(base + reader.error_position() as usize),
+                );
+                return;
             }
         };
+        // Text is gathered only inside an element whose text is read.
+        let reading = stack.last().is_some_and(|t| t.has_text());
         match event {
             Xml::Start(e) => {
-                let tag = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let tag = Tag::of(e.local_name().as_ref());
                 content.clear();
-                match tag.as_str() {
-                    "Placemark" => {
+                match tag {
+                    Tag::Placemark => {
                         // Where its tag opens: the last '<' before the reader.
                         let end = (reader.buffer_position() as usize).min(text.len());
                         let offset = text.get(..end).and_then(|t| t.rfind('<')).unwrap_or(0);
                         placemark = Some(Placemark {
-                            offset,
+                            offset: base + offset,
                             id: attribute(&e, "id"),
                             ..Placemark::default()
                         })
                     }
-                    "Folder" => folders.push(None),
-                    "Data" => data_name = attribute(&e, "name"),
-                    "SimpleData" => data_name = attribute(&e, "name"),
+                    Tag::Folder => folders.push(None),
+                    Tag::Data | Tag::SimpleData => data_name = attribute(&e, "name"),
                     _ => {}
                 }
                 stack.push(tag);
             }
-            Xml::Empty(_) => {}
-            Xml::Text(t) => content.push_str(&t.decode().unwrap_or_default()),
-            Xml::CData(t) => content.push_str(&t.decode().unwrap_or_default()),
-            Xml::GeneralRef(r) => {
+            Xml::Text(t) if reading => content.push_str(&t.decode().unwrap_or_default()),
+            Xml::CData(t) if reading => content.push_str(&t.decode().unwrap_or_default()),
+            Xml::GeneralRef(r) if reading => {
                 let name = r.decode().unwrap_or_default();
                 let c = match name.as_ref() {
                     "amp" => Some('&'),
@@ -149,38 +282,38 @@ pub fn read(text: &str, name: &str) -> Import {
             }
             Xml::End(_) => {
                 let Some(tag) = stack.pop() else { continue };
-                let parent = stack.last().map(String::as_str).unwrap_or("");
-                let value = std::mem::take(&mut content).trim().to_string();
+                let parent = stack.last().copied().unwrap_or(Tag::Other);
+                let value = || content.trim().to_string();
                 if let Some(p) = placemark.as_mut() {
-                    match (tag.as_str(), parent) {
-                        ("name", "Placemark") => p.name = Some(value),
-                        ("description", "Placemark") => p.description = Some(value),
-                        ("when", "TimeStamp") => p.when = Some(value),
-                        ("begin", "TimeSpan") => p.begin = Some(value),
-                        ("end", "TimeSpan") => p.end = Some(value),
-                        ("value", "Data") => {
+                    match (tag, parent) {
+                        (Tag::Name, Tag::Placemark) => p.name = Some(value()),
+                        (Tag::Description, Tag::Placemark) => p.description = Some(value()),
+                        (Tag::When, Tag::TimeStamp) => p.when = Some(value()),
+                        (Tag::Begin, Tag::TimeSpan) => p.begin = Some(value()),
+                        (Tag::End, Tag::TimeSpan) => p.end = Some(value()),
+                        (Tag::Value, Tag::Data) => {
                             if let Some(n) = data_name.clone() {
-                                p.data.push((n, value));
+                                p.data.push((n, value()));
                             }
                         }
-                        ("SimpleData", _) => {
+                        (Tag::SimpleData, _) => {
                             if let Some(n) = data_name.take() {
-                                p.data.push((n, value));
+                                p.data.push((n, value()));
                             }
                         }
-                        ("coordinates", _) => match coordinates(&value) {
+                        (Tag::Coordinates, _) => match coordinates(content.trim()) {
                             Ok(coords) => match parent {
-                                "Point" => p.geometries.extend(
+                                Tag::Point => p.geometries.extend(
                                     coords.first().map(|c| Geometry::Point(Point::from(*c))),
                                 ),
-                                "LineString" => p
+                                Tag::LineString => p
                                     .geometries
                                     .push(Geometry::LineString(LineString::new(coords))),
-                                "LinearRing" => p.rings.push(LineString::new(coords)),
+                                Tag::LinearRing => p.rings.push(LineString::new(coords)),
                                 _ => {}
                             },
-                            Err(e) => import.problem(
-                                Some(p.offset),
+                            Err(e) => sink.problem(
+                                p.offset,
                                 format!(
                                     "placemark \"{}\": {e}; that geometry was left out",
                                     p.name.as_deref().unwrap_or("?")
@@ -188,42 +321,35 @@ pub fn read(text: &str, name: &str) -> Import {
                                 "KML coordinates are lon,lat[,alt] triples separated by spaces",
                             ),
                         },
-                        ("Polygon", _) => {
+                        (Tag::Polygon, _) => {
                             let mut rings = std::mem::take(&mut p.rings).into_iter();
                             if let Some(outer) = rings.next() {
                                 p.geometries
                                     .push(Geometry::Polygon(Polygon::new(outer, rings.collect())));
                             }
                         }
-                        ("Placemark", _) => {
+                        (Tag::Placemark, _) => {
                             let done = placemark.take().expect("inside a placemark");
                             let folder = folders.iter().flatten().cloned().collect::<Vec<_>>();
-                            take_placemark(&mut import, done, &folder.join(" / "), count, name);
-                            count += 1;
+                            sink.placemark(done, &folder.join(" / "));
                         }
                         _ => {}
                     }
-                } else if tag == "name" && parent == "Folder" {
+                } else if tag == Tag::Name && parent == Tag::Folder {
                     if let Some(f) = folders.last_mut() {
-                        *f = Some(value);
+                        *f = Some(value());
                     }
-                } else if tag == "name" && parent == "Document" {
-                    import.dataset.title = value;
-                } else if tag == "Folder" {
+                } else if tag == Tag::Name && parent == Tag::Document {
+                    sink.title(value());
+                } else if tag == Tag::Folder {
                     folders.pop();
                 }
+                content.clear();
             }
-            Xml::Eof => break,
+            Xml::Eof => return,
             _ => {}
         }
     }
-    if count == 0 && import.diagnostics.is_empty() {
-        let d = Diagnostic::warning(Code::EmptyValue, "this KML file has no Placemark")
-            .with_help("events are read from Placemark elements")
-            .at_offset(0);
-        import.diagnostics.push(d);
-    }
-    import
 }
 
 fn attribute(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
@@ -255,28 +381,37 @@ fn coordinates(s: &str) -> Result<Vec<Coord<f64>>, String> {
         .collect()
 }
 
-fn take_placemark(import: &mut Import, p: Placemark, folder: &str, n: usize, file: &str) {
+/// A placemark as an event: its words (the description) as a source of
+/// their own, and the problems found in it (each at the placemark).
+struct Made {
+    event: Event,
+    words: Option<(Source, Passage)>,
+    problems: Vec<(String, &'static str)>,
+}
+
+/// The event of placemark number `n` (from 0), given its id.
+fn make_event(p: Placemark, id: String, n: usize, file: &str) -> Made {
     let title = p
         .name
         .clone()
+        .filter(|t| !t.is_empty())
         .unwrap_or_else(|| format!("Placemark {}", n + 1));
-    let id = import.id(p.id.as_deref(), &format!("placemark-{}", n + 1));
-    let moment = |s: &Option<String>, import: &mut Import| -> Option<crate::model::Moment> {
+    let mut problems = Vec::new();
+    let mut moment = |s: &Option<String>| -> Option<crate::model::Moment> {
         let s = s.as_deref()?;
         let m = import::parse_date(s);
         if m.is_none() {
-            import.problem(
-                Some(p.offset),
+            problems.push((
                 format!("placemark \"{title}\": the time \"{s}\" does not read; it was left out"),
                 "KML times are dateTime (2008-08-12T01:00:00Z), date (2008-08-12), YYYY-MM or YYYY",
-            );
+            ));
         }
         m
     };
     let when = if p.when.is_some() {
-        moment(&p.when, import).map_or(When::Unknown, When::At)
+        moment(&p.when).map_or(When::Unknown, When::At)
     } else if p.begin.is_some() || p.end.is_some() {
-        let (a, b) = (moment(&p.begin, import), moment(&p.end, import));
+        let (a, b) = (moment(&p.begin), moment(&p.end));
         if a.is_none() && b.is_none() {
             When::Unknown
         } else {
@@ -286,7 +421,6 @@ fn take_placemark(import: &mut Import, p: Placemark, folder: &str, n: usize, fil
         When::Unknown
     };
     let mut e = import::event(id.clone(), title.clone(), when, Some(p.offset));
-    e.category = import.category(folder);
     let geometry = match p.geometries.len() {
         0 => None,
         1 => p.geometries.into_iter().next(),
@@ -314,17 +448,16 @@ fn take_placemark(import: &mut Import, p: Placemark, folder: &str, n: usize, fil
             note: None,
         });
     }
-    if let Some(d) = p.description.as_deref().map(import::plain_text) {
-        let passage = import.words(
+    let words = p.description.as_deref().and_then(|d| {
+        super::record::words_of(
             &id,
             RecordText {
-                text: d,
+                text: import::plain_text(d),
                 title: format!("{file}: description of \"{title}\""),
                 ..RecordText::default()
             },
-        );
-        e.passages.extend(passage);
-    }
+        )
+    });
     if !p.data.is_empty() {
         e.notes = Some(
             p.data
@@ -334,5 +467,9 @@ fn take_placemark(import: &mut Import, p: Placemark, folder: &str, n: usize, fil
                 .join("\n"),
         );
     }
-    import.push(e);
+    Made {
+        event: e,
+        words,
+        problems,
+    }
 }
