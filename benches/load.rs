@@ -1,5 +1,8 @@
-//! Loading speed: parse, decode, validate and anchor a native file of 10^3 to
-//! 10^5 events (each with a place, a relation and a quote in a shared source).
+//! Loading speed. An annotated native file of 10^3 to 10^5 events (each
+//! with a place, a relation and a quote in a shared source): parsed,
+//! decoded, checked and anchored. ACLED-like files of 10^5 and 10^6 records
+//! in CSV, GeoJSON, native JSON and KML: loaded, and loaded and made ready
+//! for the app (its marker index, timeline and frame built).
 //! Run with `cargo bench --bench load`.
 
 use std::fmt::Write;
@@ -7,6 +10,9 @@ use std::path::Path;
 
 use incident_map_core::formats::load_bytes;
 use incident_map_core::summary::Summary;
+
+mod generated;
+use generated::Kind;
 
 fn main() {
     divan::main();
@@ -83,4 +89,50 @@ fn summary(bencher: divan::Bencher, n: usize) {
         .store
         .unwrap();
     bencher.bench(|| Summary::of(divan::black_box(&store)));
+}
+
+/// Loads `n` generated records of `kind`.
+fn load_n(bencher: divan::Bencher, kind: Kind, n: usize) {
+    let bytes = generated::records(kind, n);
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench(|| {
+            let loaded = load_bytes(Path::new("bench"), divan::black_box(&bytes));
+            assert_eq!(loaded.usable().map(|s| s.len()), Some(n));
+            loaded
+        });
+}
+
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 3, sample_size = 1)]
+fn load_csv(bencher: divan::Bencher, n: usize) {
+    load_n(bencher, Kind::Csv, n);
+}
+
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 3, sample_size = 1)]
+fn load_geojson(bencher: divan::Bencher, n: usize) {
+    load_n(bencher, Kind::GeoJson, n);
+}
+
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 3, sample_size = 1)]
+fn load_native(bencher: divan::Bencher, n: usize) {
+    load_n(bencher, Kind::Native, n);
+}
+
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 3, sample_size = 1)]
+fn load_kml(bencher: divan::Bencher, n: usize) {
+    load_n(bencher, Kind::Kml, n);
+}
+
+/// Loads `n` CSV records and builds what the app's views need of them.
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 3, sample_size = 1)]
+fn ready_csv(bencher: divan::Bencher, n: usize) {
+    use incident_map::views::ViewIndex;
+    let bytes = generated::records(Kind::Csv, n);
+    let regions = incident_map_core::geography::RegionIndex::default();
+    bencher.bench(|| {
+        let loaded = load_bytes(Path::new("bench.csv"), divan::black_box(&bytes));
+        let store = loaded.store.expect("a table");
+        let views = ViewIndex::build(store.table(), None, &regions, &Default::default());
+        (store, views)
+    });
 }

@@ -50,17 +50,25 @@ impl ViewIndex {
         regions: &RegionIndex,
         hidden: &HashSet<String>,
     ) -> ViewIndex {
-        let all_markers = all_markers.unwrap_or_else(|| Arc::new(MarkerIndex::build(table)));
         let categories = &table.meta.categories;
         let hidden_index: Vec<bool> = categories.iter().map(|c| hidden.contains(&c.id)).collect();
         let shown = |i: usize| table.category(i).is_none_or(|c| !hidden_index[c]);
-        let (timeline, markers) = if hidden_index.iter().any(|&h| h) {
-            (
-                Timeline::build_where(table, shown),
-                Arc::new(all_markers.filter(table, shown)),
-            )
+        let filtered = hidden_index.iter().any(|&h| h);
+        // The map's index and the timeline side by side.
+        let (all_markers, timeline) = rayon::join(
+            || all_markers.unwrap_or_else(|| Arc::new(MarkerIndex::build(table))),
+            || {
+                if filtered {
+                    Timeline::build_where(table, shown)
+                } else {
+                    Timeline::build(table)
+                }
+            },
+        );
+        let markers = if filtered {
+            Arc::new(all_markers.filter(table, shown))
         } else {
-            (Timeline::build(table), all_markers.clone())
+            all_markers.clone()
         };
         let category_colors = categories
             .iter()
@@ -71,9 +79,13 @@ impl ViewIndex {
                     .unwrap_or(NO_CATEGORY)
             })
             .collect();
+        let (row_tops, frame) = rayon::join(
+            || row_tops(table, &timeline),
+            || frame(table, &markers, regions),
+        );
         ViewIndex {
-            row_tops: row_tops(table, &timeline),
-            frame: frame(table, &markers, regions),
+            row_tops,
+            frame,
             timeline,
             markers,
             all_markers,

@@ -143,15 +143,19 @@ pub struct MarkerIndex {
 impl MarkerIndex {
     /// Every placed event of the table, projected and sorted.
     pub fn build(table: &EventTable) -> MarkerIndex {
-        let mut order: Vec<(u64, u32)> = (0..table.len())
+        use rayon::prelude::*;
+        // Projected once, on every core; sorted by cell.
+        let mut order: Vec<(u64, u32, [f64; 2])> = (0..table.len())
+            .into_par_iter()
             .filter_map(|i| {
-                let p = table.point(i)?;
-                Some((cell_key(mercator(p), MAX_CLUSTER_ZOOM), i as u32))
+                let w = mercator(table.point(i)?);
+                Some((cell_key(w, MAX_CLUSTER_ZOOM), i as u32, w))
             })
             .collect();
-        order.sort_unstable();
-        let (keys, events) = order.into_iter().unzip();
-        MarkerIndex::from_sorted(table, keys, events, table.len())
+        order.par_sort_unstable_by_key(|&(key, i, _)| (key, i));
+        let keys = order.iter().map(|o| o.0).collect();
+        let events = order.iter().map(|o| o.1).collect();
+        MarkerIndex::from_sorted(table, keys, events, table.len(), |m, _| order[m].2)
     }
 
     /// The markers of the events `shown` keeps (by event index): a filter's
@@ -165,7 +169,8 @@ impl MarkerIndex {
             .map(|(k, e)| (*k, *e))
             .unzip();
         let shown_events = (0..table.len()).filter(|&i| shown(i)).count();
-        MarkerIndex::from_sorted(table, keys, events, shown_events)
+        let world = |_, e: u32| table.point(e as usize).map_or([0.0, 0.0], mercator);
+        MarkerIndex::from_sorted(table, keys, events, shown_events, world)
     }
 
     fn from_sorted(
@@ -173,6 +178,7 @@ impl MarkerIndex {
         keys: Vec<u64>,
         events: Vec<u32>,
         shown_events: usize,
+        world: impl Fn(usize, u32) -> [f64; 2],
     ) -> MarkerIndex {
         let mut sums = Vec::with_capacity(events.len() + 1);
         let mut acc = [0.0, 0.0];
@@ -180,7 +186,7 @@ impl MarkerIndex {
         let mut of_event = vec![u32::MAX; table.len()];
         let mut regions: Vec<(String, usize)> = Vec::new();
         for (m, &e) in events.iter().enumerate() {
-            let w = table.point(e as usize).map_or([0.0, 0.0], mercator);
+            let w = world(m, e);
             acc = [acc[0] + w[0], acc[1] + w[1]];
             sums.push(acc);
             of_event[e as usize] = m as u32;
@@ -502,7 +508,9 @@ pub fn world_pixels(zoom: f64) -> f64 {
 pub fn mercator(p: LatLon) -> [f64; 2] {
     let lat = p.lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
     let x = (p.lon + 180.0) / 360.0;
-    let y = (1.0 - lat.tan().asinh() / std::f64::consts::PI) / 2.0;
+    // asinh(tan φ) = atanh(sin φ): one sine and one logarithm.
+    let sin = lat.sin();
+    let y = (1.0 - 0.5 * ((1.0 + sin) / (1.0 - sin)).ln() / std::f64::consts::PI) / 2.0;
     [x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)]
 }
 
