@@ -159,6 +159,8 @@ pub enum Effect {
         all_markers: Arc<MarkerIndex>,
         hidden: HashSet<String>,
     },
+    /// Let go of a file that was replaced, off the UI thread.
+    Release(Box<crate::state::Document>),
     /// Switch the map's basemap (`None`: the bundled one).
     UseBasemap(Option<PathBuf>),
     SetOnline(bool),

@@ -197,6 +197,7 @@ impl IncidentMapApp {
                 } => self
                     .background
                     .rebuild(generation, store, all_markers, hidden),
+                Effect::Release(old) => self.background.release(old),
                 Effect::UseBasemap(path) => {
                     let result = path
                         .map_or_else(bundled_basemap, Ok)

@@ -96,6 +96,19 @@ impl Background {
         }
     }
 
+    /// Lets go of a file's data on a thread of its own (a large one takes a
+    /// while to free), then gives the freed memory back to the system.
+    pub fn release(&self, old: Box<crate::state::Document>) {
+        let dropped = std::thread::Builder::new()
+            .name("release".into())
+            .spawn(move || {
+                drop(old);
+                give_back_memory();
+            });
+        // No thread to be had: it was dropped here instead.
+        drop(dropped);
+    }
+
     /// Loads a file; the load stops at its next step once `progress` is cancelled.
     pub fn load(&self, job: u64, path: PathBuf, progress: Arc<Progress>, hidden: HashSet<String>) {
         let regions = self.regions.clone();
@@ -203,5 +216,17 @@ impl Reporter {
     pub fn send(&self, done: Done) {
         let _ = self.tx.send(done);
         self.ctx.request_repaint();
+    }
+}
+
+/// Hands the heap's free pages back to the system: glibc keeps what the
+/// loading threads freed in their arenas otherwise, so switching from a
+/// large file to a small one would not show in the memory used.
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns memory the allocator holds free; it
+    // reads or moves nothing the program owns, and may be called from any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -84,6 +84,10 @@ fn region_label_point(region: &Region) -> Option<(f64, f64)> {
     })
 }
 
+/// Up to this many markers on screen, uncertainty circles are tinted;
+/// beyond it, only outlined (tints of many overlap into a carpet).
+const MAX_TINTED: usize = 24;
+
 /// The dataset's events, as laid out by the [`MarkerIndex`]: a pin for a
 /// building or street, a pin with its uncertainty circle for a town, the
 /// region's outline for a region; a numbered cluster where they are dense.
@@ -213,6 +217,8 @@ impl Plugin for EventMarkers<'_> {
         };
         let mut emphasised = Vec::new();
         let map = painter.clip_rect().shrink(4.0);
+        let diagonal = clip.size().length();
+        let few_circles = singles.len() <= MAX_TINTED;
         for (m, at, true_at) in singles {
             let marker = index.marker(table, m);
             let id = table.id(marker.event);
@@ -227,9 +233,18 @@ impl Plugin for EventMarkers<'_> {
                 draw_geometry(&painter, g, projector, color, selected);
             }
             if let MarkerShape::Circle { radius_m } = marker.shape {
+                // Tinted when few or chosen; an outline when many overlap;
+                // nothing when the whole view is inside it (no news there).
                 let px = radius_m as f32
                     * projector.scale_pixel_per_meter(lat_lon(marker.point.lat, marker.point.lon));
-                painter.circle(at, px, color.gamma_multiply(0.15), Stroke::new(1.0, color));
+                let chosen = selected || self.hovered == Some(marker.event);
+                if px <= diagonal {
+                    if chosen || few_circles {
+                        painter.circle(at, px, color.gamma_multiply(0.15), Stroke::new(1.0, color));
+                    } else {
+                        painter.circle_stroke(at, px, Stroke::new(1.0, color.gamma_multiply(0.5)));
+                    }
+                }
             }
             let r = if selected { 9.0 } else { 7.0 };
             let response = ui.interact(

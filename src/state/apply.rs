@@ -212,11 +212,14 @@ impl AppState {
             self.hidden.clear();
         }
         self.listed = None;
-        self.doc = Some(Document {
+        let old = self.doc.replace(Document {
             path: path.clone(),
             store: Arc::new(store),
             view: Arc::new(ViewIndex::default()),
         });
+        if let Some(old) = old {
+            fx.push(Effect::Release(Box::new(old)));
+        }
         self.install_view(view);
         if self.view().is_some_and(|v| v.hidden != self.hidden) {
             // The filter changed while the file loaded.
@@ -454,6 +457,39 @@ mod tests {
             "a new file is framed: {fx:?}"
         );
         state
+    }
+
+    #[test]
+    fn another_file_lets_go_of_the_last_one_off_the_ui_thread() {
+        let mut state = scenario();
+        let old_store = Arc::downgrade(&state.doc.as_ref().unwrap().store);
+        let fx = state.apply(Action::Open(crate::tests::repo(
+            "tests/files/good/small.json",
+        )));
+        let [Effect::Load { job, path, .. }] = fx.as_slice() else {
+            panic!("{fx:?}");
+        };
+        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        let fx = state.apply(Done::Loaded {
+            job: *job,
+            path: path.clone(),
+            outcome: Box::new(outcome),
+        });
+        assert_eq!(state.store().unwrap().len(), 2);
+        let released: Vec<_> = fx
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Release(old) => Some(old),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(released.len(), 1, "the old file is handed over to be freed");
+        assert!(
+            old_store.upgrade().is_some(),
+            "not freed by the state itself"
+        );
+        drop(released);
+        assert!(old_store.upgrade().is_none(), "nothing else holds it");
     }
 
     #[test]

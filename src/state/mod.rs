@@ -30,6 +30,17 @@ pub struct Document {
     pub view: Arc<ViewIndex>,
 }
 
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Document({}: {} events)",
+            self.path.display(),
+            self.store.len()
+        )
+    }
+}
+
 impl Document {
     pub fn table(&self) -> &EventTable {
         self.store.table()
