@@ -7,10 +7,17 @@
 //! folder up, where a package puts them); otherwise the copies inside the
 //! binary are written once to the XDG data folder
 //! (`~/.local/share/incident-map/bundled-VERSION/`) and opened from there.
-//! User-chosen basemaps stay wherever the user keeps them.
+//! User-chosen basemaps stay wherever the user keeps them. The headless
+//! commands ([`Bundle::keep_private`]) write them to a private temporary
+//! folder instead, removed when they finish: they touch nothing under HOME
+//! or the XDG folders.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by the headless commands: install into a private temporary folder.
+static PRIVATE: AtomicBool = AtomicBool::new(false);
 
 /// The style of the bundled basemap.
 pub const STYLE: &str = include_str!("../assets/basemap-style.json");
@@ -58,6 +65,22 @@ impl Bundle {
         self.dir.join(BASEMAP.0)
     }
 
+    /// Makes the bundle, when first needed, go to a private temporary
+    /// folder (for `render`); [`Bundle::discard`] removes it.
+    pub fn keep_private() {
+        PRIVATE.store(true, Ordering::Relaxed);
+    }
+
+    /// Removes the private folder, if the bundle was installed in one.
+    pub fn discard() {
+        if PRIVATE.load(Ordering::Relaxed)
+            && let Ok(b) = Bundle::get()
+            && b.dir.starts_with(std::env::temp_dir())
+        {
+            let _ = std::fs::remove_dir_all(&b.dir);
+        }
+    }
+
     fn locate() -> Result<Bundle, String> {
         let beside = std::env::current_exe().ok().and_then(|exe| {
             let dir = exe.parent()?.to_path_buf();
@@ -72,6 +95,20 @@ impl Bundle {
             return Ok(Bundle { dir });
         }
         let folder = format!("bundled-{}", env!("CARGO_PKG_VERSION"));
+        if PRIVATE.load(Ordering::Relaxed) {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let dir =
+                std::env::temp_dir().join(format!("incident-map-{}-{nanos}", std::process::id()));
+            return match install(&dir) {
+                Ok(()) => Ok(Bundle { dir }),
+                Err(e) => Err(format!(
+                    "the bundled files could not be written to {}: {e}",
+                    dir.display()
+                )),
+            };
+        }
         let data = directories::ProjectDirs::from("", "", "incident-map")
             .map(|d| d.data_dir().join(&folder));
         let mut tried = Vec::new();

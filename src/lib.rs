@@ -27,6 +27,7 @@ pub mod action;
 pub mod app;
 pub mod background;
 pub mod bundle;
+pub mod cli;
 pub mod command;
 mod fonts;
 pub mod map;

@@ -124,8 +124,20 @@ impl RenderRequest {
 }
 
 /// Renders one view of the map alone.
+/// `Err` when the basemap or the incident file cannot be used: an image of
+/// the failure is no image of the map.
 pub fn render(request: &RenderRequest) -> Result<image::RgbaImage, String> {
-    OffscreenMap::new(&request.file, request.basemap.clone(), request.size)
-        .map_only()
-        .render(request.view)
+    if let Some(path) = &request.basemap {
+        incident_map_core::basemap::Archive::open(path).map_err(|e| e.to_string())?;
+    }
+    let mut map = OffscreenMap::new(&request.file, request.basemap.clone(), request.size);
+    let state = &map.app().state;
+    if state.path() != Some(request.file.as_path()) {
+        return Err(format!(
+            "{} was not opened: {}",
+            request.file.display(),
+            state.status()
+        ));
+    }
+    map.map_only().render(request.view)
 }

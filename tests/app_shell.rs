@@ -117,7 +117,9 @@ fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
     assert_eq!(map.app().map().basemap().unwrap().path, before);
     let status = map.app().state.status().to_string();
     assert!(
-        status.starts_with("Basemap not changed:") && status.contains("not a PMTiles archive"),
+        status.starts_with("Basemap not changed:")
+            && status
+                .contains("not a usable PMTiles archive: it does not start with a PMTiles header"),
         "{status}"
     );
     // The status bar says so on screen.

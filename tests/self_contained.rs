@@ -1,7 +1,9 @@
 //! The binary carries what it needs: a copy of it in an empty folder, with
 //! the checkout hidden (a private mount namespace lays an empty tmpfs over
 //! it, where `unshare` is allowed), draws the bundled scenario on the
-//! offline map, and installs its bundled files in the XDG data folder.
+//! offline map, touching nothing under HOME (the app installs its bundled
+//! files in the XDG data folder: see `bundle`'s tests; the commands use a
+//! private temporary folder, removed when they finish).
 
 use std::path::Path;
 use std::process::Command;
@@ -35,6 +37,8 @@ fn a_copied_binary_draws_the_scenario_with_the_checkout_out_of_reach() {
     let home = dir.path().join("home");
     let data = home.join(".local/share");
     std::fs::create_dir_all(&data).unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
     let out = dir.path().join("map.png");
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
     let run = format!("exec '{}' render --out '{}'", bin.display(), out.display());
@@ -58,6 +62,7 @@ fn a_copied_binary_draws_the_scenario_with_the_checkout_out_of_reach() {
         .current_dir(dir.path())
         .env("HOME", &home)
         .env("XDG_DATA_HOME", &data)
+        .env("TMPDIR", &tmp)
         .env_remove("INCIDENT_MAP_ASSETS")
         .output()
         .unwrap();
@@ -77,20 +82,15 @@ fn a_copied_binary_draws_the_scenario_with_the_checkout_out_of_reach() {
         "a blank map: {} colours",
         distinct.len()
     );
-    // Its bundled files were installed where the XDG data folder is.
-    let installed = data.join(format!(
-        "incident-map/bundled-{}",
-        env!("CARGO_PKG_VERSION")
-    ));
-    for file in [
-        "moscow-march-2024.json",
-        "moscow-march-2024-article.txt",
-        "basemap.pmtiles",
-    ] {
-        assert!(installed.join(file).is_file(), "{file} not installed");
-    }
+    // Nothing was written under HOME, and the private folder is gone.
     assert_eq!(
-        std::fs::read(installed.join("moscow-march-2024-article.txt")).unwrap(),
-        std::fs::read(common::repo("data/moscow-march-2024-article.txt")).unwrap()
+        std::fs::read_dir(&data).unwrap().count(),
+        0,
+        "HOME was written to"
     );
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
 }

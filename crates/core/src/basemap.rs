@@ -33,6 +33,8 @@ pub enum BasemapError {
         path: PathBuf,
         source: pmtiles::PmtError,
     },
+    #[error("{} is not a usable PMTiles archive: {why}", path.display())]
+    Damaged { path: PathBuf, why: String },
 }
 
 /// One pass of tiles: a zoom range over a block of tiles.
@@ -123,7 +125,7 @@ struct InMemory(Bytes);
 
 impl AsyncBackend for InMemory {
     async fn read(&self, offset: usize, length: usize) -> PmtResult<BackendResponse> {
-        let end = (offset + length).min(self.0.len());
+        let end = offset.saturating_add(length).min(self.0.len());
         let start = offset.min(end);
         Ok(BackendResponse::new(self.0.slice(start..end)))
     }
@@ -136,13 +138,21 @@ pub struct Archive {
 }
 
 impl Archive {
+    /// Opens an archive, any file a user may choose: a regular file only,
+    /// memory-mapped, its structure checked through (every section, directory
+    /// and tile inside the file, within [`crate::limits`]) before a tile is read.
     pub fn open(path: &Path) -> Result<Archive, BasemapError> {
-        let bytes = std::fs::read(path).map_err(|source| BasemapError::Io {
+        let io = |source| BasemapError::Io {
             path: path.to_path_buf(),
             source,
+        };
+        let bytes = crate::formats::file::map(path).map_err(io)?;
+        check_archive(&bytes).map_err(|why| BasemapError::Damaged {
+            path: path.to_path_buf(),
+            why,
         })?;
         let reader = futures::executor::block_on(AsyncPmTilesReader::try_from_source(InMemory(
-            bytes.into(),
+            Bytes::from_owner(bytes),
         )))
         .map_err(|source| BasemapError::NotPmTiles {
             path: path.to_path_buf(),
@@ -206,6 +216,152 @@ impl Archive {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Checks a PMTiles (v3) archive through before anything reads it: the
+/// header's sections inside the file, the root and leaf directories
+/// decompressed within a bound, each entry's count possible for its bytes,
+/// leaves at most four deep, and every tile inside the tile data and no
+/// larger than [`crate::limits::MAX_TILE_BYTES`]. `Err` says what is wrong.
+pub fn check_archive(b: &[u8]) -> Result<(), String> {
+    use crate::limits::{MAX_DIRECTORY_BYTES, MAX_TILE_BYTES};
+    if b.len() < 127 || &b[..7] != b"PMTiles" {
+        return Err("it does not start with a PMTiles header".into());
+    }
+    if b[7] != 3 {
+        return Err(format!("its version is {}; this app reads version 3", b[7]));
+    }
+    let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let section = |name: &str, at: usize| -> Result<std::ops::Range<u64>, String> {
+        let (offset, length) = (u64_at(at), u64_at(at + 8));
+        match offset.checked_add(length) {
+            Some(end) if end <= b.len() as u64 => Ok(offset..end),
+            _ => Err(format!(
+                "its {name} ({length} bytes at {offset}) lies past the end of the file ({} bytes): it may be cut short",
+                b.len()
+            )),
+        }
+    };
+    let root = section("root directory", 8)?;
+    section("metadata", 24)?;
+    let leaves = section("leaf directories", 40)?;
+    let data = section("tile data", 56)?;
+    let compression = b[97];
+    let directory = |range: std::ops::Range<u64>| -> Result<Vec<u8>, String> {
+        if range.end - range.start > MAX_DIRECTORY_BYTES {
+            return Err(format!(
+                "a directory of {} bytes is larger than any real archive's ({MAX_DIRECTORY_BYTES})",
+                range.end - range.start
+            ));
+        }
+        let raw = &b[range.start as usize..range.end as usize];
+        match compression {
+            1 => Ok(raw.to_vec()),
+            2 => {
+                use std::io::Read;
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(raw)
+                    .take(MAX_DIRECTORY_BYTES + 1)
+                    .read_to_end(&mut out)
+                    .map_err(|e| format!("a directory does not decompress: {e}"))?;
+                if out.len() as u64 > MAX_DIRECTORY_BYTES {
+                    return Err(format!(
+                        "a directory decompresses to more than {MAX_DIRECTORY_BYTES} bytes"
+                    ));
+                }
+                Ok(out)
+            }
+            other => Err(format!(
+                "its directories are compressed in a way this app does not read (code {other}); re-pack it with gzip"
+            )),
+        }
+    };
+    // Directories to read: (where, depth). Leaves are at most four deep, so
+    // no directory can lead back to itself for ever.
+    let mut pending = vec![(root, 0u8)];
+    let mut directories = 0usize;
+    while let Some((range, depth)) = pending.pop() {
+        directories += 1;
+        if directories > 1 << 20 {
+            return Err("it has more than a million directories".into());
+        }
+        let bytes = directory(range)?;
+        let entries = parse_directory(&bytes)?;
+        for (run_length, offset, length) in entries {
+            let in_section = |s: &std::ops::Range<u64>| {
+                s.start
+                    .checked_add(offset)
+                    .and_then(|start| Some(start..start.checked_add(length)?))
+                    .filter(|r| r.end <= s.end)
+            };
+            if run_length == 0 {
+                if depth >= 4 {
+                    return Err("its leaf directories nest more than four deep".into());
+                }
+                let leaf =
+                    in_section(&leaves).ok_or("a leaf directory lies outside the leaf section")?;
+                pending.push((leaf, depth + 1));
+            } else {
+                in_section(&data).ok_or("a tile lies outside the tile data")?;
+                if length > MAX_TILE_BYTES {
+                    return Err(format!(
+                        "a tile of {length} bytes is larger than any real map tile ({MAX_TILE_BYTES})"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A directory's entries as (run length, offset, length), offsets resolved.
+fn parse_directory(b: &[u8]) -> Result<Vec<(u32, u64, u64)>, String> {
+    let mut at = 0usize;
+    let mut varint = || -> Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *b.get(at).ok_or("a directory is cut short")?;
+            at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("a directory holds a number too long to read".into())
+    };
+    let n = varint()?;
+    // Each entry takes four numbers of at least a byte each.
+    if n > (b.len() as u64) / 4 {
+        return Err(format!(
+            "a directory claims {n} entries in {} bytes",
+            b.len()
+        ));
+    }
+    let n = n as usize;
+    for _ in 0..n {
+        varint()?; // tile id deltas: not needed here
+    }
+    let run_lengths: Vec<u64> = (0..n).map(|_| varint()).collect::<Result<_, _>>()?;
+    let lengths: Vec<u64> = (0..n).map(|_| varint()).collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(n);
+    let mut next = 0u64;
+    for k in 0..n {
+        let raw = varint()?;
+        let offset = if raw == 0 {
+            if k == 0 {
+                return Err("a directory's first entry has no offset".into());
+            }
+            next
+        } else {
+            raw - 1
+        };
+        let run = u32::try_from(run_lengths[k]).map_err(|_| "a run of tiles is too long")?;
+        next = offset
+            .checked_add(lengths[k])
+            .ok_or("an offset overflows")?;
+        out.push((run, offset, lengths[k]));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -325,11 +481,75 @@ mod tests {
         std::fs::write(&p, b"not an archive").unwrap();
         assert!(matches!(
             Archive::open(&p),
-            Err(BasemapError::NotPmTiles { .. })
+            Err(BasemapError::Damaged { .. })
         ));
         assert!(matches!(
             Archive::open(&dir.path().join("none")),
             Err(BasemapError::Io { .. })
         ));
+        // A folder is not a basemap, and is said to be a folder.
+        let e = Archive::open(dir.path()).err().unwrap().to_string();
+        assert!(e.contains("folder") || e.contains("directory"), "{e}");
+    }
+
+    /// An uncompressed archive: a header, `root` as its root directory,
+    /// `leaves` after it, then `tiles` bytes of tile data.
+    fn archive(root: &[u8], leaves: &[u8], tiles: usize) -> Vec<u8> {
+        let mut b = vec![0u8; 127];
+        b[..7].copy_from_slice(b"PMTiles");
+        b[7] = 3;
+        let mut put = |at: usize, v: u64| b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+        let root_at = 127u64;
+        let leaves_at = root_at + root.len() as u64;
+        let data_at = leaves_at + leaves.len() as u64;
+        put(8, root_at);
+        put(16, root.len() as u64);
+        put(24, data_at + tiles as u64);
+        put(32, 0);
+        put(40, leaves_at);
+        put(48, leaves.len() as u64);
+        put(56, data_at);
+        put(64, tiles as u64);
+        b[97] = 1; // directories not compressed
+        b[98] = 1;
+        b[99] = 1;
+        b.extend_from_slice(root);
+        b.extend_from_slice(leaves);
+        b.extend(std::iter::repeat_n(0u8, tiles));
+        b
+    }
+
+    #[test]
+    fn hostile_archives_are_refused_with_what_is_wrong() {
+        // One tile of 10 bytes at 0: n=1, id 0, run 1, length 10, offset 0+1.
+        let good = archive(&[1, 0, 1, 10, 1], &[], 10);
+        assert_eq!(check_archive(&good), Ok(()));
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (good[..good.len() - 5].to_vec(), "past the end of the file"),
+            (archive(&[1, 0, 1, 20, 1], &[], 10), "outside the tile data"),
+            // A directory claiming 2^35 entries in five bytes.
+            (archive(&[0x80, 0x80, 0x80, 0x80, 0x01], &[], 0), "claims"),
+            // A leaf that points at itself, for ever.
+            (archive(&[1, 0, 0, 5, 1], &[1, 0, 0, 5, 1], 0), "four deep"),
+            (
+                archive(&[1, 0, 0, 9, 1], &[1, 0, 0, 5, 1], 0),
+                "outside the leaf section",
+            ),
+            (
+                archive(&[1, 0, 1, 0xff, 0xff, 0xff, 0x0f, 1], &[], 0),
+                "outside the tile data",
+            ),
+        ];
+        for (bytes, why) in cases {
+            let e = check_archive(&bytes).unwrap_err();
+            assert!(e.contains(why), "{e} (expected: {why})");
+        }
+        let mut wrong_version = good.clone();
+        wrong_version[7] = 2;
+        assert!(
+            check_archive(&wrong_version)
+                .unwrap_err()
+                .contains("version is 2")
+        );
     }
 }

@@ -141,7 +141,7 @@ pub struct Diagnostic {
     /// How to fix it, when we can tell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "lossy_path")]
     pub file: Option<PathBuf>,
     /// Where in the file, once resolved.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,11 +206,44 @@ impl Diagnostic {
     }
 }
 
-/// Prints `file:line:col: error: message [code]` and indented `at` and `help` lines.
+/// A file name as JSON: its text, with any bytes that are not UTF-8 shown
+/// as U+FFFD (a name need not be text to be reported).
+fn lossy_path<S: serde::Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.serialize_str(&p.to_string_lossy()),
+        None => s.serialize_none(),
+    }
+}
+
+/// `s` safe to print to a terminal: control characters (escape sequences,
+/// line breaks, carriage returns) and the characters that reorder text
+/// (bidirectional overrides) written as `\u{…}` escapes, so that what a file
+/// holds can neither drive the terminal nor forge a line of output.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Prints `file:line:col: error: message [code]` and indented `at` and `help`
+/// lines, with what came from the file made [`printable`].
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
-            write!(f, "{}:", file.display())?;
+            write!(f, "{}:", printable(&file.to_string_lossy()))?;
             if let Some(pos) = self.position {
                 write!(f, "{pos}:")?;
             }
@@ -220,14 +253,14 @@ impl fmt::Display for Diagnostic {
             f,
             "{}: {} [{}]",
             self.severity,
-            self.message,
+            printable(&self.message),
             self.code.as_str()
         )?;
         if let Some(path) = &self.json_path {
-            write!(f, "\n  at {path}")?;
+            write!(f, "\n  at {}", printable(path))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", printable(help))?;
         }
         Ok(())
     }
@@ -244,8 +277,14 @@ pub struct TextIndex<'t> {
 
 impl<'t> TextIndex<'t> {
     pub fn new(text: &'t str) -> Self {
+        // A line ends at LF, at CRLF, or at a CR alone (old Mac files).
+        let b = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', b)
+                .filter(|&i| !(b[i] == b'\r' && b.get(i + 1) == Some(&b'\n')))
+                .map(|i| i + 1),
+        );
         TextIndex { text, line_starts }
     }
 
@@ -270,9 +309,15 @@ pub fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    use crate::limits::MAX_SUGGESTED_WORD;
+    // Comparing costs the product of the lengths: long words get no suggestion.
+    if word.len() > MAX_SUGGESTED_WORD * 4 || word.chars().count() > MAX_SUGGESTED_WORD {
+        return None;
+    }
     let word_l = word.to_lowercase();
     candidates
         .into_iter()
+        .filter(|c| c.len() <= MAX_SUGGESTED_WORD * 4)
         .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))

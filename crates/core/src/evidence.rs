@@ -18,6 +18,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::limits::{MAX_QUOTE_CONTEXT, MAX_SCORED_OCCURRENCES};
+
 pub use crate::model::{Anchor, Anchoring, Closest, Method};
 
 /// What a passage asks for.
@@ -107,20 +109,33 @@ impl<'t> SourceText<'t> {
     fn choose(&self, hits: Vec<Range<usize>>, quote: &Quote, method: Method) -> Anchoring {
         let text = self.text;
         let occurrences = hits.len();
+        // The context nearest the quote, folded once, at most MAX_QUOTE_CONTEXT bytes.
+        let prefix = quote.prefix.map(|p| {
+            let p = &p[floor_char(p, p.len().saturating_sub(MAX_QUOTE_CONTEXT))..];
+            fold(p)
+        });
+        let suffix = quote
+            .suffix
+            .map(|s| fold(&s[..floor_char(s, s.len().min(MAX_QUOTE_CONTEXT))]));
         let context_score = |r: &Range<usize>| {
             // Only a window around the hit: long enough for the context given.
-            let before = quote.prefix.map_or(0, |p| {
+            let before = prefix.as_ref().map_or(0, |p| {
                 let from = floor_char(text, r.start.saturating_sub(p.len() * 2 + 16));
-                common_suffix_len(&fold(&text[from..r.start]), &fold(p))
+                common_suffix_len(&fold(&text[from..r.start]), p)
             });
-            let after = quote.suffix.map_or(0, |s| {
+            let after = suffix.as_ref().map_or(0, |s| {
                 let to = ceil_char(text, (r.end + s.len() * 2 + 16).min(text.len()));
-                common_prefix_len(&fold(&text[r.end..to]), &fold(s))
+                common_prefix_len(&fold(&text[r.end..to]), s)
             });
             before + after
         };
-        let scored: Vec<(usize, Range<usize>)> =
-            hits.into_iter().map(|r| (context_score(&r), r)).collect();
+        // So many places that scoring each would not end: the offsets or
+        // the first decide, and the choice is flagged as ambiguous.
+        let score_each = occurrences <= MAX_SCORED_OCCURRENCES;
+        let scored: Vec<(usize, Range<usize>)> = hits
+            .into_iter()
+            .map(|r| (if score_each { context_score(&r) } else { 0 }, r))
+            .collect();
         let best_score = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
         let mut best: Vec<Range<usize>> = scored
             .into_iter()
@@ -144,7 +159,9 @@ impl<'t> SourceText<'t> {
 }
 
 /// Every place each needle occurs in `haystack` (overlapping ones too), in
-/// one pass. Empty needles occur nowhere.
+/// one pass, up to one more than [`MAX_SCORED_OCCURRENCES`] each (a short
+/// quote in a long repetitive text would otherwise occur without end).
+/// Empty needles occur nowhere.
 fn find_all(haystack: &str, needles: &[&str]) -> Vec<Vec<Range<usize>>> {
     let mut hits = vec![Vec::new(); needles.len()];
     // The same words cited twice are searched for once.
@@ -163,6 +180,9 @@ fn find_all(haystack: &str, needles: &[&str]) -> Vec<Vec<Range<usize>>> {
             while let Some(at) = haystack[from..].find(needle) {
                 let start = from + at;
                 found[k].push(start..start + needle.len());
+                if found[k].len() > MAX_SCORED_OCCURRENCES {
+                    break;
+                }
                 // Overlapping occurrences too: go on from the next character.
                 from = ceil_char(haystack, start + 1);
                 if from >= haystack.len() {
@@ -172,8 +192,18 @@ fn find_all(haystack: &str, needles: &[&str]) -> Vec<Vec<Range<usize>>> {
         }
     } else {
         let ac = aho_corasick::AhoCorasick::new(&distinct).expect("quotes make a valid automaton");
+        let mut full = 0;
         for m in ac.find_overlapping_iter(haystack) {
-            found[m.pattern().as_usize()].push(m.range());
+            let hits = &mut found[m.pattern().as_usize()];
+            if hits.len() <= MAX_SCORED_OCCURRENCES {
+                hits.push(m.range());
+                if hits.len() > MAX_SCORED_OCCURRENCES {
+                    full += 1;
+                    if full == distinct.len() {
+                        break;
+                    }
+                }
+            }
         }
     }
     for (i, n) in needles.iter().enumerate() {
@@ -253,10 +283,11 @@ fn fold(s: &str) -> String {
 /// byte of the folded text back to the byte it came from.
 struct Folded {
     text: String,
-    /// For each byte of `text`, the start of the original character.
-    origin: Vec<usize>,
+    /// For each byte of `text`, the start of the original character (texts
+    /// are under 4 GiB: see `limits::max_source_text`).
+    origin: Vec<u32>,
     /// For each byte of `text`, the end of the original character.
-    origin_end: Vec<usize>,
+    origin_end: Vec<u32>,
 }
 
 impl Folded {
@@ -296,14 +327,14 @@ impl Folded {
     fn push(&mut self, c: char, start: usize, end: usize) {
         self.text.push(c);
         for _ in 0..c.len_utf8() {
-            self.origin.push(start);
-            self.origin_end.push(end);
+            self.origin.push(start as u32);
+            self.origin_end.push(end as u32);
         }
     }
 
     /// The original byte range a non-empty folded range came from.
     fn original_range(&self, r: Range<usize>) -> Range<usize> {
-        self.origin[r.start]..self.origin_end[r.end - 1]
+        self.origin[r.start] as usize..self.origin_end[r.end - 1] as usize
     }
 }
 
@@ -452,10 +483,17 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                         out.push(
                             Diagnostic::warning(
                                 Code::PassageAmbiguous,
-                                format!(
-                                    "the quote occurs {} times in source \"{}\"; the first is used",
-                                    a.occurrences, passage.source
-                                ),
+                                if a.occurrences > MAX_SCORED_OCCURRENCES {
+                                    format!(
+                                        "the quote occurs more than {MAX_SCORED_OCCURRENCES} times in source \"{}\"; the first is used",
+                                        passage.source
+                                    )
+                                } else {
+                                    format!(
+                                        "the quote occurs {} times in source \"{}\"; the first is used",
+                                        a.occurrences, passage.source
+                                    )
+                                },
                             )
                             .with_help("add a \"prefix\" or \"suffix\" (the words just before or after) to choose")
                             .at_path(format!("{}.quote", path())),

@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod evidence;
 pub mod formats;
 pub mod geography;
+pub mod limits;
 pub mod markers;
 pub mod model;
 pub mod store;

@@ -82,6 +82,8 @@ fn when_value(w: &When) -> J {
 pub enum ExportError {
     #[error("{} is the file the data came from; choose another name (it is never written over)", .0.display())]
     WouldOverwriteInput(std::path::PathBuf),
+    #[error("{} is the source text \"{}\" of the file the data came from; choose another name (it is never written over)", .0.display(), .1)]
+    WouldOverwriteSource(std::path::PathBuf, String),
     #[error("{0}")]
     Format(String),
     #[error("cannot write {}: {source}", path.display())]
@@ -101,6 +103,18 @@ pub fn save(
 ) -> Result<(), ExportError> {
     if input.is_some_and(|i| same_file(i, output)) {
         return Err(ExportError::WouldOverwriteInput(output.to_path_buf()));
+    }
+    // Nor any text the input's sources are read from.
+    let from = folder_of(input);
+    if let Some(source) = ds.sources.iter().find(|s| {
+        s.text_file
+            .as_deref()
+            .is_some_and(|t| same_file(&from.join(t), output))
+    }) {
+        return Err(ExportError::WouldOverwriteSource(
+            output.to_path_buf(),
+            source.id.clone(),
+        ));
     }
     let ds = relocate(ds, &folder_of(input), &folder_of(Some(output)));
     let text = super::write(&ds, format).map_err(ExportError::Format)?;
@@ -295,6 +309,31 @@ const CSV_COLUMNS: &[&str] = &[
 
 /// The dataset as CSV, one row per event (events without a place have
 /// empty coordinates).
+/// The columns of [`CSV_COLUMNS`] that hold numbers (written as they are).
+const NUMBER_COLUMNS: [usize; 6] = [4, 6, 7, 9, 10, 14];
+
+/// A text cell a spreadsheet would run as a formula (it begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) written with a leading `'`,
+/// as OWASP advises against CSV injection; our reader takes the `'` off.
+pub fn defuse(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// What begins a cell a spreadsheet reads as a formula.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as written before [`defuse`] (the `'` taken off again).
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 pub fn csv(ds: &Dataset) -> Result<String, String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_COLUMNS).map_err(|e| e.to_string())?;
@@ -353,7 +392,14 @@ pub fn csv(ds: &Dataset) -> Result<String, String> {
             source.unwrap_or_default().into(),
             url.unwrap_or_default().into(),
         ];
-        w.write_record(&row).map_err(|e| e.to_string())?;
+        let row = row.into_iter().enumerate().map(|(i, cell)| {
+            if NUMBER_COLUMNS.contains(&i) {
+                cell
+            } else {
+                defuse(cell)
+            }
+        });
+        w.write_record(row).map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())

@@ -27,6 +27,12 @@ impl std::ops::Deref for FileBytes {
     }
 }
 
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
 impl std::fmt::Debug for FileBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "FileBytes({} bytes)", self.len())
@@ -80,8 +86,35 @@ pub fn open_regular(path: &Path) -> io::Result<(File, u64)> {
 fn not_a_file(kind: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
-        format!("it is {kind}, not a file: give the path of a data file"),
+        format!("it is {kind}, not a file"),
     )
+}
+
+/// A regular file's bytes, refused when larger than `limit` (`raise`
+/// says how to allow more).
+pub fn read_limited(path: &Path, limit: u64, raise: &str) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (file, len) = open_regular(path)?;
+    let too_big = |len: u64| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "it is {}, larger than the {} this app reads ({raise})",
+                human_bytes(len),
+                human_bytes(limit)
+            ),
+        )
+    };
+    if len > limit {
+        return Err(too_big(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // Read to the limit only, should the file grow meanwhile.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The first `n` bytes of a regular file, and its size.
@@ -120,13 +153,16 @@ pub fn available_memory() -> Option<u64> {
 
 /// `n` bytes for people: "3.2 GB", "640 MB", "12 kB".
 pub fn human_bytes(n: u64) -> String {
+    // Binary units, named as such: the limits are powers of two, and a
+    // limit of 64 MiB must not read as "67 MB".
     let n = n as f64;
-    if n >= 1e9 {
-        format!("{:.1} GB", n / 1e9)
-    } else if n >= 1e6 {
-        format!("{:.0} MB", n / 1e6)
+    let (k, m, g) = (1024.0, 1024.0 * 1024.0, 1024.0 * 1024.0 * 1024.0);
+    if n >= g {
+        format!("{:.1} GiB", n / g)
+    } else if n >= m {
+        format!("{:.0} MiB", n / m)
     } else {
-        format!("{:.0} kB", (n / 1e3).max(1.0))
+        format!("{:.0} KiB", (n / k).max(1.0))
     }
 }
 
@@ -153,7 +189,8 @@ mod tests {
         let file = dir.path().join("a.csv");
         std::fs::write(&file, "a,b\n1,2\n").unwrap();
         assert_eq!(&*map(&file).unwrap(), b"a,b\n1,2\n");
-        assert_eq!(human_bytes(3_200_000_000), "3.2 GB");
-        assert_eq!(human_bytes(640_000_000), "640 MB");
+        assert_eq!(human_bytes(3 << 30), "3.0 GiB");
+        assert_eq!(human_bytes(64 << 20), "64 MiB");
+        assert_eq!(human_bytes(100), "1 KiB");
     }
 }

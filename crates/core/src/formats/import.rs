@@ -168,10 +168,16 @@ pub fn parse_date(s: &str) -> Option<Moment> {
     if s.is_empty() {
         return None;
     }
-    if let Ok(m) = Moment::parse(s, Some(&jiff::tz::TimeZone::UTC)) {
-        return Some(m);
+    match Moment::parse(s, Some(&jiff::tz::TimeZone::UTC)) {
+        Ok(m) => return Some(m),
+        // A date and time it refused (an offset off the clock, a day that
+        // does not exist) is refused here too.
+        Err(_) if s.contains(['T', 't']) && s.parse::<jiff::civil::DateTime>().is_ok() => {
+            return None;
+        }
+        Err(_) => {}
     }
-    // 2022-12-24T00:00:00.000Z and other timestamps jiff reads.
+    // Other timestamps jiff reads.
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Some(Moment::Instant(
             t.to_zoned_datetime(jiff::tz::TimeZone::UTC),

@@ -15,7 +15,7 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 
 /// Deepest nesting accepted; real data files need a handful of levels.
-pub const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = crate::limits::MAX_JSON_DEPTH;
 
 /// Parses strict JSON (RFC 8259: no comments, no trailing commas).
 pub fn parse(text: &str) -> Result<Value<'_>, Box<Diagnostic>> {
@@ -28,6 +28,16 @@ pub fn parse(text: &str) -> Result<Value<'_>, Box<Diagnostic>> {
             .with_help(
                 "incident files need only a few levels: check that this is the file you meant",
             )
+            .at_offset(offset),
+        ));
+    }
+    if let Some(offset) = control_in_string(text) {
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::Syntax,
+                "invalid JSON: a string holds a raw control character (a tab or line break typed into it)",
+            )
+            .with_help("write it escaped: \\t for a tab, \\n for a line break")
             .at_offset(offset),
         ));
     }
@@ -65,6 +75,27 @@ pub fn parse(text: &str) -> Result<Value<'_>, Box<Diagnostic>> {
             Err(Box::new(d))
         }
     }
+}
+
+/// Where a string first holds a character below U+0020 unescaped, which
+/// JSON forbids (RFC 8259, section 7) and the parser would let through.
+fn control_in_string(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(q) = memchr::memchr(b'"', &b[i..]) {
+        // Inside a string from here to its closing quote.
+        let mut j = i + q + 1;
+        loop {
+            match b.get(j)? {
+                b'"' => break,
+                b'\\' => j += 2,
+                c if *c < 0x20 => return Some(j),
+                _ => j += 1,
+            }
+        }
+        i = j + 1;
+    }
+    None
 }
 
 fn syntax_help(what: &str) -> &'static str {
@@ -127,11 +158,12 @@ pub fn to_serde(v: &Value) -> serde_json::Value {
     match v {
         Value::NullKeyword(_) => J::Null,
         Value::BooleanLit(b) => J::Bool(b.value),
+        // A number no float holds (1e400) stays its text, for the reader
+        // to report rather than lose.
         Value::NumberLit(n) => n
             .value
             .parse::<serde_json::Number>()
-            .map(J::Number)
-            .unwrap_or(J::Null),
+            .map_or_else(|_| J::String(n.value.to_string()), J::Number),
         Value::StringLit(s) => J::String(s.value.to_string()),
         Value::Array(a) => J::Array(a.elements.iter().map(to_serde).collect()),
         Value::Object(o) => J::Object(
@@ -193,18 +225,22 @@ impl Report {
             ("an array", _) => "make it a list: [ ... ], with one item per entry",
             ("true or false", _) => "write true or false, without quotes",
             (e, _) if e.contains("object") => "write it as an object: { \"field\": value, ... }",
-            _ => "",
+            (_, Value::NullKeyword(_)) => {
+                "null is not a value here: leave the field out when there is nothing to say"
+            }
+            ("a string", Value::Array(_)) => {
+                "give one value in double quotes, not a list (e.g. \"2024-03-22\")"
+            }
+            ("a number", Value::Array(_) | Value::Object(_)) => "give one number, e.g. 55.7558",
+            _ => "give a value of the expected kind",
         };
-        let mut d = Diagnostic::error(
+        let d = Diagnostic::error(
             Code::WrongType,
             format!("expected {expected}, found {}", type_name(v)),
         )
         .at_path(path)
         .at_offset(v.start());
-        if !help.is_empty() {
-            d = d.with_help(help);
-        }
-        self.push(d);
+        self.push(d.with_help(help));
     }
 
     pub fn string(&mut self, v: &Value, path: &str) -> Option<String> {
@@ -251,6 +287,7 @@ impl Report {
                     Code::InvalidValue,
                     format!("{x} is not a whole number of 0 or more"),
                 )
+                .with_help("counts are whole numbers, 0 or more (e.g. 3); leave the field out when nobody knows")
                 .at_path(path)
                 .at_offset(v.start()),
             );
@@ -325,24 +362,25 @@ impl<'v, 't> Obj<'v, 't> {
             report.wrong_type(v, path, &format!("{what} (a JSON object)"));
             return None;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        // Keys seen so far: a set, so that an object of a million keys is
+        // checked in linear time.
+        let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
         let mut suggested = Vec::new();
         for prop in &object.properties {
             let key = prop.name.as_str();
-            let key_path = child_path(path, key);
-            if seen.contains(&key) {
+            let key_path = || child_path(path, key);
+            if !seen.insert(key) {
                 report.push(
                     Diagnostic::error(
                         Code::DuplicateKey,
                         format!("the field \"{key}\" appears twice in {what}"),
                     )
                     .with_help("keep one of them: a reader would silently take either")
-                    .at_path(key_path)
+                    .at_path(key_path())
                     .at_offset(prop.name.start()),
                 );
                 continue;
             }
-            seen.push(key);
             if !known.contains(&key) {
                 let suggestion = aliases
                     .iter()
@@ -362,7 +400,7 @@ impl<'v, 't> Obj<'v, 't> {
                         format!("unknown field \"{key}\" in {what}"),
                     )
                     .with_help(help)
-                    .at_path(key_path)
+                    .at_path(key_path())
                     .at_offset(prop.name.start()),
                 );
             }

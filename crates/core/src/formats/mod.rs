@@ -253,7 +253,7 @@ fn too_big(head: &[u8], size: u64, available: Option<u64>) -> Option<Diagnostic>
     let available = available?;
     let needed = (size as f64 * memory_per_byte(head)) as u64;
     (needed > available).then(|| {
-        Diagnostic::error(
+        let mut d = Diagnostic::error(
             Code::FileTooLarge,
             format!(
                 "the file is {} and would need about {} of memory to open; {} is available",
@@ -263,7 +263,9 @@ fn too_big(head: &[u8], size: u64, available: Option<u64>) -> Option<Diagnostic>
             ),
         )
         .with_help("close other programs, split the file, or set INCIDENT_MAP_NO_MEMORY_CHECK=1 to try anyway")
-        .at_offset(0)
+        .at_offset(0);
+        d.position = Some(crate::diagnostic::LineCol { line: 1, column: 1 });
+        d
     })
 }
 
@@ -312,30 +314,28 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    // A zip archive: KMZ.
+    // A zip archive: KMZ. Problems inside its KML are placed in the entry:
+    // `places.kmz/doc.kml:12:5`.
     if bytes.starts_with(b"PK\x03\x04") {
-        let kml = match kml::unzip(bytes) {
-            Ok(kml) => kml,
+        let (entry, kml) = match kml::unzip(bytes) {
+            Ok(x) => x,
             Err(d) => return Ok(finish(path, None, vec![*d], None)),
         };
-        // Positions inside the archive's KML do not point into the file.
+        let inner = path.join(&entry);
         let kml_bytes = Arc::new(FileBytes::Owned(kml.into_bytes()));
         let mut loaded = match kml::read_records(kml_bytes.clone(), 0, &name, steps.0)? {
             Some(read) => {
                 let (table, records) = read.table;
                 let store = Store::from_records(table, Box::new(records));
-                finish_store(path, Some(store), read.diagnostics, &kml_bytes)
+                finish_store(&inner, Some(store), read.diagnostics, &kml_bytes)
             }
             None => {
                 steps.enter(Stage::Checking)?;
                 let kml = std::str::from_utf8(&kml_bytes).expect("unzip gives text");
-                take_import(path, kml::read(kml, &name), Vec::new(), None, &steps)?
+                take_import(&inner, kml::read(kml, &name), Vec::new(), Some(kml), &steps)?
             }
         };
-        for d in &mut loaded.diagnostics {
-            d.offset = None;
-            d.position = None;
-        }
+        loaded.path = path.to_path_buf();
         loaded.format = Some(Format::Kmz);
         return Ok(loaded);
     }
@@ -625,9 +625,14 @@ fn locate(text: &[u8], diagnostics: &mut [Diagnostic]) {
     for d in diagnostics.iter_mut() {
         let Some(offset) = d.offset else { continue };
         let offset = offset.min(text.len()).max(at);
-        for nl in memchr::memchr_iter(b'\n', &text[at..offset]) {
+        // A line ends at LF, at CRLF (counted once, at its LF), or at a CR alone.
+        for nl in memchr::memchr2_iter(b'\n', b'\r', &text[at..offset]) {
+            let i = at + nl;
+            if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
             line += 1;
-            line_start = at + nl + 1;
+            line_start = i + 1;
         }
         at = offset;
         // Characters, not bytes: continuation bytes do not start one.
@@ -738,7 +743,12 @@ fn read_source_texts(dataset: &mut Dataset, base: &Path) -> Vec<Diagnostic> {
                 continue;
             }
         };
-        match std::fs::read(&full) {
+        let read = file::read_limited(
+            &full,
+            crate::limits::max_source_text(),
+            "set INCIDENT_MAP_MAX_SOURCE_MB to allow more",
+        );
+        match read {
             Err(e) => out.push(
                 Diagnostic::error(
                     Code::SourceMissing,
@@ -791,20 +801,45 @@ fn inside(base: &Path, rel: &Path) -> Result<PathBuf, &'static str> {
 /// Writes `bytes` to `path` atomically: to a temporary file beside it, then
 /// renamed over it, so a crash never leaves a half-written file.
 pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // A link is followed to the file it names (the link stays a link); what
+    // is there must be a regular file or nothing: a device, a pipe or a
+    // folder is never replaced by a file.
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|_| {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "it is a link to {}, not to a file: give the path of a file to write",
+                    target.display()
+                ),
+            )
+        })?,
+        _ => path.to_path_buf(),
+    };
+    if let Ok(meta) = std::fs::metadata(&path)
+        && let Some(kind) = file::kind_of(&meta)
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {kind}, not a file: give the path of a file to write"),
+        ));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    // Short, whatever the name's length (names are limited to 255 bytes).
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| n.to_string_lossy().chars().take(32).collect::<String>())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, &path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -96,20 +96,44 @@ pub fn read(root: &Value, name: &str) -> Import {
         e.category = text_of(&slide, &["group"])
             .or_else(|| text_of(&slide, &["tag"]))
             .and_then(|g| import.category(&g));
-        if let (Some(lat), Some(lon)) = (
-            slide.pointer("/location/lat").and_then(J::as_f64),
-            slide.pointer("/location/lon").and_then(J::as_f64),
-        ) && lat.abs() <= 90.0
-            && lon.abs() <= 180.0
-        {
-            e.location = Some(Location {
-                place: None,
-                point: Some(LatLon { lat, lon }),
-                precision: None,
-                uncertainty_m: None,
-                geometry: None,
-                note: text_of(&slide, &["location", "name"]),
-            });
+        let (lat, lon) = (
+            slide.pointer("/location/lat").filter(|v| !v.is_null()),
+            slide.pointer("/location/lon").filter(|v| !v.is_null()),
+        );
+        // Degrees as numbers, or as text (StoryMapJS writes either).
+        let degrees = |v: &J| {
+            match v {
+                J::Number(n) => n.as_f64(),
+                J::String(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            }
+            .filter(|x| x.is_finite())
+        };
+        match (lat.and_then(degrees), lon.and_then(degrees)) {
+            (Some(lat), Some(lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 => {
+                e.location = Some(Location {
+                    place: None,
+                    point: Some(LatLon { lat, lon }),
+                    precision: None,
+                    uncertainty_m: None,
+                    geometry: None,
+                    note: text_of(&slide, &["location", "name"]),
+                });
+            }
+            _ if lat.is_none() && lon.is_none() => {}
+            _ => {
+                let show = |v: Option<&J>| v.map_or_else(|| "none".to_string(), J::to_string);
+                import.problem(
+                    offset,
+                    format!(
+                        "event {} (\"{title}\"): its location (lat {}, lon {}) is not a point on the globe; it is kept without a place",
+                        i + 1,
+                        show(lat),
+                        show(lon)
+                    ),
+                    "TimelineJS and StoryMapJS locations are {\"lat\": 55.75, \"lon\": 37.62}, in degrees",
+                );
+            }
         }
         let body = text_of(&slide, &["text", "text"])
             .or_else(|| text_of(&slide, &["text"]).filter(|_| !slide["text"].is_object()))

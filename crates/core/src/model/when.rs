@@ -156,22 +156,40 @@ fn parse_instant(s: &str, default_tz: Option<&TimeZone>) -> Result<ZonedDateTime
         });
     }
     if let Some(offset) = pieces.to_numeric_offset() {
+        // No place keeps a clock more than 14 hours from UTC.
+        if offset.seconds().unsigned_abs() > 14 * 3600 {
+            return Err(when_error(
+                format!("the offset {offset} in \"{s}\" is more than 14 hours from UTC"),
+                "offsets run from -12:00 to +14:00; check the sign and the digits",
+            ));
+        }
         let tz = TimeZone::fixed(offset);
-        return tz
-            .to_ambiguous_zoned_datetime(datetime)
-            .compatible()
-            .map_err(|e| when_error(format!("\"{s}\" is out of range: {e}"), FORMS));
+        return zoned_within_range(tz, datetime, s);
     }
     match default_tz {
-        Some(tz) => tz
-            .to_ambiguous_zoned_datetime(datetime)
-            .compatible()
-            .map_err(|e| when_error(format!("\"{s}\" is out of range: {e}"), FORMS)),
+        Some(tz) => zoned_within_range(tz.clone(), datetime, s),
         None => Err(when_error(
             format!("the time \"{s}\" has no time zone"),
             "add an offset (2024-03-22T20:00+03:00) or a zone (2024-03-22T20:00[Europe/Moscow]), \
              or set the dataset's \"time_zone\"",
         )),
+    }
+}
+
+/// `datetime` in `tz`. The last day jiff can place in every zone ends a day
+/// before 10000-01-01: a time on 9999-12-31 (the usual "no end" written by
+/// other tools) is held at the latest instant there is, kept in its zone.
+fn zoned_within_range(
+    tz: TimeZone,
+    datetime: DateTime,
+    s: &str,
+) -> Result<ZonedDateTime, WhenError> {
+    match tz.to_ambiguous_zoned_datetime(datetime).compatible() {
+        Ok(z) => Ok(z),
+        Err(_) if datetime.date() == Date::constant(9999, 12, 31) => {
+            Ok(Timestamp::MAX.to_zoned_datetime(tz))
+        }
+        Err(e) => Err(when_error(format!("\"{s}\" is out of range: {e}"), FORMS)),
     }
 }
 
@@ -194,8 +212,8 @@ impl fmt::Display for Moment {
 }
 
 impl When {
-    /// Parses the text form: a moment, a `START/END` range (`..` or nothing
-    /// for an open end) or `unknown`.
+    /// Parses the text form: a moment, a `START/END` range (`..` for an open
+    /// end) or `unknown`.
     pub fn parse(s: &str, default_tz: Option<&TimeZone>) -> Result<When, WhenError> {
         let s = s.trim();
         if s.eq_ignore_ascii_case("unknown") {
@@ -221,8 +239,13 @@ impl When {
         let (a, b) = (&s[..slash], &s[slash + 1..]);
         let end_of = |p: &str| -> Result<Option<Moment>, WhenError> {
             let p = p.trim();
-            if p.is_empty() || p == ".." {
+            if p == ".." {
                 Ok(None)
+            } else if p.is_empty() {
+                Err(when_error(
+                    format!("the range \"{s}\" has an end missing"),
+                    "write .. for an open end (2024-03/..), or give both ends",
+                ))
             } else {
                 Moment::parse(p, default_tz).map(Some)
             }

@@ -78,6 +78,7 @@ impl<'r> Fields<'r> for CsvFields<'r, '_> {
             .get(role)
             .and_then(|i| self.record.get(i))
             .map(str::trim)
+            .map(super::export::restore)
             .filter(|s| !s.is_empty())
             .map(Cow::Borrowed)
     }
@@ -312,7 +313,11 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
             }
         }
         row += 1;
-        let offset = base + record.position().map_or(0, |p| p.byte() as usize);
+        // The record's first byte (a CRLF's LF is not where it starts).
+        let mut offset = base + record.position().map_or(0, |p| p.byte() as usize);
+        while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
         let f = layout.fields(&record);
         if f.all_empty() {
             continue;

@@ -18,6 +18,7 @@ use quick_xml::events::Event as Xml;
 
 use super::import::{self, Import, RecordText};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::limits;
 use crate::model::{Event, Passage, Source};
 use crate::model::{LatLon, Location, When, representative_point};
 
@@ -27,17 +28,22 @@ pub fn looks_like(text: &str) -> bool {
     head.trim_start().starts_with('<') && head.contains("<kml")
 }
 
-/// The KML document inside a KMZ archive: `doc.kml`, else its first `.kml` file.
-pub fn unzip(bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
-    let fail = |message: String| {
-        Diagnostic::error(Code::Syntax, message)
-            .with_help(
-                "a KMZ file is a zip archive holding a doc.kml; re-export it from Google Earth",
-            )
-            .at_offset(0)
+/// The KML document inside a KMZ archive: `doc.kml`, else its first `.kml`
+/// file; its name and text. Refused, with the numbers, when it is larger
+/// than [`limits::max_kmz_entry`] or expands more than
+/// [`limits::max_kmz_ratio`] times (a zip bomb is not data); never cut short.
+pub fn unzip(bytes: &[u8]) -> Result<(String, String), Box<Diagnostic>> {
+    use crate::formats::file::human_bytes;
+    let fail = |message: String, help: &str| {
+        Box::new(
+            Diagnostic::error(Code::Syntax, message)
+                .with_help(help.to_string())
+                .at_offset(0),
+        )
     };
+    let reexport = "a KMZ file is a zip archive holding a doc.kml; re-export it from Google Earth";
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| fail(format!("this KMZ (zip) file does not open: {e}")))?;
+        .map_err(|e| fail(format!("this KMZ (zip) file does not open: {e}"), reexport))?;
     let names: Vec<String> = zip
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.into_owned()))
@@ -51,23 +57,71 @@ pub fn unzip(bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
                 .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
         })
         .ok_or_else(|| {
-            fail(format!(
-                "this zip file holds no .kml file (it holds: {})",
-                names.join(", ")
-            ))
+            fail(
+                format!(
+                    "this zip file holds no .kml file (it holds: {})",
+                    names.join(", ")
+                ),
+                reexport,
+            )
         })?
         .clone();
-    let mut file = zip
-        .by_name(&name)
-        .map_err(|e| fail(format!("{name} in this KMZ file does not open: {e}")))?;
-    // A KML larger than this inside a small KMZ is a zip bomb, not data.
-    const LIMIT: u64 = 256 * 1024 * 1024;
-    let mut text = String::new();
+    let mut file = zip.by_name(&name).map_err(|e| {
+        fail(
+            format!("{name} in this KMZ file does not open: {e}"),
+            reexport,
+        )
+    })?;
+    let (limit, ratio) = (limits::max_kmz_entry(), limits::max_kmz_ratio());
+    let (size, packed) = (file.size(), file.compressed_size().max(1));
+    if size > limit {
+        return Err(fail(
+            format!(
+                "{name} in this KMZ file is {} uncompressed, more than the {} this app reads",
+                human_bytes(size),
+                human_bytes(limit)
+            ),
+            "unzip it and open the KML, or set INCIDENT_MAP_MAX_KMZ_MB to allow more",
+        ));
+    }
+    if size / packed > ratio {
+        return Err(fail(
+            format!(
+                "{name} in this KMZ file expands {} times ({} to {}), more than the {ratio} times real KML does: it looks like a zip bomb",
+                size / packed,
+                human_bytes(packed),
+                human_bytes(size)
+            ),
+            "if it is real data, unzip it and open the KML, or set INCIDENT_MAP_MAX_KMZ_RATIO",
+        ));
+    }
+    let mut raw = Vec::with_capacity(size as usize);
+    // Never more than the entry says it holds (nor the limit).
     (&mut file)
-        .take(LIMIT)
-        .read_to_string(&mut text)
-        .map_err(|e| fail(format!("{name} in this KMZ file is not UTF-8 text: {e}")))?;
-    Ok(text)
+        .take(size.min(limit) + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| {
+            fail(
+                format!("{name} in this KMZ file does not decompress: {e}"),
+                reexport,
+            )
+        })?;
+    if raw.len() as u64 > size {
+        return Err(fail(
+            format!(
+                "{name} in this KMZ file holds more than the {} it says it does",
+                human_bytes(size)
+            ),
+            reexport,
+        ));
+    }
+    let text = String::from_utf8(raw).map_err(|e| {
+        fail(
+            format!("{name} in this KMZ file is not UTF-8 text: {e}"),
+            "save the KML as UTF-8",
+        )
+    })?;
+    Ok((name, text))
 }
 
 /// The elements this reader cares about; the rest are `Other`.
@@ -302,6 +356,14 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                             }
                         }
                         (Tag::Coordinates, _) => match coordinates(content.trim()) {
+                            Ok(coords) if coords.is_empty() => sink.problem(
+                                p.offset,
+                                format!(
+                                    "placemark \"{}\": its <coordinates> are empty; that geometry was left out",
+                                    p.name.as_deref().unwrap_or("?")
+                                ),
+                                "KML coordinates are lon,lat[,alt] triples separated by spaces",
+                            ),
                             Ok(coords) => match parent {
                                 Tag::Point => p.geometries.extend(
                                     coords.first().map(|c| Geometry::Point(Point::from(*c))),
@@ -346,7 +408,35 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                 }
                 content.clear();
             }
-            Xml::Eof => return,
+            Xml::Empty(e)
+                if Tag::of(e.local_name().as_ref()) == Tag::Coordinates
+                    && let Some(p) = placemark.as_ref() =>
+            {
+                sink.problem(
+                    p.offset,
+                    format!(
+                        "placemark \"{}\": its <coordinates/> are empty; that geometry was left out",
+                        p.name.as_deref().unwrap_or("?")
+                    ),
+                    "KML coordinates are lon,lat[,alt] triples separated by spaces",
+                );
+            }
+            Xml::Eof => {
+                if !stack.is_empty() {
+                    sink.syntax(
+                        Diagnostic::error(
+                            Code::Syntax,
+                            format!(
+                                "the KML ends with {} elements still open: the file is cut short",
+                                stack.len()
+                            ),
+                        )
+                        .with_help("the end of the file is missing; export or download it again")
+                        .at_offset(base + text.len()),
+                    );
+                }
+                return;
+            }
             _ => {}
         }
     }
