@@ -132,7 +132,7 @@ fn ready_csv(bencher: divan::Bencher, n: usize) {
     bencher.bench(|| {
         let loaded = load_bytes(Path::new("bench.csv"), divan::black_box(&bytes));
         let store = loaded.store.expect("a table");
-        let views = ViewIndex::build(store.table(), None, &regions, &Default::default());
+        let views = ViewIndex::build(store.table(), None, &regions, &Default::default(), "", None);
         (store, views)
     });
 }

@@ -36,6 +36,8 @@ fn main() {
         None,
         &RegionIndex::default(),
         &Default::default(),
+        "",
+        None,
     );
     let ready_at = start.elapsed();
     println!(

@@ -4,12 +4,12 @@
 //! [`crate::state::AppState::apply`], which answers with the [`Effect`]s the
 //! shell must carry out (start a thread, open a dialog, take a screenshot).
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::command::Command;
 use crate::views::ViewIndex;
+use incident_map_core::filter::{Filter, Flags, SearchIndex};
 use incident_map_core::formats::Format;
 use incident_map_core::markers::MarkerIndex;
 use incident_map_core::model::LatLon;
@@ -36,8 +36,19 @@ pub enum Action {
     },
     /// Use another basemap archive; `None` for the bundled one.
     UseBasemap(Option<PathBuf>),
-    /// Show or hide a category's events in every view.
-    ToggleCategory(String),
+    /// Change the filter every view shows.
+    Filter(FilterEdit),
+    /// Show what this filter shows (the command line's, say).
+    SetFilter(Filter),
+    /// The words in the search field.
+    Search(String),
+    /// Playback's next step is due (the shell sends it on time).
+    Tick,
+    /// Tell the user something in the status bar (a date typed wrong).
+    Note(String),
+    /// Index the events' words now (for the sources' counts), not only
+    /// when a search needs them.
+    IndexWords,
     /// A cluster on the map was clicked: zoom into it, or list its events
     /// when zooming cannot split it.
     OpenCluster {
@@ -51,6 +62,23 @@ pub enum Action {
     SetExportOnlyShown(bool),
     DismissProblems,
     CloseShortcuts,
+}
+
+/// A change to the filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterEdit {
+    /// Show or hide a category's events.
+    ToggleCategory(String),
+    /// Show only events with this actor, or stop (several: any of them).
+    ToggleActor(String),
+    /// Show only events of this precision, or stop (several: any of them).
+    TogglePrecision(incident_map_core::model::Precision),
+    /// Show only events that cite this source, or stop.
+    ToggleSource(String),
+    /// The time window, first and last second; `None` for all time.
+    Window(Option<(i64, i64)>),
+    /// A window of whole days of the data set's time zone (either end open).
+    Days(Option<jiff::civil::Date>, Option<jiff::civil::Date>),
 }
 
 /// Work that finished away from the UI thread.
@@ -69,11 +97,20 @@ pub enum Done {
     Exported(Result<Exported, String>),
     /// The map image was saved, or not.
     MapImage(Result<PathBuf, String>),
-    /// The views were rebuilt for a filter.
+    /// The views were rebuilt for a filter (and the search index built,
+    /// when it was needed).
     ViewBuilt {
         generation: u64,
         view: Arc<ViewIndex>,
+        index: Option<Arc<SearchIndex>>,
+        /// The store it was built for: an index is kept only for the data
+        /// it indexes.
+        store: std::sync::Weak<Store>,
     },
+    /// A rebuild was overtaken by a newer filter before it began.
+    Superseded,
+    /// How far a long background job got, for the status bar.
+    Progress(String),
     /// The map switched to a basemap, or could not.
     Basemap(Result<PathBuf, String>),
     /// A job could not even start.
@@ -89,6 +126,8 @@ impl std::fmt::Debug for Done {
             Done::Exported(r) => write!(f, "Exported({r:?})"),
             Done::MapImage(r) => write!(f, "MapImage({r:?})"),
             Done::ViewBuilt { generation, .. } => write!(f, "ViewBuilt({generation})"),
+            Done::Progress(p) => write!(f, "Progress({p})"),
+            Done::Superseded => f.write_str("Superseded"),
             Done::Basemap(r) => write!(f, "Basemap({r:?})"),
             Done::Failed(why) => write!(f, "Failed({why})"),
         }
@@ -133,12 +172,12 @@ impl From<Done> for Msg {
 #[derive(Debug)]
 pub enum Effect {
     /// Start loading a file; `job` names the load. Its views are built
-    /// with the categories in `hidden` left out.
+    /// under `filter`.
     Load {
         job: u64,
         path: PathBuf,
         progress: Arc<incident_map_core::formats::Progress>,
-        hidden: HashSet<String>,
+        filter: Filter,
     },
     OpenDialog,
     ExportDialog,
@@ -152,13 +191,8 @@ pub enum Effect {
     },
     /// Save the map as a PNG.
     MapImage,
-    /// Rebuild the views of `store` with these categories hidden.
-    RebuildView {
-        generation: u64,
-        store: Arc<Store>,
-        all_markers: Arc<MarkerIndex>,
-        hidden: HashSet<String>,
-    },
+    /// Rebuild the views for a filter, off the UI thread.
+    RebuildView(Rebuild),
     /// Let go of a file that was replaced, off the UI thread.
     Release(Box<crate::state::Document>),
     /// Switch the map's basemap (`None`: the bundled one).
@@ -167,6 +201,24 @@ pub enum Effect {
     /// Move the map.
     Camera(CameraMove),
     Quit,
+}
+
+/// Rebuild the views of `store` under `filter`, finding `search` among
+/// them; the search index is built first when it is needed and `index` is
+/// `None`.
+#[derive(Debug)]
+pub struct Rebuild {
+    pub generation: u64,
+    pub store: Arc<Store>,
+    pub all_markers: Arc<MarkerIndex>,
+    pub filter: Filter,
+    pub search: String,
+    pub index: Option<Arc<SearchIndex>>,
+    /// What the view in use shows (`None`: everything): the events that
+    /// were not in it enter the new one (the map fades them in).
+    pub before: Option<Arc<Flags>>,
+    /// Build the search index even if nothing needs it yet.
+    pub index_wanted: bool,
 }
 
 /// A move of the map asked for by a command.

@@ -38,6 +38,8 @@ pub struct IncidentMapApp {
     problems: ProblemsWindow,
     cluster_list: ClusterList,
     shortcuts: ShortcutsWindow,
+    /// When playback last stepped (the window's clock, in seconds).
+    last_tick: f64,
 }
 
 impl IncidentMapApp {
@@ -51,10 +53,10 @@ impl IncidentMapApp {
                     job,
                     path,
                     progress,
-                    hidden,
+                    filter,
                 } => {
                     let outcome =
-                        background::load(&path, Some(progress), app.state.regions(), &hidden);
+                        background::load(&path, Some(progress), app.state.regions(), &filter);
                     app.apply(
                         ctx,
                         Done::Loaded {
@@ -95,12 +97,13 @@ impl IncidentMapApp {
             background: Background::new(ctx, regions),
             top_bar: TopBar::new(chosen.as_ref()),
             status_bar: StatusBar,
-            timeline: TimelinePanel,
+            timeline: TimelinePanel::default(),
             context: ContextPanel,
             map: MapPanel::new(tiles),
             problems: ProblemsWindow,
             cluster_list: ClusterList,
             shortcuts: ShortcutsWindow,
+            last_tick: f64::NEG_INFINITY,
         }
     }
 
@@ -129,6 +132,7 @@ impl IncidentMapApp {
             .map(Action::Command)
             .collect();
         actions.extend(dropped_file(&ctx).map(Action::Open));
+        actions.extend(self.playback_tick(&ctx));
         egui::Panel::top("top").show(ui, |ui| {
             self.top_bar.ui(ui, &self.state, &mut actions);
         });
@@ -141,7 +145,7 @@ impl IncidentMapApp {
         self.shortcuts.ui(&ctx, &self.state, &mut actions);
         if self.state.panels_shown() && self.state.document().is_some() {
             egui::Panel::left("timeline")
-                .default_size(300.0)
+                .default_size(340.0)
                 .resizable(true)
                 .show(ui, |ui| self.timeline.ui(ui, &self.state, &mut actions));
             egui::Panel::right("context")
@@ -162,6 +166,24 @@ impl IncidentMapApp {
         }
     }
 
+    /// Playback's next step, when it is due and the last one is shown (a
+    /// step never outruns the view it asked for); keeps the frames coming.
+    fn playback_tick(&mut self, ctx: &egui::Context) -> Option<Action> {
+        let playback = self.state.playback();
+        let now = ctx.input(|i| i.time);
+        if !playback.playing {
+            // The first step after Play waits its turn.
+            self.last_tick = now;
+            return None;
+        }
+        let period = 1.0 / f64::from(playback.speed.max(0.01));
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(period.min(0.05)));
+        (self.state.view_is_current() && now - self.last_tick >= period).then(|| {
+            self.last_tick = now;
+            Action::Tick
+        })
+    }
+
     /// What finished in the background since the last frame.
     fn take_finished(&mut self, ctx: &egui::Context) {
         for done in self.background.finished() {
@@ -177,8 +199,8 @@ impl IncidentMapApp {
                     job,
                     path,
                     progress,
-                    hidden,
-                } => self.background.load(job, path, progress, hidden),
+                    filter,
+                } => self.background.load(job, path, progress, filter),
                 Effect::OpenDialog => self.background.open_dialog(),
                 Effect::ExportDialog => self.background.export_dialog(),
                 Effect::Export {
@@ -189,14 +211,7 @@ impl IncidentMapApp {
                     format,
                 } => self.background.export(store, keep, opened, path, format),
                 Effect::MapImage => self.save_map_image(ctx),
-                Effect::RebuildView {
-                    generation,
-                    store,
-                    all_markers,
-                    hidden,
-                } => self
-                    .background
-                    .rebuild(generation, store, all_markers, hidden),
+                Effect::RebuildView(job) => self.background.rebuild(job),
                 Effect::Release(old) => self.background.release(old),
                 Effect::UseBasemap(path) => {
                     let result = path

@@ -4,31 +4,31 @@
 //! through one channel, which the app drains into its queue every frame:
 //! a large file or a slow disk never freezes the window.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, Weak};
 
+use incident_map_core::filter::{Filter, SearchIndex};
 use incident_map_core::formats::{self, Format, LoadOptions, Loaded, Progress, Stage};
 use incident_map_core::geography::RegionIndex;
-use incident_map_core::markers::MarkerIndex;
 use incident_map_core::store::Store;
 
-use crate::action::{Done, Exported};
+use crate::action::{Done, Exported, Rebuild};
 use crate::views::ViewIndex;
 
 /// A load's outcome: the file's data and problems, and the views of its
 /// data when it is fit to show; or why the file could not be read.
 pub type Outcome = Result<(Loaded, Option<Arc<ViewIndex>>), String>;
 
-/// Loads a file and, if it is fit to show, builds its views with the
-/// categories in `hidden` left out.
+/// Loads a file and, if it is fit to show, builds its views under
+/// `filter` (its words aside: they need the search index, built later).
 pub fn load(
     path: &Path,
     progress: Option<Arc<Progress>>,
     regions: &RegionIndex,
-    hidden: &HashSet<String>,
+    filter: &Filter,
 ) -> Outcome {
     let options = LoadOptions {
         progress: progress.clone(),
@@ -41,10 +41,48 @@ pub fn load(
         }
         p.set_stage(Stage::Indexing);
     }
-    let view = loaded
-        .usable()
-        .map(|store| Arc::new(ViewIndex::build(store.table(), None, regions, hidden)));
+    let mut filter = filter.clone();
+    filter.text.clear();
+    filter.sources.clear();
+    let view = loaded.usable().map(|store| {
+        Arc::new(ViewIndex::build(
+            store.table(),
+            None,
+            regions,
+            &filter,
+            "",
+            None,
+        ))
+    });
     Ok((loaded, view))
+}
+
+/// The search index of the store searched last, shared by the jobs: the
+/// first that needs it builds it (the others wait for it) and the rest reuse it.
+#[derive(Default, Clone)]
+pub struct Indexes(Arc<Mutex<Cached>>);
+
+/// The store indexed last (weakly held) and its index.
+type Cached = Option<(Weak<Store>, Arc<SearchIndex>)>;
+
+impl Indexes {
+    /// The index of `store`, built now if it is not yet; the status says so.
+    pub fn of(&self, store: &Arc<Store>, reporter: &Reporter) -> Arc<SearchIndex> {
+        // A weak key holds the store's allocation: its address is not
+        // reused by another store while the index is kept.
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, index)) = slot.as_ref()
+            && std::ptr::eq(k.as_ptr(), Arc::as_ptr(store))
+        {
+            return index.clone();
+        }
+        let progress = |share: f32| {
+            reporter.progress(format!("Indexing the events' words… {:.0}%", share * 100.0))
+        };
+        let index = Arc::new(SearchIndex::build(store, &progress));
+        *slot = Some((Arc::downgrade(store), index.clone()));
+        index
+    }
 }
 
 /// The jobs running, and the channel they report through.
@@ -55,6 +93,12 @@ pub struct Background {
     rx: Receiver<Done>,
     /// A file dialog is open: a second is not opened over it.
     dialog_open: Arc<AtomicBool>,
+    indexes: Indexes,
+    /// The latest filter asked for, and a lock one rebuild holds at a
+    /// time: a rebuild that waited and was overtaken is skipped, so a
+    /// drag across the histogram never piles up work.
+    latest_filter: Arc<AtomicU64>,
+    rebuilding: Arc<Mutex<()>>,
 }
 
 impl Background {
@@ -66,6 +110,9 @@ impl Background {
             tx,
             rx,
             dialog_open: Arc::new(AtomicBool::new(false)),
+            indexes: Indexes::default(),
+            latest_filter: Arc::new(AtomicU64::new(0)),
+            rebuilding: Arc::new(Mutex::new(())),
         }
     }
 
@@ -110,10 +157,10 @@ impl Background {
     }
 
     /// Loads a file; the load stops at its next step once `progress` is cancelled.
-    pub fn load(&self, job: u64, path: PathBuf, progress: Arc<Progress>, hidden: HashSet<String>) {
+    pub fn load(&self, job: u64, path: PathBuf, progress: Arc<Progress>, filter: Filter) {
         let regions = self.regions.clone();
         self.spawn("load", move || {
-            let outcome = load(&path, Some(progress), &regions, &hidden);
+            let outcome = load(&path, Some(progress), &regions, &filter);
             Done::Loaded {
                 job,
                 path,
@@ -185,23 +232,52 @@ impl Background {
     }
 
     /// Builds the views of `store` for a filter.
-    pub fn rebuild(
-        &self,
-        generation: u64,
-        store: Arc<Store>,
-        all_markers: Arc<MarkerIndex>,
-        hidden: HashSet<String>,
-    ) {
+    pub fn rebuild(&self, job: Rebuild) {
         let regions = self.regions.clone();
-        self.spawn("filter", move || Done::ViewBuilt {
-            generation,
-            view: Arc::new(ViewIndex::build(
+        let indexes = self.indexes.clone();
+        let reporter = self.reporter();
+        let (latest, lock) = (self.latest_filter.clone(), self.rebuilding.clone());
+        latest.fetch_max(job.generation, Ordering::SeqCst);
+        self.spawn("filter", move || {
+            let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+            if latest.load(Ordering::SeqCst) != job.generation {
+                return Done::Superseded;
+            }
+            let Rebuild {
+                generation,
+                store,
+                all_markers,
+                filter,
+                search,
+                index,
+                before,
+                index_wanted,
+            } = job;
+            let needs = index_wanted
+                || filter.needs_text()
+                || filter.needs_sources()
+                || !search.trim().is_empty();
+            let built = match index {
+                Some(index) => Some(index),
+                None if needs => Some(indexes.of(&store, &reporter)),
+                None => None,
+            };
+            let mut view = ViewIndex::build(
                 store.table(),
                 Some(all_markers),
                 &regions,
-                &hidden,
-            )),
-        });
+                &filter,
+                &search,
+                built.as_deref(),
+            );
+            view.mark_entered(before.as_deref());
+            Done::ViewBuilt {
+                generation,
+                view: Arc::new(view),
+                index: built,
+                store: Arc::downgrade(&store),
+            }
+        })
     }
 }
 
@@ -216,6 +292,11 @@ impl Reporter {
     pub fn send(&self, done: Done) {
         let _ = self.tx.send(done);
         self.ctx.request_repaint();
+    }
+
+    /// Tells the status bar how far a long job got.
+    pub fn progress(&self, text: String) {
+        self.send(Done::Progress(text));
     }
 }
 

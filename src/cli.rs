@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use incident_map_core::diagnostic::{self, Diagnostic, TextIndex, printable};
 use incident_map_core::evidence::{Anchoring, Method};
+use incident_map_core::filter::{Filter, FilterSpec, SHOWN, SearchIndex};
 use incident_map_core::formats::{self, LoadOptions};
 use incident_map_core::geography::{self, RegionIndex};
 use incident_map_core::model::{Dataset, LatLon};
@@ -107,12 +108,13 @@ pub fn say(line: impl Display) {
 pub fn convert(
     input: &std::path::Path,
     output: &std::path::Path,
-    to: Option<formats::Format>,
+    format: Option<formats::Format>,
+    spec: &FilterSpec,
 ) -> ExitCode {
     let mut out = Out::default();
-    let Some(format) = to.or_else(|| formats::Format::from_extension(output)) else {
+    let Some(format) = format.or_else(|| formats::Format::from_extension(output)) else {
         errln!(
-            "error: cannot tell which format to write from {}: give --to json, geojson or csv",
+            "error: cannot tell which format to write from {}: give --format json, geojson or csv",
             printable(&output.to_string_lossy())
         );
         return ExitCode::from(USAGE_OR_IO);
@@ -141,20 +143,53 @@ pub fn convert(
         );
         return ExitCode::from(DATA_ERRORS);
     };
-    if let Err(e) = formats::export::save(&store.to_dataset(), Some(input), output, format) {
+    let filter = match spec.to_filter(store.table()) {
+        Ok(f) => f,
+        Err(e) => {
+            errln!("error: {}", printable(&e));
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let keep = shown(store, &filter);
+    let written = match &keep {
+        None => formats::export::save(&store.to_dataset(), Some(input), output, format),
+        Some(keep) => formats::export::save(&store.subset(keep), Some(input), output, format),
+    };
+    if let Err(e) = written {
         errln!("error: {}", printable(&e.to_string()));
         return ExitCode::from(USAGE_OR_IO);
     }
+    let count = match &keep {
+        None => format!("{} events", store.len()),
+        Some(k) => format!("{} of {} events", k.len(), store.len()),
+    };
     outln!(
         out,
-        "{} ({}, {} events) -> {} ({})",
+        "{} ({}, {count}) -> {} ({})",
         printable(&input.to_string_lossy()),
         loaded.format.map_or("?", formats::Format::name),
-        store.len(),
         printable(&output.to_string_lossy()),
         format.name()
     );
     out.finish(0)
+}
+
+/// The events `filter` shows, in file order; `None` when it shows all.
+pub fn shown(store: &Store, filter: &Filter) -> Option<Vec<usize>> {
+    if filter.is_everything() {
+        return None;
+    }
+    let index =
+        (filter.needs_text() || filter.needs_sources()).then(|| SearchIndex::build(store, &|_| {}));
+    let flags = filter.flags(store.table(), index.as_ref());
+    Some(
+        flags
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| **f == SHOWN)
+            .map(|(i, _)| i)
+            .collect(),
+    )
 }
 
 #[derive(serde::Serialize)]
@@ -346,29 +381,93 @@ fn print_passages(out: &mut Out, ds: &Dataset) {
 }
 
 /// `incident-map render`.
-pub fn render(
-    png_path: PathBuf,
-    view: Option<(LatLon, f64)>,
-    size: (u32, u32),
-    basemap: Option<PathBuf>,
-    file: Option<PathBuf>,
-) -> ExitCode {
+/// What `incident-map render` is asked for.
+pub struct RenderArgs {
+    /// Where to write the PNG (one image).
+    pub out: Option<PathBuf>,
+    pub view: Option<(LatLon, f64)>,
+    pub size: (u32, u32),
+    pub basemap: Option<PathBuf>,
+    pub file: Option<PathBuf>,
+    pub filter: FilterSpec,
+    /// A frame per step of time instead of one image.
+    pub frames: Option<Frames>,
+}
+
+/// `render --frames DIR --step 1d [--accumulate]`.
+pub struct Frames {
+    pub dir: PathBuf,
+    pub step: Step,
+    pub accumulate: bool,
+}
+
+/// How far each frame moves the window: a number of hours, days, weeks,
+/// months or years.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    pub count: i64,
+    pub unit: jiff::Unit,
+}
+
+impl Step {
+    pub const DAY: Step = Step {
+        count: 1,
+        unit: jiff::Unit::Day,
+    };
+
+    /// "12h", "1d", "7d", "1w", "1mo", "1y".
+    pub fn parse(s: &str) -> Result<Step, String> {
+        let s = s.trim();
+        let digits = s.chars().take_while(char::is_ascii_digit).count();
+        let (n, unit) = s.split_at(digits);
+        let count: i64 = n.parse().unwrap_or(if digits == 0 { 1 } else { 0 });
+        let unit = match unit {
+            "h" => jiff::Unit::Hour,
+            "d" => jiff::Unit::Day,
+            "w" => jiff::Unit::Week,
+            "mo" => jiff::Unit::Month,
+            "y" => jiff::Unit::Year,
+            _ => {
+                return Err(format!(
+                    "\"{s}\" is not a step: write a number and h, d, w, mo or y, e.g. 1d or 12h"
+                ));
+            }
+        };
+        if !(1..=10_000).contains(&count) {
+            return Err(format!("\"{s}\": the step must be 1 to 10000 {unit:?}s"));
+        }
+        Ok(Step { count, unit })
+    }
+
+    fn span(self) -> jiff::Span {
+        let n = self.count;
+        let span = jiff::Span::new();
+        match self.unit {
+            jiff::Unit::Hour => span.try_hours(n),
+            jiff::Unit::Week => span.try_weeks(n),
+            jiff::Unit::Month => span.try_months(n),
+            jiff::Unit::Year => span.try_years(n),
+            _ => span.try_days(n),
+        }
+        .unwrap_or_else(|_| span.days(1))
+    }
+}
+
+/// At most this many frames are written.
+pub const MAX_FRAMES: usize = 10_000;
+
+/// `incident-map render`.
+pub fn render(args: RenderArgs) -> ExitCode {
     // Nothing under HOME or the XDG folders: the bundle goes to a private
     // temporary folder, removed when done.
     crate::bundle::Bundle::keep_private();
-    let status = render_to(png_path, view, size, basemap, file);
+    let status = render_to(args);
     crate::bundle::Bundle::discard();
     status
 }
 
-fn render_to(
-    png_path: PathBuf,
-    view: Option<(LatLon, f64)>,
-    size: (u32, u32),
-    basemap: Option<PathBuf>,
-    file: Option<PathBuf>,
-) -> ExitCode {
-    let file = match file.map_or_else(app::bundled_scenario, Ok) {
+fn render_to(args: RenderArgs) -> ExitCode {
+    let file = match args.file.clone().map_or_else(app::bundled_scenario, Ok) {
         Ok(f) => f,
         Err(e) => {
             errln!("error: {e}");
@@ -376,41 +475,74 @@ fn render_to(
         }
     };
     let mut request = RenderRequest::new(file);
-    request.view = view;
-    request.size = size;
-    request.basemap = basemap;
-    let image = match offscreen::render(&request) {
-        Ok(image) => image,
-        Err(e) => {
-            errln!("error: the map could not be rendered: {e}");
-            return ExitCode::from(DATA_ERRORS);
-        }
+    request.view = args.view;
+    request.size = args.size;
+    request.basemap = args.basemap;
+    request.filter = args.filter;
+    let mut out = Out::default();
+    let Some(frames) = args.frames else {
+        let png_path = args.out.expect("clap requires --out without --frames");
+        let image = match offscreen::render(&request) {
+            Ok(image) => image,
+            Err(e) => {
+                errln!("error: the map could not be rendered: {e}");
+                return ExitCode::from(DATA_ERRORS);
+            }
+        };
+        return match write_png(&image, &png_path) {
+            Ok((w, h)) => {
+                outln!(
+                    out,
+                    "{}: {w}x{h} map image",
+                    printable(&png_path.to_string_lossy())
+                );
+                out.finish(0)
+            }
+            Err(e) => {
+                errln!("error: {e}");
+                ExitCode::from(USAGE_OR_IO)
+            }
+        };
     };
-    let mut png = Vec::new();
-    if let Err(e) = image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png) {
-        errln!("error: cannot encode the PNG: {e}");
+    if let Err(e) = std::fs::create_dir_all(&frames.dir) {
+        errln!(
+            "error: cannot make the folder {}: {e}",
+            printable(&frames.dir.to_string_lossy())
+        );
         return ExitCode::from(USAGE_OR_IO);
     }
-    let mut out = Out::default();
-    match formats::save_atomic(&png_path, &png) {
-        Ok(()) => {
+    let (step, accumulate) = (frames.step.span(), frames.accumulate);
+    let result = offscreen::render_frames(&request, step, accumulate, MAX_FRAMES, |k, image| {
+        let path = frames.dir.join(format!("frame-{:04}.png", k + 1));
+        write_png(image, &path).map(|_| ())
+    });
+    match result {
+        Ok(n) => {
             outln!(
                 out,
-                "{}: {}x{} map image",
-                printable(&png_path.to_string_lossy()),
-                image.width(),
-                image.height()
+                "{}: {n} frames of {}x{}",
+                printable(&frames.dir.to_string_lossy()),
+                args.size.0,
+                args.size.1
             );
             out.finish(0)
         }
         Err(e) => {
-            errln!(
-                "error: cannot write {}: {e}",
-                printable(&png_path.to_string_lossy())
-            );
-            ExitCode::from(USAGE_OR_IO)
+            errln!("error: the frames could not be rendered: {e}");
+            ExitCode::from(DATA_ERRORS)
         }
     }
+}
+
+/// Writes an image as a PNG, atomically; its size.
+fn write_png(image: &image::RgbaImage, path: &Path) -> Result<(u32, u32), String> {
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    formats::save_atomic(path, &png)
+        .map_err(|e| format!("cannot write {}: {e}", printable(&path.to_string_lossy())))?;
+    Ok((image.width(), image.height()))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -24,6 +24,23 @@ pub enum Command {
     SelectPrevious,
     FocusSelected,
     ClearSelection,
+    Search,
+    NextMatch,
+    PreviousMatch,
+    ToggleOnlyMatches,
+    ResetFilter,
+    PlayPause,
+    StepForward,
+    StepBack,
+    WindowDay,
+    WindowWeek,
+    WindowMonth,
+    WindowAll,
+    ToggleUndated,
+    ToggleAccumulate,
+    ToggleLoop,
+    Faster,
+    Slower,
     ShowShortcuts,
 }
 
@@ -74,31 +91,41 @@ pub const MENUS: &[(&str, &[Command])] = &[
             Command::SelectPrevious,
             Command::FocusSelected,
             Command::ClearSelection,
+            Command::Search,
+            Command::NextMatch,
+            Command::PreviousMatch,
+            Command::ToggleOnlyMatches,
+            Command::ResetFilter,
+        ],
+    ),
+    (
+        "Time",
+        &[
+            Command::PlayPause,
+            Command::StepForward,
+            Command::StepBack,
+            Command::WindowDay,
+            Command::WindowWeek,
+            Command::WindowMonth,
+            Command::WindowAll,
+            Command::ToggleUndated,
+            Command::ToggleAccumulate,
+            Command::ToggleLoop,
+            Command::Faster,
+            Command::Slower,
         ],
     ),
     ("Help", &[Command::ShowShortcuts]),
 ];
 
 impl Command {
-    /// Every command, in the order the shortcuts window lists them.
-    pub const ALL: &[Command] = &[
-        Command::Open,
-        Command::ExportEvents,
-        Command::ExportMapImage,
-        Command::CancelLoad,
-        Command::Quit,
-        Command::ZoomIn,
-        Command::ZoomOut,
-        Command::Fit,
-        Command::TogglePanels,
-        Command::ToggleOnline,
-        Command::ShowProblems,
-        Command::SelectNext,
-        Command::SelectPrevious,
-        Command::FocusSelected,
-        Command::ClearSelection,
-        Command::ShowShortcuts,
-    ];
+    /// Every command, in the order of the menus (each is in one: tested),
+    /// as the shortcuts window lists them.
+    pub fn all() -> impl Iterator<Item = Command> {
+        MENUS
+            .iter()
+            .flat_map(|(_, commands)| commands.iter().copied())
+    }
 
     /// Its name in menus.
     pub fn text(self) -> &'static str {
@@ -148,6 +175,59 @@ impl Command {
                 "Move the map to the selected event (its whole area for a region, line or area)",
             ),
             Command::ClearSelection => ("Clear selection", "Select no event"),
+            Command::Search => (
+                "Search…",
+                "Find events by their words: title, summary, actors, places, quotes, claims and notes (any case, any accents)",
+            ),
+            Command::NextMatch => (
+                "Next match",
+                "Select the next event that holds the words searched for",
+            ),
+            Command::PreviousMatch => (
+                "Previous match",
+                "Select the previous event that holds the words searched for",
+            ),
+            Command::ToggleOnlyMatches => (
+                "Only matches",
+                "Show only the events that hold the words searched for, in every view",
+            ),
+            Command::ResetFilter => (
+                "Show everything",
+                "Clear the filter: every time, category, actor, precision, source and word",
+            ),
+            Command::PlayPause => (
+                "Play or pause",
+                "Move the time window through the data, one step of the histogram at a time",
+            ),
+            Command::StepForward => ("Step forward", "Move the time window one step later"),
+            Command::StepBack => ("Step back", "Move the time window one step earlier"),
+            Command::WindowDay => (
+                "A day",
+                "Show one day, from the window's start (or the data's)",
+            ),
+            Command::WindowWeek => (
+                "A week",
+                "Show seven days, from the window's start (or the data's)",
+            ),
+            Command::WindowMonth => (
+                "A month",
+                "Show a month, from the window's start (or the data's)",
+            ),
+            Command::WindowAll => ("All time", "Show every date: no time window"),
+            Command::ToggleUndated => (
+                "Undated with the window",
+                "Show the undated and disputed events with a time window too (they are in no window)",
+            ),
+            Command::ToggleAccumulate => (
+                "Accumulate while playing",
+                "While playing, keep what came before (everything up to now) instead of only the window",
+            ),
+            Command::ToggleLoop => (
+                "Loop",
+                "Start again from the beginning when playing reaches the end",
+            ),
+            Command::Faster => ("Play faster", "Take more steps a second"),
+            Command::Slower => ("Play slower", "Take fewer steps a second"),
             Command::ShowShortcuts => ("Keyboard shortcuts", "List every command and its keys"),
         }
     }
@@ -170,6 +250,29 @@ impl Command {
             Command::SelectPrevious => keys![key(Key::ArrowUp), key(Key::K)],
             Command::FocusSelected => keys![key(Key::Enter)],
             Command::ClearSelection => keys![key(Key::Escape)],
+            Command::Search => keys![cmd(Key::F)],
+            Command::NextMatch => keys![key(Key::F3)],
+            Command::PreviousMatch => keys![KeyboardShortcut::new(Modifiers::SHIFT, Key::F3)],
+            Command::ToggleOnlyMatches => keys![KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::F
+            )],
+            Command::ResetFilter => keys![KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::Backspace
+            )],
+            Command::PlayPause => keys![key(Key::Space)],
+            Command::StepForward => keys![key(Key::ArrowRight)],
+            Command::StepBack => keys![key(Key::ArrowLeft)],
+            Command::WindowDay => keys![key(Key::D)],
+            Command::WindowWeek => keys![key(Key::W)],
+            Command::WindowMonth => keys![key(Key::M)],
+            Command::WindowAll => keys![key(Key::A)],
+            Command::ToggleUndated => keys![key(Key::U)],
+            Command::ToggleAccumulate => &[],
+            Command::ToggleLoop => keys![key(Key::L)],
+            Command::Faster => keys![key(Key::CloseBracket)],
+            Command::Slower => keys![key(Key::OpenBracket)],
             Command::ShowShortcuts => keys![key(Key::F1)],
             Command::CancelLoad | Command::ToggleOnline | Command::ShowProblems => &[],
         }
@@ -218,9 +321,8 @@ impl Command {
     /// only shortcuts with Ctrl (⌘) count: plain letters are typing.
     pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
         let typing = ctx.egui_wants_keyboard_input();
-        let mut all: Vec<(Command, KeyboardShortcut)> = Command::ALL
-            .iter()
-            .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, *s)))
+        let mut all: Vec<(Command, KeyboardShortcut)> = Command::all()
+            .flat_map(|c| c.shortcuts().iter().map(move |s| (c, *s)))
             .filter(|(_, s)| !typing || s.modifiers.command || s.modifiers.ctrl)
             .collect();
         // The most specific first: Ctrl+Shift+E before Ctrl+E.
@@ -248,7 +350,7 @@ mod tests {
     #[test]
     fn no_two_commands_share_a_shortcut() {
         let mut seen: Vec<(KeyboardShortcut, Command)> = Vec::new();
-        for &c in Command::ALL {
+        for c in Command::all() {
             for s in c.shortcuts() {
                 if let Some((_, other)) = seen.iter().find(|(t, _)| t == s) {
                     panic!("{c:?} and {other:?} share {s:?}");
@@ -259,19 +361,54 @@ mod tests {
     }
 
     #[test]
-    fn every_command_is_in_a_menu_once_and_listed_once() {
-        for &c in Command::ALL {
-            let places = MENUS
-                .iter()
-                .flat_map(|(_, cs)| cs.iter())
-                .filter(|&&m| m == c)
-                .count();
-            assert_eq!(places, 1, "{c:?} is in {places} menus");
-            assert_eq!(Command::ALL.iter().filter(|&&a| a == c).count(), 1);
+    fn every_command_is_in_a_menu_once() {
+        for c in Command::all() {
+            assert_eq!(Command::all().filter(|&a| a == c).count(), 1, "{c:?}");
             assert!(!c.text().is_empty() && !c.tooltip().is_empty(), "{c:?}");
         }
-        let in_menus: usize = MENUS.iter().map(|(_, cs)| cs.len()).sum();
-        assert_eq!(in_menus, Command::ALL.len());
+        // Every variant is in a menu: a new one breaks this match until it
+        // has a number, and then this test until it is in a menu.
+        const VARIANTS: usize = 33;
+        let number = |c: Command| match c {
+            Command::Open => 0,
+            Command::ExportEvents => 1,
+            Command::ExportMapImage => 2,
+            Command::CancelLoad => 3,
+            Command::Quit => 4,
+            Command::ZoomIn => 5,
+            Command::ZoomOut => 6,
+            Command::Fit => 7,
+            Command::TogglePanels => 8,
+            Command::ToggleOnline => 9,
+            Command::ShowProblems => 10,
+            Command::SelectNext => 11,
+            Command::SelectPrevious => 12,
+            Command::FocusSelected => 13,
+            Command::ClearSelection => 14,
+            Command::Search => 15,
+            Command::NextMatch => 16,
+            Command::PreviousMatch => 17,
+            Command::ToggleOnlyMatches => 18,
+            Command::ResetFilter => 19,
+            Command::PlayPause => 20,
+            Command::StepForward => 21,
+            Command::StepBack => 22,
+            Command::WindowDay => 23,
+            Command::WindowWeek => 24,
+            Command::WindowMonth => 25,
+            Command::WindowAll => 26,
+            Command::ToggleUndated => 27,
+            Command::ToggleAccumulate => 28,
+            Command::ToggleLoop => 29,
+            Command::Faster => 30,
+            Command::Slower => 31,
+            Command::ShowShortcuts => 32,
+        };
+        let mut in_a_menu = [false; VARIANTS];
+        for c in Command::all() {
+            in_a_menu[number(c)] = true;
+        }
+        assert!(in_a_menu.iter().all(|&m| m), "{in_a_menu:?}");
     }
 
     #[test]

@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use incident_map::app;
 use incident_map::cli::{self, USAGE_OR_IO};
+use incident_map_core::filter::{FilterSpec, parse_bbox};
 use incident_map_core::formats;
-use incident_map_core::model::LatLon;
+use incident_map_core::model::{BBox, LatLon};
 /// Incidents on a map, each tied to its timeline entry and its source's words.
 #[derive(Parser)]
 #[command(
@@ -45,11 +46,13 @@ enum Command {
         #[arg(long, short)]
         events: bool,
     },
-    /// Render the map view to a PNG, without a display.
+    /// Render the map view to a PNG, without a display; or, with --frames,
+    /// one PNG per step of a time window (the app's playback, for a report or
+    /// a video).
     Render {
         /// Where to write the PNG.
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, required_unless_present = "frames")]
+        out: Option<PathBuf>,
         /// The map's centre, as LAT,LON (default: the app's first view).
         #[arg(long, value_parser = parse_lat_lon, requires = "zoom")]
         center: Option<LatLon>,
@@ -62,11 +65,24 @@ enum Command {
         /// A PMTiles basemap to use instead of the bundled one.
         #[arg(long)]
         basemap: Option<PathBuf>,
+        /// Write frames into this folder (frame-0001.png …), one per --step
+        /// from --from to --to (or the data's first and last day).
+        #[arg(long, conflicts_with = "out")]
+        frames: Option<PathBuf>,
+        /// How far each frame moves the window: 12h, 1d (the default), 7d,
+        /// 1w, 1mo, 1y.
+        #[arg(long, value_parser = parse_step)]
+        step: Option<cli::Step>,
+        /// Each frame shows everything up to its step, not the step alone.
+        #[arg(long)]
+        accumulate: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// The incident file to show (default: the bundled scenario).
         file: Option<PathBuf>,
     },
     /// Convert an incident file to another format (any format `check` reads
-    /// in; incident-map JSON, GeoJSON or CSV out).
+    /// in; incident-map JSON, GeoJSON or CSV out), all of it or what a filter shows.
     ///
     /// Exit status: 0 when written, 1 when the input has errors that keep it
     /// from opening, 2 on a usage or I/O problem. The output is written
@@ -79,8 +95,64 @@ enum Command {
         /// The format to write: json (incident-map), geojson or csv. By
         /// default, from OUTPUT's extension.
         #[arg(long, value_parser = parse_format)]
-        to: Option<formats::Format>,
+        format: Option<formats::Format>,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
+}
+
+/// The filter, as the app's: flags of one kind are OR, of different kinds AND.
+#[derive(Args, Debug, Clone)]
+struct FilterArgs {
+    /// Only events on or after this day (YYYY-MM-DD, the data set's time zone; an event counts when its time overlaps).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<jiff::civil::Date>,
+    /// Only events on or before this day (inclusive).
+    #[arg(long, value_parser = parse_date)]
+    to: Option<jiff::civil::Date>,
+    /// Only events whose words hold these (title, summary, actors, places, quotes, claims, notes; any case or accents).
+    #[arg(long)]
+    search: Option<String>,
+    /// Only events of this category id (repeat for any of several).
+    #[arg(long = "category", value_name = "ID")]
+    categories: Vec<String>,
+    /// Only events with an actor whose name holds this, any case (repeat for any of several).
+    #[arg(long = "actor", value_name = "NAME")]
+    actors: Vec<String>,
+    /// Only events whose marker is in this box: SOUTH,WEST,NORTH,EAST (inclusive).
+    #[arg(long, value_parser = parse_bbox_arg)]
+    bbox: Option<BBox>,
+    /// With --from/--to, keep the undated and disputed events too (they are in no window).
+    #[arg(long)]
+    include_undated: bool,
+}
+
+impl FilterArgs {
+    fn spec(self) -> FilterSpec {
+        FilterSpec {
+            from: self.from,
+            to: self.to,
+            search: self.search,
+            categories: self.categories,
+            actors: self.actors,
+            bbox: self.bbox,
+            include_undated: self.include_undated,
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a day: write it as YYYY-MM-DD, e.g. 2024-03-22"))
+}
+
+fn parse_bbox_arg(s: &str) -> Result<BBox, String> {
+    parse_bbox(s)
+}
+
+fn parse_step(s: &str) -> Result<cli::Step, String> {
+    cli::Step::parse(s)
 }
 
 fn parse_format(s: &str) -> Result<formats::Format, String> {
@@ -136,14 +208,44 @@ fn main() -> ExitCode {
             events,
         }) => cli::check(&files, json, passages, events),
         Some(Command::Render {
+            frames,
+            step,
+            accumulate,
+            ..
+        }) if frames.is_none() && (step.is_some() || accumulate) => {
+            cli::say("error: --step and --accumulate are for --frames DIR (a frame per step)");
+            ExitCode::from(USAGE_OR_IO)
+        }
+        Some(Command::Render {
             out,
             center,
             zoom,
             size,
             basemap,
+            frames,
+            step,
+            accumulate,
+            filter,
             file,
-        }) => cli::render(out, center.zip(zoom), size, basemap, file),
-        Some(Command::Convert { input, output, to }) => cli::convert(&input, &output, to),
+        }) => cli::render(cli::RenderArgs {
+            out,
+            view: center.zip(zoom),
+            size,
+            basemap,
+            file,
+            filter: filter.spec(),
+            frames: frames.map(|dir| cli::Frames {
+                dir,
+                step: step.unwrap_or(cli::Step::DAY),
+                accumulate,
+            }),
+        }),
+        Some(Command::Convert {
+            input,
+            output,
+            format,
+            filter,
+        }) => cli::convert(&input, &output, format, &filter.spec()),
         None => match app::run(cli.file) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::wgpu::{WgpuTestRenderer, create_render_state, default_wgpu_setup};
 
+use crate::action::Action;
 use crate::app::IncidentMapApp;
 use crate::command::Command;
+use incident_map_core::filter::{Filter, FilterSpec};
 use incident_map_core::model::LatLon;
 
 /// The app in an offscreen window, ready to render views of its map.
@@ -55,6 +57,35 @@ impl OffscreenMap {
             self.app().apply(&ctx, Command::TogglePanels);
         }
         self
+    }
+
+    /// Lets the first view frame the data (all of it: a filter applied
+    /// after keeps the same view, as frames of a playback do).
+    pub fn settle(&mut self) {
+        for _ in 0..200 {
+            self.harness.step();
+            if !self.app().map().is_moving() {
+                break;
+            }
+        }
+    }
+
+    /// Shows what `filter` shows, once the views are rebuilt for it.
+    pub fn show(&mut self, filter: Filter) -> Result<(), String> {
+        let ctx = self.ctx();
+        self.app().apply(&ctx, Action::SetFilter(filter));
+        let start = Instant::now();
+        while !self.app().state.view_is_current() {
+            self.harness.step();
+            if start.elapsed() > self.timeout {
+                return Err(format!(
+                    "the filter was still being applied after {:?}",
+                    self.timeout
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Ok(())
     }
 
     /// The test harness driving the window, to click and type in it.
@@ -110,6 +141,8 @@ pub struct RenderRequest {
     pub view: Option<(LatLon, f64)>,
     /// The image size in pixels.
     pub size: (u32, u32),
+    /// What is shown, as the command line asks (checked once the file is open).
+    pub filter: FilterSpec,
 }
 
 impl RenderRequest {
@@ -119,14 +152,109 @@ impl RenderRequest {
             basemap: None,
             view: None,
             size: (1280, 800),
+            filter: FilterSpec::default(),
         }
     }
 }
 
 /// Renders one view of the map alone.
-/// `Err` when the basemap or the incident file cannot be used: an image of
-/// the failure is no image of the map.
+/// `Err` when the basemap or the incident file cannot be used, or the
+/// filter does not fit the file: an image of the failure is no image of the map.
 pub fn render(request: &RenderRequest) -> Result<image::RgbaImage, String> {
+    let (mut map, filter) = open(request)?;
+    map.settle();
+    map.show(filter)?;
+    map.render(request.view)
+}
+
+/// Renders a frame per `step` of time through the filter's window (or the
+/// data's days), each showing that step, or everything up to it when
+/// `accumulate`, from one view of the map: what playback shows. Each frame
+/// goes to `write` as it is made; returns how many there were.
+pub fn render_frames(
+    request: &RenderRequest,
+    step: jiff::Span,
+    accumulate: bool,
+    max_frames: usize,
+    mut write: impl FnMut(usize, &image::RgbaImage) -> Result<(), String>,
+) -> Result<usize, String> {
+    let (mut map, filter) = open(request)?;
+    let Some(table) = map
+        .app()
+        .state
+        .table()
+        .map(|t| (t.meta.tz(), first_last_day(t)))
+    else {
+        return Err("no data is open".into());
+    };
+    let (tz, span) = table;
+    let Some((first, last)) = request.filter.from.zip(request.filter.to).or_else(|| {
+        span.map(|(a, b)| {
+            (
+                request.filter.from.unwrap_or(a),
+                request.filter.to.unwrap_or(b),
+            )
+        })
+    }) else {
+        return Err("no event has a date, so there is no time to step through".into());
+    };
+    let start = first
+        .to_zoned_datetime(tz.clone())
+        .map_err(|e| format!("the first day: {e}"))?;
+    let end = last
+        .tomorrow()
+        .and_then(|d| d.to_zoned_datetime(tz.clone()))
+        .map_err(|e| format!("the last day: {e}"))?
+        .timestamp()
+        .as_second();
+    map.settle();
+    let mut at = start.clone();
+    let mut k = 0;
+    while at.timestamp().as_second() < end {
+        if k == max_frames {
+            return Err(format!(
+                "more than {max_frames} frames: choose a longer --step or a shorter window"
+            ));
+        }
+        let next = at
+            .checked_add(step)
+            .map_err(|e| format!("stepping on: {e}"))?;
+        let from = if accumulate { &start } else { &at };
+        let mut f = filter.clone();
+        f.window = Some((
+            from.timestamp().as_second(),
+            next.timestamp().as_second().min(end) - 1,
+        ));
+        map.show(f)?;
+        let image = map.render(request.view)?;
+        write(k, &image)?;
+        k += 1;
+        at = next;
+    }
+    Ok(k)
+}
+
+/// The first and last day of the data's dated events, in its zone.
+fn first_last_day(
+    table: &incident_map_core::store::EventTable,
+) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+    let tz = table.meta.tz();
+    let (a, b) = (0..table.len())
+        .map(|i| table.time(i))
+        .filter(|t| t.is_dated())
+        .fold(None, |acc: Option<(i64, i64)>, t| {
+            Some(acc.map_or((t.start, t.end), |(a, b)| (a.min(t.start), b.max(t.end))))
+        })?;
+    let day = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .ok()
+            .map(|t| t.to_zoned_datetime(tz.clone()).date())
+    };
+    Some((day(a)?, day(b)?))
+}
+
+/// The app on the request's file, map alone, and the filter it asks for.
+fn open(request: &RenderRequest) -> Result<(OffscreenMap, Filter), String> {
     if let Some(path) = &request.basemap {
         incident_map_core::basemap::Archive::open(path).map_err(|e| e.to_string())?;
     }
@@ -139,5 +267,11 @@ pub fn render(request: &RenderRequest) -> Result<image::RgbaImage, String> {
             state.status()
         ));
     }
-    map.map_only().render(request.view)
+    let table = state.table().ok_or("no data is open")?;
+    let filter = request.filter.to_filter(table)?;
+    // A letter no bundled font has is drawn as a box, as in the app, not a
+    // failure (the tests' harness fails on one, to catch it in our own text).
+    map.ctx()
+        .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    Ok((map.map_only(), filter))
 }

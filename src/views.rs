@@ -4,11 +4,12 @@
 //! frames what is shown. Built on a background thread (when a file loads,
 //! when a filter changes); the view in use stays until the new one is ready.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use egui::Color32;
+use incident_map_core::filter::{Facets, Filter, Flags, SHOWN, SearchIndex};
 use incident_map_core::geography::{RegionIndex, describe_shape, situate};
+use incident_map_core::histogram::Histogram;
 use incident_map_core::markers::{MarkerIndex, mercator, world_pixels};
 use incident_map_core::model::{BBox, LatLon};
 use incident_map_core::store::{Detail, EventTable, Meta};
@@ -37,38 +38,65 @@ pub struct ViewIndex {
     /// What Fit and the first view frame: the events shown (regions whole
     /// for region-level ones); Moscow and Kaluga Oblast when none has a place.
     pub frame: Option<BBox>,
-    /// The categories hidden when it was built.
-    pub hidden: HashSet<String>,
+    /// The filter it was built under.
+    pub filter: Filter,
+    /// Each event's verdict under it; `None` when it shows everything.
+    pub flags: Option<Arc<Flags>>,
+    /// Events per stretch of time, under every part of the filter but its window.
+    pub histogram: Histogram,
+    /// Counts of the events shown, for the filter panel.
+    pub facets: Facets,
+    /// The words searched for, and the events shown that hold them, in
+    /// timeline order: what Enter walks through and the views highlight.
+    pub search: String,
+    pub matches: Vec<u32>,
+    /// Whether each event matches the search, by event index (empty: no search).
+    pub is_match: Vec<bool>,
+    /// The events shown here that the view before did not show, ascending
+    /// (none when more than [`MAX_ENTERED`] entered: a fade is for a few).
+    pub entered: Vec<u32>,
 }
 
+/// Above this many events entering at once, none fades in.
+pub const MAX_ENTERED: usize = 20_000;
+
 impl ViewIndex {
-    /// The views of a table's events whose category is not in `hidden`;
-    /// `all_markers` is the table's full marker index, when already built.
+    /// The views of a table's events under `filter`; `all_markers` is the
+    /// table's full marker index, when already built; `search` the words
+    /// to find among those shown (with `index`, needed for words).
     pub fn build(
         table: &EventTable,
         all_markers: Option<Arc<MarkerIndex>>,
         regions: &RegionIndex,
-        hidden: &HashSet<String>,
+        filter: &Filter,
+        search: &str,
+        index: Option<&SearchIndex>,
     ) -> ViewIndex {
         let categories = &table.meta.categories;
-        let hidden_index: Vec<bool> = categories.iter().map(|c| hidden.contains(&c.id)).collect();
-        let shown = |i: usize| table.category(i).is_none_or(|c| !hidden_index[c]);
-        let filtered = hidden_index.iter().any(|&h| h);
-        // The map's index and the timeline side by side.
-        let (all_markers, timeline) = rayon::join(
-            || all_markers.unwrap_or_else(|| Arc::new(MarkerIndex::build(table))),
+        let flags = (!filter.is_everything()).then(|| filter.flags(table, index));
+        let shown = |i: usize| flags.as_ref().is_none_or(|f| f[i] == SHOWN);
+        // The map's index and the timeline side by side; the histogram and
+        // the counts beside them.
+        let ((all_markers, timeline), (histogram, facets)) = rayon::join(
             || {
-                if filtered {
-                    Timeline::build_where(table, shown)
-                } else {
-                    Timeline::build(table)
-                }
+                rayon::join(
+                    || all_markers.unwrap_or_else(|| Arc::new(MarkerIndex::build(table))),
+                    || match &flags {
+                        Some(_) => Timeline::build_where(table, shown),
+                        None => Timeline::build(table),
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || Histogram::build(table, flags.as_ref()),
+                    || Facets::count(table, flags.as_ref(), index),
+                )
             },
         );
-        let markers = if filtered {
-            Arc::new(all_markers.filter(table, shown))
-        } else {
-            all_markers.clone()
+        let markers = match &flags {
+            Some(_) => Arc::new(all_markers.filter(table, shown)),
+            None => all_markers.clone(),
         };
         let category_colors = categories
             .iter()
@@ -83,6 +111,20 @@ impl ViewIndex {
             || row_tops(table, &timeline),
             || frame(table, &markers, regions),
         );
+        let is_match = match index {
+            Some(index) if !search.trim().is_empty() => index.find(search),
+            _ => Vec::new(),
+        };
+        let matches = if is_match.is_empty() {
+            Vec::new()
+        } else {
+            timeline
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| is_match[i as usize])
+                .collect()
+        };
         ViewIndex {
             row_tops,
             frame,
@@ -90,8 +132,43 @@ impl ViewIndex {
             markers,
             all_markers,
             category_colors,
-            hidden: hidden.clone(),
+            filter: filter.clone(),
+            flags: flags.map(Arc::new),
+            histogram,
+            facets,
+            search: search.to_string(),
+            matches,
+            is_match,
+            entered: Vec::new(),
         }
+    }
+
+    /// Notes the events shown here that were not under `before` (the
+    /// flags of the view before; `None`: it showed everything, so none enters).
+    pub fn mark_entered(&mut self, before: Option<&Flags>) {
+        let Some(before) = before else { return };
+        let mut entered = Vec::new();
+        for m in 0..self.markers.len() {
+            let e = self.markers.event(m);
+            if before.get(e).is_some_and(|&f| f != SHOWN) {
+                entered.push(e as u32);
+                if entered.len() > MAX_ENTERED {
+                    return;
+                }
+            }
+        }
+        entered.sort_unstable();
+        self.entered = entered;
+    }
+
+    /// Whether event `i` entered with this view.
+    pub fn entered(&self, i: usize) -> bool {
+        self.entered.binary_search(&(i as u32)).is_ok()
+    }
+
+    /// Whether event `i` holds the words searched for.
+    pub fn is_match(&self, i: usize) -> bool {
+        self.is_match.get(i).copied().unwrap_or(false)
     }
 
     /// An event's colour, by its category.
@@ -231,7 +308,8 @@ mod tests {
         let loaded = incident_map_core::formats::load(&path, &Default::default()).unwrap();
         let table = loaded.store.as_ref().unwrap().table();
         let regions = RegionIndex::bundled();
-        let all = ViewIndex::build(table, None, &regions, &HashSet::new());
+        let all = ViewIndex::build(table, None, &regions, &Filter::default(), "", None);
+        assert!(all.histogram.bins() > 0, "{:?}", all.histogram);
         let frame = all.frame.unwrap();
         // The FSB operation frames the whole of Kaluga Oblast.
         assert!(frame.sw.lat < 54.0 && frame.sw.lon < 35.0, "{frame:?}");
@@ -241,14 +319,24 @@ mod tests {
             Color32::from_hex("#d62728").unwrap()
         );
         // Only the attack shown: a box around Krasnogorsk alone.
-        let others: HashSet<String> = table
-            .meta
-            .categories
-            .iter()
-            .map(|c| c.id.clone())
-            .filter(|c| c != "attack")
-            .collect();
-        let one = ViewIndex::build(table, Some(all.all_markers.clone()), &regions, &others);
+        let others = Filter {
+            hidden_categories: table
+                .meta
+                .categories
+                .iter()
+                .map(|c| c.id.clone())
+                .filter(|c| c != "attack")
+                .collect(),
+            ..Filter::default()
+        };
+        let one = ViewIndex::build(
+            table,
+            Some(all.all_markers.clone()),
+            &regions,
+            &others,
+            "",
+            None,
+        );
         assert_eq!(one.shown(), 1);
         assert_eq!(one.markers.len(), 1);
         assert_eq!(one.all_markers.len(), 4);

@@ -211,7 +211,7 @@ fn help_lists_every_command_with_its_keys_from_the_one_table() {
     map.harness().run_steps(3);
     assert!(map.app().state.shortcuts_open());
     // Every command is listed, with its keys as the menus show them.
-    for &c in Command::ALL {
+    for c in Command::all() {
         assert!(
             map.harness().query_all_by_label(c.text()).next().is_some(),
             "{} is not listed",

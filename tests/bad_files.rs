@@ -439,6 +439,8 @@ fn a_file_too_big_for_memory_is_refused_before_reading_with_the_numbers() {
     assert_eq!(l.diagnostics.len(), 1, "{:#?}", l.diagnostics);
     let d = &l.diagnostics[0];
     assert_eq!(d.code, Code::FileTooLarge);
+    // Placed, like every other problem: the file, line 1.
+    assert_eq!(d.position, Some(LineCol { line: 1, column: 1 }));
     assert!(
         d.message
             .contains(&formats::file::human_bytes(available * 2))

@@ -209,7 +209,7 @@ fn convert_never_writes_over_its_input_and_says_what_it_needs() {
             "convert",
             copy.to_str().unwrap(),
             copy.to_str().unwrap(),
-            "--to",
+            "--format",
             "csv",
         ])
         .output()
@@ -217,7 +217,7 @@ fn convert_never_writes_over_its_input_and_says_what_it_needs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the input is never overwritten"));
     assert_eq!(std::fs::read(&copy).unwrap(), before);
-    // No format from the name: ask for --to.
+    // No format from the name: ask for --format.
     let out = cmd()
         .args([
             "convert",
@@ -227,9 +227,15 @@ fn convert_never_writes_over_its_input_and_says_what_it_needs() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("give --to json, geojson or csv"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --format json, geojson or csv"));
     let out = cmd()
-        .args(["convert", copy.to_str().unwrap(), "x.kml", "--to", "kml"])
+        .args([
+            "convert",
+            copy.to_str().unwrap(),
+            "x.kml",
+            "--format",
+            "kml",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -400,7 +400,7 @@ fn convert_writes_only_files_and_never_over_what_it_read() {
             .arg("convert")
             .arg(&input)
             .arg(&out)
-            .args(["--to", "json"]));
+            .args(["--format", "json"]));
         assert_eq!(code, Some(2), "{}: {err}", out.display());
         assert!(err.contains(why), "{err}");
     }

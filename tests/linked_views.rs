@@ -271,7 +271,7 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
         .click();
     common::wait_for_filter(&mut map);
     let state = &map.app().state;
-    assert!(state.hidden().contains("attack"));
+    assert!(state.filter().hidden_categories.contains("attack"));
     assert_eq!(
         state.selected_id(),
         None,
@@ -279,7 +279,7 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
     );
     assert_eq!(
         state.status().to_string(),
-        "3 of 4 events shown (categories hidden: 1)"
+        "3 of 4 events shown (1 category hidden)"
     );
     assert!(
         map.harness()

@@ -100,6 +100,8 @@ pub struct EventMarkers<'a> {
     pub selected: Option<usize>,
     /// The event hovered in another view (the timeline): ringed here.
     pub hovered: Option<usize>,
+    /// How far the markers that entered with this view have faded in (0–1).
+    pub fade: f32,
     pub actions: &'a mut Vec<Action>,
 }
 
@@ -156,6 +158,11 @@ impl Plugin for EventMarkers<'_> {
                 Color32::from_rgb(40, 70, 140).gamma_multiply(0.9),
                 Stroke::new(2.0, Color32::WHITE),
             );
+            // What it holds, by category: a ring of segments.
+            let sample = index.sample(cluster.zoom, &cluster.cells, CLUSTER_SAMPLE);
+            category_ring(&painter, at, r - 3.0, &sample, |e| {
+                self.view.color(table.category(e))
+            });
             painter.text(
                 at,
                 Align2::CENTER_CENTER,
@@ -223,8 +230,17 @@ impl Plugin for EventMarkers<'_> {
             let marker = index.marker(table, m);
             let id = table.id(marker.event);
             let title = table.title(marker.event);
-            let color = self.view.color(table.category(marker.event));
             let selected = Some(m) == selected_marker;
+            // A marker that just entered (playing, brushing) fades in.
+            let alpha = if self.fade < 1.0 && !selected && self.view.entered(marker.event) {
+                self.fade
+            } else {
+                1.0
+            };
+            let color = self
+                .view
+                .color(table.category(marker.event))
+                .gamma_multiply(alpha);
             if at != true_at {
                 painter.line_segment([true_at, at], Stroke::new(1.0, Color32::from_gray(90)));
                 painter.circle_filled(true_at, 2.0, Color32::from_gray(60));
@@ -265,7 +281,12 @@ impl Plugin for EventMarkers<'_> {
                     color,
                 );
             } else {
-                painter.circle(at, r, color, Stroke::new(2.0, Color32::WHITE));
+                painter.circle(
+                    at,
+                    r,
+                    color,
+                    Stroke::new(2.0, Color32::WHITE.gamma_multiply(alpha)),
+                );
             }
             if response.hovered() || selected {
                 let label = format!("{title}: {}", table.label(marker.event));
@@ -308,6 +329,48 @@ impl Plugin for EventMarkers<'_> {
             );
             painter.galley(frame.min, galley, Color32::BLACK);
         }
+    }
+}
+
+/// A cluster's segments are measured on at most this many of its events,
+/// evenly spread through it (all of them in a smaller one): a frame's cost
+/// does not grow with what a cluster holds.
+pub const CLUSTER_SAMPLE: usize = 256;
+
+/// A ring around `at` split into arcs in proportion to the events' colours,
+/// the most frequent first from twelve o'clock.
+fn category_ring(
+    painter: &egui::Painter,
+    at: Pos2,
+    radius: f32,
+    events: &[usize],
+    color: impl Fn(usize) -> Color32,
+) {
+    if events.is_empty() {
+        return;
+    }
+    let mut counts: Vec<(Color32, usize)> = Vec::new();
+    for &e in events {
+        let c = color(e);
+        match counts.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((c, 1)),
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let total = events.len() as f32;
+    let mut start = -std::f32::consts::FRAC_PI_2;
+    for (c, n) in counts {
+        let sweep = std::f32::consts::TAU * n as f32 / total;
+        let steps = ((sweep * radius / 3.0).ceil() as usize).max(2);
+        let points: Vec<Pos2> = (0..=steps)
+            .map(|k| {
+                let a = start + sweep * k as f32 / steps as f32;
+                at + vec2(a.cos(), a.sin()) * radius
+            })
+            .collect();
+        painter.add(Shape::line(points, Stroke::new(5.0, c)));
+        start += sweep;
     }
 }
 

@@ -55,7 +55,17 @@ fn show(
         .max_height(details_height)
         .auto_shrink([false, true])
         .show(ui, |ui| {
-            ui.heading(&e.title);
+            let search = index.search.trim();
+            if search.is_empty() {
+                ui.heading(&e.title);
+            } else {
+                ui.label(super::highlighted(
+                    ui,
+                    &e.title,
+                    search,
+                    egui::TextStyle::Heading,
+                ));
+            }
             if let Some(c) = table.category(i) {
                 ui.label(
                     RichText::new(&table.meta.categories[c].label)
@@ -64,7 +74,7 @@ fn show(
                 );
             }
             if let Some(s) = &e.summary {
-                ui.label(s);
+                ui.label(super::highlighted(ui, s, search, egui::TextStyle::Body));
             }
             ui.add_space(6.0);
             when_section(ui, detail, &table.label(i));
@@ -74,7 +84,14 @@ fn show(
             claims_section(ui, e);
         });
     ui.separator();
-    passages_section(ui, detail, selection.passage, scroll, actions);
+    passages_section(
+        ui,
+        detail,
+        selection.passage,
+        &index.search,
+        scroll,
+        actions,
+    );
 }
 
 fn when_section(ui: &mut Ui, detail: &Detail, label: &str) {
@@ -207,6 +224,7 @@ fn passages_section(
     ui: &mut Ui,
     detail: &Detail,
     focus: usize,
+    search: &str,
     scroll: bool,
     actions: &mut Vec<Action>,
 ) {
@@ -243,11 +261,11 @@ fn passages_section(
     egui::ScrollArea::vertical()
         .id_salt("source-text")
         .auto_shrink([false, false])
-        .show(ui, |ui| source_text(ui, e, focus, source, scroll));
+        .show(ui, |ui| source_text(ui, e, focus, source, search, scroll));
 }
 
 /// The source's full text, the focused passage highlighted and scrolled to.
-fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, scroll: bool) {
+fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, search: &str, scroll: bool) {
     let p = &e.passages[focus];
     let Some(text) = source.full_text() else {
         ui.colored_label(
@@ -280,11 +298,27 @@ fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, scroll: bo
         let range = offset..offset + paragraph.len();
         offset += paragraph.len();
         let holds_focus = anchor.bytes.start < range.end && anchor.bytes.end > range.start;
+        // The words searched for, where the event's passages hold them
+        // (the search reads the passages, not the whole source).
+        let found: Vec<std::ops::Range<usize>> = if search.trim().is_empty() {
+            Vec::new()
+        } else {
+            incident_map_core::filter::SearchIndex::highlights(paragraph, search)
+                .into_iter()
+                .map(|r| r.start + range.start..r.end + range.start)
+                .filter(|r| {
+                    std::iter::once(&anchor.bytes)
+                        .chain(&others)
+                        .any(|p| p.start <= r.start && r.end <= p.end)
+                })
+                .collect()
+        };
         let job = highlighted(
             paragraph,
             range.start,
             &anchor.bytes,
             &others,
+            &found,
             ui.visuals().text_color(),
         );
         let response = ui.add(egui::Label::new(job).wrap());
@@ -321,6 +355,7 @@ fn highlighted(
     start: usize,
     focus: &std::ops::Range<usize>,
     others: &[std::ops::Range<usize>],
+    found: &[std::ops::Range<usize>],
     color: Color32,
 ) -> LayoutJob {
     let mut job = LayoutJob::default();
@@ -328,7 +363,7 @@ fn highlighted(
     let end = start + paragraph.len();
     // Cut points: the paragraph's ends and every highlight's ends inside it.
     let mut cuts = vec![start, end];
-    for r in std::iter::once(focus).chain(others) {
+    for r in std::iter::once(focus).chain(others).chain(found) {
         for b in [r.start, r.end] {
             if b > start && b < end && paragraph.is_char_boundary(b - start) {
                 cuts.push(b);
@@ -351,6 +386,11 @@ fn highlighted(
         } else {
             Color32::BLACK
         };
+        let underline = if found.iter().any(|r| r.start <= a && b <= r.end) {
+            egui::Stroke::new(2.5, super::HIGHLIGHT)
+        } else {
+            egui::Stroke::NONE
+        };
         job.append(
             &paragraph[a - start..b - start],
             0.0,
@@ -358,6 +398,7 @@ fn highlighted(
                 font_id: font.clone(),
                 color: text_color,
                 background,
+                underline,
                 ..Default::default()
             },
         );

@@ -15,6 +15,7 @@ use crate::command::Command;
 use crate::map::camera::{Flight, Insets, frame_box};
 use crate::map::overlays::{EventMarkers, RegionOutlines, scale_bar};
 use crate::map::tiles::{self, Basemap};
+use crate::panels::facets::FacetsPanel;
 use crate::state::{AppState, Viewport};
 use incident_map_core::markers::{mercator, world_pixels};
 use incident_map_core::model::LatLon;
@@ -49,7 +50,16 @@ pub struct MapPanel {
     controls: Option<egui::Rect>,
     /// The map's rectangle in the window.
     rect: egui::Rect,
+    /// The view last drawn (its address) and when it was first drawn: the
+    /// markers that entered with it fade in from then.
+    view_seen: usize,
+    view_since: f64,
+    /// The legend, grown into the filter's facets.
+    facets: FacetsPanel,
 }
+
+/// How long a marker takes to fade in, in seconds.
+const FADE_IN: f64 = 0.4;
 
 /// A box the map will frame.
 struct PendingFit {
@@ -82,6 +92,9 @@ impl MapPanel {
             legend: None,
             controls: None,
             rect: egui::Rect::NOTHING,
+            view_seen: 0,
+            view_since: 0.0,
+            facets: FacetsPanel::default(),
         }
     }
 
@@ -351,8 +364,18 @@ impl MapPanel {
         if let Some(online) = self.online.as_mut() {
             map = map.with_layer(online, 1.0);
         }
+        let now = ui.input(|i| i.time);
+        let seen = doc.map_or(0, |d| std::sync::Arc::as_ptr(&d.view) as usize);
+        if seen != self.view_seen {
+            (self.view_seen, self.view_since) = (seen, now);
+        }
+        let fade = ((now - self.view_since) / FADE_IN).clamp(0.0, 1.0) as f32;
+        if fade < 1.0 && doc.is_some_and(|d| !d.view.entered.is_empty()) {
+            ui.ctx().request_repaint();
+        }
         if let Some(d) = doc {
             map = map.with_plugin(EventMarkers {
+                fade,
                 table: d.table(),
                 view: &d.view,
                 regions: state.regions(),
@@ -394,8 +417,15 @@ impl MapPanel {
         }
         actions.extend(marker_actions);
         self.controls(ui, rect, actions);
-        self.legend = legend(ui, state, rect, actions);
+        self.legend = self.facets.ui(
+            ui,
+            state,
+            rect.left_top() + vec2(10.0, 10.0),
+            (rect.height() - 120.0).max(80.0),
+            actions,
+        );
         self.notices(ui, state, rect);
+        window_date(ui, state, rect);
     }
 
     /// Sea where the offline basemap has data, grey where it has none (and
@@ -488,44 +518,31 @@ impl MapPanel {
     }
 }
 
-/// The categories and their colours, in the map's top-left corner; each
-/// with a box that shows or hides its events in every view. Returns where
-/// it was drawn.
-fn legend(
-    ui: &Ui,
-    state: &AppState,
-    map: egui::Rect,
-    actions: &mut Vec<Action>,
-) -> Option<egui::Rect> {
-    let doc = state.document()?;
-    let categories = &doc.table().meta.categories;
-    if categories.is_empty() {
-        return None;
-    }
-    let area = egui::Area::new(ui.scope_id().with("legend"))
-        .fixed_pos(map.left_top() + vec2(10.0, 10.0))
-        .show(ui.ctx(), |ui| {
-            egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.spacing_mut().item_spacing.y = 1.0;
-                for (i, c) in categories.iter().enumerate() {
-                    ui.horizontal(|ui| {
-                        let mut shown = !state.hidden().contains(&c.id);
-                        let (dot, _) =
-                            ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
-                        ui.painter()
-                            .circle_filled(dot.center(), 5.0, doc.view.color(Some(i)));
-                        if ui
-                            .checkbox(&mut shown, RichText::new(&c.label).small())
-                            .on_hover_text(
-                                "Show or hide these events on the map and in the timeline",
-                            )
-                            .changed()
-                        {
-                            actions.push(Action::ToggleCategory(c.id.clone()));
-                        }
-                    });
-                }
-            });
-        });
-    Some(area.response.rect)
+/// The time window, large along the bottom of the map (as it plays, the
+/// date moves on).
+fn window_date(ui: &Ui, state: &AppState, rect: egui::Rect) {
+    let (Some((from, to)), Some(table)) = (state.filter().window, state.table()) else {
+        return;
+    };
+    let words = incident_map_core::filter::window_words(from, to, &table.meta.tz());
+    let galley = ui.painter().layout_no_wrap(
+        words,
+        FontId::proportional(if state.playback().playing { 30.0 } else { 22.0 }),
+        Color32::from_gray(25),
+    );
+    let at = egui::pos2(
+        rect.center().x - galley.size().x / 2.0,
+        rect.bottom() - 34.0 - galley.size().y,
+    );
+    let backdrop = egui::Rect::from_min_size(at, galley.size()).expand2(vec2(10.0, 4.0));
+    ui.painter()
+        .rect_filled(backdrop, 6.0, Color32::from_white_alpha(210));
+    let label = format!("Time window: {}", galley.text());
+    ui.painter().galley(at, galley, Color32::from_gray(25));
+    ui.interact(
+        backdrop,
+        ui.scope_id().with("window-date"),
+        egui::Sense::hover(),
+    )
+    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
 }

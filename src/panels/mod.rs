@@ -5,10 +5,12 @@
 
 pub mod cluster_list;
 pub mod context;
+pub mod facets;
 pub mod map;
 pub mod problems;
 pub mod shortcuts;
 pub mod status_bar;
+pub mod time_bar;
 pub mod timeline;
 pub mod top_bar;
 
@@ -39,3 +41,37 @@ pub fn path_field(
         .labelled_by(label.id);
     field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
+
+/// `text` with the words of `query` marked (case and accents aside), in
+/// `style`: how the timeline and the context panel show what was searched for.
+pub fn highlighted(
+    ui: &egui::Ui,
+    text: &str,
+    query: &str,
+    style: egui::TextStyle,
+) -> egui::text::LayoutJob {
+    use egui::text::{LayoutJob, TextFormat};
+    let font = style.resolve(ui.style());
+    let color = ui.visuals().text_color();
+    let plain = TextFormat::simple(font.clone(), color);
+    let marked = TextFormat {
+        background: HIGHLIGHT,
+        color: egui::Color32::BLACK,
+        ..TextFormat::simple(font, color)
+    };
+    let mut job = LayoutJob::default();
+    let mut at = 0;
+    for r in incident_map_core::filter::SearchIndex::highlights(text, query) {
+        if r.start < at || r.end > text.len() {
+            continue;
+        }
+        job.append(&text[at..r.start], 0.0, plain.clone());
+        job.append(&text[r.clone()], 0.0, marked.clone());
+        at = r.end;
+    }
+    job.append(&text[at..], 0.0, plain);
+    job
+}
+
+/// The background of words found by a search.
+pub const HIGHLIGHT: egui::Color32 = egui::Color32::from_rgb(255, 178, 102);

@@ -2,15 +2,16 @@
 //! those with no date or a disputed one. Clicking a row selects the event and
 //! brings it into view on the map.
 
-use egui::{Align, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, vec2};
+use egui::{Align, RichText, Sense, Ui, vec2};
 
-use super::capitalise;
+use super::time_bar::TimeBar;
+use super::{capitalise, highlighted};
 use crate::action::Action;
 use crate::command::Command;
 use crate::state::AppState;
 use crate::views::ViewIndex;
 use incident_map_core::store::EventTable;
-use incident_map_core::timeline::{BINS, Row, Timeline};
+use incident_map_core::timeline::Row;
 
 /// Which event is selected and which hovered, and whether to bring the
 /// selected row into view this frame.
@@ -21,9 +22,12 @@ struct Marks<'a> {
     scroll: bool,
 }
 
-/// The timeline panel, on the left of the map.
+/// The timeline panel, on the left of the map, with the time histogram
+/// and the window's controls above its list.
 #[derive(Default)]
-pub struct TimelinePanel;
+pub struct TimelinePanel {
+    time_bar: TimeBar,
+}
 
 impl TimelinePanel {
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
@@ -33,6 +37,8 @@ impl TimelinePanel {
             hovered: state.marks().hovered.as_deref(),
             scroll: state.marks().scroll_to_selection,
         };
+        ui.heading("Timeline");
+        self.time_bar.ui(ui, state, actions);
         show(ui, doc.table(), &doc.view, marks, actions);
     }
 }
@@ -49,11 +55,13 @@ fn show(
         selected, scroll, ..
     } = marks;
     let timeline = &index.timeline;
-    ui.heading("Timeline");
-    axis(ui, table, index, selected, actions);
     ui.separator();
     if table.is_empty() {
         ui.weak("No events.");
+        return;
+    }
+    if timeline.rows.is_empty() {
+        ui.weak("No event shown: the filter leaves none (Show everything, on the map, clears it).");
         return;
     }
     let tops = &index.row_tops;
@@ -120,9 +128,14 @@ fn row(
         let (dot, _) = ui.allocate_exact_size(vec2(10.0, 14.0), Sense::hover());
         ui.painter().circle_filled(dot.center(), 4.5, color);
         ui.vertical(|ui| {
-            let text = RichText::new(title);
             // One line, cut short if need be (rows have fixed heights, so
-            // only those in view are drawn); the whole title on hover.
+            // only those in view are drawn); the whole title on hover. The
+            // words searched for are marked.
+            let text: egui::WidgetText = if index.is_match(i) {
+                highlighted(ui, title, &index.search, egui::TextStyle::Button).into()
+            } else {
+                RichText::new(title).into()
+            };
             let response = ui
                 .add(egui::Button::selectable(is_selected, text).truncate())
                 .on_hover_text(title);
@@ -164,106 +177,4 @@ fn row(
             }
         });
     });
-}
-
-/// Above this many dated events the axis shows their density, not dots.
-const MAX_DOTS: usize = 500;
-
-/// A strip with the dated events as dots on a time axis, ticks at days,
-/// months or years.
-fn axis(
-    ui: &mut Ui,
-    table: &EventTable,
-    index: &ViewIndex,
-    selected: Option<&str>,
-    actions: &mut Vec<Action>,
-) {
-    let timeline: &Timeline = &index.timeline;
-    let Some((start, end)) = timeline.span else {
-        return;
-    };
-    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), 40.0), Sense::hover());
-    let painter = ui.painter_at(rect);
-    let (x0, x1) = (rect.left() + 8.0, rect.right() - 8.0);
-    let y = rect.top() + 16.0;
-    let secs = (end.as_second() - start.as_second()).max(1) as f32;
-    let x_of =
-        |t: jiff::Timestamp| x0 + (x1 - x0) * (t.as_second() - start.as_second()) as f32 / secs;
-    painter.line_segment(
-        [Pos2::new(x0, y), Pos2::new(x1, y)],
-        Stroke::new(1.0, Color32::GRAY),
-    );
-    // Ticks at days, months or years; the dates of the ends.
-    for &t in &timeline.axis.ticks {
-        let x = x_of(t);
-        if x >= x0 {
-            painter.line_segment(
-                [Pos2::new(x, y - 3.0), Pos2::new(x, y + 3.0)],
-                Stroke::new(1.0, Color32::GRAY),
-            );
-        }
-    }
-    let font = FontId::proportional(10.0);
-    painter.text(
-        Pos2::new(x0, y + 8.0),
-        egui::Align2::LEFT_TOP,
-        &timeline.axis.first,
-        font.clone(),
-        Color32::GRAY,
-    );
-    painter.text(
-        Pos2::new(x1, y + 8.0),
-        egui::Align2::RIGHT_TOP,
-        &timeline.axis.last,
-        font,
-        Color32::GRAY,
-    );
-    let dated = timeline.undated.start;
-    if dated > MAX_DOTS {
-        // Too many for dots: how many start in each column of the strip.
-        let columns = ((x1 - x0) as usize).max(1);
-        let mut counts = vec![0u32; columns];
-        for (b, &n) in timeline.density.iter().enumerate() {
-            counts[(b * columns / BINS).min(columns - 1)] += n;
-        }
-        let most = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
-        for (c, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-            let h = 2.0 + 12.0 * (n as f32 / most).sqrt();
-            let x = x0 + c as f32;
-            painter.line_segment(
-                [Pos2::new(x, y), Pos2::new(x, y - h)],
-                Stroke::new(1.0, Color32::from_rgb(70, 90, 140)),
-            );
-        }
-        return;
-    }
-    for &i in &timeline.order[..dated] {
-        let i = i as usize;
-        let Some((a, _)) = table.time(i).span() else {
-            continue;
-        };
-        {
-            let at = Pos2::new(x_of(a), y);
-            let id = table.id(i);
-            let chosen = selected == Some(id);
-            painter.circle(
-                at,
-                if chosen { 6.0 } else { 4.0 },
-                index.color(table.category(i)),
-                Stroke::new(1.0, Color32::WHITE),
-            );
-            let hit = ui.interact(
-                egui::Rect::from_center_size(at, vec2(12.0, 12.0)),
-                ui.scope_id().with(("axis", i)),
-                Sense::click(),
-            );
-            if hit
-                .on_hover_text(format!("{}\n{}", table.title(i), table.label(i)))
-                .clicked()
-            {
-                actions.push(Action::Select(id.to_string()));
-                actions.push(Action::Command(Command::FocusSelected));
-            }
-        }
-    }
 }

@@ -21,6 +21,8 @@ pub struct TopBar {
     export_field: String,
     /// A basemap's path; empty means the bundled one.
     basemap_field: String,
+    /// The words searched for, as typed.
+    search_field: String,
 }
 
 impl TopBar {
@@ -59,6 +61,10 @@ impl TopBar {
                             self.file_fields(ui, state, actions);
                         }
                     });
+            }
+            if state.document().is_some() {
+                ui.separator();
+                self.search(ui, state, actions);
             }
             if let Some(job) = state.loading() {
                 ui.separator();
@@ -113,6 +119,104 @@ impl TopBar {
                 ui.add(egui::Label::new(&table.meta.title).truncate());
             }
         });
+    }
+
+    /// The search field: results as you type; Enter or ↓ walks to the next
+    /// (each selected and brought into view), Shift+Enter or ↑ back; the
+    /// count; *Only matches* filters every view to them.
+    fn search(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+        let id = ui.scope_id().with("search-field");
+        let focused = ui.memory(|m| m.has_focus(id));
+        if !focused && self.search_field != state.search() {
+            self.search_field = state.search().to_string();
+        }
+        let label = ui.label("Search:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.search_field)
+                    .id(id)
+                    .desired_width(150.0)
+                    .hint_text(format!(
+                        "words ({})",
+                        Command::Search.shortcut_text(ui.ctx()).unwrap_or_default()
+                    )),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(Command::Search.tooltip());
+        if state.marks().focus_search {
+            field.request_focus();
+            if let Some(mut text) = egui::TextEdit::load_state(ui.ctx(), id) {
+                let all = egui::text::CCursorRange::two(
+                    egui::text::CCursor::new(0),
+                    egui::text::CCursor::new(self.search_field.chars().count()),
+                );
+                text.cursor.set_char_range(Some(all));
+                text.store(ui.ctx(), id);
+            }
+        }
+        if field.changed() {
+            actions.push(Action::Search(self.search_field.clone()));
+        }
+        let (enter, shift, down, up) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::Enter),
+                i.modifiers.shift,
+                i.key_pressed(egui::Key::ArrowDown),
+                i.key_pressed(egui::Key::ArrowUp),
+            )
+        });
+        let walk = if field.lost_focus() && enter {
+            // Enter walks on and keeps the keyboard here.
+            field.request_focus();
+            Some(if shift {
+                Command::PreviousMatch
+            } else {
+                Command::NextMatch
+            })
+        } else if field.has_focus() && (down || up) {
+            Some(if up {
+                Command::PreviousMatch
+            } else {
+                Command::NextMatch
+            })
+        } else {
+            None
+        };
+        if let Some(c) = walk {
+            actions.push(Action::Command(c));
+        }
+        let Some(view) = state.view() else { return };
+        if state.search().trim().is_empty() {
+            return;
+        }
+        if view.search != state.search() {
+            ui.weak("…");
+        } else {
+            let n = view.matches.len();
+            let at = state
+                .selection()
+                .and_then(|s| view.matches.iter().position(|&m| m as usize == s.event));
+            let text = match (n, at) {
+                (0, _) => "no results".to_string(),
+                (n, Some(k)) => format!("{} of {}", k + 1, crate::state::thousands(n)),
+                (1, None) => "1 result".to_string(),
+                (n, None) => format!("{} results", crate::state::thousands(n)),
+            };
+            ui.label(text);
+        }
+        for (c, label) in [(Command::PreviousMatch, "‹"), (Command::NextMatch, "›")] {
+            if c.button(ui, label) {
+                actions.push(Action::Command(c));
+            }
+        }
+        let mut only = state.only_matches();
+        if ui
+            .checkbox(&mut only, Command::ToggleOnlyMatches.text())
+            .on_hover_text(Command::ToggleOnlyMatches.hover_text(ui.ctx()))
+            .changed()
+        {
+            actions.push(Action::Command(Command::ToggleOnlyMatches));
+        }
     }
 
     /// The File menu's own part: a path to open, where to export, recent files.
@@ -181,12 +285,20 @@ fn command_entry(ui: &mut Ui, c: Command, state: &AppState) -> bool {
         Command::ExportEvents | Command::Fit => has_data,
         Command::SelectNext | Command::SelectPrevious => has_data,
         Command::FocusSelected | Command::ClearSelection => state.selection().is_some(),
+        Command::NextMatch | Command::PreviousMatch => {
+            state.view().is_some_and(|v| !v.matches.is_empty())
+        }
         _ => true,
     };
     let checked = match c {
         Command::TogglePanels => Some(state.panels_shown()),
         Command::ToggleOnline => Some(state.online()),
         Command::ShowShortcuts => Some(state.shortcuts_open()),
+        Command::ToggleOnlyMatches => Some(state.only_matches()),
+        Command::ToggleUndated => Some(state.filter().include_undated),
+        Command::ToggleAccumulate => Some(state.playback().accumulate),
+        Command::ToggleLoop => Some(state.playback().looped),
+        Command::PlayPause => Some(state.playback().playing),
         _ => None,
     };
     match checked {

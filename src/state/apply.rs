@@ -3,7 +3,6 @@
 //! itself (start a thread, open a dialog, move the map) it returns as
 //! [`Effect`]s for the shell to carry out.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,8 +11,10 @@ use incident_map_core::formats::{self, Format, Progress};
 use incident_map_core::markers::{Shape, unmercator};
 use incident_map_core::model::BBox;
 
-use super::{AppState, Document, Loading, MAX_RECENT, Problems, Selection, Status};
-use crate::action::{Action, CameraMove, Done, Effect, Msg};
+use incident_map_core::filter::{Filter, day_window};
+
+use super::{AppState, Document, Loading, MAX_RECENT, Problems, SPEEDS, Selection, Status};
+use crate::action::{Action, CameraMove, Done, Effect, FilterEdit, Msg, Rebuild};
 use crate::command::Command;
 use crate::views::{Situated, ViewIndex, frame};
 
@@ -48,11 +49,26 @@ impl AppState {
             Action::Open(path) => self.start_load(path, fx),
             Action::Export { path, only_shown } => self.export(path, only_shown, fx),
             Action::UseBasemap(path) => fx.push(Effect::UseBasemap(path)),
-            Action::ToggleCategory(id) => {
-                if !self.hidden.remove(&id) {
-                    self.hidden.insert(id);
-                }
+            Action::Filter(edit) => self.edit_filter(edit, fx),
+            Action::SetFilter(filter) => {
+                self.filter = filter;
                 self.refilter(fx);
+            }
+            Action::Search(words) => {
+                if words != self.search {
+                    self.search = words;
+                    self.refilter(fx);
+                }
+            }
+            Action::Note(text) => self.status = Status::Note(text),
+            Action::IndexWords => {
+                self.index_wanted = true;
+                self.refilter(fx);
+            }
+            Action::Tick => {
+                if self.playback.playing {
+                    self.step_window(true, fx);
+                }
             }
             Action::OpenCluster { zoom, cells } => self.open_cluster(zoom, &cells, fx),
             Action::CloseClusterList => self.listed = None,
@@ -101,6 +117,194 @@ impl AppState {
             Command::FocusSelected => self.focus_selected(fx),
             Command::ClearSelection => self.selection = None,
             Command::ShowShortcuts => self.shortcuts_open = !self.shortcuts_open,
+            Command::Search => self.next_marks.focus_search = true,
+            Command::NextMatch | Command::PreviousMatch => self.step_match(command, fx),
+            Command::ToggleOnlyMatches => {
+                self.only_matches = !self.only_matches;
+                self.refilter(fx);
+            }
+            Command::ResetFilter => {
+                self.filter = Filter::default();
+                self.only_matches = false;
+                self.playback.playing = false;
+                self.refilter(fx);
+            }
+            Command::PlayPause => {
+                self.playback.playing = !self.playback.playing;
+                if self.playback.playing && self.filter.window.is_none() {
+                    // Playing starts at the beginning.
+                    self.step_window(true, fx);
+                }
+            }
+            Command::StepForward => self.step_window(true, fx),
+            Command::StepBack => self.step_window(false, fx),
+            Command::WindowDay | Command::WindowWeek | Command::WindowMonth => {
+                self.preset_window(command, fx)
+            }
+            Command::WindowAll => {
+                self.playback.playing = false;
+                self.edit_filter(FilterEdit::Window(None), fx);
+            }
+            Command::ToggleUndated => {
+                self.filter.include_undated = !self.filter.include_undated;
+                self.refilter(fx);
+            }
+            Command::ToggleAccumulate => self.playback.accumulate = !self.playback.accumulate,
+            Command::ToggleLoop => self.playback.looped = !self.playback.looped,
+            Command::Faster | Command::Slower => {
+                let k = SPEEDS
+                    .iter()
+                    .position(|&v| v >= self.playback.speed)
+                    .unwrap_or(SPEEDS.len() - 1);
+                let k = if command == Command::Faster {
+                    (k + 1).min(SPEEDS.len() - 1)
+                } else {
+                    k.saturating_sub(1)
+                };
+                self.playback.speed = SPEEDS[k];
+            }
+        }
+    }
+
+    /// Changes the filter and rebuilds the views for it.
+    fn edit_filter(&mut self, edit: FilterEdit, fx: &mut Vec<Effect>) {
+        fn toggle<T: Ord>(set: &mut std::collections::BTreeSet<T>, v: T) {
+            if !set.remove(&v) {
+                set.insert(v);
+            }
+        }
+        let tz = self
+            .table()
+            .map_or(jiff::tz::TimeZone::UTC, |t| t.meta.tz());
+        let f = &mut self.filter;
+        match edit {
+            FilterEdit::ToggleCategory(id) => toggle(&mut f.hidden_categories, id),
+            FilterEdit::TogglePrecision(p) => toggle(&mut f.precisions, p),
+            FilterEdit::ToggleSource(s) => toggle(&mut f.sources, s),
+            FilterEdit::ToggleActor(a) => match f.actors.iter().position(|x| *x == a) {
+                Some(k) => {
+                    f.actors.remove(k);
+                }
+                None => f.actors.push(a),
+            },
+            FilterEdit::Window(w) => f.window = w,
+            FilterEdit::Days(from, to) => f.window = day_window(from, to, &tz),
+        }
+        self.refilter(fx);
+    }
+
+    /// Moves the time window one bin of the histogram later or earlier
+    /// (playing: keeping its length, or growing it when accumulating).
+    fn step_window(&mut self, forward: bool, fx: &mut Vec<Effect>) {
+        let Some(view) = self.view() else { return };
+        let h = &view.histogram;
+        let n = h.bins();
+        if n == 0 {
+            self.playback.playing = false;
+            return;
+        }
+        let edges = &h.edges;
+        let span = |a: usize, b: usize| Some((edges[a], edges[b + 1] - 1));
+        let accumulate = self.playback.accumulate;
+        let window = match self.filter.window {
+            None => {
+                if forward {
+                    span(0, 0)
+                } else {
+                    span(n - 1, n - 1)
+                }
+            }
+            Some((from, to)) => {
+                let a = h.bin_at(from.max(edges[0])).unwrap_or(0);
+                let b = h.bin_at(to.min(edges[n] - 1)).unwrap_or(n - 1);
+                let (a2, b2) = match (forward, accumulate) {
+                    (true, true) => (a, b + 1),
+                    (true, false) => (a + 1, b + 1),
+                    (false, true) => (a, b.saturating_sub(1).max(a)),
+                    (false, false) => (a.saturating_sub(1), b.saturating_sub(1).max(b - a)),
+                };
+                if b2 >= n {
+                    // The end: round again, or stop there.
+                    if self.playback.looped {
+                        if accumulate {
+                            span(a, a)
+                        } else {
+                            span(0, b - a)
+                        }
+                    } else {
+                        self.playback.playing = false;
+                        return;
+                    }
+                } else {
+                    span(a2, b2)
+                }
+            }
+        };
+        self.filter.window = window;
+        self.refilter(fx);
+    }
+
+    /// A window of a day, a week or a month, from the window's start (or
+    /// the data's first day), in the data set's time zone.
+    fn preset_window(&mut self, command: Command, fx: &mut Vec<Effect>) {
+        use jiff::ToSpan;
+        let Some(table) = self.table() else { return };
+        let tz = table.meta.tz();
+        let Some(first) = self
+            .filter
+            .window
+            .map(|w| w.0)
+            .or_else(|| self.view().and_then(|v| v.histogram.edges.first().copied()))
+        else {
+            return;
+        };
+        let Ok(start) = jiff::Timestamp::from_second(first) else {
+            return;
+        };
+        let day = start.to_zoned_datetime(tz.clone()).date();
+        let last = match command {
+            Command::WindowDay => Some(day),
+            Command::WindowWeek => day.checked_add(6.days()).ok(),
+            _ => day
+                .checked_add(1.month())
+                .ok()
+                .and_then(|d| d.yesterday().ok()),
+        };
+        self.filter.window = day_window(Some(day), last, &tz);
+        self.refilter(fx);
+    }
+
+    /// Selects the next or previous event that holds the words searched for.
+    fn step_match(&mut self, command: Command, fx: &mut Vec<Effect>) {
+        let Some(doc) = &self.doc else { return };
+        let matches = &doc.view.matches;
+        if matches.is_empty() {
+            return;
+        }
+        let timeline = &doc.view.timeline;
+        let here = self
+            .selection
+            .as_ref()
+            .and_then(|s| timeline.position(s.event));
+        let rank = |i: u32| timeline.position(i as usize).unwrap_or(usize::MAX);
+        let next = if command == Command::NextMatch {
+            matches
+                .iter()
+                .copied()
+                .find(|&i| here.is_none_or(|h| rank(i) > h))
+                .or(matches.first().copied())
+        } else {
+            matches
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| here.is_none_or(|h| rank(i) < h))
+                .or(matches.last().copied())
+        };
+        if let Some(i) = next {
+            let id = doc.table().id(i as usize).to_string();
+            self.select(&id);
+            self.focus_selected(fx);
         }
     }
 
@@ -125,14 +329,31 @@ impl AppState {
             Done::Exported(Err(why)) => self.status = Status::NotExported(why),
             Done::MapImage(Ok(path)) => self.status = Status::MapImageSaved(path),
             Done::MapImage(Err(why)) => self.status = Status::MapImageNotSaved(why),
-            Done::ViewBuilt { generation, view } => {
+            Done::ViewBuilt {
+                generation,
+                view,
+                index,
+                store,
+            } => {
+                if let (Some(doc), Some(index)) = (&mut self.doc, index)
+                    && std::ptr::eq(store.as_ptr(), Arc::as_ptr(&doc.store))
+                {
+                    doc.search_index = Some(index);
+                }
                 if generation == self.generation {
+                    self.pending = false;
                     self.install_view(view);
                     self.status = self.shown_status();
                 }
             }
             Done::Basemap(Ok(path)) => self.status = Status::Basemap(path),
             Done::Basemap(Err(why)) => self.status = Status::BasemapNotChanged(why),
+            Done::Superseded => {}
+            Done::Progress(text) => {
+                if matches!(self.status, Status::Filtering | Status::Working(_)) {
+                    self.status = Status::Working(text);
+                }
+            }
             Done::Failed(why) => {
                 self.loading = None;
                 self.status = Status::Note(why);
@@ -156,10 +377,13 @@ impl AppState {
         self.next_job += 1;
         let progress = Arc::new(Progress::default());
         // A filter holds through a reload of the same file, not into another.
-        let hidden = if self.path() == Some(path.as_path()) {
-            self.hidden.clone()
+        // The filter holds through a reload of the same file, not into another.
+        let filter = if self.path() == Some(path.as_path()) {
+            let mut f = self.effective_filter();
+            f.text.clear();
+            f
         } else {
-            HashSet::new()
+            Filter::default()
         };
         self.loading = Some(Loading {
             job,
@@ -171,7 +395,7 @@ impl AppState {
             job,
             path,
             progress,
-            hidden,
+            filter,
         });
     }
 
@@ -209,19 +433,25 @@ impl AppState {
         };
         let another = self.path() != Some(path.as_path());
         if another {
-            self.hidden.clear();
+            self.filter = Filter::default();
+            self.index_wanted = false;
+            self.playback.playing = false;
         }
         self.listed = None;
         let old = self.doc.replace(Document {
             path: path.clone(),
             store: Arc::new(store),
             view: Arc::new(ViewIndex::default()),
+            search_index: None,
         });
         if let Some(old) = old {
             fx.push(Effect::Release(Box::new(old)));
         }
         self.install_view(view);
-        if self.view().is_some_and(|v| v.hidden != self.hidden) {
+        if self
+            .view()
+            .is_some_and(|v| v.filter != self.effective_filter() || v.search != self.search)
+        {
             // The filter changed while the file loaded.
             self.refilter(fx);
         }
@@ -258,7 +488,11 @@ impl AppState {
         Status::Shown {
             shown: self.view().map_or(0, ViewIndex::shown),
             total: self.store().map_or(0, |s| s.len()),
-            hidden_categories: self.hidden.len(),
+            filter: self.effective_filter().describe(
+                &self
+                    .table()
+                    .map_or(jiff::tz::TimeZone::UTC, |t| t.meta.tz()),
+            ),
         }
     }
 
@@ -267,13 +501,18 @@ impl AppState {
     fn refilter(&mut self, fx: &mut Vec<Effect>) {
         let Some(doc) = &self.doc else { return };
         self.generation += 1;
+        self.pending = true;
         self.status = Status::Filtering;
-        fx.push(Effect::RebuildView {
+        fx.push(Effect::RebuildView(Rebuild {
             generation: self.generation,
             store: doc.store.clone(),
             all_markers: doc.view.all_markers.clone(),
-            hidden: self.hidden.clone(),
-        });
+            filter: self.effective_filter(),
+            search: self.search.clone(),
+            index: doc.search_index.clone(),
+            before: doc.view.flags.clone(),
+            index_wanted: self.index_wanted,
+        }));
     }
 
     /// Selects an event by id, if it is there and shown.
@@ -446,7 +685,7 @@ mod tests {
         let [Effect::Load { job, path, .. }] = fx.as_slice() else {
             panic!("{fx:?}");
         };
-        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        let outcome = crate::background::load(path, None, state.regions(), &Filter::default());
         let fx = state.apply(Done::Loaded {
             job: *job,
             path: path.clone(),
@@ -469,7 +708,7 @@ mod tests {
         let [Effect::Load { job, path, .. }] = fx.as_slice() else {
             panic!("{fx:?}");
         };
-        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        let outcome = crate::background::load(path, None, state.regions(), &Filter::default());
         let fx = state.apply(Done::Loaded {
             job: *job,
             path: path.clone(),
@@ -570,19 +809,23 @@ mod tests {
     fn hiding_a_category_rebuilds_the_views_off_thread_and_keeps_the_old_until_then() {
         let mut state = scenario();
         state.apply(Action::Select("crocus-attack".into()));
-        let fx = state.apply(Action::ToggleCategory("attack".into()));
+        let fx = state.apply(Action::Filter(FilterEdit::ToggleCategory("attack".into())));
         let [
-            Effect::RebuildView {
+            Effect::RebuildView(Rebuild {
                 generation,
                 store,
                 all_markers,
-                hidden,
-            },
+                filter,
+                search,
+                index,
+                ..
+            }),
         ] = fx.as_slice()
         else {
             panic!("{fx:?}");
         };
-        assert!(hidden.contains("attack"));
+        assert!(filter.hidden_categories.contains("attack"));
+        assert!(index.is_none() && search.is_empty());
         assert_eq!(*state.status(), Status::Filtering);
         assert_eq!(
             state.view().unwrap().shown(),
@@ -593,23 +836,30 @@ mod tests {
             store.table(),
             Some(all_markers.clone()),
             state.regions(),
-            hidden,
+            filter,
+            search,
+            None,
         ));
+        let at = Arc::downgrade(store);
         // A view for an older filter is dropped.
         state.apply(Done::ViewBuilt {
             generation: generation - 1,
             view: view.clone(),
+            index: None,
+            store: at.clone(),
         });
         assert_eq!(state.view().unwrap().shown(), 4);
         state.apply(Done::ViewBuilt {
             generation: *generation,
             view,
+            index: None,
+            store: at,
         });
         assert_eq!(state.view().unwrap().shown(), 3);
         assert_eq!(state.selected_id(), None, "a hidden event is not selected");
         assert_eq!(
             state.status().to_string(),
-            "3 of 4 events shown (categories hidden: 1)"
+            "3 of 4 events shown (1 category hidden)"
         );
         // Fit follows the filter: the attack's box is gone from it.
         let [Effect::Camera(CameraMove::Fit { ne, .. })] = state.apply(Command::Fit)[..] else {
@@ -636,7 +886,7 @@ mod tests {
         let [Effect::Load { job, path, .. }] = fx.as_slice() else {
             panic!()
         };
-        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        let outcome = crate::background::load(path, None, state.regions(), &Filter::default());
         state.apply(Done::Loaded {
             job: *job,
             path: path.clone(),
@@ -677,7 +927,7 @@ mod tests {
         state.apply(Command::CancelLoad);
         assert!(progress.is_cancelled());
         assert!(state.status().to_string().starts_with("Stopped opening"));
-        let outcome = crate::background::load(path, None, state.regions(), &HashSet::new());
+        let outcome = crate::background::load(path, None, state.regions(), &Filter::default());
         state.apply(Done::Loaded {
             job: *job,
             path: path.clone(),

@@ -8,17 +8,17 @@
 mod apply;
 mod status;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use incident_map_core::filter::{Filter, SearchIndex};
 use incident_map_core::formats::Progress;
 use incident_map_core::geography::RegionIndex;
 use incident_map_core::model::LatLon;
 use incident_map_core::store::{Detail, EventTable, Store};
 
 use crate::views::{Situated, ViewIndex};
-pub use status::Status;
+pub use status::{Status, thousands};
 
 /// At most this many recent files are kept.
 pub const MAX_RECENT: usize = 10;
@@ -28,6 +28,8 @@ pub struct Document {
     pub path: PathBuf,
     pub store: Arc<Store>,
     pub view: Arc<ViewIndex>,
+    /// The events' words, folded, once a search or a source filter needed them.
+    pub search_index: Option<Arc<SearchIndex>>,
 }
 
 impl std::fmt::Debug for Document {
@@ -136,17 +138,53 @@ pub struct Marks {
     pub hovered: Option<String>,
     /// The selection changed: views bring it into view.
     pub scroll_to_selection: bool,
+    /// The search field takes the keyboard (Ctrl+F).
+    pub focus_search: bool,
 }
+
+/// Moving the time window through the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Playback {
+    pub playing: bool,
+    /// Keep what came before (everything up to now), not only the window.
+    pub accumulate: bool,
+    /// Start again at the end.
+    pub looped: bool,
+    /// Steps (bins of the histogram) a second.
+    pub speed: f32,
+}
+
+impl Default for Playback {
+    fn default() -> Self {
+        Playback {
+            playing: false,
+            accumulate: false,
+            looped: false,
+            speed: 2.0,
+        }
+    }
+}
+
+/// The speeds playback steps through, in steps a second.
+pub const SPEEDS: [f32; 7] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
 
 /// Everything the app shows and works on.
 pub struct AppState {
     doc: Option<Document>,
     regions: Arc<RegionIndex>,
     selection: Option<Selection>,
-    /// Categories whose events are hidden in every view.
-    hidden: HashSet<String>,
+    /// What every view shows (without the words searched for).
+    filter: Filter,
+    /// The words in the search field, and whether they filter every view.
+    search: String,
+    only_matches: bool,
+    playback: Playback,
+    /// The user asked for the words to be indexed (to count sources).
+    index_wanted: bool,
     /// The latest filter's number: a view built for an older one is dropped.
     generation: u64,
+    /// A view for the latest filter is being built.
+    pending: bool,
     loading: Option<Loading>,
     next_job: u64,
     status: Status,
@@ -185,8 +223,13 @@ impl AppState {
             doc: None,
             regions,
             selection: None,
-            hidden: HashSet::new(),
+            filter: Filter::default(),
+            search: String::new(),
+            only_matches: false,
+            playback: Playback::default(),
+            index_wanted: false,
             generation: 0,
+            pending: false,
             loading: None,
             next_job: 1,
             status: Status::Quiet,
@@ -265,9 +308,37 @@ impl AppState {
         self.selection.as_ref().map(|s| s.id.as_str())
     }
 
-    /// The categories hidden by the filter.
-    pub fn hidden(&self) -> &HashSet<String> {
-        &self.hidden
+    /// The filter set (the words searched for apart).
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// The filter every view shows: the filter set, with the words searched
+    /// for when they filter too.
+    pub fn effective_filter(&self) -> Filter {
+        let mut f = self.filter.clone();
+        if self.only_matches {
+            f.text = self.search.clone();
+        }
+        f
+    }
+
+    /// The words in the search field.
+    pub fn search(&self) -> &str {
+        &self.search
+    }
+
+    pub fn only_matches(&self) -> bool {
+        self.only_matches
+    }
+
+    pub fn playback(&self) -> Playback {
+        self.playback
+    }
+
+    /// Whether the views show the latest filter (none is being built).
+    pub fn view_is_current(&self) -> bool {
+        !self.pending
     }
 
     pub fn status(&self) -> &Status {

@@ -30,10 +30,13 @@ pub enum Status {
     Stopped(PathBuf),
     /// A filter is being applied, or was.
     Filtering,
+    /// A long job in the background says how far it got.
+    Working(String),
     Shown {
         shown: usize,
         total: usize,
-        hidden_categories: usize,
+        /// The filter, in words ("7 Mar 2024 – 22 Mar 2024 · 1 category hidden").
+        filter: String,
     },
     Exported(Exported),
     NotExported(String),
@@ -57,7 +60,12 @@ impl fmt::Display for Status {
                 errors,
                 warnings,
             } => {
-                write!(f, "Opened {}: {events} events", path.display())?;
+                write!(
+                    f,
+                    "Opened {}: {} events",
+                    path.display(),
+                    thousands(*events)
+                )?;
                 if errors + warnings > 0 {
                     write!(f, ", {errors} errors, {warnings} warnings")?;
                 }
@@ -73,17 +81,20 @@ impl fmt::Display for Status {
             ),
             Status::Stopped(p) => write!(f, "Stopped opening {}", p.display()),
             Status::Filtering => f.write_str("Filtering…"),
+            Status::Working(s) => f.write_str(s),
             Status::Shown {
                 shown,
                 total,
-                hidden_categories,
+                filter,
             } => {
-                if *hidden_categories == 0 {
-                    write!(f, "All {shown} events shown")
+                if filter.is_empty() {
+                    write!(f, "All {} events shown", thousands(*shown))
                 } else {
                     write!(
                         f,
-                        "{shown} of {total} events shown (categories hidden: {hidden_categories})"
+                        "{} of {} events shown ({filter})",
+                        thousands(*shown),
+                        thousands(*total)
                     )
                 }
             }
@@ -106,6 +117,19 @@ impl fmt::Display for Status {
             Status::Note(s) => f.write_str(s),
         }
     }
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Status {

@@ -98,11 +98,11 @@ pub fn wait_for_export(map: &mut OffscreenMap) -> String {
     }
 }
 
-/// Steps the app until a filter has been applied.
+/// Steps the app until a filter has been applied (its views built and shown).
 pub fn wait_for_filter(map: &mut OffscreenMap) {
     let start = Instant::now();
     map.harness().run_steps(1);
-    while map.app().state.status().to_string() == "Filtering…" {
+    while !map.app().state.view_is_current() {
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "the filter never finished"
@@ -111,4 +111,17 @@ pub fn wait_for_filter(map: &mut OffscreenMap) {
         map.harness().run_steps(1);
     }
     map.harness().run_steps(2);
+}
+
+/// The ids of the events in an incident-map JSON file, sorted.
+pub fn event_ids(path: &std::path::Path) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut ids: Vec<String> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
 }

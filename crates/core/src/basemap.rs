@@ -147,17 +147,22 @@ impl Archive {
             source,
         };
         let bytes = crate::formats::file::map(path).map_err(io)?;
+        Archive::from_bytes(Bytes::from_owner(bytes), path)
+    }
+
+    /// An archive already in memory (`path` names it in messages), checked
+    /// through as [`Archive::open`] does.
+    pub fn from_bytes(bytes: Bytes, path: &Path) -> Result<Archive, BasemapError> {
         check_archive(&bytes).map_err(|why| BasemapError::Damaged {
             path: path.to_path_buf(),
             why,
         })?;
-        let reader = futures::executor::block_on(AsyncPmTilesReader::try_from_source(InMemory(
-            Bytes::from_owner(bytes),
-        )))
-        .map_err(|source| BasemapError::NotPmTiles {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let reader =
+            futures::executor::block_on(AsyncPmTilesReader::try_from_source(InMemory(bytes)))
+                .map_err(|source| BasemapError::NotPmTiles {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
         Ok(Archive {
             reader,
             path: path.to_path_buf(),

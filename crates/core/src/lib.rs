@@ -25,8 +25,10 @@
 pub mod basemap;
 pub mod diagnostic;
 pub mod evidence;
+pub mod filter;
 pub mod formats;
 pub mod geography;
+pub mod histogram;
 pub mod limits;
 pub mod markers;
 pub mod model;

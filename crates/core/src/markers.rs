@@ -257,6 +257,31 @@ impl MarkerIndex {
         self.keys.partition_point(|&k| k < lo)..self.keys.partition_point(|&k| k < hi)
     }
 
+    /// Up to `max` events of a cluster's cells, evenly spread through its
+    /// markers (all of them when it has no more): what a cluster's category
+    /// segments are drawn from, at a cost that does not grow with its size.
+    /// The markers are in Z-order, so an even spread is spread over the area too.
+    pub fn sample(&self, zoom: u8, cells: &[u64], max: usize) -> Vec<usize> {
+        let runs: Vec<Range<usize>> = cells.iter().map(|&c| self.members(zoom, c)).collect();
+        let total: usize = runs.iter().map(|r| r.len()).sum();
+        if total == 0 || max == 0 {
+            return Vec::new();
+        }
+        let take = total.min(max);
+        let at = |k: usize| {
+            // The k-th of `take` positions through the runs laid end to end.
+            let mut pos = k * total / take;
+            for r in &runs {
+                if pos < r.len() {
+                    return self.event(r.start + pos);
+                }
+                pos -= r.len();
+            }
+            unreachable!("pos < total")
+        };
+        (0..take).map(at).collect()
+    }
+
     /// The mean position of a run of markers, in world units.
     fn centroid(&self, run: &Range<usize>) -> [f64; 2] {
         let n = run.len().max(1) as f64;
@@ -646,6 +671,36 @@ mod tests {
         }
         let back = unmercator(w);
         assert!((back.lat - 55.75).abs() < 1e-9 && (back.lon - 37.62).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_sample_spreads_through_a_clusters_cells_and_takes_all_of_a_small_one() {
+        let ds = synthetic(20_000);
+        let (_, index) = index_of(&ds);
+        let z = 4;
+        let shift = 2 * u32::from(MAX_CLUSTER_ZOOM - z);
+        let mut cells: Vec<u64> = index.keys.iter().map(|k| k >> shift).collect();
+        cells.dedup();
+        let members: Vec<usize> = cells
+            .iter()
+            .flat_map(|&c| index.members(z, c))
+            .map(|m| index.event(m))
+            .collect();
+        let sample = index.sample(z, &cells, 100);
+        assert_eq!(sample.len(), 100);
+        assert!(sample.iter().all(|e| members.contains(e)));
+        // Distinct, drawn from the start to the end of the run.
+        let mut distinct = sample.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 100);
+        assert_eq!(sample[0], members[0]);
+        assert!(members.iter().rposition(|e| *e == sample[99]).unwrap() >= members.len() - 200);
+        // A small cluster: every one of its events.
+        let one = index.members(MAX_CLUSTER_ZOOM, index.keys[0]);
+        let small = index.sample(MAX_CLUSTER_ZOOM, &[index.keys[0]], 1000);
+        assert_eq!(small.len(), one.len());
+        assert!(index.sample(z, &[], 10).is_empty());
     }
 
     #[test]

@@ -801,6 +801,18 @@ impl EventTable {
             .map(|&a| self.actors.get(a))
     }
 
+    /// The event's actors, as indices of [`Self::actor_names`].
+    pub fn actor_ids(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        let start = if i == 0 {
+            0
+        } else {
+            self.actor_ends[i - 1] as usize
+        };
+        self.actor_list[start..self.actor_ends[i] as usize]
+            .iter()
+            .copied()
+    }
+
     /// Every actor named, once each.
     pub fn actor_names(&self) -> &Arena {
         &self.actors

@@ -1,0 +1,695 @@
+//! What is shown: one [`Filter`] for every view (markers and clusters, the
+//! timeline and its histogram, next and previous, the counts, Fit, export)
+//! and for the command line, so that a script gets exactly what the app
+//! shows.
+//!
+//! A filter is a value: a time window, categories hidden, actors, words,
+//! precisions, sources and a box. [`Filter::flags`] applies it to a table on
+//! every core, in one pass. Words are looked up in a [`SearchIndex`], the
+//! events' own text folded once (case and accents set aside).
+//!
+//! Time: an event is in a window when its time overlaps it, by its whole
+//! span (a month-precise event overlaps every day of its month; it is never
+//! put on a guessed day). Undated and disputed events are in no window: they
+//! are shown with a window only when asked for (`include_undated`).
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use rayon::prelude::*;
+
+use crate::model::{BBox, Precision};
+use crate::store::{EventTable, Store, TimeKind};
+
+/// What is shown. The default shows everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// The first and last second shown (UTC, inclusive).
+    pub window: Option<(i64, i64)>,
+    /// Undated and disputed events are shown with a window too.
+    pub include_undated: bool,
+    /// Categories not shown, by id.
+    pub hidden_categories: BTreeSet<String>,
+    /// Events with an actor whose name holds one of these (any case);
+    /// empty: any actor, or none.
+    pub actors: Vec<String>,
+    /// Words every event shown holds, somewhere in its own text (any case,
+    /// any accents); empty: no words asked for.
+    pub text: String,
+    /// Precisions shown; empty: all, and events of no stated precision.
+    pub precisions: BTreeSet<Precision>,
+    /// Sources one of which an event shown cites, by name; empty: any.
+    pub sources: BTreeSet<String>,
+    /// The box an event's marker is in (inclusive); events with no place
+    /// are outside every box.
+    pub bbox: Option<BBox>,
+}
+
+/// Each event's verdict: [`BASE`] when every part but the time window lets
+/// it through, [`IN_WINDOW`] when the window does. Shown: both.
+pub type Flags = Vec<u8>;
+pub const BASE: u8 = 1;
+pub const IN_WINDOW: u8 = 2;
+pub const SHOWN: u8 = BASE | IN_WINDOW;
+
+impl Filter {
+    /// Whether it shows every event.
+    pub fn is_everything(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// Whether the words need a [`SearchIndex`].
+    pub fn needs_text(&self) -> bool {
+        !words(&self.text).is_empty()
+    }
+
+    /// Whether the sources need a [`SearchIndex`] (it knows what each cites).
+    pub fn needs_sources(&self) -> bool {
+        !self.sources.is_empty()
+    }
+
+    /// Each event's [`Flags`], on every core. `search` is needed when the
+    /// filter has words or sources (see [`Filter::needs_text`]); without it
+    /// they match nothing.
+    pub fn flags(&self, table: &EventTable, search: Option<&SearchIndex>) -> Flags {
+        let categories: Vec<bool> = table
+            .meta
+            .categories
+            .iter()
+            .map(|c| !self.hidden_categories.contains(&c.id))
+            .collect();
+        let actor_words: Vec<String> = self.actors.iter().map(|a| fold(a.trim())).collect();
+        let names = table.actor_names();
+        // Which actor names match, once per name rather than per event.
+        let actor_ok: Vec<bool> = if actor_words.is_empty() {
+            Vec::new()
+        } else {
+            (0..names.len())
+                .into_par_iter()
+                .map(|k| {
+                    let name = fold(names.get(k as u32));
+                    actor_words.iter().any(|w| name.contains(w.as_str()))
+                })
+                .collect()
+        };
+        let hits = self
+            .needs_text()
+            .then(|| search.map(|s| s.find(&self.text)));
+        let source_ids: Option<Vec<u32>> = self.needs_sources().then(|| {
+            search.map_or_else(Vec::new, |s| {
+                s.source_names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| self.sources.contains(n.as_str()))
+                    .map(|(k, _)| k as u32)
+                    .collect()
+            })
+        });
+        (0..table.len())
+            .into_par_iter()
+            .map(|i| {
+                let base = table.category(i).is_none_or(|c| categories[c])
+                    && (actor_words.is_empty() || table.actor_ids(i).any(|a| actor_ok[a as usize]))
+                    && (self.precisions.is_empty()
+                        || table
+                            .precision(i)
+                            .is_some_and(|p| self.precisions.contains(&p)))
+                    && self.bbox.is_none_or(|b| {
+                        table.point(i).is_some_and(|p| {
+                            (b.sw.lat..=b.ne.lat).contains(&p.lat)
+                                && (b.sw.lon..=b.ne.lon).contains(&p.lon)
+                        })
+                    })
+                    && match &hits {
+                        None => true,
+                        Some(None) => false,
+                        Some(Some(h)) => h[i],
+                    }
+                    && match (&source_ids, search) {
+                        (None, _) => true,
+                        (Some(ids), Some(s)) => s.sources(i).iter().any(|k| ids.contains(k)),
+                        (Some(_), None) => false,
+                    };
+                let in_window = match self.window {
+                    None => true,
+                    Some((from, to)) => {
+                        let t = table.time(i);
+                        match t.kind() {
+                            TimeKind::At | TimeKind::Between => t.start <= to && t.end >= from,
+                            TimeKind::Unknown | TimeKind::Disputed => self.include_undated,
+                        }
+                    }
+                };
+                u8::from(base) | (u8::from(in_window) << 1)
+            })
+            .collect()
+    }
+
+    /// What it shows, in a few words for the status bar: "7 Mar 2024 – 22
+    /// Mar 2024 · 2 categories hidden · “crocus”". Empty when it shows everything.
+    pub fn describe(&self, tz: &TimeZone) -> String {
+        let mut parts = Vec::new();
+        if let Some((a, b)) = self.window {
+            parts.push(window_words(a, b, tz));
+            if self.include_undated {
+                parts.push("with the undated".into());
+            }
+        }
+        match self.hidden_categories.len() {
+            0 => {}
+            1 => parts.push("1 category hidden".into()),
+            n => parts.push(format!("{n} categories hidden")),
+        }
+        if !self.actors.is_empty() {
+            parts.push(format!("actor: {}", self.actors.join(" or ")));
+        }
+        if !self.precisions.is_empty() {
+            let p: Vec<&str> = self.precisions.iter().map(|p| p.as_str()).collect();
+            parts.push(format!("precision: {}", p.join(", ")));
+        }
+        if !self.sources.is_empty() {
+            parts.push(match self.sources.len() {
+                1 => "1 source".to_string(),
+                n => format!("{n} sources"),
+            });
+        }
+        if let Some(b) = self.bbox {
+            parts.push(format!(
+                "in {:.2},{:.2} – {:.2},{:.2}",
+                b.sw.lat, b.sw.lon, b.ne.lat, b.ne.lon
+            ));
+        }
+        if self.needs_text() {
+            parts.push(format!("“{}”", self.text.trim()));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// A filter as the command line words it (`--from`, `--to`, `--search`,
+/// `--category`, `--actor`, `--bbox`, `--include-undated`): checked against
+/// the table it will filter, so a category that is not there is an error,
+/// not a filter that silently shows nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterSpec {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub search: Option<String>,
+    /// Category ids shown (any of them); empty: all.
+    pub categories: Vec<String>,
+    pub actors: Vec<String>,
+    pub bbox: Option<BBox>,
+    pub include_undated: bool,
+}
+
+impl FilterSpec {
+    /// The filter it asks for on `table`; days are the data set's days.
+    pub fn to_filter(&self, table: &EventTable) -> Result<Filter, String> {
+        if let (Some(a), Some(b)) = (self.from, self.to)
+            && a > b
+        {
+            return Err(format!(
+                "--from {a} is after --to {b}: the window would be empty"
+            ));
+        }
+        let known: Vec<&str> = table
+            .meta
+            .categories
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        for c in &self.categories {
+            if !known.contains(&c.as_str()) {
+                return Err(format!(
+                    "there is no category \"{c}\" in this file; its categories are: {}",
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+        Ok(Filter {
+            window: day_window(self.from, self.to, &table.meta.tz()),
+            include_undated: self.include_undated,
+            hidden_categories: if self.categories.is_empty() {
+                BTreeSet::new()
+            } else {
+                known
+                    .iter()
+                    .filter(|k| !self.categories.iter().any(|c| c == *k))
+                    .map(|k| k.to_string())
+                    .collect()
+            },
+            actors: self.actors.clone(),
+            text: self.search.clone().unwrap_or_default(),
+            bbox: self.bbox,
+            ..Filter::default()
+        })
+    }
+}
+
+/// `SOUTH,WEST,NORTH,EAST` in degrees, as `--bbox` takes it.
+pub fn parse_bbox(s: &str) -> Result<BBox, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [south, west, north, east] = parts[..] else {
+        return Err(format!(
+            "\"{s}\" is not a box: write SOUTH,WEST,NORTH,EAST in degrees, e.g. 55.5,37.3,56.0,37.9"
+        ));
+    };
+    let num = |v: &str, what: &str, limit: f64| -> Result<f64, String> {
+        let x: f64 = v
+            .parse()
+            .map_err(|_| format!("\"{v}\" is not a number ({what} of the box)"))?;
+        if !x.is_finite() || x.abs() > limit {
+            return Err(format!("{what} {v} is out of range (±{limit})"));
+        }
+        Ok(x)
+    };
+    let (s_, w) = (num(south, "south", 90.0)?, num(west, "west", 180.0)?);
+    let (n, e) = (num(north, "north", 90.0)?, num(east, "east", 180.0)?);
+    if s_ > n || w > e {
+        return Err(format!(
+            "the box {s} is upside down: SOUTH must not exceed NORTH, nor WEST EAST"
+        ));
+    }
+    Ok(BBox {
+        sw: crate::model::LatLon { lat: s_, lon: w },
+        ne: crate::model::LatLon { lat: n, lon: e },
+    })
+}
+
+/// How many choices of each facet are listed (the most frequent first).
+pub const MAX_FACET: usize = 30;
+
+/// Counts of the events shown, by each thing a filter can choose: what the
+/// filter panel shows beside each choice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    /// By category index.
+    pub categories: Vec<u32>,
+    /// Events with no category.
+    pub uncategorised: u32,
+    /// By precision, and (last) events of no stated precision.
+    pub precisions: Vec<(Option<Precision>, u32)>,
+    /// The most frequent actors, by name.
+    pub actors: Vec<(String, u32)>,
+    /// The most frequent sources cited, by name (when the search index is built).
+    pub sources: Vec<(String, u32)>,
+}
+
+impl Facets {
+    /// Counts the events of `table` whose flags are [`SHOWN`] (all when `flags` is `None`).
+    pub fn count(
+        table: &EventTable,
+        flags: Option<&Flags>,
+        search: Option<&SearchIndex>,
+    ) -> Facets {
+        let n = table.len();
+        let ncat = table.meta.categories.len();
+        let nactors = table.actor_names().len();
+        let nsources = search.map_or(0, |s| s.source_names.len());
+        let shown = |i: usize| flags.is_none_or(|f| f[i] == SHOWN);
+        // One pass on every core: category, precision, actor and source counts.
+        let zero = || {
+            (
+                vec![0u32; ncat + 1],
+                [0u32; 8],
+                vec![0u32; nactors],
+                vec![0u32; nsources],
+            )
+        };
+        let (cats, precisions, actors, sources) = (0..n)
+            .into_par_iter()
+            .with_min_len(8192)
+            .fold(zero, |mut acc, i| {
+                if shown(i) {
+                    acc.0[table.category(i).unwrap_or(ncat)] += 1;
+                    let p = table.precision(i).map_or(7, |p| {
+                        Precision::ALL.iter().position(|q| *q == p).unwrap_or(7)
+                    });
+                    acc.1[p] += 1;
+                    for a in table.actor_ids(i) {
+                        acc.2[a as usize] += 1;
+                    }
+                    if let Some(s) = search {
+                        for &k in s.sources(i) {
+                            acc.3[k as usize] += 1;
+                        }
+                    }
+                }
+                acc
+            })
+            .reduce(zero, |mut a, b| {
+                a.0.iter_mut().zip(b.0).for_each(|(x, y)| *x += y);
+                a.1.iter_mut().zip(b.1).for_each(|(x, y)| *x += y);
+                a.2.iter_mut().zip(b.2).for_each(|(x, y)| *x += y);
+                a.3.iter_mut().zip(b.3).for_each(|(x, y)| *x += y);
+                a
+            });
+        let top = |counts: Vec<u32>, name: &dyn Fn(usize) -> String| {
+            let mut v: Vec<(String, u32)> = counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, c)| *c > 0)
+                .map(|(k, c)| (name(k), c))
+                .collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.truncate(MAX_FACET);
+            v
+        };
+        Facets {
+            categories: cats[..ncat].to_vec(),
+            uncategorised: cats[ncat],
+            precisions: Precision::ALL
+                .iter()
+                .map(|p| Some(*p))
+                .chain([None])
+                .zip(
+                    precisions
+                        .iter()
+                        .take(Precision::ALL.len())
+                        .chain([&precisions[7]]),
+                )
+                .map(|(p, c)| (p, *c))
+                .collect(),
+            actors: top(actors, &|k| table.actor_names().get(k as u32).to_string()),
+            sources: top(sources, &|k| {
+                search.map_or_else(String::new, |s| s.source_names[k].clone())
+            }),
+        }
+    }
+}
+
+/// A time window in words, in the data set's zone: "22 Mar 2024", "7 Mar
+/// 2024 – 13 Mar 2024", or "22 Mar 2024, 20:00–20:59" within a day; an
+/// open end is "…".
+pub fn window_words(from: i64, to: i64, tz: &TimeZone) -> String {
+    let zoned = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .ok()
+            .filter(|t| *t > jiff::Timestamp::MIN && *t < jiff::Timestamp::MAX)
+            .map(|t| t.to_zoned_datetime(tz.clone()))
+    };
+    let day = |z: &Option<jiff::ZonedDateTime>| {
+        z.as_ref().map_or("…".to_string(), |z| {
+            z.date().strftime("%-d %b %Y").to_string()
+        })
+    };
+    let (a, b) = (zoned(from), zoned(to));
+    let whole_days = a
+        .as_ref()
+        .is_none_or(|z| z.time() == jiff::civil::Time::midnight())
+        && b.as_ref()
+            .is_none_or(|z| z.time() == jiff::civil::time(23, 59, 59, 0));
+    match (&a, &b) {
+        (Some(x), Some(y)) if x.date() == y.date() && !whole_days => format!(
+            "{}, {}–{}",
+            day(&a),
+            x.strftime("%H:%M"),
+            y.strftime("%H:%M")
+        ),
+        _ if day(&a) == day(&b) => day(&a),
+        _ => format!("{} – {}", day(&a), day(&b)),
+    }
+}
+
+/// The window from the first second of `from` to the last of `to`, days of
+/// the data set's time zone (either end open when not given).
+pub fn day_window(from: Option<Date>, to: Option<Date>, tz: &TimeZone) -> Option<(i64, i64)> {
+    if from.is_none() && to.is_none() {
+        return None;
+    }
+    let start = from
+        .and_then(|d| d.to_zoned_datetime(tz.clone()).ok())
+        .map_or(i64::MIN, |z| z.timestamp().as_second());
+    let end = to
+        .and_then(|d| d.tomorrow().ok())
+        .and_then(|d| d.to_zoned_datetime(tz.clone()).ok())
+        .map_or(i64::MAX, |z| z.timestamp().as_second() - 1);
+    Some((start, end))
+}
+
+/// Text folded for searching: lower case, accents set aside (é → e,
+/// ё → е), a few letters written out (ß → ss, æ → ae, ø → o, ł → l).
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' => out.push('d'),
+            'ı' => out.push('i'),
+            'þ' | 'Þ' => out.push_str("th"),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The words of a query, folded: what every event shown must hold.
+fn words(query: &str) -> Vec<String> {
+    fold(query).split_whitespace().map(str::to_string).collect()
+}
+
+/// The events' own words, folded once, for finding words fast: title,
+/// summary, actors, place names, the passages quoted, claims and notes (not
+/// the sources' whole texts: one article is cited by every event). Also
+/// which sources each event cites, by name.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    /// Every event's folded text, one after another, each ended by a 0 byte.
+    text: Vec<u8>,
+    /// Where each event's text starts in `text` (one more at the end).
+    starts: Vec<u64>,
+    /// The names of the sources cited (a source's publisher when it has
+    /// one, else its title), and each event's, as indices.
+    pub source_names: Vec<String>,
+    source_ends: Vec<u32>,
+    source_list: Vec<u32>,
+}
+
+/// A chunk of the index as a thread makes it: folded texts, their lengths,
+/// and the names of the sources each event cites.
+type Chunk = (Vec<u8>, Vec<u64>, Vec<Vec<String>>);
+
+impl SearchIndex {
+    /// Builds the index of a store's events on every core; `progress` is
+    /// told the share done now and then.
+    pub fn build(store: &Store, progress: &(dyn Fn(f32) + Sync)) -> SearchIndex {
+        const CHUNK: usize = 4096;
+        let n = store.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let chunks: Vec<Chunk> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut text = Vec::new();
+                let mut lens = Vec::with_capacity(range.len());
+                let mut cited = Vec::with_capacity(range.len());
+                let mut own = String::new();
+                for i in range.clone() {
+                    let d = store.detail(i);
+                    own.clear();
+                    event_text(&d, &mut own);
+                    let start = text.len();
+                    text.extend_from_slice(fold(&own).as_bytes());
+                    text.push(0);
+                    lens.push((text.len() - start) as u64);
+                    let mut names: Vec<String> = d
+                        .event
+                        .passages
+                        .iter()
+                        .filter_map(|p| d.source(&p.source))
+                        .map(|s| s.publisher.clone().unwrap_or_else(|| s.title.clone()))
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    cited.push(names);
+                }
+                let k = done.fetch_add(range.len(), std::sync::atomic::Ordering::Relaxed);
+                progress((k + range.len()) as f32 / n.max(1) as f32);
+                (text, lens, cited)
+            })
+            .collect();
+        let mut index = SearchIndex {
+            starts: Vec::with_capacity(n + 1),
+            ..SearchIndex::default()
+        };
+        let mut names: rustc_hash::FxHashMap<String, u32> = Default::default();
+        index.starts.push(0);
+        for (text, lens, cited) in chunks {
+            index.text.extend_from_slice(&text);
+            for len in lens {
+                let last = *index.starts.last().expect("a start");
+                index.starts.push(last + len);
+            }
+            for event in cited {
+                for name in event {
+                    let next = names.len() as u32;
+                    let k = *names.entry(name.clone()).or_insert_with(|| {
+                        index.source_names.push(name);
+                        next
+                    });
+                    index.source_list.push(k);
+                }
+                index.source_ends.push(index.source_list.len() as u32);
+            }
+        }
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.starts.capacity() * 8 + self.source_list.capacity() * 4
+    }
+
+    /// The sources event `i` cites, as indices of `source_names`.
+    pub fn sources(&self, i: usize) -> &[u32] {
+        let start = if i == 0 {
+            0
+        } else {
+            self.source_ends[i - 1] as usize
+        };
+        &self.source_list[start..self.source_ends[i] as usize]
+    }
+
+    /// Which events hold every word of `query` (any case, any accents),
+    /// by event index. Searched on every core.
+    pub fn find(&self, query: &str) -> Vec<bool> {
+        let words = words(query);
+        let n = self.len();
+        if words.is_empty() {
+            return vec![true; n];
+        }
+        // For each word, the events holding it; then all of them.
+        let mut all = vec![true; n];
+        for word in &words {
+            let finder = memchr::memmem::Finder::new(word.as_bytes());
+            let has: Vec<bool> = (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|i| {
+                    all[i] && {
+                        let text = &self.text[self.starts[i] as usize..self.starts[i + 1] as usize];
+                        finder.find(text).is_some()
+                    }
+                })
+                .collect();
+            all = has;
+        }
+        all
+    }
+
+    /// Where the words of `query` occur in `text` (folded alike), as byte
+    /// ranges of `text`: what the context panel highlights.
+    pub fn highlights(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+        let words = words(query);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        // Folding can change lengths: fold character by character, keeping
+        // where each folded byte came from.
+        let mut folded = String::with_capacity(text.len());
+        let mut from = Vec::with_capacity(text.len());
+        for (at, c) in text.char_indices() {
+            let f = fold(c.encode_utf8(&mut [0; 4]));
+            for _ in 0..f.len() {
+                from.push(at);
+            }
+            folded.push_str(&f);
+        }
+        from.push(text.len());
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for word in &words {
+            for (k, _) in folded.match_indices(word.as_str()) {
+                let start = from[k];
+                let last = from[k + word.len() - 1];
+                let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
+                out.push(start..end);
+            }
+        }
+        out.sort_by_key(|r| r.start);
+        out
+    }
+}
+
+/// What of an event is searched, one piece a line.
+fn event_text(d: &crate::store::Detail, out: &mut String) {
+    let e = &d.event;
+    let mut line = |s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    line(&e.title);
+    e.summary.as_deref().map(&mut line);
+    for a in &e.actors {
+        line(a);
+    }
+    if let Some(l) = &e.location {
+        if let Some(p) = l.place.as_deref().and_then(|id| d.place(id)) {
+            line(&p.name);
+            for o in &p.other_names {
+                line(&o.name);
+            }
+        }
+        l.note.as_deref().map(&mut line);
+    }
+    for p in &e.passages {
+        line(&p.quote);
+    }
+    for c in &e.claims {
+        line(&c.says);
+        line(&c.record);
+    }
+    e.notes.as_deref().map(&mut line);
+    e.when_note.as_deref().map(&mut line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_sets_case_and_accents_aside() {
+        assert_eq!(fold("Crocus CITY Hall"), "crocus city hall");
+        assert_eq!(fold("Évian-les-Bains, Łódź"), "evian-les-bains, lodz");
+        assert_eq!(fold("Ёлки Straße"), "елки strasse");
+        let hits = SearchIndex::highlights("Near Évian, then évian again", "EVIAN");
+        assert_eq!(hits, [5..11, 18..24]);
+    }
+
+    #[test]
+    fn a_window_takes_what_overlaps_it_by_its_whole_span() {
+        let tz = TimeZone::UTC;
+        let w = day_window(
+            Some(Date::constant(2024, 3, 8)),
+            Some(Date::constant(2024, 3, 8)),
+            &tz,
+        )
+        .unwrap();
+        assert_eq!(w.1 - w.0, 86_399);
+        let moscow = TimeZone::get("Europe/Moscow").unwrap();
+        let m = day_window(Some(Date::constant(2024, 3, 8)), None, &moscow).unwrap();
+        assert_eq!(m.0, w.0 - 3 * 3600);
+        assert_eq!(m.1, i64::MAX);
+    }
+}
