@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::command::Command;
 use crate::views::ViewIndex;
-use incident_map_core::filter::{Filter, Flags, SearchIndex};
+use incident_map_core::filter::{Filter, SearchIndex};
 use incident_map_core::formats::Format;
 use incident_map_core::markers::MarkerIndex;
 use incident_map_core::model::LatLon;
@@ -214,9 +214,10 @@ pub struct Rebuild {
     pub filter: Filter,
     pub search: String,
     pub index: Option<Arc<SearchIndex>>,
-    /// What the view in use shows (`None`: everything): the events that
-    /// were not in it enter the new one (the map fades them in).
-    pub before: Option<Arc<Flags>>,
+    /// The view on screen: the events it did not show enter the new one
+    /// (the map fades them in); its histogram is kept when only the
+    /// window changes.
+    pub before: Arc<ViewIndex>,
     /// Build the search index even if nothing needs it yet.
     pub index_wanted: bool,
 }

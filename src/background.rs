@@ -262,15 +262,15 @@ impl Background {
                 None if needs => Some(indexes.of(&store, &reporter)),
                 None => None,
             };
-            let mut view = ViewIndex::build(
+            let view = ViewIndex::build_after(
                 store.table(),
                 Some(all_markers),
                 &regions,
                 &filter,
                 &search,
                 built.as_deref(),
+                Some(&before),
             );
-            view.mark_entered(before.as_deref());
             Done::ViewBuilt {
                 generation,
                 view: Arc::new(view),

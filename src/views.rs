@@ -57,6 +57,12 @@ pub struct ViewIndex {
     pub entered: Vec<u32>,
 }
 
+impl std::fmt::Debug for ViewIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ViewIndex({} shown, {:?})", self.shown(), self.filter)
+    }
+}
+
 /// Above this many events entering at once, none fades in.
 pub const MAX_ENTERED: usize = 20_000;
 
@@ -72,6 +78,28 @@ impl ViewIndex {
         search: &str,
         index: Option<&SearchIndex>,
     ) -> ViewIndex {
+        Self::build_after(table, all_markers, regions, filter, search, index, None)
+    }
+
+    /// [`ViewIndex::build`], after the view `before` (the one on screen):
+    /// its histogram is kept when only the window changed (a drag, a step
+    /// of playback), and the events it did not show are marked as entering.
+    pub fn build_after(
+        table: &EventTable,
+        all_markers: Option<Arc<MarkerIndex>>,
+        regions: &RegionIndex,
+        filter: &Filter,
+        search: &str,
+        index: Option<&SearchIndex>,
+        before: Option<&ViewIndex>,
+    ) -> ViewIndex {
+        let same_base = |b: &&ViewIndex| {
+            let mut f = b.filter.clone();
+            f.window = filter.window;
+            f.include_undated = filter.include_undated;
+            f == *filter && !b.histogram.edges.is_empty()
+        };
+        let kept_histogram = before.filter(same_base).map(|b| b.histogram.clone());
         let categories = &table.meta.categories;
         let flags = (!filter.is_everything()).then(|| filter.flags(table, index));
         let shown = |i: usize| flags.as_ref().is_none_or(|f| f[i] == SHOWN);
@@ -89,7 +117,7 @@ impl ViewIndex {
             },
             || {
                 rayon::join(
-                    || Histogram::build(table, flags.as_ref()),
+                    || kept_histogram.unwrap_or_else(|| Histogram::build(table, flags.as_ref())),
                     || Facets::count(table, flags.as_ref(), index),
                 )
             },
@@ -125,7 +153,7 @@ impl ViewIndex {
                 .filter(|&i| is_match[i as usize])
                 .collect()
         };
-        ViewIndex {
+        let mut view = ViewIndex {
             row_tops,
             frame,
             timeline,
@@ -140,12 +168,16 @@ impl ViewIndex {
             matches,
             is_match,
             entered: Vec::new(),
+        };
+        if let Some(b) = before {
+            view.mark_entered(b.flags.as_deref());
         }
+        view
     }
 
     /// Notes the events shown here that were not under `before` (the
     /// flags of the view before; `None`: it showed everything, so none enters).
-    pub fn mark_entered(&mut self, before: Option<&Flags>) {
+    fn mark_entered(&mut self, before: Option<&Flags>) {
         let Some(before) = before else { return };
         let mut entered = Vec::new();
         for m in 0..self.markers.len() {
@@ -276,7 +308,21 @@ pub fn frame(table: &EventTable, markers: &MarkerIndex, regions: &RegionIndex) -
         .into_iter()
         .filter_map(|code| regions.get(code)?.outline.bounding_rect())
         .map(BBox::of_rect);
-    let points = BBox::around((0..markers.len()).filter_map(|m| table.point(markers.event(m))));
+    use rayon::prelude::*;
+    let points = (0..markers.len())
+        .into_par_iter()
+        .filter_map(|m| table.point(markers.event(m)))
+        .fold(
+            || None,
+            |b: Option<BBox>, p| Some(b.map_or(BBox::point(p), |b| b.with(p))),
+        )
+        .reduce(
+            || None,
+            |a, b| match (a, b) {
+                (Some(a), Some(b)) => Some(a.union(b)),
+                (a, b) => a.or(b),
+            },
+        );
     outlines.chain(points).reduce(BBox::union)
 }
 

@@ -300,9 +300,14 @@ fn files_of_other_tools_open_by_drag_and_drop() {
     // The map says why it has no markers: all ten are unplaced.
     assert!(map.app().state.view().unwrap().markers.is_empty());
     assert_eq!(map.app().state.view().unwrap().markers.unplaced(), 10);
-    // The axis spans the years, not days.
-    let axis = &map.app().state.view().unwrap().timeline.axis;
-    assert_eq!((axis.first.as_str(), axis.last.as_str()), ("1815", "1985"));
+    // The histogram's bins are years, not days, from 1815.
+    let h = &map.app().state.view().unwrap().histogram;
+    assert_eq!(h.size, Some(incident_map_core::histogram::BinSize::Year));
+    let first = jiff::Timestamp::from_second(h.edges[0]).unwrap();
+    assert_eq!(
+        first.to_zoned_datetime(jiff::tz::TimeZone::UTC).year(),
+        1815
+    );
     assert!(map.harness().query_by_label("Ada Lovelace").is_some());
     assert!(
         map.harness()

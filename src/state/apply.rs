@@ -510,7 +510,7 @@ impl AppState {
             filter: self.effective_filter(),
             search: self.search.clone(),
             index: doc.search_index.clone(),
-            before: doc.view.flags.clone(),
+            before: doc.view.clone(),
             index_wanted: self.index_wanted,
         }));
     }
@@ -616,7 +616,7 @@ impl AppState {
                 .flat_map(|&c| index.members(zoom, c))
                 .map(|m| index.event(m))
                 .collect();
-            events.sort_by_key(|&e| doc.view.timeline.rank[e]);
+            events.sort_by_key(|&e| doc.view.timeline.time_rank[e]);
             self.listed = Some(events);
         }
     }

@@ -692,4 +692,150 @@ mod tests {
         assert_eq!(m.0, w.0 - 3 * 3600);
         assert_eq!(m.1, i64::MAX);
     }
+
+    fn scenario() -> Store {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/moscow-march-2024.json");
+        crate::formats::load(&path, &Default::default())
+            .unwrap()
+            .store
+            .unwrap()
+    }
+
+    fn shown(store: &Store, f: &Filter, index: Option<&SearchIndex>) -> Vec<String> {
+        let table = store.table();
+        let flags = f.flags(table, index);
+        let mut ids: Vec<String> = (0..table.len())
+            .filter(|&i| flags[i] == SHOWN)
+            .map(|i| table.id(i).to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn each_part_of_a_filter_and_their_verdicts() {
+        let store = scenario();
+        let table = store.table();
+        let index = SearchIndex::build(&store, &|_| {});
+        let tz = table.meta.tz();
+        assert_eq!(shown(&store, &Filter::default(), None).len(), 4);
+        // A month-precise or ranged event overlaps by its whole span; the
+        // disputed one is in no window unless asked for.
+        let march = Filter {
+            window: day_window(
+                Some(Date::constant(2024, 3, 1)),
+                Some(Date::constant(2024, 3, 31)),
+                &tz,
+            ),
+            ..Filter::default()
+        };
+        assert_eq!(shown(&store, &march, None).len(), 3);
+        let with_undated = Filter {
+            include_undated: true,
+            ..march.clone()
+        };
+        assert_eq!(shown(&store, &with_undated, None).len(), 4);
+        // BASE and IN_WINDOW apart: the attack hidden by category is still in the window.
+        let both = Filter {
+            hidden_categories: ["attack".into()].into(),
+            ..march.clone()
+        };
+        let flags = both.flags(table, None);
+        let crocus = table.find("crocus-attack").unwrap();
+        assert_eq!(flags[crocus], IN_WINDOW);
+        // Words need the index; without it they match nothing.
+        let words = Filter {
+            text: "  crocus  ".into(),
+            ..Filter::default()
+        };
+        assert!(words.needs_text());
+        assert!(shown(&store, &words, None).is_empty());
+        assert_eq!(shown(&store, &words, Some(&index)), ["crocus-attack"]);
+        // Every word must be there, anywhere in the event's own text.
+        let two = Filter {
+            text: "crocus zanzibar".into(),
+            ..Filter::default()
+        };
+        assert!(shown(&store, &two, Some(&index)).is_empty());
+        // Precision, box and sources.
+        let building = Filter {
+            precisions: [Precision::Building].into(),
+            ..Filter::default()
+        };
+        assert!(shown(&store, &building, None).contains(&"crocus-attack".to_string()));
+        let region = Filter {
+            precisions: [Precision::Region].into(),
+            ..Filter::default()
+        };
+        assert!(!shown(&store, &region, None).contains(&"crocus-attack".to_string()));
+        let source = index.source_names.first().cloned().expect("a source");
+        let by_source = Filter {
+            sources: [source].into(),
+            ..Filter::default()
+        };
+        assert_eq!(
+            shown(&store, &by_source, Some(&index)).len(),
+            4,
+            "one article for all"
+        );
+        // In words, for the status bar.
+        let said = Filter {
+            actors: vec!["FSB".into()],
+            ..both
+        }
+        .describe(&tz);
+        assert_eq!(
+            said,
+            "1 Mar 2024 – 31 Mar 2024 · 1 category hidden · actor: FSB"
+        );
+    }
+
+    #[test]
+    fn a_window_in_words() {
+        let moscow = TimeZone::get("Europe/Moscow").unwrap();
+        let day = |d| day_window(Some(d), Some(d), &moscow).unwrap();
+        let (a, b) = day(Date::constant(2024, 3, 22));
+        assert_eq!(window_words(a, b, &moscow), "22 Mar 2024");
+        let (_, c) = day(Date::constant(2024, 3, 28));
+        assert_eq!(window_words(a, c, &moscow), "22 Mar 2024 – 28 Mar 2024");
+        assert_eq!(
+            window_words(a + 20 * 3600, a + 21 * 3600 - 1, &moscow),
+            "22 Mar 2024, 20:00–20:59"
+        );
+        assert_eq!(window_words(a, i64::MAX, &moscow), "22 Mar 2024 – …");
+    }
+
+    #[test]
+    fn the_command_lines_words_are_checked_against_the_table() {
+        let store = scenario();
+        let table = store.table();
+        let spec = FilterSpec {
+            categories: vec!["attack".into(), "warning".into()],
+            ..FilterSpec::default()
+        };
+        let f = spec.to_filter(table).unwrap();
+        assert_eq!(
+            f.hidden_categories,
+            ["counter-terrorism".to_string(), "statement".to_string()].into()
+        );
+        let wrong = FilterSpec {
+            categories: vec!["nope".into()],
+            ..FilterSpec::default()
+        };
+        assert!(
+            wrong
+                .to_filter(table)
+                .unwrap_err()
+                .contains("its categories are: warning")
+        );
+        assert!(
+            parse_bbox("56,37,55,38")
+                .unwrap_err()
+                .contains("upside down")
+        );
+        assert!(parse_bbox("55,nan,56,38").is_err());
+        let b = parse_bbox(" 55.5, 37.3 ,56,37.9").unwrap();
+        assert_eq!((b.sw.lat, b.ne.lon), (55.5, 37.9));
+    }
 }

@@ -40,6 +40,9 @@ pub const MAX_BINS: usize = 150;
 /// At most this many categories are stacked; the rest count as one.
 pub const MAX_STACKS: usize = 8;
 
+/// Categories beyond this many are counted with the rest from the start.
+const MAX_CATEGORIES: usize = 1024;
+
 /// The histogram of a table's events under a filter's other parts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Histogram {
@@ -62,86 +65,121 @@ impl Histogram {
     /// The histogram of the events of `table` whose flags have [`BASE`]
     /// (every part of the filter but its time window), or of all of them.
     pub fn build(table: &EventTable, flags: Option<&Flags>) -> Histogram {
+        use rayon::prelude::*;
+        const CHUNK: usize = 1 << 15;
         let counted = |i: usize| flags.is_none_or(|f| f[i] & BASE != 0);
         let tz = table.meta.tz();
+        let n = table.len();
+        let chunks = n.div_ceil(CHUNK);
+        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
         // The span of every dated event (not only those counted): brushing
         // keeps its place on the axis as the filter changes.
-        let mut span: Option<(i64, i64)> = None;
-        for i in 0..table.len() {
-            let t = table.time(i);
-            if matches!(t.kind(), TimeKind::At | TimeKind::Between) {
-                span = Some(span.map_or((t.start, t.end), |(a, b)| (a.min(t.start), b.max(t.end))));
-            }
-        }
-        // Stacks: the categories, the largest first when there are many.
-        let ncat = table.meta.categories.len();
-        let mut stacks: Vec<Option<usize>> = (0..ncat.min(MAX_STACKS)).map(Some).collect();
-        if ncat > MAX_STACKS || ncat == 0 || (0..table.len()).any(|i| table.category(i).is_none()) {
-            stacks.push(None);
-        }
-        let stack_of = |c: Option<usize>| -> usize {
-            match c {
-                Some(c) if c < MAX_STACKS => c,
-                _ => stacks.len() - 1,
-            }
-        };
-        let mut h = Histogram {
-            stacks: stacks.clone(),
-            ..Histogram::default()
-        };
+        let span = (0..chunks)
+            .into_par_iter()
+            .filter_map(|c| {
+                range(c)
+                    .map(|i| table.time(i))
+                    .filter(|t| matches!(t.kind(), TimeKind::At | TimeKind::Between))
+                    .map(|t| (t.start, t.end))
+                    .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+            })
+            .reduce_with(|(a, b), (c, d)| (a.min(c), b.max(d)));
         let Some((first, last)) = span else {
-            h.undated = (0..table.len()).filter(|&i| counted(i)).count() as u32;
-            return h;
+            let undated = (0..n).into_par_iter().filter(|&i| counted(i)).count();
+            return Histogram {
+                undated: undated as u32,
+                ..Histogram::default()
+            };
         };
         let (size, edges) = bins(first, last, &tz);
-        h.size = Some(size);
         let nbins = edges.len() - 1;
-        h.counts = vec![0; nbins * stacks.len()];
-        // Spanning events as steps (+1 where one starts, −1 after it ends),
-        // summed once: a long range costs no more than a short one.
-        let mut steps = vec![0i64; nbins + 1];
+        // Counted by category first (the last column: none, or one of too
+        // many); the stacks are chosen after, the largest categories.
+        let ncat = table.meta.categories.len().min(MAX_CATEGORIES);
+        let width = ncat + 1;
+        let column = |c: Option<usize>| c.filter(|&c| c < ncat).unwrap_or(ncat);
         let bin_of = |s: i64| {
             edges
                 .partition_point(|&e| e <= s)
                 .saturating_sub(1)
                 .min(nbins - 1)
         };
-        for i in 0..table.len() {
-            if !counted(i) {
-                continue;
-            }
-            let t = table.time(i);
-            if !matches!(t.kind(), TimeKind::At | TimeKind::Between) {
-                h.undated += 1;
-                continue;
-            }
-            let (a, b) = (bin_of(t.start), bin_of(t.end));
-            if a == b {
-                h.counts[a * stacks.len() + stack_of(table.category(i))] += 1;
-            } else {
-                steps[a] += 1;
-                steps[b + 1] -= 1;
+        // Per chunk: counts by bin and category; spanning events as steps
+        // (+1 where one starts, −1 after it ends, summed once: a long range
+        // costs no more than a short one); the undated.
+        let zero = || (vec![0u32; nbins * width], vec![0i64; nbins + 1], 0u32);
+        let (by_category, steps, undated) = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut acc = zero();
+                for i in range(c).filter(|&i| counted(i)) {
+                    let t = table.time(i);
+                    if !matches!(t.kind(), TimeKind::At | TimeKind::Between) {
+                        acc.2 += 1;
+                        continue;
+                    }
+                    let (a, b) = (bin_of(t.start), bin_of(t.end));
+                    if a == b {
+                        acc.0[a * width + column(table.category(i))] += 1;
+                    } else {
+                        acc.1[a] += 1;
+                        acc.1[b + 1] -= 1;
+                    }
+                }
+                acc
+            })
+            .reduce(zero, |mut x, y| {
+                x.0.iter_mut().zip(y.0).for_each(|(a, b)| *a += b);
+                x.1.iter_mut().zip(y.1).for_each(|(a, b)| *a += b);
+                x.2 += y.2;
+                x
+            });
+        // Stacks: the categories with events, the most frequent first when
+        // there are more than [`MAX_STACKS`]; the rest (and none) as one.
+        let totals: Vec<u32> = (0..width)
+            .map(|k| (0..nbins).map(|b| by_category[b * width + k]).sum())
+            .collect();
+        let mut used: Vec<usize> = (0..ncat).filter(|&k| totals[k] > 0).collect();
+        used.sort_by_key(|&k| std::cmp::Reverse(totals[k]));
+        let rest = used.len() > MAX_STACKS || totals[ncat] > 0;
+        used.truncate(MAX_STACKS);
+        used.sort_unstable();
+        let mut stacks: Vec<Option<usize>> = used.iter().map(|&k| Some(k)).collect();
+        if rest {
+            stacks.push(None);
+        }
+        let ns = stacks.len();
+        let mut counts = vec![0u32; nbins * ns];
+        for b in (0..nbins).filter(|_| ns > 0) {
+            for k in 0..width {
+                let s = used
+                    .iter()
+                    .position(|&u| u == k)
+                    .unwrap_or(ns.saturating_sub(1));
+                counts[b * ns + s] += by_category[b * width + k];
             }
         }
         let mut running = 0i64;
-        h.spanning = steps[..nbins]
+        let spanning: Vec<u32> = steps[..nbins]
             .iter()
             .map(|d| {
                 running += d;
                 running as u32
             })
             .collect();
-        h.edges = edges;
-        h.max = (0..nbins)
-            .map(|k| {
-                h.counts[k * stacks.len()..(k + 1) * stacks.len()]
-                    .iter()
-                    .sum::<u32>()
-                    + h.spanning[k]
-            })
+        let max = (0..nbins)
+            .map(|k| counts[k * ns..(k + 1) * ns].iter().sum::<u32>() + spanning[k])
             .max()
             .unwrap_or(0);
-        h
+        Histogram {
+            size: Some(size),
+            edges,
+            stacks,
+            counts,
+            spanning,
+            undated,
+            max,
+        }
     }
 
     pub fn bins(&self) -> usize {
@@ -301,6 +339,9 @@ mod scenario_tests {
         assert_eq!(h.max, 1);
         let counted: u32 = h.counts.iter().sum::<u32>() + h.spanning.iter().sum::<u32>();
         assert!(counted >= 3, "{h:?}");
+        // Every category with dated events has its stack (the statement,
+        // disputed, has none).
+        assert_eq!(h.stacks, [Some(0), Some(1), Some(3)]);
         // Hiding the attack takes it out of its bin, not off the axis.
         let f = Filter {
             hidden_categories: ["attack".to_string()].into(),

@@ -159,18 +159,99 @@ impl MarkerIndex {
     }
 
     /// The markers of the events `shown` keeps (by event index): a filter's
-    /// view, a subsequence of this index, made without sorting again.
-    pub fn filter(&self, table: &EventTable, shown: impl Fn(usize) -> bool) -> MarkerIndex {
-        let (keys, events): (Vec<u64>, Vec<u32>) = self
-            .keys
-            .iter()
-            .zip(&self.events)
-            .filter(|(_, e)| shown(**e as usize))
-            .map(|(k, e)| (*k, *e))
-            .unzip();
-        let shown_events = (0..table.len()).filter(|&i| shown(i)).count();
-        let world = |_, e: u32| table.point(e as usize).map_or([0.0, 0.0], mercator);
-        MarkerIndex::from_sorted(table, keys, events, shown_events, world)
+    /// view, a subsequence of this index, made on every core without
+    /// sorting again or projecting again (each marker's position is the
+    /// step of this index's running sums).
+    pub fn filter(&self, table: &EventTable, shown: impl Fn(usize) -> bool + Sync) -> MarkerIndex {
+        use rayon::prelude::*;
+        const CHUNK: usize = 1 << 14;
+        let chunks = self.len().div_ceil(CHUNK);
+        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(self.len());
+        let keep = |m: usize| shown(self.events[m] as usize);
+        // How many each chunk keeps, then each chunk writes its own part.
+        let counts: Vec<usize> = (0..chunks)
+            .into_par_iter()
+            .map(|c| range(c).filter(|&m| keep(m)).count())
+            .collect();
+        let n: usize = counts.iter().sum();
+        let mut keys = vec![0u64; n];
+        let mut events = vec![0u32; n];
+        let mut steps = vec![[0.0f64; 2]; n];
+        let mut parts = Vec::with_capacity(chunks);
+        let (mut k, mut e, mut w) = (&mut keys[..], &mut events[..], &mut steps[..]);
+        for (c, &count) in counts.iter().enumerate() {
+            let (k1, k2) = k.split_at_mut(count);
+            let (e1, e2) = e.split_at_mut(count);
+            let (w1, w2) = w.split_at_mut(count);
+            parts.push((c, k1, e1, w1));
+            (k, e, w) = (k2, e2, w2);
+        }
+        parts.into_par_iter().for_each(|(c, k, e, w)| {
+            for (slot, m) in range(c).filter(|&m| keep(m)).enumerate() {
+                k[slot] = self.keys[m];
+                e[slot] = self.events[m];
+                let (a, b) = (self.sums[m], self.sums[m + 1]);
+                w[slot] = [b[0] - a[0], b[1] - a[1]];
+            }
+        });
+        // Running sums: each chunk's own, then the chunks' totals added in.
+        let mut sums = vec![[0.0f64; 2]; n + 1];
+        sums[1..]
+            .par_chunks_mut(CHUNK)
+            .zip(steps.par_chunks(CHUNK))
+            .for_each(|(out, w)| {
+                let mut acc = [0.0, 0.0];
+                for (o, x) in out.iter_mut().zip(w) {
+                    acc = [acc[0] + x[0], acc[1] + x[1]];
+                    *o = acc;
+                }
+            });
+        let mut carry = [0.0, 0.0];
+        let offsets: Vec<[f64; 2]> = sums[1..]
+            .chunks(CHUNK)
+            .map(|c| {
+                let before = carry;
+                let last = c[c.len() - 1];
+                carry = [carry[0] + last[0], carry[1] + last[1]];
+                before
+            })
+            .collect();
+        sums[1..]
+            .par_chunks_mut(CHUNK)
+            .zip(offsets)
+            .for_each(|(out, add)| {
+                for o in out {
+                    *o = [o[0] + add[0], o[1] + add[1]];
+                }
+            });
+        let shown_events = (0..table.len())
+            .into_par_iter()
+            .filter(|&i| shown(i))
+            .count();
+        let mut of_event = vec![u32::MAX; table.len()];
+        for (m, &e) in events.iter().enumerate() {
+            of_event[e as usize] = m as u32;
+        }
+        // The regions, each with its first marker here (none to look for
+        // when the full index has none).
+        let mut regions: Vec<(String, usize)> = Vec::new();
+        if !self.regions.is_empty() {
+            for (m, &e) in events.iter().enumerate() {
+                if let Some(code) = table.region(e as usize)
+                    && !regions.iter().any(|(c, _)| c == code)
+                {
+                    regions.push((code.to_string(), m));
+                }
+            }
+        }
+        MarkerIndex {
+            unplaced: shown_events - n,
+            keys,
+            events,
+            sums,
+            of_event,
+            regions,
+        }
     }
 
     fn from_sorted(
@@ -701,6 +782,38 @@ mod tests {
         let small = index.sample(MAX_CLUSTER_ZOOM, &[index.keys[0]], 1000);
         assert_eq!(small.len(), one.len());
         assert!(index.sample(z, &[], 10).is_empty());
+    }
+
+    #[test]
+    fn a_filtered_index_is_the_subsequence_with_its_own_sums_and_lookups() {
+        let ds = synthetic(70_000);
+        let (table, index) = index_of(&ds);
+        let keep = |i: usize| !i.is_multiple_of(3);
+        let f = index.filter(&table, keep);
+        let kept: Vec<usize> = (0..index.len())
+            .map(|m| index.event(m))
+            .filter(|&e| keep(e))
+            .collect();
+        assert_eq!(f.len(), kept.len());
+        assert_eq!((0..f.len()).map(|m| f.event(m)).collect::<Vec<_>>(), kept);
+        for (m, &e) in kept.iter().enumerate().step_by(101) {
+            assert_eq!(f.of_event(e), Some(m));
+            assert_eq!(f.keys[m], index.keys[index.of_event(e).unwrap()]);
+        }
+        assert_eq!(f.of_event(0), None, "event 0 is filtered out");
+        // The running sums add up the kept markers' positions.
+        let direct = kept.iter().fold([0.0, 0.0], |a, &e| {
+            let w = mercator(table.point(e).unwrap());
+            [a[0] + w[0], a[1] + w[1]]
+        });
+        let total = f.sums[f.len()];
+        assert!((total[0] - direct[0]).abs() < 1e-6 && (total[1] - direct[1]).abs() < 1e-6);
+        for m in [0, 1, 17_000, f.len() - 1] {
+            let (a, b) = (f.sums[m], f.sums[m + 1]);
+            let w = mercator(table.point(f.event(m)).unwrap());
+            assert!((b[0] - a[0] - w[0]).abs() < 1e-9 && (b[1] - a[1] - w[1]).abs() < 1e-9);
+        }
+        assert_eq!(f.unplaced(), 0);
     }
 
     #[test]

@@ -36,78 +36,14 @@ pub struct Timeline {
     pub order: Vec<u32>,
     /// The first and last instant of the dated events.
     pub span: Option<(Timestamp, Timestamp)>,
-    /// Each event's position in `order`, by event index (`u32::MAX` for
-    /// an event filtered out).
-    pub rank: Vec<u32>,
+    /// Each event's place in the table's time order (the table's, shared):
+    /// `order` ascends in it, so an event's position is a binary search.
+    pub time_rank: std::sync::Arc<Vec<u32>>,
     /// The list as the panel shows it, one entry per line group: a day's
     /// heading, its events, then the undated section. Lets the panel draw
     /// only the rows in view.
     pub rows: Vec<Row>,
-    /// Each event's row, by event index (`u32::MAX` for none).
-    pub row_of: Vec<u32>,
-    /// How many dated events start in each of [`BINS`] equal slices of `span`:
-    /// the axis draws this when there are too many events for dots.
-    pub density: Vec<u32>,
-    /// The time axis over `span`: its ticks and its end labels.
-    pub axis: Axis,
 }
-
-/// A time axis: ticks at days, months or years (whichever suits the span,
-/// at most a few dozen), and the dates at its two ends as they suit it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Axis {
-    pub ticks: Vec<Timestamp>,
-    pub first: String,
-    pub last: String,
-}
-
-impl Axis {
-    /// The axis from `a` to `b`, with calendar ticks in `tz`.
-    pub fn new(a: Timestamp, b: Timestamp, tz: &TimeZone) -> Axis {
-        use jiff::ToSpan;
-        let (za, zb) = (
-            a.to_zoned_datetime(tz.clone()),
-            b.to_zoned_datetime(tz.clone()),
-        );
-        let days = (b.as_second() - a.as_second()) / 86_400;
-        let years = i64::from(zb.year()) - i64::from(za.year());
-        // The unit, the first tick at or before `a`, and the label format.
-        let (step, first, format) = if days <= 92 {
-            (1.day(), za.start_of_day(), "%-d %b")
-        } else if years <= 4 {
-            (
-                1.month(),
-                za.start_of_day().and_then(|d| d.first_of_month()),
-                "%b %Y",
-            )
-        } else {
-            let every = [1i16, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
-                .into_iter()
-                .find(|&n| years / i64::from(n) <= 40)
-                .unwrap_or(1000);
-            let year = za.year() - za.year().rem_euclid(every);
-            let first = za
-                .start_of_day()
-                .and_then(|d| d.first_of_year())
-                .and_then(|d| d.with().year(year).build());
-            (every.years(), first, "%Y")
-        };
-        let mut ticks = Vec::new();
-        let mut tick = first.ok();
-        while let Some(t) = tick.filter(|t| t.timestamp() <= b && ticks.len() < 200) {
-            ticks.push(t.timestamp());
-            tick = t.checked_add(step).ok();
-        }
-        Axis {
-            ticks,
-            first: za.strftime(format).to_string(),
-            last: zb.strftime(format).to_string(),
-        }
-    }
-}
-
-/// Slices of the time span counted in [`Timeline::density`].
-pub const BINS: usize = 1024;
 
 /// One entry of the timeline's list.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,11 +63,11 @@ impl Timeline {
 
     /// The timeline of the events `shown` keeps (by index): a filter's
     /// view. The table's time order is filtered, never sorted again.
-    pub fn build_where(table: &EventTable, shown: impl Fn(usize) -> bool) -> Timeline {
-        let tz = table.meta.tz();
+    pub fn build_where(table: &EventTable, shown: impl Fn(usize) -> bool + Sync) -> Timeline {
+        use rayon::prelude::*;
         let order: Vec<u32> = table
             .by_time()
-            .iter()
+            .par_iter()
             .copied()
             .filter(|&i| shown(i as usize))
             .collect();
@@ -143,39 +79,37 @@ impl Timeline {
             Grain::Year => 2,
             _ => 0,
         };
-        let mut days: Vec<Day> = Vec::new();
-        let mut run_start = 0;
-        for k in 0..=dated {
-            let ends = k == dated
-                || (k > run_start && {
-                    let (a, b) = (order[run_start], order[k]);
-                    table.day_number(a as usize) != table.day_number(b as usize)
-                        || grain_class(a) != grain_class(b)
-                });
-            if ends && k > run_start {
-                let first = order[run_start] as usize;
-                days.push(Day {
+        // Where each run starts, found on every core; then one Day a run.
+        let same = |a: u32, b: u32| {
+            table.day_number(a as usize) == table.day_number(b as usize)
+                && grain_class(a) == grain_class(b)
+        };
+        let starts: Vec<usize> = (0..dated)
+            .into_par_iter()
+            .filter(|&k| k == 0 || !same(order[k - 1], order[k]))
+            .collect();
+        let days: Vec<Day> = starts
+            .iter()
+            .enumerate()
+            .map(|(n, &start)| {
+                let first = order[start] as usize;
+                Day {
                     date: EventTable::date_of_day(table.day_number(first)),
                     heading: table.heading(first),
-                    events: run_start..k,
-                });
-                run_start = k;
-            }
-        }
+                    events: start..starts.get(n + 1).copied().unwrap_or(dated),
+                }
+            })
+            .collect();
         let span = (dated > 0).then(|| {
             let start = table.time(order[0] as usize).start;
             let end = order[..dated]
-                .iter()
+                .par_iter()
                 .map(|&i| table.time(i as usize).end)
                 .max()
                 .unwrap_or(start);
             let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
             (ts(start), ts(end))
         });
-        let mut rank = vec![u32::MAX; table.len()];
-        for (p, &i) in order.iter().enumerate() {
-            rank[i as usize] = p as u32;
-        }
         let mut rows = Vec::with_capacity(days.len() + order.len() + 1);
         for (n, day) in days.iter().enumerate() {
             rows.push(Row::Day(n as u32));
@@ -185,32 +119,13 @@ impl Timeline {
             rows.push(Row::Undated);
             rows.extend(order[dated..].iter().map(|&i| Row::Event(i)));
         }
-        let mut row_of = vec![u32::MAX; table.len()];
-        for (r, row) in rows.iter().enumerate() {
-            if let Row::Event(i) = row {
-                row_of[*i as usize] = r as u32;
-            }
-        }
-        let mut density = Vec::new();
-        if let Some((a, b)) = span {
-            density = vec![0; BINS];
-            let width = (b.as_second() - a.as_second()).max(1) as f64;
-            for &i in &order[..dated] {
-                let f = (table.time(i as usize).start - a.as_second()) as f64 / width;
-                density[((f * BINS as f64) as usize).min(BINS - 1)] += 1;
-            }
-        }
-        let axis = span.map_or_else(Axis::default, |(a, b)| Axis::new(a, b, &tz));
         Timeline {
             days,
             undated: dated..order.len(),
             order,
             span,
-            rank,
+            time_rank: table.time_rank().clone(),
             rows,
-            row_of,
-            density,
-            axis,
         }
     }
 
@@ -223,22 +138,26 @@ impl Timeline {
         self.order.is_empty()
     }
 
-    /// Where event `i` is in `order`, if it is shown.
+    /// Where event `i` is in `order`, if it is shown: a binary search by
+    /// its place in the table's time order.
     pub fn position(&self, i: usize) -> Option<usize> {
-        self.rank
-            .get(i)
-            .copied()
-            .filter(|&p| p != u32::MAX)
-            .map(|p| p as usize)
+        let r = *self.time_rank.get(i)?;
+        let p = self
+            .order
+            .partition_point(|&j| self.time_rank[j as usize] < r);
+        (self.order.get(p) == Some(&(i as u32))).then_some(p)
     }
 
-    /// The row event `i` is drawn in, if it is shown.
+    /// The row event `i` is drawn in, if it is shown: its position, with
+    /// the headings above it (its day's and those before; the undated
+    /// section's).
     pub fn row(&self, i: usize) -> Option<usize> {
-        self.row_of
-            .get(i)
-            .copied()
-            .filter(|&r| r != u32::MAX)
-            .map(|r| r as usize)
+        let p = self.position(i)?;
+        if p < self.undated.start {
+            Some(p + self.days.partition_point(|d| d.events.end <= p) + 1)
+        } else {
+            Some(p + self.days.len() + 1)
+        }
     }
 
     /// The event after `current` in time order (the first if none is current).
@@ -312,33 +231,6 @@ pub fn time_label(e: &Event, tz: &TimeZone) -> String {
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn the_axis_ticks_days_months_or_years_as_the_span_suits() {
-        let tz = TimeZone::UTC;
-        let t = |s: &str| s.parse::<Timestamp>().unwrap();
-        // Two weeks: a tick each midnight, the ends as days.
-        let axis = Axis::new(t("2024-03-07T12:00Z"), t("2024-03-22T17:00Z"), &tz);
-        assert_eq!(axis.ticks.len(), 16);
-        assert_eq!(axis.ticks[1], t("2024-03-08T00:00Z"));
-        assert_eq!(
-            (axis.first.as_str(), axis.last.as_str()),
-            ("7 Mar", "22 Mar")
-        );
-        // Two years: months.
-        let axis = Axis::new(t("2022-11-15T00:00Z"), t("2024-02-01T00:00Z"), &tz);
-        assert_eq!(axis.ticks.len(), 16, "Nov 2022 to Feb 2024");
-        assert_eq!(axis.ticks[1], t("2022-12-01T00:00Z"));
-        assert_eq!(
-            (axis.first.as_str(), axis.last.as_str()),
-            ("Nov 2022", "Feb 2024")
-        );
-        // 170 years: every 5 years, on round years.
-        let axis = Axis::new(t("1815-12-10T00:00Z"), t("1985-01-01T00:00Z"), &tz);
-        assert_eq!(axis.ticks[0], t("1815-01-01T00:00Z"));
-        assert_eq!(axis.ticks[1], t("1820-01-01T00:00Z"));
-        assert_eq!(axis.ticks.last(), Some(&t("1985-01-01T00:00Z")));
-        assert_eq!((axis.first.as_str(), axis.last.as_str()), ("1815", "1985"));
-    }
     use super::*;
     use crate::formats::{LoadOptions, load};
     use crate::model::Dataset;
@@ -426,7 +318,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_list_each_day_then_the_undated_and_density_counts_the_dated() {
+    fn rows_list_each_day_then_the_undated() {
         let (ds, table) = scenario();
         let t = Timeline::build(&table);
         let id = |i: u32| ds.events[i as usize].id.as_str();
@@ -452,11 +344,8 @@ mod tests {
                 "kremlin-reaction"
             ]
         );
-        assert_eq!(t.density.len(), BINS);
-        assert_eq!(t.density.iter().sum::<u32>(), 3);
-        assert_eq!(t.density[0], 1, "the first event starts the span");
         for (p, &i) in t.order.iter().enumerate() {
-            assert_eq!(t.rank[i as usize] as usize, p);
+            assert_eq!(t.position(i as usize), Some(p));
             assert_eq!(t.rows[t.row(i as usize).unwrap()], Row::Event(i));
         }
         // Filtered: the attack's day goes with it.

@@ -528,6 +528,10 @@ impl TableBuilder {
             },
             || (days_of(&time, &tz), time_order(&time)),
         );
+        let mut time_rank = vec![0u32; by_time.len()];
+        for (p, &i) in by_time.iter().enumerate() {
+            time_rank[i as usize] = p as u32;
+        }
         let dated = (0..time.len()).filter(|&i| time.get(i).is_dated()).count();
         EventTable {
             meta,
@@ -550,6 +554,7 @@ impl TableBuilder {
             id_index: index,
             day,
             by_time,
+            time_rank: std::sync::Arc::new(time_rank),
             dated,
             passages: self.passages,
             anchored: self.anchored,
@@ -669,6 +674,9 @@ pub struct EventTable {
     day: Vec<i32>,
     /// Every event once, in time order (the undated last).
     by_time: Vec<u32>,
+    /// Each event's place in `by_time` (shared: a timeline keeps it to
+    /// find an event's row by binary search).
+    time_rank: std::sync::Arc<Vec<u32>>,
     dated: usize,
     pub passages: usize,
     pub anchored: usize,
@@ -854,6 +862,11 @@ impl EventTable {
         &self.by_time
     }
 
+    /// Each event's place in [`Self::by_time`], by event index.
+    pub fn time_rank(&self) -> &std::sync::Arc<Vec<u32>> {
+        &self.time_rank
+    }
+
     /// How many events have a date (they come first in [`Self::by_time`]).
     pub fn dated(&self) -> usize {
         self.dated
@@ -915,6 +928,7 @@ impl EventTable {
             + self.id_index.capacity() * 8
             + self.day.capacity() * 4
             + self.by_time.capacity() * 4
+            + self.time_rank.capacity() * 4
     }
 }
 

@@ -1,0 +1,70 @@
+//! Where a filter change's time goes: each part of rebuilding the views,
+//! timed on a file. `cargo run --release --example slice_profile FILE`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use incident_map::views::{ViewIndex, frame, row_tops};
+use incident_map_core::filter::{Facets, Filter, SHOWN};
+use incident_map_core::formats::{LoadOptions, load};
+use incident_map_core::geography::RegionIndex;
+use incident_map_core::histogram::Histogram;
+use incident_map_core::markers::MarkerIndex;
+use incident_map_core::timeline::Timeline;
+
+fn main() {
+    let path = std::path::PathBuf::from(
+        std::env::args_os()
+            .nth(1)
+            .expect("usage: slice_profile FILE"),
+    );
+    let loaded = load(&path, &LoadOptions::default()).unwrap();
+    let store = loaded.store.unwrap();
+    let table = store.table();
+    let regions = RegionIndex::bundled();
+    let all = Arc::new(MarkerIndex::build(table));
+    let first = table
+        .meta
+        .categories
+        .first()
+        .map(|c| c.id.clone())
+        .unwrap_or_default();
+    let filter = Filter {
+        hidden_categories: [first].into(),
+        ..Filter::default()
+    };
+    for round in 0..3 {
+        let t = Instant::now();
+        let flags = filter.flags(table, None);
+        let t_flags = t.elapsed();
+        let shown = |i: usize| flags[i] == SHOWN;
+        let t = Instant::now();
+        let timeline = Timeline::build_where(table, shown);
+        let t_timeline = t.elapsed();
+        let t = Instant::now();
+        let markers = all.filter(table, shown);
+        let t_markers = t.elapsed();
+        let t = Instant::now();
+        let h = Histogram::build(table, Some(&flags));
+        let t_hist = t.elapsed();
+        let t = Instant::now();
+        let f = Facets::count(table, Some(&flags), None);
+        let t_facets = t.elapsed();
+        let t = Instant::now();
+        let tops = row_tops(table, &timeline);
+        let t_tops = t.elapsed();
+        let t = Instant::now();
+        let fr = frame(table, &markers, &regions);
+        let t_frame = t.elapsed();
+        let t = Instant::now();
+        let v = ViewIndex::build(table, Some(all.clone()), &regions, &filter, "", None);
+        let t_all = t.elapsed();
+        println!(
+            "round {round}: flags {t_flags:?} timeline {t_timeline:?} markers {t_markers:?} histogram {t_hist:?} facets {t_facets:?} row_tops {t_tops:?} frame {t_frame:?} | whole {t_all:?} ({} shown, {} bins, {} actors, {})",
+            v.shown(),
+            h.bins(),
+            f.actors.len(),
+            tops.len() + fr.is_some() as usize
+        );
+    }
+}
