@@ -390,4 +390,61 @@ mod tests {
         assert!((b.sw.lat - 55.8257).abs() < 1e-5 && (b.sw.lon - 37.3889).abs() < 1e-5);
         assert!(b.ne.lat - b.sw.lat < 0.01, "{b:?}");
     }
+
+    #[test]
+    fn after_a_window_moves_the_new_events_enter_and_the_histogram_is_kept() {
+        let path = crate::tests::repo("data/moscow-march-2024.json");
+        let loaded = incident_map_core::formats::load(&path, &Default::default()).unwrap();
+        let table = loaded.store.as_ref().unwrap().table();
+        let regions = RegionIndex::bundled();
+        let tz = table.meta.tz();
+        let days = |a, b| Filter {
+            window: incident_map_core::filter::day_window(
+                Some(jiff::civil::date(2024, 3, a)),
+                Some(jiff::civil::date(2024, 3, b)),
+                &tz,
+            ),
+            ..Filter::default()
+        };
+        let first = ViewIndex::build(table, None, &regions, &days(7, 7), "", None);
+        assert_eq!(first.shown(), 1);
+        let mut marked = first.histogram.clone();
+        marked.max += 1000; // a mark: kept, not built again
+        let first = ViewIndex {
+            histogram: marked,
+            ..first
+        };
+        let next = ViewIndex::build_after(
+            table,
+            Some(first.all_markers.clone()),
+            &regions,
+            &days(7, 8),
+            "",
+            None,
+            Some(&first),
+        );
+        assert_eq!(
+            next.histogram.max, first.histogram.max,
+            "only the window moved"
+        );
+        let warning = table.find("us-embassy-alert").unwrap();
+        let fsb = table.find("fsb-kaluga-operation").unwrap();
+        assert!(next.entered(warning), "{:?}", next.entered);
+        assert!(!next.entered(fsb), "it was there before");
+        // Another kind of change builds the histogram again.
+        let hidden = Filter {
+            hidden_categories: ["attack".into()].into(),
+            ..days(7, 8)
+        };
+        let other = ViewIndex::build_after(
+            table,
+            Some(first.all_markers.clone()),
+            &regions,
+            &hidden,
+            "",
+            None,
+            Some(&next),
+        );
+        assert_ne!(other.histogram.max, first.histogram.max);
+    }
 }

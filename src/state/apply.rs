@@ -16,6 +16,10 @@ use incident_map_core::filter::{Filter, day_window};
 use super::{AppState, Document, Loading, MAX_RECENT, Problems, SPEEDS, Selection, Status};
 use crate::action::{Action, CameraMove, Done, Effect, FilterEdit, Msg, Rebuild};
 use crate::command::Command;
+
+/// A window whose ends are this far (in seconds, about a thousand years)
+/// outside the data is open-ended: it moves by bins, not by its length.
+const MAX_SPAN: i64 = 1000 * 366 * 86_400;
 use crate::views::{Situated, ViewIndex, frame};
 
 /// The zoom a point event is brought to at least.
@@ -212,6 +216,33 @@ impl AppState {
                     span(0, 0)
                 } else {
                     span(n - 1, n - 1)
+                }
+            }
+            // A window that is not whole bins (a week typed or chosen over
+            // monthly bins) moves by its own length.
+            Some((from, to))
+                if !accumulate
+                    && from > edges[0] - MAX_SPAN
+                    && to < edges[n] + MAX_SPAN
+                    && !(edges.binary_search(&from).is_ok()
+                        && edges.binary_search(&(to + 1)).is_ok()) =>
+            {
+                let len = to - from + 1;
+                let (a, b) = if forward {
+                    (from + len, to + len)
+                } else {
+                    (from - len, to - len)
+                };
+                if a > edges[n] - 1 || b < edges[0] {
+                    // Past the data: round again, or stop there.
+                    if forward && self.playback.looped {
+                        Some((edges[0], edges[0] + len - 1))
+                    } else {
+                        self.playback.playing = false;
+                        return;
+                    }
+                } else {
+                    Some((a, b))
                 }
             }
             Some((from, to)) => {
@@ -996,5 +1027,48 @@ mod tests {
             state.status().to_string(),
             "Exported 1 of 4 events to shown.geojson (GeoJSON)"
         );
+    }
+
+    #[test]
+    fn stepping_moves_by_a_bin_or_by_a_windows_own_length() {
+        let mut state = scenario();
+        let edges = state.view().unwrap().histogram.edges.clone();
+        // Playing with no window starts on the first bin (7 March, Moscow).
+        state.apply(Command::PlayPause);
+        assert!(state.playback().playing);
+        assert_eq!(state.filter().window, Some((edges[0], edges[1] - 1)));
+        state.apply(Action::Tick);
+        assert_eq!(state.filter().window, Some((edges[1], edges[2] - 1)));
+        state.apply(Command::PlayPause);
+        // Half a day moves by half a day.
+        let half = (edges[15], edges[15] + 43_199);
+        state.apply(Action::Filter(FilterEdit::Window(Some(half))));
+        state.apply(Command::StepForward);
+        assert_eq!(
+            state.filter().window,
+            Some((half.0 + 43_200, half.1 + 43_200))
+        );
+        // Past the end: it stays, and playing stops there.
+        state.apply(Command::PlayPause);
+        state.apply(Action::Tick);
+        assert!(!state.playback().playing);
+        // Accumulating grows the window a bin at a time.
+        state.apply(Action::Filter(FilterEdit::Window(Some((
+            edges[0],
+            edges[1] - 1,
+        )))));
+        state.apply(Command::ToggleAccumulate);
+        state.apply(Command::StepForward);
+        assert_eq!(state.filter().window, Some((edges[0], edges[2] - 1)));
+        // Looping starts again at the beginning.
+        state.apply(Command::ToggleAccumulate);
+        state.apply(Command::ToggleLoop);
+        let last = edges.len() - 2;
+        state.apply(Action::Filter(FilterEdit::Window(Some((
+            edges[last],
+            edges[last + 1] - 1,
+        )))));
+        state.apply(Command::StepForward);
+        assert_eq!(state.filter().window, Some((edges[0], edges[1] - 1)));
     }
 }
