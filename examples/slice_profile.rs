@@ -22,6 +22,18 @@ fn main() {
     let store = loaded.store.unwrap();
     let table = store.table();
     let regions = RegionIndex::bundled();
+    if std::env::var_os("SHOW_DETAIL").is_some() {
+        let d = store.detail(0);
+        println!("{:#?}", d.event);
+        return;
+    }
+    let t = Instant::now();
+    let words = incident_map_core::filter::SearchIndex::build(&store, &|_| {});
+    println!(
+        "search index: {:?}, {} MB",
+        t.elapsed(),
+        words.heap_bytes() / 1_000_000
+    );
     let all = Arc::new(MarkerIndex::build(table));
     let first = table
         .meta

@@ -437,6 +437,10 @@ pub fn day_window(from: Option<Date>, to: Option<Date>, tz: &TimeZone) -> Option
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
+    if s.is_ascii() {
+        // Most text: lower case is all there is to do.
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if is_combining_mark(c) {
@@ -635,9 +639,16 @@ impl SearchIndex {
 /// What of an event is searched, one piece a line.
 fn event_text(d: &crate::store::Detail, out: &mut String) {
     let e = &d.event;
+    // Each text once: an imported record's notes are its summary and its
+    // passage's quote too.
+    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
     let mut line = |s: &str| {
-        out.push_str(s);
-        out.push('\n');
+        if !lines.iter().any(|r| &out[r.clone()] == s) {
+            let start = out.len();
+            out.push_str(s);
+            lines.push(start..out.len());
+            out.push('\n');
+        }
     };
     line(&e.title);
     e.summary.as_deref().map(&mut line);
