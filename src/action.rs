@@ -109,6 +109,11 @@ pub enum Done {
     },
     /// A rebuild was overtaken by a newer filter before it began.
     Superseded,
+    /// The words of a store's events were indexed.
+    Indexed {
+        store: std::sync::Weak<Store>,
+        index: Arc<SearchIndex>,
+    },
     /// How far a long background job got, for the status bar.
     Progress(String),
     /// The map switched to a basemap, or could not.
@@ -128,6 +133,7 @@ impl std::fmt::Debug for Done {
             Done::ViewBuilt { generation, .. } => write!(f, "ViewBuilt({generation})"),
             Done::Progress(p) => write!(f, "Progress({p})"),
             Done::Superseded => f.write_str("Superseded"),
+            Done::Indexed { .. } => f.write_str("Indexed"),
             Done::Basemap(r) => write!(f, "Basemap({r:?})"),
             Done::Failed(why) => write!(f, "Failed({why})"),
         }
@@ -193,6 +199,8 @@ pub enum Effect {
     MapImage,
     /// Rebuild the views for a filter, off the UI thread.
     RebuildView(Rebuild),
+    /// Index the words of a store's events, in the background.
+    IndexWords(Arc<Store>),
     /// Let go of a file that was replaced, off the UI thread.
     Release(Box<crate::state::Document>),
     /// Switch the map's basemap (`None`: the bundled one).

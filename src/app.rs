@@ -213,6 +213,7 @@ impl IncidentMapApp {
                 Effect::MapImage => self.save_map_image(ctx),
                 Effect::RebuildView(job) => self.background.rebuild(job),
                 Effect::Release(old) => self.background.release(old),
+                Effect::IndexWords(store) => self.background.index_words(store),
                 Effect::UseBasemap(path) => {
                     let result = path
                         .map_or_else(bundled_basemap, Ok)

@@ -143,6 +143,18 @@ impl Background {
         }
     }
 
+    /// Indexes the words of a store's events (shared with the searches
+    /// that need it meanwhile: they wait for this one rather than start
+    /// another).
+    pub fn index_words(&self, store: Arc<Store>) {
+        let indexes = self.indexes.clone();
+        let reporter = self.reporter();
+        self.spawn("index", move || Done::Indexed {
+            index: indexes.of(&store, &reporter),
+            store: Arc::downgrade(&store),
+        });
+    }
+
     /// Lets go of a file's data on a thread of its own (a large one takes a
     /// while to free), then gives the freed memory back to the system.
     pub fn release(&self, old: Box<crate::state::Document>) {

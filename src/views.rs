@@ -44,8 +44,10 @@ pub struct ViewIndex {
     pub flags: Option<Arc<Flags>>,
     /// Events per stretch of time, under every part of the filter but its window.
     pub histogram: Histogram,
-    /// Counts of the events shown, for the filter panel.
+    /// Counts of the events shown, for the filter panel (of the sources
+    /// too when `indexed`: built with the search index, which knows them).
     pub facets: Facets,
+    pub indexed: bool,
     /// The words searched for, and the events shown that hold them, in
     /// timeline order: what Enter walks through and the views highlight.
     pub search: String,
@@ -164,6 +166,7 @@ impl ViewIndex {
             flags: flags.map(Arc::new),
             histogram,
             facets,
+            indexed: index.is_some(),
             search: search.to_string(),
             matches,
             is_match,

@@ -324,3 +324,30 @@ fn export_of_what_is_shown_respects_every_part_of_the_filter() {
     assert_eq!(map.app().state.view().unwrap().shown(), 0);
     assert!(export(&mut map, "none.json").is_empty());
 }
+
+#[test]
+fn a_file_of_ordinary_size_is_indexed_as_it_opens_and_its_sources_counted() {
+    let mut map = app();
+    // Indexed in the background as it opened: the first search finds it ready.
+    let start = std::time::Instant::now();
+    while map.app().state.document().unwrap().search_index.is_none() {
+        assert!(start.elapsed().as_secs() < 20, "never indexed");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        map.harness().run_steps(1);
+    }
+    map.harness().get_by_label("Sources").click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Count the sources").click();
+    common::wait_for_filter(&mut map);
+    let view = map.app().state.view().unwrap();
+    assert!(view.indexed);
+    let (name, count) = view.facets.sources.first().cloned().expect("a source");
+    assert_eq!(count, 4, "the one article is cited by every event");
+    // Choosing it keeps all four; the count shows beside it.
+    map.harness().hover_at(egui::pos2(700.0, 600.0));
+    map.harness().run_steps(1);
+    map.harness().get_by_label(&name).click();
+    common::wait_for_filter(&mut map);
+    assert_eq!(map.app().state.filter().sources.len(), 1);
+    assert_eq!(map.app().state.view().unwrap().shown(), 4);
+}

@@ -149,7 +149,7 @@ impl FacetsPanel {
         egui::CollapsingHeader::new(RichText::new("Sources").small().strong())
             .id_salt("facet-sources")
             .show(ui, |ui| {
-                if doc.search_index.is_none() {
+                if !doc.view.indexed {
                     if ui
                         .small_button("Count the sources")
                         .on_hover_text(

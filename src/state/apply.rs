@@ -20,6 +20,11 @@ use crate::command::Command;
 /// A window whose ends are this far (in seconds, about a thousand years)
 /// outside the data is open-ended: it moves by bins, not by its length.
 const MAX_SPAN: i64 = 1000 * 366 * 86_400;
+
+/// Files of up to this many events have their words indexed as they open
+/// (a few seconds and some 40 MB at most, in the background); larger ones
+/// when a search first needs them.
+pub const AUTO_INDEX: usize = 100_000;
 use crate::views::{Situated, ViewIndex, frame};
 
 /// The zoom a point event is brought to at least.
@@ -380,6 +385,14 @@ impl AppState {
             Done::Basemap(Ok(path)) => self.status = Status::Basemap(path),
             Done::Basemap(Err(why)) => self.status = Status::BasemapNotChanged(why),
             Done::Superseded => {}
+            Done::Indexed { store, index } => {
+                if let Some(doc) = &mut self.doc
+                    && std::ptr::eq(store.as_ptr(), Arc::as_ptr(&doc.store))
+                    && doc.search_index.is_none()
+                {
+                    doc.search_index = Some(index);
+                }
+            }
             Done::Progress(text) => {
                 if matches!(self.status, Status::Filtering | Status::Working(_)) {
                     self.status = Status::Working(text);
@@ -479,6 +492,13 @@ impl AppState {
             fx.push(Effect::Release(Box::new(old)));
         }
         self.install_view(view);
+        // The words of a file of ordinary size are indexed at once, in the
+        // background: its first search finds them ready.
+        if let Some(doc) = &self.doc
+            && doc.store.len() <= AUTO_INDEX
+        {
+            fx.push(Effect::IndexWords(doc.store.clone()));
+        }
         if self
             .view()
             .is_some_and(|v| v.filter != self.effective_filter() || v.search != self.search)
@@ -723,8 +743,14 @@ mod tests {
             outcome: Box::new(outcome),
         });
         assert!(
-            matches!(fx.as_slice(), [Effect::Camera(CameraMove::Fit { .. })]),
-            "a new file is framed: {fx:?}"
+            matches!(
+                fx.as_slice(),
+                [
+                    Effect::IndexWords(_),
+                    Effect::Camera(CameraMove::Fit { .. })
+                ]
+            ),
+            "a new file has its words indexed and is framed: {fx:?}"
         );
         state
     }
