@@ -351,3 +351,46 @@ fn a_file_of_ordinary_size_is_indexed_as_it_opens_and_its_sources_counted() {
     assert_eq!(map.app().state.filter().sources.len(), 1);
     assert_eq!(map.app().state.view().unwrap().shown(), 4);
 }
+
+#[test]
+fn typed_dates_set_the_window_and_a_wrong_one_says_how_to_write_it() {
+    let mut map = app();
+    for field in ["From", "to"] {
+        map.harness().get_by_label(field).focus();
+        map.harness().run_steps(1);
+        map.harness().get_by_label(field).type_text("2024-03-08");
+        map.harness().run_steps(1);
+    }
+    map.harness().key_press(egui::Key::Enter);
+    map.harness().run_steps(1);
+    common::wait_for_filter(&mut map);
+    let tz = map.app().state.table().unwrap().meta.tz();
+    let day = jiff::civil::date(2024, 3, 8);
+    assert_eq!(
+        map.app().state.filter().window,
+        incident_map_core::filter::day_window(Some(day), Some(day), &tz)
+    );
+    assert_eq!(map.app().state.view().unwrap().shown(), 1);
+    assert_eq!(listed_and_on_the_map(&mut map, WARNING), (true, true));
+    assert!(
+        map.app()
+            .state
+            .status()
+            .to_string()
+            .ends_with("(8 Mar 2024)"),
+        "{}",
+        map.app().state.status()
+    );
+    // A day that is not one: the window stays, the status says what to write.
+    let from = map.harness().get_by_label("From");
+    from.focus();
+    map.harness().run_steps(1);
+    map.harness()
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    map.harness().get_by_label("From").type_text("8 March");
+    map.harness().key_press(egui::Key::Enter);
+    map.harness().run_steps(2);
+    let status = map.app().state.status().to_string();
+    assert!(status.contains("write it as 2024-03-22"), "{status}");
+    assert_eq!(map.app().state.view().unwrap().shown(), 1);
+}
