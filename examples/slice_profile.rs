@@ -66,7 +66,7 @@ fn main() {
         let tops = row_tops(table, &timeline);
         let t_tops = t.elapsed();
         let t = Instant::now();
-        let fr = frame(table, &markers, &regions);
+        let fr = frame(&markers, &regions);
         let t_frame = t.elapsed();
         let t = Instant::now();
         let v = ViewIndex::build(table, Some(all.clone()), &regions, &filter, "", None);

@@ -103,7 +103,15 @@ impl ViewIndex {
         };
         let kept_histogram = before.filter(same_base).map(|b| b.histogram.clone());
         let categories = &table.meta.categories;
-        let flags = (!filter.is_everything()).then(|| filter.flags(table, index));
+        // The words searched for, found once: for the matches, and for the
+        // filter too when it holds the same words (only matches).
+        let is_match = match index {
+            Some(index) if !search.trim().is_empty() => index.find(search),
+            _ => Vec::new(),
+        };
+        let same_words = !is_match.is_empty() && filter.text.trim() == search.trim();
+        let flags = (!filter.is_everything())
+            .then(|| filter.flags_found(table, index, same_words.then_some(is_match.as_slice())));
         let shown = |i: usize| flags.as_ref().is_none_or(|f| f[i] == SHOWN);
         // The map's index and the timeline side by side; the histogram and
         // the counts beside them.
@@ -137,14 +145,8 @@ impl ViewIndex {
                     .unwrap_or(NO_CATEGORY)
             })
             .collect();
-        let (row_tops, frame) = rayon::join(
-            || row_tops(table, &timeline),
-            || frame(table, &markers, regions),
-        );
-        let is_match = match index {
-            Some(index) if !search.trim().is_empty() => index.find(search),
-            _ => Vec::new(),
-        };
+        let (row_tops, frame) =
+            rayon::join(|| row_tops(table, &timeline), || frame(&markers, regions));
         let matches = if is_match.is_empty() {
             Vec::new()
         } else {
@@ -300,7 +302,7 @@ impl Situated {
 /// The box of the markers shown, with the whole region of region-level
 /// ones; Moscow and Kaluga Oblast (the bundled regions' home) when no
 /// event shown has a place.
-pub fn frame(table: &EventTable, markers: &MarkerIndex, regions: &RegionIndex) -> Option<BBox> {
+pub fn frame(markers: &MarkerIndex, regions: &RegionIndex) -> Option<BBox> {
     use geo::BoundingRect;
     let codes: Vec<&str> = if markers.is_empty() {
         vec!["RU-MOW", "RU-KLU"]
@@ -311,21 +313,7 @@ pub fn frame(table: &EventTable, markers: &MarkerIndex, regions: &RegionIndex) -
         .into_iter()
         .filter_map(|code| regions.get(code)?.outline.bounding_rect())
         .map(BBox::of_rect);
-    use rayon::prelude::*;
-    let points = (0..markers.len())
-        .into_par_iter()
-        .filter_map(|m| table.point(markers.event(m)))
-        .fold(
-            || None,
-            |b: Option<BBox>, p| Some(b.map_or(BBox::point(p), |b| b.with(p))),
-        )
-        .reduce(
-            || None,
-            |a, b| match (a, b) {
-                (Some(a), Some(b)) => Some(a.union(b)),
-                (a, b) => a.or(b),
-            },
-        );
+    let points = markers.bounds_all();
     outlines.chain(points).reduce(BBox::union)
 }
 

@@ -409,7 +409,7 @@ impl AppState {
     pub fn home(&self) -> BBox {
         self.view()
             .and_then(|v| v.frame)
-            .or_else(|| frame(&Default::default(), &Default::default(), &self.regions))
+            .or_else(|| frame(&Default::default(), &self.regions))
             .unwrap_or(BBox::WORLD)
     }
 

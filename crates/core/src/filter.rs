@@ -73,6 +73,18 @@ impl Filter {
     /// filter has words or sources (see [`Filter::needs_text`]); without it
     /// they match nothing.
     pub fn flags(&self, table: &EventTable, search: Option<&SearchIndex>) -> Flags {
+        self.flags_found(table, search, None)
+    }
+
+    /// [`Filter::flags`], given the events holding the filter's words when
+    /// they were found already (`found`, by event: a search of the same
+    /// words), so they are not looked for twice.
+    pub fn flags_found(
+        &self,
+        table: &EventTable,
+        search: Option<&SearchIndex>,
+        found: Option<&[bool]>,
+    ) -> Flags {
         let categories: Vec<bool> = table
             .meta
             .categories
@@ -93,9 +105,11 @@ impl Filter {
                 })
                 .collect()
         };
-        let hits = self
-            .needs_text()
-            .then(|| search.map(|s| s.find(&self.text)));
+        let hits: Option<Option<std::borrow::Cow<'_, [bool]>>> = self.needs_text().then(|| {
+            found
+                .map(std::borrow::Cow::Borrowed)
+                .or_else(|| search.map(|s| std::borrow::Cow::Owned(s.find(&self.text))))
+        });
         let source_ids: Option<Vec<u32>> = self.needs_sources().then(|| {
             search.map_or_else(Vec::new, |s| {
                 s.source_names

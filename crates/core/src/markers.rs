@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::model::{Dataset, LatLon};
+use crate::model::{BBox, Dataset, LatLon};
 use crate::store::EventTable;
 
 /// The deepest zoom at which markers are clustered; beyond it the cells of
@@ -123,6 +123,25 @@ pub fn cluster_radius(count: usize) -> f64 {
     11.0 + 4.0 * (count.max(1) as f64).log10()
 }
 
+/// How an index finds an event's marker.
+#[derive(Debug, Clone)]
+enum OfEvent {
+    /// By event, `u32::MAX` for none: the full index's.
+    Own(std::sync::Arc<Vec<u32>>),
+    /// A filter's index: the full index's marker, then its place among
+    /// the full index's markers kept (ascending, so a binary search).
+    Through {
+        full: std::sync::Arc<Vec<u32>>,
+        kept: Vec<u32>,
+    },
+}
+
+impl Default for OfEvent {
+    fn default() -> Self {
+        OfEvent::Own(Default::default())
+    }
+}
+
 /// The placed events of a table (or of a filter's part of it), in Z-order.
 #[derive(Debug, Default, Clone)]
 pub struct MarkerIndex {
@@ -132,8 +151,8 @@ pub struct MarkerIndex {
     events: Vec<u32>,
     /// `sums[k]`: the sum of the first `k` markers' world positions.
     sums: Vec<[f64; 2]>,
-    /// Event → marker, `u32::MAX` for none.
-    of_event: Vec<u32>,
+    /// Event → marker.
+    of_event: OfEvent,
     /// The regions that region-level events stand for, each with its first marker.
     regions: Vec<(String, usize)>,
     /// How many of the events shown have no place on the map.
@@ -177,21 +196,35 @@ impl MarkerIndex {
         let mut keys = vec![0u64; n];
         let mut events = vec![0u32; n];
         let mut steps = vec![[0.0f64; 2]; n];
+        let mut kept = vec![0u32; n];
         let mut parts = Vec::with_capacity(chunks);
-        let (mut k, mut e, mut w) = (&mut keys[..], &mut events[..], &mut steps[..]);
+        let (mut k, mut e, mut w, mut p) = (
+            &mut keys[..],
+            &mut events[..],
+            &mut steps[..],
+            &mut kept[..],
+        );
         for (c, &count) in counts.iter().enumerate() {
             let (k1, k2) = k.split_at_mut(count);
             let (e1, e2) = e.split_at_mut(count);
             let (w1, w2) = w.split_at_mut(count);
-            parts.push((c, k1, e1, w1));
-            (k, e, w) = (k2, e2, w2);
+            let (p1, p2) = p.split_at_mut(count);
+            parts.push((c, k1, e1, w1, p1));
+            (k, e, w, p) = (k2, e2, w2, p2);
         }
-        parts.into_par_iter().for_each(|(c, k, e, w)| {
+        // Where each kept marker is in the full index (this one's own place
+        // when this is the full index).
+        let (full, place): (&std::sync::Arc<Vec<u32>>, Option<&[u32]>) = match &self.of_event {
+            OfEvent::Own(full) => (full, None),
+            OfEvent::Through { full, kept } => (full, Some(kept)),
+        };
+        parts.into_par_iter().for_each(|(c, k, e, w, p)| {
             for (slot, m) in range(c).filter(|&m| keep(m)).enumerate() {
                 k[slot] = self.keys[m];
                 e[slot] = self.events[m];
                 let (a, b) = (self.sums[m], self.sums[m + 1]);
                 w[slot] = [b[0] - a[0], b[1] - a[1]];
+                p[slot] = place.map_or(m as u32, |pl| pl[m]);
             }
         });
         // Running sums: each chunk's own, then the chunks' totals added in.
@@ -228,10 +261,10 @@ impl MarkerIndex {
             .into_par_iter()
             .filter(|&i| shown(i))
             .count();
-        let mut of_event = vec![u32::MAX; table.len()];
-        for (m, &e) in events.iter().enumerate() {
-            of_event[e as usize] = m as u32;
-        }
+        let of_event = OfEvent::Through {
+            full: full.clone(),
+            kept,
+        };
         // The regions, each with its first marker here (none to look for
         // when the full index has none).
         let mut regions: Vec<(String, usize)> = Vec::new();
@@ -282,7 +315,7 @@ impl MarkerIndex {
             keys,
             events,
             sums,
-            of_event,
+            of_event: OfEvent::Own(std::sync::Arc::new(of_event)),
             regions,
         }
     }
@@ -318,11 +351,17 @@ impl MarkerIndex {
 
     /// The marker of an event, by the event's index.
     pub fn of_event(&self, event: usize) -> Option<usize> {
-        self.of_event
-            .get(event)
-            .copied()
-            .filter(|&m| m != u32::MAX)
-            .map(|m| m as usize)
+        match &self.of_event {
+            OfEvent::Own(of) => of
+                .get(event)
+                .copied()
+                .filter(|&m| m != u32::MAX)
+                .map(|m| m as usize),
+            OfEvent::Through { full, kept } => {
+                let m = *full.get(event).filter(|&&m| m != u32::MAX)?;
+                kept.binary_search(&m).ok()
+            }
+        }
     }
 
     /// The regions region-level events stand for, each with its first marker.
@@ -361,6 +400,49 @@ impl MarkerIndex {
             unreachable!("pos < total")
         };
         (0..take).map(at).collect()
+    }
+
+    /// The box of every marker, from the steps of the running sums (read in
+    /// order, on every core: no lookups in the table).
+    pub fn bounds_all(&self) -> Option<BBox> {
+        use rayon::prelude::*;
+        let (lo, hi) = self
+            .sums
+            .par_windows(2)
+            .with_min_len(1 << 14)
+            .map(|w| [w[1][0] - w[0][0], w[1][1] - w[0][1]])
+            .fold(
+                || ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+                |(lo, hi), p| {
+                    (
+                        [lo[0].min(p[0]), lo[1].min(p[1])],
+                        [hi[0].max(p[0]), hi[1].max(p[1])],
+                    )
+                },
+            )
+            .reduce(
+                || ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+                |a, b| {
+                    (
+                        [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                        [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+                    )
+                },
+            );
+        (lo[0] <= hi[0]).then(|| {
+            // World y grows southwards.
+            let (nw, se) = (unmercator(lo), unmercator(hi));
+            BBox {
+                sw: LatLon {
+                    lat: se.lat,
+                    lon: nw.lon,
+                },
+                ne: LatLon {
+                    lat: nw.lat,
+                    lon: se.lon,
+                },
+            }
+        })
     }
 
     /// The mean position of a run of markers, in world units.
@@ -470,7 +552,11 @@ impl MarkerIndex {
         self.keys.capacity() * 8
             + self.events.capacity() * 4
             + self.sums.capacity() * 16
-            + self.of_event.capacity() * 4
+            + match &self.of_event {
+                // The full index's is shared, counted once, by it.
+                OfEvent::Own(of) => of.capacity() * 4,
+                OfEvent::Through { kept, .. } => kept.capacity() * 4,
+            }
     }
 }
 
@@ -814,6 +900,14 @@ mod tests {
             assert!((b[0] - a[0] - w[0]).abs() < 1e-9 && (b[1] - a[1] - w[1]).abs() < 1e-9);
         }
         assert_eq!(f.unplaced(), 0);
+        // A filter of a filter is the filter of both.
+        let ff = f.filter(&table, |i| !i.is_multiple_of(5));
+        let both = index.filter(&table, |i| keep(i) && !i.is_multiple_of(5));
+        assert_eq!(ff.events, both.events);
+        for e in [1, 2, 5, 7, 10, 11, 69_998] {
+            assert_eq!(ff.of_event(e), both.of_event(e), "event {e}");
+        }
+        assert_eq!(ff.bounds_all(), both.bounds_all());
     }
 
     #[test]

@@ -7,12 +7,12 @@
 
 use std::ops::Range;
 
+use jiff::ZonedDateTime;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ZonedDateTime};
 
 use crate::model::{Event, Moment, When, describe_moment, describe_range};
-use crate::store::{EventTable, Grain};
+use crate::store::EventTable;
 
 /// One day with the events that start on it; or, for events known only to
 /// the month or the year, that month or year (never a guessed day).
@@ -34,8 +34,6 @@ pub struct Timeline {
     /// Every event shown once: dated ones in time order, then the undated.
     /// What "next" and "previous" walk.
     pub order: Vec<u32>,
-    /// The first and last instant of the dated events.
-    pub span: Option<(Timestamp, Timestamp)>,
     /// Each event's place in the table's time order (the table's, shared):
     /// `order` ascends in it, so an event's position is a binary search.
     pub time_rank: std::sync::Arc<Vec<u32>>,
@@ -65,28 +63,24 @@ impl Timeline {
     /// view. The table's time order is filtered, never sorted again.
     pub fn build_where(table: &EventTable, shown: impl Fn(usize) -> bool + Sync) -> Timeline {
         use rayon::prelude::*;
-        let order: Vec<u32> = table
-            .by_time()
-            .par_iter()
-            .copied()
-            .filter(|&i| shown(i as usize))
+        // The events shown in time order, each with its day group (read
+        // from the table in that order: no jumping about the table).
+        let by_time = table.by_time();
+        let groups = table.day_groups();
+        let ranks: Vec<u32> = (0..by_time.len() as u32)
+            .into_par_iter()
+            .filter(|&r| shown(by_time[r as usize] as usize))
             .collect();
+        let (order, group): (Vec<u32>, Vec<u32>) = rayon::join(
+            || ranks.par_iter().map(|&r| by_time[r as usize]).collect(),
+            || ranks.par_iter().map(|&r| groups[r as usize]).collect(),
+        );
         let dated = order.partition_point(|&i| table.time(i as usize).is_dated());
-        // Days: runs of events starting on one day at one grain (a month-long
-        // event heads its month, beside the day's own events).
-        let grain_class = |i: u32| match table.time(i as usize).start_grain() {
-            Grain::Month => 1,
-            Grain::Year => 2,
-            _ => 0,
-        };
-        // Where each run starts, found on every core; then one Day a run.
-        let same = |a: u32, b: u32| {
-            table.day_number(a as usize) == table.day_number(b as usize)
-                && grain_class(a) == grain_class(b)
-        };
+        // Days: runs of events in one group (a month-long event heads its
+        // month, beside the day's own events), found on every core.
         let starts: Vec<usize> = (0..dated)
             .into_par_iter()
-            .filter(|&k| k == 0 || !same(order[k - 1], order[k]))
+            .filter(|&k| k == 0 || group[k - 1] != group[k])
             .collect();
         let days: Vec<Day> = starts
             .iter()
@@ -100,16 +94,6 @@ impl Timeline {
                 }
             })
             .collect();
-        let span = (dated > 0).then(|| {
-            let start = table.time(order[0] as usize).start;
-            let end = order[..dated]
-                .par_iter()
-                .map(|&i| table.time(i as usize).end)
-                .max()
-                .unwrap_or(start);
-            let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-            (ts(start), ts(end))
-        });
         let mut rows = Vec::with_capacity(days.len() + order.len() + 1);
         for (n, day) in days.iter().enumerate() {
             rows.push(Row::Day(n as u32));
@@ -123,7 +107,6 @@ impl Timeline {
             days,
             undated: dated..order.len(),
             order,
-            span,
             time_rank: table.time_rank().clone(),
             rows,
         }
@@ -383,7 +366,7 @@ mod tests {
     #[test]
     fn an_empty_dataset_has_an_empty_timeline() {
         let t = Timeline::build(&EventTable::of(&Dataset::default()));
-        assert!(t.days.is_empty() && t.order.is_empty() && t.span.is_none());
+        assert!(t.days.is_empty() && t.order.is_empty());
         assert_eq!(t.next(None), None);
     }
 }

@@ -532,8 +532,16 @@ impl TableBuilder {
         for (p, &i) in by_time.iter().enumerate() {
             time_rank[i as usize] = p as u32;
         }
+        // Each event's group (its first day and whether it is day-, month-
+        // or year-precise), in time order: a timeline finds where its
+        // groups begin reading this in order, not the events at random.
+        let day_group: Vec<u32> = by_time
+            .par_iter()
+            .map(|&i| day_group(day[i as usize], time.get(i as usize).start_grain()))
+            .collect();
         let dated = (0..time.len()).filter(|&i| time.get(i).is_dated()).count();
         EventTable {
+            tz: tz.clone(),
             meta,
             ids,
             titles,
@@ -555,6 +563,7 @@ impl TableBuilder {
             day,
             by_time,
             time_rank: std::sync::Arc::new(time_rank),
+            day_group,
             dated,
             passages: self.passages,
             anchored: self.anchored,
@@ -643,10 +652,25 @@ fn time_order(time: &Times) -> Vec<u32> {
     order
 }
 
+/// The timeline's group of an event that starts on `day` (days since
+/// 1970) at `grain`: events of one day apart from those known only to its
+/// month or year, which head groups of their own.
+pub fn day_group(day: i32, grain: Grain) -> u32 {
+    let class = match grain {
+        Grain::Month => 1,
+        Grain::Year => 2,
+        _ => 0,
+    };
+    ((day.wrapping_add(1 << 28) as u32) << 2) | class
+}
+
 /// The events, packed: what every view reads.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EventTable {
     pub meta: Meta,
+    /// The data set's time zone, resolved once (each lookup reads the
+    /// time zone database).
+    tz: TimeZone,
     ids: Arena,
     titles: Arena,
     title_of: Vec<u32>,
@@ -677,9 +701,18 @@ pub struct EventTable {
     /// Each event's place in `by_time` (shared: a timeline keeps it to
     /// find an event's row by binary search).
     time_rank: std::sync::Arc<Vec<u32>>,
+    /// Each event's day group ([`day_group`]), in the order of `by_time`.
+    day_group: Vec<u32>,
     dated: usize,
     pub passages: usize,
     pub anchored: usize,
+}
+
+impl Default for EventTable {
+    /// No events.
+    fn default() -> Self {
+        TableBuilder::default().finish(Meta::default())
+    }
 }
 
 impl EventTable {
@@ -862,6 +895,11 @@ impl EventTable {
         &self.by_time
     }
 
+    /// Each event's day group ([`day_group`]), in the order of [`Self::by_time`].
+    pub fn day_groups(&self) -> &[u32] {
+        &self.day_group
+    }
+
     /// Each event's place in [`Self::by_time`], by event index.
     pub fn time_rank(&self) -> &std::sync::Arc<Vec<u32>> {
         &self.time_rank
@@ -875,14 +913,14 @@ impl EventTable {
     /// The time label the timeline shows: "22 Mar 2024, about 20:00 MSK",
     /// "7 Mar 2024", "March 2024"... "date unknown", "date disputed".
     pub fn label(&self, i: usize) -> String {
-        label(&self.time.get(i), &self.meta.tz())
+        label(&self.time.get(i), &self.tz)
     }
 
     /// The heading of the group the event starts in: "Fri 22 Mar 2024",
     /// "July 1943", "1951" (never a guessed day).
     pub fn heading(&self, i: usize) -> String {
         let t = self.time.get(i);
-        let Some(date) = date_of(t.start, &self.meta.tz()) else {
+        let Some(date) = date_of(t.start, &self.tz) else {
             return String::new();
         };
         match t.start_grain() {
@@ -890,6 +928,11 @@ impl EventTable {
             Grain::Year => format!("{}", date.year()),
             _ => date.strftime("%a %-d %b %Y").to_string(),
         }
+    }
+
+    /// The data set's time zone (the one `meta` names, resolved once).
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
     }
 
     /// The first day of a day number.
@@ -929,6 +972,7 @@ impl EventTable {
             + self.day.capacity() * 4
             + self.by_time.capacity() * 4
             + self.time_rank.capacity() * 4
+            + self.day_group.capacity() * 4
     }
 }
 
