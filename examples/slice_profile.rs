@@ -22,11 +22,6 @@ fn main() {
     let store = loaded.store.unwrap();
     let table = store.table();
     let regions = RegionIndex::bundled();
-    if std::env::var_os("SHOW_DETAIL").is_some() {
-        let d = store.detail(0);
-        println!("{:#?}", d.event);
-        return;
-    }
     let t = Instant::now();
     let words = incident_map_core::filter::SearchIndex::build(&store, &|_| {});
     println!(
