@@ -104,7 +104,7 @@ fn regions() -> &'static RegionIndex {
 
 /// A week's window in the middle of the data.
 fn a_week(t: &Loaded) -> Filter {
-    let tz = t.store.table().meta.tz();
+    let tz = t.store.table().tz().clone();
     Filter {
         window: day_window(
             Some(jiff::civil::date(2024, 3, 4)),

@@ -183,7 +183,7 @@ pub fn render_frames(
         .app()
         .state
         .table()
-        .map(|t| (t.meta.tz(), first_last_day(t)))
+        .map(|t| (t.tz().clone(), first_last_day(t)))
     else {
         return Err("no data is open".into());
     };
@@ -238,7 +238,7 @@ pub fn render_frames(
 fn first_last_day(
     table: &incident_map_core::store::EventTable,
 ) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
-    let tz = table.meta.tz();
+    let tz = table.tz().clone();
     let (a, b) = (0..table.len())
         .map(|i| table.time(i))
         .filter(|t| t.is_dated())

@@ -388,7 +388,7 @@ mod tests {
         let loaded = incident_map_core::formats::load(&path, &Default::default()).unwrap();
         let table = loaded.store.as_ref().unwrap().table();
         let regions = RegionIndex::bundled();
-        let tz = table.meta.tz();
+        let tz = table.tz().clone();
         let days = |a, b| Filter {
             window: incident_map_core::filter::day_window(
                 Some(jiff::civil::date(2024, 3, a)),

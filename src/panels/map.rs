@@ -524,7 +524,7 @@ fn window_date(ui: &Ui, state: &AppState, rect: egui::Rect) {
     let (Some((from, to)), Some(table)) = (state.filter().window, state.table()) else {
         return;
     };
-    let words = incident_map_core::filter::window_words(from, to, &table.meta.tz());
+    let words = incident_map_core::filter::window_words(from, to, table.tz());
     let galley = ui.painter().layout_no_wrap(
         words,
         FontId::proportional(if state.playback().playing { 30.0 } else { 22.0 }),

@@ -75,7 +75,7 @@ impl TimeBar {
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Time histogram"));
         let axis = Axis::new(h, rect);
         self.draw(ui, state, h, &axis, rect, window);
-        let tz = table.meta.tz();
+        let tz = table.tz().clone();
         self.interact(&response, h, &axis, window, &tz, actions);
         self.controls(ui, state, h, actions);
     }
@@ -128,7 +128,7 @@ impl TimeBar {
         }
         let grey = Color32::from_gray(140);
         let font = FontId::proportional(10.0);
-        let tz = doc.table().meta.tz();
+        let tz = doc.table().tz().clone();
         let label = |s: i64| bin_label(s, h.size, &tz);
         painter.text(
             Pos2::new(rect.left() + 2.0, rect.bottom() - 1.0),
@@ -302,7 +302,7 @@ impl TimeBar {
         let window = state.filter().window;
         let tz = state
             .table()
-            .map_or(jiff::tz::TimeZone::UTC, |t| t.meta.tz());
+            .map_or(jiff::tz::TimeZone::UTC, |t| t.tz().clone());
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
             let play = if playback.playing { "Pause" } else { "Play" };

@@ -184,7 +184,7 @@ impl AppState {
         }
         let tz = self
             .table()
-            .map_or(jiff::tz::TimeZone::UTC, |t| t.meta.tz());
+            .map_or(jiff::tz::TimeZone::UTC, |t| t.tz().clone());
         let f = &mut self.filter;
         match edit {
             FilterEdit::ToggleCategory(id) => toggle(&mut f.hidden_categories, id),
@@ -285,7 +285,7 @@ impl AppState {
     fn preset_window(&mut self, command: Command, fx: &mut Vec<Effect>) {
         use jiff::ToSpan;
         let Some(table) = self.table() else { return };
-        let tz = table.meta.tz();
+        let tz = table.tz().clone();
         let Some(first) = self
             .filter
             .window
@@ -542,7 +542,7 @@ impl AppState {
             filter: self.effective_filter().describe(
                 &self
                     .table()
-                    .map_or(jiff::tz::TimeZone::UTC, |t| t.meta.tz()),
+                    .map_or(jiff::tz::TimeZone::UTC, |t| t.tz().clone()),
             ),
         }
     }
@@ -727,21 +727,25 @@ mod tests {
     use crate::state::Viewport;
     use incident_map_core::model::LatLon;
 
-    /// The state with the scenario taken in, as a finished load gives it.
-    fn scenario() -> AppState {
-        let mut state = AppState::default();
-        let fx = state.apply(Action::Open(crate::tests::repo(
-            "data/moscow-march-2024.json",
-        )));
+    /// Opens a file of the repository and takes in its load, as the
+    /// background would; the effects of taking it in.
+    fn open(state: &mut AppState, rel: &str) -> Vec<Effect> {
+        let fx = state.apply(Action::Open(crate::tests::repo(rel)));
         let [Effect::Load { job, path, .. }] = fx.as_slice() else {
             panic!("{fx:?}");
         };
         let outcome = crate::background::load(path, None, state.regions(), &Filter::default());
-        let fx = state.apply(Done::Loaded {
+        state.apply(Done::Loaded {
             job: *job,
             path: path.clone(),
             outcome: Box::new(outcome),
-        });
+        })
+    }
+
+    /// The state with the scenario taken in, as a finished load gives it.
+    fn scenario() -> AppState {
+        let mut state = AppState::default();
+        let fx = open(&mut state, "data/moscow-march-2024.json");
         assert!(
             matches!(
                 fx.as_slice(),
@@ -759,18 +763,7 @@ mod tests {
     fn another_file_lets_go_of_the_last_one_off_the_ui_thread() {
         let mut state = scenario();
         let old_store = Arc::downgrade(&state.doc.as_ref().unwrap().store);
-        let fx = state.apply(Action::Open(crate::tests::repo(
-            "tests/files/good/small.json",
-        )));
-        let [Effect::Load { job, path, .. }] = fx.as_slice() else {
-            panic!("{fx:?}");
-        };
-        let outcome = crate::background::load(path, None, state.regions(), &Filter::default());
-        let fx = state.apply(Done::Loaded {
-            job: *job,
-            path: path.clone(),
-            outcome: Box::new(outcome),
-        });
+        let fx = open(&mut state, "tests/files/good/small.json");
         assert_eq!(state.store().unwrap().len(), 2);
         let released: Vec<_> = fx
             .into_iter()

@@ -246,7 +246,7 @@ impl FilterSpec {
             }
         }
         Ok(Filter {
-            window: day_window(self.from, self.to, &table.meta.tz()),
+            window: day_window(self.from, self.to, table.tz()),
             include_undated: self.include_undated,
             hidden_categories: if self.categories.is_empty() {
                 BTreeSet::new()
@@ -743,7 +743,7 @@ mod tests {
         let store = scenario();
         let table = store.table();
         let index = SearchIndex::build(&store, &|_| {});
-        let tz = table.meta.tz();
+        let tz = table.tz().clone();
         assert_eq!(shown(&store, &Filter::default(), None).len(), 4);
         // A month-precise or ranged event overlaps by its whole span; the
         // disputed one is in no window unless asked for.

@@ -68,7 +68,7 @@ impl Histogram {
         use rayon::prelude::*;
         const CHUNK: usize = 1 << 15;
         let counted = |i: usize| flags.is_none_or(|f| f[i] & BASE != 0);
-        let tz = table.meta.tz();
+        let tz = table.tz().clone();
         let n = table.len();
         let chunks = n.div_ceil(CHUNK);
         let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);

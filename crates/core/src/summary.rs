@@ -25,7 +25,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(store: &Store) -> Summary {
         let table = store.table();
-        let tz = table.meta.tz();
+        let tz = table.tz().clone();
         let dated = &table.by_time()[..table.dated()];
         let describe = |second: i64, grain: Grain| {
             let z = jiff::Timestamp::from_second(second)
