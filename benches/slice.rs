@@ -4,8 +4,9 @@
 //!
 //! - a filter change (a step of a window drag, a category, a search
 //!   keystroke) applied off the UI thread in ≤ 50 ms median: the whole
-//!   rebuild of the views the background thread does ([`ViewIndex::build`]
-//!   with the table's marker index kept);
+//!   rebuild of the views the background thread does
+//!   ([`ViewIndex::build_after`] the table's first view, its marker index
+//!   and time bins kept);
 //! - a playback frame's own work ≤ 4 ms: the layout of the markers on
 //!   screen under a week's window, with each cluster's category segments.
 //!
@@ -37,12 +38,13 @@ const TYPES: [&str; 6] = [
     "Strategic developments",
 ];
 
-/// A table of `n` rows, loaded as the app loads it; its full marker index
-/// and search index.
+/// A table of `n` rows, loaded as the app loads it; its full marker index,
+/// search index and first view (everything shown).
 struct Loaded {
     store: Arc<Store>,
     markers: Arc<MarkerIndex>,
     words: SearchIndex,
+    first: ViewIndex,
 }
 
 fn table(n: usize) -> &'static Loaded {
@@ -89,10 +91,19 @@ fn table(n: usize) -> &'static Loaded {
         assert_eq!(store.len(), n);
         let markers = Arc::new(MarkerIndex::build(store.table()));
         let words = SearchIndex::build(&store, &|_| {});
+        let first = ViewIndex::build(
+            store.table(),
+            Some(markers.clone()),
+            regions(),
+            &Filter::default(),
+            "",
+            None,
+        );
         Loaded {
             store,
             markers,
             words,
+            first,
         }
     })
 }
@@ -115,15 +126,17 @@ fn a_week(t: &Loaded) -> Filter {
     }
 }
 
-/// The views rebuilt for a new filter, as the background thread does it.
+/// The views rebuilt for a new filter, as the background thread does it
+/// (after the view on screen: here the first).
 fn rebuild(t: &Loaded, filter: &Filter, search: &str) -> ViewIndex {
-    ViewIndex::build(
+    ViewIndex::build_after(
         t.store.table(),
         Some(t.markers.clone()),
         regions(),
         filter,
         search,
         Some(&t.words),
+        Some(&t.first),
     )
 }
 

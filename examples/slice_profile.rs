@@ -8,7 +8,7 @@ use incident_map::views::{ViewIndex, frame, row_tops};
 use incident_map_core::filter::{Facets, Filter, SHOWN};
 use incident_map_core::formats::{LoadOptions, load};
 use incident_map_core::geography::RegionIndex;
-use incident_map_core::histogram::Histogram;
+use incident_map_core::histogram::{Histogram, TimeBins};
 use incident_map_core::markers::MarkerIndex;
 use incident_map_core::timeline::Timeline;
 
@@ -30,6 +30,15 @@ fn main() {
         words.heap_bytes() / 1_000_000
     );
     let all = Arc::new(MarkerIndex::build(table));
+    let time_bins = TimeBins::build(table);
+    let first_view = ViewIndex::build(
+        table,
+        Some(all.clone()),
+        &regions,
+        &Filter::default(),
+        "",
+        None,
+    );
     let first = table
         .meta
         .categories
@@ -52,7 +61,7 @@ fn main() {
         let markers = all.filter(table, shown);
         let t_markers = t.elapsed();
         let t = Instant::now();
-        let h = Histogram::build(table, Some(&flags));
+        let h = Histogram::count(table, &time_bins, Some(&flags));
         let t_hist = t.elapsed();
         let t = Instant::now();
         let f = Facets::count(table, Some(&flags), None);
@@ -64,7 +73,15 @@ fn main() {
         let fr = frame(&markers, &regions);
         let t_frame = t.elapsed();
         let t = Instant::now();
-        let v = ViewIndex::build(table, Some(all.clone()), &regions, &filter, "", None);
+        let v = ViewIndex::build_after(
+            table,
+            Some(all.clone()),
+            &regions,
+            &filter,
+            "",
+            None,
+            Some(&first_view),
+        );
         let t_all = t.elapsed();
         println!(
             "round {round}: flags {t_flags:?} timeline {t_timeline:?} markers {t_markers:?} histogram {t_hist:?} facets {t_facets:?} row_tops {t_tops:?} frame {t_frame:?} | whole {t_all:?} ({} shown, {} bins, {} actors, {})",

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use egui::Color32;
 use incident_map_core::filter::{Facets, Filter, Flags, SHOWN, SearchIndex};
 use incident_map_core::geography::{RegionIndex, describe_shape, situate};
-use incident_map_core::histogram::Histogram;
+use incident_map_core::histogram::{Histogram, TimeBins};
 use incident_map_core::markers::{MarkerIndex, mercator, world_pixels};
 use incident_map_core::model::{BBox, LatLon};
 use incident_map_core::store::{Detail, EventTable, Meta};
@@ -44,6 +44,9 @@ pub struct ViewIndex {
     pub flags: Option<Arc<Flags>>,
     /// Events per stretch of time, under every part of the filter but its window.
     pub histogram: Histogram,
+    /// Where each event falls among the histogram's bins: made with the
+    /// table's first view, kept by the views after it.
+    pub time_bins: Arc<TimeBins>,
     /// Counts of the events shown, for the filter panel (of the sources
     /// too when `indexed`: built with the search index, which knows them).
     pub facets: Facets,
@@ -102,6 +105,14 @@ impl ViewIndex {
             f == *filter && !b.histogram.edges.is_empty()
         };
         let kept_histogram = before.filter(same_base).map(|b| b.histogram.clone());
+        // The table's bins, from the view before when it is of this table.
+        let same_table = |b: &&ViewIndex| {
+            all_markers
+                .as_ref()
+                .is_some_and(|m| Arc::ptr_eq(m, &b.all_markers))
+                && b.time_bins.size().is_some()
+        };
+        let kept_bins = before.filter(same_table).map(|b| b.time_bins.clone());
         let categories = &table.meta.categories;
         // The words searched for, found once: for the matches, and for the
         // filter too when it holds the same words (only matches).
@@ -115,7 +126,7 @@ impl ViewIndex {
         let shown = |i: usize| flags.as_ref().is_none_or(|f| f[i] == SHOWN);
         // The map's index and the timeline side by side; the histogram and
         // the counts beside them.
-        let ((all_markers, timeline), (histogram, facets)) = rayon::join(
+        let ((all_markers, timeline), ((time_bins, histogram), facets)) = rayon::join(
             || {
                 rayon::join(
                     || all_markers.unwrap_or_else(|| Arc::new(MarkerIndex::build(table))),
@@ -127,7 +138,12 @@ impl ViewIndex {
             },
             || {
                 rayon::join(
-                    || kept_histogram.unwrap_or_else(|| Histogram::build(table, flags.as_ref())),
+                    || {
+                        let bins = kept_bins.unwrap_or_else(|| Arc::new(TimeBins::build(table)));
+                        let histogram = kept_histogram
+                            .unwrap_or_else(|| Histogram::count(table, &bins, flags.as_ref()));
+                        (bins, histogram)
+                    },
                     || Facets::count(table, flags.as_ref(), index),
                 )
             },
@@ -167,6 +183,7 @@ impl ViewIndex {
             filter: filter.clone(),
             flags: flags.map(Arc::new),
             histogram,
+            time_bins,
             facets,
             indexed: index.is_some(),
             search: search.to_string(),

@@ -694,6 +694,141 @@ fn assert_same_events(original: &Dataset, back: &Dataset) {
 }
 
 #[test]
+fn gdelt_exports_are_recognised_by_shape_and_read_with_its_codebook() {
+    let l = variant("20240324.export.CSV");
+    assert_eq!(l.format, Some(Format::Csv));
+    let d = ds(&l);
+    assert_eq!(d.events.len(), 3);
+    assert!(
+        d.description.as_deref().unwrap().contains("GDELT"),
+        "{:?}",
+        d.description
+    );
+    // The CAMEO root code, named, is the category.
+    let labels: Vec<&str> = d.categories.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["Protest", "Consult", "Fight"]);
+    let protest = event(&d, "1158093520");
+    assert_eq!(protest.title, "Protest: POLICE – PROTESTER");
+    assert_eq!(protest.when, When::At(day(2024, 3, 22)));
+    assert_eq!(protest.actors, ["POLICE", "PROTESTER"]);
+    let loc = protest.location.as_ref().unwrap();
+    assert_eq!(
+        loc.precision,
+        Some(Precision::Town),
+        "ActionGeo_Type 4: a city"
+    );
+    assert_eq!(
+        loc.note.as_deref(),
+        Some("Place: Nairobi, Nairobi Area, Kenya")
+    );
+    assert!((point(&d, "1158093520").lat + 1.28333).abs() < 1e-9);
+    let notes = protest.notes.as_deref().unwrap();
+    for kept in [
+        "Source: https://example.org/news/nairobi-protest",
+        "CAMEO event code: 145",
+        "Mentions: 10",
+        "Goldstein scale: -7.5",
+    ] {
+        assert!(notes.contains(kept), "{kept} not in {notes}");
+    }
+    // Type 1: the country.
+    let talks = event(&d, "1158093521");
+    assert_eq!(
+        talks.location.as_ref().unwrap().precision,
+        Some(Precision::Country)
+    );
+    // No geo point: on the timeline, not on the map.
+    let fight = event(&d, "1158093522");
+    assert!(fight.location.is_none());
+    assert_eq!(fight.when, When::At(day(2024, 3, 24)));
+    // Its only remark: no passages.
+    assert_eq!(problems(&l), [(1, Code::NoPassage)]);
+
+    // GDELT 1.0's daily file, 58 columns, named .txt.
+    let one = ds(&variant("gdelt-1.0-daily.txt"));
+    let e = event(&one, "301000001");
+    assert_eq!(e.title, "Assault: MILITANT – CIVILIAN");
+    assert_eq!(e.when, When::At(day(2014, 4, 15)));
+    assert_eq!(
+        e.location.as_ref().unwrap().precision,
+        Some(Precision::Region)
+    );
+    assert!((point(&one, "301000001").lon - 13.0).abs() < 1e-9);
+
+    // The same columns with a header (BigQuery): the same reading.
+    let bq = ds(&variant("gdelt-bigquery.csv"));
+    let e = event(&bq, "1158093530");
+    assert_eq!(e.category.as_deref(), Some("protest"));
+    assert_eq!(e.when, When::At(day(2024, 4, 1)));
+    assert_eq!(
+        e.location.as_ref().unwrap().precision,
+        Some(Precision::Town)
+    );
+}
+
+#[test]
+fn coordinates_in_one_column_and_headers_with_stray_spaces() {
+    // " Title ", "DATE", " Coordinates ": "lat, lon" and "lat lon".
+    let l = variant("one-column-coordinates.csv");
+    let d = ds(&l);
+    assert_eq!(d.events.len(), 3);
+    let fire = &d.events[0];
+    assert_eq!(fire.title, "Market fire");
+    assert_eq!(fire.when, When::At(day(2019, 4, 30)));
+    let p = d.point_of(fire).unwrap();
+    assert_eq!((p.lat, p.lon), (19.93, 39.07));
+    let p = d.point_of(&d.events[1]).unwrap();
+    assert_eq!((p.lat, p.lon), (19.95, 39.10));
+    // An empty one: on the timeline, not on the map.
+    assert!(d.events[2].location.is_none());
+    // Off the globe: the row is skipped, and the problem says where.
+    let bad = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::BadRecord)
+        .expect("the bad row is reported");
+    assert!(
+        bad.message.contains("\"95, 10\" are off the globe"),
+        "{}",
+        bad.message
+    );
+    assert_eq!(problems(&l), [(2, Code::NoPassage), (5, Code::BadRecord)]);
+    // QGIS's WKT column: POINT(lon lat), with Z too; a line is refused by name.
+    let l = variant("qgis-wkt.csv");
+    let d = ds(&l);
+    let p = d.point_of(&d.events[0]).unwrap();
+    assert_eq!((p.lat, p.lon), (19.93, 39.07));
+    assert_eq!(d.events[1].title, "Bridge closed");
+    let bad = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::BadRecord)
+        .unwrap();
+    assert!(bad.message.contains("WKT LINESTRING"), "{}", bad.message);
+}
+
+#[test]
+fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
+    let original = ds(&variant("20240324.export.CSV"));
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("gdelt.geojson");
+    std::fs::write(&p, formats::write(&original, Format::GeoJson).unwrap()).unwrap();
+    let back = ds(&load(&p));
+    assert_eq!(original.events.len(), back.events.len());
+    for (a, b) in original.events.iter().zip(&back.events) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.when, b.when, "{}", a.id);
+        assert_eq!(a.title, b.title);
+        assert_eq!(a.actors, b.actors);
+        let precision = |e: &incident_map_core::model::Event| e.location.as_ref()?.precision;
+        assert_eq!(precision(a), precision(b), "{}", a.id);
+        assert_eq!(original.point_of(a), back.point_of(b), "{}", a.id);
+        let place = |e: &incident_map_core::model::Event| e.location.as_ref()?.note.clone();
+        assert_eq!(place(a), place(b), "{}", a.id);
+    }
+}
+
+#[test]
 fn native_to_geojson_to_native_keeps_ids_dates_precision_coordinates() {
     let (original, back) = round_trip(Format::GeoJson, "geojson");
     assert_same_events(&original, &back);

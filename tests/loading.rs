@@ -280,6 +280,55 @@ fn drop_file(map: &mut OffscreenMap, path: PathBuf) {
 }
 
 #[test]
+fn a_gdelt_day_opens_quietly_on_the_world_map_and_a_marker_shows_its_record() {
+    let mut map = app();
+    drop_file(&mut map, repo("tests/files/interop/20240324.export.CSV"));
+    assert_eq!(map.app().state.store().unwrap().len(), 3);
+    // No problems window; the status bar says what there is to say.
+    assert!(map.app().state.problems().is_none());
+    assert!(
+        map.harness()
+            .query_by_label_contains("3 events; they cite no source passage")
+            .is_some()
+    );
+    // Nairobi on the drawn world map, not grey.
+    assert!(!map.app().map().outside_basemap());
+    assert!(
+        map.harness()
+            .query_by_label("Map: Protest: POLICE – PROTESTER")
+            .is_some()
+    );
+    map.harness()
+        .get_by_label("Map: Protest: POLICE – PROTESTER")
+        .click();
+    map.harness().run_steps(3);
+    // The context: its actors and GDELT's fields kept in its notes.
+    for shown in [
+        "POLICE; PROTESTER",
+        "Place: Nairobi, Nairobi Area, Kenya",
+        "Mentions: 10",
+        "Goldstein scale: -7.5",
+        "CAMEO event code: 145",
+    ] {
+        assert!(
+            map.harness().query_by_label_contains(shown).is_some(),
+            "{shown} is not shown"
+        );
+    }
+    assert!(
+        map.harness()
+            .query_by_label("Source: https://example.org/news/nairobi-protest")
+            .is_some()
+    );
+    // The one without a point is on the timeline, marked so.
+    assert!(
+        map.harness()
+            .query_by_label_contains("24 Mar 2024 · not on the map")
+            .is_some()
+    );
+}
+
+#[test]
 fn files_of_other_tools_open_by_drag_and_drop() {
     let mut map = app();
     assert!(!map.app().map().outside_basemap());
@@ -287,11 +336,39 @@ fn files_of_other_tools_open_by_drag_and_drop() {
     // GeoJSON: its polygons and points on the map, framed.
     drop_file(&mut map, samples.join("geojson_unmiss_incidents.geojson"));
     assert_eq!(map.app().state.store().unwrap().len(), 5);
+    // Its only remark (no passages cited) opens no window: the status bar
+    // says it, and Problems… lists it for whoever looks.
+    assert!(map.app().state.problems().is_none(), "no problems window");
+    assert!(
+        map.harness()
+            .query_by_label_contains("they cite no source passage")
+            .is_some()
+    );
+    let ctx = map.ctx();
+    map.app().apply(
+        &ctx,
+        incident_map::action::Action::Command(incident_map::command::Command::ShowProblems),
+    );
+    let listed = map
+        .app()
+        .state
+        .problems()
+        .expect("Problems… lists it")
+        .clone();
+    assert!(format!("{listed:?}").contains("no-passage"), "{listed:?}");
     common::dismiss_problems(&mut map);
     map.harness().run_steps(2);
     assert!(map.harness().query_by_label("Map: Rumamier").is_some());
-    // South Sudan is outside the offline basemap: the map says so, not sea.
-    assert!(map.app().map().outside_basemap());
+    // South Sudan is on the offline world map (land, not grey), at less
+    // detail than the view's zoom: the map says so.
+    assert!(!map.app().map().outside_basemap());
+    let deepest = map.app().map().coarse_basemap();
+    let zoom = map.app().map().zoom();
+    assert_eq!(
+        deepest,
+        Some(6),
+        "the world's detail ends at zoom 6 (view at {zoom})"
+    );
     // TimelineJS: no places, so the events are listed and marked as not on the map.
     drop_file(&mut map, samples.join("timelinejs_women_in_computing.json"));
     common::dismiss_problems(&mut map);

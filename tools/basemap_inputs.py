@@ -189,6 +189,83 @@ write("roads_major", major)
 write("roads_minor", minor)
 
 
+# The world at low zooms (Natural Earth 1:110m, 1:50m, 1:10m from world-atlas;
+# GeoNames cities over 15,000 people). Europe keeps its own, richer layers:
+# world labels and places stop at its box.
+EUROPE = [-25, 34, 65, 72]
+
+
+def in_europe(lon, lat):
+    w, s, e, n = EUROPE
+    return w <= lon <= e and s <= lat <= n
+
+
+def shared_edges(features):
+    """Borders between countries: the segments two country rings share (the
+    world-atlas polygons come from one topology, so shared edges have the
+    same vertices), joined into runs; coasts are left out."""
+    def key(a, b):
+        a, b = tuple(a), tuple(b)
+        return (a, b) if a <= b else (b, a)
+    count = {}
+    rings = [ring for f in features for poly in polygons(f["geometry"]) for ring in poly]
+    for ring in rings:
+        for a, b in zip(ring, ring[1:]):
+            k = key(a, b)
+            count[k] = count.get(k, 0) + 1
+    done, lines = set(), []
+    for ring in rings:
+        run = []
+        for a, b in zip(ring, ring[1:]):
+            k = key(a, b)
+            if count[k] >= 2 and k not in done:
+                done.add(k)
+                if not run:
+                    run = [a]
+                run.append(b)
+            elif run:
+                lines.append(run)
+                run = []
+        if run:
+            lines.append(run)
+    return [feature({"type": "LineString", "coordinates": line}, kind="country") for line in lines]
+
+
+def latin_or_cyrillic(name):
+    """Whether the bundled font (Noto Sans) draws every letter of `name`."""
+    return all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 or 0x400 <= ord(c) < 0x530 for c in name)
+
+
+def world_rank(pop):
+    for k, least in enumerate((5_000_000, 1_000_000, 500_000, 200_000, 100_000, 50_000), 1):
+        if pop >= least:
+            return f"{k:02d}"
+    return "07"
+
+
+for scale in ("110m", "50m", "10m"):
+    # One feature a polygon: the files hold the world's land as one
+    # multipolygon, and one bad ring must not lose the rest.
+    write(f"land_world{scale}", [
+        feature({"type": "Polygon", "coordinates": poly})
+        for f in load(f"world/ne_{scale}_land.geojson") for poly in polygons(f["geometry"])
+    ])
+    write(f"boundaries_world{scale}", shared_edges(load(f"world/ne_{scale}_countries.geojson")))
+world_labels = []
+for f in load("world/ne_50m_countries.geojson"):
+    p = label_point(f["geometry"])
+    name = f["properties"].get("name") or ""
+    if p and name and not in_europe(*p) and latin_or_cyrillic(name):
+        world_labels.append(feature(point(*p), name=name, kind="country"))
+write("country_labels_world", world_labels)
+write("places_world", [
+    feature(f["geometry"], name=f["properties"]["name"], rank=world_rank(f["properties"]["population"]), kind="city")
+    for f in sorted(load("world/geonames_cities15000_world.geojson"), key=lambda f: -f["properties"]["population"])
+    if not in_europe(*f["geometry"]["coordinates"]) and latin_or_cyrillic(f["properties"]["name"])
+    and f["properties"]["population"] >= 50_000
+])
+
+
 # Coverage: the boxes of the detailed passes, snapped outwards to whole tiles
 # of the pass's first zoom, so that no tile of the pass is partly empty.
 def tile_x(lon, z):
@@ -217,7 +294,8 @@ def snapped(box, z):
 
 
 coverage = {
-    "europe": {"minzoom": 0, "maxzoom": 8, "bbox": [-25, 34, 65, 72]},
+    "world": {"minzoom": 0, "maxzoom": 6, "bbox": [-180, -85.05113, 180, 85.05113]},
+    "europe": {"minzoom": 7, "maxzoom": 8, **snapped(EUROPE, 7)},
     "central_russia": {"minzoom": 9, "maxzoom": 12, **snapped([32, 52.5, 42, 58], 9)},
     "moscow": {"minzoom": 13, "maxzoom": 14, **snapped([36.96, 55.16, 37.96, 55.95], 10)},
 }

@@ -34,6 +34,8 @@ for spec in passes:
     query = "SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles WHERE zoom_level BETWEEN ? AND ?"
     for z, x, row, data in db.execute(query, (zmin, zmax)):
         y = (1 << z) - 1 - row
+        if not (0 <= x < 1 << z and 0 <= y < 1 << z):
+            continue  # GDAL's tile past the antimeridian or a pole: none such exists
         if data[:2] != b"\x1f\x8b":
             data = gzip.compress(data, mtime=0)
         assert zxy_to_tileid(z, x, y) not in tiles, f"{name} repeats tile {z}/{x}/{y}"
@@ -41,7 +43,7 @@ for spec in passes:
     db.close()
 
 zooms = [tileid_to_zxy(t)[0] for t in tiles]
-w, s, e, n = coverage["europe"]["bbox"]
+w, s, e, n = coverage["world"]["bbox"]
 header = {
     "tile_type": TileType.MVT,
     "tile_compression": Compression.GZIP,

@@ -82,6 +82,7 @@ fn show(
             casualties_section(ui, e);
             relations_section(ui, table, i, actions);
             claims_section(ui, e);
+            record_section(ui, e);
         });
     ui.separator();
     passages_section(
@@ -92,6 +93,34 @@ fn show(
         scroll,
         actions,
     );
+}
+
+/// Who took part, and the notes the record carries (an imported file's
+/// other columns: GDELT's source URL and codes, ACLED's admin areas); a
+/// note that is a source's address is a link.
+fn record_section(ui: &mut Ui, e: &incident_map_core::model::Event) {
+    if !e.actors.is_empty() {
+        ui.label(RichText::new("Actors").strong());
+        ui.label(e.actors.join("; "));
+        ui.add_space(4.0);
+    }
+    if let Some(notes) = &e.notes {
+        ui.label(RichText::new("Notes").strong());
+        for line in notes.lines().filter(|l| !l.trim().is_empty()) {
+            match line
+                .strip_prefix("Source: ")
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            {
+                Some(url) => {
+                    ui.hyperlink_to(RichText::new(line).small(), url);
+                }
+                None => {
+                    ui.label(RichText::new(line).small());
+                }
+            }
+        }
+        ui.add_space(4.0);
+    }
 }
 
 fn when_section(ui: &mut Ui, detail: &Detail, label: &str) {

@@ -40,6 +40,10 @@ pub struct MapPanel {
     /// Most of the view is outside the offline basemap's area (and no online
     /// layer is on): the map says so; it is grey there, not sea.
     outside_basemap: bool,
+    /// The deepest zoom the offline basemap has at the view's centre, when
+    /// the view is more than a level deeper (over-zoomed: coarse; the map
+    /// says so).
+    coarse_basemap: Option<u8>,
     /// The first frame frames the data; later ones leave the view alone.
     framed: bool,
     flight: Option<Flight>,
@@ -86,6 +90,7 @@ impl MapPanel {
             online: None,
             cursor: None,
             outside_basemap: false,
+            coarse_basemap: None,
             framed: false,
             flight: None,
             pending_fit: None,
@@ -225,6 +230,12 @@ impl MapPanel {
 
     pub fn outside_basemap(&self) -> bool {
         self.outside_basemap
+    }
+
+    /// The deepest zoom of the offline basemap at the view's centre, when
+    /// the view is zoomed well beyond it.
+    pub fn coarse_basemap(&self) -> Option<u8> {
+        self.coarse_basemap
     }
 
     /// Where the legend was drawn last, if it was.
@@ -436,6 +447,20 @@ impl MapPanel {
             let area = if c.is_positive() { c.area() } else { 0.0 };
             area < rect.area() / 2.0
         });
+        // Over-zoomed: the deepest tile the archive has here, if it is
+        // more than a level above the view's zoom.
+        self.coarse_basemap = covered.and_then(|_| {
+            let basemap = self.basemap.as_ref()?;
+            let [x, y] = mercator(self.center()?);
+            let zoom = self.memory.zoom().floor().clamp(0.0, 24.0) as u8;
+            let tiles = f64::from(1u32 << zoom);
+            let tile = |v: f64| ((v * tiles) as u32).min((1u32 << zoom) - 1);
+            let deepest = basemap.info.coverage.source_zoom(zoom, tile(x), tile(y))?;
+            // (Where it has its deepest detail, as in Moscow, nothing is said.)
+            let coarse = self.memory.zoom() > f64::from(deepest) + 1.0
+                && deepest < basemap.info.coverage.max_zoom();
+            coarse.then_some(deepest)
+        });
         match covered {
             Some(c) => {
                 ui.painter().rect_filled(rect, 0.0, NO_MAP);
@@ -484,12 +509,14 @@ impl MapPanel {
                 "None of the {unplaced} events shown has a place on the map: the timeline lists them."
             ))
         } else if self.outside_basemap {
-            Some(
-                "Grey: no offline map here (it covers Europe). Turn on OpenStreetMap (online) for one."
-                    .to_owned(),
-            )
+            Some("Grey: no offline map here. Turn on OpenStreetMap (online) for one.".to_owned())
         } else {
-            None
+            self.coarse_basemap.map(|deepest| {
+                format!(
+                    "The offline map has no more detail here than at zoom {deepest}: \
+                     turn on OpenStreetMap (online) for more."
+                )
+            })
         };
         if let Some(text) = notice {
             let left = self.legend.map_or(rect.left(), |r| r.right()) + 12.0;

@@ -469,11 +469,19 @@ impl AppState {
             self.status = Status::NotOpened { path, errors };
             return;
         };
+        // A file whose only remark is that it cites no passage opens
+        // quietly: the status bar says so; the problems list holds it.
+        let uncited = !loaded.diagnostics.is_empty()
+            && loaded
+                .diagnostics
+                .iter()
+                .all(|d| d.code == incident_map_core::diagnostic::Code::NoPassage);
         self.status = Status::Opened {
             path: path.clone(),
             events: store.len(),
             errors,
             warnings,
+            uncited,
         };
         let another = self.path() != Some(path.as_path());
         if another {
@@ -511,7 +519,7 @@ impl AppState {
         self.recent.truncate(MAX_RECENT);
         self.problems = (!loaded.diagnostics.is_empty())
             .then(|| Problems::new(path, true, &loaded.diagnostics));
-        self.problems_open = self.problems.is_some();
+        self.problems_open = self.problems.is_some() && !uncited;
         // Data from another file is framed, unless the view was restored for it.
         if another && !std::mem::take(&mut self.keep_view) {
             self.command(Command::Fit, fx);

@@ -389,7 +389,10 @@ impl AppState {
 
     /// Clears the status bar (a clean start needs no message).
     pub fn quiet(&mut self) {
-        self.status = Status::Quiet;
+        // A remark said in the status bar instead of a window stays.
+        if !matches!(self.status, Status::Opened { uncited: true, .. }) {
+            self.status = Status::Quiet;
+        }
     }
 
     /// The event the pointer was over in the frame drawn last, in any view.

@@ -17,6 +17,9 @@ pub enum Status {
         events: usize,
         errors: usize,
         warnings: usize,
+        /// Its only remark is that its records cite no passage (every
+        /// GeoJSON, KML or GDELT file): said here, not in a window.
+        uncited: bool,
     },
     /// The file could not be read at all.
     NotRead {
@@ -59,6 +62,7 @@ impl fmt::Display for Status {
                 events,
                 errors,
                 warnings,
+                uncited,
             } => {
                 write!(
                     f,
@@ -66,7 +70,12 @@ impl fmt::Display for Status {
                     path.display(),
                     thousands(*events)
                 )?;
-                if errors + warnings > 0 {
+                if *uncited {
+                    write!(
+                        f,
+                        "; they cite no source passage (View › Problems… says more)"
+                    )?;
+                } else if errors + warnings > 0 {
                     write!(f, ", {errors} errors, {warnings} warnings")?;
                 }
                 Ok(())

@@ -81,6 +81,17 @@ pub fn dismiss_problems(map: &mut OffscreenMap) -> Option<incident_map::state::P
     problems
 }
 
+/// The problems of the file opened last, as *View → Problems…* lists them
+/// (also when the file opened quietly), the window closed after.
+pub fn listed_problems(map: &mut OffscreenMap) -> Option<incident_map::state::Problems> {
+    let ctx = map.ctx();
+    map.app().apply(
+        &ctx,
+        incident_map::action::Action::Command(incident_map::command::Command::ShowProblems),
+    );
+    dismiss_problems(map)
+}
+
 /// Steps the app until an export has finished; the status it left.
 pub fn wait_for_export(map: &mut OffscreenMap) -> String {
     let start = Instant::now();

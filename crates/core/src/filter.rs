@@ -325,8 +325,12 @@ impl Facets {
         let ncat = table.meta.categories.len();
         let nactors = table.actor_names().len();
         let nsources = search.map_or(0, |s| s.source_names.len());
+        const CHUNK: usize = 1 << 15;
         let shown = |i: usize| flags.is_none_or(|f| f[i] == SHOWN);
-        // One pass on every core: category, precision, actor and source counts.
+        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
+        // One pass on every core, a chunk at a time: category, precision
+        // (its code: 0 none, else its place in `Precision::ALL` plus one),
+        // actor and source counts.
         let zero = || {
             (
                 vec![0u32; ncat + 1],
@@ -335,16 +339,16 @@ impl Facets {
                 vec![0u32; nsources],
             )
         };
-        let (cats, precisions, actors, sources) = (0..n)
+        let (cats, precisions, actors, sources) = (0..n.div_ceil(CHUNK))
             .into_par_iter()
-            .with_min_len(8192)
-            .fold(zero, |mut acc, i| {
-                if shown(i) {
+            .map(|c| {
+                let mut acc = zero();
+                for i in range(c).filter(|&i| shown(i)) {
                     acc.0[table.category(i).unwrap_or(ncat)] += 1;
-                    let p = table.precision(i).map_or(7, |p| {
-                        Precision::ALL.iter().position(|q| *q == p).unwrap_or(7)
-                    });
-                    acc.1[p] += 1;
+                    acc.1[match table.precision_code(i) {
+                        0 => 7,
+                        p => usize::from(p - 1).min(6),
+                    }] += 1;
                     for a in table.actor_ids(i) {
                         acc.2[a as usize] += 1;
                     }

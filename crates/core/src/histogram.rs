@@ -61,17 +61,30 @@ pub struct Histogram {
     pub max: u32,
 }
 
-impl Histogram {
-    /// The histogram of the events of `table` whose flags have [`BASE`]
-    /// (every part of the filter but its time window), or of all of them.
-    pub fn build(table: &EventTable, flags: Option<&Flags>) -> Histogram {
+/// Where every event of a table falls among the bins of the table's span:
+/// made once per table (the span is of every dated event, whatever the
+/// filter), so a histogram under a new filter is one pass of counting.
+#[derive(Debug, Clone, Default)]
+pub struct TimeBins {
+    size: Option<BinSize>,
+    edges: Vec<i64>,
+    /// Each event's first and last bin; [`NOT_BINNED`] when undated.
+    of_event: Vec<[u16; 2]>,
+}
+
+/// The bin of an undated or disputed event.
+const NOT_BINNED: u16 = u16::MAX;
+
+impl TimeBins {
+    pub fn build(table: &EventTable) -> TimeBins {
         use rayon::prelude::*;
         const CHUNK: usize = 1 << 15;
-        let counted = |i: usize| flags.is_none_or(|f| f[i] & BASE != 0);
         let tz = table.tz().clone();
         let n = table.len();
         let chunks = n.div_ceil(CHUNK);
         let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
+        let binned =
+            |t: &crate::store::PackedTime| matches!(t.kind(), TimeKind::At | TimeKind::Between);
         // The span of every dated event (not only those counted): brushing
         // keeps its place on the axis as the filter changes.
         let span = (0..chunks)
@@ -79,31 +92,83 @@ impl Histogram {
             .filter_map(|c| {
                 range(c)
                     .map(|i| table.time(i))
-                    .filter(|t| matches!(t.kind(), TimeKind::At | TimeKind::Between))
+                    .filter(binned)
                     .map(|t| (t.start, t.end))
                     .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
             })
             .reduce_with(|(a, b), (c, d)| (a.min(c), b.max(d)));
         let Some((first, last)) = span else {
+            return TimeBins {
+                of_event: vec![[NOT_BINNED; 2]; n],
+                ..TimeBins::default()
+            };
+        };
+        let (size, edges) = bins(first, last, &tz);
+        let nbins = edges.len() - 1;
+        let bin_of = |s: i64| {
+            edges
+                .partition_point(|&e| e <= s)
+                .saturating_sub(1)
+                .min(nbins - 1) as u16
+        };
+        let of_event = (0..n)
+            .into_par_iter()
+            .with_min_len(CHUNK)
+            .map(|i| {
+                let t = table.time(i);
+                if binned(&t) {
+                    [bin_of(t.start), bin_of(t.end)]
+                } else {
+                    [NOT_BINNED; 2]
+                }
+            })
+            .collect();
+        TimeBins {
+            size: Some(size),
+            edges,
+            of_event,
+        }
+    }
+
+    /// The bins' size; `None` when no event is dated.
+    pub fn size(&self) -> Option<BinSize> {
+        self.size
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.edges.capacity() * 8 + self.of_event.capacity() * 4
+    }
+}
+
+impl Histogram {
+    /// The histogram of the events of `table` whose flags have [`BASE`]
+    /// (every part of the filter but its time window), or of all of them.
+    pub fn build(table: &EventTable, flags: Option<&Flags>) -> Histogram {
+        Histogram::count(table, &TimeBins::build(table), flags)
+    }
+
+    /// [`Histogram::build`] with the table's bins made already.
+    pub fn count(table: &EventTable, time_bins: &TimeBins, flags: Option<&Flags>) -> Histogram {
+        use rayon::prelude::*;
+        const CHUNK: usize = 1 << 15;
+        let counted = |i: usize| flags.is_none_or(|f| f[i] & BASE != 0);
+        let n = table.len().min(time_bins.of_event.len());
+        let chunks = n.div_ceil(CHUNK);
+        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
+        let Some(size) = time_bins.size else {
             let undated = (0..n).into_par_iter().filter(|&i| counted(i)).count();
             return Histogram {
                 undated: undated as u32,
                 ..Histogram::default()
             };
         };
-        let (size, edges) = bins(first, last, &tz);
+        let edges = time_bins.edges.clone();
         let nbins = edges.len() - 1;
         // Counted by category first (the last column: none, or one of too
         // many); the stacks are chosen after, the largest categories.
         let ncat = table.meta.categories.len().min(MAX_CATEGORIES);
         let width = ncat + 1;
         let column = |c: Option<usize>| c.filter(|&c| c < ncat).unwrap_or(ncat);
-        let bin_of = |s: i64| {
-            edges
-                .partition_point(|&e| e <= s)
-                .saturating_sub(1)
-                .min(nbins - 1)
-        };
         // Per chunk: counts by bin and category; spanning events as steps
         // (+1 where one starts, −1 after it ends, summed once: a long range
         // costs no more than a short one); the undated.
@@ -113,12 +178,12 @@ impl Histogram {
             .map(|c| {
                 let mut acc = zero();
                 for i in range(c).filter(|&i| counted(i)) {
-                    let t = table.time(i);
-                    if !matches!(t.kind(), TimeKind::At | TimeKind::Between) {
+                    let [a, b] = time_bins.of_event[i];
+                    if a == NOT_BINNED {
                         acc.2 += 1;
                         continue;
                     }
-                    let (a, b) = (bin_of(t.start), bin_of(t.end));
+                    let (a, b) = (usize::from(a), usize::from(b));
                     if a == b {
                         acc.0[a * width + column(table.category(i))] += 1;
                     } else {

@@ -195,13 +195,13 @@ impl MarkerIndex {
         let n: usize = counts.iter().sum();
         let mut keys = vec![0u64; n];
         let mut events = vec![0u32; n];
-        let mut steps = vec![[0.0f64; 2]; n];
+        let mut sums = vec![[0.0f64; 2]; n + 1];
         let mut kept = vec![0u32; n];
         let mut parts = Vec::with_capacity(chunks);
         let (mut k, mut e, mut w, mut p) = (
             &mut keys[..],
             &mut events[..],
-            &mut steps[..],
+            &mut sums[1..],
             &mut kept[..],
         );
         for (c, &count) in counts.iter().enumerate() {
@@ -218,42 +218,37 @@ impl MarkerIndex {
             OfEvent::Own(full) => (full, None),
             OfEvent::Through { full, kept } => (full, Some(kept)),
         };
-        parts.into_par_iter().for_each(|(c, k, e, w, p)| {
-            for (slot, m) in range(c).filter(|&m| keep(m)).enumerate() {
+        // Each part writes its markers and its own running sums (each
+        // marker's step is its step in this index's sums)...
+        parts.par_iter_mut().for_each(|(c, k, e, w, p)| {
+            let mut acc = [0.0, 0.0];
+            for (slot, m) in range(*c).filter(|&m| keep(m)).enumerate() {
                 k[slot] = self.keys[m];
                 e[slot] = self.events[m];
                 let (a, b) = (self.sums[m], self.sums[m + 1]);
-                w[slot] = [b[0] - a[0], b[1] - a[1]];
+                acc = [acc[0] + (b[0] - a[0]), acc[1] + (b[1] - a[1])];
+                w[slot] = acc;
                 p[slot] = place.map_or(m as u32, |pl| pl[m]);
             }
         });
-        // Running sums: each chunk's own, then the chunks' totals added in.
-        let mut sums = vec![[0.0f64; 2]; n + 1];
-        sums[1..]
-            .par_chunks_mut(CHUNK)
-            .zip(steps.par_chunks(CHUNK))
-            .for_each(|(out, w)| {
-                let mut acc = [0.0, 0.0];
-                for (o, x) in out.iter_mut().zip(w) {
-                    acc = [acc[0] + x[0], acc[1] + x[1]];
-                    *o = acc;
-                }
-            });
+        // ...then the parts before each are added in.
         let mut carry = [0.0, 0.0];
-        let offsets: Vec<[f64; 2]> = sums[1..]
-            .chunks(CHUNK)
-            .map(|c| {
+        let offsets: Vec<[f64; 2]> = parts
+            .iter()
+            .map(|(_, _, _, w, _)| {
                 let before = carry;
-                let last = c[c.len() - 1];
-                carry = [carry[0] + last[0], carry[1] + last[1]];
+                if let Some(last) = w.last() {
+                    carry = [carry[0] + last[0], carry[1] + last[1]];
+                }
                 before
             })
             .collect();
-        sums[1..]
-            .par_chunks_mut(CHUNK)
+        parts
+            .into_par_iter()
             .zip(offsets)
-            .for_each(|(out, add)| {
-                for o in out {
+            .filter(|(_, add)| *add != [0.0, 0.0])
+            .for_each(|((_, _, _, w, _), add)| {
+                for o in w.iter_mut() {
                     *o = [o[0] + add[0], o[1] + add[1]];
                 }
             });

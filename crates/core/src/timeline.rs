@@ -67,14 +67,33 @@ impl Timeline {
         // from the table in that order: no jumping about the table).
         let by_time = table.by_time();
         let groups = table.day_groups();
-        let ranks: Vec<u32> = (0..by_time.len() as u32)
+        // How many each stretch of the time order keeps, then each writes
+        // its own part of `order` and `group` (no list of parts to join).
+        const CHUNK: usize = 1 << 14;
+        let n = by_time.len();
+        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
+        let counts: Vec<usize> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
-            .filter(|&r| shown(by_time[r as usize] as usize))
+            .map(|c| range(c).filter(|&r| shown(by_time[r] as usize)).count())
             .collect();
-        let (order, group): (Vec<u32>, Vec<u32>) = rayon::join(
-            || ranks.par_iter().map(|&r| by_time[r as usize]).collect(),
-            || ranks.par_iter().map(|&r| groups[r as usize]).collect(),
-        );
+        let total = counts.iter().sum();
+        let mut order = vec![0u32; total];
+        let mut group = vec![0u32; total];
+        let mut parts = Vec::with_capacity(counts.len());
+        let (mut o, mut g) = (&mut order[..], &mut group[..]);
+        for (c, &count) in counts.iter().enumerate() {
+            let (o1, o2) = o.split_at_mut(count);
+            let (g1, g2) = g.split_at_mut(count);
+            parts.push((c, o1, g1));
+            (o, g) = (o2, g2);
+        }
+        parts.into_par_iter().for_each(|(c, o, g)| {
+            let kept = range(c).filter(|&r| shown(by_time[r] as usize));
+            for (slot, r) in kept.enumerate() {
+                o[slot] = by_time[r];
+                g[slot] = groups[r];
+            }
+        });
         let dated = order.partition_point(|&i| table.time(i as usize).is_dated());
         // Days: runs of events in one group (a month-long event heads its
         // month, beside the day's own events), found on every core.
@@ -94,15 +113,29 @@ impl Timeline {
                 }
             })
             .collect();
-        let mut rows = Vec::with_capacity(days.len() + order.len() + 1);
+        // The rows: each day's heading and events written in its own part.
+        let undated_rows = if dated < order.len() {
+            order.len() - dated + 1
+        } else {
+            0
+        };
+        let mut rows = vec![Row::Undated; days.len() + dated + undated_rows];
+        let mut parts = Vec::with_capacity(days.len() + 1);
+        let mut rest = &mut rows[..];
         for (n, day) in days.iter().enumerate() {
-            rows.push(Row::Day(n as u32));
-            rows.extend(order[day.events.clone()].iter().map(|&i| Row::Event(i)));
+            let (part, after) = rest.split_at_mut(day.events.len() + 1);
+            parts.push((Row::Day(n as u32), &order[day.events.clone()], part));
+            rest = after;
         }
-        if dated < order.len() {
-            rows.push(Row::Undated);
-            rows.extend(order[dated..].iter().map(|&i| Row::Event(i)));
+        if undated_rows > 0 {
+            parts.push((Row::Undated, &order[dated..], rest));
         }
+        parts.into_par_iter().for_each(|(heading, events, part)| {
+            part[0] = heading;
+            for (slot, &i) in part[1..].iter_mut().zip(events) {
+                *slot = Row::Event(i);
+            }
+        });
         Timeline {
             days,
             undated: dated..order.len(),

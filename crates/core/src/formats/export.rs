@@ -41,7 +41,12 @@ fn resolve<'a>(ds: &'a Dataset, e: &'a Event) -> Resolved<'a> {
     Resolved {
         point: ds.point_of(e),
         precision: loc.and_then(|l| l.precision).or(place.map(|p| p.precision)),
-        place: place.map(|p| p.name.as_str()),
+        // The named place; or the place an imported record named (its
+        // note "Place: …", as the readers write it), read back the same.
+        place: place.map(|p| p.name.as_str()).or_else(|| {
+            loc.and_then(|l| l.note.as_deref())
+                .and_then(|n| n.strip_prefix("Place: "))
+        }),
     }
 }
 

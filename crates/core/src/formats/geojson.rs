@@ -363,6 +363,7 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
         };
         let flavor = Flavor {
             acled: feature.props.slots.is_acled(),
+            gdelt: feature.props.slots.is_gdelt(),
             file: name.to_string(),
             record: "feature",
         };
@@ -457,9 +458,8 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
         if let Err(p) = flavor.fatalities(&feature.props, n) {
             part.problems.push(located(offset, p));
         }
-        let category = feature
-            .props
-            .text(Role::Category)
+        let category = flavor
+            .category(&feature.props)
             .map(|label| part.category(&label));
         let words = flavor.words(&feature.props).filter(|w| flavor.has_words(w));
         if words.is_none() {
@@ -537,6 +537,7 @@ impl Records for GeoJsonRecords {
             .expect("a feature that parsed once parses again");
         let flavor = Flavor {
             acled: feature.props.slots.is_acled(),
+            gdelt: feature.props.slots.is_gdelt(),
             file: self.name.clone(),
             record: "feature",
         };

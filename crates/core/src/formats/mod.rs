@@ -15,6 +15,7 @@
 pub mod csv;
 pub mod export;
 pub mod file;
+pub mod gdelt;
 pub mod geojson;
 pub mod import;
 pub mod json_scan;

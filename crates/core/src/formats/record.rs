@@ -61,10 +61,18 @@ pub enum Role {
     Admin2,
     Admin3,
     Tags,
+    /// GDELT's full CAMEO event code ("0251"), its mentions and its
+    /// Goldstein scale: kept in the event's notes.
+    EventCode,
+    Mentions,
+    Goldstein,
+    /// Both coordinates in one field: "19.93, 39.07", "19.93 39.07", or
+    /// WKT's `POINT(39.07 19.93)` (a QGIS `WKT` or `geometry` column).
+    Coordinates,
 }
 
 /// How many roles there are.
-pub const ROLES: usize = 36;
+pub const ROLES: usize = 40;
 
 impl Role {
     pub const ALL: [Role; ROLES] = [
@@ -104,6 +112,10 @@ impl Role {
         Role::Admin2,
         Role::Admin3,
         Role::Tags,
+        Role::EventCode,
+        Role::Mentions,
+        Role::Goldstein,
+        Role::Coordinates,
     ];
 
     /// Whether only ACLED's codebook reads this role (elsewhere such a
@@ -135,7 +147,14 @@ impl Role {
     /// The names a field in this role goes by, lower case, the preferred first.
     pub fn names(self) -> &'static [&'static str] {
         match self {
-            Role::Id => &["id", "event_id_cnty", "data_id", "event_id", "uid"],
+            Role::Id => &[
+                "id",
+                "event_id_cnty",
+                "data_id",
+                "event_id",
+                "uid",
+                "globaleventid",
+            ],
             Role::Title => &[
                 "title",
                 "headline",
@@ -157,22 +176,36 @@ impl Role {
                 "timestamp",
                 "incident:date:start",
                 "incident:date",
+                "sqldate",
             ],
             Role::End => &["end_date", "end", "incident:date:end"],
-            Role::Lat => &["latitude", "lat"],
-            Role::Lon => &["longitude", "lon", "lng", "long"],
-            Role::Category => &["category", "event_type", "type", "incident:type", "kind"],
+            Role::Lat => &["latitude", "lat", "actiongeo_lat"],
+            Role::Lon => &["longitude", "lon", "lng", "long", "actiongeo_long"],
+            Role::Category => &[
+                "category",
+                "event_type",
+                "type",
+                "incident:type",
+                "kind",
+                "eventrootcode",
+            ],
             Role::Text => &["notes", "description", "text", "details", "quote"],
             Role::Summary => &["summary"],
-            Role::Url => &["source_url", "url", "link", "incident:source:url"],
+            Role::Url => &[
+                "source_url",
+                "url",
+                "link",
+                "incident:source:url",
+                "sourceurl",
+            ],
             Role::Source => &["source"],
             Role::SourceScale => &["source_scale"],
-            Role::Precision => &["precision"],
+            Role::Precision => &["precision", "actiongeo_type"],
             Role::Uncertainty => &["uncertainty_m"],
-            Role::Place => &["place"],
+            Role::Place => &["place", "actiongeo_fullname"],
             Role::Actors => &["actors"],
-            Role::Actor1 => &["actor1"],
-            Role::Actor2 => &["actor2"],
+            Role::Actor1 => &["actor1", "actor1name"],
+            Role::Actor2 => &["actor2", "actor2name"],
             Role::AssocActor1 => &["assoc_actor_1"],
             Role::AssocActor2 => &["assoc_actor_2"],
             Role::AllyActor1 => &["ally_actor_1"],
@@ -190,6 +223,23 @@ impl Role {
             Role::Admin2 => &["admin2"],
             Role::Admin3 => &["admin3"],
             Role::Tags => &["tags"],
+            Role::EventCode => &["eventcode"],
+            Role::Mentions => &["nummentions"],
+            Role::Goldstein => &["goldsteinscale"],
+            Role::Coordinates => &[
+                "coordinates",
+                "coords",
+                "latlon",
+                "lat_lon",
+                "lat/lon",
+                "latlng",
+                "lat,lon",
+                "wkt",
+                "geometry",
+                "the_geom",
+                "geom",
+                "point",
+            ],
         }
     }
 
@@ -246,6 +296,11 @@ impl<T: Copy> Slots<T> {
         self.slots[role as usize].map(|(rank, _)| role.names()[usize::from(rank)])
     }
 
+    /// Whether the fields are a GDELT event table's: its event ids and dates.
+    pub fn is_gdelt(&self) -> bool {
+        self.name(Role::Id) == Some("globaleventid") && self.name(Role::Date) == Some("sqldate")
+    }
+
     /// Whether the fields are an ACLED export's: its event ids and dates.
     pub fn is_acled(&self) -> bool {
         matches!(self.name(Role::Id), Some("event_id_cnty" | "data_id"))
@@ -290,6 +345,8 @@ fn split(s: &str) -> impl Iterator<Item = &str> {
 pub struct Flavor {
     /// ACLED's codebook applies.
     pub acled: bool,
+    /// GDELT's codebook applies (CAMEO categories, its geo types).
+    pub gdelt: bool,
     /// The file's name, as sources made from records name it.
     pub file: String,
     /// What a record is called in messages: "row", "feature".
@@ -383,6 +440,19 @@ impl Flavor {
             out.push_str(&t);
             return;
         }
+        if self.gdelt {
+            // "Protest: POLICE – PROTESTER"; the place is the event's own.
+            out.push_str(self.category(f).as_deref().unwrap_or("Event"));
+            let actors: Vec<_> = [Role::Actor1, Role::Actor2]
+                .iter()
+                .filter_map(|&r| f.text(r))
+                .collect();
+            if !actors.is_empty() {
+                out.push_str(": ");
+                out.push_str(&actors.join(" – "));
+            }
+            return;
+        }
         if !self.acled {
             let mut name = self.record.chars();
             if let Some(first) = name.next() {
@@ -410,8 +480,24 @@ impl Flavor {
         out
     }
 
+    /// The record's category label: its own, or the name of GDELT's CAMEO
+    /// root code ("14" → "Protest").
+    pub fn category<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
+        let label = f.text(Role::Category)?;
+        if self.gdelt
+            && let Some(name) = super::gdelt::cameo_root(&label)
+        {
+            return Some(Cow::Borrowed(name));
+        }
+        Some(label)
+    }
+
     /// How precisely the record is placed, and within what radius.
     pub fn precision<'r>(&self, f: &impl Fields<'r>) -> (Option<Precision>, Option<f64>) {
+        if self.gdelt {
+            let p = f.text(Role::Precision);
+            return (p.and_then(|p| super::gdelt::precision(&p)), None);
+        }
         if self.acled {
             acled_precision(f.text(Role::GeoPrecision).as_deref())
         } else {
@@ -564,6 +650,15 @@ impl Flavor {
             .iter()
             .filter_map(|&r| f.text(r).map(|v| format!("{}: {v}", r.names()[0])))
             .collect()
+        } else if self.gdelt {
+            [
+                (Role::EventCode, "CAMEO event code"),
+                (Role::Mentions, "Mentions"),
+                (Role::Goldstein, "Goldstein scale"),
+            ]
+            .iter()
+            .filter_map(|&(r, what)| f.text(r).map(|v| format!("{what}: {v}")))
+            .collect()
         } else {
             f.unread()
         };
@@ -622,6 +717,52 @@ pub fn words_of(event_id: &str, words: RecordText) -> Option<(Source, Passage)> 
     Some((source, passage))
 }
 
+/// Both coordinates from one field: a WKT point (`POINT(lon lat)`, with an
+/// optional `SRID=4326;` and `Z`), else two numbers, latitude first,
+/// separated by a comma, a semicolon or blanks ("19.93, 39.07", "19.93 39.07").
+pub fn parse_coordinates(s: &str) -> Result<LatLon, String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    let wkt = upper
+        .strip_prefix("SRID=4326;")
+        .unwrap_or(&upper)
+        .trim_start();
+    let (numbers, lon_first) = if let Some(rest) = wkt.strip_prefix("POINT") {
+        let inner = rest
+            .trim_start()
+            .trim_start_matches(['Z', 'M'])
+            .trim()
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .ok_or_else(|| format!("\"{t}\" are not a WKT point: write POINT(lon lat)"))?;
+        (inner.to_string(), true)
+    } else if wkt.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        let kind: String = wkt.chars().take_while(char::is_ascii_alphabetic).collect();
+        return Err(format!(
+            "are a WKT {kind}: only points are read from a coordinates column (open lines and shapes as GeoJSON or KML)"
+        ));
+    } else {
+        (t.to_string(), false)
+    };
+    let values: Vec<f64> = numbers
+        .split([',', ';', ' ', '\t'])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("\"{t}\" are not two numbers"))?;
+    let (lat, lon) = match (values.as_slice(), lon_first) {
+        ([lon, lat, ..], true) if values.len() <= 4 => (*lat, *lon),
+        ([lat, lon], false) => (*lat, *lon),
+        _ => return Err(format!("\"{t}\" are not a latitude and a longitude")),
+    };
+    if !lat.is_finite() || !lon.is_finite() || lat.abs() > 90.0 || lon.abs() > 180.0 {
+        return Err(format!(
+            "\"{t}\" are off the globe (latitude −90..90, longitude −180..180)"
+        ));
+    }
+    Ok(LatLon { lat, lon })
+}
+
 /// Our own `when`: the native text form, or its JSON for a disputed date.
 fn read_when(s: &str) -> Result<When, String> {
     if s.starts_with('{') {
@@ -650,6 +791,12 @@ pub fn parse_date(s: &str) -> Option<Moment> {
         && b[4] == b'-'
         && b[7] == b'-'
         && let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[5..7]), num(&b[8..]))
+    {
+        return day(y, m, d);
+    }
+    // ISO 8601's basic form, as GDELT's SQLDATE writes it: 20240322.
+    if b.len() == 8
+        && let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[4..6]), num(&b[6..]))
     {
         return day(y, m, d);
     }
@@ -735,6 +882,29 @@ pub fn clean_id(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_in_one_field() {
+        let at = |s: &str| parse_coordinates(s).map(|p| (p.lat, p.lon));
+        assert_eq!(at("19.93, 39.07"), Ok((19.93, 39.07)));
+        assert_eq!(at("19.93 39.07"), Ok((19.93, 39.07)));
+        assert_eq!(at(" 19.93;39.07 "), Ok((19.93, 39.07)));
+        assert_eq!(at("POINT(39.07 19.93)"), Ok((19.93, 39.07)));
+        assert_eq!(at("Point (39.07 19.93)"), Ok((19.93, 39.07)));
+        assert_eq!(
+            at("SRID=4326;POINT Z (39.07 19.93 120)"),
+            Ok((19.93, 39.07))
+        );
+        assert!(at("POINT(39.07)").is_err());
+        assert!(
+            at("LINESTRING(1 2, 3 4)")
+                .unwrap_err()
+                .contains("WKT LINESTRING")
+        );
+        assert!(at("19.93").is_err());
+        assert!(at("north, east").is_err());
+        assert!(at("95, 10").unwrap_err().contains("off the globe"));
+    }
 
     #[test]
     fn names_find_their_roles_in_any_case_and_with_stray_spaces() {

@@ -809,6 +809,12 @@ impl EventTable {
         }
     }
 
+    /// [`Self::precision`] as its code: 0 for none, else its place in
+    /// [`Precision::ALL`] plus one (for counting without a match).
+    pub fn precision_code(&self, i: usize) -> u8 {
+        self.precision[i]
+    }
+
     /// How far from its point the event may have been, in metres.
     pub fn uncertainty_m(&self, i: usize) -> Option<f64> {
         let r = self.radius[i];

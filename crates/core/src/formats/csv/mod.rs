@@ -105,7 +105,8 @@ impl Layout {
         for (i, n) in names.iter().enumerate() {
             slots.offer(n, i);
         }
-        if slots.get(Role::Lat).is_none() || slots.get(Role::Lon).is_none() {
+        let one_column = slots.get(Role::Coordinates).is_some();
+        if (slots.get(Role::Lat).is_none() || slots.get(Role::Lon).is_none()) && !one_column {
             return Err(Box::new(
                 Diagnostic::error(
                     Code::MissingField,
@@ -115,7 +116,7 @@ impl Layout {
                     ),
                 )
                 .with_help(
-                    "name them lat and lon (or lat/lng, latitude/longitude; any case), in decimal degrees",
+                    "name them lat and lon (or lat/lng, latitude/longitude; any case), in decimal degrees; or give both in one column named coordinates (\"55.75, 37.62\") or WKT (POINT(37.62 55.75))",
                 )
                 .at_offset(0),
             ));
@@ -126,6 +127,7 @@ impl Layout {
             delimiter,
             flavor: Flavor {
                 acled,
+                gdelt: slots.is_gdelt(),
                 file: name.to_string(),
                 record: "row",
             },
@@ -150,7 +152,7 @@ impl Layout {
                 .at_offset(0),
             );
         }
-        if layout.slots.get(Role::Title).is_none() && !acled {
+        if layout.slots.get(Role::Title).is_none() && !acled && !layout.flavor.gdelt {
             notes.push(
                 Diagnostic::warning(
                     Code::MissingField,
@@ -188,12 +190,21 @@ impl Layout {
             self.flavor.file,
             if self.flavor.acled {
                 "an ACLED export"
+            } else if self.flavor.gdelt {
+                "a GDELT event table"
             } else {
                 "CSV"
             },
             [
-                used("latitude", Role::Lat),
-                used("longitude", Role::Lon),
+                if self.slots.get(Role::Lat).is_none() {
+                    used("coordinates", Role::Coordinates)
+                } else {
+                    format!(
+                        "{}, {}",
+                        used("latitude", Role::Lat),
+                        used("longitude", Role::Lon)
+                    )
+                },
                 used("date", date),
                 used("title", Role::Title),
                 used("id", Role::Id),
@@ -209,7 +220,16 @@ impl Layout {
     fn point(&self, f: &CsvFields, row: usize) -> Result<Option<LatLon>, Problem> {
         let (lat, lon) = (f.text(Role::Lat), f.text(Role::Lon));
         if lat.is_none() && lon.is_none() {
-            return Ok(None);
+            // Both in one column, when the file has one.
+            return match f.text(Role::Coordinates) {
+                None => Ok(None),
+                Some(both) => super::record::parse_coordinates(&both)
+                    .map(Some)
+                    .map_err(|e| Problem {
+                        message: format!("row {row}: coordinates {e}; the row was skipped"),
+                        help: "write both as \"latitude, longitude\" in decimal degrees (55.7558, 37.6173), or as WKT: POINT(37.6173 55.7558)",
+                    }),
+            };
         }
         let coord = |raw: Option<Cow<str>>, what: &str, range: f64| -> Result<f64, String> {
             let raw = raw.ok_or_else(|| format!("row {row}: no {what}"))?;
@@ -389,7 +409,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
         if let Err(p) = flavor.fatalities(&f, row) {
             part.problems.push(located(offset, p));
         }
-        let category = f.text(Role::Category).map(|label| part.category(&label));
+        let category = flavor.category(&f).map(|label| part.category(&label));
         let words = flavor.words(&f).filter(|w| flavor.has_words(w));
         if words.is_none() {
             part.uncited(offset, &id);
@@ -462,6 +482,11 @@ pub fn read(
 ) -> Result<Read, super::Cancelled> {
     let text = &bytes[start..];
     let header_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
+    // A GDELT table has no header: its columns are known from its shape.
+    if let Some(columns) = super::gdelt::recognise(header_line) {
+        let header = ::csv::ByteRecord::from(columns);
+        return read_rows(bytes, start, &header, b'\t', name, progress);
+    }
     let delimiter = delimiter(&String::from_utf8_lossy(header_line));
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -484,7 +509,20 @@ pub fn read(
             diagnostics: vec![not_utf8(&bytes, start + e.valid_up_to())],
         });
     }
-    let (layout, mut diagnostics) = match Layout::new(&header, delimiter, name) {
+    read_rows(bytes, data_start, &header, delimiter, name, progress)
+}
+
+/// Reads the rows from `data_start` on under `header` (the file's own, or
+/// the columns its shape gave).
+fn read_rows(
+    bytes: Arc<FileBytes>,
+    data_start: usize,
+    header: &::csv::ByteRecord,
+    delimiter: u8,
+    name: &str,
+    progress: Option<&Progress>,
+) -> Result<Read, super::Cancelled> {
+    let (layout, mut diagnostics) = match Layout::new(header, delimiter, name) {
         Ok(x) => x,
         Err(d) => {
             return Ok(Read {
