@@ -243,14 +243,66 @@ def world_rank(pop):
     return "07"
 
 
+def jumps(ring):
+    """Where a ring jumps across the antimeridian (from 180 to -180)."""
+    return [i for i in range(len(ring) - 1) if abs(ring[i + 1][0] - ring[i][0]) > 180]
+
+
+def across_antimeridian(poly):
+    """A polygon whose outer ring crosses the antimeridian (world-atlas
+    writes Chukotka, Wrangel Island and Fiji so: a jump from 180 to -180
+    and back) as one polygon on each side, its holes with the side they
+    are on; drawn as given, the jump would be a band around the world.
+    A ring that jumps once goes round a pole (Antarctica): kept as it is."""
+    outer, holes = poly[0], poly[1:]
+    cuts = jumps(outer)
+    if not cuts or len(cuts) % 2:
+        return [poly]
+    # Start just after a jump; cut after each jump; join each side's pieces.
+    start = cuts[0] + 1
+    ring = outer[start:-1] + outer[:start]
+    sides = {True: [], False: []}
+    piece = [ring[0]]
+    for a, b in zip(ring, ring[1:]):
+        if abs(b[0] - a[0]) > 180:
+            sides[piece[0][0] > 0].extend(piece)
+            piece = []
+        piece.append(b)
+    sides[piece[0][0] > 0].extend(piece)
+    out = []
+    for east, points in sides.items():
+        if len(points) < 3:
+            continue
+        mine = [h for h in holes if (sum(x for x, _ in h) / len(h) > 0) == east]
+        out.append([points + [points[0]]] + mine)
+    return out
+
+
+def split_at_jumps(line):
+    """A line cut where it jumps across the antimeridian."""
+    runs, run = [], [line[0]]
+    for a, b in zip(line, line[1:]):
+        if abs(b[0] - a[0]) > 180:
+            runs.append(run)
+            run = []
+        run.append(b)
+    runs.append(run)
+    return [r for r in runs if len(r) >= 2]
+
+
 for scale in ("110m", "50m", "10m"):
     # One feature a polygon: the files hold the world's land as one
     # multipolygon, and one bad ring must not lose the rest.
     write(f"land_world{scale}", [
-        feature({"type": "Polygon", "coordinates": poly})
+        feature({"type": "Polygon", "coordinates": part})
         for f in load(f"world/ne_{scale}_land.geojson") for poly in polygons(f["geometry"])
+        for part in across_antimeridian(poly)
     ])
-    write(f"boundaries_world{scale}", shared_edges(load(f"world/ne_{scale}_countries.geojson")))
+    write(f"boundaries_world{scale}", [
+        feature({"type": "LineString", "coordinates": run}, kind="country")
+        for f in shared_edges(load(f"world/ne_{scale}_countries.geojson"))
+        for run in split_at_jumps(f["geometry"]["coordinates"])
+    ])
 world_labels = []
 for f in load("world/ne_50m_countries.geojson"):
     p = label_point(f["geometry"])
