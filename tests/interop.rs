@@ -808,6 +808,37 @@ fn coordinates_in_one_column_and_headers_with_stray_spaces() {
 }
 
 #[test]
+fn numeric_dates_are_read_in_the_order_their_column_settles() {
+    // 4/30/2019 settles month first: 03/04/2019 is 4 March.
+    let l = variant("us-dates.csv");
+    let d = ds(&l);
+    assert_eq!(d.events[0].when, When::At(day(2019, 3, 4)));
+    assert_eq!(d.events[1].when, When::At(day(2019, 4, 30)));
+    assert_eq!(d.events[2].when, When::At(day(2019, 5, 1)));
+    assert!(!l.diagnostics.iter().any(|d| d.code == Code::DateOrder));
+    // 30.04.2019 settles day first: 03.04.2019 is 3 April.
+    let d = ds(&variant("dotted-dates.csv"));
+    assert_eq!(d.events[0].when, When::At(day(2019, 4, 3)));
+    assert_eq!(d.events[1].when, When::At(day(2019, 4, 30)));
+    // Nothing settles it: read day first, and a warning says so.
+    let l = variant("ambiguous-dates.csv");
+    let d = ds(&l);
+    assert_eq!(d.events[0].when, When::At(day(2019, 4, 3)));
+    let w = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DateOrder)
+        .expect("a warning names the choice");
+    assert!(!w.is_error());
+    assert!(w.message.contains("read day first"), "{}", w.message);
+    assert!(w.message.contains("03/04/2019"), "{}", w.message);
+    // Read in full (the context panel), an event agrees with the table.
+    let store = l.usable().unwrap();
+    let detail = store.detail(0);
+    assert_eq!(detail.event.when, When::At(day(2019, 4, 3)));
+}
+
+#[test]
 fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
     let original = ds(&variant("20240324.export.CSV"));
     let dir = tempfile::tempdir().unwrap();

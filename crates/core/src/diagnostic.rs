@@ -52,6 +52,8 @@ pub enum Code {
     UnknownReference,
     CoordinateOutOfRange,
     InvalidDate,
+    /// Numeric dates whose day and month order the column does not settle.
+    DateOrder,
     RangeReversed,
     SourceMissing,
     SourceNotUtf8,
@@ -96,6 +98,7 @@ impl Code {
             Code::SourceHasNoText => "source-has-no-text",
             Code::PassageNotFound => "passage-not-found",
             Code::PassageAmbiguous => "passage-ambiguous",
+            Code::DateOrder => "date-order",
             Code::PassageOffsetsStale => "passage-offsets-stale",
             Code::NoPassage => "no-passage",
             Code::UnknownFormat => "unknown-format",

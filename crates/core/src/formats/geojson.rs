@@ -366,6 +366,7 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
             gdelt: feature.props.slots.is_gdelt(),
             file: name.to_string(),
             record: "feature",
+            date_order: Default::default(),
         };
         if let Some(k) = feature
             .props
@@ -540,6 +541,7 @@ impl Records for GeoJsonRecords {
             gdelt: feature.props.slots.is_gdelt(),
             file: self.name.clone(),
             record: "feature",
+            date_order: Default::default(),
         };
         let (point, shape) = match feature.members.get("geometry").map(geometry) {
             Some(Ok(Some((p, s)))) if p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0 => (Some(p), s),

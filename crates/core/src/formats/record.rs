@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use super::import::{self, RecordText};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
     CasualtyReport, LatLon, Location, Moment, Origin, Passage, Precision, Source, When,
 };
@@ -351,6 +352,163 @@ pub struct Flavor {
     pub file: String,
     /// What a record is called in messages: "row", "feature".
     pub record: &'static str,
+    /// How numeric dates (30/04/2019, 4/30/2019) are read: decided from
+    /// the whole column ([`OrderEvidence`]).
+    pub date_order: DateOrder,
+}
+
+/// Whether numeric dates give the day or the month first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// 30/04/2019, 30.04.2019: most of the world, and ACLED.
+    #[default]
+    DayFirst,
+    /// 4/30/2019: the United States.
+    MonthFirst,
+}
+
+/// A numeric date's two first numbers and its year: `a/b/yyyy`,
+/// `a.b.yyyy`, `a-b-yyyy` (a two-digit year is 1970–2069).
+pub fn numeric_date(s: &str) -> Option<(u8, u8, i16)> {
+    let s = s.trim();
+    let sep = s.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
+    let mut parts = s.split(sep);
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let small = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit());
+    if parts.next().is_some()
+        || !small(a)
+        || !small(b)
+        || !(y.len() == 2 || y.len() == 4)
+        || !y.bytes().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let y: i16 = y.parse().ok()?;
+    let y = match y {
+        0..=69 if s.len() - s.rfind(sep)? == 3 => 2000 + y,
+        70..=99 if s.len() - s.rfind(sep)? == 3 => 1900 + y,
+        y => y,
+    };
+    Some((a.parse().ok()?, b.parse().ok()?, y))
+}
+
+/// A date as [`parse_date`] reads it, numeric ones in `order`.
+pub fn parse_date_in(s: &str, order: DateOrder) -> Option<Moment> {
+    match numeric_date(s) {
+        Some((a, b, y)) => {
+            let (d, m) = match order {
+                DateOrder::DayFirst => (a, b),
+                DateOrder::MonthFirst => (b, a),
+            };
+            jiff::civil::Date::new(y, m as i8, d as i8)
+                .ok()
+                .map(Moment::Day)
+        }
+        None => parse_date(s),
+    }
+}
+
+/// What a column's numeric dates say of their order: values only one
+/// order reads (a first number over 12 is a day; a second over 12, a day
+/// after the month), and values either could.
+#[derive(Debug, Clone, Default)]
+pub struct OrderEvidence {
+    pub day_first: usize,
+    pub month_first: usize,
+    pub either: usize,
+    /// One of each, for the message.
+    pub examples: [Option<String>; 3],
+}
+
+impl OrderEvidence {
+    pub fn add(&mut self, value: &str) {
+        let Some((a, b, _)) = numeric_date(value) else {
+            return;
+        };
+        let k = match (a > 12, b > 12) {
+            (true, false) => {
+                self.day_first += 1;
+                0
+            }
+            (false, true) => {
+                self.month_first += 1;
+                1
+            }
+            (false, false) => {
+                self.either += 1;
+                2
+            }
+            (true, true) => return,
+        };
+        if self.examples[k].is_none() {
+            self.examples[k] = Some(value.trim().to_string());
+        }
+    }
+
+    pub fn merge(mut self, other: OrderEvidence) -> OrderEvidence {
+        self.day_first += other.day_first;
+        self.month_first += other.month_first;
+        self.either += other.either;
+        for (mine, theirs) in self.examples.iter_mut().zip(other.examples) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        self
+    }
+
+    /// The order the whole column gives, and a warning when it does not
+    /// settle it (never a silent guess): values that could be either and
+    /// none that only one order reads, or values of both orders.
+    pub fn decide(&self, column: &str) -> (DateOrder, Option<Diagnostic>) {
+        let ex = |k: usize| self.examples[k].clone().unwrap_or_default();
+        match (self.day_first > 0, self.month_first > 0) {
+            (true, false) => (DateOrder::DayFirst, None),
+            (false, true) => (DateOrder::MonthFirst, None),
+            (false, false) if self.either == 0 => (DateOrder::DayFirst, None),
+            (false, false) => (
+                DateOrder::DayFirst,
+                Some(
+                    Diagnostic::warning(
+                        Code::DateOrder,
+                        format!(
+                            "the {} numeric dates of column \"{column}\" (like {}) read as day/month or as month/day, and none settles it: they were read day first (day/month/year)",
+                            self.either,
+                            ex(2)
+                        ),
+                    )
+                    .with_help("if they are month/day/year, write them as ISO dates (2019-04-30) or add one whose day is over 12; ISO dates are never ambiguous"),
+                ),
+            ),
+            (true, true) => {
+                let order = if self.month_first > self.day_first {
+                    DateOrder::MonthFirst
+                } else {
+                    DateOrder::DayFirst
+                };
+                let (read, left) = match order {
+                    DateOrder::DayFirst => ("day first", self.month_first),
+                    DateOrder::MonthFirst => ("month first", self.day_first),
+                };
+                (
+                    order,
+                    Some(
+                        Diagnostic::warning(
+                            Code::DateOrder,
+                            format!(
+                                "column \"{column}\" mixes orders: {} dates are day first (like {}), {} month first (like {}); read {read}, so {left} of them do not read",
+                                self.day_first,
+                                ex(0),
+                                self.month_first,
+                                ex(1)
+                            ),
+                        )
+                        .with_help("write every date in one order, or as ISO dates (2019-04-30)"),
+                    ),
+                )
+            }
+        }
+    }
 }
 
 /// A problem with one record: what, and how to fix it.
@@ -408,7 +566,7 @@ impl Flavor {
         let Some(d) = f.text(Role::Date) else {
             return (When::Unknown, DateNote::None, None);
         };
-        let Some(start) = parse_date(&d) else {
+        let Some(start) = parse_date_in(&d, self.date_order) else {
             return (
                 When::Unknown,
                 DateNote::None,
@@ -424,7 +582,10 @@ impl Flavor {
         if self.acled {
             return acled_when(start, f.text(Role::TimePrecision).as_deref());
         }
-        let when = match f.text(Role::End).and_then(|e| parse_date(&e)) {
+        let when = match f
+            .text(Role::End)
+            .and_then(|e| parse_date_in(&e, self.date_order))
+        {
             Some(end) => When::Between(Some(start), Some(end)),
             None => When::At(start),
         };
@@ -882,6 +1043,66 @@ pub fn clean_id(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_dates_follow_the_columns_order() {
+        let day = |s: &str, o| match parse_date_in(s, o) {
+            Some(Moment::Day(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            day("30/04/2019", DateOrder::DayFirst).as_deref(),
+            Some("2019-04-30")
+        );
+        assert_eq!(
+            day("30.04.2019", DateOrder::DayFirst).as_deref(),
+            Some("2019-04-30")
+        );
+        assert_eq!(
+            day("4/30/2019", DateOrder::MonthFirst).as_deref(),
+            Some("2019-04-30")
+        );
+        assert_eq!(
+            day("4/30/19", DateOrder::MonthFirst).as_deref(),
+            Some("2019-04-30")
+        );
+        assert_eq!(
+            day("03/04/2019", DateOrder::MonthFirst).as_deref(),
+            Some("2019-03-04")
+        );
+        assert_eq!(day("4/30/2019", DateOrder::DayFirst), None);
+        // Other forms are as before.
+        assert_eq!(
+            day("30-Apr-19", DateOrder::MonthFirst).as_deref(),
+            Some("2019-04-30")
+        );
+        assert_eq!(
+            day("2019-04-30", DateOrder::MonthFirst).as_deref(),
+            Some("2019-04-30")
+        );
+        assert_eq!(numeric_date("2019-04-30"), None);
+        // The column decides; a warning when it cannot, or when it mixes.
+        let decide = |values: &[&str]| {
+            let mut e = OrderEvidence::default();
+            values.iter().for_each(|v| e.add(v));
+            let (order, warning) = e.decide("date");
+            (order, warning.map(|w| w.message))
+        };
+        assert_eq!(
+            decide(&["03/04/2019", "4/30/2019"]),
+            (DateOrder::MonthFirst, None)
+        );
+        assert_eq!(
+            decide(&["03/04/2019", "30/04/2019"]),
+            (DateOrder::DayFirst, None)
+        );
+        let (order, w) = decide(&["03/04/2019", "05/06/2019"]);
+        assert_eq!(order, DateOrder::DayFirst);
+        assert!(w.unwrap().contains("read day first"));
+        let (_, w) = decide(&["30/04/2019", "4/30/2019", "5/31/2019"]);
+        assert!(w.unwrap().contains("mixes orders"));
+        assert_eq!(decide(&["2019-04-30"]), (DateOrder::DayFirst, None));
+    }
 
     #[test]
     fn coordinates_in_one_field() {

@@ -130,6 +130,7 @@ impl Layout {
                 gdelt: slots.is_gdelt(),
                 file: name.to_string(),
                 record: "row",
+                date_order: Default::default(),
             },
             slots,
         };
@@ -434,6 +435,63 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
     part
 }
 
+/// The order of the file's numeric dates (30/04/2019 or 4/30/2019),
+/// decided from the whole of its date columns, and a warning when they do
+/// not settle it; `None` when its first thousand rows have no numeric
+/// date (ISO, ACLED's "22 March 2024": nothing to decide).
+fn date_order(
+    bytes: &[u8],
+    chunks: &[scan::Chunk],
+    layout: &Layout,
+) -> Option<(super::record::DateOrder, Option<Diagnostic>)> {
+    use super::record::{OrderEvidence, numeric_date};
+    use rayon::prelude::*;
+    if layout.slots.get(Role::When).is_some() {
+        return None;
+    }
+    let columns: Vec<usize> = [Role::Date, Role::End]
+        .iter()
+        .filter_map(|&r| layout.slots.get(r))
+        .collect();
+    let first = columns.first().copied()?;
+    let reader = |chunk: &scan::Chunk| {
+        ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(layout.delimiter)
+            .flexible(true)
+            .from_reader(&bytes[chunk.range.clone()])
+    };
+    let values = |record: &::csv::ByteRecord| -> Vec<String> {
+        columns
+            .iter()
+            .filter_map(|&c| record.get(c))
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect()
+    };
+    let numeric = reader(chunks.first()?)
+        .byte_records()
+        .take(1000)
+        .filter_map(Result::ok)
+        .any(|r| values(&r).iter().any(|v| numeric_date(v).is_some()));
+    if !numeric {
+        return None;
+    }
+    let evidence = chunks
+        .par_iter()
+        .map(|chunk| {
+            let mut e = OrderEvidence::default();
+            for record in reader(chunk).byte_records().filter_map(Result::ok) {
+                for v in values(&record) {
+                    e.add(&v);
+                }
+            }
+            e
+        })
+        .reduce(OrderEvidence::default, OrderEvidence::merge);
+    let (order, warning) = evidence.decide(&layout.names[first]);
+    Some((order, warning.map(|w| w.at_offset(0))))
+}
+
 /// The events of a CSV file that stay in it: each read again from its
 /// record when asked for.
 pub struct CsvRecords {
@@ -522,7 +580,7 @@ fn read_rows(
     name: &str,
     progress: Option<&Progress>,
 ) -> Result<Read, super::Cancelled> {
-    let (layout, mut diagnostics) = match Layout::new(header, delimiter, name) {
+    let (mut layout, mut diagnostics) = match Layout::new(header, delimiter, name) {
         Ok(x) => x,
         Err(d) => {
             return Ok(Read {
@@ -545,6 +603,10 @@ fn read_rows(
             table: None,
             diagnostics,
         });
+    }
+    if let Some((order, warning)) = date_order(&bytes, &scanned.chunks, &layout) {
+        layout.flavor.date_order = order;
+        diagnostics.extend(warning);
     }
     let rows: usize = scanned.chunks.iter().map(|c| c.records).sum();
     let merged = runs::parse_all(
