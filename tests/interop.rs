@@ -839,6 +839,46 @@ fn numeric_dates_are_read_in_the_order_their_column_settles() {
 }
 
 #[test]
+fn timelinejs_sheet_template_and_storymap_overview_are_titles_not_events() {
+    let l = variant("timelinejs-sheet.csv");
+    let d = ds(&l);
+    // The title row is the data set's title and description.
+    assert_eq!(d.title, "Women in Computing");
+    assert_eq!(
+        d.description.as_deref(),
+        Some("A timeline from the sheet template.")
+    );
+    assert_eq!(d.events.len(), 3);
+    let notes = &d.events[0];
+    assert_eq!(notes.title, "Notes on the Analytical Engine");
+    assert_eq!(notes.when, When::At(Moment::Year(1843)));
+    assert!(notes.location.is_none(), "sheet events have no place");
+    assert_eq!(quote(&d, &notes.id), "Ada Lovelace publishes her notes.");
+    assert_eq!(d.events[1].when, When::At(utc("1946-02-14T20:30:00Z")));
+    assert_eq!(
+        d.events[2].when,
+        When::Between(
+            Some(Moment::Month {
+                year: 1952,
+                month: 5
+            }),
+            Some(Moment::Month {
+                year: 1952,
+                month: 8
+            })
+        )
+    );
+    let labels: Vec<&str> = d.categories.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["Programming", "Hardware"]);
+    // StoryMapJS: the overview is the title; the slides are placed.
+    let d = ds(&variant("storymap.json"));
+    assert_eq!(d.title, "A journey along the Nile");
+    assert_eq!(d.events.len(), 2);
+    assert_eq!(d.events[0].title, "Cairo");
+    assert!((point(&d, &d.events[1].id).lat - 15.5).abs() < 1e-9);
+}
+
+#[test]
 fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
     let original = ds(&variant("20240324.export.CSV"));
     let dir = tempfile::tempdir().unwrap();

@@ -362,6 +362,14 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         if bom > 0 {
             diagnostics.push(bom_warning());
         }
+        // TimelineJS's sheet template: a timeline, read as TimelineJS reads it.
+        if let Some(import) = csv::timelinejs_sheet(body, bom, &name) {
+            steps.enter(Stage::Checking)?;
+            let text = std::str::from_utf8(bytes).ok();
+            let mut loaded = take_import(path, import, diagnostics, text, &steps)?;
+            loaded.format = Some(Format::Csv);
+            return Ok(loaded);
+        }
         let read = csv::read(file.clone(), bom, &name, steps.0)?;
         diagnostics.extend(read.diagnostics);
         let store = read

@@ -5,6 +5,10 @@
 //! `startDate: "2011,12,10"`. TimelineJS events have no place (StoryMapJS
 //! slides have a `location`, read when present): they are kept, and shown
 //! in the timeline as not on the map. HTML in text becomes plain text.
+//! StoryMapJS's `overview` slide is the data set's title, not an event; so
+//! is the `title` row of TimelineJS's Google Sheets template, whose rows
+//! (Year, Month, Day, Time, End …, Headline, Text, Media …, Group) the CSV
+//! reader hands here ([`is_sheet`], [`sheet_slide`]).
 
 use jiff::civil::DateTime;
 use jsonc_parser::ast::Value;
@@ -48,7 +52,31 @@ pub fn read(root: &Value, name: &str) -> Import {
     } else {
         (Vec::new(), None)
     };
-    if let Some(t) = &title {
+    let slides = slides
+        .iter()
+        .map(|v| (to_serde(v), Some(v.range().start)))
+        .collect();
+    read_slides(&mut import, title.as_ref(), slides, name);
+    import
+}
+
+/// Reads the title slide and the slides (each with where it starts in the
+/// file) into `import`. A StoryMapJS `overview` slide, or a sheet's `title`
+/// row, is the data set's title and description, not an event.
+pub fn read_slides(
+    import: &mut Import,
+    title: Option<&J>,
+    slides: Vec<(J, Option<usize>)>,
+    name: &str,
+) {
+    let is_title = |s: &J| {
+        matches!(
+            text_of(s, &["type"]).map(|t| t.to_ascii_lowercase()).as_deref(),
+            Some("overview" | "title")
+        )
+    };
+    let title = title.or_else(|| slides.iter().map(|(s, _)| s).find(|s| is_title(s)));
+    if let Some(t) = title {
         let headline = text_of(t, &["text", "headline"]).or_else(|| text_of(t, &["headline"]));
         if let Some(h) = headline {
             import.dataset.title = import::plain_text(&h);
@@ -58,9 +86,9 @@ pub fn read(root: &Value, name: &str) -> Import {
             .map(|s| import::plain_text(&s))
             .filter(|s| !s.is_empty());
     }
-    for (i, v) in slides.iter().enumerate() {
-        let offset = Some(v.range().start);
-        let slide = to_serde(v);
+    let slides = slides.iter().filter(|(s, _)| !is_title(s));
+    for (i, (slide, offset)) in slides.enumerate() {
+        let offset = *offset;
         let headline = text_of(&slide, &["text", "headline"])
             .or_else(|| text_of(&slide, &["headline"]))
             .map(|h| import::plain_text(&h))
@@ -178,7 +206,73 @@ pub fn read(root: &Value, name: &str) -> Import {
         }
         import.push(e);
     }
-    import
+}
+
+/// Whether a table's header is TimelineJS's Google Sheets template (Year,
+/// Month, Day, …, Headline, Text): its columns, lower-cased and trimmed.
+pub fn is_sheet(names: &[String]) -> bool {
+    ["year", "month", "day", "headline"]
+        .iter()
+        .all(|c| names.iter().any(|n| n == c))
+}
+
+/// A row of TimelineJS's sheet template as a slide: the columns (names
+/// lower-cased and trimmed) and their values.
+pub fn sheet_slide(names: &[String], values: &[&str]) -> J {
+    let get = |column: &str| {
+        names
+            .iter()
+            .position(|n| n == column)
+            .and_then(|i| values.get(i))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let text = |column: &str| get(column).map_or(J::Null, |v| J::String(v.to_string()));
+    // "Time" is "20:00" or "8:30 PM"; its hour and minute as parts.
+    let time = |column: &str| -> (J, J) {
+        let Some(t) = get(column) else {
+            return (J::Null, J::Null);
+        };
+        let upper = t.to_ascii_uppercase();
+        let pm = upper.ends_with("PM");
+        let clock = upper.trim_end_matches("AM").trim_end_matches("PM").trim();
+        let mut parts = clock.split(':');
+        let hour = parts.next().and_then(|h| h.trim().parse::<i64>().ok());
+        let minute = parts.next().and_then(|m| m.trim().parse::<i64>().ok());
+        match hour {
+            Some(h) => {
+                let h = if pm && h < 12 { h + 12 } else if !pm && upper.ends_with("AM") && h == 12 { 0 } else { h };
+                (J::from(h), minute.map_or(J::Null, J::from))
+            }
+            None => (J::String(t.to_string()), J::Null),
+        }
+    };
+    let date = |prefix: &str| {
+        let (hour, minute) = time(&format!("{prefix}time"));
+        serde_json::json!({
+            "year": text(&format!("{prefix}year")),
+            "month": text(&format!("{prefix}month")),
+            "day": text(&format!("{prefix}day")),
+            "hour": hour,
+            "minute": minute,
+        })
+    };
+    let mut slide = serde_json::json!({
+        "start_date": date(""),
+        "text": {"headline": text("headline"), "text": text("text")},
+        "media": {
+            "url": text("media"),
+            "credit": text("media credit"),
+            "caption": text("media caption"),
+        },
+        "group": text("group"),
+        "display_date": text("display date"),
+        "type": text("type"),
+    });
+    if get("end year").is_some() {
+        slide["end_date"] = date("end ");
+    }
+    slide
 }
 
 /// The string at a path of keys, if it is a non-empty string or a number.

@@ -492,6 +492,56 @@ fn date_order(
     Some((order, warning.map(|w| w.at_offset(0))))
 }
 
+/// A table made from TimelineJS's Google Sheets template (Year, Month,
+/// Day, Time, End …, Headline, Text, Media …, Type, Group), read as
+/// TimelineJS reads it: its `title` row is the data set's title, its
+/// events have no place (the timeline lists them as not on the map).
+/// `None` when the header is not the template's. `text` starts after any
+/// byte order mark, `base` bytes into the file.
+pub fn timelinejs_sheet(text: &[u8], base: usize, name: &str) -> Option<super::import::Import> {
+    let header_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let delimiter = delimiter(&String::from_utf8_lossy(header_line));
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text);
+    let names: Vec<String> = reader
+        .byte_headers()
+        .ok()?
+        .iter()
+        .map(|s| String::from_utf8_lossy(s).trim().to_lowercase())
+        .collect();
+    if !super::timelinejs::is_sheet(&names) {
+        return None;
+    }
+    let mut import = super::import::Import::new(name);
+    let mut slides = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                if record.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                let offset = base + record.position().map_or(0, |p| p.byte() as usize);
+                let values: Vec<&str> = record.iter().collect();
+                slides.push((super::timelinejs::sheet_slide(&names, &values), Some(offset)));
+            }
+            Err(e) => {
+                let mut d = csv_error(&e, "a row");
+                d.offset = d.offset.map(|o| o + base);
+                import.diagnostics.push(d);
+                if !matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) {
+                    break;
+                }
+            }
+        }
+    }
+    super::timelinejs::read_slides(&mut import, None, slides, name);
+    Some(import)
+}
+
 /// The events of a CSV file that stay in it: each read again from its
 /// record when asked for.
 pub struct CsvRecords {
