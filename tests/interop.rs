@@ -879,6 +879,77 @@ fn timelinejs_sheet_template_and_storymap_overview_are_titles_not_events() {
 }
 
 #[test]
+fn javascript_and_files_named_json_are_reported_as_json_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "data.js",
+            "// Incidents for the map\nvar incidents = {\n  \"type\": \"FeatureCollection\"\n};\n",
+            (1, 1),
+            true,
+        ),
+        (
+            "mapbox.geojson",
+            "{\n  type: 'geojson',\n  data: {'type': 'FeatureCollection'}\n}\n",
+            (2, 3),
+            true,
+        ),
+        (
+            "table.json",
+            "title,date\nnot json,2020-01-01\n",
+            (1, 1),
+            false,
+        ),
+    ];
+    for (name, text, (line, column), javascript) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let l = load(&p);
+        assert!(l.usable().is_none(), "{name}");
+        let d = &l.diagnostics[0];
+        assert_eq!(d.code, Code::Syntax, "{name}: {d:?}");
+        assert!(d.message.contains("invalid JSON"), "{name}: {}", d.message);
+        let at = incident_map_core::diagnostic::TextIndex::new(text).line_col(d.offset.unwrap());
+        assert_eq!((at.line, at.column), (line, column), "{name}");
+        let hint = d
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("looks like JavaScript");
+        assert_eq!(hint, javascript, "{name}: {:?}", d.help);
+    }
+}
+
+#[test]
+fn acled_turned_into_geojson_by_qgis_reads_as_the_csv_does() {
+    let l = variant("acled-qgis.geojson");
+    let d = ds(&l);
+    let e = event(&d, "SDN12345");
+    // ACLED's codebook: the sub-event type and place as the title, the
+    // event type as the category, time precision 2 as the week around the
+    // coded day, actors, notes as the passage, fatalities.
+    assert_eq!(e.title, "Armed clash: Omdurman");
+    assert_eq!(e.category.as_deref(), Some("battles"));
+    assert_eq!(
+        e.when,
+        When::Between(Some(day(2024, 3, 19)), Some(day(2024, 3, 25)))
+    );
+    assert_eq!(
+        e.actors,
+        ["Rapid Support Forces", "Military Forces of Sudan (2019-)"]
+    );
+    assert_eq!(
+        quote(&d, "SDN12345"),
+        "On 22 March 2024, RSF and SAF clashed in Omdurman."
+    );
+    assert_eq!(e.casualties[0].killed, Some(4));
+    assert_eq!(
+        e.location.as_ref().unwrap().precision,
+        Some(Precision::Town)
+    );
+}
+
+#[test]
 fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
     let original = ds(&variant("20240324.export.CSV"));
     let dir = tempfile::tempdir().unwrap();

@@ -355,7 +355,15 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
     };
     let body = &bytes[bom..];
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    // A file named as JSON, or that starts like JavaScript, is JSON that
+    // may not parse: its error is a JSON one, at its line, never "a CSV
+    // file without coordinates".
+    let named_json = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["json", "geojson", "js", "jsonc"].contains(&e.to_ascii_lowercase().as_str())
+    });
     if first.is_some_and(|b| !matches!(b, b'<' | b'{' | b'['))
+        && !named_json
+        && !looks_like_javascript(body)
         && csv::looks_like(&String::from_utf8_lossy(&body[..body.len().min(1 << 16)]))
     {
         let mut diagnostics = Vec::new();
@@ -432,7 +440,10 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         loaded.format = Some(Format::Kml);
         return Ok(loaded);
     }
-    if !start.is_empty() && !start.starts_with(['{', '[']) {
+    // JavaScript, or a file named as JSON: read as JSON, whose error says
+    // where it stops being JSON (and, for JavaScript, what to keep).
+    let jsonish = named_json || looks_like_javascript(bytes);
+    if !start.is_empty() && !start.starts_with(['{', '[']) && !jsonish {
         diagnostics.push(unknown_format(
             "this file is not in a format this app reads",
         ));
@@ -479,7 +490,14 @@ fn read_json(
     }
     let root = match json_tree::parse(text) {
         Ok(root) => root,
-        Err(d) => {
+        Err(mut d) => {
+            if looks_like_javascript(text.as_bytes()) || text.contains("{'") || text.contains(": '")
+            {
+                let help = d.help.take().map(|h| format!("{h}; ")).unwrap_or_default();
+                d.help = Some(format!(
+                    "{help}this looks like JavaScript (a variable, comments or single quotes), not JSON: keep only the value from its first {{ to its last }}, with every name and text in double quotes, and no comments"
+                ));
+            }
             diagnostics.push(*d);
             return Ok(finish(path, None, diagnostics, Some(text)));
         }
@@ -560,6 +578,28 @@ fn unknown_format(message: &str) -> Diagnostic {
 
 /// A dataset read from another format: checked and anchored like ours, its
 /// diagnostics located by the records they are about.
+/// Whether a text starts like JavaScript, not JSON: a declaration, an
+/// export, an assignment to `window`, or a comment.
+fn looks_like_javascript(text: &[u8]) -> bool {
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&text[..0], |p| &text[p..]);
+    [
+        &b"var "[..],
+        b"let ",
+        b"const ",
+        b"export ",
+        b"module.exports",
+        b"window.",
+        b"//",
+        b"/*",
+        b"function",
+    ]
+    .iter()
+    .any(|p| start.starts_with(p))
+}
+
 fn take_import(
     path: &Path,
     import: import::Import,

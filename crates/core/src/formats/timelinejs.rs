@@ -71,7 +71,9 @@ pub fn read_slides(
 ) {
     let is_title = |s: &J| {
         matches!(
-            text_of(s, &["type"]).map(|t| t.to_ascii_lowercase()).as_deref(),
+            text_of(s, &["type"])
+                .map(|t| t.to_ascii_lowercase())
+                .as_deref(),
             Some("overview" | "title")
         )
     };
@@ -89,17 +91,17 @@ pub fn read_slides(
     let slides = slides.iter().filter(|(s, _)| !is_title(s));
     for (i, (slide, offset)) in slides.enumerate() {
         let offset = *offset;
-        let headline = text_of(&slide, &["text", "headline"])
-            .or_else(|| text_of(&slide, &["headline"]))
+        let headline = text_of(slide, &["text", "headline"])
+            .or_else(|| text_of(slide, &["headline"]))
             .map(|h| import::plain_text(&h))
             .filter(|h| !h.is_empty());
         let title = headline.unwrap_or_else(|| format!("Event {}", i + 1));
         let id = import.id(
-            text_of(&slide, &["unique_id"]).as_deref(),
+            text_of(slide, &["unique_id"]).as_deref(),
             &format!("event-{}", i + 1),
         );
-        let start = date_of(&slide, "start_date", "startDate");
-        let end = date_of(&slide, "end_date", "endDate");
+        let start = date_of(slide, "start_date", "startDate");
+        let end = date_of(slide, "end_date", "endDate");
         let when = match (start, end) {
             (Ok(Some(a)), Ok(Some(b))) => When::Between(Some(a), Some(b)),
             (Ok(Some(a)), Ok(None)) => When::At(a),
@@ -118,11 +120,11 @@ pub fn read_slides(
             }
         };
         let mut e = import::event(id.clone(), title.clone(), when, offset);
-        if let Some(d) = text_of(&slide, &["display_date"]) {
+        if let Some(d) = text_of(slide, &["display_date"]) {
             e.when_note = Some(format!("Shown as \"{d}\" in the timeline."));
         }
-        e.category = text_of(&slide, &["group"])
-            .or_else(|| text_of(&slide, &["tag"]))
+        e.category = text_of(slide, &["group"])
+            .or_else(|| text_of(slide, &["tag"]))
             .and_then(|g| import.category(&g));
         let (lat, lon) = (
             slide.pointer("/location/lat").filter(|v| !v.is_null()),
@@ -145,7 +147,7 @@ pub fn read_slides(
                     precision: None,
                     uncertainty_m: None,
                     geometry: None,
-                    note: text_of(&slide, &["location", "name"]),
+                    note: text_of(slide, &["location", "name"]),
                 });
             }
             _ if lat.is_none() && lon.is_none() => {}
@@ -163,8 +165,8 @@ pub fn read_slides(
                 );
             }
         }
-        let body = text_of(&slide, &["text", "text"])
-            .or_else(|| text_of(&slide, &["text"]).filter(|_| !slide["text"].is_object()))
+        let body = text_of(slide, &["text", "text"])
+            .or_else(|| text_of(slide, &["text"]).filter(|_| !slide["text"].is_object()))
             .map(|t| import::plain_text(&t))
             .filter(|t| !t.is_empty());
         let media = slide.get("media").or(slide.get("asset"));
@@ -241,7 +243,13 @@ pub fn sheet_slide(names: &[String], values: &[&str]) -> J {
         let minute = parts.next().and_then(|m| m.trim().parse::<i64>().ok());
         match hour {
             Some(h) => {
-                let h = if pm && h < 12 { h + 12 } else if !pm && upper.ends_with("AM") && h == 12 { 0 } else { h };
+                let h = if pm && h < 12 {
+                    h + 12
+                } else if !pm && upper.ends_with("AM") && h == 12 {
+                    0
+                } else {
+                    h
+                };
                 (J::from(h), minute.map_or(J::Null, J::from))
             }
             None => (J::String(t.to_string()), J::Null),

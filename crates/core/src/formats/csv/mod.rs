@@ -526,7 +526,10 @@ pub fn timelinejs_sheet(text: &[u8], base: usize, name: &str) -> Option<super::i
                 }
                 let offset = base + record.position().map_or(0, |p| p.byte() as usize);
                 let values: Vec<&str> = record.iter().collect();
-                slides.push((super::timelinejs::sheet_slide(&names, &values), Some(offset)));
+                slides.push((
+                    super::timelinejs::sheet_slide(&names, &values),
+                    Some(offset),
+                ));
             }
             Err(e) => {
                 let mut d = csv_error(&e, "a row");
