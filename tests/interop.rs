@@ -950,6 +950,54 @@ fn acled_turned_into_geojson_by_qgis_reads_as_the_csv_does() {
 }
 
 #[test]
+fn kml_times_pass_from_folders_and_tracks_are_lines_over_their_span() {
+    let l = variant("kml-time-inherited.kml");
+    let d = ds(&l);
+    let by_title = |t: &str| {
+        d.events
+            .iter()
+            .find(|e| e.title == t)
+            .unwrap_or_else(|| panic!("no {t}"))
+    };
+    assert_eq!(
+        by_title("From the document").when,
+        When::Between(Some(day(2024, 3, 1)), Some(day(2024, 3, 31)))
+    );
+    assert_eq!(by_title("From the folder").when, When::At(day(2024, 3, 10)));
+    assert_eq!(by_title("Its own").when, When::At(day(2024, 3, 12)));
+    let convoy = by_title("A convoy");
+    assert_eq!(
+        convoy.when,
+        When::Between(
+            Some(utc("2024-03-14T08:00:00Z")),
+            Some(utc("2024-03-14T10:30:00Z"))
+        )
+    );
+    let line = convoy.location.as_ref().unwrap().geometry.as_ref().unwrap();
+    assert!(
+        matches!(line, geo::Geometry::LineString(l) if l.0.len() == 3),
+        "{line:?}"
+    );
+    let legs = by_title("Two legs");
+    assert_eq!(
+        legs.when,
+        When::Between(
+            Some(utc("2024-03-15T08:00:00Z")),
+            Some(utc("2024-03-16T12:00:00Z"))
+        )
+    );
+    assert!(matches!(
+        legs.location.as_ref().unwrap().geometry.as_ref().unwrap(),
+        geo::Geometry::GeometryCollection(c) if c.0.len() == 2
+    ));
+    assert!(
+        !l.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        l.diagnostics
+    );
+}
+
+#[test]
 fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
     let original = ds(&variant("20240324.export.CSV"));
     let dir = tempfile::tempdir().unwrap();

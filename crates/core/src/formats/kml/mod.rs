@@ -3,7 +3,11 @@
 //! values a dateTime, a date, `YYYY-MM` or `YYYY`); `name`; `description`
 //! (HTML turned into plain text, never rendered); `ExtendedData` into the
 //! event's notes; the Folders a placemark sits in as its category; Point,
-//! LineString, Polygon and MultiGeometry.
+//! LineString, Polygon and MultiGeometry. As Google Earth reads time (5.1's
+//! rules): a `TimeSpan`/`TimeStamp` on a Document or Folder is the time of
+//! the placemarks inside with none of their own; a `gx:Track` (or each of a
+//! `gx:MultiTrack`'s) is drawn as its line, the event spanning its first to
+//! its last `when`.
 
 use std::io::Read;
 
@@ -145,6 +149,9 @@ enum Tag {
     LineString,
     LinearRing,
     Polygon,
+    /// `gx:Track`: `when`s and `gx:coord`s, pairwise.
+    Track,
+    Coord,
     Other,
 }
 
@@ -169,6 +176,8 @@ impl Tag {
             b"LineString" => Tag::LineString,
             b"LinearRing" => Tag::LinearRing,
             b"Polygon" => Tag::Polygon,
+            b"Track" => Tag::Track,
+            b"coord" => Tag::Coord,
             _ => Tag::Other,
         }
     }
@@ -185,6 +194,7 @@ impl Tag {
                 | Tag::Value
                 | Tag::SimpleData
                 | Tag::Coordinates
+                | Tag::Coord
         )
     }
 }
@@ -203,6 +213,18 @@ struct Placemark {
     geometries: Vec<Geometry<f64>>,
     /// Rings of the polygon being read: outer first.
     rings: Vec<LineString<f64>>,
+    /// The times and points of its `gx:Track`s (of a `gx:MultiTrack` too).
+    track_when: Vec<String>,
+    track: Vec<Coord<f64>>,
+}
+
+/// A time given to a Document or Folder: its placemarks with none of
+/// their own have it (Google Earth 5.1's rule).
+#[derive(Default, Clone)]
+struct Inherited {
+    when: Option<String>,
+    begin: Option<String>,
+    end: Option<String>,
 }
 
 /// What the reader finds, handed on as it goes: the document's name,
@@ -278,6 +300,8 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
     let mut folders: Vec<Option<String>> = Vec::new();
     let mut data_name: Option<String> = None;
     let mut placemark: Option<Placemark> = None;
+    // The time of each open Document and Folder, if it has one.
+    let mut times: Vec<Inherited> = Vec::new();
     loop {
         let event = match reader.read_event() {
             Ok(e) => e,
@@ -307,7 +331,16 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                             ..Placemark::default()
                         })
                     }
-                    Tag::Folder => folders.push(None),
+                    Tag::Folder => {
+                        folders.push(None);
+                        times.push(Inherited::default());
+                    }
+                    Tag::Document => times.push(Inherited::default()),
+                    Tag::Track => {
+                        if let Some(p) = placemark.as_mut() {
+                            p.track.clear();
+                        }
+                    }
                     Tag::Data | Tag::SimpleData => data_name = attribute(&e, "name"),
                     _ => {}
                 }
@@ -343,6 +376,37 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                         (Tag::Name, Tag::Placemark) => p.name = Some(value()),
                         (Tag::Description, Tag::Placemark) => p.description = Some(value()),
                         (Tag::When, Tag::TimeStamp) => p.when = Some(value()),
+                        (Tag::When, Tag::Track) => p.track_when.push(value()),
+                        (Tag::Coord, Tag::Track) => {
+                            let v: Vec<f64> = content
+                                .split_whitespace()
+                                .filter_map(|x| x.parse().ok())
+                                .collect();
+                            match v.as_slice() {
+                                [lon, lat, ..] if lat.abs() <= 90.0 && lon.abs() <= 180.0 => {
+                                    p.track.push(Coord { x: *lon, y: *lat })
+                                }
+                                _ => sink.problem(
+                                    p.offset,
+                                    format!(
+                                        "placemark \"{}\": the track point \"{}\" is not lon lat [alt]; it was left out",
+                                        p.name.as_deref().unwrap_or("?"),
+                                        content.trim()
+                                    ),
+                                    "gx:coord is longitude, latitude and altitude separated by spaces",
+                                ),
+                            }
+                        }
+                        (Tag::Track, _) => {
+                            let points = std::mem::take(&mut p.track);
+                            match points.len() {
+                                0 => {}
+                                1 => p.geometries.push(Geometry::Point(Point::from(points[0]))),
+                                _ => p
+                                    .geometries
+                                    .push(Geometry::LineString(LineString::new(points))),
+                            }
+                        }
                         (Tag::Begin, Tag::TimeSpan) => p.begin = Some(value()),
                         (Tag::End, Tag::TimeSpan) => p.end = Some(value()),
                         (Tag::Value, Tag::Data) => {
@@ -391,10 +455,35 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                             }
                         }
                         (Tag::Placemark, _) => {
-                            let done = placemark.take().expect("inside a placemark");
+                            let mut done = placemark.take().expect("inside a placemark");
+                            let own = done.when.is_some() || done.begin.is_some() || done.end.is_some();
+                            if !own && !done.track_when.is_empty() {
+                                // A track spans its first to its last time.
+                                done.begin = done.track_when.iter().min().cloned();
+                                done.end = done.track_when.iter().max().cloned();
+                            } else if !own
+                                && let Some(t) = times.iter().rev().find(|t| {
+                                    t.when.is_some() || t.begin.is_some() || t.end.is_some()
+                                })
+                            {
+                                done.when = t.when.clone();
+                                done.begin = t.begin.clone();
+                                done.end = t.end.clone();
+                            }
                             let folder = folders.iter().flatten().cloned().collect::<Vec<_>>();
                             sink.placemark(done, &folder.join(" / "));
                         }
+                        _ => {}
+                    }
+                } else if matches!(tag, Tag::When | Tag::Begin | Tag::End)
+                    && stack.len() >= 2
+                    && matches!(stack[stack.len() - 2], Tag::Folder | Tag::Document)
+                    && let Some(t) = times.last_mut()
+                {
+                    match tag {
+                        Tag::When if parent == Tag::TimeStamp => t.when = Some(value()),
+                        Tag::Begin if parent == Tag::TimeSpan => t.begin = Some(value()),
+                        Tag::End if parent == Tag::TimeSpan => t.end = Some(value()),
                         _ => {}
                     }
                 } else if tag == Tag::Name && parent == Tag::Folder {
@@ -405,6 +494,9 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                     sink.title(value());
                 } else if tag == Tag::Folder {
                     folders.pop();
+                    times.pop();
+                } else if tag == Tag::Document {
+                    times.pop();
                 }
                 content.clear();
             }

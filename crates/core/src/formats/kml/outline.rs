@@ -100,6 +100,13 @@ pub fn outline(b: &[u8]) -> Option<Outline> {
                 }
                 i = close;
             }
+            // A time on a Document or Folder passes to the placemarks
+            // inside: the whole-document reader keeps track of it.
+            b"TimeSpan" | b"TimeStamp"
+                if matches!(stack.last(), Some(&(b"Folder" | b"Document"))) =>
+            {
+                return None;
+            }
             _ => {
                 if name == b"Folder" {
                     folders.push(None);
