@@ -90,10 +90,12 @@ enum Command {
     Convert {
         /// The file to read.
         input: PathBuf,
-        /// The file to write.
+        /// The file to write (for timemap, the folder: events.json,
+        /// sources.json and associations.json are written in it).
         output: PathBuf,
-        /// The format to write: json (incident-map), geojson or csv. By
-        /// default, from OUTPUT's extension.
+        /// The format to write: json (incident-map), geojson, csv or
+        /// timemap (Forensic Architecture's TimeMap). By default, from
+        /// OUTPUT's extension.
         #[arg(long, value_parser = parse_format)]
         format: Option<formats::Format>,
         #[command(flatten)]
@@ -160,8 +162,9 @@ fn parse_format(s: &str) -> Result<formats::Format, String> {
         "json" | "native" | "incident-map" => Ok(formats::Format::Native),
         "geojson" => Ok(formats::Format::GeoJson),
         "csv" => Ok(formats::Format::Csv),
+        "timemap" => Ok(formats::Format::TimeMap),
         other => Err(format!(
-            "\"{other}\" is not a format this app writes: use json, geojson or csv"
+            "\"{other}\" is not a format this app writes: use json, geojson, csv or timemap"
         )),
     }
 }

@@ -510,7 +510,11 @@ fn bad_input_in_each_format_is_located_and_never_panics() {
     // Every prefix of every sample (and variant): a diagnostic or data, no panic.
     for folder in ["samples", "interop"] {
         for entry in std::fs::read_dir(repo("tests/files").join(folder)).unwrap() {
-            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            if !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(path).unwrap();
             for cut in (0..bytes.len()).step_by(97) {
                 let _ = formats::load_bytes(Path::new("cut"), &bytes[..cut]);
             }
@@ -995,6 +999,109 @@ fn kml_times_pass_from_folders_and_tracks_are_lines_over_their_span() {
         "{:#?}",
         l.diagnostics
     );
+}
+
+#[test]
+fn timemap_events_with_their_sources_and_associations() {
+    let l = load(&repo("tests/files/interop/timemap/events.json"));
+    assert_eq!(l.format, Some(Format::TimeMap));
+    let d = ds(&l);
+    assert_eq!(d.events.len(), 3);
+    let market = event(&d, "1");
+    assert_eq!(market.title, "Shelling struck the central market");
+    assert_eq!(market.when, When::At(utc("2024-03-22T20:00:00Z")));
+    let p = point(&d, "1");
+    assert_eq!((p.lat, p.lon), (49.9935, 36.2304));
+    assert_eq!(
+        market.location.as_ref().unwrap().note.as_deref(),
+        Some("Place: Kharkiv")
+    );
+    // Filters are its tags, the first its category; narratives listed.
+    assert_eq!(market.category.as_deref(), Some("shelling"));
+    let notes = market.notes.as_deref().unwrap();
+    assert!(notes.contains("Narratives: Attacks on markets"), "{notes}");
+    assert!(
+        notes.contains("Comments: Geolocated from two videos."),
+        "{notes}"
+    );
+    // Its sources' words are what the marker leads to, each source once.
+    let quotes: Vec<&str> = market.passages.iter().map(|p| p.quote.as_str()).collect();
+    assert_eq!(
+        quotes,
+        [
+            "Footage shows fires at the market stalls after the strike.",
+            "The city council reported shelling near the market and a crater by the bridge."
+        ]
+    );
+    let crater = event(&d, "3");
+    assert_eq!(crater.passages[0].source, market.passages[1].source);
+    assert_eq!(crater.when, When::Unknown, "a place without a date");
+    assert_eq!(
+        d.sources
+            .iter()
+            .filter(|s| s.title == "Local news report")
+            .count(),
+        1
+    );
+    // A date without a place: on the timeline, not on the map; its own
+    // description is its words.
+    let protest = event(&d, "2");
+    assert!(protest.location.is_none());
+    assert_eq!(protest.when, When::At(day(2024, 3, 23)));
+    assert_eq!(quote(&d, "2"), "A protest gathered outside the city hall.");
+    assert!(
+        !l.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        l.diagnostics
+    );
+}
+
+#[test]
+fn the_scenario_exported_for_timemap_reads_back_with_its_dates_places_and_words() {
+    let original = ds(&load(&scenario()));
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("timemap");
+    formats::export::save(&original, Some(&scenario()), &folder, Format::TimeMap).unwrap();
+    for name in ["events.json", "sources.json", "associations.json"] {
+        assert!(folder.join(name).is_file(), "{name}");
+    }
+    let l = load(&folder.join("events.json"));
+    assert_eq!(l.format, Some(Format::TimeMap));
+    let back = ds(&l);
+    assert_eq!(back.events.len(), original.events.len());
+    for (a, b) in original.events.iter().zip(&back.events) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.title, b.title, "{}", a.id);
+        // The start, to the second (TimeMap's times are UTC).
+        let second = |w: &When| match w.start() {
+            Some(Moment::Instant(z)) => Some(z.timestamp().to_string()),
+            Some(Moment::Day(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        if !matches!(a.when, When::Disputed(_)) {
+            assert_eq!(second(&a.when), second(&b.when), "{}", a.id);
+        }
+        let (p, q) = (original.point_of(a).unwrap(), back.point_of(b).unwrap());
+        assert!(
+            (p.lat - q.lat).abs() < 1e-9 && (p.lon - q.lon).abs() < 1e-9,
+            "{}",
+            a.id
+        );
+        // Every passage's words, in order: what a TimeMap card shows.
+        let quotes = |_: &Dataset, e: &incident_map_core::model::Event| {
+            e.passages
+                .iter()
+                .map(|p| p.quote.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(quotes(&original, a), quotes(&back, b), "{}", a.id);
+        assert_eq!(
+            a.category.is_some(),
+            b.category.is_some(),
+            "{} keeps its category",
+            a.id
+        );
+    }
 }
 
 #[test]

@@ -121,12 +121,134 @@ pub fn save(
             source.id.clone(),
         ));
     }
+    if format == super::Format::TimeMap {
+        // A folder of three files, as TimeMap reads them.
+        let io = |source| ExportError::Io {
+            path: output.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(output).map_err(io)?;
+        for (name, text) in timemap(ds) {
+            let path = output.join(name);
+            super::save_atomic(&path, text.as_bytes())
+                .map_err(|source| ExportError::Io { path, source })?;
+        }
+        return Ok(());
+    }
     let ds = relocate(ds, &folder_of(input), &folder_of(Some(output)));
     let text = super::write(&ds, format).map_err(ExportError::Format)?;
     super::save_atomic(output, text.as_bytes()).map_err(|source| ExportError::Io {
         path: output.to_path_buf(),
         source,
     })
+}
+
+/// The data set as Forensic Architecture's TimeMap reads it: `events.json`,
+/// `sources.json` and `associations.json` (what our TimeMap reader reads
+/// back). An event's description is its title and summary; its date
+/// M/D/YYYY and time HH:mm in UTC (a month or a year as its first day, with
+/// `time_precision`; a range by its start, the range in `comments`);
+/// latitude and longitude as text; its category as a filter association;
+/// each passage as a TimeMap source whose description is the quoted words
+/// (so a TimeMap card shows what the marker leads to), titled and linked as
+/// the source it quotes.
+pub fn timemap(ds: &Dataset) -> [(&'static str, String); 3] {
+    let mut sources = Map::new();
+    let events: Vec<J> = ds
+        .events
+        .iter()
+        .map(|e| {
+            let r = resolve(ds, e);
+            let start = e.when.start();
+            let (date, time, precision) = match start {
+                Some(Moment::Instant(z)) => {
+                    let utc = z.with_time_zone(jiff::tz::TimeZone::UTC);
+                    (
+                        utc.strftime("%-m/%-d/%Y").to_string(),
+                        utc.strftime("%H:%M").to_string(),
+                        "",
+                    )
+                }
+                Some(Moment::Day(d)) => (d.strftime("%-m/%-d/%Y").to_string(), String::new(), ""),
+                Some(Moment::Month { year, month }) => {
+                    (format!("{month}/1/{year}"), String::new(), "month")
+                }
+                Some(Moment::Year(y)) => (format!("1/1/{y}"), String::new(), "year"),
+                None => (String::new(), String::new(), ""),
+            };
+            let mut comments = Vec::new();
+            match &e.when {
+                When::Between(..) => comments.push(format!("When: {}", e.when)),
+                When::Disputed(_) => comments.push(format!("Date disputed: {}", e.when.describe())),
+                _ => {}
+            }
+            if let Some(n) = &e.notes {
+                comments.push(n.clone());
+            }
+            let mut cited = Vec::new();
+            for (k, p) in e.passages.iter().enumerate() {
+                let id = format!("{}-{}", e.id, k + 1);
+                let source = ds.source(&p.source);
+                sources.insert(
+                    id.clone(),
+                    json!({
+                        "id": id,
+                        "title": source.map_or(p.source.as_str(), |s| s.title.as_str()),
+                        "url": source.and_then(|s| s.url.clone()).unwrap_or_default(),
+                        "paths": source.and_then(|s| s.url.clone()).into_iter().collect::<Vec<_>>(),
+                        "author": source.and_then(|s| s.author.clone()).unwrap_or_default(),
+                        "date": source.and_then(|s| s.published.as_ref().map(|d| d.to_string())).unwrap_or_default(),
+                        "type": "Text",
+                        "description": p.quote,
+                    }),
+                );
+                cited.push(J::String(id));
+            }
+            let description = match &e.summary {
+                Some(s) => format!("{}. {s}", e.title.trim_end_matches('.')),
+                None => e.title.clone(),
+            };
+            let degrees = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+            json!({
+                "id": e.id,
+                "description": description,
+                "date": date,
+                "time": time,
+                "time_precision": precision,
+                "location": r.place.unwrap_or_default(),
+                "latitude": degrees(r.point.map(|p| p.lat)),
+                "longitude": degrees(r.point.map(|p| p.lon)),
+                "category": category_label(ds, e).unwrap_or_default(),
+                "associations": e.category.iter().collect::<Vec<_>>(),
+                "sources": cited,
+                "comments": comments.join("\n"),
+            })
+        })
+        .collect();
+    let associations: Vec<J> = ds
+        .categories
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "title": c.label,
+                "desc": c.description.clone().unwrap_or_default(),
+                "mode": "FILTER",
+                "colour": c.color.clone().unwrap_or_default(),
+                "filter_paths": [c.label],
+            })
+        })
+        .collect();
+    let pretty = |v: &J| {
+        let mut t = serde_json::to_string_pretty(v).expect("JSON values serialize");
+        t.push('\n');
+        t
+    };
+    [
+        ("events.json", pretty(&J::Array(events))),
+        ("sources.json", pretty(&J::Object(sources))),
+        ("associations.json", pretty(&J::Array(associations))),
+    ]
 }
 
 /// Whether two paths name the same file (also through links and `..`).

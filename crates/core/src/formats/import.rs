@@ -137,6 +137,18 @@ pub struct RecordText {
     pub note: Option<String>,
 }
 
+/// A place that is only a point (with, in its note, the place a record names).
+pub fn at_point(point: crate::model::LatLon, note: Option<String>) -> crate::model::Location {
+    crate::model::Location {
+        place: None,
+        point: Some(point),
+        precision: None,
+        uncertainty_m: None,
+        geometry: None,
+        note,
+    }
+}
+
 /// An event with only what every reader gives; the rest is filled in by it.
 pub fn event(id: String, title: String, when: When, offset: Option<usize>) -> Event {
     Event {

@@ -26,6 +26,7 @@ mod native_events;
 pub mod record;
 pub mod runs;
 pub mod timelinejs;
+pub mod timemap;
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -288,7 +289,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
 }
 
 /// The formats `load` reads, as named to the user.
-pub const SUPPORTED: &str = "incident-map JSON, GeoJSON (.geojson), CSV (ACLED exports or any table with latitude/longitude columns), KML or KMZ (Google Earth), TimelineJS JSON";
+pub const SUPPORTED: &str = "incident-map JSON, GeoJSON (.geojson), CSV (ACLED exports or any table with latitude/longitude columns), KML or KMZ (Google Earth), TimelineJS JSON, GDELT event tables, TimeMap's events.json";
 
 /// What a file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,6 +300,7 @@ pub enum Format {
     Kml,
     Kmz,
     TimelineJs,
+    TimeMap,
 }
 
 impl Format {
@@ -310,6 +312,7 @@ impl Format {
             Format::Kml => "KML",
             Format::Kmz => "KMZ",
             Format::TimelineJs => "TimelineJS JSON",
+            Format::TimeMap => "TimeMap JSON",
         }
     }
 }
@@ -504,6 +507,16 @@ fn read_json(
     };
     let import = if timelinejs::is_timelinejs(&root) && !native::is_native(&root) {
         Some((timelinejs::read(&root, &name), Format::TimelineJs))
+    } else if let jsonc_parser::ast::Value::Array(items) = &root
+        && let serde = json_tree::to_serde(&root)
+        && timemap::is_timemap(&serde)
+    {
+        use jsonc_parser::common::Ranged;
+        let offsets: Vec<usize> = items.elements.iter().map(|e| e.range().start).collect();
+        Some((
+            timemap::read(&serde, path, &offsets, &name),
+            Format::TimeMap,
+        ))
     } else {
         None
     };
@@ -553,8 +566,13 @@ impl Format {
         })
     }
 
-    /// The formats this app writes.
-    pub const WRITABLE: [Format; 3] = [Format::Native, Format::GeoJson, Format::Csv];
+    /// The formats this app writes (TimeMap as a folder of three files).
+    pub const WRITABLE: [Format; 4] = [
+        Format::Native,
+        Format::GeoJson,
+        Format::Csv,
+        Format::TimeMap,
+    ];
 }
 
 /// A dataset as the text of a file in `format` (one this app writes).
@@ -576,8 +594,6 @@ fn unknown_format(message: &str) -> Diagnostic {
         .at_offset(0)
 }
 
-/// A dataset read from another format: checked and anchored like ours, its
-/// diagnostics located by the records they are about.
 /// Whether a text starts like JavaScript, not JSON: a declaration, an
 /// export, an assignment to `window`, or a comment.
 fn looks_like_javascript(text: &[u8]) -> bool {
@@ -600,6 +616,8 @@ fn looks_like_javascript(text: &[u8]) -> bool {
     .any(|p| start.starts_with(p))
 }
 
+/// A dataset read from another format: checked and anchored like ours, its
+/// diagnostics located by the records they are about.
 fn take_import(
     path: &Path,
     import: import::Import,

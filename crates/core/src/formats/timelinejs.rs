@@ -17,7 +17,7 @@ use serde_json::Value as J;
 
 use super::import::{self, Import, RecordText};
 use super::json_tree::{member, to_serde};
-use crate::model::{LatLon, Location, Moment, When};
+use crate::model::{LatLon, Moment, When};
 
 /// Whether a parsed JSON document is a TimelineJS (or StoryMapJS) timeline.
 pub fn is_timelinejs(root: &Value) -> bool {
@@ -141,14 +141,10 @@ pub fn read_slides(
         };
         match (lat.and_then(degrees), lon.and_then(degrees)) {
             (Some(lat), Some(lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 => {
-                e.location = Some(Location {
-                    place: None,
-                    point: Some(LatLon { lat, lon }),
-                    precision: None,
-                    uncertainty_m: None,
-                    geometry: None,
-                    note: text_of(slide, &["location", "name"]),
-                });
+                e.location = Some(import::at_point(
+                    LatLon { lat, lon },
+                    text_of(slide, &["location", "name"]),
+                ));
             }
             _ if lat.is_none() && lon.is_none() => {}
             _ => {
