@@ -1105,6 +1105,49 @@ fn the_scenario_exported_for_timemap_reads_back_with_its_dates_places_and_words(
 }
 
 #[test]
+fn every_other_tools_file_converts_to_geojson_and_back_keeping_dates_precision_places_words() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "20240324.export.CSV",
+        "gdelt-1.0-daily.txt",
+        "gdelt-bigquery.csv",
+        "one-column-coordinates.csv",
+        "qgis-wkt.csv",
+        "us-dates.csv",
+        "timelinejs-sheet.csv",
+        "storymap.json",
+        "kml-time-inherited.kml",
+        "timemap/events.json",
+        "acled-qgis.geojson",
+    ] {
+        let original = ds(&variant(name));
+        let p = dir.path().join("out.geojson");
+        std::fs::write(&p, formats::write(&original, Format::GeoJson).unwrap()).unwrap();
+        let back = ds(&load(&p));
+        assert_eq!(original.events.len(), back.events.len(), "{name}");
+        for (a, b) in original.events.iter().zip(&back.events) {
+            let what = format!("{name}: {}", a.id);
+            assert_eq!(a.id, b.id, "{what}");
+            assert_eq!(a.when, b.when, "{what}");
+            let precision = |e: &incident_map_core::model::Event| e.location.as_ref()?.precision;
+            assert_eq!(precision(a), precision(b), "{what}");
+            match (original.point_of(a), back.point_of(b)) {
+                (Some(p), Some(q)) => assert!(
+                    (p.lat - q.lat).abs() < 1e-6 && (p.lon - q.lon).abs() < 1e-6,
+                    "{what}"
+                ),
+                (p, q) => assert_eq!(p, q, "{what}"),
+            }
+            let place = |e: &incident_map_core::model::Event| e.location.as_ref()?.note.clone();
+            assert_eq!(place(a), place(b), "{what}");
+            let words =
+                |e: &incident_map_core::model::Event| e.passages.first().map(|p| p.quote.clone());
+            assert_eq!(words(a), words(b), "{what}");
+        }
+    }
+}
+
+#[test]
 fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
     let original = ds(&variant("20240324.export.CSV"));
     let dir = tempfile::tempdir().unwrap();

@@ -391,7 +391,8 @@ pub fn geojson(ds: &Dataset) -> String {
                 "killed",
                 json!(e.casualties.iter().rev().find_map(|c| c.killed)),
             );
-            put("notes", json!(e.notes));
+            // Notes as "comments": a table's "notes" are its words (ACLED's).
+            put("comments", json!(e.notes));
             json!({
                 "type": "Feature",
                 "id": e.id,

@@ -70,10 +70,13 @@ pub enum Role {
     /// Both coordinates in one field: "19.93, 39.07", "19.93 39.07", or
     /// WKT's `POINT(39.07 19.93)` (a QGIS `WKT` or `geometry` column).
     Coordinates,
+    /// Remarks on the record that are not its words (our exports' event
+    /// notes, TimeMap's comments): kept as the event's notes.
+    Comments,
 }
 
 /// How many roles there are.
-pub const ROLES: usize = 40;
+pub const ROLES: usize = 41;
 
 impl Role {
     pub const ALL: [Role; ROLES] = [
@@ -117,6 +120,7 @@ impl Role {
         Role::Mentions,
         Role::Goldstein,
         Role::Coordinates,
+        Role::Comments,
     ];
 
     /// Whether only ACLED's codebook reads this role (elsewhere such a
@@ -241,6 +245,7 @@ impl Role {
                 "geom",
                 "point",
             ],
+            Role::Comments => &["comments", "remarks"],
         }
     }
 
@@ -823,6 +828,12 @@ impl Flavor {
         } else {
             f.unread()
         };
+        let details: Vec<String> = f
+            .text(Role::Comments)
+            .map(Cow::into_owned)
+            .into_iter()
+            .chain(details)
+            .collect();
         if !details.is_empty() {
             let notes = e.notes.take().map(|n| n + "\n").unwrap_or_default();
             e.notes = Some(notes + &details.join("\n"));

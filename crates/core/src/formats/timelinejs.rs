@@ -143,7 +143,7 @@ pub fn read_slides(
             (Some(lat), Some(lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 => {
                 e.location = Some(import::at_point(
                     LatLon { lat, lon },
-                    text_of(slide, &["location", "name"]),
+                    text_of(slide, &["location", "name"]).map(|n| format!("Place: {n}")),
                 ));
             }
             _ if lat.is_none() && lon.is_none() => {}
