@@ -925,8 +925,14 @@ fn javascript_and_files_named_json_are_reported_as_json_at_their_line() {
 }
 
 #[test]
-fn acled_turned_into_geojson_by_qgis_reads_as_the_csv_does() {
-    let l = variant("acled-qgis.geojson");
+fn acled_turned_into_geojson_or_kml_by_qgis_reads_as_the_csv_does() {
+    for file in ["acled-qgis.geojson", "acled-qgis.kml"] {
+        acled_qgis(file);
+    }
+}
+
+fn acled_qgis(file: &str) {
+    let l = variant(file);
     let d = ds(&l);
     let e = event(&d, "SDN12345");
     // ACLED's codebook: the sub-event type and place as the title, the
@@ -956,6 +962,8 @@ fn acled_turned_into_geojson_by_qgis_reads_as_the_csv_does() {
 #[test]
 fn kml_times_pass_from_folders_and_tracks_are_lines_over_their_span() {
     let l = variant("kml-time-inherited.kml");
+    // Times passed down from folders need the whole document: read whole.
+    assert!(l.store.as_ref().unwrap().dataset().is_some());
     let d = ds(&l);
     let by_title = |t: &str| {
         d.events
@@ -1278,6 +1286,7 @@ fn table_rows(t: &incident_map_core::store::EventTable) -> Vec<String> {
 fn kml_read_placemark_by_placemark_on_every_core_gives_what_the_whole_document_reader_gives() {
     for path in [
         repo("tests/files/interop/variants.kml"),
+        repo("tests/files/interop/acled-qgis.kml"),
         repo("tests/files/samples/kml_TimeTest.kml"),
     ] {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -263,7 +263,8 @@ pub fn read(text: &str, name: &str) -> Import {
                 self.import.problem(Some(offset), message, help);
             }
             let mut event = made.event;
-            event.category = self.import.category(folder);
+            let label = event.category.take();
+            event.category = self.import.category(label.as_deref().unwrap_or(folder));
             if let Some((source, passage)) = made.words {
                 self.import.dataset.sources.push(source);
                 event.passages.push(passage);
@@ -456,6 +457,13 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                         }
                         (Tag::Placemark, _) => {
                             let mut done = placemark.take().expect("inside a placemark");
+                            // No id of its own: its ExtendedData's (event_id_cnty …).
+                            if done.id.is_none() {
+                                use super::record::Fields;
+                                done.id = DataFields::new(&done.data)
+                                    .text(super::record::Role::Id)
+                                    .map(std::borrow::Cow::into_owned);
+                            }
                             let own = done.when.is_some() || done.begin.is_some() || done.end.is_some();
                             if !own && !done.track_when.is_empty() {
                                 // A track spans its first to its last time.
@@ -566,9 +574,53 @@ fn coordinates(s: &str) -> Result<Vec<Coord<f64>>, String> {
 /// A placemark as an event: its words (the description) as a source of
 /// their own, and the problems found in it (each at the placemark).
 struct Made {
+    /// Its `category` is a label (its ExtendedData's, in the shared
+    /// vocabulary), not yet an id; none when the folders name it.
     event: Event,
     words: Option<(Source, Passage)>,
     problems: Vec<(String, &'static str)>,
+}
+
+/// A placemark's `ExtendedData`, read through the vocabulary every table
+/// shares (`event_date`, `event_type`, `actor1`, `notes`, `fatalities`,
+/// `geo_precision` …): an ACLED or GDELT table turned into KML reads as
+/// the table does.
+struct DataFields<'a> {
+    data: &'a [(String, String)],
+    slots: super::record::Slots<usize>,
+}
+
+impl<'a> DataFields<'a> {
+    fn new(data: &'a [(String, String)]) -> Self {
+        let mut slots = super::record::Slots::new();
+        for (i, (name, _)) in data.iter().enumerate() {
+            slots.offer(name, i);
+        }
+        DataFields { data, slots }
+    }
+
+    /// Whether the data speak the vocabulary: a date, a kind of event,
+    /// actors or words.
+    fn speaks(&self) -> bool {
+        use super::record::Role;
+        [
+            Role::Date,
+            Role::Category,
+            Role::Actor1,
+            Role::Actors,
+            Role::Text,
+        ]
+        .iter()
+        .any(|&r| self.slots.get(r).is_some())
+    }
+}
+
+impl<'a> super::record::Fields<'a> for DataFields<'a> {
+    fn text(&self, role: super::record::Role) -> Option<std::borrow::Cow<'a, str>> {
+        let i = self.slots.get(role)?;
+        let v = self.data[i].1.trim();
+        (!v.is_empty()).then_some(std::borrow::Cow::Borrowed(v))
+    }
 }
 
 /// The event of placemark number `n` (from 0), given its id.
@@ -640,6 +692,56 @@ fn make_event(p: Placemark, id: String, n: usize, file: &str) -> Made {
             },
         )
     });
+    let fields = DataFields::new(&p.data);
+    if fields.speaks() {
+        // Read as the table it came from; the placemark's own name, time,
+        // geometry and description come first.
+        let flavor = super::record::Flavor {
+            acled: fields.slots.is_acled(),
+            gdelt: fields.slots.is_gdelt(),
+            file: file.to_string(),
+            record: "placemark",
+            date_order: Default::default(),
+        };
+        let point = e.location.as_ref().and_then(|l| l.point);
+        let table = flavor.event(&fields, n + 1, p.offset, &id, None, point, None);
+        let mut t = table.event;
+        if p.name.as_deref().is_none_or(str::is_empty) {
+            e.title = t.title;
+        }
+        if e.when == When::Unknown {
+            e.when = t.when;
+            e.when_note = t.when_note.take();
+        }
+        if let Some(l) = e.location.as_mut()
+            && let Some(tl) = &t.location
+        {
+            l.precision = tl.precision;
+            l.uncertainty_m = tl.uncertainty_m;
+            l.note = tl.note.clone();
+        }
+        e.category = flavor.category(&fields).map(std::borrow::Cow::into_owned);
+        e.actors = t.actors;
+        e.casualties = t.casualties;
+        e.notes = t.notes;
+        let mut words = words;
+        if words.is_none()
+            && let (Some(source), Some(passage)) =
+                (table.sources.into_iter().next(), t.passages.pop())
+        {
+            words = Some((source, passage));
+        }
+        if let Some((_, passage)) = &words
+            && let Some(c) = e.casualties.first_mut()
+        {
+            c.source = Some(passage.source.clone());
+        }
+        return Made {
+            event: e,
+            words,
+            problems,
+        };
+    }
     if !p.data.is_empty() {
         e.notes = Some(
             p.data

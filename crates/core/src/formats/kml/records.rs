@@ -177,7 +177,8 @@ fn parse_run(
                 .at_offset(range.start),
             );
         }
-        let label = &folders[*folder as usize];
+        // Its ExtendedData's category, else its folders.
+        let label = e.category.as_deref().unwrap_or(&folders[*folder as usize]);
         let category = (!label.is_empty()).then(|| part.category(label));
         if words.is_none() {
             part.uncited(range.start, &e.id);
@@ -188,11 +189,15 @@ fn parse_run(
             title: &e.title,
             time: Some(time),
             point: at.and_then(|l| l.point),
-            precision: None,
-            uncertainty_m: None,
+            precision: at.and_then(|l| l.precision),
+            uncertainty_m: at.and_then(|l| l.uncertainty_m),
             region: None,
             category,
-            actors: Vec::new(),
+            actors: e
+                .actors
+                .iter()
+                .map(|a| std::borrow::Cow::Borrowed(a.as_str()))
+                .collect(),
             geometry: at.and_then(|l| l.geometry.clone()),
             passages: u32::from(words.is_some()),
             anchored: u32::from(words.is_some()),
