@@ -1156,6 +1156,25 @@ fn every_other_tools_file_converts_to_geojson_and_back_keeping_dates_precision_p
 }
 
 #[test]
+fn kml_icon_colours_are_category_colours() {
+    let d = ds(&variant("kml-icon-colours.kml"));
+    let colour = |label: &str| {
+        d.categories
+            .iter()
+            .find(|c| c.label == label)
+            .and_then(|c| c.color.clone())
+    };
+    // KML writes aabbggrr: ff0000ff is red. A StyleMap by its normal style;
+    // the first placemark's colour is its category's.
+    assert_eq!(colour("Shelling").as_deref(), Some("#ff0000"));
+    // An inline IconStyle: green.
+    assert_eq!(colour("Protests").as_deref(), Some("#00ff00"));
+    // No icon colour: the palette's, as before.
+    let other = colour("Other").unwrap();
+    assert!(other.starts_with('#') && other != "#ff0000" && other != "#00ff00");
+}
+
+#[test]
 fn gdelt_to_geojson_and_back_keeps_dates_precision_places() {
     let original = ds(&variant("20240324.export.CSV"));
     let dir = tempfile::tempdir().unwrap();
@@ -1287,6 +1306,7 @@ fn kml_read_placemark_by_placemark_on_every_core_gives_what_the_whole_document_r
     for path in [
         repo("tests/files/interop/variants.kml"),
         repo("tests/files/interop/acled-qgis.kml"),
+        repo("tests/files/interop/kml-icon-colours.kml"),
         repo("tests/files/samples/kml_TimeTest.kml"),
     ] {
         let text = std::fs::read_to_string(&path).unwrap();

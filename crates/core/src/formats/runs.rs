@@ -21,6 +21,8 @@ pub struct Part<R> {
     pub problems: Vec<Diagnostic>,
     /// Rows with no words of their own: how many, and where the first is.
     uncited: (usize, Option<(usize, String)>),
+    /// A colour the file gives a category label (a KML icon's), the first.
+    colours: Vec<(String, String)>,
 }
 
 impl<R> Part<R> {
@@ -34,6 +36,15 @@ impl<R> Part<R> {
             label_index: Default::default(),
             problems: Vec::new(),
             uncited: (0, None),
+            colours: Vec::new(),
+        }
+    }
+
+    /// The colour the file gives the category labelled `label` (the first
+    /// one given counts).
+    pub fn colour(&mut self, label: &str, colour: &str) {
+        if !self.colours.iter().any(|(l, _)| l == label) {
+            self.colours.push((label.to_string(), colour.to_string()));
         }
     }
 
@@ -65,6 +76,8 @@ pub struct Merged<R> {
     pub labels: Vec<String>,
     pub problems: Vec<Diagnostic>,
     uncited: (usize, Option<(usize, String)>),
+    /// The colour the file gives each category label, if it gives one.
+    pub colours: Vec<(String, String)>,
 }
 
 impl<R> Merged<R> {
@@ -77,6 +90,7 @@ impl<R> Merged<R> {
             labels: Vec::new(),
             problems: Vec::new(),
             uncited: (0, None),
+            colours: Vec::new(),
         }
     }
 
@@ -98,6 +112,11 @@ impl<R> Merged<R> {
             self.table.append(part.table);
             self.refs.extend(part.refs);
             self.problems.extend(part.problems);
+            for (label, colour) in part.colours {
+                if !self.colours.iter().any(|(l, _)| *l == label) {
+                    self.colours.push((label, colour));
+                }
+            }
             self.uncited.0 += part.uncited.0;
             if self.uncited.1.is_none() {
                 self.uncited.1 = part.uncited.1;

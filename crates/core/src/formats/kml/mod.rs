@@ -7,7 +7,9 @@
 //! rules): a `TimeSpan`/`TimeStamp` on a Document or Folder is the time of
 //! the placemarks inside with none of their own; a `gx:Track` (or each of a
 //! `gx:MultiTrack`'s) is drawn as its line, the event spanning its first to
-//! its last `when`.
+//! its last `when`. A placemark's icon colour (its own `IconStyle`, or
+//! its `styleUrl`'s, through a `StyleMap`'s normal style) is its
+//! category's colour, the first one given.
 
 use std::io::Read;
 
@@ -152,6 +154,9 @@ enum Tag {
     /// `gx:Track`: `when`s and `gx:coord`s, pairwise.
     Track,
     Coord,
+    StyleUrl,
+    IconStyle,
+    Color,
     Other,
 }
 
@@ -178,6 +183,9 @@ impl Tag {
             b"Polygon" => Tag::Polygon,
             b"Track" => Tag::Track,
             b"coord" => Tag::Coord,
+            b"styleUrl" => Tag::StyleUrl,
+            b"IconStyle" => Tag::IconStyle,
+            b"color" => Tag::Color,
             _ => Tag::Other,
         }
     }
@@ -195,6 +203,8 @@ impl Tag {
                 | Tag::SimpleData
                 | Tag::Coordinates
                 | Tag::Coord
+                | Tag::StyleUrl
+                | Tag::Color
         )
     }
 }
@@ -216,6 +226,102 @@ struct Placemark {
     /// The times and points of its `gx:Track`s (of a `gx:MultiTrack` too).
     track_when: Vec<String>,
     track: Vec<Coord<f64>>,
+    /// Its icon's colour, given inline, or the style it names.
+    icon: Option<String>,
+    style_url: Option<String>,
+}
+
+impl Placemark {
+    /// Its icon's colour ("#rrggbb"): its own, or its style's in `styles`.
+    fn colour(&self, styles: &Styles) -> Option<String> {
+        self.icon
+            .clone()
+            .or_else(|| styles.get(self.style_url.as_deref()?).cloned())
+    }
+}
+
+/// Icon colours by style URL ("#id" → "#rrggbb"), a StyleMap's by its
+/// normal style's.
+pub type Styles = rustc_hash::FxHashMap<String, String>;
+
+/// A KML colour (`aabbggrr`, hex) as "#rrggbb".
+fn kml_colour(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(format!("#{}{}{}", &s[6..8], &s[4..6], &s[2..4]).to_ascii_lowercase())
+}
+
+/// The icon colours of a KML document's shared styles: each `<Style id>`
+/// with an `<IconStyle><color>`, and each `<StyleMap id>` by its `normal`
+/// pair. A plain scan of the bytes (styles are small and flat); what it
+/// does not find is no colour, never an error.
+pub fn icon_styles(b: &[u8]) -> Styles {
+    use memchr::memmem;
+    let text = |r: &[u8]| String::from_utf8_lossy(r).into_owned();
+    let inner = |hay: &[u8], open: &[u8], close: &[u8]| -> Option<String> {
+        let a = memmem::find(hay, open)?;
+        let rest = &hay[a..];
+        let gt = memchr::memchr(b'>', rest)? + 1;
+        let end = memmem::find(&rest[gt..], close)?;
+        Some(text(&rest[gt..gt + end]).trim().to_string())
+    };
+    let id_of = |tag: &[u8]| -> Option<String> {
+        let at = memmem::find(tag, b"id=")? + 3;
+        let quote = *tag.get(at)?;
+        let end = memchr::memchr(quote, &tag[at + 1..])?;
+        Some(text(&tag[at + 1..at + 1 + end]))
+    };
+    let mut styles = Styles::default();
+    let mut maps = Vec::new();
+    for (open, close, is_map) in [
+        (&b"<Style "[..], &b"</Style>"[..], false),
+        (b"<StyleMap ", b"</StyleMap>", true),
+    ] {
+        for at in memmem::find_iter(b, open) {
+            let rest = &b[at..];
+            let Some(tag_end) = memchr::memchr(b'>', rest) else {
+                continue;
+            };
+            let Some(id) = id_of(&rest[..tag_end]) else {
+                continue;
+            };
+            let Some(end) = memmem::find(rest, close) else {
+                continue;
+            };
+            let body = &rest[..end];
+            if is_map {
+                // The pair whose key is "normal": its style.
+                let mut pairs = body;
+                while let Some(p) = memmem::find(pairs, b"<Pair") {
+                    let pair_end =
+                        memmem::find(&pairs[p..], b"</Pair>").map_or(pairs.len(), |e| p + e);
+                    let pair = &pairs[p..pair_end];
+                    if inner(pair, b"<key", b"</key>").as_deref() == Some("normal")
+                        && let Some(url) = inner(pair, b"<styleUrl", b"</styleUrl>")
+                    {
+                        maps.push((format!("#{id}"), url));
+                    }
+                    pairs = &pairs[pair_end.min(pairs.len())..];
+                    if pair_end >= body.len() {
+                        break;
+                    }
+                }
+            } else if let Some(icon) = memmem::find(body, b"<IconStyle")
+                && let Some(colour) = inner(&body[icon..], b"<color", b"</color>")
+                && let Some(c) = kml_colour(&colour)
+            {
+                styles.insert(format!("#{id}"), c);
+            }
+        }
+    }
+    for (map, url) in maps {
+        if let Some(c) = styles.get(&url).cloned() {
+            styles.insert(map, c);
+        }
+    }
+    styles
 }
 
 /// A time given to a Document or Folder: its placemarks with none of
@@ -242,6 +348,9 @@ pub fn read(text: &str, name: &str) -> Import {
         import: Import,
         count: usize,
         file: &'a str,
+        styles: Styles,
+        /// The first icon colour of each category's placemarks.
+        colours: Vec<(String, String)>,
     }
     impl Sink for Whole<'_> {
         fn title(&mut self, title: String) {
@@ -258,13 +367,21 @@ pub fn read(text: &str, name: &str) -> Import {
             let id = self
                 .import
                 .id(p.id.as_deref(), &format!("placemark-{}", self.count + 1));
+            let colour = p.colour(&self.styles);
             let made = make_event(p, id, self.count, self.file);
             for (message, help) in made.problems {
                 self.import.problem(Some(offset), message, help);
             }
             let mut event = made.event;
             let label = event.category.take();
-            event.category = self.import.category(label.as_deref().unwrap_or(folder));
+            let label = label.as_deref().unwrap_or(folder);
+            event.category = self.import.category(label);
+            if let Some(c) = colour
+                && event.category.is_some()
+                && !self.colours.iter().any(|(l, _)| l == label)
+            {
+                self.colours.push((label.to_string(), c));
+            }
             if let Some((source, passage)) = made.words {
                 self.import.dataset.sources.push(source);
                 event.passages.push(passage);
@@ -277,11 +394,22 @@ pub fn read(text: &str, name: &str) -> Import {
         import: Import::new(name),
         count: 0,
         file: name,
+        styles: icon_styles(text.as_bytes()),
+        colours: Vec::new(),
     };
     walk(text, 0, &mut whole);
     let Whole {
-        mut import, count, ..
+        mut import,
+        count,
+        colours,
+        ..
     } = whole;
+    // Placemark icon colours are their categories' colours.
+    for c in &mut import.dataset.categories {
+        if let Some((_, colour)) = colours.iter().find(|(l, _)| *l == c.label) {
+            c.color = Some(colour.clone());
+        }
+    }
     if count == 0 && import.diagnostics.is_empty() {
         let d = Diagnostic::warning(Code::EmptyValue, "this KML file has no Placemark")
             .with_help("events are read from Placemark elements")
@@ -378,6 +506,8 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                         (Tag::Description, Tag::Placemark) => p.description = Some(value()),
                         (Tag::When, Tag::TimeStamp) => p.when = Some(value()),
                         (Tag::When, Tag::Track) => p.track_when.push(value()),
+                        (Tag::StyleUrl, Tag::Placemark) => p.style_url = Some(value()),
+                        (Tag::Color, Tag::IconStyle) => p.icon = kml_colour(&value()),
                         (Tag::Coord, Tag::Track) => {
                             let v: Vec<f64> = content
                                 .split_whitespace()

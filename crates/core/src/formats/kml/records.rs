@@ -51,10 +51,20 @@ pub fn read_records(
         *r = r.start + start..r.end + start;
     }
     let run_list = runs::group(placemarks.iter().map(|(r, _)| r.len()), RUN);
+    let styles = super::icon_styles(&bytes[start..]);
     let merged = runs::parse_all(
         &run_list,
         placemarks.len(),
-        |run| parse_run(&bytes, &placemarks[run.clone()], run.start, &folders, name),
+        |run| {
+            parse_run(
+                &bytes,
+                &placemarks[run.clone()],
+                run.start,
+                &folders,
+                name,
+                &styles,
+            )
+        },
         progress,
     )?;
     drop(placemarks);
@@ -63,9 +73,16 @@ pub fn read_records(
     if let Some(p) = progress {
         p.set_stage(Stage::Indexing);
     }
+    let mut categories = crate::formats::csv::categories(&merged.labels);
+    // Placemark icon colours are their categories' colours.
+    for c in &mut categories {
+        if let Some((_, colour)) = merged.colours.iter().find(|(l, _)| *l == c.label) {
+            c.color = Some(colour.clone());
+        }
+    }
     let meta = Meta {
         title: title.unwrap_or_else(|| name.to_string()),
-        categories: crate::formats::csv::categories(&merged.labels),
+        categories,
         ..Meta::default()
     };
     let table = merged.table.finish(meta);
@@ -109,19 +126,28 @@ impl Sink for One {
 
 /// Placemark `n`'s event, with its own id (or `placemark-{n+1}`), and the
 /// problems found in it.
+/// Its icon's colour too, when `styles` are given.
+#[allow(clippy::type_complexity)]
 fn event_at(
     bytes: &[u8],
     range: &Range<usize>,
     n: usize,
     name: &str,
-) -> (Option<Event>, Vec<Diagnostic>, Option<crate::model::Source>) {
+    styles: Option<&super::Styles>,
+) -> (
+    Option<Event>,
+    Vec<Diagnostic>,
+    Option<crate::model::Source>,
+    Option<String>,
+) {
     let mut one = One::default();
     // Cut at a '<' and a '>' of a text checked to be UTF-8.
     let text = std::str::from_utf8(&bytes[range.clone()]).unwrap_or_default();
     walk(text, range.start, &mut one);
     let Some(p) = one.placemark else {
-        return (None, one.problems, None);
+        return (None, one.problems, None, None);
     };
+    let colour = styles.and_then(|s| p.colour(s));
     let id =
         p.id.as_deref()
             .map(clean_id)
@@ -142,7 +168,7 @@ fn event_at(
         event.passages.push(passage);
         source
     });
-    (Some(event), problems, source)
+    (Some(event), problems, source, colour)
 }
 
 /// Parses one run of placemarks into table rows; `first` is the number of
@@ -153,12 +179,13 @@ fn parse_run(
     first: usize,
     folders: &[String],
     name: &str,
+    styles: &super::Styles,
 ) -> Part<PlacemarkRef> {
     let mut part = Part::new(run.len());
     let utc = jiff::tz::TimeZone::UTC;
     for (k, (range, folder)) in run.iter().enumerate() {
         let n = first + k;
-        let (event, problems, words) = event_at(bytes, range, n, name);
+        let (event, problems, words, colour) = event_at(bytes, range, n, name, Some(styles));
         part.problems.extend(problems);
         let Some(e) = event else { continue };
         let time = PackedTime::of(&e.when, false, &utc);
@@ -180,6 +207,9 @@ fn parse_run(
         // Its ExtendedData's category, else its folders.
         let label = e.category.as_deref().unwrap_or(&folders[*folder as usize]);
         let category = (!label.is_empty()).then(|| part.category(label));
+        if let Some(c) = colour.filter(|_| !label.is_empty()) {
+            part.colour(label, &c);
+        }
         if words.is_none() {
             part.uncited(range.start, &e.id);
         }
@@ -221,7 +251,7 @@ impl Records for KmlRecords {
     fn detail(&self, table: &EventTable, i: usize) -> Detail {
         let (start, len, n, _) = self.refs[i];
         let range = start as usize..start as usize + len as usize;
-        let (event, _, source) = event_at(&self.bytes, &range, n as usize, &self.name);
+        let (event, _, source, _) = event_at(&self.bytes, &range, n as usize, &self.name, None);
         let mut event = event.expect("a placemark that parsed once parses again");
         event.id = table.id(i).to_string();
         event.category = table
