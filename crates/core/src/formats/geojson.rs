@@ -361,13 +361,7 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
                 continue;
             }
         };
-        let flavor = Flavor {
-            acled: feature.props.slots.is_acled(),
-            gdelt: feature.props.slots.is_gdelt(),
-            file: name.to_string(),
-            record: "feature",
-            date_order: Default::default(),
-        };
+        let flavor = Flavor::of(&feature.props.slots, name, "feature");
         if let Some(k) = feature
             .props
             .members
@@ -536,13 +530,7 @@ impl Records for GeoJsonRecords {
         let range = start as usize..start as usize + len as usize;
         let feature = parse_feature(&self.bytes[range.clone()])
             .expect("a feature that parsed once parses again");
-        let flavor = Flavor {
-            acled: feature.props.slots.is_acled(),
-            gdelt: feature.props.slots.is_gdelt(),
-            file: self.name.clone(),
-            record: "feature",
-            date_order: Default::default(),
-        };
+        let flavor = Flavor::of(&feature.props.slots, &self.name, "feature");
         let (point, shape) = match feature.members.get("geometry").map(geometry) {
             Some(Ok(Some((p, s)))) if p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0 => (Some(p), s),
             _ => (None, None),

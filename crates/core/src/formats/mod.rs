@@ -361,12 +361,12 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
     // A file named as JSON, or that starts like JavaScript, is JSON that
     // may not parse: its error is a JSON one, at its line, never "a CSV
     // file without coordinates".
-    let named_json = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["json", "geojson", "js", "jsonc"].contains(&e.to_ascii_lowercase().as_str())
-    });
+    let jsonish = looks_like_javascript(body)
+        || path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["json", "geojson", "js", "jsonc"].contains(&e.to_ascii_lowercase().as_str())
+        });
     if first.is_some_and(|b| !matches!(b, b'<' | b'{' | b'['))
-        && !named_json
-        && !looks_like_javascript(body)
+        && !jsonish
         && csv::looks_like(&String::from_utf8_lossy(&body[..body.len().min(1 << 16)]))
     {
         let mut diagnostics = Vec::new();
@@ -445,7 +445,6 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
     }
     // JavaScript, or a file named as JSON: read as JSON, whose error says
     // where it stops being JSON (and, for JavaScript, what to keep).
-    let jsonish = named_json || looks_like_javascript(bytes);
     if !start.is_empty() && !start.starts_with(['{', '[']) && !jsonish {
         diagnostics.push(unknown_format(
             "this file is not in a format this app reads",
@@ -507,14 +506,14 @@ fn read_json(
     };
     let import = if timelinejs::is_timelinejs(&root) && !native::is_native(&root) {
         Some((timelinejs::read(&root, &name), Format::TimelineJs))
-    } else if let jsonc_parser::ast::Value::Array(items) = &root
-        && let serde = json_tree::to_serde(&root)
-        && timemap::is_timemap(&serde)
+    } else if timemap::is_timemap(&root)
+        && let jsonc_parser::ast::Value::Array(items) = &root
     {
         use jsonc_parser::common::Ranged;
         let offsets: Vec<usize> = items.elements.iter().map(|e| e.range().start).collect();
+        let events = json_tree::to_serde(&root);
         Some((
-            timemap::read(&serde, path, &offsets, &name),
+            timemap::read(&events, path, &offsets, &name),
             Format::TimeMap,
         ))
     } else {

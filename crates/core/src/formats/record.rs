@@ -388,10 +388,11 @@ pub fn numeric_date(s: &str) -> Option<(u8, u8, i16)> {
     {
         return None;
     }
+    let two_digits = y.len() == 2;
     let y: i16 = y.parse().ok()?;
     let y = match y {
-        0..=69 if s.len() - s.rfind(sep)? == 3 => 2000 + y,
-        70..=99 if s.len() - s.rfind(sep)? == 3 => 1900 + y,
+        0..=69 if two_digits => 2000 + y,
+        70..=99 if two_digits => 1900 + y,
         y => y,
     };
     Some((a.parse().ok()?, b.parse().ok()?, y))
@@ -546,6 +547,19 @@ impl DateNote {
 }
 
 impl Flavor {
+    /// The flavour the fields' names give (ACLED's or GDELT's codebook, or
+    /// any table's), for records called `record` in file `file`; numeric
+    /// dates day first until a column says otherwise.
+    pub fn of<T: Copy>(slots: &Slots<T>, file: &str, record: &'static str) -> Flavor {
+        Flavor {
+            acled: slots.is_acled(),
+            gdelt: slots.is_gdelt(),
+            file: file.to_string(),
+            record,
+            date_order: DateOrder::default(),
+        }
+    }
+
     /// The record's date: a `when` in our text form, or a date (and an end),
     /// at ACLED's precision in an ACLED file. A date that does not read
     /// leaves the event undated, with a problem; `n` numbers the record

@@ -280,7 +280,7 @@ pub fn sheet_slide(names: &[String], values: &[&str]) -> J {
 }
 
 /// The string at a path of keys, if it is a non-empty string or a number.
-fn text_of(v: &J, path: &[&str]) -> Option<String> {
+pub(super) fn text_of(v: &J, path: &[&str]) -> Option<String> {
     let mut node = v;
     for key in path {
         node = node.get(key)?;

@@ -23,16 +23,18 @@ use crate::model::{LatLon, Moment, Passage, When};
 
 /// Whether a parsed JSON document is TimeMap's `events.json`: an array of
 /// objects with a `description` and a `date` or `latitude`, and
-/// `associations` or `sources`.
-pub fn is_timemap(root: &J) -> bool {
-    let Some(events) = root.as_array() else {
+/// `associations` or `sources` (its first twenty looked at, on the parsed
+/// tree: nothing is converted for a document that is not).
+pub fn is_timemap(root: &jsonc_parser::ast::Value) -> bool {
+    use super::json_tree::member;
+    let jsonc_parser::ast::Value::Array(events) = root else {
         return false;
     };
-    !events.is_empty()
-        && events.iter().take(20).all(|e| {
-            e.get("description").is_some()
-                && (e.get("date").is_some() || e.get("latitude").is_some())
-                && (e.get("associations").is_some() || e.get("sources").is_some())
+    !events.elements.is_empty()
+        && events.elements.iter().take(20).all(|e| {
+            member(e, "description").is_some()
+                && (member(e, "date").is_some() || member(e, "latitude").is_some())
+                && (member(e, "associations").is_some() || member(e, "sources").is_some())
         })
 }
 
@@ -74,17 +76,13 @@ fn sibling(events: &Path, name: &str, import: &mut Import) -> Vec<(String, J)> {
     }
 }
 
-/// A field as text: a string (trimmed, non-empty) or a number.
+/// A value as text: a string (trimmed, non-empty) or a number.
 fn text_of(v: &J) -> Option<String> {
-    match v {
-        J::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        J::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+    super::timelinejs::text_of(v, &[])
 }
 
 fn field(v: &J, key: &str) -> Option<String> {
-    v.get(key).and_then(text_of)
+    super::timelinejs::text_of(v, &[key])
 }
 
 /// The ids in a list field (strings or numbers).

@@ -125,13 +125,7 @@ impl Layout {
         let layout = Layout {
             names,
             delimiter,
-            flavor: Flavor {
-                acled,
-                gdelt: slots.is_gdelt(),
-                file: name.to_string(),
-                record: "row",
-                date_order: Default::default(),
-            },
+            flavor: Flavor::of(&slots, name, "row"),
             slots,
         };
         let mut notes = Vec::new();
@@ -461,18 +455,22 @@ fn date_order(
             .flexible(true)
             .from_reader(&bytes[chunk.range.clone()])
     };
-    let values = |record: &::csv::ByteRecord| -> Vec<String> {
+    // The date fields of a record, as text (one that is not UTF-8 is no date).
+    fn values<'r>(record: &'r ::csv::ByteRecord, columns: &[usize]) -> Vec<&'r str> {
         columns
             .iter()
-            .filter_map(|&c| record.get(c))
-            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .filter_map(|&c| std::str::from_utf8(record.get(c)?).ok())
             .collect()
-    };
+    }
     let numeric = reader(chunks.first()?)
         .byte_records()
         .take(1000)
         .filter_map(Result::ok)
-        .any(|r| values(&r).iter().any(|v| numeric_date(v).is_some()));
+        .any(|r| {
+            values(&r, &columns)
+                .iter()
+                .any(|v| numeric_date(v).is_some())
+        });
     if !numeric {
         return None;
     }
@@ -481,8 +479,8 @@ fn date_order(
         .map(|chunk| {
             let mut e = OrderEvidence::default();
             for record in reader(chunk).byte_records().filter_map(Result::ok) {
-                for v in values(&record) {
-                    e.add(&v);
+                for v in values(&record, &columns) {
+                    e.add(v);
                 }
             }
             e

@@ -293,19 +293,13 @@ pub fn icon_styles(b: &[u8]) -> Styles {
             let body = &rest[..end];
             if is_map {
                 // The pair whose key is "normal": its style.
-                let mut pairs = body;
-                while let Some(p) = memmem::find(pairs, b"<Pair") {
-                    let pair_end =
-                        memmem::find(&pairs[p..], b"</Pair>").map_or(pairs.len(), |e| p + e);
-                    let pair = &pairs[p..pair_end];
+                for p in memmem::find_iter(body, b"<Pair") {
+                    let pair = &body[p..];
+                    let pair = &pair[..memmem::find(pair, b"</Pair>").unwrap_or(pair.len())];
                     if inner(pair, b"<key", b"</key>").as_deref() == Some("normal")
                         && let Some(url) = inner(pair, b"<styleUrl", b"</styleUrl>")
                     {
                         maps.push((format!("#{id}"), url));
-                    }
-                    pairs = &pairs[pair_end.min(pairs.len())..];
-                    if pair_end >= body.len() {
-                        break;
                     }
                 }
             } else if let Some(icon) = memmem::find(body, b"<IconStyle")
@@ -322,6 +316,16 @@ pub fn icon_styles(b: &[u8]) -> Styles {
         }
     }
     styles
+}
+
+/// Placemark icon colours (category label, "#rrggbb", the first given for
+/// each) as their categories' colours; the others keep the palette's.
+pub fn colour_categories(categories: &mut [crate::model::Category], colours: &[(String, String)]) {
+    for c in categories {
+        if let Some((_, colour)) = colours.iter().find(|(l, _)| *l == c.label) {
+            c.color = Some(colour.clone());
+        }
+    }
 }
 
 /// A time given to a Document or Folder: its placemarks with none of
@@ -404,12 +408,7 @@ pub fn read(text: &str, name: &str) -> Import {
         colours,
         ..
     } = whole;
-    // Placemark icon colours are their categories' colours.
-    for c in &mut import.dataset.categories {
-        if let Some((_, colour)) = colours.iter().find(|(l, _)| *l == c.label) {
-            c.color = Some(colour.clone());
-        }
-    }
+    colour_categories(&mut import.dataset.categories, &colours);
     if count == 0 && import.diagnostics.is_empty() {
         let d = Diagnostic::warning(Code::EmptyValue, "this KML file has no Placemark")
             .with_help("events are read from Placemark elements")
@@ -465,11 +464,6 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
                         times.push(Inherited::default());
                     }
                     Tag::Document => times.push(Inherited::default()),
-                    Tag::Track => {
-                        if let Some(p) = placemark.as_mut() {
-                            p.track.clear();
-                        }
-                    }
                     Tag::Data | Tag::SimpleData => data_name = attribute(&e, "name"),
                     _ => {}
                 }
@@ -826,13 +820,7 @@ fn make_event(p: Placemark, id: String, n: usize, file: &str) -> Made {
     if fields.speaks() {
         // Read as the table it came from; the placemark's own name, time,
         // geometry and description come first.
-        let flavor = super::record::Flavor {
-            acled: fields.slots.is_acled(),
-            gdelt: fields.slots.is_gdelt(),
-            file: file.to_string(),
-            record: "placemark",
-            date_order: Default::default(),
-        };
+        let flavor = super::record::Flavor::of(&fields.slots, file, "placemark");
         let point = e.location.as_ref().and_then(|l| l.point);
         let table = flavor.event(&fields, n + 1, p.offset, &id, None, point, None);
         let mut t = table.event;

@@ -74,12 +74,7 @@ pub fn read_records(
         p.set_stage(Stage::Indexing);
     }
     let mut categories = crate::formats::csv::categories(&merged.labels);
-    // Placemark icon colours are their categories' colours.
-    for c in &mut categories {
-        if let Some((_, colour)) = merged.colours.iter().find(|(l, _)| *l == c.label) {
-            c.color = Some(colour.clone());
-        }
-    }
+    super::colour_categories(&mut categories, &merged.colours);
     let meta = Meta {
         title: title.unwrap_or_else(|| name.to_string()),
         categories,
