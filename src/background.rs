@@ -214,6 +214,10 @@ impl Background {
                 .add_filter("GeoJSON", &["geojson"])
                 .add_filter("CSV", &["csv"])
                 .add_filter("incident-map JSON", &["json"])
+                .add_filter(
+                    "TimeMap folder (events, sources, associations)",
+                    &["timemap"],
+                )
                 .save_file();
             open.store(false, Ordering::SeqCst);
             Done::ExportDialog(path)

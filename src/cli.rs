@@ -112,9 +112,9 @@ pub fn convert(
     spec: &FilterSpec,
 ) -> ExitCode {
     let mut out = Out::default();
-    let Some(format) = format.or_else(|| formats::Format::from_extension(output)) else {
+    let Some(format) = format.or_else(|| formats::Format::for_export(output)) else {
         errln!(
-            "error: cannot tell which format to write from {}: give --format json, geojson or csv",
+            "error: cannot tell which format to write from {}: give --format json, geojson, csv or timemap",
             printable(&output.to_string_lossy())
         );
         return ExitCode::from(USAGE_OR_IO);

@@ -95,7 +95,7 @@ enum Command {
         output: PathBuf,
         /// The format to write: json (incident-map), geojson, csv or
         /// timemap (Forensic Architecture's TimeMap). By default, from
-        /// OUTPUT's extension.
+        /// OUTPUT's extension (none, or .timemap, for a TimeMap folder).
         #[arg(long, value_parser = parse_format)]
         format: Option<formats::Format>,
         #[command(flatten)]

@@ -664,10 +664,17 @@ fn round_trip(format: Format, ext: &str) -> (Dataset, Dataset) {
     (original, ds(&again).clone())
 }
 
+/// The words of every passage of an event, in order.
+fn quotes(e: &incident_map_core::model::Event) -> Vec<&str> {
+    e.passages.iter().map(|p| p.quote.trim()).collect()
+}
+
 fn assert_same_events(original: &Dataset, back: &Dataset) {
     assert_eq!(original.events.len(), back.events.len());
     for (a, b) in original.events.iter().zip(&back.events) {
         assert_eq!(a.id, b.id);
+        // Every passage's words, the second and later ones too.
+        assert_eq!(quotes(a), quotes(b), "{}", a.id);
         match (&a.when, &b.when) {
             // Readings keep their dates and notes; their ids point into the original.
             (When::Disputed(x), When::Disputed(y)) => {
@@ -1148,9 +1155,7 @@ fn every_other_tools_file_converts_to_geojson_and_back_keeping_dates_precision_p
             }
             let place = |e: &incident_map_core::model::Event| e.location.as_ref()?.note.clone();
             assert_eq!(place(a), place(b), "{what}");
-            let words =
-                |e: &incident_map_core::model::Event| e.passages.first().map(|p| p.quote.clone());
-            assert_eq!(words(a), words(b), "{what}");
+            assert_eq!(quotes(a), quotes(b), "{what}");
         }
     }
 }
@@ -1374,7 +1379,18 @@ fn a_table_read_fast_says_what_its_records_read_in_full_say() {
 ]}"#,
     )
     .unwrap();
+    // The scenario, whose events have several passages each, as our
+    // GeoJSON and CSV: `quote_2`, `source_2` … count as the full read does.
+    let scenario_ds = ds(&load(&scenario())).clone();
+    let mut exports = Vec::new();
+    for (format, ext) in [(Format::GeoJson, "geojson"), (Format::Csv, "csv")] {
+        let p = dir.path().join(format!("scenario.{ext}"));
+        std::fs::write(&p, formats::write(&scenario_ds, format).unwrap()).unwrap();
+        exports.push(p);
+    }
     for path in [
+        exports[0].clone(),
+        exports[1].clone(),
         repo("tests/files/samples/acled_sample_2024_format.csv"),
         repo("tests/files/interop/acled-2016.csv"),
         repo("tests/files/interop/semicolon-bom.csv"),

@@ -79,16 +79,42 @@ def inside(x, y, poly):
     return result
 
 
+def unwrapped(poly):
+    """A polygon that crosses the antimeridian (Russia's, Fiji's) with its
+    western longitudes moved past 180, so that its centroid is on it."""
+    xs = [x for x, _ in poly[0]]
+    if max(xs) - min(xs) <= 180:
+        return poly
+    return [[[x + 360 if x < 0 else x, y] for x, y in ring] for ring in poly]
+
+
+def largest_polygon(geometry):
+    polys = [unwrapped(p) for p in polygons(geometry)]
+    if not polys:
+        return None
+    return max(polys, key=lambda p: abs(ring_area_centroid(p[0])[0]))
+
+
+def label_rank(geometry):
+    """The first tile zoom (0-5) a country's name shows at, as a rank: when
+    its largest polygon is about 48 px across on screen (walkers draws a
+    512 px tile of zoom z at the view's zoom z + 1)."""
+    poly = largest_polygon(geometry)
+    area, _, cy = ring_area_centroid(poly[0])
+    mercator = abs(area) / max(math.cos(math.radians(cy)), 0.05)
+    view = math.ceil(math.log2(48 * 360 / (256 * math.sqrt(mercator)))) if mercator > 0 else 9
+    return f"{min(max(view - 1, 0), 5):02d}"
+
+
 def label_point(geometry):
     """A point inside the largest polygon: its centroid if inside, else the
     inside grid point nearest the centroid."""
-    polys = polygons(geometry)
-    if not polys:
+    poly = largest_polygon(geometry)
+    if poly is None:
         return None
-    poly = max(polys, key=lambda p: abs(ring_area_centroid(p[0])[0]))
     _, cx, cy = ring_area_centroid(poly[0])
     if inside(cx, cy, poly):
-        return cx, cy
+        return (cx - 360 if cx > 180 else cx), cy
     xs = [p[0] for p in poly[0]]
     ys = [p[1] for p in poly[0]]
     best = None
@@ -99,7 +125,7 @@ def label_point(geometry):
             if inside(x, y, poly):
                 d = (x - cx) ** 2 + (y - cy) ** 2
                 if best is None or d < best[0]:
-                    best = (d, x, y)
+                    best = (d, x - 360 if x > 180 else x, y)
     return (best[1], best[2]) if best else None
 
 
@@ -130,13 +156,16 @@ write("boundaries_region_ne", [feature(f["geometry"], kind="region") for f in lo
 subjects = load("osm_gislab/russia_federal_subjects_gislab_osm.geojson")
 write("boundaries_region_osm", [feature(as_lines(f["geometry"]), kind="region", name=f["properties"]["name_latin"]) for f in subjects])
 
-# Labels of countries and regions.
+# Labels of countries and regions. Country names carry the rank of the
+# first zoom they show at (by the size of the country), largest first: where
+# labels collide the larger country's wins.
 country_labels = []
 for f in load("naturalearth/ne10m_admin0_countries_simplified_europe.geojson"):
     p = label_point(f["geometry"])
     if p:
-        country_labels.append(feature(point(*p), name=f["properties"]["NAME"], kind="country"))
-write("country_labels", country_labels)
+        country_labels.append(feature(point(*p), name=f["properties"]["NAME"], kind="country",
+                                      rank=label_rank(f["geometry"])))
+country_labels.sort(key=lambda f: f["properties"]["rank"])  # written with the world's, below
 region_labels = []
 for f in subjects:
     p = label_point(f["geometry"])
@@ -156,11 +185,14 @@ for f in districts:
 write("district_labels", district_labels)
 
 # Populated places: Natural Earth for Europe, GeoNames for the detailed box.
+# Ranked by SCALERANK (0: London, Paris, Moscow; 7: Vaduz), the larger first,
+# so that where names collide the larger city's is drawn.
 places = []
-for f in load("naturalearth/ne10m_populated_places_europe.geojson"):
+for f in sorted(load("naturalearth/ne10m_populated_places_europe.geojson"),
+                key=lambda f: (f["properties"].get("SCALERANK", 99), -(f["properties"].get("POP_MAX") or 0))):
     p = f["properties"]
     places.append(feature(f["geometry"], name=p.get("NAME_EN") or p["NAME"], name_ru=p.get("NAME_RU") or "",
-                          rank=rank(p.get("LABELRANK")), kind="city"))
+                          rank=rank(p.get("SCALERANK")), kind="city"))
 write("places_europe", places)
 
 
@@ -308,7 +340,23 @@ for f in load("world/ne_50m_countries.geojson"):
     p = label_point(f["geometry"])
     name = f["properties"].get("name") or ""
     if p and name and not in_europe(*p) and latin_or_cyrillic(name):
-        world_labels.append(feature(point(*p), name=name, kind="country"))
+        world_labels.append(feature(point(*p), name=name, kind="country", rank=label_rank(f["geometry"])))
+# A country labelled both here and in Europe's layer (its part in Europe's
+# box clipped there): its European label goes, unless it is far from the
+# world's (Russia's, in European Russia), and then waits until the view is
+# Europe's.
+world_points = {w["properties"]["name"]: w["geometry"]["coordinates"] for w in world_labels}
+kept = []
+for f in country_labels:
+    w = world_points.get(f["properties"]["name"])
+    if w is None:
+        kept.append(f)
+    elif abs(w[0] - f["geometry"]["coordinates"][0]) > 25:
+        f["properties"]["rank"] = max(f["properties"]["rank"], "03")
+        kept.append(f)
+country_labels = kept
+write("country_labels", country_labels)
+world_labels.sort(key=lambda f: f["properties"]["rank"])
 write("country_labels_world", world_labels)
 write("places_world", [
     feature(f["geometry"], name=f["properties"]["name"], rank=world_rank(f["properties"]["population"]), kind="city")

@@ -58,7 +58,7 @@ make_pass() {
 
 common="land:0 water:0 waterway:0"
 world="land_world110m:0:1 land_world50m:2:4 land_world10m:5:6 boundaries_world110m:0:1 boundaries_world50m:2:4 boundaries_world10m:5:6"
-make_pass world 0 6 "$world water:0 waterway:0 boundaries_region_ne:4 country_labels:3 country_labels_world:2 region_labels:5 places_europe:3 places_world:2"
+make_pass world 0 6 "$world water:0 waterway:0 boundaries_region_ne:4 country_labels:0 country_labels_world:0 region_labels:5 places_europe:3 places_world:2"
 make_pass europe 7 8 "$common boundaries_country:7 boundaries_region_ne:7 country_labels:7 region_labels:7 places_europe:7"
 make_pass central_russia 9 12 "$common boundaries_country:9 boundaries_region_osm:9 districts:10 district_labels:11 region_labels:9 places_local:9 roads_major:10 roads_minor:12"
 make_pass moscow 13 14 "$common boundaries_region_osm:13 districts:13 district_labels:13 places_local:13 roads_major:13 roads_minor:13"

@@ -687,10 +687,9 @@ impl AppState {
             self.status = Status::NotExported("no data is open".into());
             return;
         };
-        let Some(format) = Format::from_extension(&path).filter(|f| Format::WRITABLE.contains(f))
-        else {
+        let Some(format) = Format::for_export(&path) else {
             self.status = Status::NotExported(format!(
-                "name the file .geojson, .csv or .json to choose the format ({})",
+                "name the file .geojson, .csv or .json to choose the format, or .timemap for a TimeMap folder ({})",
                 path.display()
             ));
             return;
@@ -1031,6 +1030,17 @@ mod tests {
             zoom: 14.0,
             size: [800.0, 600.0],
         }));
+        // A name without an extension, or ending .timemap: a TimeMap folder.
+        for name in ["site", "site.timemap"] {
+            let fx = state.apply(Action::Export {
+                path: name.into(),
+                only_shown: false,
+            });
+            let [Effect::Export { format, .. }] = fx.as_slice() else {
+                panic!("{fx:?}")
+            };
+            assert_eq!(*format, Format::TimeMap, "{name}");
+        }
         let fx = state.apply(Action::Export {
             path: "shown.geojson".into(),
             only_shown: true,

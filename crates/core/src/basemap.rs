@@ -499,6 +499,77 @@ mod tests {
         }
     }
 
+    /// The names in a tile's `country_labels` layer, with their ranks.
+    fn country_names(a: &Archive, z: u8, x: u32, y: u32) -> Vec<(String, String)> {
+        let tile = a.tile(z, x, y).unwrap();
+        let reader = mvt_reader::Reader::new(tile.to_vec()).unwrap();
+        let names = reader.get_layer_names().unwrap();
+        let Some(i) = names.iter().position(|n| n == "country_labels") else {
+            return Vec::new();
+        };
+        let text = |v: Option<&mvt_reader::feature::Value>| match v {
+            Some(mvt_reader::feature::Value::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        reader
+            .get_features(i)
+            .unwrap()
+            .iter()
+            .filter_map(|f| f.properties.as_ref())
+            .map(|p| (text(p.get("name")), text(p.get("rank"))))
+            .collect()
+    }
+
+    #[test]
+    fn country_names_are_there_from_zoom_0_ranked_by_size() {
+        let a = bundled();
+        // The whole world's first tile names the largest countries, and
+        // every name has the rank the style filters on.
+        let world = country_names(&a, 0, 0, 0);
+        let first: Vec<&str> = world
+            .iter()
+            .filter(|(_, r)| r == "00")
+            .map(|(n, _)| n.as_str())
+            .collect();
+        for name in ["Russia", "Canada", "China"] {
+            assert!(first.contains(&name), "{name} not at zoom 0: {first:?}");
+        }
+        let rank = |name: &str| {
+            world
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, r)| r.clone())
+        };
+        assert_eq!(rank("United States of America").as_deref(), Some("01"));
+        assert_eq!(rank("Brazil").as_deref(), Some("01"));
+        assert!(!first.contains(&"Bermuda"), "{first:?}");
+        assert!(world.iter().all(|(_, r)| r.len() == 2), "{world:?}");
+        // Russia and Fiji cross the antimeridian: their names are on them
+        // (the eastern half of the map at zoom 1), not at longitude 0.
+        let east: Vec<String> = [0, 1]
+            .iter()
+            .flat_map(|&y| country_names(&a, 1, 1, y))
+            .map(|(n, _)| n)
+            .collect();
+        for name in ["Russia", "Fiji", "China", "Australia"] {
+            assert!(east.iter().any(|n| n == name), "{name} not east: {east:?}");
+        }
+        let west: Vec<String> = [0, 1]
+            .iter()
+            .flat_map(|&y| country_names(&a, 1, 0, y))
+            .map(|(n, _)| n)
+            .collect();
+        assert!(!west.iter().any(|n| n == "Fiji"), "{west:?}");
+        // Where both Europe's and the world's layer would name a country
+        // clipped by Europe's box, only one does (Algeria).
+        let algeria = (0..=3)
+            .flat_map(|y| (0..=3).map(move |x| (x, y)))
+            .flat_map(|(x, y)| country_names(&a, 2, x, y))
+            .filter(|(n, _)| n == "Algeria")
+            .count();
+        assert_eq!(algeria, 1);
+    }
+
     #[test]
     fn deeper_zooms_come_from_the_deepest_tile_that_exists() {
         let cov = bundled().info().coverage;

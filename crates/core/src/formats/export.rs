@@ -318,12 +318,13 @@ fn jsonfg_time(w: &When) -> J {
     }
 }
 
-/// The first passage of an event, with its source's title and URL.
-fn first_words<'a>(
+/// Passage `i` of an event, with its source's title and URL.
+fn words_at<'a>(
     ds: &'a Dataset,
     e: &'a Event,
+    i: usize,
 ) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
-    let Some(p) = e.passages.first() else {
+    let Some(p) = e.passages.get(i) else {
         return (None, None, None);
     };
     let source = ds.source(&p.source);
@@ -383,10 +384,18 @@ pub fn geojson(ds: &Dataset) -> String {
             if !e.actors.is_empty() {
                 put("actors", json!(e.actors.join("; ")));
             }
-            let (quote, source, url) = first_words(ds, e);
-            put("quote", json!(quote));
-            put("source", json!(source));
-            put("source_url", json!(url));
+            // The first passage as `quote`, the next as `quote_2` …
+            for i in 0..e.passages.len() {
+                let (quote, source, url) = words_at(ds, e, i);
+                let suffix = if i == 0 {
+                    String::new()
+                } else {
+                    format!("_{}", i + 1)
+                };
+                put(&format!("quote{suffix}"), json!(quote));
+                put(&format!("source{suffix}"), json!(source));
+                put(&format!("source_url{suffix}"), json!(url));
+            }
             put(
                 "killed",
                 json!(e.casualties.iter().rev().find_map(|c| c.killed)),
@@ -464,10 +473,33 @@ pub fn restore(cell: &str) -> &str {
 
 pub fn csv(ds: &Dataset) -> Result<String, String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(CSV_COLUMNS).map_err(|e| e.to_string())?;
+    // An event's second and later passages in `quote_2`, `source_2`,
+    // `source_url_2` … columns, as many as the most passages an event has.
+    let most = ds
+        .events
+        .iter()
+        .map(|e| e.passages.len())
+        .max()
+        .unwrap_or(0);
+    let more: Vec<String> = (2..=most)
+        .flat_map(|k| {
+            [
+                format!("quote_{k}"),
+                format!("source_{k}"),
+                format!("source_url_{k}"),
+            ]
+        })
+        .collect();
+    w.write_record(
+        CSV_COLUMNS
+            .iter()
+            .copied()
+            .chain(more.iter().map(String::as_str)),
+    )
+    .map_err(|e| e.to_string())?;
     for e in &ds.events {
         let r = resolve(ds, e);
-        let (quote, source, url) = first_words(ds, e);
+        let (quote, source, url) = words_at(ds, e, 0);
         let when = match &e.when {
             When::Disputed(_) => when_value(&e.when).to_string(),
             other => other.to_string(),
@@ -520,7 +552,11 @@ pub fn csv(ds: &Dataset) -> Result<String, String> {
             source.unwrap_or_default().into(),
             url.unwrap_or_default().into(),
         ];
-        let row = row.into_iter().enumerate().map(|(i, cell)| {
+        let row = row.into_iter().chain((1..most).flat_map(|i| {
+            let (quote, source, url) = words_at(ds, e, i);
+            [quote, source, url].map(|c| c.unwrap_or_default().to_string())
+        }));
+        let row = row.enumerate().map(|(i, cell)| {
             if NUMBER_COLUMNS.contains(&i) {
                 cell
             } else {

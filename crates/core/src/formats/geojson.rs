@@ -145,6 +145,14 @@ impl<'a> Props<'a> {
     }
 }
 
+/// A property's value as text, trimmed; none when empty or not a scalar.
+fn trimmed(v: &RawValue) -> Option<Cow<'_, str>> {
+    match scalar(v)? {
+        Cow::Borrowed(s) => Some(Cow::Borrowed(s.trim())).filter(|s| !s.is_empty()),
+        Cow::Owned(s) => Some(Cow::<str>::Owned(s.trim().to_string())).filter(|s| !s.is_empty()),
+    }
+}
+
 impl<'a> Fields<'a> for Props<'a> {
     fn text(&self, role: Role) -> Option<Cow<'a, str>> {
         let v = self.raw(role)?;
@@ -152,12 +160,11 @@ impl<'a> Fields<'a> for Props<'a> {
         if role == Role::When && v.get().starts_with('{') {
             return Some(Cow::Borrowed(v.get()));
         }
-        match scalar(v)? {
-            Cow::Borrowed(s) => Some(Cow::Borrowed(s.trim())).filter(|s| !s.is_empty()),
-            Cow::Owned(s) => {
-                Some(Cow::<str>::Owned(s.trim().to_string())).filter(|s| !s.is_empty())
-            }
-        }
+        trimmed(v)
+    }
+
+    fn more_words(&self) -> Vec<super::record::MoreWords<'a>> {
+        self.slots.more_words(|i| trimmed(self.members.0[i].1))
     }
 
     fn list(&self, role: Role) -> Vec<Cow<'a, str>> {
@@ -194,6 +201,7 @@ impl<'a> Fields<'a> for Props<'a> {
             .iter()
             .filter(|(k, _)| k != "times")
             .filter(|(k, _)| Role::of(k).is_none_or(|(r, _)| r.acled_only()))
+            .filter(|(k, _)| super::record::more_words_field(k).is_none())
             .filter_map(|(k, v)| {
                 let v = scalar(v)?;
                 (!v.is_empty()).then(|| format!("{k}: {v}"))
@@ -456,8 +464,8 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
         let category = flavor
             .category(&feature.props)
             .map(|label| part.category(&label));
-        let words = flavor.words(&feature.props).filter(|w| flavor.has_words(w));
-        if words.is_none() {
+        let passages = flavor.passages(&feature.props);
+        if passages == 0 {
             part.uncited(offset, &id);
         }
         flavor.title_into(&feature.props, n, &mut title);
@@ -473,8 +481,8 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
             category,
             actors: flavor.actors(&feature.props),
             geometry: shape,
-            passages: u32::from(words.is_some()),
-            anchored: u32::from(words.is_some()),
+            passages,
+            anchored: passages,
         });
         part.refs
             .push((offset as u64, range.len() as u32, n as u32));

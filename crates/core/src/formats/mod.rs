@@ -565,6 +565,17 @@ impl Format {
         })
     }
 
+    /// The format an export to `path` writes: by its extension (.json,
+    /// .geojson, .csv); a name without one, or ending `.timemap`, is a
+    /// TimeMap folder.
+    pub fn for_export(path: &Path) -> Option<Format> {
+        match path.extension().and_then(|e| e.to_str()) {
+            None => Some(Format::TimeMap),
+            Some(e) if e.eq_ignore_ascii_case("timemap") => Some(Format::TimeMap),
+            Some(_) => Format::from_extension(path).filter(|f| Format::WRITABLE.contains(f)),
+        }
+    }
+
     /// The formats this app writes (TimeMap as a folder of three files).
     pub const WRITABLE: [Format; 4] = [
         Format::Native,

@@ -269,23 +269,61 @@ impl Role {
     }
 }
 
-/// Which field fills each role: for each role the best-ranked field.
+/// Which field fills each role: for each role the best-ranked field; and
+/// where a record keeps its further passages.
 #[derive(Debug, Clone)]
 pub struct Slots<T> {
     slots: [Option<(u8, T)>; ROLES],
+    /// The fields of passage 2, 3 …: its words, its source's name, its URL.
+    more: Vec<[Option<T>; 3]>,
+}
+
+/// The most passages one record carries (`quote_2` … `quote_100`).
+const MORE_WORDS: usize = 100;
+
+/// Which part of a further passage a field named `name` holds, and the
+/// passage's number: our exports write an event's second and later
+/// passages as `quote_2`, `source_2`, `source_url_2` … (`notes_2` is read
+/// as `quote_2`).
+pub fn more_words_field(name: &str) -> Option<(usize, usize)> {
+    let (stem, k) = name.trim().rsplit_once('_')?;
+    let k: usize = k.parse().ok().filter(|k| (2..=MORE_WORDS).contains(k))?;
+    let part = ["quote", "source", "source_url", "notes"]
+        .iter()
+        .position(|p| stem.eq_ignore_ascii_case(p))?;
+    Some((k, part % 3))
+}
+
+/// A further passage of a record: its words, its source's name and URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoreWords<'r> {
+    pub text: Cow<'r, str>,
+    pub source: Option<Cow<'r, str>>,
+    pub url: Option<Cow<'r, str>>,
 }
 
 impl<T: Copy> Slots<T> {
     pub fn new() -> Self {
         Slots {
             slots: [None; ROLES],
+            more: Vec::new(),
         }
     }
 
     /// Offers `value` (a column index, a property) for the field `name`:
     /// it fills the role if no better-named field has.
     pub fn offer(&mut self, name: &str, value: T) -> Option<Role> {
-        let (role, rank) = Role::of(name)?;
+        let Some((role, rank)) = Role::of(name) else {
+            if name.ends_with(|c: char| c.is_ascii_digit())
+                && let Some((k, part)) = more_words_field(name)
+            {
+                if self.more.len() < k - 1 {
+                    self.more.resize(k - 1, [None; 3]);
+                }
+                self.more[k - 2][part].get_or_insert(value);
+            }
+            return None;
+        };
         let slot = &mut self.slots[role as usize];
         if slot.is_none_or(|(r, _)| rank < r) {
             *slot = Some((rank, value));
@@ -300,6 +338,21 @@ impl<T: Copy> Slots<T> {
     /// The name of the field that fills `role`, as the vocabulary spells it.
     pub fn name(&self, role: Role) -> Option<&'static str> {
         self.slots[role as usize].map(|(rank, _)| role.names()[usize::from(rank)])
+    }
+
+    /// The record's further passages, in order, each field read by `get`
+    /// (none without words).
+    pub fn more_words<'r>(&self, get: impl Fn(T) -> Option<Cow<'r, str>>) -> Vec<MoreWords<'r>> {
+        self.more
+            .iter()
+            .filter_map(|[text, source, url]| {
+                Some(MoreWords {
+                    text: text.and_then(&get)?,
+                    source: source.and_then(&get),
+                    url: url.and_then(&get),
+                })
+            })
+            .collect()
     }
 
     /// Whether the fields are a GDELT event table's: its event ids and dates.
@@ -338,6 +391,11 @@ pub trait Fields<'r> {
 
     /// Fields no role reads, as `name: value` lines for the event's notes.
     fn unread(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The record's further passages (our exports' `quote_2` …).
+    fn more_words(&self) -> Vec<MoreWords<'r>> {
         Vec::new()
     }
 }
@@ -710,6 +768,24 @@ impl Flavor {
         f.text(Role::Text)
     }
 
+    /// The record's further passages (our exports' `quote_2`, `source_2`,
+    /// `source_url_2` …): none in ACLED's or GDELT's codebook.
+    pub fn more_words<'r>(&self, f: &impl Fields<'r>) -> Vec<MoreWords<'r>> {
+        if self.acled || self.gdelt {
+            return Vec::new();
+        }
+        let mut more = f.more_words();
+        more.retain(|m| self.has_words(&m.text));
+        more
+    }
+
+    /// How many passages the record gives (its words, and its further
+    /// passages), as [`Flavor::event`] reads them.
+    pub fn passages<'r>(&self, f: &impl Fields<'r>) -> u32 {
+        let first = self.words(f).is_some_and(|w| self.has_words(&w));
+        u32::from(first) + self.more_words(f).len() as u32
+    }
+
     /// Whether a record's text leaves words once read as this flavour reads
     /// it (HTML as plain text outside ACLED).
     pub fn has_words(&self, text: &str) -> bool {
@@ -803,6 +879,24 @@ impl Flavor {
         } else if let Some(u) = &url {
             e.notes = Some(format!("Source: {u}"));
         }
+        for (k, m) in self.more_words(f).into_iter().enumerate() {
+            let url = m
+                .url
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+            let words = RecordText {
+                text: import::plain_text(&m.text),
+                title: m.source.or(url.clone()).map_or_else(
+                    || format!("{}, {} {n}, passage {}", self.file, self.record, k + 2),
+                    Cow::into_owned,
+                ),
+                url: url.map(Cow::into_owned),
+                ..RecordText::default()
+            };
+            if let Some((source, passage)) = words_as(format!("{id}-text-{}", k + 2), words) {
+                sources.push(source);
+                e.passages.push(passage);
+            }
+        }
         if let Ok(Some(killed)) = self.fatalities(f, n) {
             e.casualties.push(CasualtyReport {
                 killed: Some(killed),
@@ -863,11 +957,15 @@ impl Flavor {
 /// A record's own words as a source of their own, and the passage that
 /// quotes them all, found in it; `None` for words that are only blanks.
 pub fn words_of(event_id: &str, words: RecordText) -> Option<(Source, Passage)> {
+    words_as(format!("{event_id}-text"), words)
+}
+
+/// [`words_of`], the source given its id.
+fn words_as(id: String, words: RecordText) -> Option<(Source, Passage)> {
     let text = words.text.trim().to_string();
     if text.is_empty() {
         return None;
     }
-    let id = format!("{event_id}-text");
     let anchoring = crate::evidence::anchor(
         &text,
         &crate::evidence::Quote {
@@ -1068,6 +1166,48 @@ pub fn clean_id(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn further_passages_are_found_by_their_numbered_names() {
+        assert_eq!(more_words_field("quote_2"), Some((2, 0)));
+        assert_eq!(more_words_field(" Source_URL_12 "), Some((12, 2)));
+        assert_eq!(more_words_field("notes_3"), Some((3, 0)));
+        assert_eq!(more_words_field("source_3"), Some((3, 1)));
+        // Not a further passage: the first, a number out of range, other names.
+        for name in ["quote", "quote_1", "quote_101", "admin_2", "quote_x"] {
+            assert_eq!(more_words_field(name), None, "{name}");
+        }
+        let mut slots = Slots::new();
+        let names = [
+            "id",
+            "source_url_3",
+            "quote_3",
+            "quote_2",
+            "source_2",
+            "notes",
+        ];
+        for (i, n) in names.iter().enumerate() {
+            slots.offer(n, i);
+        }
+        let values = [
+            "e1",
+            "https://b.example",
+            "Third",
+            "",
+            "Some paper",
+            "First",
+        ];
+        let more = slots.more_words(|i| Some(Cow::Borrowed(values[i])).filter(|v| !v.is_empty()));
+        // Passage 2 has no words (it is skipped); passage 3 keeps its URL.
+        assert_eq!(
+            more,
+            [MoreWords {
+                text: Cow::Borrowed("Third"),
+                source: None,
+                url: Some(Cow::Borrowed("https://b.example")),
+            }]
+        );
+    }
 
     #[test]
     fn numeric_dates_follow_the_columns_order() {

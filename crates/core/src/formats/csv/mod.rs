@@ -73,18 +73,25 @@ pub struct CsvFields<'r, 'l> {
 
 impl<'r> Fields<'r> for CsvFields<'r, '_> {
     fn text(&self, role: Role) -> Option<Cow<'r, str>> {
-        self.layout
-            .slots
-            .get(role)
-            .and_then(|i| self.record.get(i))
+        self.layout.slots.get(role).and_then(|i| self.field(i))
+    }
+
+    fn more_words(&self) -> Vec<super::record::MoreWords<'r>> {
+        self.layout.slots.more_words(|i| self.field(i))
+    }
+}
+
+impl<'r> CsvFields<'r, '_> {
+    /// Column `i`, trimmed, as our exports wrote it; an empty one as none.
+    fn field(&self, i: usize) -> Option<Cow<'r, str>> {
+        self.record
+            .get(i)
             .map(str::trim)
             .map(super::export::restore)
             .filter(|s| !s.is_empty())
             .map(Cow::Borrowed)
     }
-}
 
-impl CsvFields<'_, '_> {
     fn all_empty(&self) -> bool {
         self.record.iter().all(|f| f.trim().is_empty())
     }
@@ -405,8 +412,8 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
             part.problems.push(located(offset, p));
         }
         let category = flavor.category(&f).map(|label| part.category(&label));
-        let words = flavor.words(&f).filter(|w| flavor.has_words(w));
-        if words.is_none() {
+        let passages = flavor.passages(&f);
+        if passages == 0 {
             part.uncited(offset, &id);
         }
         flavor.title_into(&f, row, &mut title);
@@ -421,8 +428,8 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
             category,
             actors: flavor.actors(&f),
             geometry: None,
-            passages: u32::from(words.is_some()),
-            anchored: u32::from(words.is_some()),
+            passages,
+            anchored: passages,
         });
         part.refs.push((offset as u64, row as u32));
     }
