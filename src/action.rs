@@ -62,6 +62,11 @@ pub enum Action {
     SetExportOnlyShown(bool),
     DismissProblems,
     CloseShortcuts,
+    /// The name typed in *Find a place…*.
+    FindPlace(String),
+    /// Take the map to the place listed at this index, and close the finder.
+    GoToPlace(usize),
+    ClosePlaceFinder,
 }
 
 /// A change to the filter.
@@ -118,6 +123,8 @@ pub enum Done {
     Progress(String),
     /// The map switched to a basemap, or could not.
     Basemap(Result<PathBuf, String>),
+    /// The gazetteer was read, or could not be.
+    Gazetteer(Result<Arc<incident_map_core::gazetteer::Gazetteer>, String>),
     /// A job could not even start.
     Failed(String),
 }
@@ -135,6 +142,9 @@ impl std::fmt::Debug for Done {
             Done::Superseded => f.write_str("Superseded"),
             Done::Indexed { .. } => f.write_str("Indexed"),
             Done::Basemap(r) => write!(f, "Basemap({r:?})"),
+            Done::Gazetteer(r) => {
+                write!(f, "Gazetteer({})", r.as_ref().map_or("failed", |_| "read"))
+            }
             Done::Failed(why) => write!(f, "Failed({why})"),
         }
     }
@@ -208,6 +218,8 @@ pub enum Effect {
     SetOnline(bool),
     /// Move the map.
     Camera(CameraMove),
+    /// Read the gazetteer, in the background.
+    ReadGazetteer,
     Quit,
 }
 

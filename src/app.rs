@@ -18,6 +18,7 @@ use crate::map_image;
 use crate::panels::cluster_list::ClusterList;
 use crate::panels::context::ContextPanel;
 use crate::panels::map::MapPanel;
+use crate::panels::place_finder::PlaceFinderWindow;
 use crate::panels::problems::ProblemsWindow;
 use crate::panels::shortcuts::ShortcutsWindow;
 use crate::panels::status_bar::StatusBar;
@@ -38,6 +39,7 @@ pub struct IncidentMapApp {
     problems: ProblemsWindow,
     cluster_list: ClusterList,
     shortcuts: ShortcutsWindow,
+    place_finder: PlaceFinderWindow,
     /// When playback last stepped (the window's clock, in seconds).
     last_tick: f64,
 }
@@ -103,6 +105,7 @@ impl IncidentMapApp {
             problems: ProblemsWindow,
             cluster_list: ClusterList,
             shortcuts: ShortcutsWindow,
+            place_finder: PlaceFinderWindow::default(),
             last_tick: f64::NEG_INFINITY,
         }
     }
@@ -143,6 +146,7 @@ impl IncidentMapApp {
         self.problems.ui(&ctx, &self.state, &mut actions);
         self.cluster_list.ui(&ctx, &self.state, &mut actions);
         self.shortcuts.ui(&ctx, &self.state, &mut actions);
+        self.place_finder.ui(&ctx, &self.state, &mut actions);
         if self.state.panels_shown() && self.state.document().is_some() {
             egui::Panel::left("timeline")
                 .default_size(340.0)
@@ -222,6 +226,7 @@ impl IncidentMapApp {
                 }
                 Effect::SetOnline(on) => self.map.set_online(on, ctx),
                 Effect::Camera(m) => self.map.move_camera(m),
+                Effect::ReadGazetteer => self.background.read_gazetteer(),
                 Effect::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             }
         }

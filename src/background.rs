@@ -201,6 +201,17 @@ impl Background {
         });
     }
 
+    /// Reads the bundled gazetteer (half a second; once).
+    pub fn read_gazetteer(&self) {
+        self.spawn("gazetteer", || {
+            Done::Gazetteer(
+                incident_map_core::gazetteer::Gazetteer::parse(crate::bundle::GAZETTEER)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+            )
+        });
+    }
+
     /// The system's save dialog, for an export.
     pub fn export_dialog(&self) {
         if self.dialog_open.swap(true, Ordering::SeqCst) {

@@ -1,5 +1,5 @@
 //! What the binary carries: the scenario and its article, the offline
-//! basemap and its style, and the fonts (the region outlines are in the
+//! basemap and its style, the gazetteer, and the fonts (the region outlines are in the
 //! core). A copied or `cargo install`ed binary needs no source tree.
 //!
 //! Files the app opens by path (the scenario, the basemap) are looked for
@@ -21,6 +21,9 @@ static PRIVATE: AtomicBool = AtomicBool::new(false);
 
 /// The style of the bundled basemap.
 pub const STYLE: &str = include_str!("../assets/basemap-style.json");
+/// The gazetteer: GeoNames' places of over 1,000 people (CC BY 4.0), made by
+/// `tools/build_gazetteer.py`, read by [`incident_map_core::gazetteer`].
+pub const GAZETTEER: &[u8] = include_bytes!("../assets/gazetteer.tsv.gz");
 /// Noto Sans (SIL OFL 1.1): Latin, Cyrillic and Greek.
 pub const FONT: &[u8] = include_bytes!("../assets/fonts/NotoSans-Regular.ttf");
 

@@ -42,6 +42,7 @@ pub enum Command {
     Faster,
     Slower,
     ShowShortcuts,
+    FindPlace,
 }
 
 /// A `'static` list of shortcuts.
@@ -79,6 +80,7 @@ pub const MENUS: &[(&str, &[Command])] = &[
             Command::ZoomIn,
             Command::ZoomOut,
             Command::Fit,
+            Command::FindPlace,
             Command::TogglePanels,
             Command::ToggleOnline,
             Command::ShowProblems,
@@ -229,6 +231,10 @@ impl Command {
             Command::Faster => ("Play faster", "Take more steps a second"),
             Command::Slower => ("Play slower", "Take fewer steps a second"),
             Command::ShowShortcuts => ("Keyboard shortcuts", "List every command and its keys"),
+            Command::FindPlace => (
+                "Find a place…",
+                "Find a place of the world by its name, in any language (offline: GeoNames' places of over 1,000 people), and take the map there",
+            ),
         }
     }
 
@@ -274,6 +280,7 @@ impl Command {
             Command::Faster => keys![key(Key::CloseBracket)],
             Command::Slower => keys![key(Key::OpenBracket)],
             Command::ShowShortcuts => keys![key(Key::F1)],
+            Command::FindPlace => keys![cmd(Key::G)],
             Command::CancelLoad | Command::ToggleOnline | Command::ShowProblems => &[],
         }
     }
@@ -368,7 +375,7 @@ mod tests {
         }
         // Every variant is in a menu: a new one breaks this match until it
         // has a number, and then this test until it is in a menu.
-        const VARIANTS: usize = 33;
+        const VARIANTS: usize = 34;
         let number = |c: Command| match c {
             Command::Open => 0,
             Command::ExportEvents => 1,
@@ -403,6 +410,7 @@ mod tests {
             Command::Faster => 30,
             Command::Slower => 31,
             Command::ShowShortcuts => 32,
+            Command::FindPlace => 33,
         };
         let mut in_a_menu = [false; VARIANTS];
         for c in Command::all() {

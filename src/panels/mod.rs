@@ -7,6 +7,7 @@ pub mod cluster_list;
 pub mod context;
 pub mod facets;
 pub mod map;
+pub mod place_finder;
 pub mod problems;
 pub mod shortcuts;
 pub mod status_bar;

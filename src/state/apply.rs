@@ -9,11 +9,11 @@ use std::sync::Arc;
 use geo::BoundingRect;
 use incident_map_core::formats::{self, Format, Progress};
 use incident_map_core::markers::{Shape, unmercator};
-use incident_map_core::model::BBox;
+use incident_map_core::model::{BBox, LatLon};
 
 use incident_map_core::filter::{Filter, day_window};
 
-use super::{AppState, Document, Loading, MAX_RECENT, Problems, SPEEDS, Selection, Status};
+use super::{AppState, Document, Loading, MAX_RECENT, Problems, SPEEDS, Selection, Status, places};
 use crate::action::{Action, CameraMove, Done, Effect, FilterEdit, Msg, Rebuild};
 use crate::command::Command;
 
@@ -84,7 +84,46 @@ impl AppState {
             Action::SetExportOnlyShown(on) => self.export_only_shown = on,
             Action::DismissProblems => self.problems_open = false,
             Action::CloseShortcuts => self.shortcuts_open = false,
+            Action::FindPlace(query) => {
+                self.places.query = query;
+                let near = self.near_points();
+                self.places.search(&near);
+            }
+            Action::GoToPlace(i) => {
+                if let Some(hit) = self.places.hits.get(i).cloned() {
+                    // A city shown whole, a village with its streets.
+                    let min_zoom = match hit.population {
+                        1_000_000.. => 10.0,
+                        100_000.. => 11.0,
+                        10_000.. => 12.0,
+                        _ => 13.0,
+                    };
+                    fx.push(Effect::Camera(CameraMove::Approach {
+                        point: hit.point,
+                        min_zoom,
+                    }));
+                    self.status = Status::Note(hit.label);
+                    self.places.open = false;
+                }
+            }
+            Action::ClosePlaceFinder => self.places.open = false,
         }
+    }
+
+    /// Where the data and the view are: the places a name typed in *Find a
+    /// place…* is looked for near first.
+    fn near_points(&self) -> Vec<LatLon> {
+        let mut near: Vec<LatLon> = self.viewport.map(|v| v.center).into_iter().collect();
+        if let Some(doc) = &self.doc {
+            let table = doc.table();
+            let step = (table.len() / 16).max(1);
+            near.extend(
+                (0..table.len())
+                    .step_by(step)
+                    .filter_map(|i| table.point(i)),
+            );
+        }
+        near
     }
 
     fn command(&mut self, command: Command, fx: &mut Vec<Effect>) {
@@ -124,8 +163,21 @@ impl AppState {
             }
             Command::SelectNext | Command::SelectPrevious => self.step(command),
             Command::FocusSelected => self.focus_selected(fx),
+            // Escape closes the place finder first, if it is open.
+            Command::ClearSelection if self.places.open => self.places.open = false,
             Command::ClearSelection => self.selection = None,
             Command::ShowShortcuts => self.shortcuts_open = !self.shortcuts_open,
+            Command::FindPlace => {
+                self.places.open = true;
+                self.next_marks.focus_place_finder = true;
+                if matches!(
+                    self.places.reading,
+                    places::GazetteerRead::NotYet | places::GazetteerRead::Failed(_)
+                ) {
+                    self.places.reading = places::GazetteerRead::Reading;
+                    fx.push(Effect::ReadGazetteer);
+                }
+            }
             Command::Search => self.next_marks.focus_search = true,
             Command::NextMatch | Command::PreviousMatch => self.step_match(command, fx),
             Command::ToggleOnlyMatches => {
@@ -384,6 +436,15 @@ impl AppState {
             }
             Done::Basemap(Ok(path)) => self.status = Status::Basemap(path),
             Done::Basemap(Err(why)) => self.status = Status::BasemapNotChanged(why),
+            Done::Gazetteer(Ok(g)) => {
+                self.places.reading = places::GazetteerRead::Ready(g);
+                let near = self.near_points();
+                self.places.search(&near);
+            }
+            Done::Gazetteer(Err(why)) => {
+                self.status = Status::Note(format!("The gazetteer could not be read: {why}"));
+                self.places.reading = places::GazetteerRead::Failed(why);
+            }
             Done::Superseded => {}
             Done::Indexed { store, index } => {
                 if let Some(doc) = &mut self.doc

@@ -6,6 +6,7 @@
 //! selection names an event shown; the view matches the data and filter).
 
 mod apply;
+mod places;
 mod status;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use incident_map_core::model::LatLon;
 use incident_map_core::store::{Detail, EventTable, Store};
 
 use crate::views::{Situated, ViewIndex};
+pub use places::{PlaceFinder, PlaceHit};
 pub use status::{Status, thousands};
 
 /// At most this many recent files are kept.
@@ -140,6 +142,8 @@ pub struct Marks {
     pub scroll_to_selection: bool,
     /// The search field takes the keyboard (Ctrl+F).
     pub focus_search: bool,
+    /// *Find a place…*'s field takes the keyboard.
+    pub focus_place_finder: bool,
 }
 
 /// Moving the time window through the data.
@@ -208,6 +212,8 @@ pub struct AppState {
     /// A remark shown beside the status until the user does something
     /// (settings that could not be read, at start).
     note: Option<String>,
+    /// *Find a place…*: the gazetteer and what it found.
+    places: PlaceFinder,
 }
 
 impl Default for AppState {
@@ -246,6 +252,7 @@ impl AppState {
             next_marks: Marks::default(),
             viewport: None,
             note: None,
+            places: PlaceFinder::default(),
         }
     }
 
@@ -372,6 +379,11 @@ impl AppState {
 
     pub fn shortcuts_open(&self) -> bool {
         self.shortcuts_open
+    }
+
+    /// *Find a place…*: whether it is open, the name typed, the places found.
+    pub fn place_finder(&self) -> &PlaceFinder {
+        &self.places
     }
 
     pub fn export_only_shown(&self) -> bool {

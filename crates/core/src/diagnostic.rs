@@ -56,6 +56,8 @@ pub enum Code {
     DateOrder,
     RangeReversed,
     SourceMissing,
+    /// A source's text is not the one its SHA-256 was taken of.
+    SourceChanged,
     SourceNotUtf8,
     SourcePathEscapes,
     SourceHasNoText,
@@ -93,6 +95,7 @@ impl Code {
             Code::InvalidDate => "invalid-date",
             Code::RangeReversed => "range-reversed",
             Code::SourceMissing => "source-missing",
+            Code::SourceChanged => "source-changed",
             Code::SourceNotUtf8 => "source-not-utf8",
             Code::SourcePathEscapes => "source-path-escapes",
             Code::SourceHasNoText => "source-has-no-text",

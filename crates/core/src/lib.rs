@@ -14,19 +14,23 @@
 //! - [`diagnostic`]: problems, with file, line:column and JSON path.
 //! - [`validate`]: checks across a whole dataset.
 //! - [`evidence`]: anchoring quotes in source texts.
+//! - [`edit`]: changes to a data set, applied and undone in one place.
 //! - [`store`]: the events of an open file: the packed table every view
 //!   reads, and each event in full on demand.
 //! - [`summary`]: a dataset at a glance.
 //! - [`timeline`]: events in time order, by day, undated ones apart.
 //! - [`geography`]: regions, which region holds a point, distance and bearing.
+//! - [`gazetteer`]: places of the world found by name, offline.
 //! - [`markers`]: events projected, indexed and clustered for the map, once per dataset.
 //! - [`basemap`]: reading a PMTiles basemap archive and what it covers.
 
 pub mod basemap;
 pub mod diagnostic;
+pub mod edit;
 pub mod evidence;
 pub mod filter;
 pub mod formats;
+pub mod gazetteer;
 pub mod geography;
 pub mod histogram;
 pub mod limits;

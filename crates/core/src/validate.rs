@@ -107,6 +107,30 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
         if let Some(w) = &source.published {
             c.when(w, &|| format!("$.sources[{i}].published"));
         }
+        if let Some(h) = &source.sha256
+            && (h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            c.out.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("\"{h}\" is not a SHA-256: 64 hexadecimal digits"),
+                )
+                .with_help("remove it (the app records it again when the data set is saved), or give the text's SHA-256 (sha256sum FILE)")
+                .at_path(format!("$.sources[{i}].sha256")),
+            );
+        }
+        if let Some(d) = &source.added
+            && d.parse::<jiff::civil::Date>().is_err()
+        {
+            c.out.push(
+                Diagnostic::error(
+                    Code::InvalidDate,
+                    format!("the day a source was added, \"{d}\", is not a date"),
+                )
+                .with_help("write it YYYY-MM-DD, e.g. 2026-12-02")
+                .at_path(format!("$.sources[{i}].added")),
+            );
+        }
     }
 
     let mut uncited = Vec::new();

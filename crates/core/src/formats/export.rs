@@ -143,6 +143,51 @@ pub fn save(
     })
 }
 
+/// Saves a data set being authored to `path`, in our format, atomically:
+/// the texts of the sources the user added (those that record a SHA-256)
+/// go into files beside it (`NAME-SOURCE.txt`, never over another text),
+/// and each such source records its text's SHA-256 as it is now. The data
+/// set as written (its sources' `text_file` set), to go on editing.
+pub fn save_work(ds: &Dataset, path: &std::path::Path) -> Result<Dataset, ExportError> {
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Io { path, source }
+    };
+    let dir = folder_of(Some(path));
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
+    let mut out = ds.clone();
+    for s in &mut out.sources {
+        let Some(text) = s.full_text().map(str::to_string) else {
+            continue;
+        };
+        if s.sha256.is_none() {
+            continue;
+        }
+        s.sha256 = Some(crate::model::sha256_hex(&text));
+        if s.text_file.is_some() && s.loaded_text.is_some() {
+            continue;
+        }
+        // A name of its own beside the data file: the same text may stay.
+        let name = (1..)
+            .map(|n| match n {
+                1 => format!("{stem}-{}.txt", s.id),
+                n => format!("{stem}-{}-{n}.txt", s.id),
+            })
+            .find(|name| std::fs::read(dir.join(name)).map_or(true, |old| old == text.as_bytes()))
+            .expect("some name is free");
+        let file = dir.join(&name);
+        super::save_atomic(&file, text.as_bytes()).map_err(io(&file))?;
+        s.text_file = Some(name.into());
+        s.loaded_text = Some(text);
+        s.text = None;
+    }
+    let json = super::write(&out, super::Format::Native).map_err(ExportError::Format)?;
+    super::save_atomic(path, json.as_bytes()).map_err(io(path))?;
+    Ok(out)
+}
+
 /// The data set as Forensic Architecture's TimeMap reads it: `events.json`,
 /// `sources.json` and `associations.json` (what our TimeMap reader reads
 /// back). An event's description is its title and summary; its date

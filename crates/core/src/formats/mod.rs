@@ -809,6 +809,7 @@ fn read_source_texts(dataset: &mut Dataset, base: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, source) in dataset.sources.iter_mut().enumerate() {
         let Some(rel) = source.text_file.clone() else {
+            out.extend(changed(source, i));
             continue;
         };
         let at = format!("$.sources[{i}].text_file");
@@ -849,10 +850,35 @@ fn read_source_texts(dataset: &mut Dataset, base: &Path) -> Vec<Diagnostic> {
                     Ok((text, _)) => source.loaded_text = Some(text.to_string()),
                     Err(d) => out.push(d.at_path(at)),
                 }
+                out.extend(changed(source, i));
             }
         }
     }
     out
+}
+
+/// A warning when a source's text is no longer the one whose SHA-256 it
+/// records: its passages are found again in the new text (the anchoring
+/// that follows says what moved or was lost).
+fn changed(source: &crate::model::Source, i: usize) -> Option<Diagnostic> {
+    let want = source.sha256.as_deref()?;
+    let now = crate::model::sha256_hex(source.full_text()?);
+    (!now.eq_ignore_ascii_case(want.trim())).then(|| {
+        let added = source
+            .added
+            .as_deref()
+            .map(|d| format!(" on {d}"))
+            .unwrap_or_default();
+        Diagnostic::warning(
+            Code::SourceChanged,
+            format!(
+                "the text of source \"{}\" changed since it was added{added} (its SHA-256 is {now}, not {want}); its passages were looked for again in the new text",
+                source.id
+            ),
+        )
+        .with_help("check the passages listed below; if the new text is the right one, save the data set again to record it")
+        .at_path(format!("$.sources[{i}].sha256"))
+    })
 }
 
 /// `base/rel`, if `rel` is relative and stays inside `base` (following links).

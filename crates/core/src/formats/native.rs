@@ -49,6 +49,8 @@ const SOURCE_FIELDS: &[&str] = &[
     "text_file",
     "text",
     "note",
+    "sha256",
+    "added",
 ];
 const EVENT_FIELDS: &[&str] = &[
     "id",
@@ -402,6 +404,8 @@ fn decode_source(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report)
         text_file: text_file.map(Into::into),
         text,
         note: o.opt_string("note", r),
+        sha256: o.opt_string("sha256", r),
+        added: o.opt_string("added", r),
         loaded_text: None,
         origin: Origin::default(),
     })

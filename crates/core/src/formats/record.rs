@@ -983,6 +983,8 @@ fn words_as(id: String, words: RecordText) -> Option<(Source, Passage)> {
         text_file: None,
         text: Some(text.clone()),
         note: words.note,
+        sha256: None,
+        added: None,
         loaded_text: None,
         origin: Origin::default(),
     };

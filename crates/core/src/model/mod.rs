@@ -25,7 +25,7 @@ pub const FORMAT_NAME: &str = "incident-map";
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A whole incident data set, as loaded from one file.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dataset {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -336,6 +336,13 @@ pub struct Source {
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The SHA-256 of its full text (lower-case hex) when it was added: a
+    /// text that no longer has it has changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The day it was added to the data set (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<String>,
     /// The text read from `text_file` while loading.
     #[serde(skip)]
     pub loaded_text: Option<String>,
@@ -348,6 +355,14 @@ impl Source {
     pub fn full_text(&self) -> Option<&str> {
         self.loaded_text.as_deref().or(self.text.as_deref())
     }
+}
+
+/// The SHA-256 of a text, in lower-case hex: what a source records of its
+/// text when it is added.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Something that happened.
