@@ -67,6 +67,57 @@ pub enum Action {
     /// Take the map to the place listed at this index, and close the finder.
     GoToPlace(usize),
     ClosePlaceFinder,
+    /// Read this source of the data set being authored (`None`: stop).
+    ReadSource(Option<String>),
+    /// The words selected in the source being read (`None`: nothing).
+    SelectWords(Option<Words>),
+    /// The editor's event, changed: put in place of the event of its id.
+    EditEvent(Box<incident_map_core::model::Event>),
+    /// Open the event with this id in the editor.
+    OpenEditor(String),
+    CloseEditor,
+    /// Put the event being edited here (a click on the map while placing).
+    PlaceAt(LatLon),
+    /// Add a source made of pasted text.
+    AddSourceText(Box<NewSource>),
+    ClosePasteSource,
+    /// Save the data set being authored to this file.
+    SaveTo(PathBuf),
+    /// What to do with unsaved changes before going on.
+    Unsaved(UnsavedChoice),
+    /// Take back the work a crash left (`true`), or let it go.
+    Recover(bool),
+    /// Read the gazetteer now if it is not yet (the editor finds places in it).
+    WantGazetteer,
+}
+
+/// Words selected in a source: its id, and the characters (Unicode scalar
+/// values) from `start` to `end`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Words {
+    pub source: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A source typed or pasted in: its text and what is known of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewSource {
+    pub title: String,
+    pub author: String,
+    pub publisher: String,
+    /// Its date, as a date is written ("2024-03-22").
+    pub published: String,
+    pub url: String,
+    pub text: String,
+}
+
+/// The answer to "Save the changes first?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsavedChoice {
+    Save,
+    Discard,
+    Cancel,
 }
 
 /// A change to the filter.
@@ -123,6 +174,18 @@ pub enum Done {
     Progress(String),
     /// The map switched to a basemap, or could not.
     Basemap(Result<PathBuf, String>),
+    /// A report file chosen to add as a source: its path, title and text.
+    SourceRead(Result<(PathBuf, String, String), String>),
+    /// The save dialog closed, with the file chosen if any.
+    SaveDialog(Option<PathBuf>),
+    /// The data set was saved (as written: its sources' files set), or not.
+    Saved(Result<(PathBuf, Box<incident_map_core::model::Dataset>), String>),
+    /// The views of the data set as edited were built.
+    WorkView {
+        job: u64,
+        store: Arc<Store>,
+        view: Arc<ViewIndex>,
+    },
     /// The gazetteer was read, or could not be.
     Gazetteer(Result<Arc<incident_map_core::gazetteer::Gazetteer>, String>),
     /// A job could not even start.
@@ -142,6 +205,12 @@ impl std::fmt::Debug for Done {
             Done::Superseded => f.write_str("Superseded"),
             Done::Indexed { .. } => f.write_str("Indexed"),
             Done::Basemap(r) => write!(f, "Basemap({r:?})"),
+            Done::SourceRead(r) => {
+                write!(f, "SourceRead({:?})", r.as_ref().map(|(p, t, _)| (p, t)))
+            }
+            Done::SaveDialog(p) => write!(f, "SaveDialog({p:?})"),
+            Done::Saved(r) => write!(f, "Saved({:?})", r.as_ref().map(|(p, _)| p)),
+            Done::WorkView { job, .. } => write!(f, "WorkView({job})"),
             Done::Gazetteer(r) => {
                 write!(f, "Gazetteer({})", r.as_ref().map_or("failed", |_| "read"))
             }
@@ -220,6 +289,25 @@ pub enum Effect {
     Camera(CameraMove),
     /// Read the gazetteer, in the background.
     ReadGazetteer,
+    /// Ask for a report file to add as a source, and read it.
+    SourceDialog,
+    /// Ask where to save, suggesting this name.
+    SaveDialog(String),
+    /// Save the data set being authored, in the background.
+    SaveWork {
+        dataset: Box<incident_map_core::model::Dataset>,
+        path: PathBuf,
+    },
+    /// Build the views of the data set as edited, in the background.
+    BuildWork {
+        job: u64,
+        store: Arc<Store>,
+        filter: Filter,
+    },
+    /// Keep a recovery copy of the work (`None`: remove it, all is saved).
+    Recovery(Option<Box<incident_map_core::model::Dataset>>),
+    /// The window's title.
+    Title(String),
     Quit,
 }
 

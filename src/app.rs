@@ -17,6 +17,8 @@ use crate::map::tiles::Basemap;
 use crate::map_image;
 use crate::panels::cluster_list::ClusterList;
 use crate::panels::context::ContextPanel;
+use crate::panels::dialogs::{self, PasteSourceWindow};
+use crate::panels::editor::EditorWindow;
 use crate::panels::map::MapPanel;
 use crate::panels::place_finder::PlaceFinderWindow;
 use crate::panels::problems::ProblemsWindow;
@@ -40,6 +42,8 @@ pub struct IncidentMapApp {
     cluster_list: ClusterList,
     shortcuts: ShortcutsWindow,
     place_finder: PlaceFinderWindow,
+    editor: EditorWindow,
+    paste_source: PasteSourceWindow,
     /// When playback last stepped (the window's clock, in seconds).
     last_tick: f64,
 }
@@ -106,6 +110,8 @@ impl IncidentMapApp {
             cluster_list: ClusterList,
             shortcuts: ShortcutsWindow,
             place_finder: PlaceFinderWindow::default(),
+            editor: EditorWindow::default(),
+            paste_source: PasteSourceWindow::default(),
             last_tick: f64::NEG_INFINITY,
         }
     }
@@ -147,6 +153,18 @@ impl IncidentMapApp {
         self.cluster_list.ui(&ctx, &self.state, &mut actions);
         self.shortcuts.ui(&ctx, &self.state, &mut actions);
         self.place_finder.ui(&ctx, &self.state, &mut actions);
+        self.editor.ui(&ctx, &self.state, &mut actions);
+        self.paste_source.ui(&ctx, &self.state, &mut actions);
+        dialogs::unsaved(&ctx, &self.state, &mut actions);
+        dialogs::recovery(&ctx, &self.state, &mut actions);
+        // The window's close button asks first when work is unsaved.
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.state.work().is_some_and(crate::state::Work::is_dirty)
+            && self.state.unsaved_question().is_none()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            actions.push(Action::Command(Command::Quit));
+        }
         if self.state.panels_shown() && self.state.document().is_some() {
             egui::Panel::left("timeline")
                 .default_size(340.0)
@@ -227,6 +245,25 @@ impl IncidentMapApp {
                 Effect::SetOnline(on) => self.map.set_online(on, ctx),
                 Effect::Camera(m) => self.map.move_camera(m),
                 Effect::ReadGazetteer => self.background.read_gazetteer(),
+                Effect::SourceDialog => self.background.source_dialog(),
+                Effect::SaveDialog(name) => self.background.save_dialog(name),
+                Effect::SaveWork { dataset, path } => self.background.save_work(*dataset, path),
+                Effect::BuildWork { job, store, filter } => {
+                    self.background.build_work(job, store, filter);
+                }
+                Effect::Recovery(work) => {
+                    if let Some(file) = self.state.recovery_file() {
+                        self.background.write_recovery(file.to_path_buf(), work);
+                    }
+                }
+                Effect::Title(title) => {
+                    let title = if title.is_empty() {
+                        "incident-map".to_string()
+                    } else {
+                        title
+                    };
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+                }
                 Effect::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             }
         }
@@ -335,6 +372,11 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
                 app.apply(&cc.egui_ctx, Command::TogglePanels);
             }
             app.state.remember_recent(settings.recent);
+            // Work a crash left is offered; new work is kept there too.
+            let recovery = directories::ProjectDirs::from("", "", "incident-map")
+                .map(|d| d.data_dir().join("recovery").join("work.json"));
+            let left = recovery.as_deref().is_some_and(Path::exists);
+            app.state.set_recovery(recovery, left);
             if let Some(note) = note {
                 app.state.note(note);
             }

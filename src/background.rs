@@ -22,6 +22,16 @@ use crate::views::ViewIndex;
 /// data when it is fit to show; or why the file could not be read.
 pub type Outcome = Result<(Loaded, Option<Arc<ViewIndex>>), String>;
 
+/// A report file, read as a source: its title and text.
+pub fn read_source(path: &Path) -> Result<(String, String), String> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    formats::import::document(&name, &bytes)
+}
+
 /// Loads a file and, if it is fit to show, builds its views under
 /// `filter` (its words aside: they need the search index, built later).
 pub fn load(
@@ -181,13 +191,23 @@ impl Background {
         });
     }
 
-    /// The system's open dialog (it blocks its thread until the user chooses).
-    pub fn open_dialog(&self) {
+    /// Runs a system dialog on a thread of its own (it blocks that thread
+    /// until the user chooses); one dialog at a time.
+    fn dialog(&self, name: &str, job: impl FnOnce() -> Done + Send + 'static) {
         if self.dialog_open.swap(true, Ordering::SeqCst) {
             return;
         }
         let open = self.dialog_open.clone();
-        self.spawn("open dialog", move || {
+        self.spawn(name, move || {
+            let done = job();
+            open.store(false, Ordering::SeqCst);
+            done
+        });
+    }
+
+    /// The system's open dialog (it blocks its thread until the user chooses).
+    pub fn open_dialog(&self) {
+        self.dialog("open dialog", move || {
             let path = rfd::FileDialog::new()
                 .set_title("Open an incident file")
                 .add_filter(
@@ -196,9 +216,106 @@ impl Background {
                 )
                 .add_filter("All files", &["*"])
                 .pick_file();
-            open.store(false, Ordering::SeqCst);
             Done::OpenDialog(path)
         });
+    }
+
+    /// The system's open dialog, for a report to add as a source; the file
+    /// chosen is read (as text; HTML as its text).
+    pub fn source_dialog(&self) {
+        self.dialog("source dialog", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Add a source: a report to read and quote")
+                .add_filter(
+                    "Text, Markdown or HTML",
+                    &["txt", "md", "markdown", "html", "htm"],
+                )
+                .add_filter("All files", &["*"])
+                .pick_file();
+            match path {
+                Some(path) => Done::SourceRead(read_source(&path).map(|(t, x)| (path, t, x))),
+                None => Done::Superseded,
+            }
+        });
+    }
+
+    /// The system's save dialog, for the data set being authored.
+    pub fn save_dialog(&self, name: String) {
+        self.dialog("save dialog", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Save the data set")
+                .set_file_name(name)
+                .add_filter("incident-map JSON", &["json"])
+                .save_file();
+            Done::SaveDialog(path)
+        });
+    }
+
+    /// Saves the data set being authored (its sources' texts beside it).
+    pub fn save_work(&self, dataset: incident_map_core::model::Dataset, path: PathBuf) {
+        self.spawn("save", move || {
+            Done::Saved(
+                formats::export::save_work(&dataset, &path)
+                    .map(|written| (path, Box::new(written)))
+                    .map_err(|e| e.to_string()),
+            )
+        });
+    }
+
+    /// Builds the views of the data set as edited.
+    pub fn build_work(&self, job: u64, store: Arc<Store>, filter: Filter) {
+        let regions = self.regions.clone();
+        self.spawn("views of the edit", move || {
+            let view = ViewIndex::build(store.table(), None, &regions, &filter, "", None);
+            Done::WorkView {
+                job,
+                store,
+                view: Arc::new(view),
+            }
+        });
+    }
+
+    /// Writes the recovery copy of the work (its sources' texts inside it),
+    /// or removes it when all is saved.
+    pub fn write_recovery(
+        &self,
+        file: PathBuf,
+        work: Option<Box<incident_map_core::model::Dataset>>,
+    ) {
+        // Written in the order asked: a copy older than the one on disk is
+        // dropped. A failure must not stop the work: the next change tries again.
+        static ASKED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        static WRITTEN: Mutex<u64> = Mutex::new(0);
+        let version = ASKED.fetch_add(1, Ordering::SeqCst) + 1;
+        let _ = std::thread::Builder::new()
+            .name("recovery".into())
+            .spawn(move || {
+                let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
+                if *written > version {
+                    return;
+                }
+                *written = version;
+                match work {
+                    None => {
+                        let _ = std::fs::remove_file(&file);
+                    }
+                    Some(ds) => {
+                        let mut ds = *ds;
+                        for s in &mut ds.sources {
+                            if s.text.is_none() {
+                                s.text.clone_from(&s.loaded_text);
+                                s.text_file = None;
+                            }
+                        }
+                        if let Some(dir) = file.parent() {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
+                        if let Ok(json) = formats::write(&ds, formats::Format::Native) {
+                            let _ = formats::save_atomic(&file, json.as_bytes());
+                        }
+                    }
+                }
+            });
     }
 
     /// Reads the bundled gazetteer (half a second; once).
@@ -214,11 +331,7 @@ impl Background {
 
     /// The system's save dialog, for an export.
     pub fn export_dialog(&self) {
-        if self.dialog_open.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let open = self.dialog_open.clone();
-        self.spawn("export dialog", move || {
+        self.dialog("export dialog", move || {
             let path = rfd::FileDialog::new()
                 .set_title("Export events")
                 .set_file_name("events.geojson")
@@ -230,7 +343,6 @@ impl Background {
                     &["timemap"],
                 )
                 .save_file();
-            open.store(false, Ordering::SeqCst);
             Done::ExportDialog(path)
         });
     }

@@ -43,6 +43,17 @@ pub enum Command {
     Slower,
     ShowShortcuts,
     FindPlace,
+    NewDataSet,
+    AddSource,
+    PasteSource,
+    Save,
+    SaveAs,
+    Undo,
+    Redo,
+    NewEventFromSelection,
+    AddEvidence,
+    PlaceOnMap,
+    DeleteEvent,
 }
 
 /// A `'static` list of shortcuts.
@@ -67,11 +78,27 @@ pub const MENUS: &[(&str, &[Command])] = &[
     (
         "File",
         &[
+            Command::NewDataSet,
             Command::Open,
+            Command::AddSource,
+            Command::PasteSource,
+            Command::Save,
+            Command::SaveAs,
             Command::ExportEvents,
             Command::ExportMapImage,
             Command::CancelLoad,
             Command::Quit,
+        ],
+    ),
+    (
+        "Edit",
+        &[
+            Command::Undo,
+            Command::Redo,
+            Command::NewEventFromSelection,
+            Command::AddEvidence,
+            Command::PlaceOnMap,
+            Command::DeleteEvent,
         ],
     ),
     (
@@ -231,6 +258,44 @@ impl Command {
             Command::Faster => ("Play faster", "Take more steps a second"),
             Command::Slower => ("Play slower", "Take fewer steps a second"),
             Command::ShowShortcuts => ("Keyboard shortcuts", "List every command and its keys"),
+            Command::NewDataSet => (
+                "New data set",
+                "Start a data set of your own: add the sources you read, then mark what happened in their words",
+            ),
+            Command::AddSource => (
+                "Add source…",
+                "Add a report to read and quote: a text, Markdown or HTML file (HTML read as text)",
+            ),
+            Command::PasteSource => (
+                "Paste a source…",
+                "Add a report by pasting its text, with its title, author, publisher, date and address",
+            ),
+            Command::Save => (
+                "Save",
+                "Write the data set in this app's format (its sources' texts beside it), atomically",
+            ),
+            Command::SaveAs => (
+                "Save as…",
+                "Write the data set to a new file of your choice",
+            ),
+            Command::Undo => ("Undo", "Take back the last change"),
+            Command::Redo => ("Redo", "Make again the change last taken back"),
+            Command::NewEventFromSelection => (
+                "New event from selection",
+                "Make an event from the words selected in the source, quoting them, and open it in the editor",
+            ),
+            Command::AddEvidence => (
+                "Add selection as evidence",
+                "Quote the words selected in the source as a further passage of the selected event",
+            ),
+            Command::PlaceOnMap => (
+                "Place on the map",
+                "Put the event being edited where you click on the map next",
+            ),
+            Command::DeleteEvent => (
+                "Delete event",
+                "Delete the selected event (Undo brings it back)",
+            ),
             Command::FindPlace => (
                 "Find a place…",
                 "Find a place of the world by its name, in any language (offline: GeoNames' places of over 1,000 people), and take the map there",
@@ -281,6 +346,23 @@ impl Command {
             Command::Slower => keys![key(Key::OpenBracket)],
             Command::ShowShortcuts => keys![key(Key::F1)],
             Command::FindPlace => keys![cmd(Key::G)],
+            Command::Save => keys![cmd(Key::S)],
+            Command::SaveAs => keys![KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::S
+            )],
+            Command::Undo => keys![cmd(Key::Z)],
+            Command::Redo => keys![
+                KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
+                cmd(Key::Y)
+            ],
+            Command::NewEventFromSelection => keys![cmd(Key::N)],
+            Command::DeleteEvent => keys![key(Key::Delete)],
+            Command::NewDataSet
+            | Command::AddSource
+            | Command::PasteSource
+            | Command::AddEvidence
+            | Command::PlaceOnMap => &[],
             Command::CancelLoad | Command::ToggleOnline | Command::ShowProblems => &[],
         }
     }
@@ -327,7 +409,9 @@ impl Command {
     /// so no widget sees them too). While a text field has the keyboard,
     /// only shortcuts with Ctrl (⌘) count: plain letters are typing.
     pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
-        let typing = ctx.egui_wants_keyboard_input();
+        // A source being read takes the keys that select words in it.
+        let typing = ctx.egui_wants_keyboard_input()
+            || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()));
         let mut all: Vec<(Command, KeyboardShortcut)> = Command::all()
             .flat_map(|c| c.shortcuts().iter().map(move |s| (c, *s)))
             .filter(|(_, s)| !typing || s.modifiers.command || s.modifiers.ctrl)
@@ -375,7 +459,7 @@ mod tests {
         }
         // Every variant is in a menu: a new one breaks this match until it
         // has a number, and then this test until it is in a menu.
-        const VARIANTS: usize = 34;
+        const VARIANTS: usize = 45;
         let number = |c: Command| match c {
             Command::Open => 0,
             Command::ExportEvents => 1,
@@ -411,6 +495,17 @@ mod tests {
             Command::Slower => 31,
             Command::ShowShortcuts => 32,
             Command::FindPlace => 33,
+            Command::NewDataSet => 34,
+            Command::AddSource => 35,
+            Command::PasteSource => 36,
+            Command::Save => 37,
+            Command::SaveAs => 38,
+            Command::Undo => 39,
+            Command::Redo => 40,
+            Command::NewEventFromSelection => 41,
+            Command::AddEvidence => 42,
+            Command::PlaceOnMap => 43,
+            Command::DeleteEvent => 44,
         };
         let mut in_a_menu = [false; VARIANTS];
         for c in Command::all() {

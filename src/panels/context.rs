@@ -24,13 +24,38 @@ pub struct ContextPanel;
 
 impl ContextPanel {
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
-        let (Some(doc), Some(selection)) = (state.document(), state.selection()) else {
-            ui.heading("Context");
-            ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
-            return;
-        };
-        let scroll = state.marks().scroll_to_selection;
-        show(ui, doc.table(), &doc.view, selection, scroll, actions);
+        // Authoring: the sources to read, and the one being read.
+        let work = state.work();
+        let reading = work.and_then(|w| w.dataset.source(w.reading.as_deref()?));
+        if let Some(w) = work {
+            super::reader::sources_strip(ui, w, actions);
+            ui.separator();
+        }
+        let selection = state.selection().zip(state.document());
+        match (selection, work.zip(reading)) {
+            (Some((selection, doc)), reading) => {
+                let scroll = state.marks().scroll_to_selection;
+                show(
+                    ui,
+                    doc.table(),
+                    &doc.view,
+                    selection,
+                    scroll,
+                    actions,
+                    reading,
+                );
+            }
+            (None, Some((w, source))) => {
+                super::reader::reader(ui, w, source, None, actions);
+            }
+            (None, None) => {
+                ui.heading("Context");
+                ui.weak("Click a marker or a timeline row to see what happened, when, where, and the words of the source that report it.");
+                if work.is_some() {
+                    ui.weak("To mark what happened: pick a source above (or add one), select its words, then Edit › New event from selection (Ctrl+N).");
+                }
+            }
+        }
     }
 }
 
@@ -43,6 +68,7 @@ fn show(
     selection: &Selection,
     scroll: bool,
     actions: &mut Vec<Action>,
+    reading: Option<(&crate::state::Work, &Source)>,
 ) {
     let i = selection.event;
     let detail = &*selection.detail;
@@ -66,6 +92,13 @@ fn show(
                     egui::TextStyle::Heading,
                 ));
             }
+            if ui
+                .small_button("Edit…")
+                .on_hover_text("Open this event in the editor: its title, date, place, category (Undo takes any change back)")
+                .clicked()
+            {
+                actions.push(Action::OpenEditor(selection.id.clone()));
+            }
             if let Some(c) = table.category(i) {
                 ui.label(
                     RichText::new(&table.meta.categories[c].label)
@@ -85,6 +118,10 @@ fn show(
             record_section(ui, e);
         });
     ui.separator();
+    if let Some((work, source)) = reading {
+        super::reader::reader(ui, work, source, Some(&selection.id), actions);
+        return;
+    }
     passages_section(
         ui,
         detail,

@@ -397,9 +397,26 @@ impl MapPanel {
         }
         let mut cursor = None;
         let mut taken_in_hand = false;
+        // Authoring: the next click puts the event being edited there.
+        let placing = state.work().is_some_and(|w| w.placing);
+        let mut placed = None;
         map.show(ui, |ui, response, projector, _memory| {
             taken_in_hand = response.dragged()
                 || (response.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO));
+            if placing {
+                if response.hovered() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+                }
+                if response.clicked()
+                    && let Some(pos) = response.interact_pointer_pos()
+                {
+                    let p = projector.unproject(pos.to_vec2());
+                    placed = Some(LatLon {
+                        lat: p.y(),
+                        lon: p.x(),
+                    });
+                }
+            }
             if let Some(pos) = response.hover_pos() {
                 let p = projector.unproject(pos.to_vec2());
                 cursor = Some(LatLon {
@@ -426,7 +443,10 @@ impl MapPanel {
         if taken_in_hand {
             self.flight = None;
         }
-        actions.extend(marker_actions);
+        match placed {
+            Some(point) => actions.push(Action::PlaceAt(point)),
+            None => actions.extend(marker_actions),
+        }
         self.controls(ui, rect, actions);
         self.legend = self.facets.ui(
             ui,

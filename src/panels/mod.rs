@@ -5,10 +5,13 @@
 
 pub mod cluster_list;
 pub mod context;
+pub mod dialogs;
+pub mod editor;
 pub mod facets;
 pub mod map;
 pub mod place_finder;
 pub mod problems;
+pub mod reader;
 pub mod shortcuts;
 pub mod status_bar;
 pub mod time_bar;

@@ -55,7 +55,12 @@ impl AppState {
                     self.next_marks.scroll_to_selection = true;
                 }
             }
-            Action::Open(path) => self.start_load(path, fx),
+            Action::Open(path) => {
+                if self.may(super::Then::Open(path.clone())) {
+                    self.work = None;
+                    self.start_load(path, fx);
+                }
+            }
             Action::Export { path, only_shown } => self.export(path, only_shown, fx),
             Action::UseBasemap(path) => fx.push(Effect::UseBasemap(path)),
             Action::Filter(edit) => self.edit_filter(edit, fx),
@@ -107,12 +112,63 @@ impl AppState {
                 }
             }
             Action::ClosePlaceFinder => self.places.open = false,
+            Action::ReadSource(id) => {
+                if let Some(w) = &mut self.work {
+                    w.reading = id;
+                    w.words = None;
+                }
+            }
+            Action::SelectWords(words) => {
+                if let Some(w) = &mut self.work {
+                    w.words = words;
+                }
+            }
+            Action::EditEvent(event) => self.edit_event(*event, fx),
+            Action::OpenEditor(id) => {
+                if let Some(w) = self.work_mut() {
+                    w.editing = Some(id);
+                    w.placing = false;
+                }
+            }
+            Action::CloseEditor => {
+                if let Some(w) = &mut self.work {
+                    w.editing = None;
+                    w.placing = false;
+                }
+            }
+            Action::PlaceAt(point) => self.place_at(point, fx),
+            Action::WantGazetteer => self.want_gazetteer(fx),
+            Action::AddSourceText(new) => self.add_source(*new, fx),
+            Action::ClosePasteSource => self.paste_open = false,
+            Action::SaveTo(path) => self.save_to(path, fx),
+            Action::Unsaved(choice) => self.answer_unsaved(choice, fx),
+            Action::Recover(take) => {
+                let file = self.recoverable.take();
+                match file {
+                    Some(file) if take => {
+                        self.recovering = true;
+                        self.start_load(file, fx);
+                    }
+                    _ => fx.push(Effect::Recovery(None)),
+                }
+            }
+        }
+    }
+
+    /// Reads the gazetteer, unless it is read or being read.
+    fn want_gazetteer(&mut self, fx: &mut Vec<Effect>) {
+        if matches!(
+            self.places.reading,
+            places::GazetteerRead::NotYet | places::GazetteerRead::Failed(_)
+        ) {
+            self.places.reading = places::GazetteerRead::Reading;
+            fx.push(Effect::ReadGazetteer);
         }
     }
 
     /// Where the data and the view are: the places a name typed in *Find a
     /// place…* is looked for near first.
-    fn near_points(&self) -> Vec<LatLon> {
+    pub fn near_points(&self) -> Vec<LatLon> {
         let mut near: Vec<LatLon> = self.viewport.map(|v| v.center).into_iter().collect();
         if let Some(doc) = &self.doc {
             let table = doc.table();
@@ -128,7 +184,22 @@ impl AppState {
 
     fn command(&mut self, command: Command, fx: &mut Vec<Effect>) {
         match command {
-            Command::Open => fx.push(Effect::OpenDialog),
+            Command::Open => {
+                if self.may(super::Then::OpenDialog) {
+                    fx.push(Effect::OpenDialog);
+                }
+            }
+            Command::NewDataSet
+            | Command::AddSource
+            | Command::PasteSource
+            | Command::Save
+            | Command::SaveAs
+            | Command::Undo
+            | Command::Redo
+            | Command::NewEventFromSelection
+            | Command::AddEvidence
+            | Command::PlaceOnMap
+            | Command::DeleteEvent => self.work_command(command, fx),
             Command::ExportEvents => fx.push(Effect::ExportDialog),
             Command::ExportMapImage => fx.push(Effect::MapImage),
             Command::CancelLoad => {
@@ -138,7 +209,11 @@ impl AppState {
                     self.status = Status::Stopped(job.path);
                 }
             }
-            Command::Quit => fx.push(Effect::Quit),
+            Command::Quit => {
+                if self.may(super::Then::Quit) {
+                    fx.push(Effect::Quit);
+                }
+            }
             Command::ZoomIn => fx.push(Effect::Camera(CameraMove::ZoomBy(1.0))),
             Command::ZoomOut => fx.push(Effect::Camera(CameraMove::ZoomBy(-1.0))),
             Command::Fit => {
@@ -170,13 +245,7 @@ impl AppState {
             Command::FindPlace => {
                 self.places.open = true;
                 self.next_marks.focus_place_finder = true;
-                if matches!(
-                    self.places.reading,
-                    places::GazetteerRead::NotYet | places::GazetteerRead::Failed(_)
-                ) {
-                    self.places.reading = places::GazetteerRead::Reading;
-                    fx.push(Effect::ReadGazetteer);
-                }
+                self.want_gazetteer(fx);
             }
             Command::Search => self.next_marks.focus_search = true,
             Command::NextMatch | Command::PreviousMatch => self.step_match(command, fx),
@@ -445,6 +514,10 @@ impl AppState {
                 self.status = Status::Note(format!("The gazetteer could not be read: {why}"));
                 self.places.reading = places::GazetteerRead::Failed(why);
             }
+            Done::WorkView { job, store, view } => self.take_work_view(job, store, view, fx),
+            done @ (Done::Saved(_) | Done::SaveDialog(_) | Done::SourceRead(_)) => {
+                self.take_saved(done, fx);
+            }
             Done::Superseded => {}
             Done::Indexed { store, index } => {
                 if let Some(doc) = &mut self.doc
@@ -474,7 +547,7 @@ impl AppState {
             .unwrap_or(BBox::WORLD)
     }
 
-    fn start_load(&mut self, path: PathBuf, fx: &mut Vec<Effect>) {
+    pub(super) fn start_load(&mut self, path: PathBuf, fx: &mut Vec<Effect>) {
         if let Some(old) = self.loading.take() {
             old.progress.cancel();
         }
@@ -551,12 +624,22 @@ impl AppState {
             self.playback.playing = false;
         }
         self.listed = None;
+        let format = loaded.format;
         let old = self.doc.replace(Document {
             path: path.clone(),
             store: Arc::new(store),
             view: Arc::new(ViewIndex::default()),
             search_index: None,
+            format,
         });
+        // A recovery copy opened: its data is unsaved work, saved elsewhere.
+        if std::mem::take(&mut self.recovering)
+            && let Some(doc) = &self.doc
+        {
+            let dataset = doc.store.to_dataset().into_owned();
+            self.work = Some(super::Work::recovered(dataset));
+            fx.push(Effect::Title("● Recovered — incident-map".into()));
+        }
         if let Some(old) = old {
             fx.push(Effect::Release(Box::new(old)));
         }
@@ -589,7 +672,7 @@ impl AppState {
 
     /// Puts a view of the open data in place; the selection survives when
     /// its event is still there and shown.
-    fn install_view(&mut self, view: Arc<ViewIndex>) {
+    pub(super) fn install_view(&mut self, view: Arc<ViewIndex>) {
         let Some(doc) = &mut self.doc else { return };
         doc.view = view;
         self.listed = None;
@@ -618,7 +701,7 @@ impl AppState {
 
     /// Rebuilds the views for the filter, in the background; the view on
     /// screen stays until the new one is ready.
-    fn refilter(&mut self, fx: &mut Vec<Effect>) {
+    pub(super) fn refilter(&mut self, fx: &mut Vec<Effect>) {
         let Some(doc) = &self.doc else { return };
         self.generation += 1;
         self.pending = true;
@@ -636,7 +719,7 @@ impl AppState {
     }
 
     /// Selects an event by id, if it is there and shown.
-    fn select(&mut self, id: &str) {
+    pub(super) fn select(&mut self, id: &str) {
         let Some(doc) = &self.doc else { return };
         let Some(event) = doc.table().find(id) else {
             return;

@@ -8,6 +8,7 @@
 mod apply;
 mod places;
 mod status;
+mod work;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use incident_map_core::store::{Detail, EventTable, Store};
 use crate::views::{Situated, ViewIndex};
 pub use places::{PlaceFinder, PlaceHit};
 pub use status::{Status, thousands};
+pub use work::{MAX_EDITABLE, Then, Work};
 
 /// At most this many recent files are kept.
 pub const MAX_RECENT: usize = 10;
@@ -32,6 +34,9 @@ pub struct Document {
     pub view: Arc<ViewIndex>,
     /// The events' words, folded, once a search or a source filter needed them.
     pub search_index: Option<Arc<SearchIndex>>,
+    /// The format it was read in (ours is saved where it is; another is
+    /// saved as ours, elsewhere).
+    pub format: Option<incident_map_core::formats::Format>,
 }
 
 impl std::fmt::Debug for Document {
@@ -214,6 +219,19 @@ pub struct AppState {
     note: Option<String>,
     /// *Find a place…*: the gazetteer and what it found.
     places: PlaceFinder,
+    /// The data set being authored, and the last build of its views.
+    work: Option<Work>,
+    work_job: u64,
+    /// The event to select once the views of an edit are in.
+    select_after: Option<String>,
+    /// What waits on "Save the changes first?".
+    unsaved: Option<Then>,
+    paste_open: bool,
+    /// Where the recovery copy is kept, and the one a crash left.
+    recovery: Option<PathBuf>,
+    recoverable: Option<PathBuf>,
+    /// The file loading is a recovery copy: it becomes unsaved work.
+    recovering: bool,
 }
 
 impl Default for AppState {
@@ -253,6 +271,14 @@ impl AppState {
             viewport: None,
             note: None,
             places: PlaceFinder::default(),
+            work: None,
+            work_job: 0,
+            select_after: None,
+            unsaved: None,
+            paste_open: false,
+            recovery: None,
+            recoverable: None,
+            recovering: false,
         }
     }
 

@@ -44,6 +44,14 @@ impl PlaceFinder {
         matches!(self.reading, GazetteerRead::Reading)
     }
 
+    /// The gazetteer, once read.
+    pub fn gazetteer(&self) -> Option<&Arc<Gazetteer>> {
+        match &self.reading {
+            GazetteerRead::Ready(g) => Some(g),
+            _ => None,
+        }
+    }
+
     /// Why the gazetteer could not be read, if it could not.
     pub fn failed(&self) -> Option<&str> {
         match &self.reading {

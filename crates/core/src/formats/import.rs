@@ -231,6 +231,89 @@ fn month_number(name: &str) -> Option<i8> {
         .map(|i| i as i8 + 1)
 }
 
+/// A report to add as a source, from its file: its title and its text.
+/// Plain text and Markdown are kept as they are (the title from the first
+/// heading or line); HTML is read as text: its head, scripts and styles
+/// dropped, paragraphs kept, the title from `<title>` or the first heading.
+pub fn document(file_name: &str, bytes: &[u8]) -> Result<(String, String), String> {
+    let text =
+        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
+            format!(
+                "{file_name} is not UTF-8 text (at byte {}): save it as UTF-8 and add it again",
+                e.valid_up_to()
+            )
+        })?;
+    let lower = file_name.to_ascii_lowercase();
+    let html = lower.ends_with(".html")
+        || lower.ends_with(".htm")
+        || text.trim_start().get(..15).is_some_and(|s| {
+            let s = s.to_ascii_lowercase();
+            s.starts_with("<!doctype html") || s.starts_with("<html")
+        });
+    let (title, body) = if html {
+        let title = element(text, "title")
+            .or_else(|| element(text, "h1"))
+            .map(|t| plain_text(&t));
+        let mut body = text.to_string();
+        for tag in ["head", "script", "style", "noscript", "template"] {
+            body = without_element(&body, tag);
+        }
+        (title, plain_text(&body).replace('\n', "\n\n"))
+    } else {
+        let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+        (
+            first.map(|l| l.trim_start_matches('#').trim().to_string()),
+            text.replace("\r\n", "\n"),
+        )
+    };
+    if body.trim().is_empty() {
+        return Err(format!("{file_name} holds no text to read"));
+    }
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    let title = title
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().take(160).collect())
+        .unwrap_or_else(|| stem.to_string());
+    Ok((title, body))
+}
+
+/// The inside of the first `<tag …>…</tag>`, if any.
+fn element(html: &str, tag: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find(&format!("<{tag}"))?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find(&format!("</{tag}"))?;
+    Some(html[start..end].trim().to_string())
+}
+
+/// `html` without its `<tag …>…</tag>` elements.
+fn without_element(html: &str, tag: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let Some(open) = lower.find(&format!("<{tag}")).filter(|&o| {
+            lower[o + tag.len() + 1..]
+                .starts_with(|c: char| c == '>' || c.is_whitespace() || c == '/')
+        }) else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..open]);
+        let close = format!("</{tag}");
+        match lower[open..].find(&close) {
+            Some(c) => {
+                let after = open + c;
+                let gt = lower[after..]
+                    .find('>')
+                    .map_or(lower.len(), |g| after + g + 1);
+                rest = &rest[gt..];
+            }
+            None => return out,
+        }
+    }
+}
+
 /// HTML as plain text: tags dropped (block ends become line breaks),
 /// entities decoded, runs of blanks folded. Never rendered as HTML.
 pub fn plain_text(html: &str) -> String {
@@ -321,6 +404,30 @@ fn decode_entities(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_file_becomes_a_title_and_its_text() {
+        let html = b"<!DOCTYPE html><html><head><title>Blast in Kaluga &amp; after</title><style>p{}</style><script>var x='<p>no</p>';</script></head><body><h1>Blast</h1><p>A blast hit the market.</p><p>Two died.</p><script>track()</script></body></html>";
+        let (title, text) = document("report.html", html).unwrap();
+        assert_eq!(title, "Blast in Kaluga & after");
+        assert_eq!(text, "Blast\n\nA blast hit the market.\n\nTwo died.");
+        let (title, text) =
+            document("notes.md", b"# Raid on the market\r\n\r\nPolice said.").unwrap();
+        assert_eq!(title, "Raid on the market");
+        assert_eq!(text, "# Raid on the market\n\nPolice said.");
+        let (title, _) = document("x.txt", b"\n\n  Report of 2 May  \nbody").unwrap();
+        assert_eq!(title, "Report of 2 May");
+        assert!(
+            document("x.txt", b"\xff\xfe")
+                .unwrap_err()
+                .contains("not UTF-8")
+        );
+        assert!(
+            document("x.html", b"<html><script>a()</script></html>")
+                .unwrap_err()
+                .contains("no text")
+        );
+    }
 
     #[test]
     fn dates_in_the_forms_other_tools_write() {

@@ -1,0 +1,132 @@
+//! The small windows of authoring: a source pasted in, "Save the changes
+//! first?", and the work a crash left, offered at start.
+
+use crate::action::{Action, NewSource, UnsavedChoice};
+use crate::state::AppState;
+
+/// *File › Paste a source…*: a report's text and what is known of it.
+#[derive(Default)]
+pub struct PasteSourceWindow {
+    new: NewSource,
+}
+
+impl PasteSourceWindow {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+        if !state.paste_source_open() {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Paste a source")
+            .open(&mut open)
+            .default_width(520.0)
+            .order(egui::Order::Foreground)
+            .show(ctx, |ui| {
+                egui::Grid::new("source-fields")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for (label, text, hint) in [
+                            ("Title:", &mut self.new.title, "the report's headline"),
+                            ("Author:", &mut self.new.author, ""),
+                            ("Publisher:", &mut self.new.publisher, ""),
+                            ("Date:", &mut self.new.published, "2024-03-22"),
+                            ("Address:", &mut self.new.url, "https://…"),
+                        ] {
+                            let l = ui.label(label);
+                            ui.add(
+                                egui::TextEdit::singleline(text)
+                                    .desired_width(360.0)
+                                    .hint_text(hint),
+                            )
+                            .labelled_by(l.id);
+                            ui.end_row();
+                        }
+                    });
+                let l = ui.label("Text:");
+                egui::ScrollArea::vertical()
+                    .max_height(280.0)
+                    .show(ui, |ui| {
+                        ui.add(
+                            egui::TextEdit::multiline(&mut self.new.text)
+                                .desired_width(f32::INFINITY)
+                                .desired_rows(12)
+                                .hint_text("Paste the report's text here"),
+                        )
+                        .labelled_by(l.id);
+                    });
+                ui.horizontal(|ui| {
+                    let ready = !self.new.text.trim().is_empty();
+                    if ui
+                        .add_enabled(ready, egui::Button::new("Add source"))
+                        .clicked()
+                    {
+                        actions.push(Action::AddSourceText(Box::new(std::mem::take(
+                            &mut self.new,
+                        ))));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        actions.push(Action::ClosePasteSource);
+                    }
+                });
+            });
+        if !open {
+            actions.push(Action::ClosePasteSource);
+        }
+    }
+}
+
+/// "Save the changes first?" before quitting, opening or starting anew.
+pub fn unsaved(ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    let (Some(then), Some(work)) = (state.unsaved_question(), state.work()) else {
+        return;
+    };
+    egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "Save the changes to {} {}?",
+            work.name(),
+            then.describe()
+        ));
+        ui.horizontal(|ui| {
+            for (text, choice) in [
+                ("Save", UnsavedChoice::Save),
+                ("Don't save", UnsavedChoice::Discard),
+                ("Cancel", UnsavedChoice::Cancel),
+            ] {
+                if ui.button(text).clicked() {
+                    actions.push(Action::Unsaved(choice));
+                }
+            }
+        });
+    });
+}
+
+/// The work a crash left, offered at start.
+pub fn recovery(ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    let Some(file) = state.recoverable() else {
+        return;
+    };
+    let when = std::fs::metadata(file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%-d %b %Y, %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+        ui.heading("Unsaved work was left");
+        ui.label(format!(
+            "The app closed with changes that were not saved (kept {when}). Open them again?"
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Recover").clicked() {
+                actions.push(Action::Recover(true));
+            }
+            if ui.button("Discard").clicked() {
+                actions.push(Action::Recover(false));
+            }
+        });
+    });
+}

@@ -1,0 +1,398 @@
+//! The event editor: the event open for editing in the data set being
+//! authored — its title, category (one of the data set's, or a new one),
+//! when, actors, summary, notes, and where (a click on the map, or a place
+//! found by name: the places named in its passages first). A field's change
+//! is one edit, made when the field is left (or Enter pressed), so Undo
+//! takes back one field at a time.
+
+use egui::{RichText, Ui};
+
+use crate::action::Action;
+use crate::command::Command;
+use crate::state::{AppState, PlaceHit};
+use incident_map_core::model::{Event, Location, Precision, When};
+
+/// The fields as typed.
+#[derive(Default)]
+pub struct EditorWindow {
+    /// The event the fields were filled from (refilled when it changes
+    /// under them: an undo, a click on the map).
+    from: Option<Event>,
+    title: String,
+    category: String,
+    when: String,
+    actors: String,
+    summary: String,
+    notes: String,
+    uncertainty: String,
+    place_query: String,
+    /// Why the date typed does not read.
+    when_error: Option<String>,
+}
+
+impl EditorWindow {
+    fn fill(&mut self, e: &Event, categories: &[incident_map_core::model::Category]) {
+        self.title.clone_from(&e.title);
+        self.category = e
+            .category
+            .as_deref()
+            .map(|id| {
+                categories
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map_or(id, |c| c.label.as_str())
+            })
+            .unwrap_or_default()
+            .to_string();
+        self.when = match &e.when {
+            When::Unknown => String::new(),
+            w => w.to_string(),
+        };
+        self.actors = e.actors.join("; ");
+        self.summary = e.summary.clone().unwrap_or_default();
+        self.notes = e.notes.clone().unwrap_or_default();
+        self.uncertainty = e
+            .location
+            .as_ref()
+            .and_then(|l| l.uncertainty_m)
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        self.when_error = None;
+        self.from = Some(e.clone());
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+        let Some(work) = state.work() else { return };
+        let Some(event) = work
+            .editing
+            .as_deref()
+            .and_then(|id| work.dataset.event(id))
+        else {
+            self.from = None;
+            return;
+        };
+        if self.from.as_ref() != Some(event) {
+            self.fill(event, &work.dataset.categories);
+            // The places it names, from the gazetteer: read it now.
+            actions.push(Action::WantGazetteer);
+        }
+        let tz = work.dataset.tz();
+        let mut open = true;
+        let mut changed: Option<Event> = None;
+        egui::Window::new("Event")
+            .open(&mut open)
+            .default_width(360.0)
+            .default_pos(ctx.content_rect().center_top() + egui::vec2(-180.0, 60.0))
+            .show(ctx, |ui| {
+                egui::Grid::new("editor-fields")
+                    .num_columns(2)
+                    .spacing([8.0, 6.0])
+                    .show(ui, |ui| {
+                        if line(ui, "Title:", &mut self.title, "What happened") {
+                            let mut e = event.clone();
+                            e.title = self.title.trim().to_string();
+                            if !e.title.is_empty() {
+                                changed = Some(e);
+                            }
+                        }
+                        ui.end_row();
+                        if self.category_row(ui, work) {
+                            let mut e = event.clone();
+                            let c = self.category.trim();
+                            e.category = (!c.is_empty()).then(|| c.to_string());
+                            changed = Some(e);
+                        }
+                        ui.end_row();
+                        if line(
+                            ui,
+                            "When:",
+                            &mut self.when,
+                            "2024-03-22, 2024-03, 2024-03-20/2024-03-22, 2024-03-22T20:00+03:00",
+                        ) {
+                            let text = self.when.trim();
+                            let when = if text.is_empty() {
+                                Ok(When::Unknown)
+                            } else {
+                                When::parse(text, Some(&tz)).map_err(|e| e.to_string())
+                            };
+                            match when {
+                                Ok(w) => {
+                                    self.when_error = None;
+                                    let mut e = event.clone();
+                                    e.when = w;
+                                    changed = Some(e);
+                                }
+                                Err(why) => self.when_error = Some(why),
+                            }
+                        }
+                        ui.end_row();
+                        if let Some(why) = &self.when_error {
+                            ui.label("");
+                            ui.colored_label(ui.visuals().error_fg_color, why);
+                            ui.end_row();
+                        }
+                        if line(
+                            ui,
+                            "Actors:",
+                            &mut self.actors,
+                            "Who took part; separate with ;",
+                        ) {
+                            let mut e = event.clone();
+                            e.actors = self
+                                .actors
+                                .split(';')
+                                .map(str::trim)
+                                .filter(|a| !a.is_empty())
+                                .map(str::to_string)
+                                .collect();
+                            changed = Some(e);
+                        }
+                        ui.end_row();
+                        if area(ui, "Summary:", &mut self.summary) {
+                            let mut e = event.clone();
+                            e.summary =
+                                Some(self.summary.trim().to_string()).filter(|s| !s.is_empty());
+                            changed = Some(e);
+                        }
+                        ui.end_row();
+                        if area(ui, "Notes:", &mut self.notes) {
+                            let mut e = event.clone();
+                            e.notes = Some(self.notes.trim().to_string()).filter(|s| !s.is_empty());
+                            changed = Some(e);
+                        }
+                        ui.end_row();
+                    });
+                ui.separator();
+                if let Some(e) = self.where_section(ui, state, event, actions) {
+                    changed = Some(e);
+                }
+                ui.separator();
+                ui.label(format!(
+                    "Cites {} passage{}",
+                    event.passages.len(),
+                    if event.passages.len() == 1 { "" } else { "s" }
+                ));
+                ui.horizontal(|ui| {
+                    if Command::DeleteEvent.button(ui, Command::DeleteEvent.text()) {
+                        actions.push(Action::Select(event.id.clone()));
+                        actions.push(Action::Command(Command::DeleteEvent));
+                    }
+                    if ui.button("Close").clicked() {
+                        actions.push(Action::CloseEditor);
+                    }
+                });
+            });
+        if let Some(e) = changed {
+            actions.push(Action::EditEvent(Box::new(e)));
+        }
+        if !open {
+            actions.push(Action::CloseEditor);
+        }
+    }
+
+    /// The category: one of the data set's, or a new one typed.
+    fn category_row(&mut self, ui: &mut Ui, work: &crate::state::Work) -> bool {
+        let label = ui.label("Category:");
+        let mut chosen = false;
+        ui.horizontal(|ui| {
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.category)
+                        .desired_width(160.0)
+                        .hint_text("a new one, or pick"),
+                )
+                .labelled_by(label.id);
+            chosen |= field.lost_focus();
+            egui::ComboBox::from_id_salt("category-pick")
+                .selected_text("pick")
+                .width(48.0)
+                .show_ui(ui, |ui| {
+                    for c in &work.dataset.categories {
+                        if ui
+                            .selectable_label(self.category == c.label, &c.label)
+                            .clicked()
+                        {
+                            self.category.clone_from(&c.label);
+                            chosen = true;
+                        }
+                    }
+                });
+        });
+        chosen
+    }
+
+    /// Where: a click on the map, or a place by name; its precision and
+    /// uncertainty. The event changed, if it was.
+    fn where_section(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        event: &Event,
+        actions: &mut Vec<Action>,
+    ) -> Option<Event> {
+        let placing = state.work().is_some_and(|w| w.placing);
+        let location = event.location.as_ref();
+        let mut changed = None;
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Where:").strong());
+            match location.and_then(|l| l.point) {
+                Some(p) => ui.label(format!("{:.5}, {:.5}", p.lat, p.lon)),
+                None => ui.weak("not placed yet"),
+            };
+        });
+        if let Some(note) = location.and_then(|l| l.note.as_deref()) {
+            ui.weak(note);
+        }
+        let text = if placing {
+            "Click the map where it happened…"
+        } else {
+            "Place on the map"
+        };
+        if ui
+            .selectable_label(placing, text)
+            .on_hover_text(Command::PlaceOnMap.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Command(Command::PlaceOnMap));
+        }
+        if let Some(l) = location {
+            ui.horizontal(|ui| {
+                let precision = l.precision;
+                egui::ComboBox::from_label("Precision")
+                    .selected_text(precision.map_or("—", Precision::as_str))
+                    .show_ui(ui, |ui| {
+                        for p in Precision::ALL {
+                            if ui
+                                .selectable_label(precision == Some(p), p.as_str())
+                                .clicked()
+                            {
+                                let mut e = event.clone();
+                                if let Some(loc) = e.location.as_mut() {
+                                    loc.precision = Some(p);
+                                }
+                                changed = Some(e);
+                            }
+                        }
+                    });
+                let label = ui.label("within m:");
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut self.uncertainty).desired_width(60.0))
+                    .labelled_by(label.id);
+                if field.lost_focus() {
+                    let u = self
+                        .uncertainty
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|u| *u >= 0.0);
+                    let mut e = event.clone();
+                    if let Some(loc) = e.location.as_mut() {
+                        loc.uncertainty_m = u;
+                    }
+                    changed = Some(e);
+                }
+            });
+        }
+        // A place by name: the places its passages name first.
+        let label = ui.label("Find a place:");
+        ui.add(
+            egui::TextEdit::singleline(&mut self.place_query)
+                .desired_width(f32::INFINITY)
+                .hint_text("a town, a city… (offline)"),
+        )
+        .labelled_by(label.id);
+        let finder = state.place_finder();
+        let hits: Vec<PlaceHit> = match finder.gazetteer() {
+            None if finder.is_reading() => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Reading the gazetteer…");
+                });
+                Vec::new()
+            }
+            None => Vec::new(),
+            Some(g) => {
+                let near = state.near_points();
+                let found = if self.place_query.trim().is_empty() {
+                    let words: String = event
+                        .passages
+                        .iter()
+                        .map(|p| p.quote.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    g.places_in(&words, &near, 5)
+                } else {
+                    g.search(&self.place_query, &near, 6)
+                };
+                found
+                    .iter()
+                    .map(|h| PlaceHit {
+                        label: h.label(),
+                        point: h.place.point,
+                        population: h.place.population,
+                    })
+                    .collect()
+            }
+        };
+        if !hits.is_empty() && self.place_query.trim().is_empty() {
+            ui.weak("Named in its words:");
+        }
+        for hit in hits {
+            if ui
+                .add(egui::Button::new(format!("Here: {}", hit.label)).frame(false))
+                .on_hover_text(format!(
+                    "{} people; {:.4}, {:.4}",
+                    crate::state::thousands(hit.population as usize),
+                    hit.point.lat,
+                    hit.point.lon
+                ))
+                .clicked()
+            {
+                let mut e = event.clone();
+                let precision = if hit.population >= 100_000 {
+                    Precision::District
+                } else {
+                    Precision::Town
+                };
+                e.location = Some(Location {
+                    place: None,
+                    point: Some(hit.point),
+                    precision: Some(precision),
+                    uncertainty_m: location.and_then(|l| l.uncertainty_m),
+                    geometry: None,
+                    note: Some(format!("Place: {}", hit.label)),
+                });
+                self.place_query.clear();
+                changed = Some(e);
+            }
+        }
+        changed
+    }
+}
+
+/// A labelled one-line field; whether its text is to be taken (it was left,
+/// or Enter pressed, after a change).
+fn line(ui: &mut Ui, label: &str, text: &mut String, hint: &str) -> bool {
+    let label = ui.label(label);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .desired_width(240.0)
+                .hint_text(hint),
+        )
+        .labelled_by(label.id);
+    field.lost_focus()
+}
+
+/// A labelled few-line field; whether its text is to be taken (it was left).
+fn area(ui: &mut Ui, label: &str, text: &mut String) -> bool {
+    let label = ui.label(label);
+    let field = ui
+        .add(
+            egui::TextEdit::multiline(text)
+                .desired_width(240.0)
+                .desired_rows(2),
+        )
+        .labelled_by(label.id);
+    field.lost_focus()
+}

@@ -1,0 +1,152 @@
+//! Reading a source of the data set being authored: its whole text, the
+//! passages already quoted from it highlighted (the selected event's
+//! brighter), and the words the user selects in it, from which *New event
+//! from selection* (Ctrl+N) or *Add selection as evidence* make a passage.
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId, RichText, Ui};
+
+use crate::action::{Action, Words};
+use crate::command::Command;
+use crate::state::Work;
+use incident_map_core::model::Source;
+
+const QUOTED: Color32 = Color32::from_rgb(255, 244, 200);
+const SELECTED_EVENT: Color32 = Color32::from_rgb(255, 226, 120);
+
+/// The reader's text field: while it has the keyboard, arrows and Shift
+/// select words in it (they are not the commands they are elsewhere).
+pub fn reader_id() -> egui::Id {
+    egui::Id::unique("source-reader")
+}
+
+/// The strip of the work's sources, to pick the one to read.
+pub fn sources_strip(ui: &mut Ui, work: &Work, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Sources:").strong());
+        for s in &work.dataset.sources {
+            let reading = work.reading.as_deref() == Some(s.id.as_str());
+            let title: String = s.title.chars().take(40).collect();
+            if ui
+                .selectable_label(reading, title)
+                .on_hover_text(format!("Read \"{}\" and quote it", s.title))
+                .clicked()
+            {
+                actions.push(Action::ReadSource((!reading).then(|| s.id.clone())));
+            }
+        }
+        for (c, label) in [
+            (Command::AddSource, "Add file…"),
+            (Command::PasteSource, "Paste…"),
+        ] {
+            if c.button(ui, label) {
+                actions.push(Action::Command(c));
+            }
+        }
+    });
+}
+
+/// The source's text, selectable; what is selected goes to the state.
+pub fn reader(
+    ui: &mut Ui,
+    work: &Work,
+    source: &Source,
+    selected_event: Option<&str>,
+    actions: &mut Vec<Action>,
+) {
+    ui.label(RichText::new(&source.title).italics());
+    let has_words = work.words.is_some();
+    ui.horizontal_wrapped(|ui| {
+        for c in [Command::NewEventFromSelection, Command::AddEvidence] {
+            let enabled = has_words && (c != Command::AddEvidence || selected_event.is_some());
+            if c.menu_item(ui, enabled) {
+                actions.push(Action::Command(c));
+            }
+        }
+    });
+    let Some(text) = source.full_text() else {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            "This source's text is not available.",
+        );
+        return;
+    };
+    // The passages quoted from this source, by character range.
+    let mut quoted: Vec<(std::ops::Range<usize>, bool)> = work
+        .dataset
+        .events
+        .iter()
+        .flat_map(|e| {
+            let mine = selected_event == Some(e.id.as_str());
+            e.passages
+                .iter()
+                .filter(|p| p.source == source.id)
+                .filter_map(move |p| p.anchoring.anchor().map(|a| (a.bytes.clone(), mine)))
+        })
+        .collect();
+    quoted.sort_by_key(|(r, _)| r.start);
+    let text_color = ui.visuals().text_color();
+    let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap: f32| {
+        let mut job = highlighted(buffer.as_str(), &quoted, text_color);
+        job.wrap.max_width = wrap;
+        ui.fonts_mut(|f| f.layout_job(job))
+    };
+    let mut shown: &str = text;
+    // One id for every source's reader: the keys know it is being read.
+    let id = reader_id();
+    if ui.memory(|m| m.has_focus(id)) && work.reading.as_deref() != Some(source.id.as_str()) {
+        ui.memory_mut(|m| m.surrender_focus(id));
+    }
+    let out = egui::ScrollArea::vertical()
+        .id_salt("reader-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::TextEdit::multiline(&mut shown)
+                .id(id)
+                .desired_width(f32::INFINITY)
+                .frame(egui::Frame::NONE)
+                .layouter(&mut layouter)
+                .show(ui)
+        })
+        .inner;
+    out.response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::MultilineTextInput, true, "Source text")
+    });
+    if let Some(range) = out.cursor_range {
+        let r = range.as_sorted_char_range();
+        let words = (r.start.0 != r.end.0).then(|| Words {
+            source: source.id.clone(),
+            start: r.start.0,
+            end: r.end.0,
+        });
+        if words != work.words {
+            actions.push(Action::SelectWords(words));
+        }
+    }
+}
+
+/// The text as a layout job, the quoted passages highlighted.
+fn highlighted(text: &str, quoted: &[(std::ops::Range<usize>, bool)], color: Color32) -> LayoutJob {
+    let font = FontId::proportional(13.5);
+    let plain = TextFormat::simple(font.clone(), color);
+    let mut job = LayoutJob::default();
+    let mut at = 0;
+    for (r, mine) in quoted {
+        if r.start < at || r.end > text.len() || !text.is_char_boundary(r.start) {
+            continue;
+        }
+        job.append(&text[at..r.start], 0.0, plain.clone());
+        job.append(
+            &text[r.clone()],
+            0.0,
+            TextFormat {
+                background: if *mine { SELECTED_EVENT } else { QUOTED },
+                color: Color32::BLACK,
+                ..TextFormat::simple(font.clone(), color)
+            },
+        );
+        at = r.end;
+    }
+    job.append(&text[at..], 0.0, plain);
+    job
+}

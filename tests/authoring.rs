@@ -1,0 +1,271 @@
+//! Authoring as a user does it (egui_kittest, headless): a new data set, a
+//! source pasted in, a sentence of it selected, Ctrl+N, the event placed by
+//! a click on the map and given a day, saved and opened again — its marker
+//! leads to that sentence — then deleted and brought back by Undo, and the
+//! source's text changed outside the app reported and its passage found
+//! again.
+
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use incident_map::action::{Action, Done};
+use incident_map::command::Command;
+use incident_map::render::OffscreenMap;
+
+mod common;
+
+const TEXT: &str = "Police said. A blast hit the market in Kaluga on Monday. Two died.";
+const SENTENCE: &str = "A blast hit the market in Kaluga on Monday.";
+
+/// Steps the app until `done` holds (20 s at most).
+fn wait(map: &mut OffscreenMap, what: &str, done: impl Fn(&mut OffscreenMap) -> bool) {
+    let start = Instant::now();
+    while !done(map) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{what} never happened; status: {}",
+            map.app().state.status()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        map.harness().run_steps(1);
+    }
+    map.harness().run_steps(2);
+}
+
+/// How many events the open data shows.
+fn events(map: &mut OffscreenMap) -> usize {
+    map.app().state.document().map_or(0, |d| d.store.len())
+}
+
+fn menu(map: &mut OffscreenMap, menu: &str, item: &str) {
+    map.harness().get_by_label(menu).click();
+    map.harness().run_steps(2);
+    // The menu entry (its text may also be a label inside it).
+    map.harness()
+        .query_all_by_label_contains(item)
+        .next()
+        .unwrap_or_else(|| panic!("no {item} in {menu}"))
+        .click();
+    map.harness().run_steps(3);
+}
+
+fn click_at(map: &mut OffscreenMap, pos: egui::Pos2) {
+    let h = map.harness();
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::default(),
+        });
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut map = common::scenario_app((1400, 900));
+    menu(&mut map, "File", "New data set");
+    wait(&mut map, "the new data set", |m| {
+        m.app().state.work().is_some() && events(m) == 0
+    });
+    // A source pasted in.
+    menu(&mut map, "File", "Paste a source…");
+    map.harness().get_by_label("Title:").focus();
+    map.harness()
+        .get_by_label("Title:")
+        .type_text("Blast report");
+    map.harness().get_by_label("Text:").focus();
+    map.harness().get_by_label("Text:").type_text(TEXT);
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Add source").click();
+    wait(&mut map, "the source read", |m| {
+        m.harness().query_by_label("Source text").is_some()
+    });
+    let work = map.app().state.work().unwrap();
+    assert_eq!(work.dataset.sources[0].title, "Blast report");
+    assert!(work.is_dirty());
+    // Its second sentence selected with the keyboard: 13 characters in, 43 long.
+    map.harness().get_by_label("Source text").focus();
+    // (Arrows keep to a field from its second frame with the keyboard.)
+    map.harness().run_steps(3);
+    // To the text's start (focus puts the cursor at its end).
+    for _ in 0..TEXT.chars().count() {
+        map.harness().key_press(Key::ArrowLeft);
+    }
+    for _ in 0..13 {
+        map.harness().key_press(Key::ArrowRight);
+    }
+    for _ in 0..SENTENCE.chars().count() {
+        map.harness()
+            .key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    }
+    map.harness().run_steps(2);
+    let words = map.app().state.work().unwrap().words.clone();
+    assert_eq!(words.map(|w| (w.start, w.end)), Some((13, 56)));
+    // Ctrl+N: the event, quoting it, open in the editor.
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::N);
+    wait(&mut map, "the new event", |m| events(m) == 1);
+    let e = &map.app().state.work().unwrap().dataset.events[0];
+    assert_eq!(e.title, SENTENCE);
+    assert_eq!(e.passages[0].quote, SENTENCE);
+    assert_eq!(
+        map.app().state.work().unwrap().editing.as_deref(),
+        Some("event-1")
+    );
+    assert!(
+        map.harness().query_by_label("When:").is_some(),
+        "the editor is open"
+    );
+    // Placed by a click on the map.
+    map.harness().get_by_label("Place on the map").click();
+    map.harness().run_steps(2);
+    assert!(map.app().state.work().unwrap().placing);
+    let rect = map.app().map().rect();
+    let spot = rect.center() + egui::vec2(0.0, 120.0);
+    click_at(&mut map, spot);
+    wait(&mut map, "the event placed", |m| {
+        m.app().state.work().unwrap().dataset.events[0]
+            .location
+            .is_some()
+    });
+    let point = map.app().state.work().unwrap().dataset.events[0]
+        .location
+        .as_ref()
+        .and_then(|l| l.point)
+        .unwrap();
+    let center = map.app().map().center().unwrap();
+    assert!(
+        (point.lon - center.lon).abs() < 1e-6 && point.lat < center.lat,
+        "{point:?} below the centre {center:?}"
+    );
+    // A day typed in the editor.
+    map.harness().get_by_label("When:").focus();
+    map.harness().get_by_label("When:").type_text("2024-03-25");
+    map.harness().key_press(Key::Enter);
+    map.harness().run_steps(2);
+    wait(&mut map, "the day set", |m| {
+        m.app().state.work().unwrap().dataset.events[0]
+            .when
+            .to_string()
+            == "2024-03-25"
+    });
+    // Saved where the save dialog would say.
+    let path = dir.path().join("blast.json");
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Done::SaveDialog(Some(path.clone())));
+    wait(&mut map, "the save", |m| {
+        m.app().state.work().is_some_and(|w| !w.is_dirty())
+    });
+    assert!(dir.path().join("blast-source-1.txt").exists());
+    // Opened again: the marker leads to the sentence, highlighted in its source.
+    map.app().apply(&ctx, Action::Open(path.clone()));
+    common::wait_for_load(&mut map);
+    assert!(
+        map.app().state.problems().is_none(),
+        "{:?}",
+        map.app().state.problems()
+    );
+    map.harness()
+        .get_by_label_contains("Map: A blast hit the market")
+        .click();
+    map.harness().run_steps(3);
+    let selection = map.app().state.selection().expect("the marker selects it");
+    let p = &selection.detail.event.passages[0];
+    assert_eq!(p.quote, SENTENCE);
+    assert_eq!(
+        p.anchoring.anchor().map(|a| &TEXT[a.bytes.clone()]),
+        Some(SENTENCE)
+    );
+    assert!(
+        map.harness()
+            .query_all_by_label_contains(SENTENCE)
+            .next()
+            .is_some()
+    );
+    // Deleted, then Undo brings it back as it was.
+    map.harness().key_press(Key::Delete);
+    wait(&mut map, "the delete", |m| events(m) == 0);
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    wait(&mut map, "the undo", |m| events(m) == 1);
+    let back = &map.app().state.work().unwrap().dataset.events[0];
+    assert_eq!(back.when.to_string(), "2024-03-25");
+    assert_eq!(back.passages[0].quote, SENTENCE);
+    // Ctrl+S saves where it was opened (nothing asked); all is saved.
+    map.app().apply(&ctx, Command::Save);
+    wait(&mut map, "the second save", |m| {
+        m.app().state.work().is_some_and(|w| !w.is_dirty())
+    });
+    // The source's text changed outside the app: said on opening, and the
+    // passage found again where it moved.
+    std::fs::write(
+        dir.path().join("blast-source-1.txt"),
+        format!("Updated. {TEXT}"),
+    )
+    .unwrap();
+    map.app().apply(&ctx, Action::Open(path));
+    common::wait_for_load(&mut map);
+    let problems = common::listed_problems(&mut map).expect("problems listed");
+    assert!(
+        problems.text.contains("changed since it was added"),
+        "{}",
+        problems.text
+    );
+    map.harness()
+        .get_by_label_contains("Map: A blast hit the market")
+        .click();
+    map.harness().run_steps(3);
+    let p = &map.app().state.selection().unwrap().detail.event.passages[0];
+    assert!(
+        p.anchoring.anchor().is_some(),
+        "found again in the new text"
+    );
+}
+
+#[test]
+fn unsaved_work_is_asked_about_before_it_is_lost() {
+    let mut map = common::scenario_app((1400, 900));
+    // An edit of the scenario: its title changed in the editor.
+    map.harness()
+        .get_by_label_contains("Map: Attack on Crocus City Hall")
+        .click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Edit…").click();
+    map.harness().run_steps(3);
+    map.harness().get_by_label("Title:").focus();
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::A);
+    map.harness()
+        .get_by_label("Title:")
+        .type_text("Attack at Crocus");
+    map.harness().key_press(Key::Enter);
+    wait(&mut map, "the edit", |m| {
+        m.app().state.work().is_some_and(|w| w.is_dirty())
+    });
+    // Opening another file asks first; Cancel keeps the work.
+    let ctx = map.ctx();
+    let other = common::repo("tests/files/interop/variants.geojson");
+    map.app().apply(&ctx, Action::Open(other.clone()));
+    map.harness().run_steps(2);
+    assert!(map.app().state.unsaved_question().is_some());
+    assert!(map.app().state.loading().is_none());
+    map.harness().get_by_label("Cancel").click();
+    map.harness().run_steps(2);
+    assert!(map.app().state.unsaved_question().is_none());
+    assert!(map.app().state.work().unwrap().is_dirty());
+    // Undo takes the change back: nothing to ask about; the file opens.
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    wait(&mut map, "the undo", |m| {
+        m.app().state.work().is_some_and(|w| !w.is_dirty())
+    });
+    map.app().apply(&ctx, Action::Open(other));
+    common::wait_for_load(&mut map);
+    assert!(map.app().state.work().is_none());
+    assert!(events(&mut map) > 0);
+}
