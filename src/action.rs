@@ -87,8 +87,12 @@ pub enum Action {
     Unsaved(UnsavedChoice),
     /// Take back the work a crash left (`true`), or let it go.
     Recover(bool),
+    /// The data set's title.
+    SetTitle(String),
     /// Read the gazetteer now if it is not yet (the editor finds places in it).
     WantGazetteer,
+    /// Add the report in this file as a source.
+    AddSourceFile(PathBuf),
 }
 
 /// Words selected in a source: its id, and the characters (Unicode scalar
@@ -291,6 +295,8 @@ pub enum Effect {
     ReadGazetteer,
     /// Ask for a report file to add as a source, and read it.
     SourceDialog,
+    /// Read this report file, to add as a source.
+    ReadSource(PathBuf),
     /// Ask where to save, suggesting this name.
     SaveDialog(String),
     /// Save the data set being authored, in the background.
@@ -304,8 +310,9 @@ pub enum Effect {
         store: Arc<Store>,
         filter: Filter,
     },
-    /// Keep a recovery copy of the work (`None`: remove it, all is saved).
-    Recovery(Option<Box<incident_map_core::model::Dataset>>),
+    /// Keep a recovery copy of the work, with where it is saved (`None`:
+    /// remove it, all is saved).
+    Recovery(Option<(Box<incident_map_core::model::Dataset>, Option<PathBuf>)>),
     /// The window's title.
     Title(String),
     Quit,

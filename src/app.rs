@@ -246,6 +246,7 @@ impl IncidentMapApp {
                 Effect::Camera(m) => self.map.move_camera(m),
                 Effect::ReadGazetteer => self.background.read_gazetteer(),
                 Effect::SourceDialog => self.background.source_dialog(),
+                Effect::ReadSource(path) => self.background.read_source(path),
                 Effect::SaveDialog(name) => self.background.save_dialog(name),
                 Effect::SaveWork { dataset, path } => self.background.save_work(*dataset, path),
                 Effect::BuildWork { job, store, filter } => {
@@ -375,7 +376,13 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             // Work a crash left is offered; new work is kept there too.
             let recovery = directories::ProjectDirs::from("", "", "incident-map")
                 .map(|d| d.data_dir().join("recovery").join("work.json"));
-            let left = recovery.as_deref().is_some_and(Path::exists);
+            // Beside the copy, where that work was saved (if it was).
+            let left = recovery.as_deref().filter(|f| f.exists()).map(|f| {
+                std::fs::read_to_string(f.with_extension("path"))
+                    .ok()
+                    .map(PathBuf::from)
+                    .filter(|p| !p.as_os_str().is_empty())
+            });
             app.state.set_recovery(recovery, left);
             if let Some(note) = note {
                 app.state.note(note);

@@ -239,6 +239,13 @@ impl Background {
         });
     }
 
+    /// Reads a report file, to add as a source.
+    pub fn read_source(&self, path: PathBuf) {
+        self.spawn("source", move || {
+            Done::SourceRead(read_source(&path).map(|(t, x)| (path, t, x)))
+        });
+    }
+
     /// The system's save dialog, for the data set being authored.
     pub fn save_dialog(&self, name: String) {
         self.dialog("save dialog", move || {
@@ -280,26 +287,29 @@ impl Background {
     pub fn write_recovery(
         &self,
         file: PathBuf,
-        work: Option<Box<incident_map_core::model::Dataset>>,
+        work: Option<(Box<incident_map_core::model::Dataset>, Option<PathBuf>)>,
     ) {
         // Written in the order asked: a copy older than the one on disk is
         // dropped. A failure must not stop the work: the next change tries again.
         static ASKED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        static WRITTEN: Mutex<u64> = Mutex::new(0);
+        static WRITTEN: Mutex<Vec<(PathBuf, u64)>> = Mutex::new(Vec::new());
         let version = ASKED.fetch_add(1, Ordering::SeqCst) + 1;
         let _ = std::thread::Builder::new()
             .name("recovery".into())
             .spawn(move || {
                 let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
-                if *written > version {
-                    return;
+                match written.iter_mut().find(|(f, _)| *f == file) {
+                    Some((_, last)) if *last > version => return,
+                    Some((_, last)) => *last = version,
+                    None => written.push((file.clone(), version)),
                 }
-                *written = version;
+                let saved_at = file.with_extension("path");
                 match work {
                     None => {
                         let _ = std::fs::remove_file(&file);
+                        let _ = std::fs::remove_file(&saved_at);
                     }
-                    Some(ds) => {
+                    Some((ds, path)) => {
                         let mut ds = *ds;
                         for s in &mut ds.sources {
                             if s.text.is_none() {
@@ -313,6 +323,8 @@ impl Background {
                         if let Ok(json) = formats::write(&ds, formats::Format::Native) {
                             let _ = formats::save_atomic(&file, json.as_bytes());
                         }
+                        let path = path.map(|p| p.display().to_string()).unwrap_or_default();
+                        let _ = formats::save_atomic(&saved_at, path.as_bytes());
                     }
                 }
             });

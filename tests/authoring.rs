@@ -269,3 +269,46 @@ fn unsaved_work_is_asked_about_before_it_is_lost() {
     assert!(map.app().state.work().is_none());
     assert!(events(&mut map) > 0);
 }
+
+#[test]
+fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("recovery").join("work.json");
+    let mut map = common::scenario_app((1400, 900));
+    map.app().state.set_recovery(Some(copy.clone()), None);
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Command::NewDataSet);
+    map.app().apply(
+        &ctx,
+        Action::AddSourceText(Box::new(incident_map::action::NewSource {
+            title: "Blast report".into(),
+            text: TEXT.into(),
+            ..Default::default()
+        })),
+    );
+    // The copy is written after the change, off the UI thread.
+    wait(&mut map, "the recovery copy", |_| copy.exists());
+    drop(map);
+    // The next start (after a crash: the copy is still there) offers it.
+    let mut again = common::scenario_app((1400, 900));
+    again
+        .app()
+        .state
+        .set_recovery(Some(copy.clone()), Some(None));
+    again.harness().run_steps(3);
+    assert!(
+        again
+            .harness()
+            .query_by_label_contains("Unsaved work was left")
+            .is_some()
+    );
+    again.harness().get_by_label("Recover").click();
+    wait(&mut again, "the recovery", |m| {
+        m.app().state.work().is_some_and(|w| w.is_dirty())
+    });
+    let work = again.app().state.work().unwrap();
+    assert_eq!(work.dataset.sources[0].title, "Blast report");
+    assert_eq!(work.dataset.sources[0].full_text(), Some(TEXT));
+    // Not a file to remember: the recovery copy is in no recent list.
+    assert!(!again.app().state.recent().contains(&copy));
+}

@@ -19,6 +19,11 @@ pub struct TopBar {
     open_field: String,
     /// The path typed in File → Export to.
     export_field: String,
+    /// The paths typed in File → Source file and Save to.
+    source_field: String,
+    save_field: String,
+    /// The data set's title, as typed (filled from it when the menu opens).
+    title_field: Option<String>,
     /// A basemap's path; empty means the bundled one.
     basemap_field: String,
     /// The words searched for, as typed.
@@ -230,6 +235,52 @@ impl TopBar {
                 ui.close();
             }
         });
+        // Authoring: a report to add as a source, where to save, by path.
+        ui.horizontal(|ui| {
+            let entered = path_field(
+                ui,
+                "Source file:",
+                &mut self.source_field,
+                240.0,
+                "report.html",
+            );
+            if (Command::AddSource.button(ui, "Add") || entered)
+                && !self.source_field.trim().is_empty()
+            {
+                actions.push(Action::AddSourceFile(PathBuf::from(
+                    self.source_field.trim(),
+                )));
+                ui.close();
+            }
+        });
+        if let Some(work) = state.work() {
+            ui.horizontal(|ui| {
+                let title = self
+                    .title_field
+                    .get_or_insert_with(|| work.dataset.title.clone());
+                if path_field(ui, "Title:", title, 240.0, "the data set's title")
+                    || ui.button("Set").clicked()
+                {
+                    actions.push(Action::SetTitle(title.clone()));
+                    self.title_field = None;
+                }
+            });
+            ui.horizontal(|ui| {
+                let entered = path_field(
+                    ui,
+                    "Save to:",
+                    &mut self.save_field,
+                    240.0,
+                    "incidents.json",
+                );
+                if (Command::SaveAs.button(ui, "Save") || entered)
+                    && !self.save_field.trim().is_empty()
+                {
+                    actions.push(Action::SaveTo(PathBuf::from(self.save_field.trim())));
+                    ui.close();
+                }
+            });
+        }
         ui.separator();
         ui.label("Export (GeoJSON, CSV or incident-map JSON, by extension)");
         let mut export_now = false;

@@ -138,6 +138,8 @@ impl AppState {
             }
             Action::PlaceAt(point) => self.place_at(point, fx),
             Action::WantGazetteer => self.want_gazetteer(fx),
+            Action::SetTitle(title) => self.set_title(title, fx),
+            Action::AddSourceFile(path) => fx.push(Effect::ReadSource(path)),
             Action::AddSourceText(new) => self.add_source(*new, fx),
             Action::ClosePasteSource => self.paste_open = false,
             Action::SaveTo(path) => self.save_to(path, fx),
@@ -632,13 +634,19 @@ impl AppState {
             search_index: None,
             format,
         });
-        // A recovery copy opened: its data is unsaved work, saved elsewhere.
-        if std::mem::take(&mut self.recovering)
-            && let Some(doc) = &self.doc
-        {
+        // A recovery copy opened: its data is unsaved work, saved where it
+        // was; the copy itself is no file to remember.
+        let recovered = std::mem::take(&mut self.recovering);
+        if recovered && let Some(doc) = &mut self.doc {
             let dataset = doc.store.to_dataset().into_owned();
-            self.work = Some(super::Work::recovered(dataset));
-            fx.push(Effect::Title("● Recovered — incident-map".into()));
+            let saved = self.recovered_path.take();
+            doc.path = saved.clone().unwrap_or_else(|| PathBuf::from("Recovered"));
+            let work = super::Work::recovered(dataset, saved);
+            fx.push(Effect::Title(format!("● {} — incident-map", work.name())));
+            self.work = Some(work);
+            self.status =
+                Status::Note("Recovered the unsaved work: save it (Ctrl+S) to keep it".into());
+            return;
         }
         if let Some(old) = old {
             fx.push(Effect::Release(Box::new(old)));
@@ -762,7 +770,7 @@ impl AppState {
     /// Brings the selected event into view: its region for a region-level
     /// event, its shape for a line or an area, else its point, zoomed in to
     /// street level at least.
-    fn focus_selected(&mut self, fx: &mut Vec<Effect>) {
+    pub(super) fn focus_selected(&mut self, fx: &mut Vec<Effect>) {
         let (Some(doc), Some(s)) = (&self.doc, &self.selection) else {
             return;
         };

@@ -222,8 +222,9 @@ pub struct AppState {
     /// The data set being authored, and the last build of its views.
     work: Option<Work>,
     work_job: u64,
-    /// The event to select once the views of an edit are in.
-    select_after: Option<String>,
+    /// The event to select once the views of an edit are in, and whether
+    /// to bring it into view (it was placed somewhere else).
+    select_after: Option<(String, bool)>,
     /// What waits on "Save the changes first?".
     unsaved: Option<Then>,
     paste_open: bool,
@@ -232,6 +233,8 @@ pub struct AppState {
     recoverable: Option<PathBuf>,
     /// The file loading is a recovery copy: it becomes unsaved work.
     recovering: bool,
+    /// Where the work a crash left was saved, if it was.
+    recovered_path: Option<PathBuf>,
 }
 
 impl Default for AppState {
@@ -279,6 +282,7 @@ impl AppState {
             recovery: None,
             recoverable: None,
             recovering: false,
+            recovered_path: None,
         }
     }
 

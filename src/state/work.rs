@@ -57,9 +57,10 @@ impl Work {
         }
     }
 
-    /// Work a crash left: all of it unsaved, saved where the user says.
-    pub fn recovered(dataset: Dataset) -> Work {
-        Work::new(dataset, None, false)
+    /// Work a crash left: all of it unsaved, saved where it was (or where
+    /// the user says).
+    pub fn recovered(dataset: Dataset, path: Option<PathBuf>) -> Work {
+        Work::new(dataset, path, false)
     }
 
     /// Whether it changed since it was saved (or opened).
@@ -136,9 +137,11 @@ impl AppState {
         self.recovery.as_deref()
     }
 
-    /// Where recovery copies are kept (the shell sets it; none in tests).
-    pub fn set_recovery(&mut self, file: Option<PathBuf>, left_by_a_crash: bool) {
-        self.recoverable = file.clone().filter(|_| left_by_a_crash);
+    /// Where recovery copies are kept (the shell sets it; none in tests),
+    /// and the copy a crash left, with where that work was saved.
+    pub fn set_recovery(&mut self, file: Option<PathBuf>, left: Option<Option<PathBuf>>) {
+        self.recoverable = file.clone().filter(|_| left.is_some());
+        self.recovered_path = left.flatten();
         self.recovery = file;
     }
 
@@ -257,7 +260,8 @@ impl AppState {
             filter,
         });
         fx.push(Effect::Recovery(
-            work.is_dirty().then(|| Box::new(work.dataset.clone())),
+            work.is_dirty()
+                .then(|| (Box::new(work.dataset.clone()), work.path.clone())),
         ));
         fx.push(Effect::Title(title(work)));
     }
@@ -291,14 +295,26 @@ impl AppState {
             fx.push(Effect::Release(Box::new(old)));
         }
         self.install_view(view);
-        if let Some(id) = self.select_after.take() {
+        if let Some((id, focus)) = self.select_after.take() {
             self.select(&id);
+            if focus {
+                self.focus_selected(fx);
+            }
         }
         if let Some(doc) = &self.doc {
             fx.push(Effect::IndexWords(doc.store.clone()));
         }
         if !self.search.is_empty() || !self.effective_filter().sources.is_empty() {
             self.refilter(fx);
+        }
+    }
+
+    /// The data set's title.
+    pub(super) fn set_title(&mut self, title: String, fx: &mut Vec<Effect>) {
+        let title = title.trim().to_string();
+        let same = self.work.as_ref().is_some_and(|w| w.dataset.title == title);
+        if !title.is_empty() && !same {
+            self.commit("Title", vec![Edit::SetTitle(title)], fx);
         }
     }
 
@@ -380,9 +396,10 @@ impl AppState {
                 w.editing = Some(id.clone());
                 w.words = None;
             }
-            self.select_after = Some(id);
+            self.select_after = Some((id, false));
             self.status = Status::Note(format!(
-                "New event: {title}. Give it a date and a place in the editor"
+                "New event: {}. Give it a date and a place in the editor",
+                title.trim_end_matches(['.', '…'])
             ));
         }
     }
@@ -405,7 +422,7 @@ impl AppState {
             if let Some(s) = &mut self.selection {
                 s.passage = n - 1;
             }
-            self.select_after = Some(id);
+            self.select_after = Some((id, false));
             self.status = Status::Note(format!("The event now cites {n} passages"));
         }
     }
@@ -483,9 +500,12 @@ impl AppState {
             return;
         }
         let id = event.id.clone();
+        // Placed somewhere else (a place found by name): the map goes there.
+        let point = |e: &incident_map_core::model::Event| e.location.as_ref().and_then(|l| l.point);
+        let moved = point(old) != point(&event) && point(&event).is_some();
         edits.push(Edit::ReplaceEvent { at, event });
         if self.commit("Edit event", edits, fx) {
-            self.select_after = Some(id);
+            self.select_after = Some((id, moved));
         }
     }
 
@@ -499,6 +519,12 @@ impl AppState {
         let Some((at, e)) = w.event(&id) else { return };
         let mut event = e.clone();
         let old = event.location.take();
+        // To about 10 cm: more digits than that say nothing.
+        let round = |v: f64| (v * 1e6).round() / 1e6;
+        let point = LatLon {
+            lat: round(point.lat),
+            lon: round(point.lon),
+        };
         // A click is a point of its own: the name of a place found before goes.
         event.location = Some(Location {
             point: Some(point),
@@ -509,7 +535,7 @@ impl AppState {
             note: None,
         });
         if self.commit("Place event", vec![Edit::ReplaceEvent { at, event }], fx) {
-            self.select_after = Some(id);
+            self.select_after = Some((id, false));
             self.status = Status::Note(format!("Placed at {:.5}, {:.5}", point.lat, point.lon));
         }
     }

@@ -263,7 +263,19 @@ pub fn passage_at(source: &Source, start: usize, end: usize) -> Option<Passage> 
     if start >= end || start >= text.chars().count() {
         return None;
     }
-    let (a, b) = (byte(start), byte(end));
+    let (mut a, mut b) = (byte(start), byte(end));
+    // A selection begun or ended inside a word takes the whole word.
+    let word = |c: char| c.is_alphanumeric() || c == '\'' || c == '’' || c == '-';
+    if text[a..].starts_with(word) {
+        while let Some(c) = text[..a].chars().next_back().filter(|&c| word(c)) {
+            a -= c.len_utf8();
+        }
+    }
+    if text[..b].ends_with(word) {
+        while let Some(c) = text[b..].chars().next().filter(|&c| word(c)) {
+            b += c.len_utf8();
+        }
+    }
     let raw = &text[a..b];
     // The words selected, without the blanks around them.
     let lead = raw.len() - raw.trim_start().len();
@@ -400,6 +412,11 @@ mod tests {
             )
             .unwrap();
         assert_eq!(event_from(&ds, e.passages[0].clone()).id, "event-2");
+        // Begun or ended inside a word: the whole word.
+        let source = &ds.sources[0];
+        let p = passage_at(source, 17, 30).unwrap();
+        assert_eq!(p.quote, "blast hit the market");
+        assert_eq!((p.start, p.end), (Some(15), Some(35)));
         // Nothing, blanks only, or past the end: no passage.
         let source = &ds.sources[0];
         assert!(passage_at(source, 5, 5).is_none());

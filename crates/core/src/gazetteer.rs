@@ -24,6 +24,9 @@ pub struct Place {
     pub population: u32,
     country: u16,
     region: Option<u16>,
+    /// GeoNames' code of its first-level division: a state's letters in
+    /// the United States ("PA"), numbers in most countries.
+    admin1: Box<str>,
 }
 
 /// A place found, with where it is and how well it matched.
@@ -32,7 +35,8 @@ pub struct Hit<'g> {
     pub place: &'g Place,
     /// The country's name ("Russia").
     pub country: &'g str,
-    /// The region's name, where the gazetteer knows it ("Moscow Oblast").
+    /// The region's name, where the gazetteer knows it ("Moscow Oblast"),
+    /// or its code where that is letters ("PA").
     pub region: Option<&'g str>,
     /// The name it was found by (an alternate name, in its script).
     pub matched: &'g str,
@@ -134,6 +138,7 @@ impl Gazetteer {
                         population: population.parse().unwrap_or(0),
                         country,
                         region,
+                        admin1: admin1.into(),
                     });
                     let mut add = |name: &str, flag: u32| {
                         let folded = fold(name.trim());
@@ -238,7 +243,14 @@ impl Gazetteer {
         Hit {
             place,
             country: &self.countries[usize::from(place.country)].1,
-            region: place.region.map(|r| self.regions[usize::from(r)].as_str()),
+            region: place
+                .region
+                .map(|r| self.regions[usize::from(r)].as_str())
+                .or_else(|| {
+                    let code = &*place.admin1;
+                    ((2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase()))
+                        .then_some(code)
+                }),
             matched,
             whole,
             score,
@@ -269,10 +281,18 @@ impl Gazetteer {
                     continue;
                 }
                 let name = run.join(" ");
+                // One short or common-looking word ("She", "I", "Moore
+                // School") is a place only by that place's own name.
+                let single = len == 1;
+                let ascii = name.is_ascii();
                 let hits: Vec<Hit<'_>> = self
                     .search(&name, near, 8)
                     .into_iter()
                     .filter(|h| h.whole)
+                    .filter(|h| {
+                        !single
+                            || (name.chars().count() >= 4 && (!ascii || h.matched == h.place.name))
+                    })
                     .collect();
                 if hits.is_empty() {
                     continue;
@@ -360,8 +380,9 @@ mod tests {
             lon: -117.18,
         };
         let hits = g.search("moscow", &[pullman], 3);
-        assert_eq!(hits[0].country, "United States of America");
-        assert_eq!(hits[0].region, None);
+        assert_eq!(hits[0].label(), "Moscow, ID, United States of America");
+        // Where the region is only a number, none is shown.
+        assert_eq!(g.search("Nairobi", &[], 1)[0].label(), "Nairobi, Kenya");
         // Alternate names in other scripts find it too.
         assert_eq!(g.search("Москва", &[], 1)[0].place.name, "Moscow");
         assert!(g.search("", &[], 3).is_empty());
@@ -382,6 +403,16 @@ mod tests {
         ] {
             assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
         }
+        // Short words that some place has as another name are no places.
+        let hits = g.places_in("She said I would go. Then she developed it.", &[], 10);
+        assert!(
+            hits.is_empty(),
+            "{:?}",
+            hits.iter().map(Hit::label).collect::<Vec<_>>()
+        );
+        // In another script, a place's other names count.
+        let hits = g.places_in("Взрыв в Калуга утром", &[MOSCOW], 3);
+        assert_eq!(hits[0].place.name, "Kaluga");
     }
 
     #[test]
