@@ -89,6 +89,11 @@ pub enum Action {
     Recover(bool),
     /// The data set's title.
     SetTitle(String),
+    /// A source's reliability (Admiralty grade A–F; `None`: ungraded).
+    GradeSource {
+        source: String,
+        reliability: Option<incident_map_core::model::Reliability>,
+    },
     /// Read the gazetteer now if it is not yet (the editor finds places in it).
     WantGazetteer,
     /// Add the report in this file as a source.
@@ -135,6 +140,9 @@ pub enum FilterEdit {
     TogglePrecision(incident_map_core::model::Precision),
     /// Show only events that cite this source, or stop.
     ToggleSource(String),
+    /// Show only events whose best source has this reliability, or stop
+    /// (several: any of them).
+    ToggleReliability(incident_map_core::model::Reliability),
     /// The time window, first and last second; `None` for all time.
     Window(Option<(i64, i64)>),
     /// A window of whole days of the data set's time zone (either end open).

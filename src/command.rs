@@ -54,6 +54,7 @@ pub enum Command {
     AddEvidence,
     PlaceOnMap,
     DeleteEvent,
+    ToggleFadeDoubtful,
 }
 
 /// A `'static` list of shortcuts.
@@ -108,6 +109,7 @@ pub const MENUS: &[(&str, &[Command])] = &[
             Command::ZoomOut,
             Command::Fit,
             Command::FindPlace,
+            Command::ToggleFadeDoubtful,
             Command::TogglePanels,
             Command::ToggleOnline,
             Command::ShowProblems,
@@ -296,6 +298,10 @@ impl Command {
                 "Delete event",
                 "Delete the selected event (Undo brings it back)",
             ),
+            Command::ToggleFadeDoubtful => (
+                "Fade doubtful evidence",
+                "Draw faded the markers of events whose most credible passage is doubtful or improbable (4 or 5 on the Admiralty scale)",
+            ),
             Command::FindPlace => (
                 "Find a place…",
                 "Find a place of the world by its name, in any language (offline: GeoNames' places of over 1,000 people), and take the map there",
@@ -362,7 +368,8 @@ impl Command {
             | Command::AddSource
             | Command::PasteSource
             | Command::AddEvidence
-            | Command::PlaceOnMap => &[],
+            | Command::PlaceOnMap
+            | Command::ToggleFadeDoubtful => &[],
             Command::CancelLoad | Command::ToggleOnline | Command::ShowProblems => &[],
         }
     }
@@ -459,7 +466,7 @@ mod tests {
         }
         // Every variant is in a menu: a new one breaks this match until it
         // has a number, and then this test until it is in a menu.
-        const VARIANTS: usize = 45;
+        const VARIANTS: usize = 46;
         let number = |c: Command| match c {
             Command::Open => 0,
             Command::ExportEvents => 1,
@@ -506,6 +513,7 @@ mod tests {
             Command::AddEvidence => 42,
             Command::PlaceOnMap => 43,
             Command::DeleteEvent => 44,
+            Command::ToggleFadeDoubtful => 45,
         };
         let mut in_a_menu = [false; VARIANTS];
         for c in Command::all() {

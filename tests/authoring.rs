@@ -312,3 +312,79 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
     // Not a file to remember: the recovery copy is in no recent list.
     assert!(!again.app().state.recent().contains(&copy));
 }
+
+#[test]
+fn evidence_is_graded_shown_filtered_and_faded() {
+    let mut map = common::scenario_app((1400, 900));
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Command::NewDataSet);
+    map.app().apply(
+        &ctx,
+        Action::AddSourceText(Box::new(incident_map::action::NewSource {
+            title: "Blast report".into(),
+            text: TEXT.into(),
+            ..Default::default()
+        })),
+    );
+    wait(&mut map, "the source", |m| {
+        m.harness().query_by_label("Source text").is_some()
+    });
+    // The source graded in the reader: B, usually reliable.
+    map.harness()
+        .get_by_label_contains("How reliable this source is")
+        .click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("B: usually reliable").click();
+    wait(&mut map, "the grade", |m| {
+        m.app().state.work().unwrap().dataset.sources[0].reliability
+            == Some(incident_map_core::model::Reliability::B)
+    });
+    // An event from its second sentence, its passage doubtful (4).
+    map.app().apply(
+        &ctx,
+        Action::SelectWords(Some(incident_map::action::Words {
+            source: "source-1".into(),
+            start: 13,
+            end: 56,
+        })),
+    );
+    map.app().apply(&ctx, Command::NewEventFromSelection);
+    wait(&mut map, "the event", |m| events(m) == 1);
+    map.harness()
+        .get_by_label_contains("How credible what this passage says is")
+        .click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("4: doubtful").click();
+    wait(&mut map, "the credibility", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.table().credibility(0).is_some_and(|c| c.number() == 4))
+    });
+    let table = map.app().state.document().unwrap().table();
+    assert_eq!(
+        table.reliability(0),
+        Some(incident_map_core::model::Reliability::B)
+    );
+    // The filter panel's Reliability facet lists it.
+    map.harness().get_by_label("Reliability").click();
+    map.harness().run_steps(2);
+    assert!(
+        map.harness()
+            .query_by_label_contains("B: usually reliable")
+            .is_some()
+    );
+    // View › Fade doubtful evidence: on, then off.
+    assert!(!map.app().state.fade_doubtful());
+    map.app().apply(&ctx, Command::ToggleFadeDoubtful);
+    assert!(map.app().state.fade_doubtful());
+    // Undo takes the credibility back, then the grade.
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    wait(&mut map, "the undo", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.table().credibility(0).is_none())
+    });
+}

@@ -102,6 +102,8 @@ pub struct EventMarkers<'a> {
     pub hovered: Option<usize>,
     /// How far the markers that entered with this view have faded in (0–1).
     pub fade: f32,
+    /// Draw faded the events whose best evidence is doubtful or improbable.
+    pub fade_doubtful: bool,
     pub actions: &'a mut Vec<Action>,
 }
 
@@ -237,6 +239,11 @@ impl Plugin for EventMarkers<'_> {
             } else {
                 1.0
             };
+            // Doubtful or improbable evidence, faded when asked.
+            let doubtful = self.fade_doubtful
+                && !selected
+                && table.credibility(marker.event).is_some_and(|c| c.is_low());
+            let alpha = if doubtful { alpha * 0.35 } else { alpha };
             let color = self
                 .view
                 .color(table.category(marker.event))

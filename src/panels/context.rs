@@ -323,6 +323,9 @@ fn passages_section(
         return;
     };
     source_header(ui, source);
+    if let Some(c) = p.credibility {
+        ui.label(RichText::new(format!("credibility {}: {}", c.number(), c.meaning())).small());
+    }
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("source-text")
@@ -401,6 +404,9 @@ fn source_header(ui: &mut Ui, source: &Source) {
     meta.extend(source.publisher.clone());
     if let Some(p) = &source.published {
         meta.push(format!("published {}", p.describe()));
+    }
+    if let Some(r) = source.reliability {
+        meta.push(format!("reliability {}: {}", r.as_str(), r.meaning()));
     }
     if !meta.is_empty() {
         ui.label(RichText::new(meta.join(" · ")).small());

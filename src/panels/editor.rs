@@ -10,7 +10,7 @@ use egui::{RichText, Ui};
 use crate::action::Action;
 use crate::command::Command;
 use crate::state::{AppState, PlaceHit};
-use incident_map_core::model::{Event, Location, Precision, When};
+use incident_map_core::model::{Credibility, Event, Location, Precision, When};
 
 /// The fields as typed.
 #[derive(Default)]
@@ -172,6 +172,35 @@ impl EditorWindow {
                     event.passages.len(),
                     if event.passages.len() == 1 { "" } else { "s" }
                 ));
+                // Each passage's credibility (Admiralty grade 1–6).
+                for (k, p) in event.passages.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        let words: String = p.quote.chars().take(48).collect();
+                        ui.weak(format!("“{words}…”"));
+                        egui::ComboBox::from_id_salt(("credibility", k))
+                            .selected_text(p.credibility.map_or("credibility: —".into(), |c| {
+                                format!("credibility {}", c.number())
+                            }))
+                            .show_ui(ui, |ui| {
+                                let grades = std::iter::once(None)
+                                    .chain(Credibility::ALL.into_iter().map(Some));
+                                for c in grades {
+                                    let text = c.map_or("not graded".into(), |c| {
+                                        format!("{}: {}", c.number(), c.meaning())
+                                    });
+                                    if ui.selectable_label(p.credibility == c, text).clicked() {
+                                        let mut e = event.clone();
+                                        e.passages[k].credibility = c;
+                                        changed = Some(e);
+                                    }
+                                }
+                            })
+                            .response
+                            .on_hover_text(
+                                "How credible what this passage says is, on the Admiralty (NATO) scale",
+                            );
+                    });
+                }
                 ui.horizontal(|ui| {
                     if Command::DeleteEvent.button(ui, Command::DeleteEvent.text()) {
                         actions.push(Action::Select(event.id.clone()));

@@ -146,6 +146,44 @@ impl FacetsPanel {
                     }
                 }
             });
+        // Reliability (Admiralty grades), once any source is graded.
+        if facets
+            .reliabilities
+            .iter()
+            .any(|(r, n)| r.is_some() && *n > 0)
+            || !filter.reliabilities.is_empty()
+        {
+            egui::CollapsingHeader::new(RichText::new("Reliability").small().strong())
+                .id_salt("facet-reliability")
+                .show(ui, |ui| {
+                    for (r, n) in &facets.reliabilities {
+                        match r {
+                            Some(r) => {
+                                let on = filter.reliabilities.contains(r);
+                                if (*n > 0 || on)
+                                    && choice(
+                                        ui,
+                                        on,
+                                        &format!("{}: {}", r.as_str(), r.meaning()),
+                                        *n,
+                                        "Show only events whose most reliable source has this grade (several: any of them)",
+                                    )
+                                {
+                                    actions
+                                        .push(Action::Filter(FilterEdit::ToggleReliability(*r)));
+                                }
+                            }
+                            None if *n > 0 => {
+                                ui.horizontal(|ui| {
+                                    ui.weak(RichText::new("no graded source").small());
+                                    count(ui, *n);
+                                });
+                            }
+                            None => {}
+                        }
+                    }
+                });
+        }
         egui::CollapsingHeader::new(RichText::new("Sources").small().strong())
             .id_salt("facet-sources")
             .show(ui, |ui| {

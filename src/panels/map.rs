@@ -392,6 +392,7 @@ impl MapPanel {
                 regions: state.regions(),
                 selected,
                 hovered,
+                fade_doubtful: state.fade_doubtful(),
                 actions: &mut marker_actions,
             });
         }

@@ -9,7 +9,7 @@ use egui::{Color32, FontId, RichText, Ui};
 use crate::action::{Action, Words};
 use crate::command::Command;
 use crate::state::Work;
-use incident_map_core::model::Source;
+use incident_map_core::model::{Reliability, Source};
 
 const QUOTED: Color32 = Color32::from_rgb(255, 244, 200);
 const SELECTED_EVENT: Color32 = Color32::from_rgb(255, 226, 120);
@@ -54,7 +54,34 @@ pub fn reader(
     selected_event: Option<&str>,
     actions: &mut Vec<Action>,
 ) {
-    ui.label(RichText::new(&source.title).italics());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&source.title).italics());
+        let grade = source.reliability;
+        egui::ComboBox::from_id_salt(("reliability", &source.id))
+            .selected_text(grade.map_or("reliability: —".into(), |r| {
+                format!("reliability {}", r.as_str())
+            }))
+            .show_ui(ui, |ui| {
+                let none = ui.selectable_label(grade.is_none(), "not graded");
+                if none.clicked() {
+                    actions.push(Action::GradeSource {
+                        source: source.id.clone(),
+                        reliability: None,
+                    });
+                }
+                for r in Reliability::ALL {
+                    let text = format!("{}: {}", r.as_str(), r.meaning());
+                    if ui.selectable_label(grade == Some(r), text).clicked() {
+                        actions.push(Action::GradeSource {
+                            source: source.id.clone(),
+                            reliability: Some(r),
+                        });
+                    }
+                }
+            })
+            .response
+            .on_hover_text("How reliable this source is, on the Admiralty (NATO) scale");
+    });
     let has_words = work.words.is_some();
     ui.horizontal_wrapped(|ui| {
         for c in [Command::NewEventFromSelection, Command::AddEvidence] {

@@ -344,6 +344,7 @@ fn command_entry(ui: &mut Ui, c: Command, state: &AppState) -> bool {
     let checked = match c {
         Command::TogglePanels => Some(state.panels_shown()),
         Command::ToggleOnline => Some(state.online()),
+        Command::ToggleFadeDoubtful => Some(state.fade_doubtful()),
         Command::ShowShortcuts => Some(state.shortcuts_open()),
         Command::ToggleOnlyMatches => Some(state.only_matches()),
         Command::ToggleUndated => Some(state.filter().include_undated),

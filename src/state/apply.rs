@@ -139,6 +139,10 @@ impl AppState {
             Action::PlaceAt(point) => self.place_at(point, fx),
             Action::WantGazetteer => self.want_gazetteer(fx),
             Action::SetTitle(title) => self.set_title(title, fx),
+            Action::GradeSource {
+                source,
+                reliability,
+            } => self.grade_source(&source, reliability, fx),
             Action::AddSourceFile(path) => fx.push(Effect::ReadSource(path)),
             Action::AddSourceText(new) => self.add_source(*new, fx),
             Action::ClosePasteSource => self.paste_open = false,
@@ -244,6 +248,7 @@ impl AppState {
             Command::ClearSelection if self.places.open => self.places.open = false,
             Command::ClearSelection => self.selection = None,
             Command::ShowShortcuts => self.shortcuts_open = !self.shortcuts_open,
+            Command::ToggleFadeDoubtful => self.fade_doubtful = !self.fade_doubtful,
             Command::FindPlace => {
                 self.places.open = true;
                 self.next_marks.focus_place_finder = true;
@@ -312,6 +317,7 @@ impl AppState {
         match edit {
             FilterEdit::ToggleCategory(id) => toggle(&mut f.hidden_categories, id),
             FilterEdit::TogglePrecision(p) => toggle(&mut f.precisions, p),
+            FilterEdit::ToggleReliability(r) => toggle(&mut f.reliabilities, r),
             FilterEdit::ToggleSource(s) => toggle(&mut f.sources, s),
             FilterEdit::ToggleActor(a) => match f.actors.iter().position(|x| *x == a) {
                 Some(k) => {

@@ -235,6 +235,8 @@ pub struct AppState {
     recovering: bool,
     /// Where the work a crash left was saved, if it was.
     recovered_path: Option<PathBuf>,
+    /// Markers of doubtful evidence are drawn faded.
+    fade_doubtful: bool,
 }
 
 impl Default for AppState {
@@ -283,6 +285,7 @@ impl AppState {
             recoverable: None,
             recovering: false,
             recovered_path: None,
+            fade_doubtful: false,
         }
     }
 
@@ -409,6 +412,11 @@ impl AppState {
 
     pub fn shortcuts_open(&self) -> bool {
         self.shortcuts_open
+    }
+
+    /// Whether markers of doubtful evidence are drawn faded.
+    pub fn fade_doubtful(&self) -> bool {
+        self.fade_doubtful
     }
 
     /// *Find a place…*: whether it is open, the name typed, the places found.

@@ -309,6 +309,25 @@ impl AppState {
         }
     }
 
+    /// A source's reliability.
+    pub(super) fn grade_source(
+        &mut self,
+        id: &str,
+        reliability: Option<incident_map_core::model::Reliability>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(work) = self.work_mut() else { return };
+        let Some(at) = work.dataset.sources.iter().position(|s| s.id == id) else {
+            return;
+        };
+        let mut source = work.dataset.sources[at].clone();
+        if source.reliability == reliability {
+            return;
+        }
+        source.reliability = reliability;
+        self.commit("Grade source", vec![Edit::ReplaceSource { at, source }], fx);
+    }
+
     /// The data set's title.
     pub(super) fn set_title(&mut self, title: String, fx: &mut Vec<Effect>) {
         let title = title.trim().to_string();

@@ -35,6 +35,11 @@ pub enum Edit {
     RemoveSource {
         at: usize,
     },
+    /// Put `source` in place of the source at `at` (its grade, its title).
+    ReplaceSource {
+        at: usize,
+        source: Source,
+    },
     AddCategory {
         at: usize,
         category: Category,
@@ -139,6 +144,16 @@ impl Edit {
                 Edit::AddSource {
                     at,
                     source: remove(&mut ds.sources, at, "source")?,
+                }
+            }
+            Edit::ReplaceSource { at, source } => {
+                check_index("source", at, ds.sources.len())?;
+                if ds.sources[at].id != source.id {
+                    return Err(EditError::IdTaken(source.id));
+                }
+                Edit::ReplaceSource {
+                    at,
+                    source: std::mem::replace(&mut ds.sources[at], source),
                 }
             }
             Edit::AddCategory { at, category } => {
@@ -313,6 +328,7 @@ pub fn passage_at(source: &Source, start: usize, end: usize) -> Option<Passage> 
         start: Some(start),
         end: Some(end),
         note: None,
+        credibility: None,
         anchoring,
         origin: Origin::default(),
     })
@@ -360,6 +376,7 @@ pub fn new_source(ds: &Dataset, title: &str, text: String, today: &str) -> Sourc
         text_file: None,
         sha256: Some(sha256_hex(&text)),
         added: Some(today.to_string()),
+        reliability: None,
         text: Some(text),
         note: None,
         loaded_text: None,

@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
 
-use crate::model::{BBox, Precision};
+use crate::model::{BBox, Precision, Reliability};
 use crate::store::{EventTable, Store, TimeKind};
 
 /// What is shown. The default shows everything.
@@ -41,6 +41,9 @@ pub struct Filter {
     pub precisions: BTreeSet<Precision>,
     /// Sources one of which an event shown cites, by name; empty: any.
     pub sources: BTreeSet<String>,
+    /// Reliabilities (Admiralty, A–F) of the most reliable source an event
+    /// shown cites; empty: any, and events of no graded source.
+    pub reliabilities: BTreeSet<Reliability>,
     /// The box an event's marker is in (inclusive); events with no place
     /// are outside every box.
     pub bbox: Option<BBox>,
@@ -129,6 +132,10 @@ impl Filter {
                         || table
                             .precision(i)
                             .is_some_and(|p| self.precisions.contains(&p)))
+                    && (self.reliabilities.is_empty()
+                        || table
+                            .reliability(i)
+                            .is_some_and(|r| self.reliabilities.contains(&r)))
                     && self.bbox.is_none_or(|b| {
                         table.point(i).is_some_and(|p| {
                             (b.sw.lat..=b.ne.lat).contains(&p.lat)
@@ -181,6 +188,10 @@ impl Filter {
         if !self.precisions.is_empty() {
             let p: Vec<&str> = self.precisions.iter().map(|p| p.as_str()).collect();
             parts.push(format!("precision: {}", p.join(", ")));
+        }
+        if !self.reliabilities.is_empty() {
+            let r: Vec<&str> = self.reliabilities.iter().map(|r| r.as_str()).collect();
+            parts.push(format!("reliability: {}", r.join(", ")));
         }
         if !self.sources.is_empty() {
             parts.push(match self.sources.len() {
@@ -308,6 +319,9 @@ pub struct Facets {
     pub uncategorised: u32,
     /// By precision, and (last) events of no stated precision.
     pub precisions: Vec<(Option<Precision>, u32)>,
+    /// By the reliability of the best source cited, and (last) events of
+    /// no graded source.
+    pub reliabilities: Vec<(Option<Reliability>, u32)>,
     /// The most frequent actors, by name.
     pub actors: Vec<(String, u32)>,
     /// The most frequent sources cited, by name (when the search index is built).
@@ -337,9 +351,10 @@ impl Facets {
                 [0u32; 8],
                 vec![0u32; nactors],
                 vec![0u32; nsources],
+                [0u32; 7],
             )
         };
-        let (cats, precisions, actors, sources) = (0..n.div_ceil(CHUNK))
+        let (cats, precisions, actors, sources, grades) = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
                 let mut acc = zero();
@@ -357,6 +372,7 @@ impl Facets {
                             acc.3[k as usize] += 1;
                         }
                     }
+                    acc.4[table.reliability(i).map_or(6, |r| r as usize)] += 1;
                 }
                 acc
             })
@@ -365,6 +381,7 @@ impl Facets {
                 a.1.iter_mut().zip(b.1).for_each(|(x, y)| *x += y);
                 a.2.iter_mut().zip(b.2).for_each(|(x, y)| *x += y);
                 a.3.iter_mut().zip(b.3).for_each(|(x, y)| *x += y);
+                a.4.iter_mut().zip(b.4).for_each(|(x, y)| *x += y);
                 a
             });
         let top = |counts: Vec<u32>, name: &dyn Fn(usize) -> String| {
@@ -392,6 +409,12 @@ impl Facets {
                         .chain([&precisions[7]]),
                 )
                 .map(|(p, c)| (p, *c))
+                .collect(),
+            reliabilities: Reliability::ALL
+                .iter()
+                .map(|r| Some(*r))
+                .chain([None])
+                .zip(grades)
                 .collect(),
             actors: top(actors, &|k| table.actor_names().get(k as u32).to_string()),
             sources: top(sources, &|k| {
@@ -696,6 +719,80 @@ fn event_text(d: &crate::store::Detail, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_grades_are_read_kept_faceted_and_filtered() {
+        use crate::formats::{LoadOptions, load};
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("graded.json");
+        let text = r#"{"format": "incident-map", "version": 1, "title": "Graded",
+ "sources": [
+  {"id": "wire", "title": "Wire report", "text": "A blast hit the market. Police fired shots. A rumour spread.", "reliability": "B"},
+  {"id": "blog", "title": "A blog", "text": "A rumour spread.", "reliability": "E"}],
+ "events": [
+  {"id": "blast", "title": "Blast", "when": "2024-03-25", "where": {"point": {"lat": 54.5, "lon": 36.3}},
+   "passages": [{"source": "wire", "quote": "A blast hit the market.", "credibility": 2},
+                {"source": "blog", "quote": "A rumour spread.", "credibility": 5}]},
+  {"id": "rumour", "title": "Rumour", "when": "2024-03-26", "where": {"point": {"lat": 54.6, "lon": 36.2}},
+   "passages": [{"source": "blog", "quote": "A rumour spread.", "credibility": 5}]},
+  {"id": "shots", "title": "Shots", "when": "2024-03-26", "where": {"point": {"lat": 54.6, "lon": 36.2}}}]}"#;
+        std::fs::write(&file, text).unwrap();
+        let loaded = load(&file, &LoadOptions::default()).unwrap();
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let store = loaded.usable().unwrap();
+        let t = store.table();
+        // The best of each event's evidence: its most reliable source, its
+        // most credible passage.
+        assert_eq!(t.reliability(0), Some(Reliability::B));
+        assert_eq!(t.credibility(0).map(|c| c.number()), Some(2));
+        assert_eq!(t.reliability(1), Some(Reliability::E));
+        assert!(t.credibility(1).is_some_and(|c| c.is_low()));
+        assert_eq!((t.reliability(2), t.credibility(2)), (None, None));
+        // Written back as read.
+        let ds = store.to_dataset();
+        let json = crate::formats::write(&ds, crate::formats::Format::Native).unwrap();
+        assert!(json.contains(r#""reliability": "B""#) && json.contains(r#""credibility": 5"#));
+        // A facet, and a filter.
+        let facets = Facets::count(t, None, None);
+        let count = |r: Option<Reliability>| {
+            facets
+                .reliabilities
+                .iter()
+                .find(|(x, _)| *x == r)
+                .map(|(_, n)| *n)
+        };
+        assert_eq!(count(Some(Reliability::B)), Some(1));
+        assert_eq!(count(Some(Reliability::E)), Some(1));
+        assert_eq!(count(None), Some(1));
+        let f = Filter {
+            reliabilities: [Reliability::A, Reliability::B].into(),
+            ..Filter::default()
+        };
+        let flags = f.flags(t, None);
+        assert_eq!(flags.iter().filter(|&&x| x == SHOWN).count(), 1);
+        assert_eq!(flags[0], SHOWN);
+        assert!(f.describe(t.tz()).contains("reliability: A, B"));
+        // Grades off the scale are errors at their place.
+        std::fs::write(
+            &file,
+            text.replace(r#""reliability": "B""#, r#""reliability": "G""#)
+                .replace(r#""credibility": 2"#, r#""credibility": 9"#),
+        )
+        .unwrap();
+        let loaded = load(&file, &LoadOptions::default()).unwrap();
+        let paths: Vec<&str> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter_map(|d| d.json_path.as_deref())
+            .collect();
+        assert!(paths.contains(&"$.sources[0].reliability"), "{paths:?}");
+        assert!(
+            paths.contains(&"$.events[0].passages[0].credibility"),
+            "{paths:?}"
+        );
+    }
 
     #[test]
     fn folding_sets_case_and_accents_aside() {

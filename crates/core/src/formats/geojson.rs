@@ -483,6 +483,7 @@ fn parse_run(bytes: &[u8], run: &[Range<usize>], first: usize, name: &str) -> Pa
             geometry: shape,
             passages,
             anchored: passages,
+            grade: 0,
         });
         part.refs
             .push((offset as u64, range.len() as u32, n as u32));

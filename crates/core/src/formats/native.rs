@@ -51,6 +51,7 @@ const SOURCE_FIELDS: &[&str] = &[
     "note",
     "sha256",
     "added",
+    "reliability",
 ];
 const EVENT_FIELDS: &[&str] = &[
     "id",
@@ -77,7 +78,15 @@ const WHERE_FIELDS: &[&str] = &[
     "note",
 ];
 const PASSAGE_FIELDS: &[&str] = &[
-    "id", "source", "quote", "prefix", "suffix", "start", "end", "note",
+    "id",
+    "source",
+    "quote",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "note",
+    "credibility",
 ];
 const CLAIM_FIELDS: &[&str] = &["about", "says", "record", "verdict", "passage"];
 const CASUALTY_FIELDS: &[&str] = &["killed", "injured", "as_of", "source", "note"];
@@ -406,6 +415,11 @@ fn decode_source(v: &Value, path: String, tz: Option<&TimeZone>, r: &mut Report)
         note: o.opt_string("note", r),
         sha256: o.opt_string("sha256", r),
         added: o.opt_string("added", r),
+        reliability: o.get("reliability").and_then(|v| {
+            let letters: Vec<&str> = Reliability::ALL.iter().map(|g| g.as_str()).collect();
+            r.one_of(v, &o.path_of("reliability"), &letters)
+                .and_then(|s| Reliability::parse(&s))
+        }),
         loaded_text: None,
         origin: Origin::default(),
     })
@@ -532,6 +546,21 @@ fn decode_passage(v: &Value, path: String, r: &mut Report) -> Option<Passage> {
         start: o.opt_count("start", r).map(|n| n as usize),
         end: o.opt_count("end", r).map(|n| n as usize),
         note: o.opt_string("note", r),
+        credibility: o.opt_count("credibility", r).and_then(|n| {
+            let c = Credibility::new(n);
+            if c.is_none() {
+                r.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("credibility {n} is not on the Admiralty scale"),
+                    )
+                    .with_help("give 1 (confirmed by other sources) to 6 (truth cannot be judged)")
+                    .at_path(o.path_of("credibility"))
+                    .at_offset(o.get("credibility").map_or(0, |v| v.start())),
+                );
+            }
+            c
+        }),
         anchoring: Default::default(),
         origin: Origin::default(),
     })

@@ -985,6 +985,7 @@ fn words_as(id: String, words: RecordText) -> Option<(Source, Passage)> {
         note: words.note,
         sha256: None,
         added: None,
+        reliability: None,
         loaded_text: None,
         origin: Origin::default(),
     };
@@ -997,6 +998,7 @@ fn words_as(id: String, words: RecordText) -> Option<(Source, Passage)> {
         start: None,
         end: None,
         note: None,
+        credibility: None,
         anchoring,
         origin: Origin::default(),
     };

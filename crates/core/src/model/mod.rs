@@ -343,6 +343,9 @@ pub struct Source {
     /// The day it was added to the data set (YYYY-MM-DD).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<String>,
+    /// How reliable it is (Admiralty scale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
     /// The text read from `text_file` while loading.
     #[serde(skip)]
     pub loaded_text: Option<String>,
@@ -468,6 +471,9 @@ pub struct Passage {
     pub end: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// How credible what it says is (Admiralty scale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credibility: Option<Credibility>,
     /// Where the quote was found in the source, once anchored.
     #[serde(skip)]
     pub anchoring: Anchoring,
@@ -488,6 +494,99 @@ pub struct Claim {
     /// The id of the passage where the source says it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passage: Option<String>,
+}
+
+/// How reliable a source is, on the Admiralty (NATO) scale investigators
+/// use (the Berkeley Protocol, MISP's `admiralty-scale`): A to F.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Reliability {
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+}
+
+impl Reliability {
+    pub const ALL: [Reliability; 6] = [
+        Reliability::A,
+        Reliability::B,
+        Reliability::C,
+        Reliability::D,
+        Reliability::E,
+        Reliability::F,
+    ];
+
+    /// "A" … "F".
+    pub fn as_str(self) -> &'static str {
+        ["A", "B", "C", "D", "E", "F"][self as usize]
+    }
+
+    /// What the grade means.
+    pub fn meaning(self) -> &'static str {
+        [
+            "completely reliable",
+            "usually reliable",
+            "fairly reliable",
+            "not usually reliable",
+            "unreliable",
+            "reliability cannot be judged",
+        ][self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Reliability> {
+        Reliability::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// How credible a passage's information is, on the Admiralty scale: 1
+/// (confirmed by other sources) to 6 (truth cannot be judged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Credibility(u8);
+
+impl Credibility {
+    pub const ALL: [Credibility; 6] = [
+        Credibility(1),
+        Credibility(2),
+        Credibility(3),
+        Credibility(4),
+        Credibility(5),
+        Credibility(6),
+    ];
+
+    /// The grade `n`, if it is one of 1 to 6.
+    pub fn new(n: u64) -> Option<Credibility> {
+        (1..=6).contains(&n).then_some(Credibility(n as u8))
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    pub fn meaning(self) -> &'static str {
+        [
+            "confirmed by other sources",
+            "probably true",
+            "possibly true",
+            "doubtful",
+            "improbable",
+            "truth cannot be judged",
+        ][usize::from(self.0 - 1)]
+    }
+
+    /// Doubtful or improbable: what a map can show faded.
+    pub fn is_low(self) -> bool {
+        matches!(self.0, 4 | 5)
+    }
+}
+
+impl Serialize for Credibility {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.0)
+    }
 }
 
 /// How a source's claim compares with the record.

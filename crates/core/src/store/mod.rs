@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 pub use table::{
     Arena, EventTable, Grain, Interner, Meta, NONE, PackedTime, Row, TableBuilder, TimeKind,
-    day_range, label,
+    day_range, grade, label,
 };
 
 use crate::model::{Dataset, Event, Located, Place, Source};

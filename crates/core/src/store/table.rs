@@ -13,7 +13,8 @@ use jiff::{Timestamp, ToSpan};
 use rayon::prelude::*;
 
 use crate::model::{
-    BBox, Category, Dataset, LatLon, Moment, Place, Precision, RelationKind, When, describe_range,
+    BBox, Category, Credibility, Dataset, LatLon, Moment, Place, Precision, RelationKind,
+    Reliability, When, describe_range,
 };
 
 /// Strings one after the other, each found by its index.
@@ -363,6 +364,15 @@ pub struct Row<'a> {
     /// How many passages it cites, and how many of them were found.
     pub passages: u32,
     pub anchored: u32,
+    /// Its evidence's best grade ([`grade`]); 0 for none.
+    pub grade: u8,
+}
+
+/// An event's evidence graded in one byte: the most reliable of its
+/// sources (A = 1 … F = 6) in the high half, the most credible of its
+/// passages (1 … 6) in the low; 0 for none.
+pub fn grade(reliability: Option<Reliability>, credibility: Option<Credibility>) -> u8 {
+    (reliability.map_or(0, |r| r as u8 + 1) << 4) | credibility.map_or(0, Credibility::number)
 }
 
 /// Rows being gathered into a table (a chunk of a file, or all of it).
@@ -374,6 +384,7 @@ pub struct TableBuilder {
     time: Times,
     point: Vec<[f32; 2]>,
     precision: Vec<u8>,
+    grade: Vec<u8>,
     radius: Vec<f32>,
     regions: Interner,
     region_of: Vec<u16>,
@@ -405,6 +416,7 @@ impl TableBuilder {
         self.time.bits.reserve(n);
         self.point.reserve(n);
         self.precision.reserve(n);
+        self.grade.reserve(n);
         self.radius.reserve(n);
         self.region_of.reserve(n);
         self.category.reserve(n);
@@ -423,6 +435,7 @@ impl TableBuilder {
         });
         self.precision
             .push(row.precision.map_or(0, |p| p as u8 + 1));
+        self.grade.push(row.grade);
         self.radius.push(
             row.uncertainty_m
                 .filter(|r| r.is_finite() && *r > 0.0)
@@ -470,6 +483,7 @@ impl TableBuilder {
         self.time.append(other.time);
         self.point.extend(other.point);
         self.precision.extend(other.precision);
+        self.grade.extend(other.grade);
         self.radius.extend(other.radius);
         let regions: Vec<u16> = (0..other.regions.arena().len() as u32)
             .map(|r| self.regions.intern(other.regions.arena().get(r)) as u16)
@@ -549,6 +563,7 @@ impl TableBuilder {
             time,
             point: self.point,
             precision: self.precision,
+            grade: self.grade,
             radius: self.radius,
             regions: self.regions.finish(),
             region_of: self.region_of,
@@ -679,6 +694,8 @@ pub struct EventTable {
     point: Vec<[f32; 2]>,
     /// `Precision as u8 + 1`; 0 for none.
     precision: Vec<u8>,
+    /// The evidence's best grade ([`grade`]).
+    grade: Vec<u8>,
     /// Uncertainty radius in metres; 0 for none.
     radius: Vec<f32>,
     regions: Arena,
@@ -727,9 +744,20 @@ impl EventTable {
             .enumerate()
             .map(|(i, c)| (c.id.as_str(), i as u16))
             .collect();
+        let reliability: HashMap<&str, Reliability> = ds
+            .sources
+            .iter()
+            .filter_map(|s| Some((s.id.as_str(), s.reliability?)))
+            .collect();
         let mut b = TableBuilder::default();
         for e in &ds.events {
             let at = places.locate(e);
+            let best_source = e
+                .passages
+                .iter()
+                .filter_map(|p| reliability.get(p.source.as_str()).copied())
+                .min();
+            let best_passage = e.passages.iter().filter_map(|p| p.credibility).min();
             b.push(Row {
                 id: &e.id,
                 title: &e.title,
@@ -750,6 +778,7 @@ impl EventTable {
                     .iter()
                     .filter(|p| p.anchoring.anchor().is_some())
                     .count() as u32,
+                grade: grade(best_source, best_passage),
             });
         }
         let ids: HashMap<&str, u32> = ds
@@ -807,6 +836,17 @@ impl EventTable {
             0 => None,
             p => Precision::ALL.get(usize::from(p - 1)).copied(),
         }
+    }
+
+    /// The reliability of the most reliable source event `i` cites.
+    pub fn reliability(&self, i: usize) -> Option<Reliability> {
+        let r = self.grade[i] >> 4;
+        (r > 0).then(|| Reliability::ALL[usize::from(r - 1)])
+    }
+
+    /// The credibility of the most credible passage event `i` cites.
+    pub fn credibility(&self, i: usize) -> Option<Credibility> {
+        Credibility::new(u64::from(self.grade[i] & 0xF))
     }
 
     /// [`Self::precision`] as its code: 0 for none, else its place in
@@ -965,6 +1005,7 @@ impl EventTable {
             + self.time.heap_bytes()
             + self.point.capacity() * 8
             + self.precision.capacity()
+            + self.grade.capacity()
             + self.radius.capacity() * 4
             + self.regions.heap_bytes()
             + self.region_of.capacity() * 2

@@ -430,6 +430,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
             geometry: None,
             passages,
             anchored: passages,
+            grade: 0,
         });
         part.refs.push((offset as u64, row as u32));
     }

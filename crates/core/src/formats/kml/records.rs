@@ -226,6 +226,7 @@ fn parse_run(
             geometry: at.and_then(|l| l.geometry.clone()),
             passages: u32::from(words.is_some()),
             anchored: u32::from(words.is_some()),
+            grade: 0,
         });
         part.refs
             .push((range.start as u64, range.len() as u32, n as u32, *folder));
