@@ -78,6 +78,9 @@ pub enum Action {
     CloseEditor,
     /// Put the event being edited here (a click on the map while placing).
     PlaceAt(LatLon),
+    /// Put the event being edited in this bundled region (its ISO 3166-2
+    /// code), drawn as its outline.
+    PlaceInRegion(String),
     /// Add a source made of pasted text.
     AddSourceText(Box<NewSource>),
     ClosePasteSource,

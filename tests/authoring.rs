@@ -388,3 +388,142 @@ fn evidence_is_graded_shown_filtered_and_faded() {
             .is_some_and(|d| d.table().credibility(0).is_none())
     });
 }
+
+#[test]
+fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
+    let text = "Police said. A raid was reported near Kaluga on Monday. Two died.";
+    let mut map = common::scenario_app((1400, 900));
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Command::NewDataSet);
+    map.app().apply(
+        &ctx,
+        Action::AddSourceText(Box::new(incident_map::action::NewSource {
+            title: "Raid report".into(),
+            text: text.into(),
+            ..Default::default()
+        })),
+    );
+    wait(&mut map, "the source", |m| {
+        m.harness().query_by_label("Source text").is_some()
+    });
+    map.app().apply(
+        &ctx,
+        Action::SelectWords(Some(incident_map::action::Words {
+            source: "source-1".into(),
+            start: 13,
+            end: 55,
+        })),
+    );
+    map.app().apply(&ctx, Command::NewEventFromSelection);
+    wait(&mut map, "the event and the gazetteer", |m| {
+        events(m) == 1
+            && m.harness()
+                .query_by_label("Here: Kaluga, Kaluga Oblast, Russia")
+                .is_some()
+    });
+    // The region its words name, from the bundled outlines.
+    map.harness()
+        .get_by_label("In the region: Kaluga Oblast")
+        .click();
+    wait(&mut map, "placed in the region", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.table().region(0).is_some())
+    });
+    let work = map.app().state.work().unwrap();
+    assert_eq!(work.dataset.places[0].iso3166_2.as_deref(), Some("RU-KLU"));
+    // A disputed date, each reading with what gives it.
+    map.harness().get_by_label("When:").focus();
+    map.harness()
+        .get_by_label("When:")
+        .type_text("2024-03-25 (police) | 2024-03-26 (the governor)");
+    map.harness().key_press(Key::Enter);
+    wait(&mut map, "the disputed date", |m| {
+        matches!(
+            m.app().state.work().unwrap().dataset.events[0].when,
+            incident_map_core::model::When::Disputed(ref r) if r.len() == 2
+        )
+    });
+    // Casualty figures as of their dates.
+    map.harness().get_by_label("Casualties:").focus();
+    map.harness()
+        .get_by_label("Casualties:")
+        .type_text("2 killed as of 2024-03-25; 3 killed, 5 injured as of 2024-03-27");
+    map.harness().key_press(Key::Enter);
+    wait(&mut map, "the figures", |m| {
+        m.app().state.work().unwrap().dataset.events[0]
+            .casualties
+            .len()
+            == 2
+    });
+    // A figure that does not read says why, and changes nothing.
+    map.harness().get_by_label("Casualties:").focus();
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::A);
+    map.harness()
+        .get_by_label("Casualties:")
+        .type_text("many dead");
+    map.harness().key_press(Key::Enter);
+    map.harness().run_steps(3);
+    assert!(
+        map.harness()
+            .query_by_label_contains("write a number and killed or injured")
+            .is_some()
+    );
+    assert_eq!(
+        map.app().state.work().unwrap().dataset.events[0]
+            .casualties
+            .len(),
+        2
+    );
+    // A claim: what the source says beside what is on record.
+    map.harness().get_by_label_contains("Claims (0)").click();
+    map.harness().run_steps(2);
+    for (field, text) in [
+        ("About:", "date"),
+        ("The source says:", "on Monday"),
+        ("On record:", "Tuesday 26 March"),
+    ] {
+        map.harness().get_by_label(field).focus();
+        map.harness().get_by_label(field).type_text(text);
+    }
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Add claim").click();
+    wait(&mut map, "the claim", |m| {
+        m.app().state.work().unwrap().dataset.events[0].claims.len() == 1
+    });
+    // A second event, related to the first.
+    map.app().apply(
+        &ctx,
+        Action::SelectWords(Some(incident_map::action::Words {
+            source: "source-1".into(),
+            start: 56,
+            end: 65,
+        })),
+    );
+    map.app().apply(&ctx, Command::NewEventFromSelection);
+    wait(&mut map, "the second event", |m| events(m) == 2);
+    map.harness()
+        .get_by_label_contains("Related events (0)")
+        .click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("The other event").click();
+    map.harness().run_steps(2);
+    // (The entry in the list; the title is also the timeline's row.)
+    map.harness()
+        .query_all_by_label("A raid was reported near Kaluga on Monday.")
+        .last()
+        .unwrap()
+        .click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Relate").click();
+    wait(&mut map, "the relation", |m| {
+        m.app().state.work().unwrap().dataset.events[1]
+            .relations
+            .len()
+            == 1
+    });
+    let r = &map.app().state.work().unwrap().dataset.events[1].relations[0];
+    assert_eq!(r.event, "event-1");
+}

@@ -10,10 +10,12 @@ use egui::{RichText, Ui};
 use crate::action::Action;
 use crate::command::Command;
 use crate::state::{AppState, PlaceHit};
-use incident_map_core::model::{Credibility, Event, Location, Precision, When};
+use incident_map_core::edit;
+use incident_map_core::model::{
+    Claim, Credibility, Event, Location, Precision, Relation, RelationKind, Verdict,
+};
 
 /// The fields as typed.
-#[derive(Default)]
 pub struct EditorWindow {
     /// The event the fields were filled from (refilled when it changes
     /// under them: an undo, a click on the map).
@@ -21,6 +23,7 @@ pub struct EditorWindow {
     title: String,
     category: String,
     when: String,
+    casualties: String,
     actors: String,
     summary: String,
     notes: String,
@@ -28,6 +31,35 @@ pub struct EditorWindow {
     place_query: String,
     /// Why the date typed does not read.
     when_error: Option<String>,
+    /// A relation being made: its kind and the other event's id.
+    relation: (RelationKind, String),
+    /// A claim being written: about, what the source says, what the record shows.
+    claim: (String, String, String, Verdict),
+}
+
+impl Default for EditorWindow {
+    fn default() -> Self {
+        EditorWindow {
+            from: None,
+            title: String::new(),
+            category: String::new(),
+            when: String::new(),
+            casualties: String::new(),
+            actors: String::new(),
+            summary: String::new(),
+            notes: String::new(),
+            uncertainty: String::new(),
+            place_query: String::new(),
+            when_error: None,
+            relation: (RelationKind::RelatedTo, String::new()),
+            claim: (
+                String::new(),
+                String::new(),
+                String::new(),
+                Verdict::Differs,
+            ),
+        }
+    }
 }
 
 impl EditorWindow {
@@ -44,10 +76,8 @@ impl EditorWindow {
             })
             .unwrap_or_default()
             .to_string();
-        self.when = match &e.when {
-            When::Unknown => String::new(),
-            w => w.to_string(),
-        };
+        self.when = edit::when_text(&e.when);
+        self.casualties = edit::casualties_text(&e.casualties);
         self.actors = e.actors.join("; ");
         self.summary = e.summary.clone().unwrap_or_default();
         self.notes = e.notes.clone().unwrap_or_default();
@@ -107,15 +137,10 @@ impl EditorWindow {
                             ui,
                             "When:",
                             &mut self.when,
-                            "2024-03-22, 2024-03, 2024-03-20/2024-03-22, 2024-03-22T20:00+03:00",
-                        ) {
-                            let text = self.when.trim();
-                            let when = if text.is_empty() {
-                                Ok(When::Unknown)
-                            } else {
-                                When::parse(text, Some(&tz)).map_err(|e| e.to_string())
-                            };
-                            match when {
+                            "2024-03-22, 2024-03, 2024-03-20/2024-03-22, 2024-03-22T20:00+03:00; disputed: 2024-03-22 (embassy) | 2024-03-23 (police)",
+                        ) && self.when.trim() != edit::when_text(&event.when)
+                        {
+                            match edit::when_from_text(&self.when, Some(&tz)) {
                                 Ok(w) => {
                                     self.when_error = None;
                                     let mut e = event.clone();
@@ -131,6 +156,24 @@ impl EditorWindow {
                             ui.colored_label(ui.visuals().error_fg_color, why);
                             ui.end_row();
                         }
+                        if line(
+                            ui,
+                            "Casualties:",
+                            &mut self.casualties,
+                            "40 killed as of 2024-03-22; 145 killed, 551 injured as of 2024-03-27",
+                        ) && self.casualties.trim() != edit::casualties_text(&event.casualties)
+                        {
+                            match edit::casualties_from_text(&self.casualties, Some(&tz)) {
+                                Ok(c) => {
+                                    self.when_error = None;
+                                    let mut e = event.clone();
+                                    e.casualties = c;
+                                    changed = Some(e);
+                                }
+                                Err(why) => self.when_error = Some(why),
+                            }
+                        }
+                        ui.end_row();
                         if line(
                             ui,
                             "Actors:",
@@ -164,6 +207,13 @@ impl EditorWindow {
                     });
                 ui.separator();
                 if let Some(e) = self.where_section(ui, state, event, actions) {
+                    changed = Some(e);
+                }
+                ui.separator();
+                if let Some(e) = self.relations_section(ui, work, event) {
+                    changed = Some(e);
+                }
+                if let Some(e) = self.claims_section(ui, event) {
                     changed = Some(e);
                 }
                 ui.separator();
@@ -217,6 +267,142 @@ impl EditorWindow {
         if !open {
             actions.push(Action::CloseEditor);
         }
+    }
+
+    /// Its relations to other events: each with a way to take it out, and
+    /// one to add (a kind, another event).
+    fn relations_section(
+        &mut self,
+        ui: &mut Ui,
+        work: &crate::state::Work,
+        event: &Event,
+    ) -> Option<Event> {
+        let mut changed = None;
+        egui::CollapsingHeader::new(format!("Related events ({})", event.relations.len()))
+            .id_salt("editor-relations")
+            .show(ui, |ui| {
+                for (k, r) in event.relations.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        let other = work
+                            .dataset
+                            .event(&r.event)
+                            .map_or(r.event.as_str(), |e| e.title.as_str());
+                        ui.label(format!("{} {other}", r.kind.phrase()));
+                        if ui.small_button("Remove").clicked() {
+                            let mut e = event.clone();
+                            e.relations.remove(k);
+                            changed = Some(e);
+                        }
+                    });
+                }
+                ui.horizontal(|ui| {
+                    egui::ComboBox::from_id_salt("relation-kind")
+                        .selected_text(self.relation.0.phrase())
+                        .show_ui(ui, |ui| {
+                            for k in RelationKind::ALL {
+                                ui.selectable_value(&mut self.relation.0, k, k.phrase());
+                            }
+                        })
+                        .response
+                        .on_hover_text("How this event relates to the other");
+                    let others: Vec<&Event> = work
+                        .dataset
+                        .events
+                        .iter()
+                        .filter(|e| e.id != event.id)
+                        .collect();
+                    let shown = others
+                        .iter()
+                        .find(|e| e.id == self.relation.1)
+                        .map_or("another event…", |e| e.title.as_str());
+                    egui::ComboBox::from_id_salt("relation-other")
+                        .selected_text(shown.chars().take(30).collect::<String>())
+                        .show_ui(ui, |ui| {
+                            for o in others {
+                                ui.selectable_value(&mut self.relation.1, o.id.clone(), &o.title);
+                            }
+                        })
+                        .response
+                        .on_hover_text("The other event");
+                    let ready = !self.relation.1.is_empty();
+                    if ui.add_enabled(ready, egui::Button::new("Relate")).clicked() {
+                        let mut e = event.clone();
+                        e.relations.push(Relation {
+                            kind: self.relation.0,
+                            event: std::mem::take(&mut self.relation.1),
+                            note: None,
+                        });
+                        changed = Some(e);
+                    }
+                });
+            });
+        changed
+    }
+
+    /// What the source says beside what is on record: each claim with a
+    /// way to take it out, and one to add.
+    fn claims_section(&mut self, ui: &mut Ui, event: &Event) -> Option<Event> {
+        let mut changed = None;
+        egui::CollapsingHeader::new(format!("Claims ({})", event.claims.len()))
+            .id_salt("editor-claims")
+            .show(ui, |ui| {
+                for (k, c) in event.claims.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        ui.label(format!(
+                            "{}: says “{}”; on record: {} ({})",
+                            c.about,
+                            c.says,
+                            c.record,
+                            c.verdict.as_str()
+                        ));
+                        if ui.small_button("Remove").clicked() {
+                            let mut e = event.clone();
+                            e.claims.remove(k);
+                            changed = Some(e);
+                        }
+                    });
+                }
+                let (about, says, record, verdict) = &mut self.claim;
+                egui::Grid::new("claim-fields")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for (label, text, hint) in [
+                            ("About:", &mut *about, "date, place, casualties…"),
+                            ("The source says:", &mut *says, "in its words"),
+                            ("On record:", &mut *record, "what the record shows"),
+                        ] {
+                            let l = ui.label(label);
+                            ui.add(egui::TextEdit::singleline(text).hint_text(hint))
+                                .labelled_by(l.id);
+                            ui.end_row();
+                        }
+                    });
+                ui.horizontal(|ui| {
+                    egui::ComboBox::from_label("verdict")
+                        .selected_text(verdict.as_str())
+                        .show_ui(ui, |ui| {
+                            for v in Verdict::ALL {
+                                ui.selectable_value(verdict, v, v.as_str());
+                            }
+                        });
+                    let ready = !about.trim().is_empty() && !says.trim().is_empty();
+                    if ui
+                        .add_enabled(ready, egui::Button::new("Add claim"))
+                        .clicked()
+                    {
+                        let mut e = event.clone();
+                        e.claims.push(Claim {
+                            about: std::mem::take(about).trim().to_string(),
+                            says: std::mem::take(says).trim().to_string(),
+                            record: std::mem::take(record).trim().to_string(),
+                            verdict: *verdict,
+                            passage: None,
+                        });
+                        changed = Some(e);
+                    }
+                });
+            });
+        changed
     }
 
     /// The category: one of the data set's, or a new one typed.
@@ -363,8 +549,43 @@ impl EditorWindow {
                     .collect()
             }
         };
-        if !hits.is_empty() && self.place_query.trim().is_empty() {
+        // The bundled regions its words (or the name typed) name: "Kaluga"
+        // offers Kaluga Oblast, drawn as its outline.
+        let words: Vec<String> = if self.place_query.trim().is_empty() {
+            event
+                .passages
+                .iter()
+                .flat_map(|p| p.quote.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .map(incident_map_core::filter::fold)
+                .collect()
+        } else {
+            vec![incident_map_core::filter::fold(self.place_query.trim())]
+        };
+        let regions: Vec<&incident_map_core::geography::Region> = state
+            .regions()
+            .regions()
+            .iter()
+            .filter(|r| {
+                let name = incident_map_core::filter::fold(&r.name);
+                let first = name.split_whitespace().next().unwrap_or_default();
+                words.iter().any(|w| {
+                    !w.is_empty() && (first == w || name.starts_with(w.as_str()) && w.len() >= 3)
+                })
+            })
+            .collect();
+        if (!hits.is_empty() || !regions.is_empty()) && self.place_query.trim().is_empty() {
             ui.weak("Named in its words:");
+        }
+        for r in regions {
+            if ui
+                .add(egui::Button::new(format!("In the region: {}", r.name)).frame(false))
+                .on_hover_text("Place it in this region, drawn as its outline")
+                .clicked()
+            {
+                actions.push(Action::PlaceInRegion(r.code.clone()));
+                self.place_query.clear();
+            }
         }
         for hit in hits {
             if ui

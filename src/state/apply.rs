@@ -137,6 +137,7 @@ impl AppState {
                 }
             }
             Action::PlaceAt(point) => self.place_at(point, fx),
+            Action::PlaceInRegion(code) => self.place_in_region(&code, fx),
             Action::WantGazetteer => self.want_gazetteer(fx),
             Action::SetTitle(title) => self.set_title(title, fx),
             Action::GradeSource {

@@ -559,6 +559,67 @@ impl AppState {
         }
     }
 
+    /// Puts the event being edited in a bundled region: a place of the data
+    /// set standing for it (made if there is none), drawn as its outline.
+    pub(super) fn place_in_region(&mut self, code: &str, fx: &mut Vec<Effect>) {
+        let Some(region) = self.regions.get(code) else {
+            return;
+        };
+        let (name, outline) = (region.name.clone(), region.outline.clone());
+        let Some(w) = self.work.as_ref() else { return };
+        let Some(id) = w.editing.clone() else { return };
+        let Some((at, e)) = w.event(&id) else { return };
+        let mut edits = Vec::new();
+        let place = match w
+            .dataset
+            .places
+            .iter()
+            .find(|p| p.iso3166_2.as_deref() == Some(code))
+        {
+            Some(p) => p.id.clone(),
+            None => {
+                use geo::InteriorPoint;
+                let point = outline
+                    .interior_point()
+                    .map_or(LatLon { lat: 0.0, lon: 0.0 }, |p| LatLon {
+                        lat: p.y(),
+                        lon: p.x(),
+                    });
+                let id = code.to_lowercase();
+                edits.push(Edit::AddPlace {
+                    at: w.dataset.places.len(),
+                    place: incident_map_core::model::Place {
+                        id: id.clone(),
+                        name: name.clone(),
+                        other_names: Vec::new(),
+                        kind: Some("region".into()),
+                        point,
+                        precision: incident_map_core::model::Precision::Region,
+                        iso3166_2: Some(code.to_string()),
+                        within: None,
+                        note: None,
+                        origin: Default::default(),
+                    },
+                });
+                id
+            }
+        };
+        let mut event = e.clone();
+        event.location = Some(Location {
+            place: Some(place),
+            point: None,
+            precision: Some(incident_map_core::model::Precision::Region),
+            uncertainty_m: None,
+            geometry: None,
+            note: None,
+        });
+        edits.push(Edit::ReplaceEvent { at, event });
+        if self.commit("Place event", edits, fx) {
+            self.select_after = Some((id, true));
+            self.status = Status::Note(format!("Placed in {name}"));
+        }
+    }
+
     pub(super) fn add_source(&mut self, new: NewSource, fx: &mut Vec<Effect>) {
         let Some(work) = self.work_mut() else { return };
         let title = if new.title.trim().is_empty() {

@@ -47,6 +47,14 @@ pub enum Edit {
     RemoveCategory {
         at: usize,
     },
+    /// Put `place` at index `at` of the places (a region an event is in).
+    AddPlace {
+        at: usize,
+        place: crate::model::Place,
+    },
+    RemovePlace {
+        at: usize,
+    },
     /// The data set's title.
     SetTitle(String),
 }
@@ -169,6 +177,14 @@ impl Edit {
             Edit::RemoveCategory { at } => Edit::AddCategory {
                 at,
                 category: remove(&mut ds.categories, at, "category")?,
+            },
+            Edit::AddPlace { at, place } => {
+                insert(&mut ds.places, at, place, |p| &p.id, "place for a place")?;
+                Edit::RemovePlace { at }
+            }
+            Edit::RemovePlace { at } => Edit::AddPlace {
+                at,
+                place: remove(&mut ds.places, at, "place")?,
             },
             Edit::SetTitle(title) => Edit::SetTitle(std::mem::replace(&mut ds.title, title)),
         })
@@ -352,6 +368,121 @@ pub fn event_from(ds: &Dataset, passage: Passage) -> Event {
     let mut event = crate::formats::import::event(id, title, When::Unknown, None);
     event.passages.push(passage);
     event
+}
+
+/// A date as the editor writes it: `2024-03-22`, a range, `unknown`; or a
+/// disputed date, its readings separated by `|`, each with what gives it
+/// in brackets: `2024-03-22 (the embassy) | 2024-03-23 (police)`.
+pub fn when_from_text(text: &str, tz: Option<&jiff::tz::TimeZone>) -> Result<When, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(When::Unknown);
+    }
+    if !text.contains('|') {
+        return When::parse(text, tz).map_err(|e| e.to_string());
+    }
+    let readings = text
+        .split('|')
+        .map(|part| {
+            let part = part.trim();
+            let (date, note) = match part.split_once('(') {
+                Some((d, n)) => (d.trim(), Some(n.trim_end().trim_end_matches(')').trim())),
+                None => (part, None),
+            };
+            let when = When::parse(date, tz).map_err(|e| format!("\"{date}\": {e}"))?;
+            if matches!(when, When::Disputed(_) | When::Unknown) {
+                return Err(format!("\"{date}\" is not a date a reading can give"));
+            }
+            Ok(crate::model::Reading {
+                when,
+                source: None,
+                passage: None,
+                note: note.filter(|n| !n.is_empty()).map(str::to_string),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if readings.len() < 2 {
+        return Err("a disputed date has two readings or more, separated by |".into());
+    }
+    Ok(When::Disputed(readings))
+}
+
+/// An event's date as [`when_from_text`] reads it back.
+pub fn when_text(when: &When) -> String {
+    match when {
+        When::Unknown => String::new(),
+        When::Disputed(readings) => readings
+            .iter()
+            .map(|r| match &r.note {
+                Some(n) => format!("{} ({n})", r.when),
+                None => r.when.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" | "),
+        w => w.to_string(),
+    }
+}
+
+/// Casualty figures as the editor writes them, each as of its date,
+/// separated by `;`: `40 killed as of 2024-03-22; 145 killed, 551 injured
+/// as of 2024-03-27`.
+pub fn casualties_from_text(
+    text: &str,
+    tz: Option<&jiff::tz::TimeZone>,
+) -> Result<Vec<crate::model::CasualtyReport>, String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|part| {
+            let (figures, as_of) = match part.split_once(" as of ") {
+                Some((f, d)) => (
+                    f,
+                    Some(When::parse(d.trim(), tz).map_err(|e| format!("\"{}\": {e}", d.trim()))?),
+                ),
+                None => (part, None),
+            };
+            let mut report = crate::model::CasualtyReport {
+                killed: None,
+                injured: None,
+                as_of,
+                source: None,
+                note: None,
+            };
+            for figure in figures.split(',').map(str::trim) {
+                let (n, what) = figure.split_once(' ').unwrap_or((figure, ""));
+                let n: u64 = n.parse().map_err(|_| {
+                    format!("\"{figure}\": write a number and killed or injured, e.g. 12 killed")
+                })?;
+                match what.trim() {
+                    "killed" | "dead" | "died" => report.killed = Some(n),
+                    "injured" | "wounded" => report.injured = Some(n),
+                    other => {
+                        return Err(format!(
+                            "\"{other}\": a figure is killed or injured, e.g. 12 killed, 30 injured"
+                        ));
+                    }
+                }
+            }
+            Ok(report)
+        })
+        .collect()
+}
+
+/// Casualty figures as [`casualties_from_text`] reads them back.
+pub fn casualties_text(reports: &[crate::model::CasualtyReport]) -> String {
+    reports
+        .iter()
+        .map(|c| {
+            let mut figures = Vec::new();
+            figures.extend(c.killed.map(|k| format!("{k} killed")));
+            figures.extend(c.injured.map(|i| format!("{i} injured")));
+            match &c.as_of {
+                Some(d) => format!("{} as of {d}", figures.join(", ")),
+                None => figures.join(", "),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `stem-1`, `stem-2` …: the first not among `taken`.
@@ -566,6 +697,52 @@ mod tests {
         );
         let again = loaded.dataset().unwrap().into_owned();
         assert!(again.events[0].passages[0].anchoring.anchor().is_some());
+    }
+
+    #[test]
+    fn disputed_dates_and_casualty_figures_are_written_and_read_as_text() {
+        let w = when_from_text("2024-03-22 (the embassy) | 2024-03-23 (police)", None).unwrap();
+        let When::Disputed(readings) = &w else {
+            panic!("{w:?}")
+        };
+        assert_eq!(readings.len(), 2);
+        assert_eq!(readings[1].note.as_deref(), Some("police"));
+        assert_eq!(
+            when_text(&w),
+            "2024-03-22 (the embassy) | 2024-03-23 (police)"
+        );
+        assert_eq!(when_from_text("", None), Ok(When::Unknown));
+        assert!(when_from_text("2024-03-22 |", None).is_err());
+        assert!(
+            when_from_text("2024-03-22 | soon", None)
+                .unwrap_err()
+                .contains("soon")
+        );
+        let c = casualties_from_text(
+            "40 killed as of 2024-03-22; 145 killed, 551 injured as of 2024-03-27",
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!((c[1].killed, c[1].injured), (Some(145), Some(551)));
+        assert_eq!(
+            c[0].as_of.as_ref().map(When::to_string).as_deref(),
+            Some("2024-03-22")
+        );
+        assert_eq!(
+            casualties_text(&c),
+            "40 killed as of 2024-03-22; 145 killed, 551 injured as of 2024-03-27"
+        );
+        assert!(
+            casualties_from_text("many killed", None)
+                .unwrap_err()
+                .contains("a number")
+        );
+        assert!(
+            casualties_from_text("3 missing", None)
+                .unwrap_err()
+                .contains("killed or injured")
+        );
     }
 
     #[test]
