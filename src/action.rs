@@ -92,6 +92,10 @@ pub enum Action {
     Recover(bool),
     /// The data set's title.
     SetTitle(String),
+    /// A source's title, author, publisher, date or address, changed.
+    EditSource(Box<incident_map_core::model::Source>),
+    /// A category's label or colour, changed.
+    EditCategory(incident_map_core::model::Category),
     /// A source's reliability (Admiralty grade A–F; `None`: ungraded).
     GradeSource {
         source: String,

@@ -126,7 +126,7 @@ impl EditorWindow {
                             }
                         }
                         ui.end_row();
-                        if self.category_row(ui, work) {
+                        if self.category_row(ui, work, actions) {
                             let mut e = event.clone();
                             let c = self.category.trim();
                             e.category = (!c.is_empty()).then(|| c.to_string());
@@ -405,8 +405,13 @@ impl EditorWindow {
         changed
     }
 
-    /// The category: one of the data set's, or a new one typed.
-    fn category_row(&mut self, ui: &mut Ui, work: &crate::state::Work) -> bool {
+    /// The category: one of the data set's, or a new one typed; its colour.
+    fn category_row(
+        &mut self,
+        ui: &mut Ui,
+        work: &crate::state::Work,
+        actions: &mut Vec<Action>,
+    ) -> bool {
         let label = ui.label("Category:");
         let mut chosen = false;
         ui.horizontal(|ui| {
@@ -432,6 +437,27 @@ impl EditorWindow {
                         }
                     }
                 });
+            // The colour of the category chosen (its markers, its legend).
+            if let Some(c) = work
+                .dataset
+                .categories
+                .iter()
+                .find(|c| c.label == self.category.trim())
+            {
+                let mut rgb = c
+                    .color
+                    .as_deref()
+                    .and_then(rgb_of)
+                    .unwrap_or([128, 128, 128]);
+                if egui::color_picker::color_edit_button_srgb(ui, &mut rgb)
+                    .on_hover_text("The category's colour")
+                    .changed()
+                {
+                    let mut changed = c.clone();
+                    changed.color = Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]));
+                    actions.push(Action::EditCategory(changed));
+                }
+            }
         });
         chosen
     }
@@ -450,9 +476,13 @@ impl EditorWindow {
         let mut changed = None;
         ui.horizontal(|ui| {
             ui.label(RichText::new("Where:").strong());
-            match location.and_then(|l| l.point) {
-                Some(p) => ui.label(format!("{:.5}, {:.5}", p.lat, p.lon)),
-                None => ui.weak("not placed yet"),
+            let place = location
+                .and_then(|l| l.place.as_deref())
+                .and_then(|id| state.work()?.dataset.place(id));
+            match (location.and_then(|l| l.point), place) {
+                (Some(p), _) => ui.label(format!("{:.5}, {:.5}", p.lat, p.lon)),
+                (None, Some(place)) => ui.label(&place.name),
+                (None, None) => ui.weak("not placed yet"),
             };
         });
         if let Some(note) = location.and_then(|l| l.note.as_deref()) {
@@ -618,6 +648,16 @@ impl EditorWindow {
         }
         changed
     }
+}
+
+/// `#rrggbb` as its three bytes.
+fn rgb_of(hex: &str) -> Option<[u8; 3]> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
 }
 
 /// A labelled one-line field; whether its text is to be taken (it was left,

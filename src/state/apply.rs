@@ -144,6 +144,8 @@ impl AppState {
                 source,
                 reliability,
             } => self.grade_source(&source, reliability, fx),
+            Action::EditSource(source) => self.replace_source(*source, fx),
+            Action::EditCategory(category) => self.replace_category(category, fx),
             Action::AddSourceFile(path) => fx.push(Effect::ReadSource(path)),
             Action::AddSourceText(new) => self.add_source(*new, fx),
             Action::ClosePasteSource => self.paste_open = false,

@@ -317,15 +317,50 @@ impl AppState {
         fx: &mut Vec<Effect>,
     ) {
         let Some(work) = self.work_mut() else { return };
-        let Some(at) = work.dataset.sources.iter().position(|s| s.id == id) else {
+        let Some(mut source) = work.dataset.source(id).cloned() else {
             return;
         };
-        let mut source = work.dataset.sources[at].clone();
-        if source.reliability == reliability {
-            return;
-        }
         source.reliability = reliability;
-        self.commit("Grade source", vec![Edit::ReplaceSource { at, source }], fx);
+        self.replace_source(source, fx);
+    }
+
+    /// A source changed (its grade, title, author …), in place of the one of its id.
+    pub(super) fn replace_source(
+        &mut self,
+        source: incident_map_core::model::Source,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(work) = self.work_mut() else { return };
+        let Some(at) = work.dataset.sources.iter().position(|s| s.id == source.id) else {
+            return;
+        };
+        if work.dataset.sources[at] != source {
+            self.commit("Edit source", vec![Edit::ReplaceSource { at, source }], fx);
+        }
+    }
+
+    /// A category changed (its label, its colour), in place of the one of its id.
+    pub(super) fn replace_category(
+        &mut self,
+        category: incident_map_core::model::Category,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(work) = self.work_mut() else { return };
+        let Some(at) = work
+            .dataset
+            .categories
+            .iter()
+            .position(|c| c.id == category.id)
+        else {
+            return;
+        };
+        if work.dataset.categories[at] != category {
+            self.commit(
+                "Edit category",
+                vec![Edit::ReplaceCategory { at, category }],
+                fx,
+            );
+        }
     }
 
     /// The data set's title.

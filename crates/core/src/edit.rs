@@ -47,6 +47,11 @@ pub enum Edit {
     RemoveCategory {
         at: usize,
     },
+    /// Put `category` in place of the category at `at` (its label, colour).
+    ReplaceCategory {
+        at: usize,
+        category: Category,
+    },
     /// Put `place` at index `at` of the places (a region an event is in).
     AddPlace {
         at: usize,
@@ -178,6 +183,16 @@ impl Edit {
                 at,
                 category: remove(&mut ds.categories, at, "category")?,
             },
+            Edit::ReplaceCategory { at, category } => {
+                check_index("category", at, ds.categories.len())?;
+                if ds.categories[at].id != category.id {
+                    return Err(EditError::IdTaken(category.id));
+                }
+                Edit::ReplaceCategory {
+                    at,
+                    category: std::mem::replace(&mut ds.categories[at], category),
+                }
+            }
             Edit::AddPlace { at, place } => {
                 insert(&mut ds.places, at, place, |p| &p.id, "place for a place")?;
                 Edit::RemovePlace { at }
