@@ -78,6 +78,8 @@ pub enum Action {
     CloseEditor,
     /// Put the event being edited here (a click on the map while placing).
     PlaceAt(LatLon),
+    /// Move the event being edited here (its marker dragged).
+    MoveTo(LatLon),
     /// Put the event being edited in this bundled region (its ISO 3166-2
     /// code), drawn as its outline.
     PlaceInRegion(String),

@@ -125,8 +125,9 @@ fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
     map.harness().get_by_label("Place on the map").click();
     map.harness().run_steps(2);
     assert!(map.app().state.work().unwrap().placing);
+    // (Left of the editor's window, clear of the scale bar.)
     let rect = map.app().map().rect();
-    let spot = rect.center() + egui::vec2(0.0, 120.0);
+    let spot = rect.left_bottom() + egui::vec2(90.0, -110.0);
     click_at(&mut map, spot);
     wait(&mut map, "the event placed", |m| {
         m.app().state.work().unwrap().dataset.events[0]
@@ -140,8 +141,8 @@ fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
         .unwrap();
     let center = map.app().map().center().unwrap();
     assert!(
-        (point.lon - center.lon).abs() < 1e-6 && point.lat < center.lat,
-        "{point:?} below the centre {center:?}"
+        point.lon < center.lon && point.lat < center.lat,
+        "{point:?} below and left of the centre {center:?}"
     );
     // A day typed in the editor.
     map.harness().get_by_label("When:").focus();
@@ -154,6 +155,39 @@ fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
             .to_string()
             == "2024-03-25"
     });
+    // Dragged east on the map: moved, and the map did not pan.
+    let center = map.app().map().center().unwrap();
+    let to = spot + egui::vec2(80.0, 0.0);
+    {
+        let h = map.harness();
+        h.event(egui::Event::PointerMoved(spot));
+        h.event(egui::Event::PointerButton {
+            pos: spot,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::default(),
+        });
+        for k in 1..=8 {
+            h.event(egui::Event::PointerMoved(
+                spot + egui::vec2(10.0 * k as f32, 0.0),
+            ));
+        }
+        h.event(egui::Event::PointerButton {
+            pos: to,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::default(),
+        });
+        h.run_steps(2);
+    }
+    wait(&mut map, "the event moved", |m| {
+        m.app().state.work().unwrap().dataset.events[0]
+            .location
+            .as_ref()
+            .and_then(|l| l.point)
+            .is_some_and(|p| p.lon > point.lon + 1e-6)
+    });
+    assert_eq!(map.app().map().center(), Some(center), "the map stayed");
     // Saved where the save dialog would say.
     let path = dir.path().join("blast.json");
     let ctx = map.ctx();

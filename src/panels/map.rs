@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Align2, Color32, FontId, RichText, Ui, vec2};
+use egui::{Align2, Color32, FontId, RichText, Stroke, Ui, vec2};
 use walkers::{HttpTiles, Map, MapMemory, lat_lon};
 
 use crate::action::{Action, CameraMove};
@@ -60,6 +60,11 @@ pub struct MapPanel {
     view_since: f64,
     /// The legend, grown into the filter's facets.
     facets: FacetsPanel,
+    /// Where the event open in the editor was drawn last frame, and whether
+    /// it is being dragged (the map does not pan meanwhile).
+    edited_at: Option<egui::Pos2>,
+    /// Where the drag of the edited event began, while it is dragged.
+    dragging_edited: Option<egui::Pos2>,
 }
 
 /// How long a marker takes to fade in, in seconds.
@@ -99,6 +104,8 @@ impl MapPanel {
             rect: egui::Rect::NOTHING,
             view_seen: 0,
             view_since: 0.0,
+            edited_at: None,
+            dragging_edited: None,
             facets: FacetsPanel::default(),
         }
     }
@@ -366,8 +373,36 @@ impl MapPanel {
             .basemap
             .as_mut()
             .map(|b| &mut b.tiles as &mut dyn walkers::Tiles);
+        // The event open in the editor, dragged to move it: a press on it
+        // takes the pointer from the map's panning until released.
+        let edited = state.work().and_then(|w| {
+            let e = w.dataset.event(w.editing.as_deref()?)?;
+            e.location.as_ref()?.point
+        });
+        let (pressed, origin, released) = ui.input(|i| {
+            (
+                i.pointer.primary_pressed(),
+                i.pointer.press_origin(),
+                i.pointer.primary_released(),
+            )
+        });
+        if edited.is_none() {
+            self.dragging_edited = None;
+        } else if pressed
+            && let (Some(o), Some(at)) = (origin, self.edited_at)
+            && o.distance(at) <= 12.0
+        {
+            self.dragging_edited = Some(o);
+        }
+        let drag_from = self.dragging_edited;
+        let dragging = drag_from.is_some();
         let mut map = Map::new(basemap, &mut self.memory, lat_lon(home.sw.lat, home.sw.lon))
             .zoom_with_ctrl(false)
+            .drag_pan_buttons(if dragging {
+                egui::DragPanButtons::empty()
+            } else {
+                egui::DragPanButtons::PRIMARY
+            })
             .with_plugin(RegionOutlines {
                 regions: state.regions(),
                 emphasised,
@@ -401,7 +436,23 @@ impl MapPanel {
         // Authoring: the next click puts the event being edited there.
         let placing = state.work().is_some_and(|w| w.placing);
         let mut placed = None;
+        let mut moved = None;
+        let mut edited_at = None;
         map.show(ui, |ui, response, projector, _memory| {
+            edited_at = edited.map(|p| projector.project(lat_lon(p.lat, p.lon)).to_pos2());
+            if dragging && let Some(pos) = ui.input(|i| i.pointer.latest_pos()) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+                ui.painter()
+                    .circle_stroke(pos, 9.0, Stroke::new(2.5, Color32::BLACK));
+                // A click on it (no move) is no move.
+                if released && drag_from.is_some_and(|o| o.distance(pos) > 3.0) {
+                    let p = projector.unproject(pos.to_vec2());
+                    moved = Some(LatLon {
+                        lat: p.y(),
+                        lon: p.x(),
+                    });
+                }
+            }
             taken_in_hand = response.dragged()
                 || (response.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO));
             if placing {
@@ -444,9 +495,15 @@ impl MapPanel {
         if taken_in_hand {
             self.flight = None;
         }
-        match placed {
-            Some(point) => actions.push(Action::PlaceAt(point)),
-            None => actions.extend(marker_actions),
+        self.edited_at = edited_at;
+        if released {
+            self.dragging_edited = None;
+        }
+        match (placed, moved) {
+            (Some(point), _) => actions.push(Action::PlaceAt(point)),
+            (None, Some(point)) => actions.push(Action::MoveTo(point)),
+            (None, None) if !dragging => actions.extend(marker_actions),
+            (None, None) => {}
         }
         self.controls(ui, rect, actions);
         self.legend = self.facets.ui(

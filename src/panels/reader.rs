@@ -82,6 +82,7 @@ pub fn reader(
             .response
             .on_hover_text("How reliable this source is, on the Admiralty (NATO) scale");
     });
+    about(ui, source, actions);
     let has_words = work.words.is_some();
     ui.horizontal_wrapped(|ui| {
         for c in [Command::NewEventFromSelection, Command::AddEvidence] {
@@ -150,6 +151,64 @@ pub fn reader(
             actions.push(Action::SelectWords(words));
         }
     }
+}
+
+/// What is known of the source (title, author, publisher, date, address),
+/// to complete or correct; *Apply* makes it one change.
+fn about(ui: &mut Ui, source: &Source, actions: &mut Vec<Action>) {
+    egui::CollapsingHeader::new("About this source")
+        .id_salt(("about-source", &source.id))
+        .show(ui, |ui| {
+            // The fields as typed, kept in egui's memory until applied.
+            let id = egui::Id::unique(("about-fields", &source.id));
+            let mut fields: [String; 5] = ui.data_mut(|d| {
+                d.get_temp(id).unwrap_or_else(|| {
+                    [
+                        source.title.clone(),
+                        source.author.clone().unwrap_or_default(),
+                        source.publisher.clone().unwrap_or_default(),
+                        source
+                            .published
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        source.url.clone().unwrap_or_default(),
+                    ]
+                })
+            });
+            egui::Grid::new(("about-grid", &source.id))
+                .num_columns(2)
+                .show(ui, |ui| {
+                    for (label, text) in ["Title:", "Author:", "Publisher:", "Date:", "Address:"]
+                        .iter()
+                        .zip(fields.iter_mut())
+                    {
+                        let l = ui.label(*label);
+                        ui.add(egui::TextEdit::singleline(text).desired_width(220.0))
+                            .labelled_by(l.id);
+                        ui.end_row();
+                    }
+                });
+            let date = fields[3].trim();
+            let published =
+                (!date.is_empty()).then(|| incident_map_core::model::When::parse(date, None));
+            if let Some(Err(e)) = &published {
+                ui.colored_label(ui.visuals().error_fg_color, format!("The date: {e}"));
+            }
+            if ui.button("Apply").clicked() && !matches!(published, Some(Err(_))) {
+                let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+                let mut changed = source.clone();
+                changed.title = some(&fields[0]).unwrap_or_else(|| source.title.clone());
+                changed.author = some(&fields[1]);
+                changed.publisher = some(&fields[2]);
+                changed.published = published.and_then(Result::ok);
+                changed.url = some(&fields[4]);
+                actions.push(Action::EditSource(Box::new(changed)));
+                ui.data_mut(|d| d.remove::<[String; 5]>(id));
+            } else {
+                ui.data_mut(|d| d.insert_temp(id, fields));
+            }
+        });
 }
 
 /// The text as a layout job, the quoted passages highlighted.

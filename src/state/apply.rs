@@ -137,6 +137,14 @@ impl AppState {
                 }
             }
             Action::PlaceAt(point) => self.place_at(point, fx),
+            Action::MoveTo(point) => {
+                if let Some(w) = self.work.as_mut()
+                    && w.editing.is_some()
+                {
+                    w.placing = true;
+                    self.place_at(point, fx);
+                }
+            }
             Action::PlaceInRegion(code) => self.place_in_region(&code, fx),
             Action::WantGazetteer => self.want_gazetteer(fx),
             Action::SetTitle(title) => self.set_title(title, fx),
