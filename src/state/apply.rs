@@ -255,8 +255,14 @@ impl AppState {
             }
             Command::SelectNext | Command::SelectPrevious => self.step(command),
             Command::FocusSelected => self.focus_selected(fx),
-            // Escape closes the place finder first, if it is open.
+            // Escape closes the place finder first, then the editor.
             Command::ClearSelection if self.places.open => self.places.open = false,
+            Command::ClearSelection if self.work.as_ref().is_some_and(|w| w.editing.is_some()) => {
+                if let Some(w) = &mut self.work {
+                    w.editing = None;
+                    w.placing = false;
+                }
+            }
             Command::ClearSelection => self.selection = None,
             Command::ShowShortcuts => self.shortcuts_open = !self.shortcuts_open,
             Command::ToggleFadeDoubtful => self.fade_doubtful = !self.fade_doubtful,
