@@ -64,6 +64,34 @@ fn click_at(map: &mut OffscreenMap, pos: egui::Pos2) {
     h.run_steps(2);
 }
 
+/// A new data set with one source pasted in (as *Paste a source…* adds it).
+fn new_work_with_source(map: &mut OffscreenMap, title: &str, text: &str) {
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Command::NewDataSet);
+    map.app().apply(
+        &ctx,
+        Action::AddSourceText(Box::new(incident_map::action::NewSource {
+            title: title.into(),
+            text: text.into(),
+            ..Default::default()
+        })),
+    );
+}
+
+/// Characters `start..end` of the first source selected, and Ctrl+N's command.
+fn event_from_words(map: &mut OffscreenMap, start: usize, end: usize) {
+    let ctx = map.ctx();
+    map.app().apply(
+        &ctx,
+        Action::SelectWords(Some(incident_map::action::Words {
+            source: "source-1".into(),
+            start,
+            end,
+        })),
+    );
+    map.app().apply(&ctx, Command::NewEventFromSelection);
+}
+
 #[test]
 fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -310,16 +338,7 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
     let copy = dir.path().join("recovery").join("work.json");
     let mut map = common::scenario_app((1400, 900));
     map.app().state.set_recovery(Some(copy.clone()), None);
-    let ctx = map.ctx();
-    map.app().apply(&ctx, Command::NewDataSet);
-    map.app().apply(
-        &ctx,
-        Action::AddSourceText(Box::new(incident_map::action::NewSource {
-            title: "Blast report".into(),
-            text: TEXT.into(),
-            ..Default::default()
-        })),
-    );
+    new_work_with_source(&mut map, "Blast report", TEXT);
     // The copy is written after the change, off the UI thread.
     wait(&mut map, "the recovery copy", |_| copy.exists());
     drop(map);
@@ -351,15 +370,7 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
 fn evidence_is_graded_shown_filtered_and_faded() {
     let mut map = common::scenario_app((1400, 900));
     let ctx = map.ctx();
-    map.app().apply(&ctx, Command::NewDataSet);
-    map.app().apply(
-        &ctx,
-        Action::AddSourceText(Box::new(incident_map::action::NewSource {
-            title: "Blast report".into(),
-            text: TEXT.into(),
-            ..Default::default()
-        })),
-    );
+    new_work_with_source(&mut map, "Blast report", TEXT);
     wait(&mut map, "the source", |m| {
         m.harness().query_by_label("Source text").is_some()
     });
@@ -374,15 +385,7 @@ fn evidence_is_graded_shown_filtered_and_faded() {
             == Some(incident_map_core::model::Reliability::B)
     });
     // An event from its second sentence, its passage doubtful (4).
-    map.app().apply(
-        &ctx,
-        Action::SelectWords(Some(incident_map::action::Words {
-            source: "source-1".into(),
-            start: 13,
-            end: 56,
-        })),
-    );
-    map.app().apply(&ctx, Command::NewEventFromSelection);
+    event_from_words(&mut map, 13, 56);
     wait(&mut map, "the event", |m| events(m) == 1);
     map.harness()
         .get_by_label_contains("How credible what this passage says is")
@@ -427,28 +430,11 @@ fn evidence_is_graded_shown_filtered_and_faded() {
 fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
     let text = "Police said. A raid was reported near Kaluga on Monday. Two died.";
     let mut map = common::scenario_app((1400, 900));
-    let ctx = map.ctx();
-    map.app().apply(&ctx, Command::NewDataSet);
-    map.app().apply(
-        &ctx,
-        Action::AddSourceText(Box::new(incident_map::action::NewSource {
-            title: "Raid report".into(),
-            text: text.into(),
-            ..Default::default()
-        })),
-    );
+    new_work_with_source(&mut map, "Raid report", text);
     wait(&mut map, "the source", |m| {
         m.harness().query_by_label("Source text").is_some()
     });
-    map.app().apply(
-        &ctx,
-        Action::SelectWords(Some(incident_map::action::Words {
-            source: "source-1".into(),
-            start: 13,
-            end: 55,
-        })),
-    );
-    map.app().apply(&ctx, Command::NewEventFromSelection);
+    event_from_words(&mut map, 13, 55);
     wait(&mut map, "the event and the gazetteer", |m| {
         events(m) == 1
             && m.harness()
@@ -528,15 +514,7 @@ fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
         m.app().state.work().unwrap().dataset.events[0].claims.len() == 1
     });
     // A second event, related to the first.
-    map.app().apply(
-        &ctx,
-        Action::SelectWords(Some(incident_map::action::Words {
-            source: "source-1".into(),
-            start: 56,
-            end: 65,
-        })),
-    );
-    map.app().apply(&ctx, Command::NewEventFromSelection);
+    event_from_words(&mut map, 56, 65);
     wait(&mut map, "the second event", |m| events(m) == 2);
     map.harness()
         .get_by_label_contains("Related events (0)")

@@ -35,6 +35,18 @@ pub struct EditorWindow {
     relation: (RelationKind, String),
     /// A claim being written: about, what the source says, what the record shows.
     claim: (String, String, String, Verdict),
+    /// What is offered for where the event is, and what it was worked out for.
+    suggestions: Option<Suggestions>,
+}
+
+/// The places and regions offered for where an event is, for one event,
+/// name typed, set of words and state of the gazetteer.
+#[derive(Clone)]
+struct Suggestions {
+    key: (String, String, String, bool),
+    places: Vec<PlaceHit>,
+    /// Bundled regions: (name, ISO 3166-2 code).
+    regions: Vec<(String, String)>,
 }
 
 impl Default for EditorWindow {
@@ -58,6 +70,7 @@ impl Default for EditorWindow {
                 String::new(),
                 Verdict::Differs,
             ),
+            suggestions: None,
         }
     }
 }
@@ -462,6 +475,65 @@ impl EditorWindow {
         chosen
     }
 
+    /// The places and bundled regions offered for where `event` is: those
+    /// its words name, or those of the name typed. Worked out again only
+    /// when the event's words, the name or the gazetteer change, not every frame.
+    fn suggestions(&mut self, state: &AppState, event: &Event) -> &Suggestions {
+        let query = self.place_query.trim().to_string();
+        let words: String = event
+            .passages
+            .iter()
+            .map(|p| p.quote.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let gazetteer = state.place_finder().gazetteer();
+        let key = (event.id.clone(), query, words, gazetteer.is_some());
+        if self.suggestions.as_ref().is_none_or(|s| s.key != key) {
+            let (_, query, words, _) = &key;
+            let near = state.near_points();
+            let places = gazetteer.map_or_else(Vec::new, |g| {
+                let found = if query.is_empty() {
+                    g.places_in(words, &near, 5)
+                } else {
+                    g.search(query, &near, 6)
+                };
+                found.iter().map(PlaceHit::from).collect()
+            });
+            // The bundled regions its words (or the name typed) name:
+            // "Kaluga" offers Kaluga Oblast, drawn as its outline.
+            let fold = incident_map_core::filter::fold;
+            let names: Vec<String> = if query.is_empty() {
+                words
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .map(fold)
+                    .collect()
+            } else {
+                vec![fold(query)]
+            };
+            let regions = state
+                .regions()
+                .regions()
+                .iter()
+                .filter(|r| {
+                    let name = fold(&r.name);
+                    let first = name.split_whitespace().next().unwrap_or_default();
+                    names.iter().any(|w| {
+                        !w.is_empty()
+                            && (first == w || name.starts_with(w.as_str()) && w.len() >= 3)
+                    })
+                })
+                .map(|r| (r.name.clone(), r.code.clone()))
+                .collect();
+            self.suggestions = Some(Suggestions {
+                key,
+                places,
+                regions,
+            });
+        }
+        self.suggestions.as_ref().expect("just made")
+    }
+
     /// Where: a click on the map, or a place by name; its precision and
     /// uncertainty. The event changed, if it was.
     fn where_section(
@@ -547,73 +619,27 @@ impl EditorWindow {
         )
         .labelled_by(label.id);
         let finder = state.place_finder();
-        let hits: Vec<PlaceHit> = match finder.gazetteer() {
-            None if finder.is_reading() => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Reading the gazetteer…");
-                });
-                Vec::new()
-            }
-            None => Vec::new(),
-            Some(g) => {
-                let near = state.near_points();
-                let found = if self.place_query.trim().is_empty() {
-                    let words: String = event
-                        .passages
-                        .iter()
-                        .map(|p| p.quote.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    g.places_in(&words, &near, 5)
-                } else {
-                    g.search(&self.place_query, &near, 6)
-                };
-                found
-                    .iter()
-                    .map(|h| PlaceHit {
-                        label: h.label(),
-                        point: h.place.point,
-                        population: h.place.population,
-                    })
-                    .collect()
-            }
-        };
-        // The bundled regions its words (or the name typed) name: "Kaluga"
-        // offers Kaluga Oblast, drawn as its outline.
-        let words: Vec<String> = if self.place_query.trim().is_empty() {
-            event
-                .passages
-                .iter()
-                .flat_map(|p| p.quote.split(|c: char| !c.is_alphanumeric()))
-                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-                .map(incident_map_core::filter::fold)
-                .collect()
-        } else {
-            vec![incident_map_core::filter::fold(self.place_query.trim())]
-        };
-        let regions: Vec<&incident_map_core::geography::Region> = state
-            .regions()
-            .regions()
-            .iter()
-            .filter(|r| {
-                let name = incident_map_core::filter::fold(&r.name);
-                let first = name.split_whitespace().next().unwrap_or_default();
-                words.iter().any(|w| {
-                    !w.is_empty() && (first == w || name.starts_with(w.as_str()) && w.len() >= 3)
-                })
-            })
-            .collect();
+        if finder.is_reading() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading the gazetteer…");
+            });
+        }
+        let Suggestions {
+            places: hits,
+            regions,
+            ..
+        } = self.suggestions(state, event).clone();
         if (!hits.is_empty() || !regions.is_empty()) && self.place_query.trim().is_empty() {
             ui.weak("Named in its words:");
         }
-        for r in regions {
+        for (name, code) in regions {
             if ui
-                .add(egui::Button::new(format!("In the region: {}", r.name)).frame(false))
+                .add(egui::Button::new(format!("In the region: {name}")).frame(false))
                 .on_hover_text("Place it in this region, drawn as its outline")
                 .clicked()
             {
-                actions.push(Action::PlaceInRegion(r.code.clone()));
+                actions.push(Action::PlaceInRegion(code));
                 self.place_query.clear();
             }
         }

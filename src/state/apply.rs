@@ -665,7 +665,7 @@ impl AppState {
             let saved = self.recovered_path.take();
             doc.path = saved.clone().unwrap_or_else(|| PathBuf::from("Recovered"));
             let work = super::Work::recovered(dataset, saved);
-            fx.push(Effect::Title(format!("● {} — incident-map", work.name())));
+            fx.push(Effect::Title(super::work::title(&work)));
             self.work = Some(work);
             self.status =
                 Status::Note("Recovered the unsaved work: save it (Ctrl+S) to keep it".into());

@@ -29,6 +29,16 @@ pub struct PlaceHit {
     pub population: u32,
 }
 
+impl From<&incident_map_core::gazetteer::Hit<'_>> for PlaceHit {
+    fn from(h: &incident_map_core::gazetteer::Hit<'_>) -> PlaceHit {
+        PlaceHit {
+            label: h.label(),
+            point: h.place.point,
+            population: h.place.population,
+        }
+    }
+}
+
 /// The finder's window: whether it is open, the name typed, what it found.
 #[derive(Default)]
 pub struct PlaceFinder {
@@ -67,11 +77,7 @@ impl PlaceFinder {
             GazetteerRead::Ready(g) => g
                 .search(&self.query, near, LISTED)
                 .iter()
-                .map(|h| PlaceHit {
-                    label: h.label(),
-                    point: h.place.point,
-                    population: h.place.population,
-                })
+                .map(PlaceHit::from)
                 .collect(),
             _ => Vec::new(),
         };

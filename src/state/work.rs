@@ -792,7 +792,7 @@ fn blank() -> Dataset {
 }
 
 /// The window's title for the work: its name, marked when it has unsaved changes.
-fn title(work: &Work) -> String {
+pub(super) fn title(work: &Work) -> String {
     if work.is_dirty() {
         format!("● {} — incident-map", work.name())
     } else {

@@ -103,6 +103,22 @@ fn insert<T>(
     Ok(())
 }
 
+/// Puts `item` in place of item `at` of `list`, which has its id; the
+/// item it replaces.
+fn replace<T>(
+    list: &mut [T],
+    at: usize,
+    item: T,
+    id: impl Fn(&T) -> &str,
+    what: &'static str,
+) -> Result<T, EditError> {
+    check_index(what, at, list.len())?;
+    if id(&list[at]) != id(&item) {
+        return Err(EditError::IdTaken(id(&item).to_string()));
+    }
+    Ok(std::mem::replace(&mut list[at], item))
+}
+
 /// Takes out item `at` of `list`.
 fn remove<T>(list: &mut Vec<T>, at: usize, what: &'static str) -> Result<T, EditError> {
     check_index(what, at, list.len())?;
@@ -159,16 +175,10 @@ impl Edit {
                     source: remove(&mut ds.sources, at, "source")?,
                 }
             }
-            Edit::ReplaceSource { at, source } => {
-                check_index("source", at, ds.sources.len())?;
-                if ds.sources[at].id != source.id {
-                    return Err(EditError::IdTaken(source.id));
-                }
-                Edit::ReplaceSource {
-                    at,
-                    source: std::mem::replace(&mut ds.sources[at], source),
-                }
-            }
+            Edit::ReplaceSource { at, source } => Edit::ReplaceSource {
+                at,
+                source: replace(&mut ds.sources, at, source, |s| &s.id, "source")?,
+            },
             Edit::AddCategory { at, category } => {
                 insert(
                     &mut ds.categories,
@@ -183,16 +193,10 @@ impl Edit {
                 at,
                 category: remove(&mut ds.categories, at, "category")?,
             },
-            Edit::ReplaceCategory { at, category } => {
-                check_index("category", at, ds.categories.len())?;
-                if ds.categories[at].id != category.id {
-                    return Err(EditError::IdTaken(category.id));
-                }
-                Edit::ReplaceCategory {
-                    at,
-                    category: std::mem::replace(&mut ds.categories[at], category),
-                }
-            }
+            Edit::ReplaceCategory { at, category } => Edit::ReplaceCategory {
+                at,
+                category: replace(&mut ds.categories, at, category, |c| &c.id, "category")?,
+            },
             Edit::AddPlace { at, place } => {
                 insert(&mut ds.places, at, place, |p| &p.id, "place for a place")?;
                 Edit::RemovePlace { at }
