@@ -152,12 +152,18 @@ impl ViewIndex {
             Some(_) => Arc::new(all_markers.filter(table, shown)),
             None => all_markers.clone(),
         };
+        // A category the file gives no colour (or a bad one) takes the
+        // palette's colour for its place, as an imported one does.
         let category_colors = categories
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 c.color
                     .as_deref()
                     .and_then(|hex| Color32::from_hex(hex).ok())
+                    .or_else(|| {
+                        Color32::from_hex(incident_map_core::formats::import::palette(i + 1)).ok()
+                    })
                     .unwrap_or(NO_CATEGORY)
             })
             .collect();
@@ -397,6 +403,31 @@ mod tests {
         let b = one.frame.unwrap();
         assert!((b.sw.lat - 55.8257).abs() < 1e-5 && (b.sw.lon - 37.3889).abs() < 1e-5);
         assert!(b.ne.lat - b.sw.lat < 0.01, "{b:?}");
+    }
+
+    #[test]
+    fn categories_without_a_colour_take_the_palettes_in_turn() {
+        let text = r##"{"format": "incident-map", "version": 1, "title": "t",
+            "categories": [{"id": "a", "label": "A"}, {"id": "b", "label": "B", "color": "#00ff00"},
+                           {"id": "c", "label": "C", "color": "not a colour"}],
+            "events": [{"id": "e", "title": "E", "when": "2024-03-01", "category": "a"}]}"##;
+        let loaded =
+            incident_map_core::formats::load_bytes(std::path::Path::new("t.json"), text.as_bytes());
+        let table = loaded.store.as_ref().unwrap().table();
+        let view = ViewIndex::build(
+            table,
+            None,
+            &RegionIndex::bundled(),
+            &Filter::default(),
+            "",
+            None,
+        );
+        let hex = |n| Color32::from_hex(incident_map_core::formats::import::palette(n)).unwrap();
+        assert_eq!(view.color(Some(0)), hex(1));
+        assert_eq!(view.color(Some(1)), Color32::from_rgb(0, 255, 0));
+        assert_eq!(view.color(Some(2)), hex(3));
+        assert_ne!(hex(1), hex(3));
+        assert_eq!(view.color(None), NO_CATEGORY);
     }
 
     #[test]

@@ -640,6 +640,110 @@ fn a_70_mb_csv_over_the_old_64_mb_cap_loads_with_its_bad_rows_located() {
     assert_eq!(bad.first(), Some(&(8, Code::BadRecord)));
 }
 
+#[test]
+fn a_native_file_of_many_events_is_read_in_parts_and_left_in_its_file() {
+    // More events than a native file keeps in memory: each is decoded,
+    // checked and anchored a part at a time, then read again when opened.
+    let n = 60_001;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("many.json");
+    let article = "The first report came at dawn. Shelling was heard near the river. \
+                   Later the mayor confirmed two deaths.";
+    let mut text = format!(
+        "{{\"format\": \"incident-map\", \"version\": 1, \"title\": \"Many\", \"sources\": [{{\"id\": \"wire\", \"title\": \"Wire\", \"text\": \"{article}\"}}],\n\"events\": [\n"
+    );
+    for i in 0..n {
+        let lat = if i == 55_000 {
+            95.0
+        } else {
+            50.0 + (i % 100) as f64 / 100.0
+        };
+        let id = if i == n - 1 {
+            "e7".to_string()
+        } else {
+            format!("e{i}")
+        };
+        let mut event = format!(
+            "{{\"id\": \"{id}\", \"title\": \"Event {i}\", \"when\": \"2024-03-{:02}\", \"where\": {{\"point\": {{\"lat\": {lat}, \"lon\": 30.5}}}}",
+            i % 28 + 1
+        );
+        if i % 10_000 == 3 {
+            event.push_str(", \"passages\": [{\"source\": \"wire\", \"quote\": \"Shelling was heard near the river.\"}]");
+        }
+        if i == 59_000 {
+            event.push_str(", \"relations\": [{\"kind\": \"follows\", \"event\": \"e10\"}]");
+        }
+        event.push('}');
+        if i + 1 < n {
+            event.push(',');
+        }
+        text.push_str(&event);
+        text.push('\n');
+    }
+    text.push_str("]}\n");
+    std::fs::write(&p, &text).unwrap();
+    let l = load(&p);
+    let store = l.store.as_ref().expect("the file reads");
+    assert!(store.dataset().is_none(), "the events stay in the file");
+    assert_eq!(store.len(), n);
+    // Problems at their lines: event i is on line i + 3.
+    let at = |code: Code| {
+        l.diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| {
+                (
+                    d.position.map(|p| p.line),
+                    d.json_path.clone().unwrap_or_default(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        at(Code::CoordinateOutOfRange),
+        [(Some(55_003), "$.events[55000].where.point.lat".to_string())]
+    );
+    assert_eq!(
+        at(Code::DuplicateId),
+        [(Some(n + 2), format!("$.events[{}].id", n - 1))]
+    );
+    let dup = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DuplicateId)
+        .unwrap();
+    assert!(
+        dup.help.as_deref().unwrap().contains("$.events[7].id"),
+        "{dup:?}"
+    );
+    // An event opened is read again, its passage found in the source.
+    let d = store.detail(20_003);
+    assert_eq!(d.event.title, "Event 20003");
+    let anchor = d.event.passages[0].anchoring.anchor().expect("anchored");
+    assert_eq!(
+        &article[anchor.bytes.clone()],
+        "Shelling was heard near the river."
+    );
+    assert_eq!(d.sources.len(), 1);
+    assert_eq!(store.table().passages, 6);
+    assert_eq!(
+        store
+            .table()
+            .relations(59_000)
+            .map(|r| r.1)
+            .collect::<Vec<_>>(),
+        [10]
+    );
+    // A few bytes an event in memory beyond the table.
+    let beyond = store.heap_bytes() - store.table().heap_bytes();
+    assert!(beyond < 16 * n, "{beyond} bytes");
+    // The whole of it, when asked (an export, an edit), is all there.
+    let all = store.to_dataset();
+    assert_eq!(all.events.len(), n);
+    assert_eq!(all.events[59_000].relations[0].event, "e10");
+    assert_eq!(all.sources.len(), 1);
+}
+
 /// The scenario written in `format`, read back.
 fn round_trip(format: Format, ext: &str) -> (Dataset, Dataset) {
     let original = ds(&load(&scenario())).clone();

@@ -400,13 +400,36 @@ const CLOSEST_SEARCHES: usize = 200;
 /// Anchors every passage of `dataset` in its source's text, storing the
 /// outcome in each passage and reporting what did not anchor cleanly.
 pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnostic::Diagnostic> {
+    let crate::model::Dataset {
+        sources, events, ..
+    } = dataset;
+    anchor_events(sources, events, |i| i, &mut Searches::default())
+}
+
+/// How many more quotes may get a search for their closest text (see
+/// [`CLOSEST_SEARCHES`]), kept across the parts of a file anchored apart.
+#[derive(Debug)]
+pub struct Searches(usize);
+
+impl Default for Searches {
+    fn default() -> Self {
+        Searches(CLOSEST_SEARCHES)
+    }
+}
+
+/// Anchors the passages of `events` in the texts of `sources`, as
+/// [`anchor_dataset`] does; `index(i)` is where `events[i]` is in its
+/// file's list of events, for the paths of what is reported.
+pub fn anchor_events(
+    sources: &[crate::model::Source],
+    events: &mut [crate::model::Event],
+    index: impl Fn(usize) -> usize,
+    searches: &mut Searches,
+) -> Vec<crate::diagnostic::Diagnostic> {
     use rayon::prelude::*;
 
     use crate::diagnostic::{Code, Diagnostic};
 
-    let crate::model::Dataset {
-        sources, events, ..
-    } = dataset;
     // Passages by the source they quote, as (event, passage) indices.
     let mut by_source: rustc_hash::FxHashMap<&str, Vec<(usize, usize)>> = Default::default();
     for (i, e) in events.iter().enumerate() {
@@ -461,14 +484,13 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
     // What did not anchor cleanly, in order (a search for the closest text
     // for the first few quotes not found).
     let mut out = Vec::new();
-    let mut closest_searches = 0;
     let mut results = Vec::new();
     for (source, text, anchorings) in anchored {
         let refs = &by_source[source.id.as_str()];
         let failed_to_load = source.text_file.is_some();
         for (&(i, j), mut anchoring) in refs.iter().zip(anchorings) {
             let passage = &events[i].passages[j];
-            let path = || passage_path(i, j);
+            let path = || passage_path(index(i), j);
             match (&mut anchoring, text) {
                 (Anchoring::NoText, _) if !failed_to_load => out.push(
                     Diagnostic::error(
@@ -519,8 +541,8 @@ pub fn anchor_dataset(dataset: &mut crate::model::Dataset) -> Vec<crate::diagnos
                     }
                 }
                 (Anchoring::NotFound { closest: best }, Some(text)) => {
-                    let help = if closest_searches < CLOSEST_SEARCHES {
-                        closest_searches += 1;
+                    let help = if searches.0 > 0 {
+                        searches.0 -= 1;
                         *best = closest(text, passage.quote.trim());
                         match best {
                             Some(c) => format!(

@@ -8,7 +8,7 @@
 //! column. Paths are written only for problems found: a million sound events
 //! cost no string.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::*;
@@ -18,145 +18,114 @@ const UNCITED_ONE_BY_ONE: usize = 10;
 
 /// Every problem with `dataset` that its fields alone do not show.
 pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
-    let mut c = Checker {
-        out: Vec::new(),
-        tz: dataset.tz(),
-        suggestions_left: SUGGESTIONS,
-    };
-    let category_ids: FxHashSet<&str> = dataset.categories.iter().map(|x| x.id.as_str()).collect();
-    c.ids(
-        "category",
-        dataset.categories.iter().map(|x| x.id.as_str()),
-        |i| format!("$.categories[{i}].id"),
-    );
-    let place_ids: FxHashSet<&str> = dataset.places.iter().map(|p| p.id.as_str()).collect();
-    c.ids("place", dataset.places.iter().map(|p| p.id.as_str()), |i| {
-        format!("$.places[{i}].id")
-    });
-    let source_ids: FxHashSet<&str> = dataset.sources.iter().map(|s| s.id.as_str()).collect();
-    c.ids(
-        "source",
-        dataset.sources.iter().map(|s| s.id.as_str()),
-        |i| format!("$.sources[{i}].id"),
-    );
-    let event_ids: FxHashSet<&str> = dataset.events.iter().map(|e| e.id.as_str()).collect();
-    c.ids("event", dataset.events.iter().map(|e| e.id.as_str()), |i| {
-        format!("$.events[{i}].id")
-    });
-    let passage_ids: Vec<(&str, usize, usize)> = dataset
-        .events
-        .iter()
-        .enumerate()
-        .flat_map(|(i, e)| {
-            e.passages
-                .iter()
-                .enumerate()
-                .filter_map(move |(j, p)| p.id.as_deref().map(|id| (id, i, j)))
-        })
-        .collect();
-    c.ids("passage", passage_ids.iter().map(|p| p.0), |k| {
-        let (_, i, j) = passage_ids[k];
-        format!("$.events[{i}].passages[{j}].id")
-    });
-    let all_passage_ids: FxHashSet<&str> = passage_ids.iter().map(|p| p.0).collect();
-
-    if let Some(r) = &dataset.reference_place {
-        c.reference("place", r, &place_ids, || "$.reference_place".into());
-    }
-
-    for (i, place) in dataset.places.iter().enumerate() {
-        let path = |field: &str| format!("$.places[{i}].{field}");
-        c.point(&place.point, || path("point"));
-        if let Some(w) = &place.within {
-            c.reference("place", w, &place_ids, || path("within"));
-            if w == &place.id {
-                c.out.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("place \"{w}\" lies within itself"),
-                    )
-                    .with_help("name the larger place it lies in, or remove \"within\"")
-                    .at_path(path("within")),
-                );
-            }
-        }
-        if let Some(code) = &place.iso3166_2 {
-            let ok = code.len() >= 4
-                && code.len() <= 6
-                && code.as_bytes()[2] == b'-'
-                && code[..2].bytes().all(|b| b.is_ascii_uppercase())
-                && code[3..]
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-            if !ok {
-                c.out.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("\"{code}\" is not an ISO 3166-2 code"),
-                    )
-                    .with_help(
-                        "write a country code, a hyphen and the region's code, e.g. \"RU-KLU\"",
-                    )
-                    .at_path(path("iso3166_2")),
-                );
-            }
-        }
-    }
-
-    for (i, source) in dataset.sources.iter().enumerate() {
-        if let Some(w) = &source.published {
-            c.when(w, &|| format!("$.sources[{i}].published"));
-        }
-        if let Some(h) = &source.sha256
-            && (h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            c.out.push(
-                Diagnostic::error(
-                    Code::InvalidValue,
-                    format!("\"{h}\" is not a SHA-256: 64 hexadecimal digits"),
-                )
-                .with_help("remove it (the app records it again when the data set is saved), or give the text's SHA-256 (sha256sum FILE)")
-                .at_path(format!("$.sources[{i}].sha256")),
-            );
-        }
-        if let Some(d) = &source.added
-            && d.parse::<jiff::civil::Date>().is_err()
-        {
-            c.out.push(
-                Diagnostic::error(
-                    Code::InvalidDate,
-                    format!("the day a source was added, \"{d}\", is not a date"),
-                )
-                .with_help("write it YYYY-MM-DD, e.g. 2026-12-02")
-                .at_path(format!("$.sources[{i}].added")),
-            );
-        }
-    }
-
-    let mut uncited = Vec::new();
+    let mut v = Validator::new(dataset);
     for (i, event) in dataset.events.iter().enumerate() {
+        v.event(i, event);
+    }
+    v.finish(dataset.events.len(), |k| (k, dataset.events[k].id.as_str()))
+}
+
+/// The checks of [`check`] an event at a time, for a file too large to
+/// hold every event at once: the header (categories, places, sources)
+/// checked first, then each event as it is read, then what needs every
+/// event (ids used twice, references to events and passages).
+pub struct Validator<'d> {
+    c: Checker,
+    category_ids: FxHashSet<&'d str>,
+    place_ids: FxHashSet<&'d str>,
+    source_ids: FxHashSet<&'d str>,
+    /// Passage ids, with the event (its index in the file) and passage.
+    passage_ids: Vec<(String, usize, usize)>,
+    /// References to a passage id, from a disputed date's reading.
+    passage_refs: Vec<(String, String)>,
+    /// References to an event id: the id, the path, and whether the
+    /// event refers to itself.
+    event_refs: Vec<(String, String, bool)>,
+    /// Events that cite no passage: how many, and the first few.
+    uncited: (usize, Vec<(usize, String)>),
+    events: usize,
+}
+
+impl<'d> Validator<'d> {
+    /// Checks `header`'s categories, places and sources (its events are
+    /// left to [`Validator::event`]).
+    pub fn new(header: &'d Dataset) -> Self {
+        let mut c = Checker {
+            out: Vec::new(),
+            tz: header.tz(),
+            suggestions_left: SUGGESTIONS,
+        };
+        let category_ids = header.categories.iter().map(|x| x.id.as_str()).collect();
+        let categories = &header.categories;
+        c.ids(
+            "category",
+            categories.len(),
+            |i| &categories[i].id,
+            |i| format!("$.categories[{i}].id"),
+        );
+        let place_ids: FxHashSet<&str> = header.places.iter().map(|p| p.id.as_str()).collect();
+        let places = &header.places;
+        c.ids(
+            "place",
+            places.len(),
+            |i| &places[i].id,
+            |i| format!("$.places[{i}].id"),
+        );
+        let source_ids = header.sources.iter().map(|s| s.id.as_str()).collect();
+        let sources = &header.sources;
+        c.ids(
+            "source",
+            sources.len(),
+            |i| &sources[i].id,
+            |i| format!("$.sources[{i}].id"),
+        );
+        if let Some(r) = &header.reference_place {
+            c.reference("place", r, &place_ids, || "$.reference_place".into());
+        }
+        for (i, place) in header.places.iter().enumerate() {
+            c.place(i, place, &place_ids);
+        }
+        for (i, source) in header.sources.iter().enumerate() {
+            c.source(i, source);
+        }
+        Validator {
+            c,
+            category_ids,
+            place_ids,
+            source_ids,
+            passage_ids: Vec::new(),
+            passage_refs: Vec::new(),
+            event_refs: Vec::new(),
+            uncited: (0, Vec::new()),
+            events: 0,
+        }
+    }
+
+    /// Checks the event at index `i` of the file's events.
+    pub fn event(&mut self, i: usize, event: &Event) {
+        let c = &mut self.c;
+        self.events += 1;
         let path = |rest: &str| format!("$.events[{i}]{rest}");
-        if let (Some(cat), false) = (&event.category, category_ids.is_empty()) {
-            c.reference("category", cat, &category_ids, || path(".category"));
+        if let (Some(cat), false) = (&event.category, self.category_ids.is_empty()) {
+            c.reference("category", cat, &self.category_ids, || path(".category"));
         }
         c.when(&event.when, &|| path(".when"));
         if let When::Disputed(readings) = &event.when {
             for (j, r) in readings.iter().enumerate() {
                 if let Some(s) = &r.source {
-                    c.reference("source", s, &source_ids, || {
+                    c.reference("source", s, &self.source_ids, || {
                         path(&format!(".when.disputed[{j}].source"))
                     });
                 }
                 if let Some(p) = &r.passage {
-                    c.reference("passage", p, &all_passage_ids, || {
-                        path(&format!(".when.disputed[{j}].passage"))
-                    });
+                    self.passage_refs
+                        .push((p.clone(), path(&format!(".when.disputed[{j}].passage"))));
                 }
             }
         }
         if let Some(loc) = &event.location {
             if let Some(place) = &loc.place {
-                c.reference("place", place, &place_ids, || path(".where.place"));
+                c.reference("place", place, &self.place_ids, || path(".where.place"));
             }
             if let Some(p) = &loc.point {
                 c.point(p, || path(".where.point"));
@@ -175,7 +144,10 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
             }
         }
         if event.passages.is_empty() {
-            uncited.push(i);
+            self.uncited.0 += 1;
+            if self.uncited.1.len() <= UNCITED_ONE_BY_ONE {
+                self.uncited.1.push((i, event.id.clone()));
+            }
         }
         let own_passages: FxHashSet<&str> = event
             .passages
@@ -183,7 +155,10 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
             .filter_map(|p| p.id.as_deref())
             .collect();
         for (j, p) in event.passages.iter().enumerate() {
-            c.reference("source", &p.source, &source_ids, || {
+            if let Some(id) = &p.id {
+                self.passage_ids.push((id.clone(), i, j));
+            }
+            c.reference("source", &p.source, &self.source_ids, || {
                 path(&format!(".passages[{j}].source"))
             });
             if let (Some(s), Some(e)) = (p.start, p.end)
@@ -205,7 +180,7 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
         }
         for (j, cas) in event.casualties.iter().enumerate() {
             if let Some(s) = &cas.source {
-                c.reference("source", s, &source_ids, || {
+                c.reference("source", s, &self.source_ids, || {
                     path(&format!(".casualties[{j}].source"))
                 });
             }
@@ -214,51 +189,159 @@ pub fn check(dataset: &Dataset) -> Vec<Diagnostic> {
             }
         }
         for (j, rel) in event.relations.iter().enumerate() {
-            let rp = || path(&format!(".relations[{j}].event"));
-            c.reference("event", &rel.event, &event_ids, rp);
-            if rel.event == event.id {
-                c.out.push(
+            self.event_refs.push((
+                rel.event.clone(),
+                path(&format!(".relations[{j}].event")),
+                rel.event == event.id,
+            ));
+        }
+    }
+
+    /// What needs every event: `id(k)` gives the `k`th of `n` events'
+    /// index in the file and its id, in file order.
+    pub fn finish<'e>(
+        mut self,
+        n: usize,
+        id: impl Fn(usize) -> (usize, &'e str),
+    ) -> Vec<Diagnostic> {
+        let c = &mut self.c;
+        c.ids(
+            "event",
+            n,
+            |k| id(k).1,
+            |k| format!("$.events[{}].id", id(k).0),
+        );
+        let passage_ids = &self.passage_ids;
+        c.ids(
+            "passage",
+            passage_ids.len(),
+            |k| &passage_ids[k].0,
+            |k| {
+                let (_, i, j) = passage_ids[k];
+                format!("$.events[{i}].passages[{j}].id")
+            },
+        );
+        if !self.passage_refs.is_empty() {
+            let known: FxHashSet<&str> = passage_ids.iter().map(|p| p.0.as_str()).collect();
+            for (id, path) in &self.passage_refs {
+                c.reference("passage", id, &known, || path.clone());
+            }
+        }
+        if !self.event_refs.is_empty() {
+            let known: FxHashSet<&str> = (0..n).map(|k| id(k).1).collect();
+            for (id, path, itself) in &self.event_refs {
+                c.reference("event", id, &known, || path.clone());
+                if *itself {
+                    c.out.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("event \"{id}\" is related to itself"),
+                        )
+                        .with_help("a relation links two different events")
+                        .at_path(path.clone()),
+                    );
+                }
+            }
+        }
+        c.out.extend(uncited_warnings(&self.uncited, self.events));
+        self.c.out
+    }
+}
+
+impl Checker {
+    fn place(&mut self, i: usize, place: &Place, place_ids: &FxHashSet<&str>) {
+        let path = |field: &str| format!("$.places[{i}].{field}");
+        self.point(&place.point, || path("point"));
+        if let Some(w) = &place.within {
+            self.reference("place", w, place_ids, || path("within"));
+            if w == &place.id {
+                self.out.push(
                     Diagnostic::error(
                         Code::InvalidValue,
-                        format!("event \"{}\" is related to itself", event.id),
+                        format!("place \"{w}\" lies within itself"),
                     )
-                    .with_help("a relation links two different events")
-                    .at_path(rp()),
+                    .with_help("name the larger place it lies in, or remove \"within\"")
+                    .at_path(path("within")),
+                );
+            }
+        }
+        if let Some(code) = &place.iso3166_2 {
+            let ok = code.len() >= 4
+                && code.len() <= 6
+                && code.as_bytes()[2] == b'-'
+                && code[..2].bytes().all(|b| b.is_ascii_uppercase())
+                && code[3..]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            if !ok {
+                self.out.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("\"{code}\" is not an ISO 3166-2 code"),
+                    )
+                    .with_help(
+                        "write a country code, a hyphen and the region's code, e.g. \"RU-KLU\"",
+                    )
+                    .at_path(path("iso3166_2")),
                 );
             }
         }
     }
-    c.out.extend(uncited_warnings(dataset, &uncited));
-    c.out
+
+    fn source(&mut self, i: usize, source: &Source) {
+        if let Some(w) = &source.published {
+            self.when(w, &|| format!("$.sources[{i}].published"));
+        }
+        if let Some(h) = &source.sha256
+            && (h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            self.out.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("\"{h}\" is not a SHA-256: 64 hexadecimal digits"),
+                )
+                .with_help("remove it (the app records it again when the data set is saved), or give the text's SHA-256 (sha256sum FILE)")
+                .at_path(format!("$.sources[{i}].sha256")),
+            );
+        }
+        if let Some(d) = &source.added
+            && d.parse::<jiff::civil::Date>().is_err()
+        {
+            self.out.push(
+                Diagnostic::error(
+                    Code::InvalidDate,
+                    format!("the day a source was added, \"{d}\", is not a date"),
+                )
+                .with_help("write it YYYY-MM-DD, e.g. 2026-12-02")
+                .at_path(format!("$.sources[{i}].added")),
+            );
+        }
+    }
 }
 
 /// Events that cite no passage: a warning each, or one for all when many
 /// (a file of a tool that keeps no words gives none for any).
-fn uncited_warnings(dataset: &Dataset, uncited: &[usize]) -> Vec<Diagnostic> {
+fn uncited_warnings(uncited: &(usize, Vec<(usize, String)>), events: usize) -> Vec<Diagnostic> {
     let help = "quote the words of a source that report it, so its marker leads back to them";
-    if uncited.len() > UNCITED_ONE_BY_ONE {
+    let (count, first) = uncited;
+    if *count > UNCITED_ONE_BY_ONE {
         return vec![
             Diagnostic::warning(
                 Code::NoPassage,
                 format!(
-                    "{} of {} events cite no passage: the file gives no words for them (the first is here)",
-                    uncited.len(),
-                    dataset.events.len()
+                    "{count} of {events} events cite no passage: the file gives no words for them (the first is here)",
                 ),
             )
             .with_help(help)
-            .at_path(format!("$.events[{}]", uncited[0])),
+            .at_path(format!("$.events[{}]", first[0].0)),
         ];
     }
-    uncited
+    first
         .iter()
-        .map(|&i| {
-            Diagnostic::warning(
-                Code::NoPassage,
-                format!("event \"{}\" cites no passage", dataset.events[i].id),
-            )
-            .with_help(help)
-            .at_path(format!("$.events[{i}]"))
+        .map(|(i, id)| {
+            Diagnostic::warning(Code::NoPassage, format!("event \"{id}\" cites no passage"))
+                .with_help(help)
+                .at_path(format!("$.events[{i}]"))
         })
         .collect()
 }
@@ -275,43 +358,49 @@ struct Checker {
 
 impl Checker {
     /// Ids must be non-empty words without spaces, unique within their
-    /// kind; `path(k)` is the path of the `k`th.
+    /// kind; `id(k)` is the `k`th of `n`, `path(k)` its path. (Each id is
+    /// held as its number only, four bytes, however many there are.)
     fn ids<'a>(
         &mut self,
         kind: &str,
-        ids: impl Iterator<Item = &'a str>,
+        n: usize,
+        id: impl Fn(usize) -> &'a str,
         path: impl Fn(usize) -> String,
     ) {
-        let mut first: FxHashMap<&str, usize> = FxHashMap::default();
-        for (k, id) in ids.enumerate() {
-            let ok = !id.is_empty()
-                && id
+        use std::hash::BuildHasher;
+        let hasher = rustc_hash::FxBuildHasher;
+        let mut first: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(n);
+        for k in 0..n {
+            let this = id(k);
+            let ok = !this.is_empty()
+                && this
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
             if !ok {
                 self.out.push(
                     Diagnostic::error(
                         Code::InvalidId,
-                        format!("\"{id}\" is not a valid {kind} id"),
+                        format!("\"{this}\" is not a valid {kind} id"),
                     )
                     .with_help("use letters, digits and - _ . : only, e.g. \"crocus-attack\"")
                     .at_path(path(k)),
                 );
             }
-            match first.get(id) {
+            let hash = hasher.hash_one(this);
+            match first.find(hash, |&at| id(at as usize) == this) {
                 Some(&at) => self.out.push(
                     Diagnostic::error(
                         Code::DuplicateId,
-                        format!("the {kind} id \"{id}\" is used twice"),
+                        format!("the {kind} id \"{this}\" is used twice"),
                     )
                     .with_help(format!(
                         "it is first used at {}; give each {kind} its own id",
-                        path(at)
+                        path(at as usize)
                     ))
                     .at_path(path(k)),
                 ),
                 None => {
-                    first.insert(id, k);
+                    first.insert_unique(hash, k as u32, |&at| hasher.hash_one(id(at as usize)));
                 }
             }
         }

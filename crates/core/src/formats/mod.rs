@@ -237,10 +237,10 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
-/// Memory a file needs for each of its bytes, roughly: the fast readers
-/// (CSV) keep a packed table beside the file, which stays mapped; the others
-/// build every event in full.
-fn memory_per_byte(head: &[u8]) -> f64 {
+/// Memory a file of `size` bytes needs for each of its bytes, roughly: the
+/// fast readers (CSV, GeoJSON, KML, a large native file) keep a packed table
+/// beside the file, which stays mapped; the others build every event in full.
+fn memory_per_byte(head: &[u8], size: u64) -> f64 {
     // Measured at 10^6 records (README, "Size and speed"): the file mapped,
     // plus the table and the indexes the app builds.
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
@@ -248,7 +248,10 @@ fn memory_per_byte(head: &[u8]) -> f64 {
     match first {
         Some(b'P') if head.starts_with(b"PK") => 60.0,
         Some(b'<') => 1.8,
-        Some(b'{') if says(b"\"incident-map\"") => 5.0,
+        // Its events kept in memory up to native_events::KEPT_IN_MEMORY
+        // (a few tens of megabytes), left in the file beyond.
+        Some(b'{') if says(b"\"incident-map\"") && size < 64 << 20 => 5.0,
+        Some(b'{') if says(b"\"incident-map\"") => 1.8,
         Some(b'{') if says(b"FeatureCollection") => 1.5,
         Some(b'{' | b'[') | None => 6.0,
         _ => 1.7,
@@ -259,7 +262,7 @@ fn memory_per_byte(head: &[u8]) -> f64 {
 /// would not fit in `available` bytes of memory.
 fn too_big(head: &[u8], size: u64, available: Option<u64>) -> Option<Diagnostic> {
     let available = available?;
-    let needed = (size as f64 * memory_per_byte(head)) as u64;
+    let needed = (size as f64 * memory_per_byte(head, size)) as u64;
     (needed > available).then(|| {
         let mut d = Diagnostic::error(
             Code::FileTooLarge,
@@ -451,7 +454,27 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
         ));
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
-    read_json(path, text, diagnostics, &steps, true)
+    read_json(path, text, Some(&file), diagnostics, &steps, Native::CHOSEN)
+}
+
+/// How a native file's events are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Native {
+    /// With the rest of the file, in one parse: the reference the others
+    /// are tested against.
+    Whole,
+    /// Found by a scan and decoded on every core: kept in memory when
+    /// there are at most `kept`, otherwise read `chunk` at a time and
+    /// left in the file.
+    Split { kept: usize, chunk: usize },
+}
+
+impl Native {
+    /// What a file is read with.
+    const CHOSEN: Native = Native::Split {
+        kept: native_events::KEPT_IN_MEMORY,
+        chunk: native_events::CHUNK,
+    };
 }
 
 /// A JSON file: ours (its events decoded on every core when `split` and
@@ -459,9 +482,10 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
 fn read_json(
     path: &Path,
     text: &str,
+    file: Option<&Arc<FileBytes>>,
     mut diagnostics: Vec<Diagnostic>,
     steps: &Steps,
-    split: bool,
+    native: Native,
 ) -> Result<Loaded, Cancelled> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -480,10 +504,26 @@ fn read_json(
         found.extend(crate::evidence::anchor_dataset(ds));
         found
     };
-    if split
+    if native != Native::Whole
         && let Some(split) = native_events::Split::new(text)
         && split.is_native()
     {
+        let chunk = match native {
+            Native::Split { kept, chunk } if split.events.len() > kept => Some(chunk),
+            _ => None,
+        };
+        // The text's place in the file (after a byte order mark).
+        let start = file.and_then(|f| (text.as_ptr() as usize).checked_sub(f.as_ptr() as usize));
+        if let (Some(chunk), Some(file), Some(start)) = (chunk, file, start) {
+            let sources = |ds: &mut Dataset| read_source_texts(ds, base);
+            let (read, more) =
+                native_events::read_records(&split, file.clone(), start, steps.0, chunk, sources)?;
+            diagnostics.extend(more);
+            let store = read.map(|(table, records)| Store::from_records(table, Box::new(records)));
+            let mut loaded = finish_store(path, store, diagnostics, text.as_bytes());
+            loaded.format = Some(Format::Native);
+            return Ok(loaded);
+        }
         let (dataset, more) = native_events::read(&split, steps.0, check)?;
         diagnostics.extend(more);
         let mut loaded = finish(path, dataset, diagnostics, Some(text));
@@ -1033,8 +1073,15 @@ mod tests {
             if text.is_empty() {
                 continue;
             }
-            let read = |split| read_json(&path, &text, Vec::new(), &Steps(None), split).unwrap();
-            let (whole, parts) = (read(false), read(true));
+            let read =
+                |native| read_json(&path, &text, None, Vec::new(), &Steps(None), native).unwrap();
+            let (whole, parts) = (
+                read(Native::Whole),
+                read(Native::Split {
+                    kept: usize::MAX,
+                    chunk: 1,
+                }),
+            );
             split_ones +=
                 usize::from(native_events::Split::new(&text).is_some_and(|s| s.is_native()));
             let problems = |l: &Loaded| {
@@ -1052,6 +1099,53 @@ mod tests {
                 let show =
                     |d: &Dataset| format!("{:?} {:?} {:?}", d.places, d.sources, d.categories);
                 assert_eq!(show(&a), show(&b), "{}", path.display());
+            }
+            // Read a few events at a time and left in the file: the same
+            // table, each event the same in full, the same problems.
+            let file = Arc::new(FileBytes::Owned(text.clone().into_bytes()));
+            let in_file = std::str::from_utf8(&file).unwrap();
+            let chunk = Native::Split { kept: 0, chunk: 7 };
+            let left = read_json(&path, in_file, Some(&file), Vec::new(), &Steps(None), chunk);
+            let left = left.unwrap();
+            let name = path.display();
+            let (Some(kept), Some(left_store)) = (&parts.store, &left.store) else {
+                assert_eq!(parts.store.is_some(), left.store.is_some(), "{name}");
+                continue;
+            };
+            let (t, u) = (kept.table(), left_store.table());
+            assert_eq!(t.len(), u.len(), "{name}");
+            for i in 0..t.len() {
+                let row = |t: &crate::store::EventTable| {
+                    let rel: Vec<_> = t.relations(i).collect();
+                    format!(
+                        "{} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+                        t.id(i),
+                        t.title(i),
+                        t.time(i),
+                        t.point(i),
+                        t.category(i),
+                        t.region(i),
+                        t.credibility(i),
+                        rel
+                    )
+                };
+                assert_eq!(row(t), row(u), "{name}: row {i}");
+                let detail = |s: &Store| format!("{:?}", s.detail(i));
+                assert_eq!(detail(kept), detail(left_store), "{name}: event {i}");
+            }
+            let whole_set = |s: &Store| format!("{:?}", s.to_dataset());
+            assert_eq!(whole_set(kept), whole_set(left_store), "{name}");
+            // (Where an event could not be decoded at all, the paths of
+            // the events after it differ: those read in parts are right.)
+            let dropped =
+                native_events::Split::new(&text).is_some_and(|s| s.events.len() != t.len());
+            if !dropped {
+                let sorted = |l: &Loaded| {
+                    let mut p = problems(l);
+                    p.sort();
+                    p
+                };
+                assert_eq!(sorted(&parts), sorted(&left), "{name}");
             }
         }
         assert!(split_ones >= 15, "{split_ones}");

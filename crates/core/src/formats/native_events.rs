@@ -1,6 +1,9 @@
 //! Reading a native file of any size: its events found by a structural scan
 //! and decoded on every core, the rest of the file (categories, places,
-//! sources) decoded as before.
+//! sources) decoded as before. A file of up to [`KEPT_IN_MEMORY`] events
+//! keeps them in memory, in full; a larger one is read a part at a time
+//! (decoded, checked, anchored, made rows of the table) and its events are
+//! left in the file, decoded again when one is asked for ([`NativeRecords`]).
 //!
 //! An event of the common shape (id, title, summary, category, actors, a
 //! dated `when`, a `where` with a place or point, notes) is decoded straight
@@ -10,19 +13,31 @@
 //! not: a test holds the two to the same result on every file we have.
 
 use std::ops::Range;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use super::file::FileBytes;
 use super::json_scan;
 use super::json_tree::{self, Report};
 use super::native;
 use super::{Progress, Stage};
 use crate::diagnostic::Diagnostic;
+use crate::evidence::{Searches, anchor_events};
 use crate::model::{Dataset, Event, LatLon, Location, Origin, Precision, When};
+use crate::store::{ById, Detail, EventRows, EventTable, Meta, Records, TableBuilder};
+use crate::validate::Validator;
+
+/// Events a native file may have and still be held in memory in full; a
+/// larger one's events stay in the file (about 100 bytes an event in
+/// memory instead of about a kilobyte).
+pub const KEPT_IN_MEMORY: usize = 50_000;
+
+/// Events decoded, checked and anchored at a time when they stay in the file.
+pub const CHUNK: usize = 1 << 13;
 
 /// Events decoded between updates of the progress.
 const PROGRESS_EVERY: usize = 4096;
@@ -91,6 +106,45 @@ impl<'t> Split<'t> {
     }
 }
 
+impl Split<'_> {
+    /// The file without its events: its JSON (when it parses), decoded
+    /// (when it can be), and its problems, placed in the file.
+    #[allow(clippy::type_complexity)]
+    fn header(
+        &self,
+    ) -> (
+        Option<jsonc_parser::ast::Value<'_>>,
+        Option<Dataset>,
+        Vec<Diagnostic>,
+    ) {
+        let root = match json_tree::parse(&self.header) {
+            Ok(root) => root,
+            Err(mut d) => {
+                d.offset = d.offset.map(|o| self.shift(o));
+                return (None, None, vec![*d]);
+            }
+        };
+        let mut report = Report::default();
+        let dataset = native::decode(&root, &mut report);
+        let mut diagnostics = report.diagnostics;
+        for d in &mut diagnostics {
+            d.offset = d.offset.map(|o| self.shift(o));
+        }
+        (Some(root), dataset, diagnostics)
+    }
+
+    /// Places each diagnostic that has a JSON path but no offset.
+    fn place(&self, header: &jsonc_parser::ast::Value, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            if d.offset.is_none()
+                && let Some(path) = &d.json_path
+            {
+                d.offset = self.locate(header, path);
+            }
+        }
+    }
+}
+
 /// A native file read from a [`Split`]: the dataset, if its header decoded,
 /// and every problem, located. Source texts are read, the data checked and
 /// passages anchored by `finish`, given the dataset.
@@ -99,26 +153,11 @@ pub fn read(
     progress: Option<&Progress>,
     finish: impl FnOnce(&mut Dataset) -> Vec<Diagnostic>,
 ) -> Result<(Option<Dataset>, Vec<Diagnostic>), super::Cancelled> {
-    let header = match json_tree::parse(&split.header) {
-        Ok(root) => root,
-        Err(mut d) => {
-            d.offset = d.offset.map(|o| split.shift(o));
-            return Ok((None, vec![*d]));
-        }
-    };
-    let mut report = Report::default();
-    let dataset = native::decode(&header, &mut report);
-    let mut diagnostics = report.diagnostics;
-    for d in &mut diagnostics {
-        d.offset = d.offset.map(|o| split.shift(o));
-    }
-    let Some(mut dataset) = dataset else {
+    let (header, dataset, mut diagnostics) = split.header();
+    let (Some(header), Some(mut dataset)) = (header, dataset) else {
         return Ok((None, diagnostics));
     };
-    let tz = dataset
-        .time_zone
-        .as_deref()
-        .and_then(|name| TimeZone::get(name).ok());
+    let tz = named_tz(&dataset);
     let (events, problems) = decode_events(split, tz.as_ref(), progress)?;
     dataset.events = events;
     diagnostics.extend(problems);
@@ -126,15 +165,212 @@ pub fn read(
         return Err(super::Cancelled);
     }
     let mut more = finish(&mut dataset);
-    for d in &mut more {
-        if d.offset.is_none()
-            && let Some(path) = &d.json_path
-        {
-            d.offset = split.locate(&header, path);
-        }
-    }
+    split.place(&header, &mut more);
     diagnostics.extend(more);
     Ok((Some(dataset), diagnostics))
+}
+
+/// What [`read_records`] gives: the table and the events left in the
+/// file (when the file's header could be read), and every problem.
+pub type Read = (Option<(EventTable, NativeRecords)>, Vec<Diagnostic>);
+
+/// A large native file read a part of `chunk` events at a time into a
+/// table, its events left in `file` (whose bytes from `start` are the
+/// split's text). `sources` reads the header's source texts. What is
+/// checked and reported is what [`read`] checks and reports.
+pub fn read_records(
+    split: &Split,
+    file: Arc<FileBytes>,
+    start: usize,
+    progress: Option<&Progress>,
+    chunk: usize,
+    sources: impl FnOnce(&mut Dataset) -> Vec<Diagnostic>,
+) -> Result<Read, super::Cancelled> {
+    let (root, header, mut diagnostics) = split.header();
+    let (Some(root), Some(mut header)) = (root, header) else {
+        return Ok((None, diagnostics));
+    };
+    let tz = named_tz(&header);
+    let mut found = sources(&mut header);
+    let mut checks = Validator::new(&header);
+    let rows = EventRows::new(&header);
+    let mut table = TableBuilder::default();
+    table.reserve(split.events.len());
+    let mut spans = Vec::with_capacity(split.events.len());
+    // Each row's index in the file's list (a row is left out when its
+    // event could not be decoded at all).
+    let mut index: Vec<u32> = Vec::with_capacity(split.events.len());
+    let mut relations = Vec::new();
+    let mut searches = Searches::default();
+    let total = split.events.len().max(1);
+    let chunk = chunk.max(1);
+    // A part's events decoded on every core: each kept with its index in
+    // the file.
+    let decode = |c: usize| -> (Vec<usize>, Vec<Event>, Vec<Diagnostic>) {
+        let base = c * chunk;
+        let ranges = &split.events[base..(base + chunk).min(split.events.len())];
+        let decoded: Vec<(Option<Event>, Vec<Diagnostic>)> = ranges
+            .par_iter()
+            .enumerate()
+            .with_min_len(256)
+            .map(|(k, range)| {
+                let text = &split.text[range.clone()];
+                match fast(text, tz.as_ref()) {
+                    Some(e) => (Some(e), Vec::new()),
+                    None => checked(text, range.start, base + k, tz.as_ref()),
+                }
+            })
+            .collect();
+        let (mut at, mut events, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, (event, found)) in decoded.into_iter().enumerate() {
+            problems.extend(found);
+            if let Some(e) = event {
+                at.push(base + k);
+                events.push(e);
+            }
+        }
+        (at, events, problems)
+    };
+    // A decoded part anchored, checked and made rows, while the next part
+    // is decoded.
+    let mut take = |(at, mut events, problems): (Vec<usize>, Vec<Event>, Vec<Diagnostic>)| {
+        found.extend(problems);
+        found.extend(anchor_events(
+            &header.sources,
+            &mut events,
+            |k| at[k],
+            &mut searches,
+        ));
+        for (e, &i) in events.iter().zip(&at) {
+            checks.event(i, e);
+            let row = table.len() as u32;
+            rows.push(&mut table, e);
+            relations.extend(e.relations.iter().map(|r| (row, r.kind, r.event.clone())));
+            spans.push(split.events[i].start as u64);
+            index.push(i as u32);
+        }
+    };
+    let parts = split.events.len().div_ceil(chunk);
+    let mut decoded = None;
+    for c in 0..=parts {
+        if progress.is_some_and(Progress::is_cancelled) {
+            return Err(super::Cancelled);
+        }
+        if let Some(p) = progress {
+            p.set_fraction(Stage::Parsing, (c * chunk) as f32 / total as f32);
+        }
+        let last = decoded.take();
+        let (next, ()) = rayon::join(
+            || (c < parts).then(|| decode(c)),
+            || {
+                if let Some(last) = last {
+                    take(last);
+                }
+            },
+        );
+        decoded = next;
+    }
+    table.relate_by_id(relations.iter().map(|(a, k, b)| (*a, *k, b.as_str())));
+    drop(relations);
+    drop(rows);
+    found.extend(checks.finish(table.len(), |r| (index[r] as usize, table.id(r))));
+    drop(index);
+    let table = table.finish(Meta::of(&header));
+    split.place(&root, &mut found);
+    diagnostics.extend(found);
+    let records = NativeRecords {
+        file,
+        start,
+        spans,
+        by_id: ById::new(&header),
+        header,
+        tz,
+    };
+    Ok((Some((table, records)), diagnostics))
+}
+
+/// A large native file's events, left in the file: an event is decoded
+/// and its passages anchored again when it is asked for.
+pub struct NativeRecords {
+    file: Arc<FileBytes>,
+    /// Where the JSON text starts in the file (after a byte order mark).
+    start: usize,
+    /// Where each row's event starts in the text (where it ends is found
+    /// again by a scan).
+    spans: Vec<u64>,
+    /// Everything but the events: title, categories, places, sources
+    /// with their texts.
+    header: Dataset,
+    by_id: ById,
+    tz: Option<TimeZone>,
+}
+
+impl NativeRecords {
+    /// Row `i`'s event, decoded and anchored; `None` only if the file
+    /// changed under the app.
+    fn event(&self, i: usize) -> Option<Event> {
+        let text = self.file.get(self.start..)?;
+        let at = self.spans[i] as usize;
+        let end = json_scan::skip_value(text, at).ok()?;
+        let text = std::str::from_utf8(&text[at..end]).ok()?;
+        fast(text, self.tz.as_ref()).or_else(|| checked(text, 0, i, self.tz.as_ref()).0)
+    }
+}
+
+/// What the table knows of row `i`, for an event its file no longer holds.
+fn stand_in(table: &EventTable, i: usize) -> Event {
+    super::import::event(
+        table.id(i).to_string(),
+        table.title(i).to_string(),
+        When::Unknown,
+        None,
+    )
+}
+
+/// The time zone a data set names, if it is one.
+fn named_tz(ds: &Dataset) -> Option<TimeZone> {
+    ds.time_zone
+        .as_deref()
+        .and_then(|name| TimeZone::get(name).ok())
+}
+
+impl Records for NativeRecords {
+    fn detail(&self, table: &EventTable, i: usize) -> Detail {
+        let event = self.event(i).unwrap_or_else(|| stand_in(table, i));
+        let mut d = Detail::of(event, &self.header, &self.by_id);
+        // Anchored in the sources it cites only.
+        anchor_events(
+            &d.sources,
+            std::slice::from_mut(&mut d.event),
+            |k| k,
+            &mut Searches::default(),
+        );
+        d
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.spans.capacity() * std::mem::size_of::<u64>()
+            + self.by_id.heap_bytes()
+            + self
+                .header
+                .sources
+                .iter()
+                .map(|s| s.full_text().map_or(0, str::len))
+                .sum::<usize>()
+    }
+
+    fn dataset(&self, table: &EventTable) -> Option<Dataset> {
+        let mut ds = self.header.clone();
+        ds.events = (0..self.spans.len())
+            .into_par_iter()
+            .map(|i| self.event(i).unwrap_or_else(|| stand_in(table, i)))
+            .collect();
+        let Dataset {
+            sources, events, ..
+        } = &mut ds;
+        anchor_events(sources, events, |k| k, &mut Searches::default());
+        Some(ds)
+    }
 }
 
 /// Every event, in file order, and the problems of those that have any.

@@ -407,6 +407,11 @@ impl TableBuilder {
         self.time.len() == 0
     }
 
+    /// Row `i`'s id as given (the table makes ids used twice unique).
+    pub fn id(&self, i: usize) -> &str {
+        self.ids.get(i as u32)
+    }
+
     /// Room for `n` more rows in every column.
     pub fn reserve(&mut self, n: usize) {
         self.ids.ends.reserve(n);
@@ -468,6 +473,26 @@ impl TableBuilder {
     /// A relation from event `from` to event `to` (indices of this table).
     pub fn relate(&mut self, from: u32, kind: RelationKind, to: u32) {
         self.relations.push((from, kind, to));
+    }
+
+    /// Relations given by the id of the event they lead to (the first
+    /// event with that id; an id no row has is left out, `validate` says so).
+    pub fn relate_by_id<'a>(
+        &mut self,
+        relations: impl Iterator<Item = (u32, RelationKind, &'a str)>,
+    ) {
+        let mut relations = relations.peekable();
+        if relations.peek().is_none() {
+            return;
+        }
+        let ids: HashMap<&str, u32> = (0..self.ids.len() as u32)
+            .rev()
+            .map(|i| (self.ids.get(i), i))
+            .collect();
+        let found: Vec<(u32, RelationKind, u32)> = relations
+            .filter_map(|(from, kind, to)| Some((from, kind, *ids.get(to)?)))
+            .collect();
+        self.relations.extend(found);
     }
 
     /// Appends another builder's rows after these (the chunks of a file, in order).
@@ -732,69 +757,85 @@ impl Default for EventTable {
     }
 }
 
+/// A data set's events made rows: its places, categories and sources'
+/// reliability looked up once, the events given one at a time (all at
+/// once by [`EventTable::of`], a part of a large file at a time by its reader).
+pub struct EventRows<'d> {
+    tz: TimeZone,
+    places: crate::model::Places<'d>,
+    categories: HashMap<&'d str, u16>,
+    reliability: HashMap<&'d str, Reliability>,
+}
+
+impl<'d> EventRows<'d> {
+    /// For the events of `ds` (its events themselves are not read).
+    pub fn new(ds: &'d Dataset) -> Self {
+        EventRows {
+            tz: ds.tz(),
+            places: ds.places_by_id(),
+            categories: ds
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i as u16))
+                .collect(),
+            reliability: ds
+                .sources
+                .iter()
+                .filter_map(|s| Some((s.id.as_str(), s.reliability?)))
+                .collect(),
+        }
+    }
+
+    /// Adds `e` as the next row of `b` (its relations are left to
+    /// [`TableBuilder::relate_by_id`]).
+    pub fn push(&self, b: &mut TableBuilder, e: &crate::model::Event) {
+        let at = self.places.locate(e);
+        let best_source = e
+            .passages
+            .iter()
+            .filter_map(|p| self.reliability.get(p.source.as_str()).copied())
+            .min();
+        let best_passage = e.passages.iter().filter_map(|p| p.credibility).min();
+        b.push(Row {
+            id: &e.id,
+            title: &e.title,
+            time: Some(PackedTime::of(&e.when, e.approximate, &self.tz)),
+            point: at.map(|a| a.point),
+            precision: at.and_then(|a| a.precision),
+            uncertainty_m: at.and_then(|a| a.uncertainty_m),
+            region: at.and_then(|a| a.region_code()),
+            category: e
+                .category
+                .as_deref()
+                .and_then(|c| self.categories.get(c).copied()),
+            actors: e.actors.iter().map(|a| a.as_str().into()).collect(),
+            geometry: at.and_then(|a| a.geometry.cloned()),
+            passages: e.passages.len() as u32,
+            anchored: e
+                .passages
+                .iter()
+                .filter(|p| p.anchoring.anchor().is_some())
+                .count() as u32,
+            grade: grade(best_source, best_passage),
+        });
+    }
+}
+
 impl EventTable {
     /// The table of a dataset's events (passages counted as anchored by
     /// `crate::evidence`).
     pub fn of(ds: &Dataset) -> EventTable {
-        let tz = ds.tz();
-        let places = ds.places_by_id();
-        let categories: HashMap<&str, u16> = ds
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i as u16))
-            .collect();
-        let reliability: HashMap<&str, Reliability> = ds
-            .sources
-            .iter()
-            .filter_map(|s| Some((s.id.as_str(), s.reliability?)))
-            .collect();
+        let rows = EventRows::new(ds);
         let mut b = TableBuilder::default();
         for e in &ds.events {
-            let at = places.locate(e);
-            let best_source = e
-                .passages
+            rows.push(&mut b, e);
+        }
+        b.relate_by_id(ds.events.iter().enumerate().flat_map(|(i, e)| {
+            e.relations
                 .iter()
-                .filter_map(|p| reliability.get(p.source.as_str()).copied())
-                .min();
-            let best_passage = e.passages.iter().filter_map(|p| p.credibility).min();
-            b.push(Row {
-                id: &e.id,
-                title: &e.title,
-                time: Some(PackedTime::of(&e.when, e.approximate, &tz)),
-                point: at.map(|a| a.point),
-                precision: at.and_then(|a| a.precision),
-                uncertainty_m: at.and_then(|a| a.uncertainty_m),
-                region: at.and_then(|a| a.region_code()),
-                category: e
-                    .category
-                    .as_deref()
-                    .and_then(|c| categories.get(c).copied()),
-                actors: e.actors.iter().map(|a| a.as_str().into()).collect(),
-                geometry: at.and_then(|a| a.geometry.cloned()),
-                passages: e.passages.len() as u32,
-                anchored: e
-                    .passages
-                    .iter()
-                    .filter(|p| p.anchoring.anchor().is_some())
-                    .count() as u32,
-                grade: grade(best_source, best_passage),
-            });
-        }
-        let ids: HashMap<&str, u32> = ds
-            .events
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, e)| (e.id.as_str(), i as u32))
-            .collect();
-        for (i, e) in ds.events.iter().enumerate() {
-            for r in &e.relations {
-                if let Some(&to) = ids.get(r.event.as_str()) {
-                    b.relate(i as u32, r.kind, to);
-                }
-            }
-        }
+                .map(move |r| (i as u32, r.kind, r.event.as_str()))
+        }));
         b.finish(Meta::of(ds))
     }
 
