@@ -357,7 +357,11 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             walkers::install_renderer(cc.wgpu_render_state.as_ref());
             let (settings, note) = Settings::read(cc.storage);
             let basemap = settings.basemap.clone().filter(|p| p.exists());
-            let last = settings.last_file.clone().filter(|p| p.exists());
+            // (A table on a server is opened again too; a file only if it is still there.)
+            let last = settings
+                .last_file
+                .clone()
+                .filter(|p| p.exists() || incident_map_core::postgis::is_url(&p.to_string_lossy()));
             let file = match file.or(last.clone()).map_or_else(bundled_scenario, Ok) {
                 Ok(f) => f,
                 Err(e) => return Err(e.into()),

@@ -104,6 +104,71 @@ pub fn say(line: impl Display) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
+/// `input` loaded for a command that writes it elsewhere (`what` it is
+/// then: "converted", "pushed"), its problems printed; the exit code when
+/// it cannot be read or has errors that keep it from opening.
+fn load_for(input: &std::path::Path, what: &str) -> Result<formats::Loaded, ExitCode> {
+    let loaded = match formats::load(input, &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(e) => {
+            errln!("error: {}", printable(&e.to_string()));
+            if incident_map_core::postgis::is_url(&input.to_string_lossy()) {
+                errln!(
+                    "  help: check the server's address, the table's name and your password (PGPASSWORD, ~/.pgpass)"
+                );
+            } else {
+                errln!("  help: check the path, and that the file is a regular file you may read");
+            }
+            return Err(ExitCode::from(USAGE_OR_IO));
+        }
+    };
+    for d in &loaded.diagnostics {
+        errln!("{d}");
+    }
+    if loaded.usable().is_none() {
+        errln!(
+            "error: {} was not {what}: it has errors (above)",
+            printable(&input.to_string_lossy())
+        );
+        return Err(ExitCode::from(DATA_ERRORS));
+    }
+    Ok(loaded)
+}
+
+/// `incident-map push`.
+pub fn push(input: &std::path::Path, url: &str, replace: bool) -> ExitCode {
+    let target = match incident_map_core::postgis::Target::parse(url) {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("error: {}", printable(&e));
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let loaded = match load_for(input, "pushed") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let store = loaded.usable().expect("load_for gives usable data");
+    let progress = |done: usize, total: usize| {
+        say(format_args!("  {done} of {total} events written"));
+    };
+    match incident_map_core::postgis::push(store, &target, replace, &progress) {
+        Ok(n) => {
+            say(format_args!(
+                "{} ({} events) -> {}",
+                printable(&input.to_string_lossy()),
+                n,
+                printable(&target.shown)
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            errln!("error: {}", printable(&e));
+            ExitCode::from(USAGE_OR_IO)
+        }
+    }
+}
+
 /// `incident-map convert`.
 pub fn convert(
     input: &std::path::Path,
@@ -125,24 +190,11 @@ pub fn convert(
         );
         return ExitCode::from(USAGE_OR_IO);
     }
-    let loaded = match formats::load(input, &LoadOptions::default()) {
+    let loaded = match load_for(input, "converted") {
         Ok(l) => l,
-        Err(e) => {
-            errln!("error: {}", printable(&e.to_string()));
-            errln!("  help: check the path, and that the file is a regular file you may read");
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
-    for d in &loaded.diagnostics {
-        errln!("{d}");
-    }
-    let Some(store) = loaded.usable() else {
-        errln!(
-            "error: {} was not converted: it has errors (above)",
-            printable(&input.to_string_lossy())
-        );
-        return ExitCode::from(DATA_ERRORS);
-    };
+    let store = loaded.usable().expect("load_for gives usable data");
     let filter = match spec.to_filter(store.table()) {
         Ok(f) => f,
         Err(e) => {

@@ -101,6 +101,22 @@ enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Load an incident file (any format `check` reads) into a new
+    /// PostgreSQL/PostGIS table: postgresql://USER@HOST/DB?table=NAME.
+    /// Credentials come from PGPASSWORD, ~/.pgpass or a service file.
+    ///
+    /// Exit status: 0 when written, 1 when the file has errors that keep it
+    /// from opening, 2 on a usage, file or server problem (nothing is left
+    /// half-written on the server).
+    Push {
+        /// The file to read.
+        input: PathBuf,
+        /// The table to write, as a postgresql:// URL with ?table=NAME.
+        url: String,
+        /// Replace the table if it exists (otherwise a push refuses).
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 /// The filter, as the app's: flags of one kind are OR, of different kinds AND.
@@ -249,6 +265,11 @@ fn main() -> ExitCode {
             format,
             filter,
         }) => cli::convert(&input, &output, format, &filter.spec()),
+        Some(Command::Push {
+            input,
+            url,
+            replace,
+        }) => cli::push(&input, &url, replace),
         None => match app::run(cli.file) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

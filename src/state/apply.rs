@@ -497,6 +497,8 @@ impl AppState {
                 // A load that was cancelled or replaced reports nothing.
                 if self.loading.as_ref().is_some_and(|l| l.job == job) {
                     self.loading = None;
+                    // Remembered and shown: a table's URL without its password.
+                    let path = incident_map_core::postgis::shown(&path);
                     self.take_in(path, *outcome, fx);
                 }
             }
@@ -588,12 +590,14 @@ impl AppState {
         } else {
             Filter::default()
         };
+        // (A table's URL is shown without its password.)
+        let shown = incident_map_core::postgis::shown(&path);
         self.loading = Some(Loading {
             job,
-            path: path.clone(),
+            path: shown.clone(),
             progress: progress.clone(),
         });
-        self.status = Status::Opening(path.clone());
+        self.status = Status::Opening(shown);
         fx.push(Effect::Load {
             job,
             path,

@@ -503,7 +503,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// The words of a query, folded: what every event shown must hold.
-fn words(query: &str) -> Vec<String> {
+pub(crate) fn words(query: &str) -> Vec<String> {
     fold(query).split_whitespace().map(str::to_string).collect()
 }
 

@@ -36,6 +36,7 @@ pub mod histogram;
 pub mod limits;
 pub mod markers;
 pub mod model;
+pub mod postgis;
 pub mod store;
 pub mod summary;
 pub mod timeline;

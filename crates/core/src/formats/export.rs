@@ -518,31 +518,48 @@ pub fn restore(cell: &str) -> &str {
 
 pub fn csv(ds: &Dataset) -> Result<String, String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    // An event's second and later passages in `quote_2`, `source_2`,
-    // `source_url_2` … columns, as many as the most passages an event has.
-    let most = ds
-        .events
+    let most = most_passages(ds);
+    w.write_record(csv_columns(most))
+        .map_err(|e| e.to_string())?;
+    csv_rows(ds, most, &mut w, |_| Vec::new())?;
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// The most passages an event of `ds` has.
+pub fn most_passages(ds: &Dataset) -> usize {
+    ds.events
         .iter()
         .map(|e| e.passages.len())
         .max()
-        .unwrap_or(0);
-    let more: Vec<String> = (2..=most)
-        .flat_map(|k| {
+        .unwrap_or(0)
+}
+
+/// The CSV's columns for events of up to `most` passages: an event's
+/// second and later passages in `quote_2`, `source_2`, `source_url_2` …
+pub fn csv_columns(most: usize) -> Vec<String> {
+    CSV_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .chain((2..=most).flat_map(|k| {
             [
                 format!("quote_{k}"),
                 format!("source_{k}"),
                 format!("source_url_{k}"),
             ]
-        })
-        .collect();
-    w.write_record(
-        CSV_COLUMNS
-            .iter()
-            .copied()
-            .chain(more.iter().map(String::as_str)),
-    )
-    .map_err(|e| e.to_string())?;
-    for e in &ds.events {
+        }))
+        .collect()
+}
+
+/// The rows of `ds`'s events under [`csv_columns`]`(most)`, each followed
+/// by the cells `extra(i)` gives for event `i`.
+pub fn csv_rows<W: std::io::Write>(
+    ds: &Dataset,
+    most: usize,
+    w: &mut ::csv::Writer<W>,
+    extra: impl Fn(usize) -> Vec<String>,
+) -> Result<(), String> {
+    for (i, e) in ds.events.iter().enumerate() {
         let r = resolve(ds, e);
         let (quote, source, url) = words_at(ds, e, 0);
         let when = match &e.when {
@@ -608,8 +625,8 @@ pub fn csv(ds: &Dataset) -> Result<String, String> {
                 defuse(cell)
             }
         });
-        w.write_record(row).map_err(|e| e.to_string())?;
+        w.write_record(row.chain(extra(i)))
+            .map_err(|e| e.to_string())?;
     }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    Ok(())
 }

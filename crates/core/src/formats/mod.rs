@@ -213,6 +213,10 @@ impl Loaded {
 
 /// Loads an incident file.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    // A table on a server, named by its URL.
+    if let Some(url) = path.to_str().filter(|s| crate::postgis::is_url(s)) {
+        return crate::postgis::load(url, options);
+    }
     let io_err = |source| LoadError {
         path: path.to_path_buf(),
         source,
@@ -229,7 +233,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         return Ok(finish(path, None, vec![d], None));
     }
     let bytes = file::map(path).map_err(io_err)?;
-    load_steps(path, Arc::new(bytes), Steps(progress)).map_err(|Cancelled| {
+    load_steps(path, Arc::new(bytes), Steps(progress), None).map_err(|Cancelled| {
         io_err(std::io::Error::new(
             std::io::ErrorKind::Interrupted,
             "cancelled",
@@ -287,8 +291,25 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         path,
         Arc::new(FileBytes::Owned(bytes.to_vec())),
         Steps(None),
+        None,
     )
     .expect("only a Progress cancels")
+}
+
+/// Loads what a server wrote (`path` names it), as a file's bytes.
+/// A table's days are in `time_zone`.
+pub(crate) fn load_owned(
+    path: &Path,
+    bytes: Vec<u8>,
+    progress: Option<&Progress>,
+    time_zone: Option<&str>,
+) -> Result<Loaded, Cancelled> {
+    load_steps(
+        path,
+        Arc::new(FileBytes::Owned(bytes)),
+        Steps(progress),
+        time_zone,
+    )
 }
 
 /// The formats `load` reads, as named to the user.
@@ -320,7 +341,13 @@ impl Format {
     }
 }
 
-fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded, Cancelled> {
+/// Reads `file` (a table's days in `time_zone`, UTC when `None`).
+fn load_steps(
+    path: &Path,
+    file: Arc<FileBytes>,
+    steps: Steps,
+    time_zone: Option<&str>,
+) -> Result<Loaded, Cancelled> {
     steps.enter(Stage::Parsing)?;
     let bytes: &[u8] = &file;
     let name = path.file_name().map_or_else(
@@ -384,7 +411,7 @@ fn load_steps(path: &Path, file: Arc<FileBytes>, steps: Steps) -> Result<Loaded,
             loaded.format = Some(Format::Csv);
             return Ok(loaded);
         }
-        let read = csv::read(file.clone(), bom, &name, steps.0)?;
+        let read = csv::read(file.clone(), bom, &name, steps.0, time_zone)?;
         diagnostics.extend(read.diagnostics);
         let store = read
             .table

@@ -184,6 +184,12 @@ impl Store {
         &self.table
     }
 
+    /// The title, zone and categories, to correct as a store is made
+    /// (a pushed table's, from what its server kept).
+    pub fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.table.meta
+    }
+
     /// The dataset, when the events are all in memory.
     pub fn dataset(&self) -> Option<&Dataset> {
         match &self.backing {

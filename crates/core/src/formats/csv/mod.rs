@@ -61,6 +61,8 @@ pub fn looks_like(text: &str) -> bool {
 pub struct Layout {
     pub names: Vec<String>,
     pub delimiter: u8,
+    /// The zone of days and times given without one.
+    time_zone: jiff::tz::TimeZone,
     slots: Slots<usize>,
     flavor: Flavor,
 }
@@ -132,6 +134,7 @@ impl Layout {
         let layout = Layout {
             names,
             delimiter,
+            time_zone: jiff::tz::TimeZone::UTC,
             flavor: Flavor::of(&slots, name, "row"),
             slots,
         };
@@ -311,7 +314,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
     // Dates repeat: each distinct one is read and placed in time once.
     let mut dates: rustc_hash::FxHashMap<String, PackedTime> = Default::default();
     let mut key = String::new();
-    let utc = jiff::tz::TimeZone::UTC;
+    let tz = &layout.time_zone;
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(layout.delimiter)
@@ -378,7 +381,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
                 if let Some(p) = problem {
                     part.problems.push(located(offset, p));
                 }
-                let t = PackedTime::of(&when, false, &utc);
+                let t = PackedTime::of(&when, false, tz);
                 if let When::Between(Some(_), Some(_)) = when
                     && t.start > t.end
                 {
@@ -591,18 +594,22 @@ pub struct Read {
 
 /// Reads a CSV file's bytes (UTF-8, a byte order mark already skipped at
 /// `start`) into an event table, on every core.
+///
+/// Days and times without a zone are in `time_zone` (UTC when `None`): a
+/// table's own zone, when a server says which it is.
 pub fn read(
     bytes: Arc<FileBytes>,
     start: usize,
     name: &str,
     progress: Option<&Progress>,
+    time_zone: Option<&str>,
 ) -> Result<Read, super::Cancelled> {
     let text = &bytes[start..];
     let header_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
     // A GDELT table has no header: its columns are known from its shape.
     if let Some(columns) = super::gdelt::recognise(header_line) {
         let header = ::csv::ByteRecord::from(columns);
-        return read_rows(bytes, start, &header, b'\t', name, progress);
+        return read_rows(bytes, start, &header, b'\t', name, progress, time_zone);
     }
     let delimiter = delimiter(&String::from_utf8_lossy(header_line));
     let mut reader = ::csv::ReaderBuilder::new()
@@ -626,7 +633,9 @@ pub fn read(
             diagnostics: vec![not_utf8(&bytes, start + e.valid_up_to())],
         });
     }
-    read_rows(bytes, data_start, &header, delimiter, name, progress)
+    read_rows(
+        bytes, data_start, &header, delimiter, name, progress, time_zone,
+    )
 }
 
 /// Reads the rows from `data_start` on under `header` (the file's own, or
@@ -638,6 +647,7 @@ fn read_rows(
     delimiter: u8,
     name: &str,
     progress: Option<&Progress>,
+    time_zone: Option<&str>,
 ) -> Result<Read, super::Cancelled> {
     let (mut layout, mut diagnostics) = match Layout::new(header, delimiter, name) {
         Ok(x) => x,
@@ -648,6 +658,9 @@ fn read_rows(
             });
         }
     };
+    if let Some(tz) = time_zone.and_then(|name| jiff::tz::TimeZone::get(name).ok()) {
+        layout.time_zone = tz;
+    }
     let scanned = scan::scan(&bytes, data_start, delimiter, CHUNK, 2);
     if let Some(open) = scanned.unterminated {
         diagnostics.push(
@@ -683,6 +696,7 @@ fn read_rows(
         title: name.to_string(),
         description: Some(layout.description()),
         categories: categories(&merged.labels),
+        time_zone: time_zone.map(str::to_string),
         ..Meta::default()
     };
     let table = merged.table.finish(meta);

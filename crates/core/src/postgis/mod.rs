@@ -1,0 +1,142 @@
+//! Incident data in a PostgreSQL/PostGIS table, opened as a file is:
+//! anywhere a file is accepted, `postgresql://HOST/DB?table=NAME` is too.
+//! `target` reads the URL and finds the credentials where libpq does;
+//! `read` asks the server for the table as CSV (its geometry as latitude
+//! and longitude, its times in UTC) and reads that with the CSV reader,
+//! the same vocabulary of columns; `push` writes any data set to a new
+//! table (COPY in batches, a GiST index on its points, a B-tree on its
+//! times); `sql` turns a [`crate::filter::Filter`] into the `WHERE` clause
+//! that asks a pushed table for what the filter shows.
+
+mod push;
+mod read;
+pub mod sql;
+mod target;
+
+use std::sync::Arc;
+
+use postgres::config::SslMode;
+use postgres::{Client, NoTls};
+
+pub use push::push;
+pub use read::load;
+pub use target::{Env, Target, is_url};
+
+/// `path` as shown and remembered: a table's URL without any password in
+/// it (a file's path as it is).
+pub fn shown(path: &std::path::Path) -> std::path::PathBuf {
+    match path.to_str().filter(|s| is_url(s)) {
+        None => path.to_path_buf(),
+        Some(url) => match Target::parse(url) {
+            Ok(t) => t.shown.into(),
+            // Unreadable: at least no "user:password@".
+            Err(_) => match url.split_once("://").zip(url.split_once('@')) {
+                Some(((scheme, _), (_, rest))) => format!("{scheme}://{rest}").into(),
+                None => path.to_path_buf(),
+            },
+        },
+    }
+}
+
+/// Connects to `t`'s server; `read_only` makes every transaction of the
+/// session read-only. TLS as the server offers it (`sslmode=prefer`, the
+/// default), requires it (`require`) or never (`disable`); a certificate
+/// is checked against the system's authorities.
+pub fn connect(t: &Target, read_only: bool) -> Result<Client, String> {
+    let mut config = t.config.clone();
+    if read_only {
+        config.options("-c default_transaction_read_only=on");
+    }
+    let result = match config.get_ssl_mode() {
+        SslMode::Disable => config.connect(NoTls),
+        mode => match config.connect(tls()) {
+            // Prefer, as libpq does: a server whose certificate cannot be
+            // checked is still reached without TLS.
+            Err(e) if mode == SslMode::Prefer && is_tls_error(&e) => config.connect(NoTls),
+            other => other,
+        },
+    };
+    result.map_err(|e| explain(&e, t))
+}
+
+fn tls() -> tokio_postgres_rustls::MakeRustlsConnect {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tokio_postgres_rustls::MakeRustlsConnect::new(config)
+}
+
+fn is_tls_error(e: &postgres::Error) -> bool {
+    let text = format!("{e:?}").to_lowercase();
+    text.contains("certificate") || text.contains("tls")
+}
+
+/// What went wrong with `t`, in words a user can act on.
+pub fn explain(e: &postgres::Error, t: &Target) -> String {
+    let user = t.config.get_user().unwrap_or_default();
+    if let Some(db) = e.as_db_error() {
+        return match db.code().code() {
+            "28P01" | "28000" => format!(
+                "the server at {} refused the login for \"{user}\" ({}): give the password in PGPASSWORD or ~/.pgpass (mode 600), never in the URL you share",
+                t.server(),
+                db.message()
+            ),
+            "3D000" => format!("{} (at {})", db.message(), t.server()),
+            "42501" => format!("{}: ask for SELECT on the table", db.message()),
+            "57014" => "the server took too long and the question was cancelled".into(),
+            _ => format!("the server says: {}", db.message()),
+        };
+    }
+    let text = e.to_string();
+    let detail = std::error::Error::source(e)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    if e.is_closed() {
+        return format!("the connection to {} closed: {text} {detail}", t.server());
+    }
+    format!(
+        "could not reach the server at {}: {text}{}{} (is it running, and is the address right?)",
+        t.server(),
+        if detail.is_empty() { "" } else { ": " },
+        detail
+    )
+}
+
+/// How many rows of the pushed table `t` the clause lets through.
+pub fn count(client: &mut Client, t: &Target, c: &sql::Clause) -> Result<i64, String> {
+    let params = params(c);
+    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+        params.iter().map(|p| p.as_ref()).collect();
+    let query = format!(
+        "SELECT count(*) FROM {} WHERE {}",
+        sql::ident(&t.table),
+        c.sql
+    );
+    client
+        .query_one(query.as_str(), &refs)
+        .map(|r| r.get(0))
+        .map_err(|e| explain(&e, t))
+}
+
+/// The clause's values as the client sends them.
+fn params(c: &sql::Clause) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+    c.params
+        .iter()
+        .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
+            match p {
+                sql::Param::Text(s) => Box::new(s.clone()),
+                sql::Param::Texts(v) => Box::new(v.clone()),
+                sql::Param::Float(f) => Box::new(*f),
+                // to_timestamp takes seconds as a double.
+                sql::Param::Seconds(s) => Box::new(*s as f64),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,154 @@
+//! Any data set written to a new table: the columns of our CSV export
+//! (ACLED's names where they mean the same; every passage), plus
+//! `incident_start` and `incident_end` (the event's time, UTC; empty when
+//! undated or disputed) and `geom`, a point made by the server from the
+//! latitude and longitude. Rows go in by COPY, a batch at a time, in one
+//! transaction: a push cut short leaves nothing behind. Then a GiST index
+//! on `geom` and a B-tree on the times.
+
+use std::io::Write;
+
+use super::sql::ident;
+use super::{Target, connect};
+use crate::formats::export;
+use crate::store::{Store, TimeKind};
+
+/// Events written per COPY batch.
+const BATCH: usize = 20_000;
+
+/// Writes `store` to the table `t` names; a table already there is
+/// replaced only when `replace`. `progress(done, total)` hears after each
+/// batch. Gives how many events were written.
+pub fn push(
+    store: &Store,
+    t: &Target,
+    replace: bool,
+    progress: &dyn Fn(usize, usize),
+) -> Result<usize, String> {
+    let mut client = connect(t, false)?;
+    let explain = |e: postgres::Error| super::explain(&e, t);
+    let table = ident(&t.table);
+    let exists: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+        .map_err(explain)?
+        .get(0);
+    if exists && !replace {
+        return Err(format!(
+            "{} already has a table \"{}\": push again with --replace to overwrite it, or name another (?table=NEW)",
+            t.server(),
+            t.table
+        ));
+    }
+    let has_postgis: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')",
+            &[],
+        )
+        .map_err(explain)?
+        .get(0);
+    if !has_postgis {
+        return Err(format!(
+            "the database at {} has no PostGIS: ask its owner to run CREATE EXTENSION postgis",
+            t.server()
+        ));
+    }
+    let n = store.len();
+    let table_rows = store.table();
+    // Every batch has the same columns: as many passages as the most any event has.
+    let most = (0..n)
+        .map(|i| store.event(i).passages.len())
+        .max()
+        .unwrap_or(0);
+    let mut columns = export::csv_columns(most);
+    columns.extend(["incident_start".to_string(), "incident_end".to_string()]);
+    let numbers = ["latitude", "longitude", "uncertainty_m"];
+    let defs: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            let kind = if numbers.contains(&c.as_str()) {
+                "double precision"
+            } else if c.starts_with("incident_") {
+                "timestamptz"
+            } else {
+                "text"
+            };
+            format!("{} {kind}", ident(c))
+        })
+        .collect();
+    let mut tx = client.transaction().map_err(explain)?;
+    if exists {
+        tx.batch_execute(&format!("DROP TABLE {table}"))
+            .map_err(explain)?;
+    }
+    tx.batch_execute(&format!(
+        "CREATE TABLE {table} ({}, geom geometry(Point, 4326) GENERATED ALWAYS AS \
+         (CASE WHEN latitude IS NULL OR longitude IS NULL THEN NULL \
+          ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED)",
+        defs.join(", ")
+    ))
+    .map_err(explain)?;
+    let column_list: Vec<String> = columns.iter().map(|c| ident(c)).collect();
+    let copy = format!(
+        "COPY {table} ({}) FROM STDIN WITH (FORMAT csv)",
+        column_list.join(", ")
+    );
+    let time = |i: usize| -> Vec<String> {
+        let t = table_rows.time(i);
+        match t.kind() {
+            TimeKind::At | TimeKind::Between => {
+                vec![utc(t.start, "-infinity"), utc(t.end, "infinity")]
+            }
+            TimeKind::Unknown | TimeKind::Disputed => vec![String::new(), String::new()],
+        }
+    };
+    let mut done = 0;
+    while done < n {
+        let keep: Vec<usize> = (done..(done + BATCH).min(n)).collect();
+        let ds = store.subset(&keep);
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        export::csv_rows(&ds, most, &mut w, |k| time(done + k))?;
+        let bytes = w.into_inner().map_err(|e| e.to_string())?;
+        let mut writer = tx.copy_in(copy.as_str()).map_err(explain)?;
+        writer
+            .write_all(&bytes)
+            .map_err(|e| format!("writing to {}: {e}", t.server()))?;
+        writer.finish().map_err(explain)?;
+        done += keep.len();
+        progress(done, n);
+    }
+    let name = t.table.rsplit('.').next().unwrap_or(&t.table).to_string();
+    tx.batch_execute(&format!(
+        "CREATE INDEX {} ON {table} USING gist (geom); \
+         CREATE INDEX {} ON {table} (incident_start, incident_end); \
+         COMMENT ON TABLE {table} IS '{}'",
+        ident(&format!("{name}_geom")),
+        ident(&format!("{name}_time")),
+        about(store).replace('\'', "''"),
+    ))
+    .map_err(explain)?;
+    tx.commit().map_err(explain)?;
+    client
+        .batch_execute(&format!("ANALYZE {table}"))
+        .map_err(explain)?;
+    Ok(n)
+}
+
+/// What the table's comment keeps of the data set beyond its rows: its
+/// title and description, the zone its days are in, its categories' ids
+/// and colours (read back by `read`).
+fn about(store: &Store) -> String {
+    let meta = &store.table().meta;
+    serde_json::json!({
+        "format": super::read::ABOUT,
+        "title": meta.title,
+        "description": meta.description,
+        "time_zone": meta.time_zone,
+        "categories": meta.categories,
+    })
+    .to_string()
+}
+
+/// Seconds since 1970 as an ISO time in UTC, or `beyond` out of range.
+fn utc(seconds: i64, beyond: &str) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(|_| beyond.to_string(), |t| t.to_string())
+}

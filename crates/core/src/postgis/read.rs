@@ -1,0 +1,255 @@
+//! A table opened: the server writes it as CSV (`COPY … TO STDOUT`), its
+//! geometry as latitude and longitude in WGS 84 and its times in UTC, and
+//! the CSV reader reads that, on every core, with the same vocabulary of
+//! column names as any CSV file (a table it cannot map is reported with
+//! its columns, as a CSV is).
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::sql::ident;
+use super::{Target, connect};
+use crate::formats::{LoadError, LoadOptions, Loaded, Progress, Stage};
+
+/// What a pushed table's comment says it is (see `push`).
+pub(super) const ABOUT: &str = "incident-map push";
+
+/// Columns a pushed table has beside its CSV columns, read from its `when`.
+const PUSHED: [&str; 3] = ["incident_start", "incident_end", "geom"];
+
+/// Loads the table `url` names.
+pub fn load(url: &str, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let fail = |path: &str, message: String| LoadError {
+        path: PathBuf::from(path),
+        source: std::io::Error::other(message),
+    };
+    let target = Target::parse(url).map_err(|m| fail(url.split('?').next().unwrap_or(url), m))?;
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.set_stage(Stage::Reading);
+    }
+    let fetched = fetch(&target, progress).map_err(|m| fail(&target.shown, m))?;
+    let Some((bytes, about)) = fetched else {
+        return Err(LoadError {
+            path: PathBuf::from(&target.shown),
+            source: std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"),
+        });
+    };
+    let about = about
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<About>(a).ok())
+        .filter(|a| a.format == ABOUT);
+    let time_zone = about.as_ref().and_then(|a| a.time_zone.as_deref());
+    let mut loaded =
+        crate::formats::load_owned(&PathBuf::from(&target.shown), bytes, progress, time_zone)
+            .map_err(|_| LoadError {
+                path: PathBuf::from(&target.shown),
+                source: std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"),
+            })?;
+    // A pushed table: its data set's title and categories as they were.
+    if let (Some(about), Some(store)) = (about, loaded.store.as_mut()) {
+        let meta = store.meta_mut();
+        if let Some(t) = about.title {
+            meta.title = t;
+        }
+        meta.description = about.description.or(meta.description.take());
+        for c in &mut meta.categories {
+            if let Some(was) = about.categories.iter().find(|k| k.label == c.label) {
+                c.id = was.id.clone();
+                c.color = was.color.clone().or(c.color.take());
+                c.description = was.description.clone();
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+/// A pushed table's comment.
+#[derive(serde::Deserialize)]
+struct About {
+    format: String,
+    title: Option<String>,
+    description: Option<String>,
+    time_zone: Option<String>,
+    #[serde(default)]
+    categories: Vec<AboutCategory>,
+}
+
+#[derive(serde::Deserialize)]
+struct AboutCategory {
+    id: String,
+    label: String,
+    color: Option<String>,
+    description: Option<String>,
+}
+
+/// The table as CSV, and its comment; `None` when cancelled.
+#[allow(clippy::type_complexity)]
+fn fetch(
+    t: &Target,
+    progress: Option<&Progress>,
+) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+    let mut client = connect(t, true)?;
+    let explain = |e: postgres::Error| super::explain(&e, t);
+    let columns = client
+        .query(
+            "SELECT a.attname::text, t.typname::text FROM pg_attribute a \
+             JOIN pg_type t ON t.oid = a.atttypid \
+             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum",
+            &[&ident(&t.table)],
+        )
+        .map_err(explain)?;
+    if columns.is_empty() {
+        let tables = client
+            .query(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables \
+                 WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1 LIMIT 20",
+                &[],
+            )
+            .map_err(explain)?;
+        let names: Vec<String> = tables.iter().map(|r| r.get(0)).collect();
+        return Err(format!(
+            "no table or view \"{}\" here{}",
+            t.table,
+            if names.is_empty() {
+                " (the database has none)".to_string()
+            } else {
+                format!("; there are: {}", names.join(", "))
+            }
+        ));
+    }
+    let columns: Vec<(String, String)> = columns.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let about: Option<String> = client
+        .query_one(
+            "SELECT obj_description(to_regclass($1), 'pg_class')",
+            &[&ident(&t.table)],
+        )
+        .map_err(explain)?
+        .get(0);
+    let select = select_list(&columns);
+    let estimate: f64 = client
+        .query_one(
+            "SELECT GREATEST(reltuples, 1)::float8 FROM pg_class WHERE oid = to_regclass($1)",
+            &[&ident(&t.table)],
+        )
+        .map(|r| r.get(0))
+        .unwrap_or(1.0);
+    let copy = format!(
+        "COPY (SELECT {select} FROM {}) TO STDOUT WITH (FORMAT csv, HEADER true)",
+        ident(&t.table)
+    );
+    let mut reader = client.copy_out(copy.as_str()).map_err(explain)?;
+    let mut out = Vec::new();
+    let mut buf = vec![0; 1 << 20];
+    let mut rows = 0usize;
+    loop {
+        if progress.is_some_and(Progress::is_cancelled) {
+            return Ok(None);
+        }
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| format!("reading the table from {}: {e}", t.server()))?;
+        if n == 0 {
+            break;
+        }
+        rows += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        out.extend_from_slice(&buf[..n]);
+        if let Some(p) = progress {
+            p.set_fraction(Stage::Reading, (rows as f64 / estimate).min(1.0) as f32);
+        }
+    }
+    Ok(Some((out, about)))
+}
+
+/// What to ask for each column: a geometry as its point's latitude and
+/// longitude (when the table has no such columns), times in UTC as the
+/// CSV reader reads them, the rest as text.
+fn select_list(columns: &[(String, String)]) -> String {
+    let names: Vec<String> = columns.iter().map(|(n, _)| n.to_lowercase()).collect();
+    let has = |any: &[&str]| names.iter().any(|n| any.contains(&n.as_str()));
+    let has_point = has(&["latitude", "lat"]) && has(&["longitude", "lon", "lng", "long"]);
+    let pushed = has(&["when"]);
+    let mut out = Vec::new();
+    let mut point_taken = has_point;
+    for (name, kind) in columns {
+        let col = ident(name);
+        match kind.as_str() {
+            _ if pushed && PUSHED.contains(&name.as_str()) => {}
+            "geometry" | "geography" => {
+                if !point_taken {
+                    point_taken = true;
+                    let g = format!("{col}::geometry");
+                    let p = format!(
+                        "ST_PointOnSurface(CASE WHEN ST_SRID({g}) IN (0, 4326) THEN {g} ELSE ST_Transform({g}, 4326) END)"
+                    );
+                    out.push(format!("ST_Y({p}) AS latitude, ST_X({p}) AS longitude"));
+                }
+            }
+            "timestamptz" => out.push(format!(
+                "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS {col}"
+            )),
+            "timestamp" => out.push(format!(
+                "to_char({col}, 'YYYY-MM-DD\"T\"HH24:MI:SS') AS {col}"
+            )),
+            "date" => out.push(format!("to_char({col}, 'YYYY-MM-DD') AS {col}")),
+            "bytea" => {}
+            _ => out.push(format!("{col}::text AS {col}")),
+        }
+    }
+    if out.is_empty() {
+        "NULL AS nothing".into()
+    } else {
+        out.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_geometry_is_asked_for_as_a_point_and_times_in_utc() {
+        let cols = |c: &[(&str, &str)]| {
+            select_list(
+                &c.iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let s = cols(&[
+            ("event_id", "text"),
+            ("geom", "geometry"),
+            ("event_date", "date"),
+            ("at", "timestamptz"),
+        ]);
+        assert!(
+            s.contains("ST_Y(ST_PointOnSurface(CASE WHEN ST_SRID(\"geom\"::geometry) IN (0, 4326)"),
+            "{s}"
+        );
+        assert!(
+            s.contains("AS latitude") && s.contains("AS longitude"),
+            "{s}"
+        );
+        assert!(
+            s.contains("to_char(\"event_date\", 'YYYY-MM-DD') AS \"event_date\""),
+            "{s}"
+        );
+        assert!(s.contains("AT TIME ZONE 'UTC'"), "{s}");
+        // Latitude and longitude of its own: the geometry is not asked for.
+        let s = cols(&[
+            ("latitude", "float8"),
+            ("longitude", "float8"),
+            ("geom", "geometry"),
+        ]);
+        assert!(!s.contains("ST_Y"), "{s}");
+        // A pushed table: read from its CSV columns, not its helpers.
+        let s = cols(&[
+            ("id", "text"),
+            ("when", "text"),
+            ("incident_start", "timestamptz"),
+            ("geom", "geometry"),
+        ]);
+        assert!(!s.contains("incident_start") && !s.contains("geom"), "{s}");
+    }
+}

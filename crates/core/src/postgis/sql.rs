@@ -1,0 +1,183 @@
+//! A [`Filter`] as SQL, in one place: the `WHERE` clause that asks a table
+//! pushed by `incident-map push` for what the same filter shows in memory,
+//! with every value a parameter (`$1`, `$2`, …), never spliced in.
+
+use crate::filter::{Filter, fold};
+use crate::model::Category;
+
+/// A value for a parameter of the clause.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Text(String),
+    Texts(Vec<String>),
+    Float(f64),
+    /// Seconds since 1970, UTC.
+    Seconds(i64),
+}
+
+/// A `WHERE` clause (without the word) and its parameters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Clause {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
+impl Clause {
+    fn push(&mut self, p: Param) -> String {
+        self.params.push(p);
+        format!("${}", self.params.len())
+    }
+}
+
+/// `filter` as a clause over a pushed table's columns; `categories` are
+/// the data set's, to name the hidden ones as the table does (by label).
+/// A filter the table cannot answer (sources, reliabilities: not pushed)
+/// is an error saying so.
+pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String> {
+    if !filter.sources.is_empty() || !filter.reliabilities.is_empty() {
+        return Err("filtering by source or reliability needs the data in memory: export what is shown, then open the file".into());
+    }
+    let mut c = Clause::default();
+    let mut parts: Vec<String> = Vec::new();
+    if let Some((from, to)) = filter.window {
+        let (a, b) = (c.push(Param::Seconds(from)), c.push(Param::Seconds(to)));
+        let dated =
+            format!("(incident_start <= to_timestamp({b}) AND incident_end >= to_timestamp({a}))");
+        parts.push(if filter.include_undated {
+            format!("({dated} OR incident_start IS NULL)")
+        } else {
+            dated
+        });
+    }
+    if !filter.hidden_categories.is_empty() {
+        let labels: Vec<String> = categories
+            .iter()
+            .filter(|k| filter.hidden_categories.contains(&k.id))
+            .map(|k| k.label.clone())
+            .collect();
+        let p = c.push(Param::Texts(labels));
+        parts.push(format!(
+            "(category IS NULL OR category = '' OR NOT category = ANY({p}))"
+        ));
+    }
+    let actors: Vec<String> = filter
+        .actors
+        .iter()
+        .map(|a| fold(a.trim()))
+        .filter(|a| !a.is_empty())
+        .collect();
+    if !actors.is_empty() {
+        let mut any = Vec::new();
+        for a in actors {
+            let p = c.push(Param::Text(format!("%{}%", like_escape(&a))));
+            any.push(format!("lower(actor1) LIKE {p}"));
+            any.push(format!(
+                "EXISTS (SELECT 1 FROM unnest(string_to_array(actor2, '; ')) AS a WHERE lower(a) LIKE {p})"
+            ));
+        }
+        parts.push(format!("({})", any.join(" OR ")));
+    }
+    let words = crate::filter::words(&filter.text);
+    for w in words {
+        let p = c.push(Param::Text(format!("%{}%", like_escape(&w))));
+        parts.push(format!(
+            "lower(concat_ws(' ', title, actor1, actor2, place, summary, notes)) LIKE {p}"
+        ));
+    }
+    if !filter.precisions.is_empty() {
+        let names = filter
+            .precisions
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect();
+        let p = c.push(Param::Texts(names));
+        parts.push(format!("precision = ANY({p})"));
+    }
+    if let Some(b) = filter.bbox {
+        let ps: Vec<String> = [b.sw.lon, b.sw.lat, b.ne.lon, b.ne.lat]
+            .into_iter()
+            .map(|v| c.push(Param::Float(v)))
+            .collect();
+        parts.push(format!(
+            "geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)",
+            ps[0], ps[1], ps[2], ps[3]
+        ));
+    }
+    c.sql = if parts.is_empty() {
+        "TRUE".into()
+    } else {
+        parts.join(" AND ")
+    };
+    Ok(c)
+}
+
+/// `s` with LIKE's wildcards taken literally.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A name quoted as an SQL identifier (`public.acled` as `"public"."acled"`).
+pub fn ident(name: &str) -> String {
+    name.split('.')
+        .map(|part| format!("\"{}\"", part.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BBox, LatLon, Precision};
+
+    #[test]
+    fn every_part_of_a_filter_is_a_condition_with_its_values_as_parameters() {
+        assert_eq!(clause(&Filter::default(), &[]).unwrap().sql, "TRUE");
+        let categories = vec![Category {
+            id: "riots".into(),
+            label: "Riots".into(),
+            color: None,
+            description: None,
+        }];
+        let f = Filter {
+            window: Some((100, 200)),
+            include_undated: true,
+            hidden_categories: ["riots".to_string()].into(),
+            actors: vec!["Police".into()],
+            text: "o'brien 50%".into(),
+            precisions: [Precision::Town].into(),
+            bbox: Some(BBox {
+                sw: LatLon { lat: 1.0, lon: 2.0 },
+                ne: LatLon { lat: 3.0, lon: 4.0 },
+            }),
+            ..Filter::default()
+        };
+        let c = clause(&f, &categories).unwrap();
+        assert!(c.sql.starts_with("((incident_start <= to_timestamp($2) AND incident_end >= to_timestamp($1)) OR incident_start IS NULL)"), "{}", c.sql);
+        assert!(c.sql.contains("NOT category = ANY($3)"), "{}", c.sql);
+        assert!(
+            c.sql.contains("ST_MakeEnvelope($8, $9, $10, $11, 4326)"),
+            "{}",
+            c.sql
+        );
+        // No value is spliced into the text.
+        assert!(
+            !c.sql.contains("brien") && !c.sql.contains("Riots"),
+            "{}",
+            c.sql
+        );
+        assert_eq!(c.params[0], Param::Seconds(100));
+        assert_eq!(c.params[2], Param::Texts(vec!["Riots".into()]));
+        assert_eq!(c.params[3], Param::Text("%police%".into()));
+        assert_eq!(c.params[5], Param::Text("%50\\%%".into()));
+        assert_eq!(c.params[6], Param::Texts(vec!["town".into()]));
+        assert_eq!(c.params[7], Param::Float(2.0));
+        let by_source = Filter {
+            sources: ["Reuters".to_string()].into(),
+            ..Filter::default()
+        };
+        assert!(clause(&by_source, &[]).is_err());
+        assert_eq!(ident("public.a\"b"), "\"public\".\"a\"\"b\"");
+    }
+}

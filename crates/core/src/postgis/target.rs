@@ -1,0 +1,472 @@
+//! Where a table is: a `postgresql://` URL naming it (`?table=acled`), and
+//! the rest of what a connection needs found where libpq finds it: a
+//! service file (`?service=` or `PGSERVICE`), the `PG…` variables
+//! (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, `PGSSLMODE`,
+//! `PGCONNECT_TIMEOUT`), the password from `PGPASSWORD` or `~/.pgpass`.
+//! A password is never part of what the app shows or remembers.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::Config;
+use postgres::config::{Host, SslMode};
+
+/// Whether `s` names a table on a server rather than a file.
+pub fn is_url(s: &str) -> bool {
+    let s = s.trim_start();
+    s.starts_with("postgresql://") || s.starts_with("postgres://")
+}
+
+/// A table on a server, and how to reach it.
+#[derive(Clone)]
+pub struct Target {
+    pub config: Config,
+    /// The table or view, maybe with its schema (`public.acled`).
+    pub table: String,
+    /// The URL as shown and remembered: no password in it.
+    pub shown: String,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Target({})", self.shown)
+    }
+}
+
+/// The process's environment and home, as the lookup reads them (the
+/// tests give their own).
+#[derive(Debug, Default, Clone)]
+pub struct Env {
+    pub vars: HashMap<String, String>,
+    pub home: Option<PathBuf>,
+}
+
+impl Env {
+    pub fn of_process() -> Env {
+        Env {
+            vars: std::env::vars()
+                .filter(|(k, _)| k.starts_with("PG") || k == "USER" || k == "LOGNAME")
+                .collect(),
+            home: std::env::var_os("HOME").map(PathBuf::from),
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// How long a connection may take to be made.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Target {
+    /// Reads `url` with the process's environment.
+    pub fn parse(url: &str) -> Result<Target, String> {
+        Self::parse_with(url, &Env::of_process())
+    }
+
+    pub fn parse_with(url: &str, env: &Env) -> Result<Target, String> {
+        let url = url.trim();
+        if !is_url(url) {
+            return Err(format!("\"{url}\" is not a postgresql:// URL"));
+        }
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut table = None;
+        let mut service = env.var("PGSERVICE").map(str::to_string);
+        let mut rest = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v);
+            match k {
+                "table" => table = Some(v),
+                "service" => service = Some(v),
+                _ => rest.push(pair.to_string()),
+            }
+        }
+        let table = table
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                "the URL names no table: add ?table=NAME (a table or view, e.g. ?table=acled or ?table=public.acled)".to_string()
+            })?;
+        let for_config = if rest.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{}", rest.join("&"))
+        };
+        let mut config = Config::from_str(&for_config).map_err(|e| format!("{e}"))?;
+        // Then the service file's settings, then the environment's, for
+        // what the URL leaves unsaid (libpq's order).
+        let service = match &service {
+            Some(name) => Some(service_entries(name, env)?),
+            None => None,
+        };
+        let from = |key: &str, var: &str| -> Option<String> {
+            service
+                .as_ref()
+                .and_then(|s| s.get(key).cloned())
+                .or_else(|| env.var(var).map(str::to_string))
+        };
+        if config.get_hosts().is_empty() {
+            match from("host", "PGHOST") {
+                Some(h) => {
+                    config.host(&h);
+                }
+                None => {
+                    let socket = std::path::Path::new("/var/run/postgresql");
+                    if socket.is_dir() {
+                        config.host_path(socket);
+                    } else {
+                        config.host("localhost");
+                    }
+                }
+            }
+        }
+        if config.get_ports().is_empty()
+            && let Some(p) = from("port", "PGPORT")
+        {
+            config.port(p.parse().map_err(|_| format!("\"{p}\" is not a port"))?);
+        }
+        if config.get_user().is_none() {
+            let user = from("user", "PGUSER")
+                .or_else(|| env.var("USER").map(str::to_string))
+                .or_else(|| env.var("LOGNAME").map(str::to_string))
+                .ok_or(
+                    "no user name: give one in the URL (postgresql://NAME@host/…) or in PGUSER",
+                )?;
+            config.user(&user);
+        }
+        if config.get_dbname().is_none()
+            && let Some(db) = from("dbname", "PGDATABASE")
+        {
+            config.dbname(&db);
+        }
+        if !query.contains("sslmode=")
+            && let Some(mode) = from("sslmode", "PGSSLMODE")
+        {
+            config.ssl_mode(match mode.as_str() {
+                "disable" | "allow" => SslMode::Disable,
+                "prefer" => SslMode::Prefer,
+                _ => SslMode::Require,
+            });
+        }
+        if config.get_connect_timeout().is_none() {
+            let secs = from("connect_timeout", "PGCONNECT_TIMEOUT").and_then(|s| s.parse().ok());
+            config.connect_timeout(secs.map_or(CONNECT_TIMEOUT, Duration::from_secs));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("incident-map");
+        }
+        let shown = shown(&config, &table);
+        if config.get_password().is_none() {
+            let password = service
+                .as_ref()
+                .and_then(|s| s.get("password").cloned())
+                .or_else(|| env.var("PGPASSWORD").map(str::to_string))
+                .or_else(|| pgpass(&config, env));
+            if let Some(p) = password {
+                config.password(p);
+            }
+        }
+        Ok(Target {
+            config,
+            table,
+            shown,
+        })
+    }
+
+    /// The host and port, for messages.
+    pub fn server(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            Some(Host::Unix(p)) => p.display().to_string(),
+            None => "localhost".into(),
+        };
+        format!("{host}:{}", self.port())
+    }
+
+    fn port(&self) -> u16 {
+        self.config.get_ports().first().copied().unwrap_or(5432)
+    }
+}
+
+/// The URL of `config` and `table` with no password.
+fn shown(config: &Config, table: &str) -> String {
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(Host::Unix(p)) => percent_encode(&p.display().to_string()),
+        None => String::new(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let user = config
+        .get_user()
+        .map(|u| format!("{}@", percent_encode(u)))
+        .unwrap_or_default();
+    let db = config.get_dbname().map(percent_encode).unwrap_or_default();
+    format!(
+        "postgresql://{user}{host}{port}/{db}?table={}",
+        percent_encode(table)
+    )
+}
+
+/// The settings of service `name` in `PGSERVICEFILE` (or `~/.pg_service.conf`),
+/// then in `PGSYSCONFDIR/pg_service.conf`.
+fn service_entries(name: &str, env: &Env) -> Result<HashMap<String, String>, String> {
+    let mut files = Vec::new();
+    match env.var("PGSERVICEFILE") {
+        Some(f) => files.push(PathBuf::from(f)),
+        None => files.extend(env.home.as_ref().map(|h| h.join(".pg_service.conf"))),
+    }
+    files.push(
+        PathBuf::from(env.var("PGSYSCONFDIR").unwrap_or("/etc/postgresql-common"))
+            .join("pg_service.conf"),
+    );
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let mut current = false;
+        let mut found = None::<HashMap<String, String>>;
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                if current {
+                    break;
+                }
+                current = section.trim() == name;
+                if current {
+                    found = Some(HashMap::new());
+                }
+            } else if current
+                && let Some((k, v)) = line.split_once('=')
+                && let Some(f) = found.as_mut()
+            {
+                f.insert(k.trim().to_string(), v.trim().to_string());
+            }
+        }
+        if let Some(f) = found {
+            return Ok(f);
+        }
+    }
+    Err(format!(
+        "no service \"{name}\" in {}",
+        files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" or ")
+    ))
+}
+
+/// The password for `config` in `PGPASSFILE` or `~/.pgpass`: the first
+/// line `host:port:database:user:password` that matches (`*` matches
+/// anything; `\:` and `\\` are a colon and a backslash). As libpq does, a
+/// file others may read is not used.
+fn pgpass(config: &Config, env: &Env) -> Option<String> {
+    let file = match env.var("PGPASSFILE") {
+        Some(f) => PathBuf::from(f),
+        None => env.home.as_ref()?.join(".pgpass"),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if std::fs::metadata(&file).ok()?.permissions().mode() & 0o077 != 0 {
+            return None;
+        }
+    }
+    let text = std::fs::read_to_string(&file).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        // A socket is "localhost" to libpq's password file.
+        _ => "localhost".into(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
+    let user = config.get_user().unwrap_or_default();
+    let db = config.get_dbname().unwrap_or(user);
+    let wanted = [host.as_str(), port.as_str(), db, user];
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .find_map(|line| {
+            let fields = pgpass_fields(line);
+            if fields.len() != 5 {
+                return None;
+            }
+            let matches = fields[..4]
+                .iter()
+                .zip(wanted)
+                .all(|(f, w)| f == "*" || f == w);
+            matches.then(|| fields[4].clone())
+        })
+}
+
+fn pgpass_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    fields.last_mut().expect("one").push(n);
+                }
+            }
+            ':' if fields.len() < 5 => fields.push(String::new()),
+            c => fields.last_mut().expect("one").push(c),
+        }
+    }
+    fields
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(if b[i] == b'+' { b' ' } else { b[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)], home: Option<&std::path::Path>) -> Env {
+        Env {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            home: home.map(PathBuf::from),
+        }
+    }
+
+    #[test]
+    fn a_url_names_its_table_and_shows_no_password() {
+        let e = env(&[("USER", "me")], None);
+        let t = Target::parse_with(
+            "postgresql://analyst:s3cret@db.example:6543/incidents?table=acled&sslmode=require",
+            &e,
+        )
+        .unwrap();
+        assert_eq!(t.table, "acled");
+        assert_eq!(t.config.get_user(), Some("analyst"));
+        assert_eq!(t.config.get_password(), Some(&b"s3cret"[..]));
+        assert_eq!(t.config.get_dbname(), Some("incidents"));
+        assert_eq!(t.config.get_ports(), [6543]);
+        assert_eq!(t.config.get_ssl_mode(), SslMode::Require);
+        assert_eq!(
+            t.shown,
+            "postgresql://analyst@db.example:6543/incidents?table=acled"
+        );
+        assert!(!format!("{t:?}").contains("s3cret"));
+        assert_eq!(t.server(), "db.example:6543");
+        // No table: told how to name one; not a URL: said so.
+        let err = Target::parse_with("postgresql://db.example/incidents", &e).unwrap_err();
+        assert!(err.contains("?table=NAME"), "{err}");
+        assert!(Target::parse_with("/tmp/x.csv", &e).is_err());
+        assert!(Target::parse_with("postgresql://h/d?table=t&colour=red", &e).is_err());
+    }
+
+    #[test]
+    fn what_the_url_leaves_out_comes_from_the_environment_and_the_password_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pgpass = dir.path().join(".pgpass");
+        std::fs::write(
+            &pgpass,
+            "# comment\nother:5432:*:analyst:wrong\ndb.example:*:incidents:analyst:pa\\:ss\n*:*:*:*:fallback\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let e = env(
+            &[
+                ("PGHOST", "db.example"),
+                ("PGUSER", "analyst"),
+                ("PGDATABASE", "incidents"),
+            ],
+            Some(dir.path()),
+        );
+        let t = Target::parse_with("postgresql:///?table=public.acled", &e).unwrap();
+        assert_eq!(t.config.get_password(), Some(&b"pa:ss"[..]));
+        assert_eq!(t.table, "public.acled");
+        assert_eq!(
+            t.shown,
+            "postgresql://analyst@db.example/incidents?table=public.acled"
+        );
+        // PGPASSWORD comes before the file.
+        let mut e2 = e.clone();
+        e2.vars.insert("PGPASSWORD".into(), "from-env".into());
+        let t = Target::parse_with("postgresql:///?table=acled", &e2).unwrap();
+        assert_eq!(t.config.get_password(), Some(&b"from-env"[..]));
+        // A password file others can read is not used.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let t = Target::parse_with("postgresql:///?table=acled", &e).unwrap();
+            assert_eq!(t.config.get_password(), None);
+        }
+    }
+
+    #[test]
+    fn a_service_file_gives_what_the_url_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("services.conf");
+        std::fs::write(
+            &file,
+            "[other]\nhost=wrong\n\n[team]\nhost=db.team\nport=5433\ndbname=events\nuser=reader\npassword=pw\n",
+        )
+        .unwrap();
+        let e = env(
+            &[("PGSERVICEFILE", file.to_str().unwrap()), ("USER", "me")],
+            None,
+        );
+        let t = Target::parse_with("postgresql://?service=team&table=gdelt", &e).unwrap();
+        assert_eq!(t.server(), "db.team:5433");
+        assert_eq!(t.config.get_dbname(), Some("events"));
+        assert_eq!(t.config.get_user(), Some("reader"));
+        assert_eq!(t.config.get_password(), Some(&b"pw"[..]));
+        let err = Target::parse_with("postgresql://?service=nope&table=gdelt", &e).unwrap_err();
+        assert!(err.contains("no service \"nope\""), "{err}");
+    }
+}

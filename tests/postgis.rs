@@ -1,0 +1,340 @@
+//! Incident data in PostGIS: pushed, opened by URL, filtered by the server
+//! as in memory, and servers that refuse or are not there. The tests run
+//! against the throwaway cluster `tools/pg-cluster` starts (`.ci/run`
+//! starts one and sets INCIDENT_MAP_TEST_PG); without it each says so and
+//! checks nothing, and the rest of the suite runs as ever.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use incident_map_core::filter::{Filter, SHOWN};
+use incident_map_core::formats::{self, LoadOptions};
+use incident_map_core::model::{BBox, LatLon, Precision};
+use incident_map_core::postgis::{self, Target, sql};
+use incident_map_core::store::Store;
+
+mod common;
+use common::scenario;
+
+/// The server's URL (no table), if there is a server to test against.
+fn server() -> Option<String> {
+    let url = std::env::var("INCIDENT_MAP_TEST_PG").ok();
+    if url.is_none() {
+        eprintln!(
+            "INCIDENT_MAP_TEST_PG is not set: no PostGIS server to test against (eval \"$(tools/pg-cluster start)\")"
+        );
+    }
+    url
+}
+
+fn table(base: &str, name: &str) -> String {
+    format!("{base}?table={name}")
+}
+
+fn load(url: &str) -> formats::Loaded {
+    try_load(url).unwrap()
+}
+
+fn try_load(url: &str) -> Result<formats::Loaded, formats::LoadError> {
+    formats::load(std::path::Path::new(url), &LoadOptions::default())
+}
+
+fn push(store: &Store, url: &str, replace: bool) -> Result<usize, String> {
+    postgis::push(store, &Target::parse(url).unwrap(), replace, &|_, _| {})
+}
+
+#[test]
+fn the_scenario_pushed_and_opened_by_url_is_the_same_events_with_their_words() {
+    let Some(base) = server() else { return };
+    let url = table(&base, "scenario_roundtrip");
+    let file = load(scenario().to_str().unwrap());
+    let original = file.usable().unwrap();
+    assert_eq!(push(original, &url, true), Ok(4));
+    // Again without --replace: refused, the table kept.
+    let again = push(original, &url, false).unwrap_err();
+    assert!(again.contains("--replace"), "{again}");
+    let back = load(&url);
+    let store = back
+        .usable()
+        .unwrap_or_else(|| panic!("{:#?}", back.diagnostics));
+    assert_eq!(back.path.to_str().unwrap(), url);
+    assert_eq!(store.len(), original.len());
+    let (a, b) = (original.table(), store.table());
+    // What the table's comment keeps: title, zone, categories as they were.
+    assert_eq!(b.meta.title, a.meta.title);
+    assert_eq!(b.meta.time_zone.as_deref(), Some("Europe/Moscow"));
+    let ids = |t: &incident_map_core::store::EventTable| {
+        let mut v: Vec<(String, Option<String>)> = t
+            .meta
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), c.color.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let used: Vec<(String, Option<String>)> = ids(a)
+        .into_iter()
+        .filter(|(id, _)| {
+            (0..a.len()).any(|i| {
+                a.category(i)
+                    .is_some_and(|c| &a.meta.categories[c].id == id)
+            })
+        })
+        .collect();
+    assert_eq!(ids(b), used);
+    for i in 0..a.len() {
+        let j = b.find(a.id(i)).unwrap();
+        assert_eq!(a.title(i), b.title(j));
+        assert_eq!(a.time(i).start, b.time(j).start, "{}", a.id(i));
+        assert_eq!(a.time(i).end, b.time(j).end, "{}", a.id(i));
+        let (p, q) = (a.point(i), b.point(j));
+        assert_eq!(p.is_some(), q.is_some(), "{}", a.id(i));
+        if let (Some(p), Some(q)) = (p, q) {
+            assert!((p.lat - q.lat).abs() < 1e-5 && (p.lon - q.lon).abs() < 1e-5);
+        }
+        let label = |t: &incident_map_core::store::EventTable, k: usize| {
+            t.category(k).map(|c| t.meta.categories[c].label.clone())
+        };
+        assert_eq!(label(a, i), label(b, j));
+        // Every passage's words, found again in the text that came back.
+        let words = |s: &Store, k: usize| {
+            s.detail(k)
+                .event
+                .passages
+                .iter()
+                .map(|p| p.quote.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words(original, i), words(store, j));
+        assert!(
+            store
+                .detail(j)
+                .event
+                .passages
+                .iter()
+                .all(|p| p.anchoring.anchor().is_some())
+        );
+    }
+}
+
+/// A seeded ACLED-like table of `n` rows.
+fn generated(n: usize) -> String {
+    let mut s = String::from(
+        "id,title,event_date,latitude,longitude,category,actor1,actor2,precision,notes\n",
+    );
+    let mut x: u64 = 42;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let kinds = ["Battles", "Riots", "Protests", "Explosions/Remote violence"];
+    let actors = [
+        "Police Forces",
+        "Rebel Group",
+        "Protesters",
+        "Militia (Ayele)",
+        "Civilians",
+    ];
+    let precisions = ["town", "district", "region"];
+    for i in 0..n {
+        let r = next();
+        let day = jiff::civil::date(2020, 1, 1) + jiff::Span::new().days((r % 730) as i64);
+        let _ = writeln!(
+            s,
+            "g{i},{} near Place {},{day},{:.5},{:.5},{},{},{},{},Reported by source {}",
+            kinds[(r >> 10) as usize % 4],
+            (r >> 20) % 5000,
+            -40.0 + ((r >> 8) % 80_000) as f64 / 1000.0,
+            -120.0 + ((r >> 30) % 240_000) as f64 / 1000.0,
+            kinds[(r >> 10) as usize % 4],
+            actors[(r >> 40) as usize % 5],
+            if r % 3 == 0 {
+                actors[(r >> 44) as usize % 5]
+            } else {
+                ""
+            },
+            precisions[(r >> 50) as usize % 3],
+            (r >> 52) % 100,
+        );
+    }
+    s
+}
+
+#[test]
+fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each_filter() {
+    let Some(base) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("generated.csv");
+    std::fs::write(&file, generated(100_000)).unwrap();
+    let loaded = load(file.to_str().unwrap());
+    let store = loaded.usable().unwrap();
+    assert_eq!(store.len(), 100_000);
+    let url = table(&base, "generated_100k");
+    assert_eq!(push(store, &url, true), Ok(100_000));
+    let target = Target::parse(&url).unwrap();
+    let mut client = postgis::connect(&target, true).unwrap();
+    let table = store.table();
+    let tz = table.tz().clone();
+    let day = |y, m, d| {
+        jiff::civil::date(y, m, d)
+            .at(0, 0, 0, 0)
+            .to_zoned_datetime(tz.clone())
+            .unwrap()
+            .timestamp()
+            .as_second()
+    };
+    let riots: BTreeSet<String> = table
+        .meta
+        .categories
+        .iter()
+        .filter(|c| c.label == "Riots")
+        .map(|c| c.id.clone())
+        .collect();
+    assert_eq!(riots.len(), 1);
+    let filters = [
+        Filter::default(),
+        Filter {
+            window: Some((day(2020, 3, 1), day(2020, 6, 1) - 1)),
+            ..Filter::default()
+        },
+        Filter {
+            hidden_categories: riots.clone(),
+            ..Filter::default()
+        },
+        Filter {
+            actors: vec!["militia".into(), "POLICE".into()],
+            ..Filter::default()
+        },
+        Filter {
+            text: "place 12".into(),
+            ..Filter::default()
+        },
+        Filter {
+            precisions: [Precision::Town, Precision::Region].into(),
+            ..Filter::default()
+        },
+        Filter {
+            bbox: Some(BBox {
+                sw: LatLon {
+                    lat: -10.0,
+                    lon: 20.0,
+                },
+                ne: LatLon {
+                    lat: 15.5,
+                    lon: 60.25,
+                },
+            }),
+            ..Filter::default()
+        },
+        Filter {
+            window: Some((day(2021, 1, 1), day(2021, 12, 31))),
+            hidden_categories: riots,
+            actors: vec!["rebel".into()],
+            bbox: Some(BBox {
+                sw: LatLon {
+                    lat: -30.0,
+                    lon: -100.0,
+                },
+                ne: LatLon {
+                    lat: 30.0,
+                    lon: 100.0,
+                },
+            }),
+            ..Filter::default()
+        },
+    ];
+    let search = incident_map_core::filter::SearchIndex::build(store, &|_| {});
+    for f in &filters {
+        let in_memory = f
+            .flags(table, Some(&search))
+            .iter()
+            .filter(|&&v| v == SHOWN)
+            .count() as i64;
+        let clause = sql::clause(f, &table.meta.categories).unwrap();
+        let on_server = postgis::count(&mut client, &target, &clause).unwrap();
+        assert_eq!(on_server, in_memory, "{f:?}\n{}", clause.sql);
+        assert!(
+            f.is_everything() || in_memory < 100_000,
+            "{f:?} shows everything"
+        );
+        assert!(in_memory > 0, "{f:?} shows nothing");
+    }
+    // Opened by URL: the same events.
+    let back = load(&url);
+    let again = back.usable().unwrap();
+    assert_eq!(again.len(), 100_000);
+    let i = again.table().find("g77777").unwrap();
+    let j = table.find("g77777").unwrap();
+    assert_eq!(again.table().title(i), table.title(j));
+    assert_eq!(again.table().time(i).start, table.time(j).start);
+}
+
+#[test]
+fn a_refused_login_a_missing_table_and_a_server_not_there_are_said_plainly() {
+    let Some(base) = server() else { return };
+    let url = url_with_user(&base, "analyst:wrong");
+    let err = try_load(&table(&url, "anything"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("refused the login for \"analyst\""), "{err}");
+    assert!(!err.contains("wrong"), "the password is never shown: {err}");
+    // The right password, from PGPASSWORD's place in the URL: in.
+    let ok = Target::parse(&table(&url_with_user(&base, "analyst:right"), "x")).unwrap();
+    assert!(postgis::connect(&ok, true).is_ok());
+    let err = try_load(&table(&base, "no_such_table"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("no table or view \"no_such_table\""), "{err}");
+    let err = try_load("postgresql://postgres@127.0.0.1:1/incidents?table=t&connect_timeout=2")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("could not reach the server at 127.0.0.1:1"),
+        "{err}"
+    );
+    // A read-only session cannot write.
+    let target = Target::parse(&table(&base, "scenario_roundtrip")).unwrap();
+    let mut client = postgis::connect(&target, true).unwrap();
+    assert!(client.batch_execute("CREATE TABLE nope (x int)").is_err());
+}
+
+fn url_with_user(base: &str, user: &str) -> String {
+    let rest = base.split_once('@').map_or(base, |(_, r)| r);
+    format!("postgresql://{user}@{rest}")
+}
+
+#[test]
+fn the_app_opens_a_table_by_url_and_a_marker_click_leads_to_its_words() {
+    use egui_kittest::kittest::Queryable;
+    let Some(base) = server() else { return };
+    let url = table(&base, "scenario_app");
+    let file = load(scenario().to_str().unwrap());
+    push(file.usable().unwrap(), &url, true).unwrap();
+    // Opened with a password in the URL (the cluster trusts "postgres").
+    let typed = url.replacen("postgres@", "postgres:typed-secret@", 1);
+    let mut map =
+        incident_map::render::OffscreenMap::new(std::path::Path::new(&typed), None, (1400, 900));
+    common::wait_for_load(&mut map);
+    assert_eq!(map.app().state.document().map(|d| d.store.len()), Some(4));
+    map.harness()
+        .get_by_label("Map: Attack on Crocus City Hall, Krasnogorsk")
+        .click();
+    map.harness().run_steps(3);
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
+    assert!(
+        map.harness()
+            .get_all_by_label_contains("The second incident near Moscow")
+            .next()
+            .is_some(),
+        "the passage is not shown"
+    );
+    // What the app keeps and shows as its file: the URL without the password.
+    let path = map.app().state.document().unwrap().path.clone();
+    assert_eq!(path.to_str(), Some(url.as_str()));
+}
