@@ -53,6 +53,24 @@ fn the_scenario_pushed_and_opened_by_url_is_the_same_events_with_their_words() {
     // Again without --replace: refused, the table kept.
     let again = push(original, &url, false).unwrap_err();
     assert!(again.contains("--replace"), "{again}");
+    // Its histogram (a range over several bins, a disputed date) counted
+    // by the server as in memory.
+    let bins = incident_map_core::histogram::TimeBins::build(original.table());
+    let target = Target::parse(&url).unwrap();
+    let mut client = postgis::connect(&target, true).unwrap();
+    let clause = sql::clause(&Filter::default(), &original.table().meta.categories).unwrap();
+    let on_server = postgis::view::histogram(
+        &mut client,
+        &target,
+        &clause,
+        bins.size().unwrap(),
+        bins.edges(),
+        &original.table().meta.categories,
+    )
+    .unwrap();
+    let in_memory = incident_map_core::histogram::Histogram::count(original.table(), &bins, None);
+    assert_eq!(on_server, in_memory);
+    assert_eq!(on_server.undated, 1);
     let back = load(&url);
     let store = back
         .usable()
@@ -261,6 +279,75 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
             "{f:?} shows everything"
         );
         assert!(in_memory > 0, "{f:?} shows nothing");
+    }
+    // The map's cells, counted by the server, as the marker index counts
+    // them: the whole world at zoom 2 and 6, and a view at zoom 5 under a filter.
+    let markers = incident_map_core::markers::MarkerIndex::build(table);
+    let cases = [
+        (Filter::default(), 2u8, None),
+        (Filter::default(), 6, None),
+        (
+            filters[7].clone(),
+            5,
+            Some(BBox {
+                sw: LatLon {
+                    lat: -20.0,
+                    lon: -60.0,
+                },
+                ne: LatLon {
+                    lat: 25.0,
+                    lon: 40.0,
+                },
+            }),
+        ),
+    ];
+    for (f, zoom, view) in cases {
+        let flags = f.flags(table, Some(&search));
+        let shown = markers.filter(table, |i| {
+            flags[i] == SHOWN
+                && view.is_none_or(|b: BBox| {
+                    table.point(i).is_some_and(|p| {
+                        (b.sw.lat..=b.ne.lat).contains(&p.lat)
+                            && (b.sw.lon..=b.ne.lon).contains(&p.lon)
+                    })
+                })
+        });
+        let clause = sql::clause(&f, &table.meta.categories).unwrap();
+        let cells = postgis::view::cells(&mut client, &target, &clause, zoom, view).unwrap();
+        let total: u64 = cells.iter().map(|c| c.count).sum();
+        assert_eq!(total as usize, shown.len(), "zoom {zoom}");
+        assert!(cells.len() > 3, "zoom {zoom}: {} cells", cells.len());
+        for c in &cells {
+            assert_eq!(
+                shown.members(zoom, c.key).len() as u64,
+                c.count,
+                "zoom {zoom}, cell {}",
+                c.key
+            );
+        }
+    }
+    // The time histogram (what the window is brushed on: the filter's
+    // other parts), counted by the server as in memory.
+    let bins = incident_map_core::histogram::TimeBins::build(table);
+    for f in [&filters[0], &filters[2], &filters[3], &filters[7]] {
+        let flags = f.flags(table, Some(&search));
+        let in_memory = incident_map_core::histogram::Histogram::count(table, &bins, Some(&flags));
+        let others = Filter {
+            window: None,
+            ..f.clone()
+        };
+        let clause = sql::clause(&others, &table.meta.categories).unwrap();
+        let on_server = postgis::view::histogram(
+            &mut client,
+            &target,
+            &clause,
+            bins.size().unwrap(),
+            bins.edges(),
+            &table.meta.categories,
+        )
+        .unwrap();
+        assert_eq!(on_server, in_memory, "{f:?}");
+        assert!(in_memory.max > 0);
     }
     // Opened by URL: the same events.
     let back = load(&url);

@@ -41,7 +41,7 @@ pub const MAX_BINS: usize = 150;
 pub const MAX_STACKS: usize = 8;
 
 /// Categories beyond this many are counted with the rest from the start.
-const MAX_CATEGORIES: usize = 1024;
+pub const MAX_CATEGORIES: usize = 1024;
 
 /// The histogram of a table's events under a filter's other parts.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -130,6 +130,11 @@ impl TimeBins {
         }
     }
 
+    /// The bins' edges (seconds, UTC), as [`bins`] made them.
+    pub fn edges(&self) -> &[i64] {
+        &self.edges
+    }
+
     /// The bins' size; `None` when no event is dated.
     pub fn size(&self) -> Option<BinSize> {
         self.size
@@ -199,6 +204,24 @@ impl Histogram {
                 x.2 += y.2;
                 x
             });
+        Histogram::assemble(size, edges, ncat, by_category, steps, undated)
+    }
+
+    /// The histogram from its counts: `by_category[bin * (ncat + 1) + k]`
+    /// events of category `k` (`ncat`: none, or one of too many) in one
+    /// bin; spanning events as `steps` (+1 at the bin one starts in, −1 at
+    /// the bin after it ends); `undated`. Counted in memory by
+    /// [`Histogram::count`], or by a server.
+    pub fn assemble(
+        size: BinSize,
+        edges: Vec<i64>,
+        ncat: usize,
+        by_category: Vec<u32>,
+        steps: Vec<i64>,
+        undated: u32,
+    ) -> Histogram {
+        let nbins = edges.len() - 1;
+        let width = ncat + 1;
         // Stacks: the categories with events, the most frequent first when
         // there are more than [`MAX_STACKS`]; the rest (and none) as one.
         let totals: Vec<u32> = (0..width)

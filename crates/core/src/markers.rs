@@ -711,10 +711,22 @@ pub fn unmercator(w: [f64; 2]) -> LatLon {
     LatLon { lat, lon }
 }
 
-fn cell_key(world: [f64; 2], zoom: u8) -> u64 {
+/// The key of the cell at `zoom` holding `world` (a Web Mercator
+/// position, 0..1): the cells [`MarkerIndex::members`] takes.
+pub fn cell_key(world: [f64; 2], zoom: u8) -> u64 {
     let per_side = 1u64 << (u32::from(zoom) + CELL_SHIFT);
     let c = |v: f64| ((v * per_side as f64) as u64).min(per_side - 1);
-    interleave(c(world[0])) | (interleave(c(world[1])) << 1)
+    cell_of(c(world[0]), c(world[1]))
+}
+
+/// The key of cell column `x`, row `y` (of any zoom).
+pub fn cell_of(x: u64, y: u64) -> u64 {
+    interleave(x) | (interleave(y) << 1)
+}
+
+/// How many cells a side the world has at `zoom`.
+pub fn cells_per_side(zoom: u8) -> u64 {
+    1u64 << (u32::from(zoom) + CELL_SHIFT)
 }
 
 /// Spreads the low 32 bits of `v` to the even bits of the result.

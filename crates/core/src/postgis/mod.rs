@@ -6,12 +6,15 @@
 //! the same vocabulary of columns; `push` writes any data set to a new
 //! table (COPY in batches, a GiST index on its points, a B-tree on its
 //! times); `sql` turns a [`crate::filter::Filter`] into the `WHERE` clause
-//! that asks a pushed table for what the filter shows.
+//! that asks a pushed table for what the filter shows; `view` asks what one
+//! view of the map needs (its cells' counts, the time histogram) of the
+//! server instead of every row.
 
 mod push;
 mod read;
 pub mod sql;
 mod target;
+pub mod view;
 
 use std::sync::Arc;
 
@@ -134,6 +137,7 @@ fn params(c: &sql::Clause) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
                 sql::Param::Text(s) => Box::new(s.clone()),
                 sql::Param::Texts(v) => Box::new(v.clone()),
                 sql::Param::Float(f) => Box::new(*f),
+                sql::Param::Floats(v) => Box::new(v.clone()),
                 // to_timestamp takes seconds as a double.
                 sql::Param::Seconds(s) => Box::new(*s as f64),
             }

@@ -11,6 +11,7 @@ pub enum Param {
     Text(String),
     Texts(Vec<String>),
     Float(f64),
+    Floats(Vec<f64>),
     /// Seconds since 1970, UTC.
     Seconds(i64),
 }
