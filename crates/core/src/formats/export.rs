@@ -33,13 +33,37 @@ struct Resolved<'a> {
     place: Option<&'a str>,
 }
 
-fn resolve<'a>(ds: &'a Dataset, e: &'a Event) -> Resolved<'a> {
+/// A dataset's sources and places found by id, not by a scan each: an
+/// export of a million events citing a million sources stays linear.
+struct Find<'a> {
+    ds: &'a Dataset,
+    by_id: crate::store::ById,
+}
+
+impl<'a> Find<'a> {
+    fn new(ds: &'a Dataset) -> Self {
+        Find {
+            ds,
+            by_id: crate::store::ById::new(ds),
+        }
+    }
+
+    fn source(&self, id: &str) -> Option<&'a crate::model::Source> {
+        self.by_id.source(self.ds, id)
+    }
+
+    fn place(&self, id: &str) -> Option<&'a crate::model::Place> {
+        self.by_id.place(self.ds, id)
+    }
+}
+
+fn resolve<'a>(f: &Find<'a>, e: &'a Event) -> Resolved<'a> {
     let loc = e.location.as_ref();
     let place = loc
         .and_then(|l| l.place.as_deref())
-        .and_then(|id| ds.place(id));
+        .and_then(|id| f.place(id));
     Resolved {
-        point: ds.point_of(e),
+        point: crate::model::Located::resolve(e, |id| f.place(id)).map(|l| l.point),
         precision: loc.and_then(|l| l.precision).or(place.map(|p| p.precision)),
         // The named place; or the place an imported record named (its
         // note "Place: …", as the readers write it), read back the same.
@@ -198,12 +222,13 @@ pub fn save_work(ds: &Dataset, path: &std::path::Path) -> Result<Dataset, Export
 /// (so a TimeMap card shows what the marker leads to), titled and linked as
 /// the source it quotes.
 pub fn timemap(ds: &Dataset) -> [(&'static str, String); 3] {
+    let find = Find::new(ds);
     let mut sources = Map::new();
     let events: Vec<J> = ds
         .events
         .iter()
         .map(|e| {
-            let r = resolve(ds, e);
+            let r = resolve(&find, e);
             let start = e.when.start();
             let (date, time, precision) = match start {
                 Some(Moment::Instant(z)) => {
@@ -365,14 +390,14 @@ fn jsonfg_time(w: &When) -> J {
 
 /// Passage `i` of an event, with its source's title and URL.
 fn words_at<'a>(
-    ds: &'a Dataset,
+    f: &Find<'a>,
     e: &'a Event,
     i: usize,
 ) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
     let Some(p) = e.passages.get(i) else {
         return (None, None, None);
     };
-    let source = ds.source(&p.source);
+    let source = f.source(&p.source);
     (
         Some(p.quote.as_str()),
         source.map(|s| s.title.as_str()),
@@ -393,11 +418,12 @@ fn category_label<'a>(ds: &'a Dataset, e: &'a Event) -> Option<&'a str> {
 /// The dataset as a GeoJSON FeatureCollection; events without a place
 /// have a null geometry.
 pub fn geojson(ds: &Dataset) -> String {
+    let find = Find::new(ds);
     let features: Vec<J> = ds
         .events
         .iter()
         .map(|e| {
-            let r = resolve(ds, e);
+            let r = resolve(&find, e);
             let geometry = match e.location.as_ref().and_then(|l| l.geometry.as_ref()) {
                 Some(g) => {
                     serde_json::to_value(geojson::Geometry::from(geojson::GeometryValue::from(g)))
@@ -431,7 +457,7 @@ pub fn geojson(ds: &Dataset) -> String {
             }
             // The first passage as `quote`, the next as `quote_2` …
             for i in 0..e.passages.len() {
-                let (quote, source, url) = words_at(ds, e, i);
+                let (quote, source, url) = words_at(&find, e, i);
                 let suffix = if i == 0 {
                     String::new()
                 } else {
@@ -559,9 +585,10 @@ pub fn csv_rows<W: std::io::Write>(
     w: &mut ::csv::Writer<W>,
     extra: impl Fn(usize) -> Vec<String>,
 ) -> Result<(), String> {
+    let find = Find::new(ds);
     for (i, e) in ds.events.iter().enumerate() {
-        let r = resolve(ds, e);
-        let (quote, source, url) = words_at(ds, e, 0);
+        let r = resolve(&find, e);
+        let (quote, source, url) = words_at(&find, e, 0);
         let when = match &e.when {
             When::Disputed(_) => when_value(&e.when).to_string(),
             other => other.to_string(),
@@ -615,7 +642,7 @@ pub fn csv_rows<W: std::io::Write>(
             url.unwrap_or_default().into(),
         ];
         let row = row.into_iter().chain((1..most).flat_map(|i| {
-            let (quote, source, url) = words_at(ds, e, i);
+            let (quote, source, url) = words_at(&find, e, i);
             [quote, source, url].map(|c| c.unwrap_or_default().to_string())
         }));
         let row = row.enumerate().map(|(i, cell)| {
