@@ -114,18 +114,26 @@ pub fn explain(e: &postgres::Error, t: &Target) -> String {
 
 /// How many rows of the pushed table `t` the clause lets through.
 pub fn count(client: &mut Client, t: &Target, c: &sql::Clause) -> Result<i64, String> {
-    let params = params(c);
-    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-        params.iter().map(|p| p.as_ref()).collect();
     let query = format!(
         "SELECT count(*) FROM {} WHERE {}",
         sql::ident(&t.table),
         c.sql
     );
-    client
-        .query_one(query.as_str(), &refs)
-        .map(|r| r.get(0))
-        .map_err(|e| explain(&e, t))
+    Ok(rows(client, t, &query, c)?.first().map_or(0, |r| r.get(0)))
+}
+
+/// The rows `query` gives with the clause's values as its parameters,
+/// errors in words.
+fn rows(
+    client: &mut Client,
+    t: &Target,
+    query: &str,
+    c: &sql::Clause,
+) -> Result<Vec<postgres::Row>, String> {
+    let params = params(c);
+    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+        params.iter().map(|p| p.as_ref()).collect();
+    client.query(query, &refs).map_err(|e| explain(&e, t))
 }
 
 /// The clause's values as the client sends them.

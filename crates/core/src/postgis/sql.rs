@@ -28,6 +28,14 @@ impl Clause {
         self.params.push(p);
         format!("${}", self.params.len())
     }
+
+    /// The condition that a row's point is in `b` (inclusive, through the
+    /// GiST index), its corners added as parameters.
+    pub fn envelope(&mut self, b: crate::model::BBox) -> String {
+        let [w, s, e, n] =
+            [b.sw.lon, b.sw.lat, b.ne.lon, b.ne.lat].map(|v| self.push(Param::Float(v)));
+        format!("geom && ST_MakeEnvelope({w}, {s}, {e}, {n}, 4326)")
+    }
 }
 
 /// `filter` as a clause over a pushed table's columns; `categories` are
@@ -95,14 +103,7 @@ pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String
         parts.push(format!("precision = ANY({p})"));
     }
     if let Some(b) = filter.bbox {
-        let ps: Vec<String> = [b.sw.lon, b.sw.lat, b.ne.lon, b.ne.lat]
-            .into_iter()
-            .map(|v| c.push(Param::Float(v)))
-            .collect();
-        parts.push(format!(
-            "geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)",
-            ps[0], ps[1], ps[2], ps[3]
-        ));
+        parts.push(c.envelope(b));
     }
     c.sql = if parts.is_empty() {
         "TRUE".into()

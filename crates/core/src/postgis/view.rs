@@ -6,8 +6,8 @@
 
 use postgres::Client;
 
+use super::Target;
 use super::sql::{Clause, Param, ident};
-use super::{Target, explain};
 use crate::markers::{cell_of, cells_per_side};
 use crate::model::BBox;
 
@@ -34,17 +34,7 @@ pub fn cells(
     let mut clause = clause.clone();
     let mut within = String::new();
     if let Some(b) = view {
-        let ps: Vec<String> = [b.sw.lon, b.sw.lat, b.ne.lon, b.ne.lat]
-            .into_iter()
-            .map(|v| {
-                clause.params.push(Param::Float(v));
-                format!("${}", clause.params.len())
-            })
-            .collect();
-        within = format!(
-            " AND geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)",
-            ps[0], ps[1], ps[2], ps[3]
-        );
+        within = format!(" AND {}", clause.envelope(b));
     }
     let n = cells_per_side(zoom);
     // As `markers::mercator` does it, step by step.
@@ -60,12 +50,7 @@ pub fn cells(
         where = clause.sql,
         last = n - 1,
     );
-    let params = super::params(&clause);
-    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-        params.iter().map(|p| p.as_ref()).collect();
-    let rows = client
-        .query(query.as_str(), &refs)
-        .map_err(|e| explain(&e, t))?;
+    let rows = super::rows(client, t, &query, &clause)?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -116,12 +101,7 @@ pub fn histogram(
         ident(&t.table),
         clause.sql
     );
-    let params = super::params(&clause);
-    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-        params.iter().map(|p| p.as_ref()).collect();
-    let rows = client
-        .query(query.as_str(), &refs)
-        .map_err(|e| explain(&e, t))?;
+    let rows = super::rows(client, t, &query, &clause)?;
     let ncat = categories.len().min(crate::histogram::MAX_CATEGORIES);
     let width = ncat + 1;
     let mut by_category = vec![0u32; nbins * width];
@@ -142,18 +122,14 @@ pub fn histogram(
             steps[b + 1] -= count;
         }
     }
-    let undated_query = format!(
-        "SELECT count(*) FROM {} WHERE incident_start IS NULL AND ({})",
-        ident(&t.table),
-        base.sql
-    );
-    let params = super::params(base);
-    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-        params.iter().map(|p| p.as_ref()).collect();
-    let undated: i64 = client
-        .query_one(undated_query.as_str(), &refs)
-        .map_err(|e| explain(&e, t))?
-        .get(0);
+    let undated = super::count(
+        client,
+        t,
+        &Clause {
+            sql: format!("incident_start IS NULL AND ({})", base.sql),
+            params: base.params.clone(),
+        },
+    )?;
     Ok(crate::histogram::Histogram::assemble(
         size,
         edges.to_vec(),
