@@ -129,4 +129,61 @@ fn main() {
         "count, words \"place 123\"",
         median(|| postgis::count(&mut client, &t, &words).unwrap() as usize),
     );
+    // What the app waits for per view of a table asked per view
+    // (`postgis::live`): the cells, the count in view and the latest page
+    // of events in full, read into a store.
+    let live_url = if url.contains("live=") {
+        url.clone()
+    } else {
+        format!("{url}&live=on")
+    };
+    let Ok(Some(live)) = postgis::live::Live::open(&Target::parse(&live_url).unwrap()) else {
+        println!("(not a pushed table: no live questions)");
+        return;
+    };
+    let mut client = live.connect().unwrap_or_else(|e| panic!("{e}"));
+    for (label, zoom, b) in [
+        ("a view: the world at zoom 2", 2u8, None),
+        (
+            "a view: 20° × 20° at zoom 5",
+            5,
+            Some(box_of(10.0, 20.0, 30.0, 40.0)),
+        ),
+        (
+            "a view: 2° × 2° at zoom 8",
+            8,
+            Some(box_of(10.0, 30.0, 12.0, 32.0)),
+        ),
+        (
+            "a view: 0.2° × 0.2° at zoom 12",
+            12,
+            Some(box_of(10.0, 30.0, 10.2, 30.2)),
+        ),
+    ] {
+        let ask = postgis::live::Ask {
+            filter: Filter::default(),
+            zoom,
+            view: b,
+        };
+        row(
+            label,
+            median(|| {
+                let a = live.answer(&mut client, &ask).unwrap();
+                a.page.store.map_or(0, |s| s.len())
+            }),
+        );
+    }
+    row(
+        "the table's histogram, its span's bins",
+        median(|| live.histogram(&mut client, &Filter::default()).unwrap().max as usize),
+    );
+    row(
+        "counts by category",
+        median(|| {
+            live.category_counts(&mut client, &Filter::default())
+                .unwrap()
+                .0
+                .len()
+        }),
+    );
 }

@@ -55,6 +55,12 @@ pub enum Action {
         zoom: u8,
         cells: Vec<u64>,
     },
+    /// A cell the server counted was clicked: glide to `point`, zoomed to
+    /// `zoom` at least.
+    ZoomInto {
+        point: LatLon,
+        zoom: f64,
+    },
     /// Close the list of a cluster's events.
     CloseClusterList,
     /// Whether an export writes only the events shown (in the map's view,
@@ -209,6 +215,12 @@ pub enum Done {
     },
     /// The gazetteer was read, or could not be.
     Gazetteer(Result<Arc<incident_map_core::gazetteer::Gazetteer>, String>),
+    /// A server answered what one view of its table shows (or said why not).
+    LiveAnswer {
+        live: std::sync::Weak<incident_map_core::postgis::live::Live>,
+        ask: Box<incident_map_core::postgis::live::Ask>,
+        answer: Result<Arc<crate::live::LiveView>, String>,
+    },
     /// A job could not even start.
     Failed(String),
 }
@@ -235,6 +247,7 @@ impl std::fmt::Debug for Done {
             Done::Gazetteer(r) => {
                 write!(f, "Gazetteer({})", r.as_ref().map_or("failed", |_| "read"))
             }
+            Done::LiveAnswer { answer, .. } => write!(f, "LiveAnswer({answer:?})"),
             Done::Failed(why) => write!(f, "Failed({why})"),
         }
     }
@@ -330,6 +343,12 @@ pub enum Effect {
     /// Keep a recovery copy of the work, with where it is saved (`None`:
     /// remove it, all is saved).
     Recovery(Option<(Box<incident_map_core::model::Dataset>, Option<PathBuf>)>),
+    /// Ask a server's table what a view shows, in the background.
+    AskLive {
+        live: Arc<incident_map_core::postgis::live::Live>,
+        ask: incident_map_core::postgis::live::Ask,
+        search: String,
+    },
     /// The window's title.
     Title(String),
     Quit,

@@ -178,7 +178,8 @@ impl IncidentMapApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map.ui(ui, &self.state, &mut actions));
-        self.state.set_viewport(self.map.viewport());
+        let asks = self.state.set_viewport(self.map.viewport());
+        self.run(&ctx, asks);
         for action in actions {
             self.apply(&ctx, action);
         }
@@ -256,6 +257,9 @@ impl IncidentMapApp {
                     if let Some(file) = self.state.recovery_file() {
                         self.background.write_recovery(file.to_path_buf(), work);
                     }
+                }
+                Effect::AskLive { live, ask, search } => {
+                    self.background.ask_live(live, ask, search);
                 }
                 Effect::Title(title) => {
                     let title = if title.is_empty() {

@@ -16,11 +16,22 @@ use incident_map_core::geography::RegionIndex;
 use incident_map_core::store::Store;
 
 use crate::action::{Done, Exported, Rebuild};
+use crate::live::{Asker, LiveView};
 use crate::views::ViewIndex;
+use incident_map_core::postgis::{self, live::Live};
 
 /// A load's outcome: the file's data and problems, and the views of its
 /// data when it is fit to show; or why the file could not be read.
-pub type Outcome = Result<(Loaded, Option<Arc<ViewIndex>>), String>;
+pub type Outcome = Result<Opened, String>;
+
+/// What a load opened.
+pub struct Opened {
+    pub loaded: Loaded,
+    pub view: Option<Arc<ViewIndex>>,
+    /// A server's table asked per view, and what its first view shows
+    /// (then `loaded` holds no events: they stay on the server).
+    pub live: Option<(Arc<Live>, Arc<LiveView>)>,
+}
 
 /// A report file, read as a source: its title and text.
 pub fn read_source(path: &Path) -> Result<(String, String), String> {
@@ -40,6 +51,12 @@ pub fn load(
     regions: &RegionIndex,
     filter: &Filter,
 ) -> Outcome {
+    if let Some(url) = path.to_str().filter(|s| postgis::is_url(s)) {
+        let target = postgis::Target::parse(url)?;
+        if let Some(live) = Live::open(&target)? {
+            return open_live(live, progress.as_deref(), regions);
+        }
+    }
     let options = LoadOptions {
         progress: progress.clone(),
         ..LoadOptions::default()
@@ -64,7 +81,46 @@ pub fn load(
             None,
         ))
     });
-    Ok((loaded, view))
+    Ok(Opened {
+        loaded,
+        view,
+        live: None,
+    })
+}
+
+/// A table too large to read whole, opened on its first view: the whole
+/// world, as the map shows it before it frames the data.
+fn open_live(live: Live, progress: Option<&Progress>, regions: &RegionIndex) -> Outcome {
+    if let Some(p) = progress {
+        p.set_stage(Stage::Indexing);
+    }
+    let mut client = live.connect()?;
+    let ask = postgis::live::Ask {
+        filter: Filter::default(),
+        zoom: 2,
+        view: None,
+    };
+    let first = crate::live::answer(
+        &live,
+        &mut client,
+        &ask,
+        "",
+        regions,
+        &mut Default::default(),
+    )?;
+    if progress.is_some_and(|p| p.is_cancelled()) {
+        return Err("cancelled".into());
+    }
+    Ok(Opened {
+        loaded: Loaded {
+            path: PathBuf::from(&live.target.shown),
+            store: None,
+            diagnostics: Vec::new(),
+            format: Some(Format::Csv),
+        },
+        view: None,
+        live: Some((Arc::new(live), Arc::new(first))),
+    })
 }
 
 /// The search index of the store searched last, shared by the jobs: the
@@ -109,6 +165,8 @@ pub struct Background {
     /// drag across the histogram never piles up work.
     latest_filter: Arc<AtomicU64>,
     rebuilding: Arc<Mutex<()>>,
+    /// The thread asking the server of the live table open, if one is.
+    asker: Option<Asker>,
 }
 
 impl Background {
@@ -123,6 +181,7 @@ impl Background {
             indexes: Indexes::default(),
             latest_filter: Arc::new(AtomicU64::new(0)),
             rebuilding: Arc::new(Mutex::new(())),
+            asker: None,
         }
     }
 
@@ -380,6 +439,21 @@ impl Background {
                 .map_err(|e| e.to_string());
             Done::Exported(result)
         });
+    }
+
+    /// Asks `live`'s server what a view shows (on the thread that asks it,
+    /// started for it; the thread of another table ends).
+    pub fn ask_live(&mut self, live: Arc<Live>, ask: postgis::live::Ask, search: String) {
+        if !self
+            .asker
+            .as_ref()
+            .is_some_and(|a| Arc::ptr_eq(&a.live, &live))
+        {
+            self.asker = Some(Asker::start(live, self.regions.clone(), self.reporter()));
+        }
+        if let Some(a) = &self.asker {
+            a.ask(ask, search);
+        }
     }
 
     /// Builds the views of `store` for a filter.

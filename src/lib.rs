@@ -16,6 +16,7 @@
 //! - [`state`]: the app's state, and the one place it changes.
 //! - [`views`]: what the views read, built once per dataset and filter.
 //! - [`background`]: loads, dialogs, exports and rebuilds off the UI thread.
+//! - [`live`]: a server's table asked per view, on a thread of its own.
 //! - [`panels`]: the map, timeline, context, top and status bars, windows.
 //! - [`map`]: tile layers, the map's overlays, framing and gliding.
 //! - [`settings`]: what is remembered between runs, versioned.
@@ -30,6 +31,7 @@ pub mod bundle;
 pub mod cli;
 pub mod command;
 mod fonts;
+pub mod live;
 pub mod map;
 pub mod map_image;
 pub mod panels;

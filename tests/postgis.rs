@@ -181,17 +181,25 @@ fn generated(n: usize) -> String {
     s
 }
 
+/// `n` generated rows, read from a CSV file and pushed to table `name`:
+/// what was read, and the table's URL.
+fn pushed_generated(base: &str, n: usize, name: &str) -> (formats::Loaded, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.csv"));
+    std::fs::write(&file, generated(n)).unwrap();
+    let loaded = load(file.to_str().unwrap());
+    let store = loaded.usable().unwrap();
+    assert_eq!(store.len(), n);
+    let url = table(base, name);
+    assert_eq!(push(store, &url, true), Ok(n));
+    (loaded, url)
+}
+
 #[test]
 fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each_filter() {
     let Some(base) = server() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("generated.csv");
-    std::fs::write(&file, generated(100_000)).unwrap();
-    let loaded = load(file.to_str().unwrap());
+    let (loaded, url) = pushed_generated(&base, 100_000, "generated_100k");
     let store = loaded.usable().unwrap();
-    assert_eq!(store.len(), 100_000);
-    let url = table(&base, "generated_100k");
-    assert_eq!(push(store, &url, true), Ok(100_000));
     let target = Target::parse(&url).unwrap();
     let mut client = postgis::connect(&target, true).unwrap();
     let table = store.table();
@@ -424,4 +432,237 @@ fn the_app_opens_a_table_by_url_and_a_marker_click_leads_to_its_words() {
     // What the app keeps and shows as its file: the URL without the password.
     let path = map.app().state.document().unwrap().path.clone();
     assert_eq!(path.to_str(), Some(url.as_str()));
+}
+
+#[test]
+fn a_table_asked_per_view_answers_as_the_table_read_whole() {
+    use incident_map_core::postgis::live::{self, Ask, Live};
+    let Some(base) = server() else { return };
+    let (loaded, url) = pushed_generated(&base, 30_000, "generated_live");
+    let store = loaded.usable().unwrap();
+    let plain_url = format!("{}&live=on", table(&base, "plain_live"));
+    let table = store.table();
+    // Small: read whole unless asked; asked per view with live=on.
+    assert!(Live::open(&Target::parse(&url).unwrap()).unwrap().is_none());
+    let live = Live::open(&Target::parse(&format!("{url}&live=on")).unwrap())
+        .unwrap()
+        .expect("asked per view");
+    assert!(
+        Live::open(&Target::parse(&format!("{url}&live=off")).unwrap())
+            .unwrap()
+            .is_none()
+    );
+    let labels = |cs: &[incident_map_core::model::Category]| {
+        cs.iter().map(|c| c.label.clone()).collect::<BTreeSet<_>>()
+    };
+    assert_eq!(labels(live.categories()), labels(&table.meta.categories));
+    let mut client = live.connect().unwrap();
+
+    // The whole world: every event counted, the latest PAGE sent in full.
+    let world = live
+        .answer(
+            &mut client,
+            &Ask {
+                filter: Filter::default(),
+                zoom: 2,
+                view: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(world.in_view, 30_000);
+    assert!(!world.complete);
+    assert_eq!(world.cells.iter().map(|c| c.count).sum::<u64>(), 30_000);
+    let page = world.page.usable().unwrap();
+    assert_eq!(page.len(), live::PAGE);
+    let sent: BTreeSet<&str> = (0..page.len()).map(|i| page.table().id(i)).collect();
+    let earliest_sent = (0..page.len())
+        .map(|i| page.table().time(i).start)
+        .min()
+        .unwrap();
+    let latest_left = (0..table.len())
+        .filter(|&i| !sent.contains(table.id(i)))
+        .map(|i| table.time(i).start)
+        .max()
+        .unwrap();
+    assert!(latest_left <= earliest_sent, "a later event was left out");
+    // Each event sent is the one in memory, with its category and colour.
+    for i in (0..page.len()).step_by(997) {
+        let j = table.find(page.table().id(i)).unwrap();
+        assert_eq!(page.table().title(i), table.title(j));
+        assert_eq!(page.table().time(i), table.time(j));
+        assert_eq!(page.table().point(i), table.point(j));
+        let category = |t: &incident_map_core::store::EventTable, k: usize| {
+            t.category(k).map(|c| t.meta.categories[c].label.clone())
+        };
+        assert_eq!(category(page.table(), i), category(table, j));
+    }
+    assert_eq!(
+        labels(&page.table().meta.categories),
+        labels(&table.meta.categories),
+        "every category, as the legend lists them"
+    );
+
+    // A box under a filter: few enough to send them all, the very events
+    // the filter shows in memory there.
+    let riots: BTreeSet<String> = table
+        .meta
+        .categories
+        .iter()
+        .filter(|c| c.label == "Riots")
+        .map(|c| c.id.clone())
+        .collect();
+    let view = BBox {
+        sw: LatLon {
+            lat: -10.0,
+            lon: 20.0,
+        },
+        ne: LatLon {
+            lat: 5.0,
+            lon: 40.0,
+        },
+    };
+    let filter = Filter {
+        hidden_categories: riots,
+        actors: vec!["police".into()],
+        ..Filter::default()
+    };
+    let answer = live
+        .answer(
+            &mut client,
+            &Ask {
+                filter: filter.clone(),
+                zoom: 5,
+                view: Some(view),
+            },
+        )
+        .unwrap();
+    assert!(answer.complete);
+    let in_memory: BTreeSet<&str> = Filter {
+        bbox: Some(view),
+        ..filter.clone()
+    }
+    .flags(table, None)
+    .iter()
+    .enumerate()
+    .filter(|(_, f)| **f == SHOWN)
+    .map(|(i, _)| table.id(i))
+    .collect();
+    assert!(in_memory.len() > 20, "{} in the box", in_memory.len());
+    let page = answer.page.usable().unwrap();
+    let on_server: BTreeSet<&str> = (0..page.len()).map(|i| page.table().id(i)).collect();
+    assert_eq!(on_server, in_memory);
+    assert_eq!(answer.in_view as usize, in_memory.len());
+
+    // The counts by category and in all, under the filter.
+    let facets =
+        incident_map_core::filter::Facets::count(table, Some(&filter.flags(table, None)), None);
+    let (by_category, none) = live.category_counts(&mut client, &filter).unwrap();
+    for (k, c) in live.categories().iter().enumerate() {
+        let m = table
+            .meta
+            .categories
+            .iter()
+            .position(|x| x.label == c.label)
+            .unwrap();
+        assert_eq!(by_category[k], facets.categories[m], "{}", c.label);
+    }
+    assert_eq!(none, facets.uncategorised);
+    let shown = filter
+        .flags(table, None)
+        .iter()
+        .filter(|f| **f == SHOWN)
+        .count();
+    assert_eq!(live.count(&mut client, &filter).unwrap() as usize, shown);
+
+    // A table not written by push cannot be asked per view.
+    drop(client);
+    let mut writer = postgis::connect(&Target::parse(&url).unwrap(), false).unwrap();
+    writer
+        .batch_execute("DROP TABLE IF EXISTS plain_live; CREATE TABLE plain_live (id text, latitude float8, longitude float8)")
+        .unwrap();
+    let plain = Live::open(&Target::parse(&plain_url).unwrap()).unwrap_err();
+    assert!(plain.contains("incident-map push"), "{plain}");
+}
+
+#[test]
+fn the_app_asks_a_large_table_per_view_and_a_click_leads_to_words() {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let Some(base) = server() else { return };
+    let (_, url) = pushed_generated(&base, 25_000, "generated_live_app");
+    let live_url = format!("{url}&live=on");
+    let mut map =
+        incident_map::render::OffscreenMap::new(std::path::Path::new(&live_url), None, (1400, 900));
+    common::wait_for_load(&mut map);
+    let current = |map: &mut incident_map::render::OffscreenMap| {
+        let start = std::time::Instant::now();
+        loop {
+            map.harness().run_steps(1);
+            if map.app().state.view_is_current() {
+                break;
+            }
+            assert!(start.elapsed().as_secs() < 30, "the server never answered");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        map.harness().run_steps(2);
+    };
+    current(&mut map);
+    let status = map.app().state.status().to_string();
+    assert!(
+        status.starts_with("On the server: 25,000 events"),
+        "{status}"
+    );
+    assert!(status.contains("the latest 10,000 listed"), "{status}");
+    // Many in view: the server's counts are drawn, not the markers.
+    let clusters: Vec<String> = map
+        .harness()
+        .get_all_by_label_contains("Cluster of")
+        .map(|n| n.accesskit_node().label().unwrap_or_default().to_string())
+        .collect();
+    assert!(!clusters.is_empty());
+    assert!(
+        map.harness()
+            .query_all_by_label_contains("Map: ")
+            .next()
+            .is_none()
+    );
+    let counted: u64 = clusters
+        .iter()
+        .filter_map(|l| l.split_whitespace().nth(2)?.parse::<u64>().ok())
+        .sum();
+    assert!(counted > 0 && counted <= 25_000, "{clusters:?}");
+    // The legend's counts are of the whole table, not of the page.
+    let facets = &map.app().state.view().unwrap().facets;
+    let counted_by_category: u32 = facets.categories.iter().sum::<u32>() + facets.uncategorised;
+    assert_eq!(counted_by_category, 25_000);
+    // A close view holds few: they come in full, as markers.
+    let zoomed = incident_map_core::model::LatLon { lat: 0.0, lon: 0.0 };
+    map.app().map_mut().look_at(zoomed, 7.0);
+    current(&mut map);
+    let live = map.app().state.live().unwrap();
+    assert!(live.shown.complete, "{:?}", live.shown);
+    assert!(live.shown.ask.view.is_some());
+    // One drawn well inside the map.
+    let inside = map.app().map().rect().shrink(80.0);
+    let first = map
+        .harness()
+        .query_all_by_label_contains("Map: ")
+        .find(|n| inside.contains(n.rect().center()))
+        .map(|n| n.accesskit_node().label().unwrap_or_default().to_string());
+    let Some(first) = first else {
+        panic!(
+            "no marker near 0, 0 at zoom 7: {:?}",
+            map.app().state.status().to_string()
+        )
+    };
+    map.harness().get_by_label(&first).click();
+    map.harness().run_steps(3);
+    let id = map.app().state.selected_id().map(str::to_string).unwrap();
+    // Its passage: the notes, as the CSV reader anchors them.
+    assert!(
+        map.harness()
+            .get_all_by_label_contains("Reported by source")
+            .next()
+            .is_some(),
+        "the passage of {id} is not shown"
+    );
 }

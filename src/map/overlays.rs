@@ -84,6 +84,83 @@ fn region_label_point(region: &Region) -> Option<(f64, f64)> {
     })
 }
 
+/// The events of a live table's view as the server counted them, while
+/// the view holds more than the page of events sent in full: one bubble
+/// per cell with its count, at its events' mean position; a click zooms in.
+pub struct ServerCells<'a> {
+    pub cells: &'a [incident_map_core::postgis::view::CellCount],
+    /// The zoom the cells were counted at.
+    pub zoom: u8,
+    /// The selected event, drawn over the cells.
+    pub selected: Option<(LatLon, Color32)>,
+    pub actions: &'a mut Vec<Action>,
+}
+
+impl Plugin for ServerCells<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        _response: &egui::Response,
+        projector: &Projector,
+        _memory: &MapMemory,
+    ) {
+        let painter = ui.painter().clone();
+        let clip = projector.clip_rect().expand(40.0);
+        for cell in self.cells {
+            let point = incident_map_core::markers::unmercator(cell.at);
+            let at = projector.project(lat_lon(point.lat, point.lon)).to_pos2();
+            if !clip.contains(at) {
+                continue;
+            }
+            let r = cluster_radius(cell.count as usize) as f32;
+            bubble(&painter, at, r);
+            count_label(&painter, at, crate::state::thousands(cell.count as usize));
+            let response = ui.interact(
+                egui::Rect::from_center_size(at, vec2(2.0 * r, 2.0 * r)),
+                ui.scope_id().with(("server cell", self.zoom, cell.key)),
+                egui::Sense::click(),
+            );
+            let label = format!("Cluster of {} events", cell.count);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+            if response
+                .on_hover_text(format!("{label}, counted by the server: click to zoom in"))
+                .clicked()
+            {
+                self.actions.push(Action::ZoomInto {
+                    point,
+                    zoom: f64::from(self.zoom) + 2.0,
+                });
+            }
+        }
+        if let Some((point, color)) = self.selected {
+            let at = projector.project(lat_lon(point.lat, point.lon)).to_pos2();
+            painter.circle(at, 9.0, color, Stroke::new(2.0, Color32::WHITE));
+            painter.circle_stroke(at, 14.0, Stroke::new(2.5, Color32::BLACK));
+        }
+    }
+}
+
+/// A cluster's disc, of radius `r`.
+fn bubble(painter: &egui::Painter, at: Pos2, r: f32) {
+    painter.circle(
+        at,
+        r,
+        Color32::from_rgb(40, 70, 140).gamma_multiply(0.9),
+        Stroke::new(2.0, Color32::WHITE),
+    );
+}
+
+/// The count on a cluster's disc.
+fn count_label(painter: &egui::Painter, at: Pos2, text: String) {
+    painter.text(
+        at,
+        Align2::CENTER_CENTER,
+        text,
+        FontId::proportional(12.0),
+        Color32::WHITE,
+    );
+}
+
 /// Up to this many markers on screen, uncertainty circles are tinted;
 /// beyond it, only outlined (tints of many overlap into a carpet).
 const MAX_TINTED: usize = 24;
@@ -154,24 +231,13 @@ impl Plugin for EventMarkers<'_> {
         for cluster in &layout.clusters {
             let at = to_pos(cluster.at);
             let r = cluster_radius(cluster.count) as f32;
-            painter.circle(
-                at,
-                r,
-                Color32::from_rgb(40, 70, 140).gamma_multiply(0.9),
-                Stroke::new(2.0, Color32::WHITE),
-            );
+            bubble(&painter, at, r);
             // What it holds, by category: a ring of segments.
             let sample = index.sample(cluster.zoom, &cluster.cells, CLUSTER_SAMPLE);
             category_ring(&painter, at, r - 3.0, &sample, |e| {
                 self.view.color(table.category(e))
             });
-            painter.text(
-                at,
-                Align2::CENTER_CENTER,
-                cluster.count.to_string(),
-                FontId::proportional(12.0),
-                Color32::WHITE,
-            );
+            count_label(&painter, at, cluster.count.to_string());
             let response = ui.interact(
                 egui::Rect::from_center_size(at, vec2(2.0 * r, 2.0 * r)),
                 ui.scope_id()

@@ -13,7 +13,7 @@ use walkers::{HttpTiles, Map, MapMemory, lat_lon};
 use crate::action::{Action, CameraMove};
 use crate::command::Command;
 use crate::map::camera::{Flight, Insets, frame_box};
-use crate::map::overlays::{EventMarkers, RegionOutlines, scale_bar};
+use crate::map::overlays::{EventMarkers, RegionOutlines, ServerCells, scale_bar};
 use crate::map::tiles::{self, Basemap};
 use crate::panels::facets::FacetsPanel;
 use crate::state::{AppState, Viewport};
@@ -419,7 +419,21 @@ impl MapPanel {
         if fade < 1.0 && doc.is_some_and(|d| !d.view.entered.is_empty()) {
             ui.ctx().request_repaint();
         }
-        if let Some(d) = doc {
+        let counted = doc
+            .and_then(|d| d.live.as_ref())
+            .filter(|l| !l.shown.complete);
+        if let (Some(d), Some(l)) = (doc, counted) {
+            let selected = selected.and_then(|e| {
+                let p = d.table().point(e)?;
+                Some((p, d.view.color(d.table().category(e))))
+            });
+            map = map.with_plugin(ServerCells {
+                cells: &l.shown.cells,
+                zoom: l.shown.ask.zoom,
+                selected,
+                actions: &mut marker_actions,
+            });
+        } else if let Some(d) = doc {
             map = map.with_plugin(EventMarkers {
                 fade,
                 table: d.table(),

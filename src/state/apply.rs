@@ -85,6 +85,10 @@ impl AppState {
                 }
             }
             Action::OpenCluster { zoom, cells } => self.open_cluster(zoom, &cells, fx),
+            Action::ZoomInto { point, zoom } => fx.push(Effect::Camera(CameraMove::Approach {
+                point,
+                min_zoom: zoom,
+            })),
             Action::CloseClusterList => self.listed = None,
             Action::SetExportOnlyShown(on) => self.export_only_shown = on,
             Action::DismissProblems => self.problems_open = false,
@@ -524,8 +528,16 @@ impl AppState {
                 {
                     doc.search_index = Some(index);
                 }
+                // A view is of the store it was built for (a live table's
+                // page may have been replaced meanwhile).
+                let same = self
+                    .doc
+                    .as_ref()
+                    .is_some_and(|d| std::ptr::eq(store.as_ptr(), Arc::as_ptr(&d.store)));
                 if generation == self.generation {
                     self.pending = false;
+                }
+                if generation == self.generation && same {
                     self.install_view(view);
                     self.status = self.shown_status();
                 }
@@ -546,6 +558,7 @@ impl AppState {
                 self.take_saved(done, fx);
             }
             Done::Superseded => {}
+            Done::LiveAnswer { live, ask, answer } => self.take_live_answer(live, ask, answer),
             Done::Indexed { store, index } => {
                 if let Some(doc) = &mut self.doc
                     && std::ptr::eq(store.as_ptr(), Arc::as_ptr(&doc.store))
@@ -614,7 +627,11 @@ impl AppState {
         outcome: crate::background::Outcome,
         fx: &mut Vec<Effect>,
     ) {
-        let (mut loaded, view) = match outcome {
+        let crate::background::Opened {
+            mut loaded,
+            view,
+            live,
+        } = match outcome {
             Ok(x) => x,
             Err(why) => {
                 self.problems = Some(Problems::message(path, why.clone()));
@@ -623,6 +640,9 @@ impl AppState {
                 return;
             }
         };
+        if let Some((live, first)) = live {
+            return self.take_in_live(path, live, first, fx);
+        }
         let (errors, warnings) = incident_map_core::diagnostic::count(&loaded.diagnostics);
         let usable = loaded.usable().is_some();
         // Taken, not copied: a large dataset is not cloned on the UI thread.
@@ -660,6 +680,7 @@ impl AppState {
             view: Arc::new(ViewIndex::default()),
             search_index: None,
             format,
+            live: None,
         });
         // A recovery copy opened: its data is unsaved work, saved where it
         // was; the copy itself is no file to remember.
@@ -705,6 +726,86 @@ impl AppState {
         }
     }
 
+    /// Takes in a server's table asked per view, showing its first view.
+    fn take_in_live(
+        &mut self,
+        path: PathBuf,
+        live: Arc<incident_map_core::postgis::live::Live>,
+        first: Arc<crate::live::LiveView>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let another = self.path() != Some(path.as_path());
+        self.filter = Filter::default();
+        self.search.clear();
+        self.only_matches = false;
+        self.index_wanted = false;
+        self.playback.playing = false;
+        self.listed = None;
+        self.selection = None;
+        let old = self.doc.replace(Document {
+            path: path.clone(),
+            store: first.store.clone(),
+            view: first.view.clone(),
+            search_index: None,
+            format: Some(incident_map_core::formats::Format::Csv),
+            live: Some(super::LiveDoc {
+                source: live,
+                asked: Some((first.ask.clone(), first.search.clone())),
+                shown: first,
+                error: None,
+            }),
+        });
+        if let Some(old) = old {
+            fx.push(Effect::Release(Box::new(old)));
+        }
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path.clone());
+        self.recent.truncate(MAX_RECENT);
+        self.problems = None;
+        self.problems_open = false;
+        self.status = self.shown_status();
+        if another && !std::mem::take(&mut self.keep_view) {
+            self.command(Command::Fit, fx);
+        }
+    }
+
+    /// Takes in what a server answered for a view of its table: its page
+    /// replaces the one on screen when it answers the latest question.
+    fn take_live_answer(
+        &mut self,
+        live: std::sync::Weak<incident_map_core::postgis::live::Live>,
+        ask: Box<incident_map_core::postgis::live::Ask>,
+        answer: Result<Arc<crate::live::LiveView>, String>,
+    ) {
+        let Some(doc) = &mut self.doc else { return };
+        let Some(l) = &mut doc.live else { return };
+        if !std::ptr::eq(live.as_ptr(), Arc::as_ptr(&l.source))
+            || l.asked.as_ref().is_some_and(|(a, _)| *a != *ask)
+        {
+            return;
+        }
+        match answer {
+            Ok(view) => {
+                if l.asked.as_ref().is_some_and(|(_, s)| *s != view.search) {
+                    return;
+                }
+                l.error = None;
+                l.shown = view.clone();
+                doc.store = view.store.clone();
+                doc.search_index = None;
+                self.install_view(view.view.clone());
+                self.status = self.shown_status();
+            }
+            Err(why) => {
+                l.error = Some(why.clone());
+                // The view on screen stays; the question is asked again
+                // when the view or the filter changes.
+                l.asked = None;
+                self.status = Status::Note(format!("The server did not answer: {why}"));
+            }
+        }
+    }
+
     /// Puts a view of the open data in place; the selection survives when
     /// its event is still there and shown.
     pub(super) fn install_view(&mut self, view: Arc<ViewIndex>) {
@@ -723,6 +824,18 @@ impl AppState {
     }
 
     fn shown_status(&self) -> Status {
+        if let Some(l) = self.live() {
+            return Status::Live {
+                total: l.shown.total,
+                in_view: l.shown.in_view,
+                listed: l.shown.store.len(),
+                filter: self.effective_filter().describe(
+                    &self
+                        .table()
+                        .map_or(jiff::tz::TimeZone::UTC, |t| t.tz().clone()),
+                ),
+            };
+        }
         Status::Shown {
             shown: self.view().map_or(0, ViewIndex::shown),
             total: self.store().map_or(0, |s| s.len()),
@@ -738,6 +851,18 @@ impl AppState {
     /// screen stays until the new one is ready.
     pub(super) fn refilter(&mut self, fx: &mut Vec<Effect>) {
         let Some(doc) = &self.doc else { return };
+        if doc.live.is_some() {
+            // The server is asked what the view shows under the filter.
+            if let Err(why) = self.live().map_or(Ok(()), |l| {
+                l.source.clause(&self.effective_filter()).map(|_| ())
+            }) {
+                self.status = Status::Note(why);
+                return;
+            }
+            self.status = Status::Filtering;
+            self.ask_live(fx);
+            return;
+        }
         self.generation += 1;
         self.pending = true;
         self.status = Status::Filtering;

@@ -19,6 +19,7 @@ use incident_map_core::geography::RegionIndex;
 use incident_map_core::model::LatLon;
 use incident_map_core::store::{Detail, EventTable, Store};
 
+use crate::action::Effect;
 use crate::views::{Situated, ViewIndex};
 pub use places::{PlaceFinder, PlaceHit};
 pub use status::{Status, thousands};
@@ -37,6 +38,29 @@ pub struct Document {
     /// The format it was read in (ours is saved where it is; another is
     /// saved as ours, elsewhere).
     pub format: Option<incident_map_core::formats::Format>,
+    /// A server's table asked per view: `store` and `view` are then the
+    /// page of events of the view on screen.
+    pub live: Option<LiveDoc>,
+}
+
+/// A server's table asked per view, as the app has it.
+pub struct LiveDoc {
+    pub source: Arc<incident_map_core::postgis::live::Live>,
+    /// The latest question asked (and the words searched for).
+    pub asked: Option<(incident_map_core::postgis::live::Ask, String)>,
+    /// The answer on screen.
+    pub shown: Arc<crate::live::LiveView>,
+    /// Why the server did not answer the latest question.
+    pub error: Option<String>,
+}
+
+impl LiveDoc {
+    /// The answer on screen is to the latest question.
+    pub fn is_current(&self) -> bool {
+        self.asked
+            .as_ref()
+            .is_none_or(|(a, s)| *a == self.shown.ask && *s == self.shown.search)
+    }
 }
 
 impl std::fmt::Debug for Document {
@@ -311,8 +335,37 @@ impl AppState {
     }
 
     /// What the map showed in the frame just drawn.
-    pub fn set_viewport(&mut self, viewport: Option<Viewport>) {
+    /// The map's view, as drawn this frame; a live table is asked what
+    /// it shows when that is a new question.
+    pub fn set_viewport(&mut self, viewport: Option<Viewport>) -> Vec<Effect> {
         self.viewport = viewport;
+        let mut fx = Vec::new();
+        self.ask_live(&mut fx);
+        fx
+    }
+
+    /// Asks the live table open what the map's view shows under the
+    /// filter, unless that was the last question.
+    pub(super) fn ask_live(&mut self, fx: &mut Vec<Effect>) {
+        let filter = self.effective_filter();
+        let (Some(viewport), Some(doc)) = (self.viewport, &mut self.doc) else {
+            return;
+        };
+        let Some(live) = &mut doc.live else { return };
+        let question = (crate::live::ask_of(&viewport, &filter), self.search.clone());
+        if live.asked.as_ref() != Some(&question) {
+            live.asked = Some(question.clone());
+            fx.push(Effect::AskLive {
+                live: live.source.clone(),
+                ask: question.0,
+                search: question.1,
+            });
+        }
+    }
+
+    /// The live table open, if one is.
+    pub fn live(&self) -> Option<&LiveDoc> {
+        self.doc.as_ref().and_then(|d| d.live.as_ref())
     }
 
     pub fn document(&self) -> Option<&Document> {
@@ -378,7 +431,7 @@ impl AppState {
 
     /// Whether the views show the latest filter (none is being built).
     pub fn view_is_current(&self) -> bool {
-        !self.pending
+        !self.pending && self.live().is_none_or(LiveDoc::is_current)
     }
 
     pub fn status(&self) -> &Status {
@@ -439,8 +492,12 @@ impl AppState {
 
     /// Clears the status bar (a clean start needs no message).
     pub fn quiet(&mut self) {
-        // A remark said in the status bar instead of a window stays.
-        if !matches!(self.status, Status::Opened { uncited: true, .. }) {
+        // A remark said in the status bar instead of a window stays, as
+        // does what a server's table holds.
+        if !matches!(
+            self.status,
+            Status::Opened { uncited: true, .. } | Status::Live { .. }
+        ) {
             self.status = Status::Quiet;
         }
     }

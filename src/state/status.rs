@@ -41,6 +41,14 @@ pub enum Status {
         /// The filter, in words ("7 Mar 2024 – 22 Mar 2024 · 1 category hidden").
         filter: String,
     },
+    /// A live table's view: the events under the filter in the whole
+    /// table, in the map's view, and listed (the latest of those in view).
+    Live {
+        total: u64,
+        in_view: u64,
+        listed: usize,
+        filter: String,
+    },
     Exported(Exported),
     NotExported(String),
     MapImageSaved(PathBuf),
@@ -91,6 +99,29 @@ impl fmt::Display for Status {
             Status::Stopped(p) => write!(f, "Stopped opening {}", p.display()),
             Status::Filtering => f.write_str("Filtering…"),
             Status::Working(s) => f.write_str(s),
+            Status::Live {
+                total,
+                in_view,
+                listed,
+                filter,
+            } => {
+                write!(
+                    f,
+                    "On the server: {} events{} · {} in and around the map's view",
+                    thousands(*total as usize),
+                    if filter.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({filter})")
+                    },
+                    thousands(*in_view as usize)
+                )?;
+                if (*listed as u64) < *in_view {
+                    write!(f, " · the latest {} listed", thousands(*listed))
+                } else {
+                    Ok(())
+                }
+            }
             Status::Shown {
                 shown,
                 total,

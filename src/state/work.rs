@@ -189,6 +189,13 @@ impl AppState {
         if self.work.is_none() {
             let work = match &self.doc {
                 None => Work::new(blank(), None, true),
+                Some(doc) if doc.live.is_some() => {
+                    self.status = Status::Note(format!(
+                        "{} is a table on a server, asked per view: it is not edited here. Export what is listed (File ▸ Export) and edit that file",
+                        doc.path.display()
+                    ));
+                    return None;
+                }
                 Some(doc) if doc.store.len() > MAX_EDITABLE => {
                     self.status = Status::Note(format!(
                         "{} has too many events to edit here (more than {}): edit a part of it, exported with only what is shown",
@@ -290,6 +297,7 @@ impl AppState {
             view: Arc::new(ViewIndex::default()),
             search_index: None,
             format,
+            live: None,
         });
         if let Some(old) = old {
             fx.push(Effect::Release(Box::new(old)));

@@ -8,8 +8,10 @@
 //! times); `sql` turns a [`crate::filter::Filter`] into the `WHERE` clause
 //! that asks a pushed table for what the filter shows; `view` asks what one
 //! view of the map needs (its cells' counts, the time histogram) of the
-//! server instead of every row.
+//! server instead of every row; `live` asks it per view for a table too
+//! large to read whole.
 
+pub mod live;
 mod push;
 mod read;
 pub mod sql;
@@ -18,9 +20,10 @@ pub mod view;
 
 use std::sync::Arc;
 
+use postgres::NoTls;
 use postgres::config::SslMode;
-use postgres::{Client, NoTls};
 
+pub use postgres::{CancelToken, Client};
 pub use push::push;
 pub use read::load;
 pub use target::{Env, Target, is_url};

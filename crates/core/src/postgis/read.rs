@@ -35,10 +35,7 @@ pub fn load(url: &str, options: &LoadOptions) -> Result<Loaded, LoadError> {
             source: std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"),
         });
     };
-    let about = about
-        .as_deref()
-        .and_then(|a| serde_json::from_str::<About>(a).ok())
-        .filter(|a| a.format == ABOUT);
+    let about = About::read(about.as_deref());
     let time_zone = about.as_ref().and_then(|a| a.time_zone.as_deref());
     let mut loaded =
         crate::formats::load_owned(&PathBuf::from(&target.shown), bytes, progress, time_zone)
@@ -46,36 +43,24 @@ pub fn load(url: &str, options: &LoadOptions) -> Result<Loaded, LoadError> {
                 path: PathBuf::from(&target.shown),
                 source: std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"),
             })?;
-    // A pushed table: its data set's title and categories as they were.
     if let (Some(about), Some(store)) = (about, loaded.store.as_mut()) {
-        let meta = store.meta_mut();
-        if let Some(t) = about.title {
-            meta.title = t;
-        }
-        meta.description = about.description.or(meta.description.take());
-        for c in &mut meta.categories {
-            if let Some(was) = about.categories.iter().find(|k| k.label == c.label) {
-                c.id = was.id.clone();
-                c.color = was.color.clone().or(c.color.take());
-                c.description = was.description.clone();
-            }
-        }
+        about.apply(store);
     }
     Ok(loaded)
 }
 
-/// A pushed table's comment.
-#[derive(serde::Deserialize)]
-struct About {
+/// A pushed table's comment: what its data set was.
+#[derive(serde::Deserialize, Debug, Clone)]
+pub(super) struct About {
     format: String,
-    title: Option<String>,
+    pub title: Option<String>,
     description: Option<String>,
-    time_zone: Option<String>,
+    pub time_zone: Option<String>,
     #[serde(default)]
     categories: Vec<AboutCategory>,
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Debug, Clone)]
 struct AboutCategory {
     id: String,
     label: String,
@@ -83,13 +68,54 @@ struct AboutCategory {
     description: Option<String>,
 }
 
-/// The table as CSV, and its comment; `None` when cancelled.
-#[allow(clippy::type_complexity)]
-fn fetch(
-    t: &Target,
-    progress: Option<&Progress>,
-) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
-    let mut client = connect(t, true)?;
+impl About {
+    /// The comment `text`, if a push wrote it.
+    pub fn read(text: Option<&str>) -> Option<About> {
+        text.and_then(|a| serde_json::from_str::<About>(a).ok())
+            .filter(|a| a.format == ABOUT)
+    }
+
+    /// The data set's categories, in its order.
+    pub fn categories(&self) -> Vec<crate::model::Category> {
+        self.categories
+            .iter()
+            .map(|c| crate::model::Category {
+                id: c.id.clone(),
+                label: c.label.clone(),
+                color: c.color.clone(),
+                description: c.description.clone(),
+            })
+            .collect()
+    }
+
+    /// The data set's title and categories as they were, on a store read
+    /// from the table.
+    pub fn apply(&self, store: &mut crate::store::Store) {
+        let meta = store.meta_mut();
+        if let Some(t) = &self.title {
+            meta.title = t.clone();
+        }
+        meta.description = self.description.clone().or(meta.description.take());
+        for c in &mut meta.categories {
+            if let Some(was) = self.categories.iter().find(|k| k.label == c.label) {
+                c.id = was.id.clone();
+                c.color = was.color.clone().or(c.color.take());
+                c.description = was.description.clone();
+            }
+        }
+    }
+}
+
+/// What a table is: its columns (name, type), its comment, and the
+/// server's estimate of its rows.
+pub(super) struct Described {
+    pub columns: Vec<(String, String)>,
+    pub about: Option<String>,
+    pub estimate: f64,
+}
+
+/// What `t`'s table is; a missing table is an error naming those there are.
+pub(super) fn describe(client: &mut postgres::Client, t: &Target) -> Result<Described, String> {
     let explain = |e: postgres::Error| super::explain(&e, t);
     let columns = client
         .query(
@@ -127,7 +153,6 @@ fn fetch(
         )
         .map_err(explain)?
         .get(0);
-    let select = select_list(&columns);
     let estimate: f64 = client
         .query_one(
             "SELECT GREATEST(reltuples, 1)::float8 FROM pg_class WHERE oid = to_regclass($1)",
@@ -135,6 +160,27 @@ fn fetch(
         )
         .map(|r| r.get(0))
         .unwrap_or(1.0);
+    Ok(Described {
+        columns,
+        about,
+        estimate,
+    })
+}
+
+/// The table as CSV, and its comment; `None` when cancelled.
+#[allow(clippy::type_complexity)]
+fn fetch(
+    t: &Target,
+    progress: Option<&Progress>,
+) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+    let mut client = connect(t, true)?;
+    let explain = |e: postgres::Error| super::explain(&e, t);
+    let Described {
+        columns,
+        about,
+        estimate,
+    } = describe(&mut client, t)?;
+    let select = select_list(&columns);
     let copy = format!(
         "COPY (SELECT {select} FROM {}) TO STDOUT WITH (FORMAT csv, HEADER true)",
         ident(&t.table)
@@ -165,7 +211,7 @@ fn fetch(
 /// What to ask for each column: a geometry as its point's latitude and
 /// longitude (when the table has no such columns), times in UTC as the
 /// CSV reader reads them, the rest as text.
-fn select_list(columns: &[(String, String)]) -> String {
+pub(super) fn select_list(columns: &[(String, String)]) -> String {
     let names: Vec<String> = columns.iter().map(|(n, _)| n.to_lowercase()).collect();
     let has = |any: &[&str]| names.iter().any(|n| any.contains(&n.as_str()));
     let has_point = has(&["latitude", "lat"]) && has(&["longitude", "lon", "lng", "long"]);

@@ -27,6 +27,9 @@ pub struct Target {
     pub table: String,
     /// The URL as shown and remembered: no password in it.
     pub shown: String,
+    /// `live=on`: asked per view whatever its size; `live=off`: read
+    /// whole whatever its size; unsaid: by its size.
+    pub live: Option<bool>,
 }
 
 impl std::fmt::Debug for Target {
@@ -77,6 +80,7 @@ impl Target {
         }
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut table = None;
+        let mut live = None;
         let mut service = env.var("PGSERVICE").map(str::to_string);
         let mut rest = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -85,6 +89,17 @@ impl Target {
             match k {
                 "table" => table = Some(v),
                 "service" => service = Some(v),
+                "live" => {
+                    live = Some(match v.as_str() {
+                        "on" | "yes" | "true" | "1" => true,
+                        "off" | "no" | "false" | "0" => false,
+                        _ => {
+                            return Err(format!(
+                                "live={v}: say live=on (ask the server per view) or live=off (read the table whole)"
+                            ));
+                        }
+                    })
+                }
                 _ => rest.push(pair.to_string()),
             }
         }
@@ -161,7 +176,10 @@ impl Target {
         if config.get_application_name().is_none() {
             config.application_name("incident-map");
         }
-        let shown = shown(&config, &table);
+        let mut shown = shown(&config, &table);
+        if let Some(l) = live {
+            shown.push_str(if l { "&live=on" } else { "&live=off" });
+        }
         if config.get_password().is_none() {
             let password = service
                 .as_ref()
@@ -176,6 +194,7 @@ impl Target {
             config,
             table,
             shown,
+            live,
         })
     }
 

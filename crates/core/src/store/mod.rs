@@ -190,6 +190,11 @@ impl Store {
         &mut self.table.meta
     }
 
+    /// Takes `all` as the categories (see [`EventTable::use_categories`]).
+    pub fn use_categories(&mut self, all: &[crate::model::Category]) {
+        self.table.use_categories(all);
+    }
+
     /// The dataset, when the events are all in memory.
     pub fn dataset(&self) -> Option<&Dataset> {
         match &self.backing {

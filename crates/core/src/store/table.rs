@@ -823,6 +823,30 @@ impl<'d> EventRows<'d> {
 }
 
 impl EventTable {
+    /// Takes `all` as the categories, in its order: each event keeps its
+    /// category (found by label; one `all` lacks is added after them).
+    pub fn use_categories(&mut self, all: &[crate::model::Category]) {
+        let mut merged: Vec<crate::model::Category> = all.to_vec();
+        let map: Vec<u16> = self
+            .meta
+            .categories
+            .iter()
+            .map(|c| match merged.iter().position(|k| k.label == c.label) {
+                Some(k) => k as u16,
+                None => {
+                    merged.push(c.clone());
+                    (merged.len() - 1) as u16
+                }
+            })
+            .collect();
+        for c in &mut self.category {
+            if *c != NONE {
+                *c = map[usize::from(*c)];
+            }
+        }
+        self.meta.categories = merged;
+    }
+
     /// The table of a dataset's events (passages counted as anchored by
     /// `crate::evidence`).
     pub fn of(ds: &Dataset) -> EventTable {

@@ -1,0 +1,286 @@
+//! A pushed table too large to read whole, asked per view instead: for
+//! each view of the map, the server counts the events in the view's cells
+//! at its zoom (what the map draws while many are in view) and sends the
+//! latest [`PAGE`] of them in full (what the timeline lists and a marker
+//! click opens; every one of them when the view holds no more); the time
+//! histogram and the counts by category are counted by the server under
+//! the filter. The app asks on a thread of its own, cancels what the view
+//! has moved on from, and keeps answers per view ([`Ask`] is the key).
+
+use postgres::Client;
+
+use super::read::{About, Described, describe, select_list};
+use super::sql::{Clause, ident};
+use super::view::CellCount;
+use super::{Target, connect};
+use crate::filter::Filter;
+use crate::formats::Loaded;
+use crate::histogram::Histogram;
+use crate::model::{BBox, Category};
+
+/// At most this many events of a view are sent in full.
+pub const PAGE: usize = 10_000;
+
+/// The longest a view's question may take on the server.
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A pushed table of more rows than this (as the server estimates) is
+/// asked per view unless its URL says `live=off`.
+pub const LIVE_ABOVE: f64 = 250_000.0;
+
+/// A pushed table, asked per view.
+pub struct Live {
+    pub target: Target,
+    /// What to ask for each row, as the reader of a whole table does.
+    select: String,
+    about: About,
+    categories: Vec<Category>,
+    /// Rows, as the server estimated them when the table was opened.
+    pub estimate: u64,
+    /// The first and last start of an event, seconds (UTC).
+    pub span: Option<(i64, i64)>,
+}
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Live({}, ~{} rows)", self.target.shown, self.estimate)
+    }
+}
+
+/// What one view asks: the events under `filter` in `view` (`None`: the
+/// whole world, with the events that have no place), counted by the
+/// cells of `zoom`. Equal asks have equal answers: the app's cache key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ask {
+    pub filter: Filter,
+    pub zoom: u8,
+    pub view: Option<BBox>,
+}
+
+/// The answer to an [`Ask`].
+pub struct Answer {
+    /// The latest [`PAGE`] events in view, in full, read as a table is.
+    pub page: Loaded,
+    /// The page holds every event in view.
+    pub complete: bool,
+    /// The events in view, by the cells of the zoom asked for.
+    pub cells: Vec<CellCount>,
+    /// How many events are in view (with a place, unless the view is the world).
+    pub in_view: u64,
+}
+
+impl Live {
+    /// The table `t` names, when it is to be asked per view: a table
+    /// written by `push` (its helper columns and comment) of more than
+    /// [`LIVE_ABOVE`] rows, or any pushed table when its URL says
+    /// `live=on`. `None`: read it whole.
+    pub fn open(t: &Target) -> Result<Option<Live>, String> {
+        if t.live == Some(false) {
+            return Ok(None);
+        }
+        let mut client = connect(t, true)?;
+        let Described {
+            columns,
+            about,
+            estimate,
+        } = describe(&mut client, t)?;
+        let has = |name: &str| columns.iter().any(|(n, _)| n == name);
+        let about = About::read(about.as_deref())
+            .filter(|_| has("incident_start") && has("incident_end") && has("geom"));
+        let Some(about) = about else {
+            return match t.live {
+                Some(true) => Err(format!(
+                    "live=on needs a table written by `incident-map push` (its incident_start, incident_end and geom columns and its comment); \"{}\" is not one: open it without live=on to read it whole",
+                    t.table
+                )),
+                _ => Ok(None),
+            };
+        };
+        if t.live.is_none() && estimate <= LIVE_ABOVE {
+            return Ok(None);
+        }
+        let span = client
+            .query_one(
+                &format!(
+                    "SELECT extract(epoch FROM min(incident_start))::float8, extract(epoch FROM max(incident_start))::float8 FROM {}",
+                    ident(&t.table)
+                ),
+                &[],
+            )
+            .map_err(|e| super::explain(&e, t))?;
+        let span = match (span.get::<_, Option<f64>>(0), span.get::<_, Option<f64>>(1)) {
+            (Some(a), Some(b)) => Some((a as i64, b as i64)),
+            _ => None,
+        };
+        Ok(Some(Live {
+            target: t.clone(),
+            select: select_list(&columns),
+            categories: about.categories(),
+            about,
+            estimate: estimate as u64,
+            span,
+        }))
+    }
+
+    /// A session to ask on: read-only, and a question that takes longer
+    /// than [`TIMEOUT`] is stopped by the server.
+    pub fn connect(&self) -> Result<Client, String> {
+        let mut client = connect(&self.target, true)?;
+        client
+            .batch_execute(&format!("SET statement_timeout = {}", TIMEOUT.as_millis()))
+            .map_err(|e| super::explain(&e, &self.target))?;
+        Ok(client)
+    }
+
+    /// The table's data set's categories, in its order.
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+
+    /// The data set's title, as pushed.
+    pub fn title(&self) -> Option<&str> {
+        self.about.title.as_deref()
+    }
+
+    /// `filter` as the table's clause.
+    pub fn clause(&self, filter: &Filter) -> Result<Clause, String> {
+        super::sql::clause(filter, &self.categories)
+    }
+
+    /// How many rows `filter` lets through.
+    pub fn count(&self, client: &mut Client, filter: &Filter) -> Result<u64, String> {
+        let c = self.clause(filter)?;
+        super::count(client, &self.target, &c).map(|n| n as u64)
+    }
+
+    /// What the view `ask` shows.
+    pub fn answer(&self, client: &mut Client, ask: &Ask) -> Result<Answer, String> {
+        let clause = self.clause(&ask.filter)?;
+        let cells = super::view::cells(client, &self.target, &clause, ask.zoom, ask.view)?;
+        let in_view = match ask.view {
+            Some(_) => cells.iter().map(|c| c.count).sum(),
+            None => super::count(client, &self.target, &clause)? as u64,
+        };
+        let page = self.page(client, &clause, ask.view)?;
+        let complete = page.store.as_ref().map_or(0, |s| s.len()) as u64 >= in_view;
+        Ok(Answer {
+            page,
+            complete,
+            cells,
+            in_view,
+        })
+    }
+
+    /// The latest [`PAGE`] events the clause lets through in `view`, read
+    /// as the table's rows are when it is read whole.
+    pub fn page(
+        &self,
+        client: &mut Client,
+        clause: &Clause,
+        view: Option<BBox>,
+    ) -> Result<Loaded, String> {
+        let mut clause = clause.clone();
+        let within = match view {
+            Some(b) => format!(" AND {}", clause.envelope(b)),
+            None => String::new(),
+        };
+        let query = format!(
+            "SELECT {} FROM {} WHERE ({}){within} ORDER BY incident_start DESC NULLS LAST LIMIT {PAGE}",
+            self.select,
+            ident(&self.target.table),
+            clause.sql
+        );
+        let rows = super::rows(client, &self.target, &query, &clause)?;
+        let statement = client
+            .prepare(&query)
+            .map_err(|e| super::explain(&e, &self.target))?;
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let header: Vec<&str> = statement.columns().iter().map(|c| c.name()).collect();
+        let failed = |e: csv::Error| format!("writing a page of rows: {e}");
+        csv.write_record(&header).map_err(failed)?;
+        for row in &rows {
+            let fields = (0..row.len()).map(|i| {
+                row.try_get::<_, Option<String>>(i)
+                    .ok()
+                    .flatten()
+                    .or_else(|| {
+                        row.try_get::<_, Option<f64>>(i)
+                            .ok()
+                            .flatten()
+                            .map(|f| f.to_string())
+                    })
+                    .unwrap_or_default()
+            });
+            csv.write_record(fields).map_err(failed)?;
+        }
+        let bytes = csv.into_inner().map_err(|e| e.to_string())?;
+        let path = std::path::PathBuf::from(&self.target.shown);
+        let mut loaded =
+            crate::formats::load_owned(&path, bytes, None, self.about.time_zone.as_deref())
+                .map_err(|_| "cancelled".to_string())?;
+        if let Some(store) = loaded.store.as_mut() {
+            self.about.apply(store);
+            store.use_categories(&self.categories);
+        }
+        Ok(loaded)
+    }
+
+    /// The time histogram under `filter` (its window aside: the histogram
+    /// is what a window is chosen on), over bins of the table's span.
+    pub fn histogram(&self, client: &mut Client, filter: &Filter) -> Result<Histogram, String> {
+        let mut base = filter.clone();
+        base.window = None;
+        base.include_undated = true;
+        let tz = self
+            .about
+            .time_zone
+            .as_deref()
+            .and_then(|z| jiff::tz::TimeZone::get(z).ok())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let Some((first, last)) = self.span else {
+            return Ok(Histogram::default());
+        };
+        let (size, edges) = crate::histogram::bins(first, last, &tz);
+        let clause = self.clause(&base)?;
+        super::view::histogram(
+            client,
+            &self.target,
+            &clause,
+            size,
+            &edges,
+            &self.categories,
+        )
+    }
+
+    /// How many events each category has under `filter`, by the index of
+    /// [`Live::categories`], and the events with none.
+    pub fn category_counts(
+        &self,
+        client: &mut Client,
+        filter: &Filter,
+    ) -> Result<(Vec<u32>, u32), String> {
+        let c = self.clause(filter)?;
+        let query = format!(
+            "SELECT category, count(*) FROM {} WHERE {} GROUP BY 1",
+            ident(&self.target.table),
+            c.sql
+        );
+        let rows = super::rows(client, &self.target, &query, &c)?;
+        let mut counts = vec![0u32; self.categories.len()];
+        let mut none = 0;
+        for r in &rows {
+            let label: Option<String> = r.get(0);
+            let n = r.get::<_, i64>(1) as u32;
+            match label.and_then(|l| self.categories.iter().position(|k| k.label == l)) {
+                Some(k) => counts[k] += n,
+                None => none += n,
+            }
+        }
+        Ok((counts, none))
+    }
+}
+
+/// Stops the question a session is asking (a view moved on).
+pub fn cancel(token: &postgres::CancelToken) {
+    let _ = token.cancel_query(postgres::NoTls);
+}
