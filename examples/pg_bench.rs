@@ -1,6 +1,8 @@
 //! How fast a server answers what one view of the map asks (`postgis::view`
-//! and `postgis::count`), on a pushed table: `tools/pg-bench` fills one with
-//! generated rows and runs this. Prints each question's median of 5.
+//! and `postgis::count`) and what the app waits for per view of a table
+//! asked per view (`postgis::live`: from the table's summaries where they
+//! answer), on a pushed table: `tools/pg-bench` fills one with generated
+//! rows and runs this. Prints each question's median of 5.
 //!
 //! `cargo run --release --example pg_bench -- 'postgresql://…?table=NAME'`
 
@@ -137,6 +139,19 @@ fn main() {
     } else {
         format!("{url}&live=on")
     };
+    // The summaries `push` makes, made here for a table filled otherwise.
+    let mut writer = postgis::connect(&t, false).unwrap_or_else(|e| panic!("{e}"));
+    if !postgis::summary::present(&mut writer, &t).unwrap() {
+        let started = Instant::now();
+        writer
+            .batch_execute(&postgis::summary::build_sql(&t.table))
+            .unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "(the table's summaries made in {:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    drop(writer);
     let Ok(Some(live)) = postgis::live::Live::open(&Target::parse(&live_url).unwrap()) else {
         println!("(not a pushed table: no live questions)");
         return;
@@ -173,6 +188,22 @@ fn main() {
             }),
         );
     }
+    let mut windowed = Filter::default();
+    if let Some((a, _)) = live.span {
+        windowed.window = Some((a, a + 30 * 86_400));
+    }
+    let ask = postgis::live::Ask {
+        filter: windowed,
+        zoom: 2,
+        view: None,
+    };
+    row(
+        "a view: the world at zoom 2, a 30-day window",
+        median(|| {
+            let a = live.answer(&mut client, &ask).unwrap();
+            a.page.store.map_or(0, |s| s.len())
+        }),
+    );
     row(
         "the table's histogram, its span's bins",
         median(|| live.histogram(&mut client, &Filter::default()).unwrap().max as usize),

@@ -52,8 +52,8 @@ impl std::fmt::Debug for LiveView {
 }
 
 /// The question the map's `viewport` asks under `filter`: its zoom level
-/// and its box widened to whole tiles of that level and one more around
-/// (a small pan asks nothing new); the whole world when that is most of it.
+/// and its box widened to whole tiles of that level (a small pan asks
+/// nothing new); the whole world when that is most of it.
 pub fn ask_of(viewport: &Viewport, filter: &Filter) -> Ask {
     let z = viewport
         .zoom
@@ -66,8 +66,8 @@ pub fn ask_of(viewport: &Viewport, filter: &Filter) -> Ask {
         f64::from(viewport.size[1]) / 2.0 / scale,
     );
     let tile = 1.0 / 2f64.powf(z);
-    let snap_down = |v: f64| ((v / tile).floor() - 1.0) * tile;
-    let snap_up = |v: f64| ((v / tile).ceil() + 1.0) * tile;
+    let snap_down = |v: f64| (v / tile).floor() * tile;
+    let snap_up = |v: f64| (v / tile).ceil() * tile;
     let (x0, x1) = (snap_down(c[0] - hw), snap_up(c[0] + hw));
     let (y0, y1) = (snap_down(c[1] - hh), snap_up(c[1] + hh));
     let world = x1 - x0 >= 0.75 && y1 - y0 >= 0.75;
@@ -280,5 +280,44 @@ impl Worker {
         self.kept.insert(0, view.clone());
         self.kept.truncate(KEPT_ANSWERS);
         Ok(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use incident_map_core::model::LatLon;
+
+    #[test]
+    fn a_view_asks_for_whole_tiles_and_the_world_when_it_shows_most_of_it() {
+        let at = |lat, lon, zoom| Viewport {
+            center: LatLon { lat, lon },
+            zoom,
+            size: [800.0, 600.0],
+        };
+        let world = ask_of(&at(20.0, 10.0, 1.4), &Filter::default());
+        assert_eq!((world.zoom, world.view), (1, None));
+        let close = at(50.45, 30.52, 8.6);
+        let ask = ask_of(&close, &Filter::default());
+        assert_eq!(ask.zoom, 8);
+        let b = ask.view.unwrap();
+        // The view is inside the box, and the box is whole tiles of zoom 8.
+        let c = mercator(close.center);
+        let half = [400.0 / world_pixels(8.6), 300.0 / world_pixels(8.6)];
+        let (sw, ne) = (mercator(b.sw), mercator(b.ne));
+        assert!(sw[0] <= c[0] - half[0] && ne[0] >= c[0] + half[0]);
+        assert!(ne[1] <= c[1] - half[1] && sw[1] >= c[1] + half[1]);
+        for v in [sw[0], sw[1], ne[0], ne[1]] {
+            let tiles = v * 256.0;
+            assert!((tiles - tiles.round()).abs() < 1e-6, "{v}");
+        }
+        // A small pan asks the same; a filter is part of the question.
+        let nudged = at(50.451, 30.521, 8.6);
+        assert_eq!(ask_of(&nudged, &Filter::default()), ask);
+        let hidden = Filter {
+            hidden_categories: ["riots".to_string()].into(),
+            ..Filter::default()
+        };
+        assert_ne!(ask_of(&close, &hidden), ask);
     }
 }

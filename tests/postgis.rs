@@ -434,6 +434,28 @@ fn the_app_opens_a_table_by_url_and_a_marker_click_leads_to_its_words() {
     assert_eq!(path.to_str(), Some(url.as_str()));
 }
 
+/// The server's counts by category under `f` are memory's.
+fn same_category_counts(
+    live: &postgis::live::Live,
+    client: &mut postgis::Client,
+    table: &incident_map_core::store::EventTable,
+    f: &Filter,
+) {
+    let flags = f.flags(table, None);
+    let facets = incident_map_core::filter::Facets::count(table, Some(&flags), None);
+    let (by_category, none) = live.category_counts(client, f).unwrap();
+    assert_eq!(none, facets.uncategorised, "{f:?}");
+    for (k, c) in live.categories().iter().enumerate() {
+        let m = table
+            .meta
+            .categories
+            .iter()
+            .position(|x| x.label == c.label)
+            .unwrap();
+        assert_eq!(by_category[k], facets.categories[m], "{f:?} {}", c.label);
+    }
+}
+
 #[test]
 fn a_table_asked_per_view_answers_as_the_table_read_whole() {
     use incident_map_core::postgis::live::{self, Ask, Live};
@@ -554,19 +576,7 @@ fn a_table_asked_per_view_answers_as_the_table_read_whole() {
     assert_eq!(answer.in_view as usize, in_memory.len());
 
     // The counts by category and in all, under the filter.
-    let facets =
-        incident_map_core::filter::Facets::count(table, Some(&filter.flags(table, None)), None);
-    let (by_category, none) = live.category_counts(&mut client, &filter).unwrap();
-    for (k, c) in live.categories().iter().enumerate() {
-        let m = table
-            .meta
-            .categories
-            .iter()
-            .position(|x| x.label == c.label)
-            .unwrap();
-        assert_eq!(by_category[k], facets.categories[m], "{}", c.label);
-    }
-    assert_eq!(none, facets.uncategorised);
+    same_category_counts(&live, &mut client, table, &filter);
     let shown = filter
         .flags(table, None)
         .iter()
@@ -574,9 +584,98 @@ fn a_table_asked_per_view_answers_as_the_table_read_whole() {
         .count();
     assert_eq!(live.count(&mut client, &filter).unwrap() as usize, shown);
 
+    // What the summaries answer (the whole table, a window, hidden
+    // categories) is what the table's rows answer, and what memory holds.
+    assert!(live.summarised);
+    let markers = incident_map_core::markers::MarkerIndex::build(table);
+    let target = Target::parse(&url).unwrap();
+    let tz = table.tz().clone();
+    let (size, edges) =
+        incident_map_core::histogram::bins(live.span.unwrap().0, live.span.unwrap().1, &tz);
+    let riots = filter.hidden_categories.clone();
+    let mid = (live.span.unwrap().0 + live.span.unwrap().1) / 2;
+    for f in [
+        Filter::default(),
+        Filter {
+            hidden_categories: riots.clone(),
+            ..Filter::default()
+        },
+        Filter {
+            window: Some((mid - 40 * 86_400, mid)),
+            hidden_categories: riots,
+            ..Filter::default()
+        },
+    ] {
+        assert!(postgis::summary::answers_times(&f));
+        let flags = f.flags(table, None);
+        let shown = flags.iter().filter(|v| **v == SHOWN).count();
+        assert_eq!(
+            live.count(&mut client, &f).unwrap() as usize,
+            shown,
+            "{f:?}"
+        );
+        same_category_counts(&live, &mut client, table, &f);
+        let clause = sql::clause(
+            &Filter {
+                window: None,
+                ..f.clone()
+            },
+            live.categories(),
+        )
+        .unwrap();
+        let from_rows = postgis::view::histogram(
+            &mut client,
+            &target,
+            &clause,
+            size,
+            &edges,
+            live.categories(),
+        )
+        .unwrap();
+        assert_eq!(live.histogram(&mut client, &f).unwrap(), from_rows, "{f:?}");
+        // The map's cells of the whole world, from the summary, as the
+        // marker index counts them.
+        if f.window.is_none() {
+            for zoom in [2u8, 6] {
+                assert!(postgis::summary::answers_cells(&f, zoom));
+                let shown_markers = markers.filter(table, |i| flags[i] == SHOWN);
+                let ask = Ask {
+                    filter: f.clone(),
+                    zoom,
+                    view: None,
+                };
+                let answer = live.answer(&mut client, &ask).unwrap();
+                for c in &answer.cells {
+                    assert_eq!(
+                        shown_markers.members(zoom, c.key).len() as u64,
+                        c.count,
+                        "zoom {zoom}"
+                    );
+                }
+                let total: u64 = answer.cells.iter().map(|c| c.count).sum();
+                assert_eq!(total as usize, shown_markers.len());
+            }
+        }
+    }
+
     // A table not written by push cannot be asked per view.
     drop(client);
     let mut writer = postgis::connect(&Target::parse(&url).unwrap(), false).unwrap();
+    // A table changed after its push loses its summaries: its questions
+    // go to its rows, never to stale counts.
+    writer
+        .batch_execute("DELETE FROM generated_live WHERE id = 'g7'")
+        .unwrap();
+    let changed = Live::open(&Target::parse(&format!("{url}&live=on")).unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(!changed.summarised);
+    let mut client = changed.connect().unwrap();
+    assert_eq!(
+        changed.count(&mut client, &Filter::default()).unwrap(),
+        29_999
+    );
+    drop(client);
     writer
         .batch_execute("DROP TABLE IF EXISTS plain_live; CREATE TABLE plain_live (id text, latitude float8, longitude float8)")
         .unwrap();
@@ -611,7 +710,19 @@ fn the_app_asks_a_large_table_per_view_and_a_click_leads_to_words() {
         status.starts_with("On the server: 25,000 events"),
         "{status}"
     );
-    assert!(status.contains("the latest 10,000 listed"), "{status}");
+    assert!(
+        status.contains("the latest 10,000 of 25,000 in and around it listed"),
+        "{status}"
+    );
+    // In the view: what the cells drawn on screen hold.
+    let in_view = map.app().state.live_in_view().unwrap();
+    assert!(
+        status.contains(&format!(
+            "about {} in the map's view",
+            incident_map::state::thousands(in_view as usize)
+        )),
+        "{status}"
+    );
     // Many in view: the server's counts are drawn, not the markers.
     let clusters: Vec<String> = map
         .harness()

@@ -85,6 +85,18 @@ impl FacetsPanel {
         let Some(doc) = state.document() else { return };
         let facets = &doc.view.facets;
         let filter = state.filter();
+        // A server's table: the categories are counted in the whole table,
+        // the sections below among the events listed.
+        if doc.live.is_some() {
+            ui.label(
+                RichText::new(format!(
+                    "Below: counts among the {} events listed",
+                    crate::state::thousands(doc.store.len())
+                ))
+                .small()
+                .weak(),
+            );
+        }
         // Actors: the most frequent among those shown, and those chosen.
         let mut actors: Vec<(String, u32)> = facets.actors.clone();
         for a in &filter.actors {

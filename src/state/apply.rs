@@ -827,7 +827,8 @@ impl AppState {
         if let Some(l) = self.live() {
             return Status::Live {
                 total: l.shown.total,
-                in_view: l.shown.in_view,
+                in_view: self.live_in_view().unwrap_or(l.shown.in_view),
+                around: l.shown.in_view,
                 listed: l.shown.store.len(),
                 filter: self.effective_filter().describe(
                     &self

@@ -334,14 +334,39 @@ impl AppState {
         self.marks = std::mem::take(&mut self.next_marks);
     }
 
-    /// What the map showed in the frame just drawn.
-    /// The map's view, as drawn this frame; a live table is asked what
-    /// it shows when that is a new question.
+    /// What the map showed in the frame just drawn; a live table is
+    /// asked what it shows when that is a new question.
     pub fn set_viewport(&mut self, viewport: Option<Viewport>) -> Vec<Effect> {
         self.viewport = viewport;
         let mut fx = Vec::new();
         self.ask_live(&mut fx);
+        // A live table's count in view follows the view.
+        let n = self.live_in_view();
+        if let (Status::Live { in_view, .. }, Some(n)) = (&mut self.status, n) {
+            *in_view = n;
+        }
         fx
+    }
+
+    /// About how many events of the live table open are in the map's
+    /// view: those of the server's cells whose events' mean is in it (a
+    /// view's cells are a few hundred at most).
+    pub fn live_in_view(&self) -> Option<u64> {
+        let (live, viewport) = (self.live()?, self.viewport?);
+        let c = incident_map_core::markers::mercator(viewport.center);
+        let scale = incident_map_core::markers::world_pixels(viewport.zoom);
+        let (hw, hh) = (
+            f64::from(viewport.size[0]) / 2.0 / scale,
+            f64::from(viewport.size[1]) / 2.0 / scale,
+        );
+        Some(
+            live.shown
+                .cells
+                .iter()
+                .filter(|cell| (cell.at[0] - c[0]).abs() <= hw && (cell.at[1] - c[1]).abs() <= hh)
+                .map(|cell| cell.count)
+                .sum(),
+        )
     }
 
     /// Asks the live table open what the map's view shows under the

@@ -45,7 +45,10 @@ pub enum Status {
     /// table, in the map's view, and listed (the latest of those in view).
     Live {
         total: u64,
+        /// About how many are in the map's view (by the cells' means).
         in_view: u64,
+        /// How many the server found in the view and the tiles around it.
+        around: u64,
         listed: usize,
         filter: String,
     },
@@ -102,12 +105,13 @@ impl fmt::Display for Status {
             Status::Live {
                 total,
                 in_view,
+                around,
                 listed,
                 filter,
             } => {
                 write!(
                     f,
-                    "On the server: {} events{} · {} in and around the map's view",
+                    "On the server: {} events{} · about {} in the map's view",
                     thousands(*total as usize),
                     if filter.is_empty() {
                         String::new()
@@ -116,8 +120,13 @@ impl fmt::Display for Status {
                     },
                     thousands(*in_view as usize)
                 )?;
-                if (*listed as u64) < *in_view {
-                    write!(f, " · the latest {} listed", thousands(*listed))
+                if (*listed as u64) < *around {
+                    write!(
+                        f,
+                        " · the latest {} of {} in and around it listed",
+                        thousands(*listed),
+                        thousands(*around as usize)
+                    )
                 } else {
                     Ok(())
                 }

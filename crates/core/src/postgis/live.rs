@@ -11,7 +11,7 @@ use postgres::Client;
 
 use super::read::{About, Described, describe, select_list};
 use super::sql::{Clause, ident};
-use super::view::CellCount;
+use super::view::{CellCount, Rows, count_in};
 use super::{Target, connect};
 use crate::filter::Filter;
 use crate::formats::Loaded;
@@ -39,6 +39,8 @@ pub struct Live {
     pub estimate: u64,
     /// The first and last start of an event, seconds (UTC).
     pub span: Option<(i64, i64)>,
+    /// The table has its summaries ([`super::summary`]).
+    pub summarised: bool,
 }
 
 impl std::fmt::Debug for Live {
@@ -112,7 +114,9 @@ impl Live {
             (Some(a), Some(b)) => Some((a as i64, b as i64)),
             _ => None,
         };
+        let summarised = super::summary::present(&mut client, t)?;
         Ok(Some(Live {
+            summarised,
             target: t.clone(),
             select: select_list(&columns),
             categories: about.categories(),
@@ -147,22 +151,40 @@ impl Live {
         super::sql::clause(filter, &self.categories)
     }
 
+    /// Where the rows `filter` lets through are counted: the times
+    /// summary when it answers the filter, else the table.
+    fn counted(&self, filter: &Filter) -> Rows {
+        if self.summarised && super::summary::answers_times(filter) {
+            super::summary::times(&self.target)
+        } else {
+            Rows::of(&self.target)
+        }
+    }
+
     /// How many rows `filter` lets through.
     pub fn count(&self, client: &mut Client, filter: &Filter) -> Result<u64, String> {
         let c = self.clause(filter)?;
-        super::count(client, &self.target, &c).map(|n| n as u64)
+        count_in(client, &self.target, &self.counted(filter), &c).map(|n| n as u64)
     }
 
     /// What the view `ask` shows.
     pub fn answer(&self, client: &mut Client, ask: &Ask) -> Result<Answer, String> {
         let clause = self.clause(&ask.filter)?;
-        let cells = super::view::cells(client, &self.target, &clause, ask.zoom, ask.view)?;
+        let cells = if self.summarised && super::summary::answers_cells(&ask.filter, ask.zoom) {
+            super::summary::cells(client, &self.target, &clause, ask.zoom, ask.view)?
+        } else {
+            super::view::cells(client, &self.target, &clause, ask.zoom, ask.view)?
+        };
         let in_view = match ask.view {
             Some(_) => cells.iter().map(|c| c.count).sum(),
-            None => super::count(client, &self.target, &clause)? as u64,
+            None => self.count(client, &ask.filter)?,
         };
         let page = self.page(client, &clause, ask.view)?;
-        let complete = page.store.as_ref().map_or(0, |s| s.len()) as u64 >= in_view;
+        let sent = page.store.as_ref().map_or(0, |s| s.len());
+        // A page not full holds every event in view (the cells of a
+        // summary may count a little beyond the view's edges).
+        let complete = sent < PAGE || sent as u64 >= in_view;
+        let in_view = if complete { sent as u64 } else { in_view };
         Ok(Answer {
             page,
             complete,
@@ -184,34 +206,43 @@ impl Live {
             Some(b) => format!(" AND {}", clause.envelope(b)),
             None => String::new(),
         };
+        // The latest first, by the time index (read backwards); the
+        // undated after them, only when the dated do not fill the page.
+        let (select, table, sql) = (&self.select, ident(&self.target.table), &clause.sql);
         let query = format!(
-            "SELECT {} FROM {} WHERE ({}){within} ORDER BY incident_start DESC NULLS LAST LIMIT {PAGE}",
-            self.select,
-            ident(&self.target.table),
-            clause.sql
+            "(SELECT {select} FROM {table} WHERE ({sql}){within} AND incident_start IS NOT NULL ORDER BY incident_start DESC LIMIT {PAGE}) \
+             UNION ALL (SELECT {select} FROM {table} WHERE ({sql}){within} AND incident_start IS NULL LIMIT {PAGE}) LIMIT {PAGE}"
         );
-        let rows = super::rows(client, &self.target, &query, &clause)?;
-        let statement = client
-            .prepare(&query)
-            .map_err(|e| super::explain(&e, &self.target))?;
+        let explain = |e: postgres::Error| super::explain(&e, &self.target);
+        let statement = client.prepare(&query).map_err(explain)?;
+        let params = super::params(&clause);
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            params.iter().map(|p| p.as_ref()).collect();
+        let rows = client.query(&statement, &refs).map_err(explain)?;
         let mut csv = csv::Writer::from_writer(Vec::new());
         let header: Vec<&str> = statement.columns().iter().map(|c| c.name()).collect();
         let failed = |e: csv::Error| format!("writing a page of rows: {e}");
         csv.write_record(&header).map_err(failed)?;
         for row in &rows {
-            let fields = (0..row.len()).map(|i| {
-                row.try_get::<_, Option<String>>(i)
-                    .ok()
-                    .flatten()
-                    .or_else(|| {
-                        row.try_get::<_, Option<f64>>(i)
+            for i in 0..row.len() {
+                let number: String;
+                // Text as it is (the columns are asked for as text); a
+                // number (a geometry's latitude and longitude) written out.
+                let field = match row.try_get::<_, Option<&str>>(i) {
+                    Ok(text) => text.unwrap_or_default(),
+                    Err(_) => {
+                        number = row
+                            .try_get::<_, Option<f64>>(i)
                             .ok()
                             .flatten()
                             .map(|f| f.to_string())
-                    })
-                    .unwrap_or_default()
-            });
-            csv.write_record(fields).map_err(failed)?;
+                            .unwrap_or_default();
+                        number.as_str()
+                    }
+                };
+                csv.write_field(field).map_err(failed)?;
+            }
+            csv.write_record(None::<&[u8]>).map_err(failed)?;
         }
         let bytes = csv.into_inner().map_err(|e| e.to_string())?;
         let path = std::path::PathBuf::from(&self.target.shown);
@@ -242,9 +273,10 @@ impl Live {
         };
         let (size, edges) = crate::histogram::bins(first, last, &tz);
         let clause = self.clause(&base)?;
-        super::view::histogram(
+        super::view::histogram_in(
             client,
             &self.target,
+            &self.counted(&base),
             &clause,
             size,
             &edges,
@@ -260,10 +292,10 @@ impl Live {
         filter: &Filter,
     ) -> Result<(Vec<u32>, u32), String> {
         let c = self.clause(filter)?;
+        let rows = self.counted(filter);
         let query = format!(
-            "SELECT category, count(*) FROM {} WHERE {} GROUP BY 1",
-            ident(&self.target.table),
-            c.sql
+            "SELECT category, {}::bigint FROM {} WHERE {} GROUP BY 1",
+            rows.count, rows.table, c.sql
         );
         let rows = super::rows(client, &self.target, &query, &c)?;
         let mut counts = vec![0u32; self.categories.len()];

@@ -9,12 +9,14 @@
 //! that asks a pushed table for what the filter shows; `view` asks what one
 //! view of the map needs (its cells' counts, the time histogram) of the
 //! server instead of every row; `live` asks it per view for a table too
-//! large to read whole.
+//! large to read whole; `summary` keeps the counts a view asks most, made
+//! by `push`, so those questions do not read every row.
 
 pub mod live;
 mod push;
 mod read;
 pub mod sql;
+pub mod summary;
 mod target;
 pub mod view;
 
@@ -117,12 +119,7 @@ pub fn explain(e: &postgres::Error, t: &Target) -> String {
 
 /// How many rows of the pushed table `t` the clause lets through.
 pub fn count(client: &mut Client, t: &Target, c: &sql::Clause) -> Result<i64, String> {
-    let query = format!(
-        "SELECT count(*) FROM {} WHERE {}",
-        sql::ident(&t.table),
-        c.sql
-    );
-    Ok(rows(client, t, &query, c)?.first().map_or(0, |r| r.get(0)))
+    view::count_in(client, t, &view::Rows::of(t), c)
 }
 
 /// The rows `query` gives with the clause's values as its parameters,

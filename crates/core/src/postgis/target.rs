@@ -421,6 +421,15 @@ mod tests {
         assert!(err.contains("?table=NAME"), "{err}");
         assert!(Target::parse_with("/tmp/x.csv", &e).is_err());
         assert!(Target::parse_with("postgresql://h/d?table=t&colour=red", &e).is_err());
+        // Asked per view or read whole, as the URL says (and shows).
+        let live = Target::parse_with("postgresql://h/d?table=t&live=on", &e).unwrap();
+        assert_eq!(live.live, Some(true));
+        assert!(live.shown.ends_with("?table=t&live=on"), "{}", live.shown);
+        let whole = Target::parse_with("postgresql://h/d?live=off&table=t", &e).unwrap();
+        assert_eq!(whole.live, Some(false));
+        assert_eq!(t.live, None);
+        let err = Target::parse_with("postgresql://h/d?table=t&live=maybe", &e).unwrap_err();
+        assert!(err.contains("live=on"), "{err}");
     }
 
     #[test]

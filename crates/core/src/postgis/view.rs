@@ -37,22 +37,19 @@ pub fn cells(
         within = format!(" AND {}", clause.envelope(b));
     }
     let n = cells_per_side(zoom);
-    // As `markers::mercator` does it, step by step.
     let query = format!(
-        "WITH p AS (SELECT \
-           LEAST(GREATEST((longitude::real::float8 + 180.0) / 360.0, 0.0), 1.0) AS x, \
-           LEAST(GREATEST((1.0 - 0.5 * ln((1.0 + s) / (1.0 - s)) / pi()) / 2.0, 0.0), 1.0) AS y \
-           FROM (SELECT longitude, sin(radians(LEAST(GREATEST(latitude::real::float8, -85.05112878), 85.05112878))) AS s \
-                 FROM {table} WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND ({where}){within}) AS q) \
+        "WITH p AS ({}) \
          SELECT LEAST(trunc(x * {n})::bigint, {last}), LEAST(trunc(y * {n})::bigint, {last}), count(*), avg(x), avg(y) \
          FROM p GROUP BY 1, 2",
-        table = ident(&t.table),
-        where = clause.sql,
+        positions(&ident(&t.table), &format!("({}){within}", clause.sql), ""),
         last = n - 1,
     );
-    let rows = super::rows(client, t, &query, &clause)?;
-    Ok(rows
-        .iter()
+    Ok(cell_counts(&super::rows(client, t, &query, &clause)?))
+}
+
+/// Cells from rows of (column, row, count, mean x, mean y).
+pub(super) fn cell_counts(rows: &[postgres::Row]) -> Vec<CellCount> {
+    rows.iter()
         .map(|r| {
             let (x, y): (i64, i64) = (r.get(0), r.get(1));
             CellCount {
@@ -61,7 +58,21 @@ pub fn cells(
                 at: [r.get(3), r.get(4)],
             }
         })
-        .collect())
+        .collect()
+}
+
+/// The Web Mercator position (`x`, `y`, 0–1) of each row of `table` with a
+/// point that `condition` lets through, and its columns `more` (", a, b"):
+/// as [`crate::markers::mercator`] works it out, step by step, from the
+/// point at the precision the app keeps it (single).
+pub(super) fn positions(table: &str, condition: &str, more: &str) -> String {
+    format!(
+        "SELECT \
+           LEAST(GREATEST((longitude::real::float8 + 180.0) / 360.0, 0.0), 1.0) AS x, \
+           LEAST(GREATEST((1.0 - 0.5 * ln((1.0 + s) / (1.0 - s)) / pi()) / 2.0, 0.0), 1.0) AS y{more} \
+         FROM (SELECT longitude, sin(radians(LEAST(GREATEST(latitude::real::float8, -85.05112878), 85.05112878))) AS s{more} \
+               FROM {table} WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND {condition}) AS q"
+    )
 }
 
 /// The time histogram of the events `clause` lets through (give it the
@@ -73,6 +84,38 @@ pub fn cells(
 pub fn histogram(
     client: &mut Client,
     t: &Target,
+    clause: &Clause,
+    size: crate::histogram::BinSize,
+    edges: &[i64],
+    categories: &[crate::model::Category],
+) -> Result<crate::histogram::Histogram, String> {
+    histogram_in(client, t, &Rows::of(t), clause, size, edges, categories)
+}
+
+/// Where a question's rows are counted: a table's rows (`count(*)`), or a
+/// summary's rows that each stand for `n` of them (`sum(n)`).
+pub(super) struct Rows {
+    /// The table, quoted.
+    pub table: String,
+    /// How its rows are counted.
+    pub count: &'static str,
+}
+
+impl Rows {
+    /// The rows of `t`'s table itself.
+    pub fn of(t: &Target) -> Rows {
+        Rows {
+            table: ident(&t.table),
+            count: "count(*)",
+        }
+    }
+}
+
+/// [`histogram`], of `rows`.
+pub(super) fn histogram_in(
+    client: &mut Client,
+    t: &Target,
+    rows: &Rows,
     clause: &Clause,
     size: crate::histogram::BinSize,
     edges: &[i64],
@@ -95,12 +138,14 @@ pub fn histogram(
         )
     };
     let query = format!(
-        "SELECT {}, {}, category, count(*) FROM {} WHERE incident_start IS NOT NULL AND ({}) GROUP BY 1, 2, 3",
+        "SELECT {}, {}, category, {}::bigint FROM {} WHERE incident_start IS NOT NULL AND ({}) GROUP BY 1, 2, 3",
         bin("incident_start"),
         bin("incident_end"),
-        ident(&t.table),
+        rows.count,
+        rows.table,
         clause.sql
     );
+    let source = rows;
     let rows = super::rows(client, t, &query, &clause)?;
     let ncat = categories.len().min(crate::histogram::MAX_CATEGORIES);
     let width = ncat + 1;
@@ -122,9 +167,10 @@ pub fn histogram(
             steps[b + 1] -= count;
         }
     }
-    let undated = super::count(
+    let undated = count_in(
         client,
         t,
+        source,
         &Clause {
             sql: format!("incident_start IS NULL AND ({})", base.sql),
             params: base.params.clone(),
@@ -138,4 +184,20 @@ pub fn histogram(
         steps,
         undated as u32,
     ))
+}
+
+/// How many of `rows` the clause lets through.
+pub(super) fn count_in(
+    client: &mut Client,
+    t: &Target,
+    rows: &Rows,
+    c: &Clause,
+) -> Result<i64, String> {
+    let query = format!(
+        "SELECT coalesce({}, 0)::bigint FROM {} WHERE {}",
+        rows.count, rows.table, c.sql
+    );
+    Ok(super::rows(client, t, &query, c)?
+        .first()
+        .map_or(0, |r| r.get(0)))
 }
