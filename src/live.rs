@@ -5,6 +5,7 @@
 //! cancels on the server the one a moved view no longer needs, and keeps
 //! the last answers, so panning back costs nothing.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -183,15 +184,22 @@ const KEPT_ANSWERS: usize = 24;
 pub struct Asker {
     pub live: Arc<Live>,
     tx: Sender<(Ask, String)>,
-    /// What the thread is asking now, and how to stop it.
-    asking: Arc<Mutex<Option<(Ask, postgis::CancelToken)>>>,
+    asking: Asking,
+}
+
+/// What the thread is asking now and how to stop it, and whether it was
+/// stopped because a newer question came (not because it took too long).
+#[derive(Clone, Default)]
+struct Asking {
+    now: Arc<Mutex<Option<(Ask, postgis::CancelToken)>>>,
+    overtaken: Arc<AtomicBool>,
 }
 
 impl Asker {
     /// The thread for `live`, answering through `reporter`.
     pub fn start(live: Arc<Live>, regions: Arc<RegionIndex>, reporter: Reporter) -> Asker {
         let (tx, rx) = channel();
-        let asking = Arc::new(Mutex::new(None));
+        let asking = Asking::default();
         let worker = Worker {
             live: live.clone(),
             regions,
@@ -211,17 +219,20 @@ impl Asker {
     }
 
     /// Asks `ask` (and finds `search` in its page); what is being asked for
-    /// another view is cancelled.
+    /// another view is cancelled (from a thread of its own: a cancel
+    /// request is a connection to the server, never made on the UI thread).
     pub fn ask(&self, ask: Ask, search: String) {
-        if let Some((now, token)) = self
-            .asking
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            && *now != ask
+        let now = self.asking.now.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((asked, token)) = now.as_ref()
+            && *asked != ask
         {
-            live::cancel(token);
+            self.asking.overtaken.store(true, Ordering::SeqCst);
+            let token = token.clone();
+            let _ = std::thread::Builder::new()
+                .name("cancel".into())
+                .spawn(move || live::cancel(&token));
         }
+        drop(now);
         let _ = self.tx.send((ask, search));
     }
 }
@@ -230,7 +241,7 @@ struct Worker {
     live: Arc<Live>,
     regions: Arc<RegionIndex>,
     reporter: Reporter,
-    asking: Arc<Mutex<Option<(Ask, postgis::CancelToken)>>>,
+    asking: Asking,
     kept: Vec<Arc<LiveView>>,
     counts: Counts,
     client: Option<postgis::Client>,
@@ -238,11 +249,27 @@ struct Worker {
 
 impl Worker {
     fn run(mut self, rx: Receiver<(Ask, String)>) {
-        while let Ok(first) = rx.recv() {
+        let mut next = None;
+        loop {
+            let first = match next.take() {
+                Some(q) => q,
+                None => match rx.recv() {
+                    Ok(q) => q,
+                    Err(_) => return,
+                },
+            };
             // Only the latest question is answered.
             let (ask, search) = rx.try_iter().last().unwrap_or(first);
+            self.asking.overtaken.store(false, Ordering::SeqCst);
             let done = self.answer(&ask, &search);
-            *self.asking.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            *self.asking.now.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            if done.is_err() && self.asking.overtaken.swap(false, Ordering::SeqCst) {
+                // Stopped for a newer question: that one is answered next.
+                // (A cancel that came late stopped this one, the newest:
+                // it is asked again.)
+                next = Some(rx.try_iter().last().unwrap_or((ask, search)));
+                continue;
+            }
             self.reporter.send(crate::action::Done::LiveAnswer {
                 live: Arc::downgrade(&self.live),
                 ask: Box::new(ask),
@@ -266,7 +293,7 @@ impl Worker {
             _ => self.live.connect()?,
         };
         let client = self.client.insert(client);
-        *self.asking.lock().unwrap_or_else(|e| e.into_inner()) =
+        *self.asking.now.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((ask.clone(), client.cancel_token()));
         let view = answer(
             &self.live,

@@ -776,4 +776,26 @@ fn the_app_asks_a_large_table_per_view_and_a_click_leads_to_words() {
             .is_some(),
         "the passage of {id} is not shown"
     );
+    // The table gone from under the app: the next view says why it has
+    // no answer, and what is on screen stays.
+    let shown = map.app().state.document().unwrap().store.len();
+    let mut writer = postgis::connect(&Target::parse(&url).unwrap(), false).unwrap();
+    writer
+        .batch_execute("DROP TABLE generated_live_app")
+        .unwrap();
+    map.app().map_mut().look_at(
+        incident_map_core::model::LatLon {
+            lat: 10.0,
+            lon: 10.0,
+        },
+        7.0,
+    );
+    current(&mut map);
+    let status = map.app().state.status().to_string();
+    assert!(
+        status.starts_with("The server did not answer") && status.contains("generated_live_app"),
+        "{status}"
+    );
+    assert_eq!(map.app().state.document().unwrap().store.len(), shown);
+    assert_eq!(map.app().state.selected_id(), Some(id.as_str()));
 }

@@ -735,11 +735,15 @@ impl AppState {
         fx: &mut Vec<Effect>,
     ) {
         let another = self.path() != Some(path.as_path());
-        self.filter = Filter::default();
-        self.search.clear();
-        self.only_matches = false;
-        self.index_wanted = false;
-        self.playback.playing = false;
+        // The filter holds through a reload of the same table (asked
+        // under it with the next frame's view), not into another.
+        if another {
+            self.filter = Filter::default();
+            self.search.clear();
+            self.only_matches = false;
+            self.index_wanted = false;
+            self.playback.playing = false;
+        }
         self.listed = None;
         self.selection = None;
         let old = self.doc.replace(Document {
@@ -798,9 +802,8 @@ impl AppState {
             }
             Err(why) => {
                 l.error = Some(why.clone());
-                // The view on screen stays; the question is asked again
-                // when the view or the filter changes.
-                l.asked = None;
+                // The view on screen stays; the server is asked again
+                // when the view or the filter changes (not every frame).
                 self.status = Status::Note(format!("The server did not answer: {why}"));
             }
         }

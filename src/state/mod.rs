@@ -55,11 +55,15 @@ pub struct LiveDoc {
 }
 
 impl LiveDoc {
-    /// The answer on screen is to the latest question.
+    /// The answer on screen is to the latest question, or the server
+    /// said why it could not answer it.
     pub fn is_current(&self) -> bool {
-        self.asked
-            .as_ref()
-            .is_none_or(|(a, s)| *a == self.shown.ask && *s == self.shown.search)
+        // (A question the server failed to answer is done with too.)
+        self.error.is_some()
+            || self
+                .asked
+                .as_ref()
+                .is_none_or(|(a, s)| *a == self.shown.ask && *s == self.shown.search)
     }
 }
 
@@ -380,6 +384,7 @@ impl AppState {
         let question = (crate::live::ask_of(&viewport, &filter), self.search.clone());
         if live.asked.as_ref() != Some(&question) {
             live.asked = Some(question.clone());
+            live.error = None;
             fx.push(Effect::AskLive {
                 live: live.source.clone(),
                 ask: question.0,
