@@ -776,9 +776,35 @@ fn the_app_asks_a_large_table_per_view_and_a_click_leads_to_words() {
             .is_some(),
         "the passage of {id} is not shown"
     );
+    // An export writes the events listed, and says so.
+    let shown = map.app().state.document().unwrap().store.len();
+    let out = tempfile::tempdir().unwrap();
+    let exported = out.path().join("listed.csv");
+    let ctx = map.ctx();
+    map.app().apply(
+        &ctx,
+        incident_map::action::Action::Export {
+            path: exported.clone(),
+            only_shown: false,
+        },
+    );
+    let start = std::time::Instant::now();
+    while !map.app().state.status().to_string().starts_with("Exported") {
+        assert!(start.elapsed().as_secs() < 20, "the export never finished");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        map.harness().run_steps(1);
+    }
+    let status = map.app().state.status().to_string();
+    assert!(
+        status.contains("(of 25,000 on the server") && status.contains("incident-map convert"),
+        "{status}"
+    );
+    assert_eq!(
+        load(exported.to_str().unwrap()).usable().unwrap().len(),
+        shown
+    );
     // The table gone from under the app: the next view says why it has
     // no answer, and what is on screen stays.
-    let shown = map.app().state.document().unwrap().store.len();
     let mut writer = postgis::connect(&Target::parse(&url).unwrap(), false).unwrap();
     writer
         .batch_execute("DROP TABLE generated_live_app")

@@ -513,7 +513,19 @@ impl AppState {
                 self.export(path, only_shown, fx);
             }
             Done::ExportDialog(None) => {}
-            Done::Exported(Ok(e)) => self.status = Status::Exported(e),
+            Done::Exported(Ok(e)) => {
+                self.status = match self.live() {
+                    // A server's table: what was written is what is listed.
+                    Some(l) => Status::Note(format!(
+                        "Exported the {} events listed (of {} on the server under the filter) to {}; for the whole table: incident-map convert '{}' FILE",
+                        super::thousands(e.count),
+                        super::thousands(l.shown.total as usize),
+                        e.path.display(),
+                        l.source.target.shown
+                    )),
+                    None => Status::Exported(e),
+                }
+            }
             Done::Exported(Err(why)) => self.status = Status::NotExported(why),
             Done::MapImage(Ok(path)) => self.status = Status::MapImageSaved(path),
             Done::MapImage(Err(why)) => self.status = Status::MapImageNotSaved(why),
