@@ -26,6 +26,11 @@ use crate::store::EventTable;
 pub const MAX_CLUSTER_ZOOM: u8 = 17;
 /// A cell is 64 px at its zoom: a world of 256·2^z px has 2^(z+2) cells a side.
 const CELL_SHIFT: u32 = 2;
+/// The bits of a cell's key at [`MAX_CLUSTER_ZOOM`] (two per level, a
+/// column's and a row's), and the bits left beside them in a `u64` for an
+/// event's number while the index sorts.
+const KEY_BITS: u32 = 2 * (MAX_CLUSTER_ZOOM as u32 + CELL_SHIFT);
+const EVENT_BITS: u32 = 64 - KEY_BITS;
 /// A cell with at most this many markers shows them one by one.
 pub const SPREAD_MAX: usize = 8;
 /// Markers closer than this on screen (in points) are spread apart.
@@ -162,19 +167,48 @@ pub struct MarkerIndex {
 impl MarkerIndex {
     /// Every placed event of the table, projected and sorted.
     pub fn build(table: &EventTable) -> MarkerIndex {
+        Self::build_sorting(table, (1 << EVENT_BITS) - 1)
+    }
+
+    /// [`MarkerIndex::build`], sorting one number each when the table has
+    /// no more than `most` events (pairs otherwise).
+    fn build_sorting(table: &EventTable, most: u64) -> MarkerIndex {
         use rayon::prelude::*;
-        // Projected once, on every core; sorted by cell.
-        let mut order: Vec<(u64, u32, [f64; 2])> = (0..table.len())
+        const EVENT: u64 = (1 << EVENT_BITS) - 1;
+        // Projected once, on every core (NaN for an event with no place),
+        // with its cell and number as one number to sort, when the events'
+        // numbers fit beside the cells' (below 2^26 events); an event with
+        // no place sorts last.
+        let (mut world, mut packed): (Vec<[f64; 2]>, Vec<u64>) = Default::default();
+        (0..table.len())
             .into_par_iter()
-            .filter_map(|i| {
-                let w = mercator(table.point(i)?);
-                Some((cell_key(w, MAX_CLUSTER_ZOOM), i as u32, w))
+            .map(|i| match table.point(i) {
+                Some(p) => {
+                    let w = mercator(p);
+                    (w, cell_key(w, MAX_CLUSTER_ZOOM) << EVENT_BITS | i as u64)
+                }
+                None => ([f64::NAN; 2], u64::MAX),
             })
-            .collect();
-        order.par_sort_unstable_by_key(|&(key, i, _)| (key, i));
-        let keys = order.iter().map(|o| o.0).collect();
-        let events = order.iter().map(|o| o.1).collect();
-        MarkerIndex::from_sorted(table, keys, events, table.len(), |m, _| order[m].2)
+            .unzip_into_vecs(&mut world, &mut packed);
+        let (keys, events): (Vec<u64>, Vec<u32>) = if table.len() as u64 <= most.min(EVENT) {
+            packed.par_sort_unstable();
+            let unplaced = packed.iter().rev().take_while(|&&p| p == u64::MAX).count();
+            packed.truncate(packed.len() - unplaced);
+            rayon::join(
+                || packed.par_iter().map(|&p| p >> EVENT_BITS).collect(),
+                || packed.par_iter().map(|&p| (p & EVENT) as u32).collect(),
+            )
+        } else {
+            drop(packed);
+            let mut order: Vec<(u64, u32)> = (0..table.len())
+                .into_par_iter()
+                .filter(|&i| !world[i][0].is_nan())
+                .map(|i| (cell_key(world[i], MAX_CLUSTER_ZOOM), i as u32))
+                .collect();
+            order.par_sort_unstable();
+            order.into_iter().unzip()
+        };
+        MarkerIndex::from_sorted(table, keys, events, table.len(), |e| world[e as usize])
     }
 
     /// The markers of the events `shown` keeps (by event index): a filter's
@@ -287,22 +321,32 @@ impl MarkerIndex {
         keys: Vec<u64>,
         events: Vec<u32>,
         shown_events: usize,
-        world: impl Fn(usize, u32) -> [f64; 2],
+        world: impl Fn(u32) -> [f64; 2] + Sync,
     ) -> MarkerIndex {
+        use rayon::prelude::*;
+        // The markers' positions gathered on every core, then summed in order.
         let mut sums = Vec::with_capacity(events.len() + 1);
+        sums.push([0.0, 0.0]);
+        sums.par_extend(events.par_iter().map(|&e| world(e)));
         let mut acc = [0.0, 0.0];
-        sums.push(acc);
-        let mut of_event = vec![u32::MAX; table.len()];
-        let mut regions: Vec<(String, usize)> = Vec::new();
-        for (m, &e) in events.iter().enumerate() {
-            let w = world(m, e);
+        for w in &mut sums[1..] {
             acc = [acc[0] + w[0], acc[1] + w[1]];
-            sums.push(acc);
+            *w = acc;
+        }
+        let mut of_event = vec![u32::MAX; table.len()];
+        for (m, &e) in events.iter().enumerate() {
             of_event[e as usize] = m as u32;
-            if let Some(code) = table.region(e as usize)
-                && !regions.iter().any(|(c, _)| c == code)
-            {
-                regions.push((code.to_string(), m));
+        }
+        // The regions, each with its first marker (none to look for when
+        // the table names none).
+        let mut regions: Vec<(String, usize)> = Vec::new();
+        if table.has_regions() {
+            for (m, &e) in events.iter().enumerate() {
+                if let Some(code) = table.region(e as usize)
+                    && !regions.iter().any(|(c, _)| c == code)
+                {
+                    regions.push((code.to_string(), m));
+                }
             }
         }
         MarkerIndex {
@@ -827,6 +871,37 @@ mod tests {
         let table = EventTable::of(ds);
         let index = MarkerIndex::build(&table);
         (table, index)
+    }
+
+    #[test]
+    fn markers_sorted_as_numbers_are_those_sorted_as_pairs() {
+        let mut ds = synthetic(3000);
+        // Some events with no place: not markers, counted as unplaced.
+        for e in ds.events.iter_mut().step_by(7) {
+            e.location = None;
+        }
+        let table = EventTable::of(&ds);
+        let (numbers, pairs) = (
+            MarkerIndex::build(&table),
+            MarkerIndex::build_sorting(&table, 0),
+        );
+        assert_eq!(numbers.keys, pairs.keys);
+        assert_eq!(numbers.events, pairs.events);
+        assert_eq!(numbers.sums, pairs.sums);
+        assert_eq!(numbers.unplaced, 3000usize.div_ceil(7));
+        assert_eq!(numbers.unplaced, pairs.unplaced);
+        assert_eq!(numbers.len(), 3000 - numbers.unplaced);
+        let (OfEvent::Own(a), OfEvent::Own(b)) = (&numbers.of_event, &pairs.of_event) else {
+            panic!("a full index finds markers by event");
+        };
+        assert_eq!(a, b);
+        // In cell order, each event once, each found again by its event.
+        assert!(numbers.keys.windows(2).all(|w| w[0] <= w[1]));
+        for (m, &e) in numbers.events.iter().enumerate() {
+            assert_eq!(a[e as usize], m as u32);
+            let w = mercator(table.point(e as usize).unwrap());
+            assert_eq!(numbers.keys[m], cell_key(w, MAX_CLUSTER_ZOOM));
+        }
     }
 
     #[test]

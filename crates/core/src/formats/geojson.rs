@@ -167,30 +167,17 @@ impl<'a> Fields<'a> for Props<'a> {
         self.slots.more_words(|i| trimmed(self.members.0[i].1))
     }
 
-    fn list(&self, role: Role) -> Vec<Cow<'a, str>> {
+    fn list_into(&self, role: Role, out: &mut Vec<Cow<'a, str>>) {
         match self.raw(role) {
-            Some(v) if v.get().starts_with('[') => serde_json::from_str::<Vec<&RawValue>>(v.get())
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(scalar)
-                .map(|s| Cow::<str>::Owned(s.trim().to_string()))
-                .filter(|s| !s.is_empty())
-                .collect(),
-            _ => match self.text(role) {
-                None => Vec::new(),
-                Some(Cow::Borrowed(s)) => s
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(Cow::Borrowed)
-                    .collect(),
-                Some(Cow::Owned(s)) => s
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(|a| Cow::Owned(a.to_string()))
-                    .collect(),
-            },
+            Some(v) if v.get().starts_with('[') => out.extend(
+                serde_json::from_str::<Vec<&RawValue>>(v.get())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(scalar)
+                    .map(|s| Cow::<str>::Owned(s.trim().to_string()))
+                    .filter(|s| !s.is_empty()),
+            ),
+            _ => super::record::split_into(self.text(role), out),
         }
     }
 

@@ -379,14 +379,10 @@ pub trait Fields<'r> {
     /// empty one as none.
     fn text(&self, role: Role) -> Option<Cow<'r, str>>;
 
-    /// The field in `role` as a list: a JSON array of texts, or the text
-    /// split at `;`.
-    fn list(&self, role: Role) -> Vec<Cow<'r, str>> {
-        match self.text(role) {
-            None => Vec::new(),
-            Some(Cow::Borrowed(s)) => split(s).map(Cow::Borrowed).collect(),
-            Some(Cow::Owned(s)) => split(&s).map(|a| Cow::Owned(a.to_string())).collect(),
-        }
+    /// The field in `role` as a list (a JSON array of texts, or the text
+    /// split at `;`), added to `out`.
+    fn list_into(&self, role: Role, out: &mut Vec<Cow<'r, str>>) {
+        split_into(self.text(role), out);
     }
 
     /// Fields no role reads, as `name: value` lines for the event's notes.
@@ -400,8 +396,16 @@ pub trait Fields<'r> {
     }
 }
 
-fn split(s: &str) -> impl Iterator<Item = &str> {
-    s.split(';').map(str::trim).filter(|a| !a.is_empty())
+/// A text's items between `;`s, trimmed, added to `out` (none when empty).
+pub fn split_into<'r>(text: Option<Cow<'r, str>>, out: &mut Vec<Cow<'r, str>>) {
+    fn split(s: &str) -> impl Iterator<Item = &str> {
+        s.split(';').map(str::trim).filter(|a| !a.is_empty())
+    }
+    match text {
+        None => {}
+        Some(Cow::Borrowed(s)) => out.extend(split(s).map(Cow::Borrowed)),
+        Some(Cow::Owned(s)) => out.extend(split(&s).map(|a| Cow::Owned(a.to_string()))),
+    }
 }
 
 /// How to read a file's records.
@@ -760,7 +764,11 @@ impl Flavor {
         } else {
             &[Role::Actor1, Role::Actor2, Role::Actors]
         };
-        roles.iter().flat_map(|&r| f.list(r)).collect()
+        let mut out = Vec::new();
+        for &r in roles {
+            f.list_into(r, &mut out);
+        }
+        out
     }
 
     /// The record's own words: ACLED's notes, or its text.

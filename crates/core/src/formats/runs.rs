@@ -164,22 +164,51 @@ pub fn parse_all<T: Sync, R: Send>(
     parse: impl Fn(&T) -> Part<R> + Sync,
     progress: Option<&Progress>,
 ) -> Result<Merged<R>, Cancelled> {
+    let mut rest = runs.iter();
+    parse_stream(
+        |n| rest.by_ref().take(n).collect(),
+        rows,
+        |run: &&T| parse(run),
+        |done, _| done as f32 / runs.len().max(1) as f32,
+        progress,
+    )
+}
+
+/// Parses runs as `next(n)` gives them (up to `n` more; none at the end),
+/// a batch at a time: each batch is parsed on every core while the parts
+/// of the one before are merged and the next batch is found, so a file's
+/// runs can be found while the first are parsed. `fraction` tells the
+/// progress from how many runs are parsed and the last of them.
+pub fn parse_stream<T: Sync + Send, R: Send>(
+    mut next: impl FnMut(usize) -> Vec<T> + Send,
+    rows: usize,
+    parse: impl Fn(&T) -> Part<R> + Sync,
+    fraction: impl Fn(usize, &T) -> f32,
+    progress: Option<&Progress>,
+) -> Result<Merged<R>, Cancelled> {
     let mut merged = Merged::new(rows);
-    let batch = rayon::current_num_threads() * 12;
+    let threads = rayon::current_num_threads();
     let mut pending: Vec<Part<R>> = Vec::new();
-    for (b, runs_of_batch) in runs.chunks(batch).enumerate() {
+    // A small first batch, to start soon; then a dozen runs a core.
+    let mut batch = next(threads);
+    let mut done = 0;
+    while !batch.is_empty() {
         if progress.is_some_and(Progress::is_cancelled) {
             return Err(Cancelled);
         }
-        let (parts, ()) = rayon::join(
-            || runs_of_batch.par_iter().map(&parse).collect::<Vec<_>>(),
-            || merged.take(std::mem::take(&mut pending)),
+        let (parts, following) = rayon::join(
+            || batch.par_iter().map(&parse).collect::<Vec<_>>(),
+            || {
+                merged.take(std::mem::take(&mut pending));
+                next(threads * 12)
+            },
         );
-        pending = parts;
-        if let Some(p) = progress {
-            let done = ((b + 1) * batch).min(runs.len());
-            p.set_fraction(Stage::Parsing, done as f32 / runs.len().max(1) as f32);
+        done += batch.len();
+        if let (Some(p), Some(last)) = (progress, batch.last()) {
+            p.set_fraction(Stage::Parsing, fraction(done, last));
         }
+        pending = parts;
+        batch = following;
     }
     merged.take(pending);
     Ok(merged)

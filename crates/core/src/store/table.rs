@@ -681,14 +681,51 @@ fn days_of(time: &Times, tz: &TimeZone) -> Vec<i32> {
 /// Every event once: the dated in time order (by start, then end; events
 /// that tie stay in file order), then the undated in file order.
 fn time_order(time: &Times) -> Vec<u32> {
+    sort_by_time(time, 48)
+}
+
+/// [`time_order`], sorting one number each when the starts and ends of
+/// the dated span less than 2^`span_bits` seconds (48 bits are nine
+/// million years: every time a calendar here places), pairs otherwise.
+fn sort_by_time(time: &Times, span_bits: u32) -> Vec<u32> {
+    let dated = |i: usize| time.get(i).is_dated();
+    let (first, last) = (0..time.len())
+        .into_par_iter()
+        .filter(|&i| dated(i))
+        .map(|i| {
+            (
+                time.start[i].min(time.end[i]),
+                time.start[i].max(time.end[i]),
+            )
+        })
+        .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let span = i128::from(last) - i128::from(first);
+    if span < (1 << span_bits.min(48)) - 1 {
+        // The start's second from the first, the end's, the event's
+        // number; an undated event after every dated one, by its number.
+        let mut keys = Vec::new();
+        (0..time.len())
+            .into_par_iter()
+            .map(|i| {
+                let high = if dated(i) {
+                    ((time.start[i] - first) as u128) << 48 | (time.end[i] - first) as u128
+                } else {
+                    u128::MAX >> 32
+                };
+                high << 32 | i as u128
+            })
+            .collect_into_vec(&mut keys);
+        keys.par_sort_unstable();
+        return keys.par_iter().map(|&k| k as u32).collect();
+    }
     let mut keys: Vec<(i64, i64, u32)> = (0..time.len())
         .into_par_iter()
-        .filter(|&i| time.get(i).is_dated())
+        .filter(|&i| dated(i))
         .map(|i| (time.start[i], time.end[i], i as u32))
         .collect();
     keys.par_sort_unstable();
     let mut order: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
-    order.extend((0..time.len() as u32).filter(|&i| !time.get(i as usize).is_dated()));
+    order.extend((0..time.len() as u32).filter(|&i| !dated(i as usize)));
     order
 }
 
@@ -924,6 +961,11 @@ impl EventTable {
     pub fn uncertainty_m(&self, i: usize) -> Option<f64> {
         let r = self.radius[i];
         (r > 0.0).then_some(f64::from(r))
+    }
+
+    /// Whether any event stands for a region.
+    pub fn has_regions(&self) -> bool {
+        !self.regions.is_empty()
     }
 
     /// The ISO 3166-2 region a region-level event stands for.
@@ -1278,5 +1320,44 @@ mod tests {
         assert_eq!(t.incoming(1).count(), 1);
         // All undated: file order.
         assert_eq!(t.by_time(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn times_sorted_as_numbers_are_in_the_order_pairs_give() {
+        // Seeded noise: days and instants from year -9999 to 9999 (the
+        // calendar's ends), ties, reversed ranges, undated events.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (lo, hi) = (-377_705_116_800i64, 253_402_207_199i64);
+        let mut time = Times::default();
+        for i in 0..5000 {
+            let t = match next() % 6 {
+                0 => PackedTime::UNKNOWN,
+                1 => PackedTime::day(lo, lo + 86_399),
+                2 => PackedTime::day(hi - 86_399, hi),
+                3 => PackedTime::day(1_700_000_000, 1_700_000_000 - (i % 3)),
+                _ => {
+                    let a = lo + (next() % (hi - lo) as u64) as i64;
+                    PackedTime::day(a, a + (next() % 1000) as i64)
+                }
+            };
+            time.push(t);
+        }
+        let mut pairs: Vec<u32> = (0..time.len() as u32)
+            .filter(|&i| time.get(i as usize).is_dated())
+            .collect();
+        pairs.sort_by_key(|&i| (time.start[i as usize], time.end[i as usize]));
+        pairs.extend((0..time.len() as u32).filter(|&i| !time.get(i as usize).is_dated()));
+        assert_eq!(sort_by_time(&time, 48), pairs, "as numbers");
+        assert_eq!(sort_by_time(&time, 0), pairs, "as pairs");
+        // A table with no dated event: all of them, in file order.
+        let mut undated = Times::default();
+        (0..3).for_each(|_| undated.push(PackedTime::UNKNOWN));
+        assert_eq!(sort_by_time(&undated, 48), vec![0, 1, 2]);
     }
 }

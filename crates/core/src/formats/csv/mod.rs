@@ -88,14 +88,24 @@ impl<'r> CsvFields<'r, '_> {
     fn field(&self, i: usize) -> Option<Cow<'r, str>> {
         self.record
             .get(i)
-            .map(str::trim)
+            .map(trim)
             .map(super::export::restore)
             .filter(|s| !s.is_empty())
             .map(Cow::Borrowed)
     }
 
+    /// Whether every field is blank: the fields one after the other are.
     fn all_empty(&self) -> bool {
-        self.record.iter().all(|f| f.trim().is_empty())
+        self.record.as_slice().trim().is_empty()
+    }
+}
+
+/// `str::trim`, at once for a field that starts and ends with a visible
+/// ASCII character (most fields: nothing to decode).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
@@ -440,65 +450,80 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
     part
 }
 
+/// The columns holding a record's dates; none when one column holds its
+/// whole time (ours, read as ISO 8601).
+fn date_columns(layout: &Layout) -> Vec<usize> {
+    if layout.slots.get(Role::When).is_some() {
+        return Vec::new();
+    }
+    [Role::Date, Role::End]
+        .iter()
+        .filter_map(|&r| layout.slots.get(r))
+        .collect()
+}
+
+/// A reader of records (no header) in `bytes`.
+fn records_reader<'b>(bytes: &'b [u8], layout: &Layout) -> ::csv::Reader<&'b [u8]> {
+    ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(layout.delimiter)
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+/// A record's date fields, as text (one that is not UTF-8 is no date).
+fn date_values<'r>(record: &'r ::csv::ByteRecord, columns: &[usize]) -> Vec<&'r str> {
+    columns
+        .iter()
+        .filter_map(|&c| std::str::from_utf8(record.get(c)?).ok())
+        .collect()
+}
+
+/// Whether the first thousand records from `from` on have a numeric date
+/// (30/04/2019), whose order the whole file must settle; ISO dates and
+/// ACLED's "22 March 2024" have nothing to settle.
+fn numeric_dates(bytes: &[u8], from: usize, layout: &Layout) -> bool {
+    let columns = date_columns(layout);
+    !columns.is_empty()
+        && records_reader(&bytes[from..], layout)
+            .byte_records()
+            .take(1000)
+            .filter_map(Result::ok)
+            .any(|r| {
+                date_values(&r, &columns)
+                    .iter()
+                    .any(|v| super::record::numeric_date(v).is_some())
+            })
+}
+
 /// The order of the file's numeric dates (30/04/2019 or 4/30/2019),
 /// decided from the whole of its date columns, and a warning when they do
-/// not settle it; `None` when its first thousand rows have no numeric
-/// date (ISO, ACLED's "22 March 2024": nothing to decide).
+/// not settle it.
 fn date_order(
     bytes: &[u8],
     chunks: &[scan::Chunk],
     layout: &Layout,
-) -> Option<(super::record::DateOrder, Option<Diagnostic>)> {
-    use super::record::{OrderEvidence, numeric_date};
+) -> (super::record::DateOrder, Option<Diagnostic>) {
+    use super::record::OrderEvidence;
     use rayon::prelude::*;
-    if layout.slots.get(Role::When).is_some() {
-        return None;
-    }
-    let columns: Vec<usize> = [Role::Date, Role::End]
-        .iter()
-        .filter_map(|&r| layout.slots.get(r))
-        .collect();
-    let first = columns.first().copied()?;
-    let reader = |chunk: &scan::Chunk| {
-        ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .delimiter(layout.delimiter)
-            .flexible(true)
-            .from_reader(&bytes[chunk.range.clone()])
-    };
-    // The date fields of a record, as text (one that is not UTF-8 is no date).
-    fn values<'r>(record: &'r ::csv::ByteRecord, columns: &[usize]) -> Vec<&'r str> {
-        columns
-            .iter()
-            .filter_map(|&c| std::str::from_utf8(record.get(c)?).ok())
-            .collect()
-    }
-    let numeric = reader(chunks.first()?)
-        .byte_records()
-        .take(1000)
-        .filter_map(Result::ok)
-        .any(|r| {
-            values(&r, &columns)
-                .iter()
-                .any(|v| numeric_date(v).is_some())
-        });
-    if !numeric {
-        return None;
-    }
+    let columns = date_columns(layout);
     let evidence = chunks
         .par_iter()
         .map(|chunk| {
             let mut e = OrderEvidence::default();
-            for record in reader(chunk).byte_records().filter_map(Result::ok) {
-                for v in values(&record, &columns) {
+            for record in records_reader(&bytes[chunk.range.clone()], layout)
+                .byte_records()
+                .filter_map(Result::ok)
+            {
+                for v in date_values(&record, &columns) {
                     e.add(v);
                 }
             }
             e
         })
         .reduce(OrderEvidence::default, OrderEvidence::merge);
-    let (order, warning) = evidence.decide(&layout.names[first]);
-    Some((order, warning.map(|w| w.at_offset(0))))
+    let (order, warning) = evidence.decide(&layout.names[columns[0]]);
+    (order, warning.map(|w| w.at_offset(0)))
 }
 
 /// A table made from TimelineJS's Google Sheets template (Year, Month,
@@ -661,32 +686,43 @@ fn read_rows(
     if let Some(tz) = time_zone.and_then(|name| jiff::tz::TimeZone::get(name).ok()) {
         layout.time_zone = tz;
     }
-    let scanned = scan::scan(&bytes, data_start, delimiter, CHUNK, 2);
-    if let Some(open) = scanned.unterminated {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::Syntax,
-                "a quoted field opens here and is never closed: read on, the rest of the file would be one value",
-            )
-            .with_help("close the quote, or double a quote that is part of the text (\"\"); the file may be cut short")
-            .at_offset(open),
-        );
-        return Ok(Read {
-            table: None,
-            diagnostics,
-        });
-    }
-    if let Some((order, warning)) = date_order(&bytes, &scanned.chunks, &layout) {
+    let mut scanner = scan::Scanner::new(&bytes, data_start, delimiter, CHUNK, 2);
+    let merged = if numeric_dates(&bytes, data_start, &layout) {
+        // The whole file settles the order of its dates before any is read.
+        let chunks = scanner.next_chunks(usize::MAX);
+        if let Some(open) = scanner.unterminated {
+            return Ok(unterminated(diagnostics, open));
+        }
+        let (order, warning) = date_order(&bytes, &chunks, &layout);
         layout.flavor.date_order = order;
         diagnostics.extend(warning);
-    }
-    let rows: usize = scanned.chunks.iter().map(|c| c.records).sum();
-    let merged = runs::parse_all(
-        &scanned.chunks,
-        rows,
-        |chunk| parse_part(&bytes, chunk, &layout),
-        progress,
-    )?;
+        let rows = chunks.iter().map(|c| c.records).sum();
+        let parse = |chunk: &scan::Chunk| parse_part(&bytes, chunk, &layout);
+        runs::parse_all(&chunks, rows, parse, progress)?
+    } else {
+        // Records found while the first are parsed; about as many rows
+        // in all as the first chunks hold for their size.
+        let mut first = Some(scanner.next_chunks(rayon::current_num_threads()));
+        let rows = first.as_deref().map_or(0, |c| {
+            let (n, size) = c
+                .iter()
+                .fold((0, 0), |(n, s), c| (n + c.records, s + c.range.len()));
+            (n as f64 / size.max(1) as f64 * (bytes.len() - data_start) as f64 * 1.05) as usize
+        });
+        let total = bytes.len().max(1) as f32;
+        let parse = |chunk: &scan::Chunk| parse_part(&bytes, chunk, &layout);
+        let merged = runs::parse_stream(
+            |n| first.take().unwrap_or_else(|| scanner.next_chunks(n)),
+            rows,
+            parse,
+            |_, last| last.range.end as f32 / total,
+            progress,
+        )?;
+        if let Some(open) = scanner.unterminated {
+            return Ok(unterminated(diagnostics, open));
+        }
+        merged
+    };
     diagnostics.extend(merged.problems.iter().cloned());
     diagnostics.extend(merged.no_passage());
     if let Some(p) = progress {
@@ -711,6 +747,23 @@ fn read_rows(
         )),
         diagnostics,
     })
+}
+
+/// What reading a file with a quoted field never closed gives: no table,
+/// and where the quote opens.
+fn unterminated(mut diagnostics: Vec<Diagnostic>, open: usize) -> Read {
+    diagnostics.push(
+        Diagnostic::error(
+            Code::Syntax,
+            "a quoted field opens here and is never closed: read on, the rest of the file would be one value",
+        )
+        .with_help("close the quote, or double a quote that is part of the text (\"\"); the file may be cut short")
+        .at_offset(open),
+    );
+    Read {
+        table: None,
+        diagnostics,
+    }
 }
 
 /// The warning for events with no words of their own: one for the file.
