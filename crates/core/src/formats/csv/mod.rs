@@ -325,11 +325,7 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
     let mut dates: rustc_hash::FxHashMap<String, PackedTime> = Default::default();
     let mut key = String::new();
     let tz = &layout.time_zone;
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .delimiter(layout.delimiter)
-        .flexible(true)
-        .from_reader(&bytes[chunk.range.clone()]);
+    let mut reader = records_reader(&bytes[chunk.range.clone()], layout);
     let mut record = ::csv::StringRecord::new();
     let mut title = String::new();
     let mut row = chunk.first_row - 1;
@@ -592,11 +588,7 @@ impl Records for CsvRecords {
     fn detail(&self, table: &EventTable, i: usize) -> Detail {
         let (offset, row) = self.refs[i];
         let offset = offset as usize;
-        let mut reader = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .delimiter(self.layout.delimiter)
-            .flexible(true)
-            .from_reader(&self.bytes[offset..]);
+        let mut reader = records_reader(&self.bytes[offset..], &self.layout);
         let mut record = ::csv::StringRecord::new();
         let _ = reader.read_record(&mut record);
         let category = table
@@ -687,8 +679,9 @@ fn read_rows(
         layout.time_zone = tz;
     }
     let mut scanner = scan::Scanner::new(&bytes, data_start, delimiter, CHUNK, 2);
-    let merged = if numeric_dates(&bytes, data_start, &layout) {
-        // The whole file settles the order of its dates before any is read.
+    // Records are found while the first are parsed, but for a file of
+    // numeric dates: the whole of it settles their order before any is read.
+    let found = if numeric_dates(&bytes, data_start, &layout) {
         let chunks = scanner.next_chunks(usize::MAX);
         if let Some(open) = scanner.unterminated {
             return Ok(unterminated(diagnostics, open));
@@ -696,33 +689,30 @@ fn read_rows(
         let (order, warning) = date_order(&bytes, &chunks, &layout);
         layout.flavor.date_order = order;
         diagnostics.extend(warning);
-        let rows = chunks.iter().map(|c| c.records).sum();
-        let parse = |chunk: &scan::Chunk| parse_part(&bytes, chunk, &layout);
-        runs::parse_all(&chunks, rows, parse, progress)?
+        chunks
     } else {
-        // Records found while the first are parsed; about as many rows
-        // in all as the first chunks hold for their size.
-        let mut first = Some(scanner.next_chunks(rayon::current_num_threads()));
-        let rows = first.as_deref().map_or(0, |c| {
-            let (n, size) = c
-                .iter()
-                .fold((0, 0), |(n, s), c| (n + c.records, s + c.range.len()));
-            (n as f64 / size.max(1) as f64 * (bytes.len() - data_start) as f64 * 1.05) as usize
-        });
-        let total = bytes.len().max(1) as f32;
-        let parse = |chunk: &scan::Chunk| parse_part(&bytes, chunk, &layout);
-        let merged = runs::parse_stream(
-            |n| first.take().unwrap_or_else(|| scanner.next_chunks(n)),
-            rows,
-            parse,
-            |_, last| last.range.end as f32 / total,
-            progress,
-        )?;
-        if let Some(open) = scanner.unterminated {
-            return Ok(unterminated(diagnostics, open));
-        }
-        merged
+        scanner.next_chunks(rayon::current_num_threads())
     };
+    // About as many rows in all as the chunks found hold for their size.
+    let (n, size) = found
+        .iter()
+        .fold((0, 0), |(n, s), c| (n + c.records, s + c.range.len()));
+    let rows = (n as f64 / size.max(1) as f64 * (bytes.len() - data_start) as f64 * 1.05) as usize;
+    let total = bytes.len().max(1) as f32;
+    let mut found = found.into_iter();
+    let merged = runs::parse_stream(
+        |n| match found.len() {
+            0 => scanner.next_chunks(n),
+            _ => found.by_ref().take(n).collect(),
+        },
+        rows,
+        |chunk| parse_part(&bytes, chunk, &layout),
+        |_, last| last.range.end as f32 / total,
+        progress,
+    )?;
+    if let Some(open) = scanner.unterminated {
+        return Ok(unterminated(diagnostics, open));
+    }
     diagnostics.extend(merged.problems.iter().cloned());
     diagnostics.extend(merged.no_passage());
     if let Some(p) = progress {

@@ -20,25 +20,6 @@ pub struct Chunk {
     pub records: usize,
 }
 
-/// The file cut into chunks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scan {
-    pub chunks: Vec<Chunk>,
-    /// The offset of the quote that opens a field never closed.
-    pub unterminated: Option<usize>,
-}
-
-/// Cuts `bytes[start..]` into chunks of about `target` bytes of whole
-/// records; the first record there is row `first_row`.
-pub fn scan(bytes: &[u8], start: usize, delimiter: u8, target: usize, first_row: usize) -> Scan {
-    let mut scanner = Scanner::new(bytes, start, delimiter, target, first_row);
-    let chunks = scanner.next_chunks(usize::MAX);
-    Scan {
-        chunks,
-        unterminated: scanner.unterminated,
-    }
-}
-
 /// Finds the chunks of a file a few at a time, so that the first can be
 /// parsed while the rest are found.
 ///
@@ -176,6 +157,25 @@ impl<'b> Scanner<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The file cut into chunks at once, as the tests compare.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Scan {
+        chunks: Vec<Chunk>,
+        /// The offset of the quote that opens a field never closed.
+        unterminated: Option<usize>,
+    }
+
+    /// Cuts `bytes[start..]` into chunks of about `target` bytes of whole
+    /// records; the first record there is row `first_row`.
+    fn scan(bytes: &[u8], start: usize, delimiter: u8, target: usize, first_row: usize) -> Scan {
+        let mut scanner = Scanner::new(bytes, start, delimiter, target, first_row);
+        let chunks = scanner.next_chunks(usize::MAX);
+        Scan {
+            chunks,
+            unterminated: scanner.unterminated,
+        }
+    }
 
     /// The records the csv crate reads in `text`, for comparison.
     fn csv_records(text: &[u8]) -> usize {
