@@ -129,10 +129,15 @@ fn ready_csv(bencher: divan::Bencher, n: usize) {
     use incident_map::views::ViewIndex;
     let bytes = generated::records(Kind::Csv, n);
     let regions = incident_map_core::geography::RegionIndex::default();
+    let everything = Default::default();
     bencher.bench(|| {
         let loaded = load_bytes(Path::new("bench.csv"), divan::black_box(&bytes));
         let store = loaded.store.expect("a table");
-        let views = ViewIndex::build(store.table(), None, &regions, &Default::default(), "", None);
+        let views = ViewIndex::build(incident_map_core::view::ViewInputs::new(
+            store.table(),
+            &regions,
+            &everything,
+        ));
         (store, views)
     });
 }

@@ -61,7 +61,7 @@ fn frame_100k_events(bencher: divan::Bencher, zoom: f64) {
     assert_eq!(map.app().state.view().unwrap().markers.len(), 100_000);
     let ctx = map.ctx();
     map.app()
-        .apply(&ctx, incident_map::action::Action::DismissProblems);
+        .apply(&ctx, incident_map::action::WindowAction::DismissProblems);
     map.render(Some((
         LatLon {
             lat: 55.5,

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use incident_map_core::markers::{MarkerIndex, View, mercator, synthetic};
+use incident_map_core::markers::{MarkerIndex, Screen, mercator, synthetic};
 use incident_map_core::model::LatLon;
 use incident_map_core::store::EventTable;
 
@@ -34,8 +34,8 @@ fn index(n: usize) -> &'static (EventTable, MarkerIndex) {
         .1
 }
 
-fn view(zoom: f64) -> View {
-    View {
+fn view(zoom: f64) -> Screen {
+    Screen {
         center: mercator(LatLon {
             lat: 55.5,
             lon: 37.5,

@@ -19,9 +19,10 @@ use incident_map::views::ViewIndex;
 use incident_map_core::filter::{Filter, SearchIndex, day_window};
 use incident_map_core::formats::{self, LoadOptions};
 use incident_map_core::geography::RegionIndex;
-use incident_map_core::markers::{MarkerIndex, View, mercator};
+use incident_map_core::markers::{MarkerIndex, Screen, mercator};
 use incident_map_core::model::LatLon;
 use incident_map_core::store::Store;
+use incident_map_core::view::ViewInputs;
 
 fn main() {
     divan::main();
@@ -91,14 +92,11 @@ fn table(n: usize) -> &'static Loaded {
         assert_eq!(store.len(), n);
         let markers = Arc::new(MarkerIndex::build(store.table()));
         let words = SearchIndex::build(&store, &|_| {});
-        let first = ViewIndex::build(
-            store.table(),
-            Some(markers.clone()),
-            regions(),
-            &Filter::default(),
-            "",
-            None,
-        );
+        let everything = Filter::default();
+        let first = ViewIndex::build(ViewInputs {
+            all_markers: Some(&markers),
+            ..ViewInputs::new(store.table(), regions(), &everything)
+        });
         Loaded {
             store,
             markers,
@@ -129,15 +127,13 @@ fn a_week(t: &Loaded) -> Filter {
 /// The views rebuilt for a new filter, as the background thread does it
 /// (after the view on screen: here the first).
 fn rebuild(t: &Loaded, filter: &Filter, search: &str) -> ViewIndex {
-    ViewIndex::build_after(
-        t.store.table(),
-        Some(t.markers.clone()),
-        regions(),
-        filter,
+    ViewIndex::build(ViewInputs {
+        all_markers: Some(&t.markers),
         search,
-        Some(&t.words),
-        Some(&t.first),
-    )
+        index: Some(&t.words),
+        before: Some(&t.first.view),
+        ..ViewInputs::new(t.store.table(), regions(), filter)
+    })
 }
 
 /// One step of a window drag: a week's window.
@@ -178,7 +174,7 @@ fn playback_frame<const ZOOM: u8>(bencher: divan::Bencher, n: usize) {
     let t = table(n);
     let view = rebuild(t, &a_week(t), "");
     let table = t.store.table();
-    let at = View {
+    let at = Screen {
         center: mercator(LatLon {
             lat: 20.0,
             lon: 30.0,

@@ -65,7 +65,11 @@ fn main() {
     ] {
         row(
             label,
-            median(|| view::cells(&mut client, &t, &all, zoom, b).unwrap().len()),
+            median(|| {
+                view::count_cells(&mut client, &t, &all, zoom, b)
+                    .unwrap()
+                    .len()
+            }),
         );
     }
     let span: (Option<f64>, Option<f64>) = {
@@ -113,7 +117,7 @@ fn main() {
         row(
             "cells, the world at zoom 2, a 30-day window",
             median(|| {
-                view::cells(&mut client, &t, &window, 2, None)
+                view::count_cells(&mut client, &t, &window, 2, None)
                     .unwrap()
                     .len()
             }),
@@ -141,10 +145,10 @@ fn main() {
     };
     // The summaries `push` makes, made here for a table filled otherwise.
     let mut writer = postgis::connect(&t, false).unwrap_or_else(|e| panic!("{e}"));
-    if !postgis::summary::present(&mut writer, &t).unwrap() {
+    if !postgis::rollup::present(&mut writer, &t).unwrap() {
         let started = Instant::now();
         writer
-            .batch_execute(&postgis::summary::build_sql(&t.table))
+            .batch_execute(&postgis::rollup::build_sql(&t.table))
             .unwrap_or_else(|e| panic!("{e}"));
         println!(
             "(the table's summaries made in {:.1} s)",

@@ -31,14 +31,12 @@ fn main() {
         );
         std::process::exit(1);
     };
-    let views = ViewIndex::build(
+    let (regions, everything) = (RegionIndex::default(), Default::default());
+    let views = ViewIndex::build(incident_map_core::view::ViewInputs::new(
         store.table(),
-        None,
-        &RegionIndex::default(),
-        &Default::default(),
-        "",
-        None,
-    );
+        &regions,
+        &everything,
+    ));
     let ready_at = start.elapsed();
     println!(
         "{} events: loaded in {:.2} s, ready in {:.2} s ({} timeline rows)",

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use incident_map::views::{ViewIndex, frame, row_tops};
+use incident_map::views::{ViewIndex, row_tops};
 use incident_map_core::filter::{Facets, Filter, SHOWN};
 use incident_map_core::formats::{LoadOptions, load};
 use incident_map_core::geography::RegionIndex;
 use incident_map_core::histogram::{Histogram, TimeBins};
 use incident_map_core::markers::MarkerIndex;
 use incident_map_core::timeline::Timeline;
+use incident_map_core::view::{ViewInputs, frame};
 
 fn main() {
     let path = std::path::PathBuf::from(
@@ -31,14 +32,11 @@ fn main() {
     );
     let all = Arc::new(MarkerIndex::build(table));
     let time_bins = TimeBins::build(table);
-    let first_view = ViewIndex::build(
-        table,
-        Some(all.clone()),
-        &regions,
-        &Filter::default(),
-        "",
-        None,
-    );
+    let everything = Filter::default();
+    let first_view = ViewIndex::build(ViewInputs {
+        all_markers: Some(&all),
+        ..ViewInputs::new(table, &regions, &everything)
+    });
     let first = table
         .meta
         .categories
@@ -73,15 +71,11 @@ fn main() {
         let fr = frame(&markers, &regions);
         let t_frame = t.elapsed();
         let t = Instant::now();
-        let v = ViewIndex::build_after(
-            table,
-            Some(all.clone()),
-            &regions,
-            &filter,
-            "",
-            None,
-            Some(&first_view),
-        );
+        let v = ViewIndex::build(ViewInputs {
+            all_markers: Some(&all),
+            before: Some(&first_view.view),
+            ..ViewInputs::new(table, &regions, &filter)
+        });
         let t_all = t.elapsed();
         println!(
             "round {round}: flags {t_flags:?} timeline {t_timeline:?} markers {t_markers:?} histogram {t_hist:?} facets {t_facets:?} row_tops {t_tops:?} frame {t_frame:?} | whole {t_all:?} ({} shown, {} bins, {} actors, {})",

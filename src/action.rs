@@ -1,41 +1,147 @@
-//! What goes through the app's one queue: [`Action`]s the user asks for
-//! (from panels, menus and keys) and [`Done`]: work that finished in the
-//! background (a load, a dialog, an export). Both are applied in one place,
-//! [`crate::state::AppState::apply`], which answers with the [`Effect`]s the
-//! shell must carry out (start a thread, open a dialog, take a screenshot).
+//! What goes through the app's one queue, one way: [`Action`]s the user
+//! asks for (from panels, menus and keys), grouped by the room of the state
+//! they change; [`Done`]: work that finished in the background (a load, a
+//! dialog, an export), with the outcome types it carries; and the
+//! [`Effect`]s that applying either asks of the world outside the state
+//! (start a thread, open a dialog, move the map).
+//!
+//! This module sits under the rest of the app: it names only the command
+//! table ([`crate::command`]) and the views' data ([`crate::views`]),
+//! neither of which names anything else of the app, so messages never run
+//! in a circle back through the code that sends them.
 
+use std::any::Any;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::command::Command;
-use crate::views::ViewIndex;
+use crate::views::{LiveView, ViewIndex};
 use incident_map_core::filter::{Filter, SearchIndex};
-use incident_map_core::formats::Format;
+use incident_map_core::formats::{Format, Loaded, Progress};
 use incident_map_core::markers::MarkerIndex;
-use incident_map_core::model::LatLon;
+use incident_map_core::model::{Category, Dataset, Event, LatLon, Reliability, Source};
+use incident_map_core::origin::Origin;
+use incident_map_core::postgis::live::{Ask, Live};
 use incident_map_core::store::Store;
 
-/// What the user asks for.
+/// What the user asks for, by the room of the state it changes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A command from the table: a menu, a button or a key.
     Command(Command),
-    /// Select an event by id.
-    Select(String),
-    /// The pointer is over this event in one view; the others mark it.
-    Hover(String),
-    /// Show the selected event's passage with this index.
-    ShowPassage(usize),
-    /// Load an incident file (in the background).
-    Open(PathBuf),
-    /// Write the events (all, or only those shown) to a file, in the format
-    /// its extension names.
-    Export {
-        path: PathBuf,
-        only_shown: bool,
-    },
-    /// Use another basemap archive; `None` for the bundled one.
-    UseBasemap(Option<PathBuf>),
+    /// The filter, the words searched for, playback.
+    Lens(LensAction),
+    /// Which event is selected, hovered, listed.
+    Selection(SelectionAction),
+    /// What is open: loading, exporting, the basemap.
+    Document(DocumentAction),
+    /// The windows and panels around the map.
+    Window(WindowAction),
+    /// The data set being authored.
+    Author(AuthorAction),
+    /// Move the map.
+    Move(CameraMove),
+    /// Tell the user something in the status bar (a date typed wrong).
+    Note(String),
+}
+
+impl Action {
+    /// Open `origin`, framing its data.
+    pub fn open(origin: impl Into<Origin>) -> Action {
+        Action::Document(DocumentAction::Open(origin.into()))
+    }
+
+    /// Select the event with this id.
+    pub fn select(id: impl Into<String>) -> Action {
+        Action::Selection(SelectionAction::Select(id.into()))
+    }
+
+    /// Write the events (all, or only those shown) to `path`.
+    pub fn export(path: impl Into<PathBuf>, only_shown: bool) -> Action {
+        Action::Document(DocumentAction::Export {
+            path: path.into(),
+            only_shown,
+        })
+    }
+
+    /// Search for these words.
+    pub fn search(words: impl Into<String>) -> Action {
+        Action::Lens(LensAction::Search(words.into()))
+    }
+
+    /// Change the filter.
+    pub fn filter(edit: FilterEdit) -> Action {
+        Action::Lens(LensAction::Filter(edit))
+    }
+}
+
+impl From<Command> for Action {
+    fn from(c: Command) -> Action {
+        Action::Command(c)
+    }
+}
+
+impl From<LensAction> for Action {
+    fn from(a: LensAction) -> Action {
+        Action::Lens(a)
+    }
+}
+
+impl From<SelectionAction> for Action {
+    fn from(a: SelectionAction) -> Action {
+        Action::Selection(a)
+    }
+}
+
+impl From<DocumentAction> for Action {
+    fn from(a: DocumentAction) -> Action {
+        Action::Document(a)
+    }
+}
+
+impl From<WindowAction> for Action {
+    fn from(a: WindowAction) -> Action {
+        Action::Window(a)
+    }
+}
+
+impl From<AuthorAction> for Action {
+    fn from(a: AuthorAction) -> Action {
+        Action::Author(a)
+    }
+}
+
+/// What the panels of one frame ask for, in order: anything an [`Action`]
+/// is made from may be pushed.
+#[derive(Debug, Default)]
+pub struct Actions(Vec<Action>);
+
+impl Actions {
+    pub fn push(&mut self, a: impl Into<Action>) {
+        self.0.push(a.into());
+    }
+
+    pub fn extend(&mut self, actions: impl IntoIterator<Item = Action>) {
+        self.0.extend(actions);
+    }
+
+    /// What was asked, to be applied.
+    pub fn take(self) -> Vec<Action> {
+        self.0
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Action> {
+        self.0.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Changes to what every view shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LensAction {
     /// Change the filter every view shows.
     Filter(FilterEdit),
     /// Show what this filter shows (the command line's, say).
@@ -44,28 +150,45 @@ pub enum Action {
     Search(String),
     /// Playback's next step is due (the shell sends it on time).
     Tick,
-    /// Tell the user something in the status bar (a date typed wrong).
-    Note(String),
     /// Index the events' words now (for the sources' counts), not only
     /// when a search needs them.
     IndexWords,
+}
+
+/// Which event is selected, and what of it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectionAction {
+    /// Select an event by id.
+    Select(String),
+    /// The pointer is over this event in one view; the others mark it.
+    Hover(String),
+    /// Show the selected event's passage with this index.
+    ShowPassage(usize),
     /// A cluster on the map was clicked: zoom into it, or list its events
     /// when zooming cannot split it.
-    OpenCluster {
-        zoom: u8,
-        cells: Vec<u64>,
-    },
-    /// A cell the server counted was clicked: glide to `point`, zoomed to
-    /// `zoom` at least.
-    ZoomInto {
-        point: LatLon,
-        zoom: f64,
-    },
+    OpenCluster { zoom: u8, cells: Vec<u64> },
     /// Close the list of a cluster's events.
     CloseClusterList,
+}
+
+/// What is open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentAction {
+    /// Load a file or a table (in the background), framing its data.
+    Open(Origin),
+    /// Write the events (all, or only those shown) to a file, in the format
+    /// its extension names.
+    Export { path: PathBuf, only_shown: bool },
     /// Whether an export writes only the events shown (in the map's view,
     /// categories not hidden) or all of them.
     SetExportOnlyShown(bool),
+    /// Use another basemap archive; `None` for the bundled one.
+    UseBasemap(Option<PathBuf>),
+}
+
+/// The windows around the map.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowAction {
     DismissProblems,
     CloseShortcuts,
     /// The name typed in *Find a place…*.
@@ -73,12 +196,20 @@ pub enum Action {
     /// Take the map to the place listed at this index, and close the finder.
     GoToPlace(usize),
     ClosePlaceFinder,
+    ClosePasteSource,
+    /// Read the gazetteer now if it is not yet (the editor finds places in it).
+    WantGazetteer,
+}
+
+/// Changes to the data set being authored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthorAction {
     /// Read this source of the data set being authored (`None`: stop).
     ReadSource(Option<String>),
     /// The words selected in the source being read (`None`: nothing).
     SelectWords(Option<Words>),
     /// The editor's event, changed: put in place of the event of its id.
-    EditEvent(Box<incident_map_core::model::Event>),
+    EditEvent(Box<Event>),
     /// Open the event with this id in the editor.
     OpenEditor(String),
     CloseEditor,
@@ -91,7 +222,8 @@ pub enum Action {
     PlaceInRegion(String),
     /// Add a source made of pasted text.
     AddSourceText(Box<NewSource>),
-    ClosePasteSource,
+    /// Add the report in this file as a source.
+    AddSourceFile(PathBuf),
     /// Save the data set being authored to this file.
     SaveTo(PathBuf),
     /// What to do with unsaved changes before going on.
@@ -101,18 +233,14 @@ pub enum Action {
     /// The data set's title.
     SetTitle(String),
     /// A source's title, author, publisher, date or address, changed.
-    EditSource(Box<incident_map_core::model::Source>),
+    EditSource(Box<Source>),
     /// A category's label or colour, changed.
-    EditCategory(incident_map_core::model::Category),
+    EditCategory(Category),
     /// A source's reliability (Admiralty grade A–F; `None`: ungraded).
     GradeSource {
         source: String,
-        reliability: Option<incident_map_core::model::Reliability>,
+        reliability: Option<Reliability>,
     },
-    /// Read the gazetteer now if it is not yet (the editor finds places in it).
-    WantGazetteer,
-    /// Add the report in this file as a source.
-    AddSourceFile(PathBuf),
 }
 
 /// Words selected in a source: its id, and the characters (Unicode scalar
@@ -157,11 +285,35 @@ pub enum FilterEdit {
     ToggleSource(String),
     /// Show only events whose best source has this reliability, or stop
     /// (several: any of them).
-    ToggleReliability(incident_map_core::model::Reliability),
+    ToggleReliability(Reliability),
     /// The time window, first and last second; `None` for all time.
     Window(Option<(i64, i64)>),
     /// A window of whole days of the data set's time zone (either end open).
     Days(Option<jiff::civil::Date>, Option<jiff::civil::Date>),
+}
+
+/// Why a load was started: what becomes of what it opens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadIntent {
+    /// Open it; `frame`: the map frames its data (not when the view of the
+    /// last run was restored for it).
+    Open { frame: bool },
+    /// It is a recovery copy: its data becomes unsaved work, saved where
+    /// that work was saved (`saved`), if it was.
+    Recover { saved: Option<PathBuf> },
+}
+
+/// A load's outcome: what it opened, or why it could not be read.
+pub type Outcome = Result<Opened, String>;
+
+/// What a load opened.
+pub struct Opened {
+    pub loaded: Loaded,
+    /// The views of its data under the filter, when it is fit to show.
+    pub view: Option<Arc<ViewIndex>>,
+    /// A server's table asked per view, and what its first view shows
+    /// (then `loaded` holds no events: they stay on the server).
+    pub live: Option<(Arc<Live>, Arc<LiveView>)>,
 }
 
 /// Work that finished away from the UI thread.
@@ -169,8 +321,9 @@ pub enum Done {
     /// A load finished (or failed, or was cancelled).
     Loaded {
         job: u64,
-        path: PathBuf,
-        outcome: Box<crate::background::Outcome>,
+        origin: Origin,
+        intent: LoadIntent,
+        outcome: Box<Outcome>,
     },
     /// The open dialog closed, with the file chosen if any.
     OpenDialog(Option<PathBuf>),
@@ -188,38 +341,42 @@ pub enum Done {
         index: Option<Arc<SearchIndex>>,
         /// The store it was built for: an index is kept only for the data
         /// it indexes.
-        store: std::sync::Weak<Store>,
+        store: Weak<Store>,
     },
     /// A rebuild was overtaken by a newer filter before it began.
     Superseded,
     /// The words of a store's events were indexed.
     Indexed {
-        store: std::sync::Weak<Store>,
+        store: Weak<Store>,
         index: Arc<SearchIndex>,
     },
     /// How far a long background job got, for the status bar.
     Progress(String),
     /// The map switched to a basemap, or could not.
     Basemap(Result<PathBuf, String>),
+    /// The source dialog closed with nothing chosen.
+    SourceDialog,
     /// A report file chosen to add as a source: its path, title and text.
     SourceRead(Result<(PathBuf, String, String), String>),
     /// The save dialog closed, with the file chosen if any.
     SaveDialog(Option<PathBuf>),
     /// The data set was saved (as written: its sources' files set), or not.
-    Saved(Result<(PathBuf, Box<incident_map_core::model::Dataset>), String>),
-    /// The views of the data set as edited were built.
+    Saved(Result<(PathBuf, Box<Dataset>), String>),
+    /// The views of the data set as edited were built; `select`: the event
+    /// to select then, and whether to bring it into view.
     WorkView {
         job: u64,
         store: Arc<Store>,
         view: Arc<ViewIndex>,
+        select: Option<(String, bool)>,
     },
     /// The gazetteer was read, or could not be.
     Gazetteer(Result<Arc<incident_map_core::gazetteer::Gazetteer>, String>),
     /// A server answered what one view of its table shows (or said why not).
     LiveAnswer {
-        live: std::sync::Weak<incident_map_core::postgis::live::Live>,
-        ask: Box<incident_map_core::postgis::live::Ask>,
-        answer: Result<Arc<crate::live::LiveView>, String>,
+        live: Weak<Live>,
+        ask: Box<Ask>,
+        answer: Result<Arc<LiveView>, String>,
     },
     /// A job could not even start.
     Failed(String),
@@ -228,7 +385,7 @@ pub enum Done {
 impl std::fmt::Debug for Done {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Done::Loaded { job, path, .. } => write!(f, "Loaded({job}, {})", path.display()),
+            Done::Loaded { job, origin, .. } => write!(f, "Loaded({job}, {origin})"),
             Done::OpenDialog(p) => write!(f, "OpenDialog({p:?})"),
             Done::ExportDialog(p) => write!(f, "ExportDialog({p:?})"),
             Done::Exported(r) => write!(f, "Exported({r:?})"),
@@ -238,6 +395,7 @@ impl std::fmt::Debug for Done {
             Done::Superseded => f.write_str("Superseded"),
             Done::Indexed { .. } => f.write_str("Indexed"),
             Done::Basemap(r) => write!(f, "Basemap({r:?})"),
+            Done::SourceDialog => f.write_str("SourceDialog"),
             Done::SourceRead(r) => {
                 write!(f, "SourceRead({:?})", r.as_ref().map(|(p, t, _)| (p, t)))
             }
@@ -269,17 +427,25 @@ pub enum Msg {
     Done(Done),
 }
 
-impl From<Action> for Msg {
-    fn from(a: Action) -> Msg {
-        Msg::Do(a)
-    }
+/// Anything an [`Action`] is made from goes in the queue as one.
+macro_rules! into_msg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Msg {
+            fn from(a: $t) -> Msg {
+                Msg::Do(a.into())
+            }
+        }
+    )*};
 }
-
-impl From<Command> for Msg {
-    fn from(c: Command) -> Msg {
-        Msg::Do(Action::Command(c))
-    }
-}
+into_msg!(
+    Action,
+    Command,
+    LensAction,
+    SelectionAction,
+    DocumentAction,
+    WindowAction,
+    AuthorAction
+);
 
 impl From<Done> for Msg {
     fn from(d: Done) -> Msg {
@@ -288,14 +454,14 @@ impl From<Done> for Msg {
 }
 
 /// What applying a message asks of the world outside the state.
-#[derive(Debug)]
 pub enum Effect {
-    /// Start loading a file; `job` names the load. Its views are built
+    /// Start loading `origin`; `job` names the load. Its views are built
     /// under `filter`.
     Load {
         job: u64,
-        path: PathBuf,
-        progress: Arc<incident_map_core::formats::Progress>,
+        origin: Origin,
+        intent: LoadIntent,
+        progress: Arc<Progress>,
         filter: Filter,
     },
     OpenDialog,
@@ -314,8 +480,9 @@ pub enum Effect {
     RebuildView(Rebuild),
     /// Index the words of a store's events, in the background.
     IndexWords(Arc<Store>),
-    /// Let go of a file that was replaced, off the UI thread.
-    Release(Box<crate::state::Document>),
+    /// Let go of what a replaced document held, off the UI thread (a large
+    /// file takes a while to free).
+    Release(Box<dyn Any + Send>),
     /// Switch the map's basemap (`None`: the bundled one).
     UseBasemap(Option<PathBuf>),
     SetOnline(bool),
@@ -331,27 +498,63 @@ pub enum Effect {
     SaveDialog(String),
     /// Save the data set being authored, in the background.
     SaveWork {
-        dataset: Box<incident_map_core::model::Dataset>,
+        dataset: Box<Dataset>,
         path: PathBuf,
     },
-    /// Build the views of the data set as edited, in the background.
+    /// Build the views of the data set as edited, in the background; then
+    /// select `select` (and bring it into view when it says so).
     BuildWork {
         job: u64,
         store: Arc<Store>,
         filter: Filter,
+        select: Option<(String, bool)>,
     },
     /// Keep a recovery copy of the work, with where it is saved (`None`:
     /// remove it, all is saved).
-    Recovery(Option<(Box<incident_map_core::model::Dataset>, Option<PathBuf>)>),
+    Recovery(Option<(Box<Dataset>, Option<PathBuf>)>),
     /// Ask a server's table what a view shows, in the background.
     AskLive {
-        live: Arc<incident_map_core::postgis::live::Live>,
-        ask: incident_map_core::postgis::live::Ask,
+        live: Arc<Live>,
+        ask: Ask,
         search: String,
     },
     /// The window's title.
     Title(String),
     Quit,
+}
+
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Effect::Load { job, origin, .. } => write!(f, "Load({job}, {origin})"),
+            Effect::OpenDialog => f.write_str("OpenDialog"),
+            Effect::ExportDialog => f.write_str("ExportDialog"),
+            Effect::Export { path, format, .. } => {
+                write!(f, "Export({}, {format:?})", path.display())
+            }
+            Effect::MapImage => f.write_str("MapImage"),
+            Effect::RebuildView(r) => write!(f, "{r:?}"),
+            Effect::IndexWords(_) => f.write_str("IndexWords"),
+            Effect::Release(_) => f.write_str("Release"),
+            Effect::UseBasemap(p) => write!(f, "UseBasemap({p:?})"),
+            Effect::SetOnline(on) => write!(f, "SetOnline({on})"),
+            Effect::Camera(m) => write!(f, "Camera({m:?})"),
+            Effect::ReadGazetteer => f.write_str("ReadGazetteer"),
+            Effect::SourceDialog => f.write_str("SourceDialog"),
+            Effect::ReadSource(p) => write!(f, "ReadSource({})", p.display()),
+            Effect::SaveDialog(n) => write!(f, "SaveDialog({n})"),
+            Effect::SaveWork { path, .. } => write!(f, "SaveWork({})", path.display()),
+            Effect::BuildWork { job, select, .. } => write!(f, "BuildWork({job}, {select:?})"),
+            Effect::Recovery(w) => write!(
+                f,
+                "Recovery({})",
+                if w.is_some() { "keep" } else { "remove" }
+            ),
+            Effect::AskLive { ask, .. } => write!(f, "AskLive(zoom {})", ask.zoom),
+            Effect::Title(t) => write!(f, "Title({t})"),
+            Effect::Quit => f.write_str("Quit"),
+        }
+    }
 }
 
 /// Rebuild the views of `store` under `filter`, finding `search` among
@@ -373,7 +576,7 @@ pub struct Rebuild {
     pub index_wanted: bool,
 }
 
-/// A move of the map asked for by a command.
+/// A move of the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CameraMove {
     ZoomBy(f64),

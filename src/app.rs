@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use egui::Ui;
 
-use crate::action::{Action, Done, Effect, Msg};
+use crate::action::{Action, Actions, Done, Effect, LensAction, Msg};
 use crate::background::{self, Background};
 use crate::bundle::Bundle;
 use crate::command::Command;
@@ -26,9 +26,11 @@ use crate::panels::shortcuts::ShortcutsWindow;
 use crate::panels::status_bar::StatusBar;
 use crate::panels::timeline::TimelinePanel;
 use crate::panels::top_bar::TopBar;
+use crate::recovery;
 use crate::settings::{MapView, Settings};
 use crate::state::AppState;
 use incident_map_core::geography::RegionIndex;
+use incident_map_core::origin::Origin;
 
 pub struct IncidentMapApp {
     pub state: AppState,
@@ -44,6 +46,8 @@ pub struct IncidentMapApp {
     place_finder: PlaceFinderWindow,
     editor: EditorWindow,
     paste_source: PasteSourceWindow,
+    /// Writes recovery copies of the work, in order.
+    recovery: recovery::Writer,
     /// When playback last stepped (the window's clock, in seconds).
     last_tick: f64,
 }
@@ -53,21 +57,27 @@ impl IncidentMapApp {
     /// tests), with the basemap at `basemap` (the bundled one if `None`).
     pub fn new(ctx: &egui::Context, file: &Path, basemap: Option<PathBuf>) -> Self {
         let mut app = Self::empty(ctx, basemap);
-        for effect in app.state.apply(Action::Open(file.to_path_buf())) {
+        let opened = match Origin::of_path(file) {
+            Ok(origin) => app.state.apply(Action::open(origin)),
+            Err(why) => app.state.apply(Action::Note(why)),
+        };
+        for effect in opened {
             match effect {
                 Effect::Load {
                     job,
-                    path,
+                    origin,
+                    intent,
                     progress,
                     filter,
                 } => {
                     let outcome =
-                        background::load(&path, Some(progress), app.state.regions(), &filter);
+                        background::load(&origin, Some(progress), app.state.regions(), &filter);
                     app.apply(
                         ctx,
                         Done::Loaded {
                             job,
-                            path,
+                            origin,
+                            intent,
                             outcome: Box::new(outcome),
                         },
                     );
@@ -82,11 +92,20 @@ impl IncidentMapApp {
         app
     }
 
-    /// The app with no data yet, loading `file` in the background (as it
-    /// starts from the desktop: a large file never holds up the window).
-    pub fn loading(ctx: &egui::Context, file: PathBuf, basemap: Option<PathBuf>) -> Self {
+    /// The app with no data yet, loading `origin` in the background (as it
+    /// starts from the desktop: a large file never holds up the window);
+    /// `frame`: the map frames its data (not when the view of the last run
+    /// is restored).
+    pub fn loading(
+        ctx: &egui::Context,
+        origin: Origin,
+        frame: bool,
+        basemap: Option<PathBuf>,
+    ) -> Self {
         let mut app = Self::empty(ctx, basemap);
-        app.apply(ctx, Action::Open(file));
+        let mut fx = Vec::new();
+        app.state.open(origin, frame, &mut fx);
+        app.run(ctx, fx);
         app
     }
 
@@ -104,7 +123,7 @@ impl IncidentMapApp {
             top_bar: TopBar::new(chosen.as_ref()),
             status_bar: StatusBar,
             timeline: TimelinePanel::default(),
-            context: ContextPanel,
+            context: ContextPanel::default(),
             map: MapPanel::new(tiles),
             problems: ProblemsWindow,
             cluster_list: ClusterList,
@@ -112,6 +131,7 @@ impl IncidentMapApp {
             place_finder: PlaceFinderWindow::default(),
             editor: EditorWindow::default(),
             paste_source: PasteSourceWindow::default(),
+            recovery: recovery::Writer::default(),
             last_tick: f64::NEG_INFINITY,
         }
     }
@@ -136,11 +156,16 @@ impl IncidentMapApp {
         let ctx = ui.ctx().clone();
         self.state.begin_frame();
         self.take_finished(&ctx);
-        let mut actions: Vec<Action> = Command::from_keys(&ctx)
-            .into_iter()
-            .map(Action::Command)
-            .collect();
-        actions.extend(dropped_file(&ctx).map(Action::Open));
+        // A text field, or the source being read, takes the plain keys.
+        let typing = ctx.egui_wants_keyboard_input()
+            || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()));
+        let mut actions = Actions::default();
+        actions.extend(
+            Command::from_keys(&ctx, typing)
+                .into_iter()
+                .map(Action::Command),
+        );
+        actions.extend(dropped_file(&ctx).map(Action::open));
         actions.extend(self.playback_tick(&ctx));
         egui::Panel::top("top").show(ui, |ui| {
             self.top_bar.ui(ui, &self.state, &mut actions);
@@ -180,7 +205,7 @@ impl IncidentMapApp {
             .show(ui, |ui| self.map.ui(ui, &self.state, &mut actions));
         let asks = self.state.set_viewport(self.map.viewport());
         self.run(&ctx, asks);
-        for action in actions {
+        for action in actions.take() {
             self.apply(&ctx, action);
         }
         // The map glides without waiting for input.
@@ -203,7 +228,7 @@ impl IncidentMapApp {
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(period.min(0.05)));
         (self.state.view_is_current() && now - self.last_tick >= period).then(|| {
             self.last_tick = now;
-            Action::Tick
+            LensAction::Tick.into()
         })
     }
 
@@ -220,10 +245,11 @@ impl IncidentMapApp {
             match effect {
                 Effect::Load {
                     job,
-                    path,
+                    origin,
+                    intent,
                     progress,
                     filter,
-                } => self.background.load(job, path, progress, filter),
+                } => self.background.load(job, origin, intent, progress, filter),
                 Effect::OpenDialog => self.background.open_dialog(),
                 Effect::ExportDialog => self.background.export_dialog(),
                 Effect::Export {
@@ -250,12 +276,17 @@ impl IncidentMapApp {
                 Effect::ReadSource(path) => self.background.read_source(path),
                 Effect::SaveDialog(name) => self.background.save_dialog(name),
                 Effect::SaveWork { dataset, path } => self.background.save_work(*dataset, path),
-                Effect::BuildWork { job, store, filter } => {
-                    self.background.build_work(job, store, filter);
+                Effect::BuildWork {
+                    job,
+                    store,
+                    filter,
+                    select,
+                } => {
+                    self.background.build_work(job, store, filter, select);
                 }
                 Effect::Recovery(work) => {
                     if let Some(file) = self.state.recovery_file() {
-                        self.background.write_recovery(file.to_path_buf(), work);
+                        self.recovery.write(file.to_path_buf(), work);
                     }
                 }
                 Effect::AskLive { live, ask, search } => {
@@ -295,8 +326,18 @@ impl IncidentMapApp {
                 .basemap_path()
                 .filter(|p| !is_bundled_basemap(p))
                 .cloned(),
-            last_file: self.state.path().map(Path::to_path_buf),
-            recent: self.state.recent().to_vec(),
+            last_file: self
+                .state
+                .origin()
+                .and_then(Origin::remembered)
+                .map(PathBuf::from),
+            recent: self
+                .state
+                .recent()
+                .iter()
+                .filter_map(Origin::remembered)
+                .map(PathBuf::from)
+                .collect(),
             map_view: self
                 .map
                 .destination()
@@ -361,37 +402,40 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             walkers::install_renderer(cc.wgpu_render_state.as_ref());
             let (settings, note) = Settings::read(cc.storage);
             let basemap = settings.basemap.clone().filter(|p| p.exists());
-            // (A table on a server is opened again too; a file only if it is still there.)
+            // The file (or table) opened last, when it can still be opened;
+            // a table is asked for its password where libpq finds it.
             let last = settings
                 .last_file
-                .clone()
-                .filter(|p| p.exists() || incident_map_core::postgis::is_url(&p.to_string_lossy()));
-            let file = match file.or(last.clone()).map_or_else(bundled_scenario, Ok) {
-                Ok(f) => f,
-                Err(e) => return Err(e.into()),
+                .as_deref()
+                .and_then(|p| Origin::of_path(p).ok())
+                .filter(Origin::is_there);
+            let origin = match file {
+                Some(f) => Origin::of_path(&f)
+                    .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })?,
+                None => match last.clone() {
+                    Some(o) => o,
+                    None => Origin::File(bundled_scenario()?),
+                },
             };
-            let same_file = last.as_ref() == Some(&file);
-            let mut app = IncidentMapApp::loading(&cc.egui_ctx, file, basemap);
-            // The view of the last run, when the same file opens again.
-            if let Some(view) = settings.map_view.filter(|_| same_file) {
+            // The view of the last run, when the same data opens again.
+            let view = settings.map_view.filter(|_| last.as_ref() == Some(&origin));
+            let mut app = IncidentMapApp::loading(&cc.egui_ctx, origin, view.is_none(), basemap);
+            if let Some(view) = view {
                 app.map.look_at(view.center(), view.zoom);
-                app.state.keep_view_for_next_load();
             }
             if !settings.panels_shown {
                 app.apply(&cc.egui_ctx, Command::TogglePanels);
             }
-            app.state.remember_recent(settings.recent);
+            app.state.remember_recent(
+                settings
+                    .recent
+                    .iter()
+                    .filter_map(|p| Origin::of_path(p).ok()),
+            );
             // Work a crash left is offered; new work is kept there too.
-            let recovery = directories::ProjectDirs::from("", "", "incident-map")
-                .map(|d| d.data_dir().join("recovery").join("work.json"));
-            // Beside the copy, where that work was saved (if it was).
-            let left = recovery.as_deref().filter(|f| f.exists()).map(|f| {
-                std::fs::read_to_string(f.with_extension("path"))
-                    .ok()
-                    .map(PathBuf::from)
-                    .filter(|p| !p.as_os_str().is_empty())
-            });
-            app.state.set_recovery(recovery, left);
+            let place = recovery::place();
+            let offer = place.as_deref().and_then(recovery::offer);
+            app.state.set_recovery(place, offer);
             if let Some(note) = note {
                 app.state.note(note);
             }

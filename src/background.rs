@@ -13,25 +13,14 @@ use std::sync::{Arc, Mutex, Weak};
 use incident_map_core::filter::{Filter, SearchIndex};
 use incident_map_core::formats::{self, Format, LoadOptions, Loaded, Progress, Stage};
 use incident_map_core::geography::RegionIndex;
-use incident_map_core::store::Store;
-
-use crate::action::{Done, Exported, Rebuild};
-use crate::live::{Asker, LiveView};
-use crate::views::ViewIndex;
+use incident_map_core::origin::Origin;
 use incident_map_core::postgis::{self, live::Live};
+use incident_map_core::store::Store;
+use incident_map_core::view::ViewInputs;
 
-/// A load's outcome: the file's data and problems, and the views of its
-/// data when it is fit to show; or why the file could not be read.
-pub type Outcome = Result<Opened, String>;
-
-/// What a load opened.
-pub struct Opened {
-    pub loaded: Loaded,
-    pub view: Option<Arc<ViewIndex>>,
-    /// A server's table asked per view, and what its first view shows
-    /// (then `loaded` holds no events: they stay on the server).
-    pub live: Option<(Arc<Live>, Arc<LiveView>)>,
-}
+use crate::action::{Done, Exported, Opened, Outcome, Rebuild};
+use crate::live::Asker;
+use crate::views::ViewIndex;
 
 /// A report file, read as a source: its title and text.
 pub fn read_source(path: &Path) -> Result<(String, String), String> {
@@ -43,25 +32,25 @@ pub fn read_source(path: &Path) -> Result<(String, String), String> {
     formats::import::document(&name, &bytes)
 }
 
-/// Loads a file and, if it is fit to show, builds its views under
-/// `filter` (its words aside: they need the search index, built later).
+/// Loads a file or a table and, if it is fit to show, builds its views
+/// under `filter` (its words aside: they need the search index, built
+/// later). A table too large to read whole is opened on its first view.
 pub fn load(
-    path: &Path,
+    origin: &Origin,
     progress: Option<Arc<Progress>>,
     regions: &RegionIndex,
     filter: &Filter,
 ) -> Outcome {
-    if let Some(url) = path.to_str().filter(|s| postgis::is_url(s)) {
-        let target = postgis::Target::parse(url)?;
-        if let Some(live) = Live::open(&target)? {
-            return open_live(live, progress.as_deref(), regions);
-        }
+    if let Origin::Table(target) = origin
+        && let Some(live) = Live::open(target)?
+    {
+        return open_live(live, progress.as_deref(), regions);
     }
     let options = LoadOptions {
         progress: progress.clone(),
         ..LoadOptions::default()
     };
-    let loaded = formats::load(path, &options).map_err(|e| e.to_string())?;
+    let loaded = formats::open(origin, &options).map_err(|e| e.to_string())?;
     if let Some(p) = &progress {
         if p.is_cancelled() {
             return Err("cancelled".into());
@@ -72,14 +61,11 @@ pub fn load(
     filter.text.clear();
     filter.sources.clear();
     let view = loaded.usable().map(|store| {
-        Arc::new(ViewIndex::build(
+        Arc::new(ViewIndex::build(ViewInputs::new(
             store.table(),
-            None,
             regions,
             &filter,
-            "",
-            None,
-        ))
+        )))
     });
     Ok(Opened {
         loaded,
@@ -116,7 +102,7 @@ fn open_live(live: Live, progress: Option<&Progress>, regions: &RegionIndex) -> 
             path: PathBuf::from(&live.target.shown),
             store: None,
             diagnostics: Vec::new(),
-            format: Some(Format::Csv),
+            format: None,
         },
         view: None,
         live: Some((Arc::new(live), Arc::new(first))),
@@ -226,7 +212,7 @@ impl Background {
 
     /// Lets go of a file's data on a thread of its own (a large one takes a
     /// while to free), then gives the freed memory back to the system.
-    pub fn release(&self, old: Box<crate::state::Document>) {
+    pub fn release(&self, old: Box<dyn std::any::Any + Send>) {
         let dropped = std::thread::Builder::new()
             .name("release".into())
             .spawn(move || {
@@ -237,14 +223,23 @@ impl Background {
         drop(dropped);
     }
 
-    /// Loads a file; the load stops at its next step once `progress` is cancelled.
-    pub fn load(&self, job: u64, path: PathBuf, progress: Arc<Progress>, filter: Filter) {
+    /// Loads a file or a table; the load stops at its next step once
+    /// `progress` is cancelled.
+    pub fn load(
+        &self,
+        job: u64,
+        origin: Origin,
+        intent: crate::action::LoadIntent,
+        progress: Arc<Progress>,
+        filter: Filter,
+    ) {
         let regions = self.regions.clone();
         self.spawn("load", move || {
-            let outcome = load(&path, Some(progress), &regions, &filter);
+            let outcome = load(&origin, Some(progress), &regions, &filter);
             Done::Loaded {
                 job,
-                path,
+                origin,
+                intent,
                 outcome: Box::new(outcome),
             }
         });
@@ -293,7 +288,7 @@ impl Background {
                 .pick_file();
             match path {
                 Some(path) => Done::SourceRead(read_source(&path).map(|(t, x)| (path, t, x))),
-                None => Done::Superseded,
+                None => Done::SourceDialog,
             }
         });
     }
@@ -328,65 +323,24 @@ impl Background {
         });
     }
 
-    /// Builds the views of the data set as edited.
-    pub fn build_work(&self, job: u64, store: Arc<Store>, filter: Filter) {
+    /// Builds the views of the data set as edited (then `select` is selected).
+    pub fn build_work(
+        &self,
+        job: u64,
+        store: Arc<Store>,
+        filter: Filter,
+        select: Option<(String, bool)>,
+    ) {
         let regions = self.regions.clone();
         self.spawn("views of the edit", move || {
-            let view = ViewIndex::build(store.table(), None, &regions, &filter, "", None);
+            let view = ViewIndex::build(ViewInputs::new(store.table(), &regions, &filter));
             Done::WorkView {
                 job,
                 store,
                 view: Arc::new(view),
+                select,
             }
         });
-    }
-
-    /// Writes the recovery copy of the work (its sources' texts inside it),
-    /// or removes it when all is saved.
-    pub fn write_recovery(
-        &self,
-        file: PathBuf,
-        work: Option<(Box<incident_map_core::model::Dataset>, Option<PathBuf>)>,
-    ) {
-        // Written in the order asked: a copy older than the one on disk is
-        // dropped. A failure must not stop the work: the next change tries again.
-        static ASKED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        static WRITTEN: Mutex<Vec<(PathBuf, u64)>> = Mutex::new(Vec::new());
-        let version = ASKED.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = std::thread::Builder::new()
-            .name("recovery".into())
-            .spawn(move || {
-                let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
-                match written.iter_mut().find(|(f, _)| *f == file) {
-                    Some((_, last)) if *last > version => return,
-                    Some((_, last)) => *last = version,
-                    None => written.push((file.clone(), version)),
-                }
-                let saved_at = file.with_extension("path");
-                match work {
-                    None => {
-                        let _ = std::fs::remove_file(&file);
-                        let _ = std::fs::remove_file(&saved_at);
-                    }
-                    Some((ds, path)) => {
-                        let mut ds = *ds;
-                        for s in &mut ds.sources {
-                            if s.text.is_none() {
-                                s.text.clone_from(&s.loaded_text);
-                                s.text_file = None;
-                            }
-                        }
-                        if let Some(dir) = file.parent() {
-                            let _ = std::fs::create_dir_all(dir);
-                        }
-                        if let Ok(json) = formats::write(&ds, formats::Format::Native) {
-                            let _ = formats::save_atomic(&file, json.as_bytes());
-                        }
-                        let path = path.map(|p| p.display().to_string()).unwrap_or_default();
-                        let _ = formats::save_atomic(&saved_at, path.as_bytes());
-                    }
-                }
-            });
     }
 
     /// Reads the bundled gazetteer (half a second; once).
@@ -449,7 +403,10 @@ impl Background {
             .as_ref()
             .is_some_and(|a| Arc::ptr_eq(&a.live, &live))
         {
-            self.asker = Some(Asker::start(live, self.regions.clone(), self.reporter()));
+            let reporter = self.reporter();
+            self.asker = Some(Asker::start(live, self.regions.clone(), move |done| {
+                reporter.send(done)
+            }));
         }
         if let Some(a) = &self.asker {
             a.ask(ask, search);
@@ -487,15 +444,13 @@ impl Background {
                 None if needs => Some(indexes.of(&store, &reporter)),
                 None => None,
             };
-            let view = ViewIndex::build_after(
-                store.table(),
-                Some(all_markers),
-                &regions,
-                &filter,
-                &search,
-                built.as_deref(),
-                Some(&before),
-            );
+            let view = ViewIndex::build(ViewInputs {
+                all_markers: Some(&all_markers),
+                search: &search,
+                index: built.as_deref(),
+                before: Some(&before.view),
+                ..ViewInputs::new(store.table(), &regions, &filter)
+            });
             Done::ViewBuilt {
                 generation,
                 view: Arc::new(view),

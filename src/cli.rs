@@ -14,6 +14,7 @@ use incident_map_core::filter::{Filter, FilterSpec, SHOWN, SearchIndex};
 use incident_map_core::formats::{self, LoadOptions};
 use incident_map_core::geography::{self, RegionIndex};
 use incident_map_core::model::{Dataset, LatLon};
+use incident_map_core::origin::Origin;
 use incident_map_core::store::Store;
 use incident_map_core::summary::Summary;
 
@@ -104,15 +105,25 @@ pub fn say(line: impl Display) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
+/// `input` (a file, or a table by its URL) as an origin; the exit code,
+/// said, when it is a URL that does not read.
+fn origin_of(input: &Path) -> Result<Origin, ExitCode> {
+    Origin::of_path(input).map_err(|e| {
+        errln!("error: {}", printable(&e));
+        errln!("  help: write the table as postgresql://USER@HOST[:PORT]/DB?table=NAME (the password in PGPASSWORD or ~/.pgpass)");
+        ExitCode::from(USAGE_OR_IO)
+    })
+}
+
 /// `input` loaded for a command that writes it elsewhere (`what` it is
 /// then: "converted", "pushed"), its problems printed; the exit code when
 /// it cannot be read or has errors that keep it from opening.
-fn load_for(input: &std::path::Path, what: &str) -> Result<formats::Loaded, ExitCode> {
-    let loaded = match formats::load(input, &LoadOptions::default()) {
+fn load_for(input: &Origin, what: &str) -> Result<formats::Loaded, ExitCode> {
+    let loaded = match formats::open(input, &LoadOptions::default()) {
         Ok(l) => l,
         Err(e) => {
             errln!("error: {}", printable(&e.to_string()));
-            if incident_map_core::postgis::is_url(&input.to_string_lossy()) {
+            if input.table().is_some() {
                 errln!(
                     "  help: check the server's address, the table's name and your password (PGPASSWORD, ~/.pgpass)"
                 );
@@ -128,7 +139,7 @@ fn load_for(input: &std::path::Path, what: &str) -> Result<formats::Loaded, Exit
     if loaded.usable().is_none() {
         errln!(
             "error: {} was not {what}: it has errors (above)",
-            printable(&input.to_string_lossy())
+            printable(&input.shown())
         );
         return Err(ExitCode::from(DATA_ERRORS));
     }
@@ -144,7 +155,7 @@ pub fn push(input: &std::path::Path, url: &str, replace: bool) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let loaded = match load_for(input, "pushed") {
+    let loaded = match origin_of(input).and_then(|o| load_for(&o, "pushed")) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -156,7 +167,7 @@ pub fn push(input: &std::path::Path, url: &str, replace: bool) -> ExitCode {
         Ok(n) => {
             say(format_args!(
                 "{} ({} events) -> {}",
-                printable(&input.to_string_lossy()),
+                printable(&loaded.path.to_string_lossy()),
                 n,
                 printable(&target.shown)
             ));
@@ -184,13 +195,18 @@ pub fn convert(
         );
         return ExitCode::from(USAGE_OR_IO);
     };
-    if formats::export::same_file(input, output) {
+    let input = match origin_of(input) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let opened = input.file();
+    if opened.is_some_and(|i| formats::export::same_file(i, output)) {
         errln!(
             "error: the output is the input file; choose another name (the input is never overwritten)"
         );
         return ExitCode::from(USAGE_OR_IO);
     }
-    let loaded = match load_for(input, "converted") {
+    let loaded = match load_for(&input, "converted") {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -204,8 +220,8 @@ pub fn convert(
     };
     let keep = shown(store, &filter);
     let written = match &keep {
-        None => formats::export::save(&store.to_dataset(), Some(input), output, format),
-        Some(keep) => formats::export::save(&store.subset(keep), Some(input), output, format),
+        None => formats::export::save(&store.to_dataset(), opened, output, format),
+        Some(keep) => formats::export::save(&store.subset(keep), opened, output, format),
     };
     if let Err(e) = written {
         errln!("error: {}", printable(&e.to_string()));
@@ -218,7 +234,7 @@ pub fn convert(
     outln!(
         out,
         "{} ({}, {count}) -> {} ({})",
-        printable(&input.to_string_lossy()),
+        printable(&input.shown()),
         loaded.format.map_or("?", formats::Format::name),
         printable(&output.to_string_lossy()),
         format.name()
@@ -246,19 +262,14 @@ pub fn shown(store: &Store, filter: &Filter) -> Option<Vec<usize>> {
 
 #[derive(serde::Serialize)]
 struct FileReport {
-    #[serde(serialize_with = "lossy")]
-    file: PathBuf,
+    /// The file's path (a table's URL without its password).
+    file: String,
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     io_error: Option<String>,
     diagnostics: Vec<Diagnostic>,
-}
-
-/// A file name in JSON: not every name is text (U+FFFD stands for what is not).
-fn lossy<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&p.to_string_lossy())
 }
 
 /// `incident-map check`.
@@ -268,14 +279,23 @@ pub fn check(files: &[PathBuf], json: bool, list_passages: bool, list_events: bo
     let mut status = 0u8;
     let mut reports = Vec::new();
     for file in files {
-        let report = match formats::load(file, &LoadOptions::default()) {
+        // A table's URL is shown without its password; a name that is not
+        // text with U+FFFD for what is not.
+        let origin = Origin::of_path(file);
+        let shown = match &origin {
+            Ok(o) => o.shown(),
+            Err(_) => incident_map_core::origin::without_password(&file.to_string_lossy()),
+        };
+        let loaded = origin
+            .and_then(|o| formats::open(&o, &LoadOptions::default()).map_err(|e| e.to_string()));
+        let report = match loaded {
             Err(e) => {
                 status = status.max(USAGE_OR_IO);
                 FileReport {
-                    file: file.clone(),
+                    file: shown,
                     valid: false,
                     summary: None,
-                    io_error: Some(e.to_string()),
+                    io_error: Some(e),
                     diagnostics: Vec::new(),
                 }
             }
@@ -294,7 +314,7 @@ pub fn check(files: &[PathBuf], json: bool, list_passages: bool, list_events: bo
                     status = status.max(DATA_ERRORS);
                 }
                 FileReport {
-                    file: file.clone(),
+                    file: shown,
                     valid,
                     summary: loaded.store.as_ref().map(Summary::of),
                     io_error: None,
@@ -327,7 +347,7 @@ fn print_report(out: &mut Out, r: &FileReport) {
     outln!(
         out,
         "{}: {verdict} ({}, {})",
-        printable(&r.file.to_string_lossy()),
+        printable(&r.file),
         plural(errors, "error"),
         plural(warnings, "warning")
     );

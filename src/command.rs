@@ -413,12 +413,10 @@ impl Command {
     }
 
     /// The commands whose keys were pressed this frame (the keys are taken,
-    /// so no widget sees them too). While a text field has the keyboard,
-    /// only shortcuts with Ctrl (⌘) count: plain letters are typing.
-    pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
-        // A source being read takes the keys that select words in it.
-        let typing = ctx.egui_wants_keyboard_input()
-            || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()));
+    /// so no widget sees them too). While the user is `typing` (a text
+    /// field has the keyboard), only shortcuts with Ctrl (⌘) count: plain
+    /// letters are typing.
+    pub fn from_keys(ctx: &egui::Context, typing: bool) -> Vec<Command> {
         let mut all: Vec<(Command, KeyboardShortcut)> = Command::all()
             .flat_map(|c| c.shortcuts().iter().map(move |s| (c, *s)))
             .filter(|(_, s)| !typing || s.modifiers.command || s.modifiers.ctrl)
@@ -540,7 +538,7 @@ mod tests {
             ..Default::default()
         };
         let mut got = Vec::new();
-        ctx.run_ui(input, |_| got = Command::from_keys(&ctx))
+        ctx.run_ui(input, |_| got = Command::from_keys(&ctx, false))
             .textures_delta
             .clear();
         assert_eq!(got, [Command::ExportEvents, Command::SelectNext]);

@@ -20,6 +20,7 @@
 //! - [`panels`]: the map, timeline, context, top and status bars, windows.
 //! - [`map`]: tile layers, the map's overlays, framing and gliding.
 //! - [`settings`]: what is remembered between runs, versioned.
+//! - [`recovery`]: work in progress kept through a crash.
 //! - [`bundle`]: the scenario, basemap and fonts the binary carries.
 //! - [`render`]: the app drawn offscreen, for `render` and tests.
 //! - [`map_image`]: the map saved as a PNG.
@@ -35,6 +36,7 @@ pub mod live;
 pub mod map;
 pub mod map_image;
 pub mod panels;
+pub mod recovery;
 pub mod render;
 pub mod settings;
 pub mod state;

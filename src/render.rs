@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::wgpu::{WgpuTestRenderer, create_render_state, default_wgpu_setup};
 
-use crate::action::Action;
+use crate::action::LensAction;
 use crate::app::IncidentMapApp;
 use crate::command::Command;
 use incident_map_core::filter::{Filter, FilterSpec};
@@ -73,7 +73,7 @@ impl OffscreenMap {
     /// Shows what `filter` shows, once the views are rebuilt for it.
     pub fn show(&mut self, filter: Filter) -> Result<(), String> {
         let ctx = self.ctx();
-        self.app().apply(&ctx, Action::SetFilter(filter));
+        self.app().apply(&ctx, LensAction::SetFilter(filter));
         let start = Instant::now();
         while !self.app().state.view_is_current() {
             self.harness.step();
@@ -260,7 +260,8 @@ fn open(request: &RenderRequest) -> Result<(OffscreenMap, Filter), String> {
     }
     let mut map = OffscreenMap::new(&request.file, request.basemap.clone(), request.size);
     let state = &map.app().state;
-    if state.path() != Some(request.file.as_path()) {
+    let asked = incident_map_core::origin::Origin::of_path(&request.file)?;
+    if state.origin() != Some(&asked) {
         return Err(format!(
             "{} was not opened: {}",
             request.file.display(),

@@ -78,7 +78,7 @@ fn a_file_far_away_is_framed_clear_of_the_legend() {
     let mut map = common::scenario_app((1280, 800));
     let ctx = map.ctx();
     let file = common::repo("tests/files/samples/acled_sample_2024_format.csv");
-    map.app().apply(&ctx, Action::Open(file));
+    map.app().apply(&ctx, Action::open(file));
     common::wait_for_load(&mut map);
     map.harness().run_steps(6);
     assert_eq!(map.app().state.store().unwrap().len(), 2);

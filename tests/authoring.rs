@@ -70,11 +70,13 @@ fn new_work_with_source(map: &mut OffscreenMap, title: &str, text: &str) {
     map.app().apply(&ctx, Command::NewDataSet);
     map.app().apply(
         &ctx,
-        Action::AddSourceText(Box::new(incident_map::action::NewSource {
-            title: title.into(),
-            text: text.into(),
-            ..Default::default()
-        })),
+        incident_map::action::AuthorAction::AddSourceText(Box::new(
+            incident_map::action::NewSource {
+                title: title.into(),
+                text: text.into(),
+                ..Default::default()
+            },
+        )),
     );
 }
 
@@ -83,7 +85,7 @@ fn event_from_words(map: &mut OffscreenMap, start: usize, end: usize) {
     let ctx = map.ctx();
     map.app().apply(
         &ctx,
-        Action::SelectWords(Some(incident_map::action::Words {
+        incident_map::action::AuthorAction::SelectWords(Some(incident_map::action::Words {
             source: "source-1".into(),
             start,
             end,
@@ -225,7 +227,7 @@ fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
     });
     assert!(dir.path().join("blast-source-1.txt").exists());
     // Opened again: the marker leads to the sentence, highlighted in its source.
-    map.app().apply(&ctx, Action::Open(path.clone()));
+    map.app().apply(&ctx, Action::open(path.clone()));
     common::wait_for_load(&mut map);
     assert!(
         map.app().state.problems().is_none(),
@@ -270,7 +272,7 @@ fn a_sentence_becomes_a_placed_dated_saved_event_that_leads_back_to_it() {
         format!("Updated. {TEXT}"),
     )
     .unwrap();
-    map.app().apply(&ctx, Action::Open(path));
+    map.app().apply(&ctx, Action::open(path));
     common::wait_for_load(&mut map);
     let problems = common::listed_problems(&mut map).expect("problems listed");
     assert!(
@@ -312,7 +314,7 @@ fn unsaved_work_is_asked_about_before_it_is_lost() {
     // Opening another file asks first; Cancel keeps the work.
     let ctx = map.ctx();
     let other = common::repo("tests/files/interop/variants.geojson");
-    map.app().apply(&ctx, Action::Open(other.clone()));
+    map.app().apply(&ctx, Action::open(other.clone()));
     map.harness().run_steps(2);
     assert!(map.app().state.unsaved_question().is_some());
     assert!(map.app().state.loading().is_none());
@@ -326,7 +328,7 @@ fn unsaved_work_is_asked_about_before_it_is_lost() {
     wait(&mut map, "the undo", |m| {
         m.app().state.work().is_some_and(|w| !w.is_dirty())
     });
-    map.app().apply(&ctx, Action::Open(other));
+    map.app().apply(&ctx, Action::open(other));
     common::wait_for_load(&mut map);
     assert!(map.app().state.work().is_none());
     assert!(events(&mut map) > 0);
@@ -344,10 +346,11 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
     drop(map);
     // The next start (after a crash: the copy is still there) offers it.
     let mut again = common::scenario_app((1400, 900));
+    let offer = incident_map::recovery::offer(&copy).expect("the copy is offered");
     again
         .app()
         .state
-        .set_recovery(Some(copy.clone()), Some(None));
+        .set_recovery(Some(copy.clone()), Some(offer));
     again.harness().run_steps(3);
     assert!(
         again
@@ -363,7 +366,7 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
     assert_eq!(work.dataset.sources[0].title, "Blast report");
     assert_eq!(work.dataset.sources[0].full_text(), Some(TEXT));
     // Not a file to remember: the recovery copy is in no recent list.
-    assert!(!again.app().state.recent().contains(&copy));
+    assert!(!again.app().state.recent().contains(&copy.clone().into()));
 }
 
 #[test]

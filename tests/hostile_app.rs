@@ -13,7 +13,7 @@ use common::{repo, wait_for_load};
 
 fn open(map: &mut OffscreenMap, path: PathBuf) -> String {
     let ctx = map.ctx();
-    map.app().apply(&ctx, Action::Open(path));
+    map.app().apply(&ctx, Action::open(path));
     wait_for_load(map);
     map.app().state.status().to_string()
 }
@@ -24,7 +24,8 @@ fn scenario_still_shown(map: &mut OffscreenMap, case: &str) {
     assert!(
         map.app()
             .state
-            .path()
+            .origin()
+            .and_then(|o| o.file())
             .unwrap()
             .ends_with("data/moscow-march-2024.json"),
         "{case}"
@@ -80,7 +81,8 @@ fn files_that_cannot_be_opened_leave_the_data_on_screen_and_say_why() {
             assert!(!problems.text.contains('\u{1b}'), "{}", problems.text);
         }
         let ctx = map.ctx();
-        map.app().apply(&ctx, Action::DismissProblems);
+        map.app()
+            .apply(&ctx, incident_map::action::WindowAction::DismissProblems);
     }
 }
 
@@ -110,7 +112,8 @@ fn files_that_open_with_problems_list_them_in_place() {
         );
         map.harness().run_steps(2);
         let ctx = map.ctx();
-        map.app().apply(&ctx, Action::DismissProblems);
+        map.app()
+            .apply(&ctx, incident_map::action::WindowAction::DismissProblems);
     }
 }
 
@@ -120,7 +123,9 @@ fn a_hostile_basemap_is_refused_and_the_map_keeps_its_own() {
     let ctx = map.ctx();
     map.app().apply(
         &ctx,
-        Action::UseBasemap(Some(repo("tests/files/hostile/root-past-end.pmtiles"))),
+        incident_map::action::DocumentAction::UseBasemap(Some(repo(
+            "tests/files/hostile/root-past-end.pmtiles",
+        ))),
     );
     map.harness().run_steps(3);
     let status = map.app().state.status().to_string();

@@ -184,7 +184,7 @@ fn an_event_located_by_an_area_frames_it_and_says_its_size() {
     let ctx = map.ctx();
     let file = common::repo("tests/files/samples/geojson_unmiss_incidents.geojson");
     map.app()
-        .apply(&ctx, incident_map::action::Action::Open(file));
+        .apply(&ctx, incident_map::action::Action::open(file));
     common::wait_for_load(&mut map);
     common::dismiss_problems(&mut map);
     map.harness().get_by_label("Rumamier").click();
@@ -320,7 +320,7 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
         let path = dir.path().join(format!("{only_shown}.geojson"));
         map.app().apply(
             &ctx,
-            incident_map::action::Action::Export {
+            incident_map::action::DocumentAction::Export {
                 path: path.clone(),
                 only_shown,
             },

@@ -51,7 +51,8 @@ fn a_bad_file_keeps_the_data_on_screen_and_lists_its_problems() {
     );
     assert!(
         state
-            .path()
+            .origin()
+            .and_then(|o| o.file())
             .unwrap()
             .ends_with("data/moscow-march-2024.json")
     );
@@ -136,7 +137,7 @@ fn a_good_file_replaces_the_data_and_joins_the_recent_files() {
         2,
         "the timeline was rebuilt"
     );
-    assert_eq!(state.recent().first(), Some(&good));
+    assert_eq!(state.recent().first(), Some(&good.clone().into()));
     assert!(state.problems().is_none(), "a clean file shows no problems");
     assert!(
         map.harness().get_all_by_label("Attack").next().is_some(),
@@ -165,12 +166,12 @@ fn the_selection_survives_reloading_the_same_file() {
         .click();
     map.harness().run_steps(2);
     let ctx = map.ctx();
-    map.app().apply(&ctx, Action::Open(scenario()));
+    map.app().apply(&ctx, Action::open(scenario()));
     wait_for_load(&mut map);
     assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     // A file without that event clears it.
     map.app()
-        .apply(&ctx, Action::Open(repo("tests/files/good/small.json")));
+        .apply(&ctx, Action::open(repo("tests/files/good/small.json")));
     wait_for_load(&mut map);
     assert_eq!(map.app().state.selected_id(), None);
 }
@@ -180,7 +181,7 @@ fn cancelling_a_load_keeps_the_data() {
     let mut map = app();
     let ctx = map.ctx();
     map.app()
-        .apply(&ctx, Action::Open(repo("tests/files/good/small.json")));
+        .apply(&ctx, Action::open(repo("tests/files/good/small.json")));
     map.app().apply(&ctx, Command::CancelLoad);
     map.harness().run_steps(3);
     std::thread::sleep(Duration::from_millis(200));
@@ -207,7 +208,7 @@ fn another_file_is_framed_on_the_map() {
     });
     std::fs::write(&paris, incident_map_core::formats::native::write(&ds)).unwrap();
     let ctx = map.ctx();
-    map.app().apply(&ctx, Action::Open(paris));
+    map.app().apply(&ctx, Action::open(paris));
     wait_for_load(&mut map);
     map.harness().run_steps(5);
     let c = map.app().map().position().unwrap();
@@ -249,8 +250,13 @@ fn a_load_reports_its_stages_and_stops_when_cancelled() {
     cancelled.cancel();
     let regions = incident_map_core::geography::RegionIndex::bundled();
     assert!(
-        incident_map::background::load(&file, Some(cancelled), &regions, &Default::default())
-            .is_err()
+        incident_map::background::load(
+            &file.into(),
+            Some(cancelled),
+            &regions,
+            &Default::default()
+        )
+        .is_err()
     );
 }
 
@@ -414,7 +420,7 @@ fn export_writes_all_events_or_those_in_view() {
     let all = dir.path().join("all.geojson");
     map.app().apply(
         &ctx,
-        Action::Export {
+        incident_map::action::DocumentAction::Export {
             path: all.clone(),
             only_shown: false,
         },
@@ -435,7 +441,7 @@ fn export_writes_all_events_or_those_in_view() {
     let in_view = dir.path().join("view.csv");
     map.app().apply(
         &ctx,
-        Action::Export {
+        incident_map::action::DocumentAction::Export {
             path: in_view.clone(),
             only_shown: true,
         },
@@ -457,7 +463,7 @@ fn export_writes_all_events_or_those_in_view() {
     ] {
         map.app().apply(
             &ctx,
-            Action::Export {
+            incident_map::action::DocumentAction::Export {
                 path,
                 only_shown: false,
             },

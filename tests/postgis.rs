@@ -36,7 +36,11 @@ fn load(url: &str) -> formats::Loaded {
 }
 
 fn try_load(url: &str) -> Result<formats::Loaded, formats::LoadError> {
-    formats::load(std::path::Path::new(url), &LoadOptions::default())
+    let origin = incident_map_core::origin::Origin::parse(url).map_err(|e| formats::LoadError {
+        path: url.into(),
+        source: std::io::Error::other(e),
+    })?;
+    formats::open(&origin, &LoadOptions::default())
 }
 
 fn push(store: &Store, url: &str, replace: bool) -> Result<usize, String> {
@@ -321,7 +325,7 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
                 })
         });
         let clause = sql::clause(&f, &table.meta.categories).unwrap();
-        let cells = postgis::view::cells(&mut client, &target, &clause, zoom, view).unwrap();
+        let cells = postgis::view::count_cells(&mut client, &target, &clause, zoom, view).unwrap();
         let total: u64 = cells.iter().map(|c| c.count).sum();
         assert_eq!(total as usize, shown.len(), "zoom {zoom}");
         assert!(cells.len() > 3, "zoom {zoom}: {} cells", cells.len());
@@ -430,8 +434,8 @@ fn the_app_opens_a_table_by_url_and_a_marker_click_leads_to_its_words() {
         "the passage is not shown"
     );
     // What the app keeps and shows as its file: the URL without the password.
-    let path = map.app().state.document().unwrap().path.clone();
-    assert_eq!(path.to_str(), Some(url.as_str()));
+    let shown = map.app().state.document().unwrap().origin.shown();
+    assert_eq!(shown, url);
 }
 
 /// The server's counts by category under `f` are memory's.
@@ -606,7 +610,7 @@ fn a_table_asked_per_view_answers_as_the_table_read_whole() {
             ..Filter::default()
         },
     ] {
-        assert!(postgis::summary::answers_times(&f));
+        assert!(postgis::rollup::answers_times(&f));
         let flags = f.flags(table, None);
         let shown = flags.iter().filter(|v| **v == SHOWN).count();
         assert_eq!(
@@ -637,7 +641,7 @@ fn a_table_asked_per_view_answers_as_the_table_read_whole() {
         // marker index counts them.
         if f.window.is_none() {
             for zoom in [2u8, 6] {
-                assert!(postgis::summary::answers_cells(&f, zoom));
+                assert!(postgis::rollup::answers_cells(&f, zoom));
                 let shown_markers = markers.filter(table, |i| flags[i] == SHOWN);
                 let ask = Ask {
                     filter: f.clone(),
@@ -783,7 +787,7 @@ fn the_app_asks_a_large_table_per_view_and_a_click_leads_to_words() {
     let ctx = map.ctx();
     map.app().apply(
         &ctx,
-        incident_map::action::Action::Export {
+        incident_map::action::DocumentAction::Export {
             path: exported.clone(),
             only_shown: false,
         },

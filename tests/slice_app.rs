@@ -3,7 +3,6 @@
 //! actor facet, and exporting what is shown. Driven headless with egui_kittest.
 
 use egui_kittest::kittest::Queryable;
-use incident_map::action::Action;
 use incident_map::render::OffscreenMap;
 
 mod common;
@@ -199,11 +198,17 @@ fn ctrl_f_crocus_gives_one_result_and_enter_selects_its_marker() {
     common::wait_for_filter(&mut map);
     assert_eq!(map.app().state.view().unwrap().matches.len(), 1);
     let ctx = map.ctx();
-    map.app().apply(&ctx, Action::Search("zanzibar".into()));
+    map.app().apply(
+        &ctx,
+        incident_map::action::LensAction::Search("zanzibar".into()),
+    );
     common::wait_for_filter(&mut map);
     assert!(map.harness().query_by_label("no results").is_some());
     // Only matches: every view shows the matches alone.
-    map.app().apply(&ctx, Action::Search("crocus".into()));
+    map.app().apply(
+        &ctx,
+        incident_map::action::LensAction::Search("crocus".into()),
+    );
     map.harness()
         .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Only matches")
         .click();
@@ -276,7 +281,7 @@ fn export_of_what_is_shown_respects_every_part_of_the_filter() {
     );
     map.app().apply(
         &ctx,
-        Action::SetFilter(incident_map_core::filter::Filter {
+        incident_map::action::LensAction::SetFilter(incident_map_core::filter::Filter {
             window,
             hidden_categories: ["statement".to_string()].into(),
             ..Default::default()
@@ -289,7 +294,7 @@ fn export_of_what_is_shown_respects_every_part_of_the_filter() {
         let ctx = map.ctx();
         map.app().apply(
             &ctx,
-            Action::Export {
+            incident_map::action::DocumentAction::Export {
                 path: path.clone(),
                 only_shown: true,
             },
@@ -308,7 +313,10 @@ fn export_of_what_is_shown_respects_every_part_of_the_filter() {
         ["crocus-attack", "us-embassy-alert"]
     );
     // Words, only matching: the attack alone.
-    map.app().apply(&ctx, Action::Search("crocus city".into()));
+    map.app().apply(
+        &ctx,
+        incident_map::action::LensAction::Search("crocus city".into()),
+    );
     map.app()
         .apply(&ctx, incident_map::command::Command::ToggleOnlyMatches);
     common::wait_for_filter(&mut map);
@@ -316,7 +324,7 @@ fn export_of_what_is_shown_respects_every_part_of_the_filter() {
     // An actor the attack does not have: nothing is left to export.
     map.app().apply(
         &ctx,
-        Action::Filter(incident_map::action::FilterEdit::ToggleActor(
+        incident_map::action::LensAction::Filter(incident_map::action::FilterEdit::ToggleActor(
             "Embassy".into(),
         )),
     );

@@ -5,10 +5,10 @@
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, vec2};
 use walkers::{MapMemory, Plugin, Projector, lat_lon};
 
-use crate::action::Action;
+use crate::action::{Action, Actions, CameraMove, SelectionAction};
 use crate::views::ViewIndex;
 use incident_map_core::geography::{Region, RegionIndex};
-use incident_map_core::markers::{Shape as MarkerShape, View, cluster_radius, mercator};
+use incident_map_core::markers::{Screen, Shape as MarkerShape, cluster_radius, mercator};
 use incident_map_core::model::LatLon;
 use incident_map_core::store::EventTable;
 
@@ -93,7 +93,7 @@ pub struct ServerCells<'a> {
     pub zoom: u8,
     /// The selected event, drawn over the cells.
     pub selected: Option<(LatLon, Color32)>,
-    pub actions: &'a mut Vec<Action>,
+    pub actions: &'a mut Actions,
 }
 
 impl Plugin for ServerCells<'_> {
@@ -126,10 +126,10 @@ impl Plugin for ServerCells<'_> {
                 .on_hover_text(format!("{label}, counted by the server: click to zoom in"))
                 .clicked()
             {
-                self.actions.push(Action::ZoomInto {
+                self.actions.push(Action::Move(CameraMove::Approach {
                     point,
-                    zoom: f64::from(self.zoom) + 2.0,
-                });
+                    min_zoom: f64::from(self.zoom) + 2.0,
+                }));
             }
         }
         if let Some((point, color)) = self.selected {
@@ -181,7 +181,7 @@ pub struct EventMarkers<'a> {
     pub fade: f32,
     /// Draw faded the events whose best evidence is doubtful or improbable.
     pub fade_doubtful: bool,
-    pub actions: &'a mut Vec<Action>,
+    pub actions: &'a mut Actions,
 }
 
 impl Plugin for EventMarkers<'_> {
@@ -194,7 +194,7 @@ impl Plugin for EventMarkers<'_> {
     ) {
         let clip = projector.clip_rect();
         let c = projector.unproject(clip.center().to_vec2());
-        let view = View {
+        let view = Screen {
             center: mercator(LatLon {
                 lat: c.y(),
                 lon: c.x(),
@@ -252,7 +252,7 @@ impl Plugin for EventMarkers<'_> {
                 "at one spot: click to list them"
             };
             if response.on_hover_text(format!("{label}: {hint}")).clicked() {
-                self.actions.push(Action::OpenCluster {
+                self.actions.push(SelectionAction::OpenCluster {
                     zoom: cluster.zoom,
                     cells: cluster.cells.clone(),
                 });
@@ -382,10 +382,10 @@ impl Plugin for EventMarkers<'_> {
                 painter.circle_stroke(at, r + 5.0, Stroke::new(2.5, Color32::BLACK));
             }
             if response.hovered() {
-                self.actions.push(Action::Hover(id.to_string()));
+                self.actions.push(SelectionAction::Hover(id.to_string()));
             }
             if response.clicked() {
-                self.actions.push(Action::Select(id.to_string()));
+                self.actions.push(SelectionAction::Select(id.to_string()));
             }
         }
         for (at, gap, galley, color) in emphasised {

@@ -1,14 +1,14 @@
 //! The window that lists the events of a cluster no zoom can split (events
 //! stacked on one spot), to pick one.
 
-use crate::action::Action;
+use crate::action::{Actions, SelectionAction};
 use crate::state::AppState;
 
 #[derive(Default)]
 pub struct ClusterList;
 
 impl ClusterList {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
         let (Some(list), Some(doc)) = (state.listed(), state.document()) else {
             return;
         };
@@ -29,13 +29,13 @@ impl ClusterList {
                             let id = table.id(i);
                             let text = format!("{} ({})", table.title(i), table.label(i));
                             if ui.selectable_label(selected == Some(id), text).clicked() {
-                                actions.push(Action::Select(id.to_string()));
+                                actions.push(SelectionAction::Select(id.to_string()));
                             }
                         }
                     },
                 );
                 if ui.button("Close").clicked() {
-                    actions.push(Action::CloseClusterList);
+                    actions.push(SelectionAction::CloseClusterList);
                 }
             });
     }

@@ -8,7 +8,7 @@ use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, RichText, TextFormat, Ui};
 
 use super::capitalise;
-use crate::action::Action;
+use crate::action::{Action, Actions, AuthorAction, SelectionAction};
 use crate::command::Command;
 use crate::state::{AppState, Selection};
 use crate::views::{Situated, ViewIndex};
@@ -20,10 +20,13 @@ const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
 
 /// The context panel, on the right of the map.
 #[derive(Default)]
-pub struct ContextPanel;
+pub struct ContextPanel {
+    /// The source being read (authoring), with what it worked out of it.
+    reader: super::reader::SourceReader,
+}
 
 impl ContextPanel {
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         // Authoring: the sources to read, and the one being read.
         let work = state.work();
         let reading = work.and_then(|w| w.dataset.source(w.reading.as_deref()?));
@@ -42,11 +45,11 @@ impl ContextPanel {
                     selection,
                     scroll,
                     actions,
-                    reading,
+                    reading.map(|r| (r, &mut self.reader)),
                 );
             }
             (None, Some((w, source))) => {
-                super::reader::reader(ui, w, source, None, actions);
+                self.reader.ui(ui, w, source, None, actions);
             }
             (None, None) => {
                 ui.heading("Context");
@@ -67,8 +70,11 @@ fn show(
     index: &ViewIndex,
     selection: &Selection,
     scroll: bool,
-    actions: &mut Vec<Action>,
-    reading: Option<(&crate::state::Work, &Source)>,
+    actions: &mut Actions,
+    reading: Option<(
+        (&crate::state::Work, &Source),
+        &mut super::reader::SourceReader,
+    )>,
 ) {
     let i = selection.event;
     let detail = &*selection.detail;
@@ -97,7 +103,7 @@ fn show(
                 .on_hover_text("Open this event in the editor: its title, date, place, category (Undo takes any change back)")
                 .clicked()
             {
-                actions.push(Action::OpenEditor(selection.id.clone()));
+                actions.push(AuthorAction::OpenEditor(selection.id.clone()));
             }
             if let Some(c) = table.category(i) {
                 ui.label(
@@ -118,8 +124,8 @@ fn show(
             record_section(ui, e);
         });
     ui.separator();
-    if let Some((work, source)) = reading {
-        super::reader::reader(ui, work, source, Some(&selection.id), actions);
+    if let Some(((work, source), reader)) = reading {
+        reader.ui(ui, work, source, Some(&selection.id), actions);
         return;
     }
     passages_section(
@@ -229,7 +235,7 @@ fn casualties_section(ui: &mut Ui, e: &Event) {
     ui.add_space(4.0);
 }
 
-fn relations_section(ui: &mut Ui, table: &EventTable, i: usize, actions: &mut Vec<Action>) {
+fn relations_section(ui: &mut Ui, table: &EventTable, i: usize, actions: &mut Actions) {
     let outgoing: Vec<(String, usize)> = table
         .relations(i)
         .map(|(kind, o)| {
@@ -249,7 +255,7 @@ fn relations_section(ui: &mut Ui, table: &EventTable, i: usize, actions: &mut Ve
     ui.label(RichText::new("Related events").strong());
     for (text, other) in outgoing.into_iter().chain(incoming) {
         if ui.link(text).clicked() {
-            actions.push(Action::Select(table.id(other).to_string()));
+            actions.push(SelectionAction::Select(table.id(other).to_string()));
             actions.push(Action::Command(Command::FocusSelected));
         }
     }
@@ -292,7 +298,7 @@ fn passages_section(
     focus: usize,
     search: &str,
     scroll: bool,
-    actions: &mut Vec<Action>,
+    actions: &mut Actions,
 ) {
     let e = &detail.event;
     ui.label(RichText::new("The source's words").strong());
@@ -307,7 +313,7 @@ fn passages_section(
             .on_hover_text("Previous passage")
             .clicked()
         {
-            actions.push(Action::ShowPassage(focus - 1));
+            actions.push(SelectionAction::ShowPassage(focus - 1));
         }
         ui.label(format!("Passage {} of {}", focus + 1, e.passages.len()));
         if ui
@@ -315,7 +321,7 @@ fn passages_section(
             .on_hover_text("Next passage")
             .clicked()
         {
-            actions.push(Action::ShowPassage(focus + 1));
+            actions.push(SelectionAction::ShowPassage(focus + 1));
         }
     });
     let p = &e.passages[focus];

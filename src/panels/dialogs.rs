@@ -1,7 +1,7 @@
 //! The small windows of authoring: a source pasted in, "Save the changes
 //! first?", and the work a crash left, offered at start.
 
-use crate::action::{Action, NewSource, UnsavedChoice};
+use crate::action::{Actions, AuthorAction, NewSource, UnsavedChoice, WindowAction};
 use crate::state::AppState;
 
 /// *File › Paste a source…*: a report's text and what is known of it.
@@ -11,7 +11,7 @@ pub struct PasteSourceWindow {
 }
 
 impl PasteSourceWindow {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
         if !state.paste_source_open() {
             return;
         }
@@ -59,23 +59,23 @@ impl PasteSourceWindow {
                         .add_enabled(ready, egui::Button::new("Add source"))
                         .clicked()
                     {
-                        actions.push(Action::AddSourceText(Box::new(std::mem::take(
+                        actions.push(AuthorAction::AddSourceText(Box::new(std::mem::take(
                             &mut self.new,
                         ))));
                     }
                     if ui.button("Cancel").clicked() {
-                        actions.push(Action::ClosePasteSource);
+                        actions.push(WindowAction::ClosePasteSource);
                     }
                 });
             });
         if !open {
-            actions.push(Action::ClosePasteSource);
+            actions.push(WindowAction::ClosePasteSource);
         }
     }
 }
 
 /// "Save the changes first?" before quitting, opening or starting anew.
-pub fn unsaved(ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+pub fn unsaved(ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
     let (Some(then), Some(work)) = (state.unsaved_question(), state.work()) else {
         return;
     };
@@ -93,7 +93,7 @@ pub fn unsaved(ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>)
                 ("Cancel", UnsavedChoice::Cancel),
             ] {
                 if ui.button(text).clicked() {
-                    actions.push(Action::Unsaved(choice));
+                    actions.push(AuthorAction::Unsaved(choice));
                 }
             }
         });
@@ -101,31 +101,22 @@ pub fn unsaved(ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>)
 }
 
 /// The work a crash left, offered at start.
-pub fn recovery(ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
-    let Some(file) = state.recoverable() else {
+pub fn recovery(ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
+    let Some(offer) = state.recovery_offer() else {
         return;
     };
-    let when = std::fs::metadata(file)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| jiff::Timestamp::try_from(t).ok())
-        .map(|t| {
-            t.to_zoned_datetime(jiff::tz::TimeZone::system())
-                .strftime("%-d %b %Y, %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default();
     egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
         ui.heading("Unsaved work was left");
         ui.label(format!(
-            "The app closed with changes that were not saved (kept {when}). Open them again?"
+            "The app closed with changes that were not saved (kept {}). Open them again?",
+            offer.kept
         ));
         ui.horizontal(|ui| {
             if ui.button("Recover").clicked() {
-                actions.push(Action::Recover(true));
+                actions.push(AuthorAction::Recover(true));
             }
             if ui.button("Discard").clicked() {
-                actions.push(Action::Recover(false));
+                actions.push(AuthorAction::Recover(false));
             }
         });
     });

@@ -7,7 +7,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::action::Action;
+use crate::action::{Action, Actions, AuthorAction, SelectionAction, WindowAction};
 use crate::command::Command;
 use crate::state::{AppState, PlaceHit};
 use incident_map_core::edit;
@@ -104,7 +104,7 @@ impl EditorWindow {
         self.from = Some(e.clone());
     }
 
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
         let Some(work) = state.work() else { return };
         let Some(event) = work
             .editing
@@ -117,7 +117,7 @@ impl EditorWindow {
         if self.from.as_ref() != Some(event) {
             self.fill(event, &work.dataset.categories);
             // The places it names, from the gazetteer: read it now.
-            actions.push(Action::WantGazetteer);
+            actions.push(WindowAction::WantGazetteer);
         }
         let tz = work.dataset.tz();
         let mut open = true;
@@ -266,19 +266,19 @@ impl EditorWindow {
                 }
                 ui.horizontal(|ui| {
                     if Command::DeleteEvent.button(ui, Command::DeleteEvent.text()) {
-                        actions.push(Action::Select(event.id.clone()));
+                        actions.push(SelectionAction::Select(event.id.clone()));
                         actions.push(Action::Command(Command::DeleteEvent));
                     }
                     if ui.button("Close").clicked() {
-                        actions.push(Action::CloseEditor);
+                        actions.push(AuthorAction::CloseEditor);
                     }
                 });
             });
         if let Some(e) = changed {
-            actions.push(Action::EditEvent(Box::new(e)));
+            actions.push(AuthorAction::EditEvent(Box::new(e)));
         }
         if !open {
-            actions.push(Action::CloseEditor);
+            actions.push(AuthorAction::CloseEditor);
         }
     }
 
@@ -423,7 +423,7 @@ impl EditorWindow {
         &mut self,
         ui: &mut Ui,
         work: &crate::state::Work,
-        actions: &mut Vec<Action>,
+        actions: &mut Actions,
     ) -> bool {
         let label = ui.label("Category:");
         let mut chosen = false;
@@ -468,7 +468,7 @@ impl EditorWindow {
                 {
                     let mut changed = c.clone();
                     changed.color = Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]));
-                    actions.push(Action::EditCategory(changed));
+                    actions.push(AuthorAction::EditCategory(changed));
                 }
             }
         });
@@ -501,28 +501,13 @@ impl EditorWindow {
             });
             // The bundled regions its words (or the name typed) name:
             // "Kaluga" offers Kaluga Oblast, drawn as its outline.
-            let fold = incident_map_core::filter::fold;
-            let names: Vec<String> = if query.is_empty() {
-                words
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-                    .map(fold)
-                    .collect()
+            let named = if query.is_empty() {
+                state.regions().named_in(words)
             } else {
-                vec![fold(query)]
+                state.regions().named(query)
             };
-            let regions = state
-                .regions()
-                .regions()
-                .iter()
-                .filter(|r| {
-                    let name = fold(&r.name);
-                    let first = name.split_whitespace().next().unwrap_or_default();
-                    names.iter().any(|w| {
-                        !w.is_empty()
-                            && (first == w || name.starts_with(w.as_str()) && w.len() >= 3)
-                    })
-                })
+            let regions = named
+                .into_iter()
                 .map(|r| (r.name.clone(), r.code.clone()))
                 .collect();
             self.suggestions = Some(Suggestions {
@@ -541,7 +526,7 @@ impl EditorWindow {
         ui: &mut Ui,
         state: &AppState,
         event: &Event,
-        actions: &mut Vec<Action>,
+        actions: &mut Actions,
     ) -> Option<Event> {
         let placing = state.work().is_some_and(|w| w.placing);
         let location = event.location.as_ref();
@@ -639,7 +624,7 @@ impl EditorWindow {
                 .on_hover_text("Place it in this region, drawn as its outline")
                 .clicked()
             {
-                actions.push(Action::PlaceInRegion(code));
+                actions.push(AuthorAction::PlaceInRegion(code));
                 self.place_query.clear();
             }
         }

@@ -6,7 +6,7 @@
 
 use egui::{Color32, RichText, Ui, vec2};
 
-use crate::action::{Action, FilterEdit};
+use crate::action::{Action, Actions, FilterEdit, LensAction};
 use crate::command::Command;
 use crate::state::{AppState, thousands};
 
@@ -25,7 +25,7 @@ impl FacetsPanel {
         state: &AppState,
         at: egui::Pos2,
         max_height: f32,
-        actions: &mut Vec<Action>,
+        actions: &mut Actions,
     ) -> Option<egui::Rect> {
         let doc = state.document()?;
         // Two long lists may be open at once, under the categories.
@@ -58,7 +58,7 @@ impl FacetsPanel {
                                     )
                                     .changed()
                                 {
-                                    actions.push(Action::Filter(FilterEdit::ToggleCategory(
+                                    actions.push(LensAction::Filter(FilterEdit::ToggleCategory(
                                         c.id.clone(),
                                     )));
                                 }
@@ -81,7 +81,7 @@ impl FacetsPanel {
     }
 
     /// Actors, precision and sources, each a section that opens.
-    fn more(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    fn more(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let Some(doc) = state.document() else { return };
         let facets = &doc.view.facets;
         let filter = state.filter();
@@ -124,7 +124,7 @@ impl FacetsPanel {
                             *n,
                             "Show only events with this actor (several: any of them)",
                         ) {
-                            actions.push(Action::Filter(FilterEdit::ToggleActor(name.clone())));
+                            actions.push(LensAction::Filter(FilterEdit::ToggleActor(name.clone())));
                         }
                     }
                 });
@@ -145,7 +145,7 @@ impl FacetsPanel {
                                     "Show only events located this precisely (several: any of them)",
                                 )
                             {
-                                actions.push(Action::Filter(FilterEdit::TogglePrecision(*p)));
+                                actions.push(LensAction::Filter(FilterEdit::TogglePrecision(*p)));
                             }
                         }
                         None if *n > 0 => {
@@ -182,7 +182,7 @@ impl FacetsPanel {
                                     )
                                 {
                                     actions
-                                        .push(Action::Filter(FilterEdit::ToggleReliability(*r)));
+                                        .push(LensAction::Filter(FilterEdit::ToggleReliability(*r)));
                                 }
                             }
                             None if *n > 0 => {
@@ -207,7 +207,7 @@ impl FacetsPanel {
                         )
                         .clicked()
                     {
-                        actions.push(Action::IndexWords);
+                        actions.push(LensAction::IndexWords);
                     }
                     return;
                 }
@@ -230,7 +230,8 @@ impl FacetsPanel {
                             *n,
                             "Show only events that cite this source (several: any of them)",
                         ) {
-                            actions.push(Action::Filter(FilterEdit::ToggleSource(name.clone())));
+                            actions
+                                .push(LensAction::Filter(FilterEdit::ToggleSource(name.clone())));
                         }
                     }
                 });

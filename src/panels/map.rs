@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use egui::{Align2, Color32, FontId, RichText, Stroke, Ui, vec2};
 use walkers::{HttpTiles, Map, MapMemory, lat_lon};
 
-use crate::action::{Action, CameraMove};
+use crate::action::{Action, Actions, AuthorAction, CameraMove};
 use crate::command::Command;
 use crate::map::camera::{Flight, Insets, frame_box};
 use crate::map::overlays::{EventMarkers, RegionOutlines, ServerCells, scale_bar};
@@ -347,7 +347,7 @@ impl MapPanel {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let rect = ui.available_rect_before_wrap();
         self.rect = rect;
         if !self.framed {
@@ -368,7 +368,7 @@ impl MapPanel {
             .as_deref()
             .and_then(|id| doc?.table().find(id));
         let emphasised = selected.zip(doc).and_then(|(e, d)| d.table().region(e));
-        let mut marker_actions = Vec::new();
+        let mut marker_actions = Actions::default();
         let basemap = self
             .basemap
             .as_mut()
@@ -514,9 +514,9 @@ impl MapPanel {
             self.dragging_edited = None;
         }
         match (placed, moved) {
-            (Some(point), _) => actions.push(Action::PlaceAt(point)),
-            (None, Some(point)) => actions.push(Action::MoveTo(point)),
-            (None, None) if !dragging => actions.extend(marker_actions),
+            (Some(point), _) => actions.push(AuthorAction::PlaceAt(point)),
+            (None, Some(point)) => actions.push(AuthorAction::MoveTo(point)),
+            (None, None) if !dragging => actions.extend(marker_actions.take()),
             (None, None) => {}
         }
         self.controls(ui, rect, actions);
@@ -567,7 +567,7 @@ impl MapPanel {
     }
 
     /// Zoom and fit buttons in the map's top-right corner.
-    fn controls(&mut self, ui: &Ui, rect: egui::Rect, actions: &mut Vec<Action>) {
+    fn controls(&mut self, ui: &Ui, rect: egui::Rect, actions: &mut Actions) {
         let area = egui::Area::new(ui.scope_id().with("map-controls"))
             .pivot(Align2::RIGHT_TOP)
             .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))

@@ -1,7 +1,7 @@
 //! *View › Find a place…* (Ctrl+G): a name typed, in any language, and the
 //! places of the world that have it, the map taken to the one chosen.
 
-use crate::action::Action;
+use crate::action::{Actions, WindowAction};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -11,7 +11,7 @@ pub struct PlaceFinderWindow {
 }
 
 impl PlaceFinderWindow {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
         let finder = state.place_finder();
         if !finder.open {
             return;
@@ -36,14 +36,14 @@ impl PlaceFinderWindow {
                     field.request_focus();
                 }
                 if field.changed() {
-                    actions.push(Action::FindPlace(self.text.clone()));
+                    actions.push(WindowAction::FindPlace(self.text.clone()));
                 }
                 let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if enter && !finder.hits.is_empty() {
-                    actions.push(Action::GoToPlace(0));
+                    actions.push(WindowAction::GoToPlace(0));
                 }
                 if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    actions.push(Action::ClosePlaceFinder);
+                    actions.push(WindowAction::ClosePlaceFinder);
                 }
                 ui.add_space(4.0);
                 if finder.is_reading() {
@@ -65,14 +65,14 @@ impl PlaceFinderWindow {
                             hit.point.lat, hit.point.lon
                         ));
                     if button.clicked() {
-                        actions.push(Action::GoToPlace(i));
+                        actions.push(WindowAction::GoToPlace(i));
                     }
                 }
                 ui.add_space(4.0);
                 ui.weak("Places of over 1,000 people: GeoNames (CC BY 4.0)");
             });
         if !open {
-            actions.push(Action::ClosePlaceFinder);
+            actions.push(WindowAction::ClosePlaceFinder);
         }
     }
 }

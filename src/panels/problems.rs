@@ -1,14 +1,14 @@
 //! The window that lists the problems of the file opened last, to read
 //! and copy.
 
-use crate::action::Action;
+use crate::action::{Actions, WindowAction};
 use crate::state::AppState;
 
 #[derive(Default)]
 pub struct ProblemsWindow;
 
 impl ProblemsWindow {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
         let Some(problems) = state.problems() else {
             return;
         };
@@ -22,7 +22,7 @@ impl ProblemsWindow {
             // Above the map's legend and buttons, which are areas too.
             .order(egui::Order::Foreground)
             .show(ctx, |ui| {
-                ui.label(problems.path.display().to_string());
+                ui.label(&problems.path);
                 if !problems.opened {
                     ui.label("The data on screen is unchanged. Fix these and open the file again:");
                 }
@@ -41,7 +41,7 @@ impl ProblemsWindow {
                         ui.ctx().copy_text(problems.text.clone());
                     }
                     if ui.button("Close").clicked() {
-                        actions.push(Action::DismissProblems);
+                        actions.push(WindowAction::DismissProblems);
                     }
                 });
             });

@@ -1,7 +1,7 @@
 //! Help → Keyboard shortcuts: every command with its keys, from the
 //! command table.
 
-use crate::action::Action;
+use crate::action::{Actions, WindowAction};
 use crate::command::MENUS;
 use crate::state::AppState;
 
@@ -9,7 +9,7 @@ use crate::state::AppState;
 pub struct ShortcutsWindow;
 
 impl ShortcutsWindow {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
         if !state.shortcuts_open() {
             return;
         }
@@ -36,11 +36,11 @@ impl ShortcutsWindow {
                     });
                 ui.weak("Mouse: drag to pan, wheel to zoom, click a marker or a row to select it.");
                 if ui.button("Close").clicked() {
-                    actions.push(Action::CloseShortcuts);
+                    actions.push(WindowAction::CloseShortcuts);
                 }
             });
         if !open {
-            actions.push(Action::CloseShortcuts);
+            actions.push(WindowAction::CloseShortcuts);
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use egui::{Color32, CursorIcon, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, vec2};
 
-use crate::action::{Action, FilterEdit};
+use crate::action::{Action, Actions, FilterEdit, LensAction};
 use crate::command::Command;
 use crate::state::{AppState, thousands};
 use crate::views::NO_CATEGORY;
@@ -54,7 +54,7 @@ enum Drag {
 }
 
 impl TimeBar {
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let Some(doc) = state.document() else { return };
         let table = doc.table();
         let view = &doc.view;
@@ -186,7 +186,7 @@ impl TimeBar {
         axis: &Axis,
         window: Option<(i64, i64)>,
         tz: &jiff::tz::TimeZone,
-        actions: &mut Vec<Action>,
+        actions: &mut Actions,
     ) {
         let n = h.bins();
         let bins_of = |w: (i64, i64)| {
@@ -226,7 +226,7 @@ impl TimeBar {
         }
         if response.double_clicked() {
             self.drag = None;
-            actions.push(Action::Filter(FilterEdit::Window(None)));
+            actions.push(LensAction::Filter(FilterEdit::Window(None)));
             return;
         }
         if response.drag_started()
@@ -256,7 +256,7 @@ impl TimeBar {
             };
             if self.asked != Some(w) {
                 self.asked = Some(w);
-                actions.push(Action::Filter(FilterEdit::Window(Some(w))));
+                actions.push(LensAction::Filter(FilterEdit::Window(Some(w))));
             }
         }
         if response.drag_stopped() {
@@ -265,7 +265,7 @@ impl TimeBar {
         if response.clicked()
             && let Some(k) = hover_bin
         {
-            actions.push(Action::Filter(FilterEdit::Window(Some(span(k, k)))));
+            actions.push(LensAction::Filter(FilterEdit::Window(Some(span(k, k)))));
         }
         if let Some(k) = hover_bin
             && self.drag.is_none()
@@ -291,13 +291,7 @@ impl TimeBar {
     }
 
     /// Play, step, presets, the dates typed, the undated.
-    fn controls(
-        &mut self,
-        ui: &mut Ui,
-        state: &AppState,
-        h: &Histogram,
-        actions: &mut Vec<Action>,
-    ) {
+    fn controls(&mut self, ui: &mut Ui, state: &AppState, h: &Histogram, actions: &mut Actions) {
         let playback = state.playback();
         let window = state.filter().window;
         let tz = state
@@ -411,7 +405,7 @@ impl TimeBar {
                 (Ok(a), Ok(b)) if a.zip(b).is_some_and(|(a, b)| a > b) => {
                     problem = Some("The window ends before it starts.".to_string())
                 }
-                (Ok(a), Ok(b)) => actions.push(Action::Filter(FilterEdit::Days(a, b))),
+                (Ok(a), Ok(b)) => actions.push(LensAction::Filter(FilterEdit::Days(a, b))),
                 (Err(e), _) | (_, Err(e)) => problem = Some(e),
             }
         }

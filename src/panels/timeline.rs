@@ -6,7 +6,7 @@ use egui::{Align, RichText, Sense, Ui, vec2};
 
 use super::time_bar::TimeBar;
 use super::{capitalise, highlighted};
-use crate::action::Action;
+use crate::action::{Action, Actions, SelectionAction};
 use crate::command::Command;
 use crate::state::AppState;
 use crate::views::ViewIndex;
@@ -30,7 +30,7 @@ pub struct TimelinePanel {
 }
 
 impl TimelinePanel {
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let Some(doc) = state.document() else { return };
         let marks = Marks {
             selected: state.selected_id(),
@@ -49,7 +49,7 @@ fn show(
     table: &EventTable,
     index: &ViewIndex,
     marks: Marks<'_>,
-    actions: &mut Vec<Action>,
+    actions: &mut Actions,
 ) {
     let Marks {
         selected, scroll, ..
@@ -116,7 +116,7 @@ fn row(
     index: &ViewIndex,
     i: usize,
     marks: Marks<'_>,
-    actions: &mut Vec<Action>,
+    actions: &mut Actions,
 ) {
     let Marks {
         selected, hovered, ..
@@ -149,7 +149,7 @@ fn row(
                 );
             }
             if response.hovered() {
-                actions.push(Action::Hover(id.to_string()));
+                actions.push(SelectionAction::Hover(id.to_string()));
             }
             let mut label = table.label(i);
             if index.markers.of_event(i).is_none() {
@@ -172,7 +172,7 @@ fn row(
                 );
             }
             if response.clicked() {
-                actions.push(Action::Select(id.to_string()));
+                actions.push(SelectionAction::Select(id.to_string()));
                 actions.push(Action::Command(Command::FocusSelected));
             }
         });

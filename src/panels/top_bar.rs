@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use egui::Ui;
 
 use super::path_field;
-use crate::action::Action;
+use crate::action::{Action, Actions, AuthorAction, DocumentAction, LensAction};
 use crate::command::{Command, MENUS};
 use crate::state::AppState;
+use incident_map_core::origin::Origin;
 
 /// The top bar and the text its fields hold.
 #[derive(Default)]
@@ -41,7 +42,7 @@ impl TopBar {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         ui.horizontal(|ui| {
             ui.strong("incident-map");
             for (name, commands) in MENUS {
@@ -74,9 +75,12 @@ impl TopBar {
             if let Some(job) = state.loading() {
                 ui.separator();
                 ui.spinner();
-                let name = job.path.file_name().unwrap_or_default().to_string_lossy();
-                ui.label(format!("Opening {name}: {}", job.progress.describe()))
-                    .on_hover_text(job.path.display().to_string());
+                ui.label(format!(
+                    "Opening {}: {}",
+                    job.origin.name(),
+                    job.progress.describe()
+                ))
+                .on_hover_text(job.origin.shown());
                 if let Some(f) = job.progress.fraction_read() {
                     ui.add(egui::ProgressBar::new(f).desired_width(120.0));
                 }
@@ -110,7 +114,7 @@ impl TopBar {
                 .clicked();
             if used || entered {
                 let field = self.basemap_field.trim();
-                actions.push(Action::UseBasemap(
+                actions.push(DocumentAction::UseBasemap(
                     (!field.is_empty()).then(|| PathBuf::from(field)),
                 ));
             }
@@ -129,7 +133,7 @@ impl TopBar {
     /// The search field: results as you type; Enter or ↓ walks to the next
     /// (each selected and brought into view), Shift+Enter or ↑ back; the
     /// count; *Only matches* filters every view to them.
-    fn search(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    fn search(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let id = ui.scope_id().with("search-field");
         let focused = ui.memory(|m| m.has_focus(id));
         if !focused && self.search_field != state.search() {
@@ -160,7 +164,7 @@ impl TopBar {
             }
         }
         if field.changed() {
-            actions.push(Action::Search(self.search_field.clone()));
+            actions.push(LensAction::Search(self.search_field.clone()));
         }
         let (enter, shift, down, up) = ui.input(|i| {
             (
@@ -225,13 +229,16 @@ impl TopBar {
     }
 
     /// The File menu's own part: a path to open, where to export, recent files.
-    fn file_fields(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Vec<Action>) {
+    fn file_fields(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         ui.separator();
         ui.horizontal(|ui| {
             let entered = path_field(ui, "File path:", &mut self.open_field, 280.0, "");
             let load = ui.button("Load").clicked() || entered;
             if load && !self.open_field.trim().is_empty() {
-                actions.push(Action::Open(PathBuf::from(self.open_field.trim())));
+                match Origin::parse(self.open_field.trim()) {
+                    Ok(origin) => actions.push(Action::open(origin)),
+                    Err(why) => actions.push(Action::Note(format!("Not opened: {why}"))),
+                }
                 ui.close();
             }
         });
@@ -247,7 +254,7 @@ impl TopBar {
             if (Command::AddSource.button(ui, "Add") || entered)
                 && !self.source_field.trim().is_empty()
             {
-                actions.push(Action::AddSourceFile(PathBuf::from(
+                actions.push(AuthorAction::AddSourceFile(PathBuf::from(
                     self.source_field.trim(),
                 )));
                 ui.close();
@@ -261,7 +268,7 @@ impl TopBar {
                 if path_field(ui, "Title:", title, 240.0, "the data set's title")
                     || ui.button("Set").clicked()
                 {
-                    actions.push(Action::SetTitle(title.clone()));
+                    actions.push(AuthorAction::SetTitle(title.clone()));
                     self.title_field = None;
                 }
             });
@@ -276,7 +283,7 @@ impl TopBar {
                 if (Command::SaveAs.button(ui, "Save") || entered)
                     && !self.save_field.trim().is_empty()
                 {
-                    actions.push(Action::SaveTo(PathBuf::from(self.save_field.trim())));
+                    actions.push(AuthorAction::SaveTo(PathBuf::from(self.save_field.trim())));
                     ui.close();
                 }
             });
@@ -304,11 +311,11 @@ impl TopBar {
             )
             .changed()
         {
-            actions.push(Action::SetExportOnlyShown(only_shown));
+            actions.push(DocumentAction::SetExportOnlyShown(only_shown));
         }
         export_now |= ui.button("Export").clicked();
         if export_now && !self.export_field.trim().is_empty() {
-            actions.push(Action::Export {
+            actions.push(DocumentAction::Export {
                 path: PathBuf::from(self.export_field.trim()),
                 only_shown,
             });
@@ -317,9 +324,9 @@ impl TopBar {
         if !state.recent().is_empty() {
             ui.separator();
             ui.label("Recent");
-            for path in state.recent() {
-                if ui.button(path.display().to_string()).clicked() {
-                    actions.push(Action::Open(path.clone()));
+            for origin in state.recent() {
+                if ui.button(origin.shown()).clicked() {
+                    actions.push(Action::open(origin.clone()));
                     ui.close();
                 }
             }

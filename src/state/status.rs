@@ -11,9 +11,10 @@ use crate::action::Exported;
 pub enum Status {
     #[default]
     Quiet,
-    Opening(PathBuf),
+    /// A file or table, as shown (a table's URL without its password).
+    Opening(String),
     Opened {
-        path: PathBuf,
+        path: String,
         events: usize,
         errors: usize,
         warnings: usize,
@@ -27,10 +28,10 @@ pub enum Status {
     },
     /// The file has errors that keep it from opening.
     NotOpened {
-        path: PathBuf,
+        path: String,
         errors: usize,
     },
-    Stopped(PathBuf),
+    Stopped(String),
     /// A filter is being applied, or was.
     Filtering,
     /// A long job in the background says how far it got.
@@ -67,7 +68,7 @@ impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Status::Quiet => Ok(()),
-            Status::Opening(p) => write!(f, "Opening {}…", p.display()),
+            Status::Opening(p) => write!(f, "Opening {p}…"),
             Status::Opened {
                 path,
                 events,
@@ -75,12 +76,7 @@ impl fmt::Display for Status {
                 warnings,
                 uncited,
             } => {
-                write!(
-                    f,
-                    "Opened {}: {} events",
-                    path.display(),
-                    thousands(*events)
-                )?;
+                write!(f, "Opened {path}: {} events", thousands(*events))?;
                 if *uncited {
                     write!(
                         f,
@@ -96,10 +92,9 @@ impl fmt::Display for Status {
             }
             Status::NotOpened { path, errors } => write!(
                 f,
-                "{} was not opened: {errors} errors. The data shown is unchanged.",
-                path.display()
+                "{path} was not opened: {errors} errors. The data shown is unchanged."
             ),
-            Status::Stopped(p) => write!(f, "Stopped opening {}", p.display()),
+            Status::Stopped(p) => write!(f, "Stopped opening {p}"),
             Status::Filtering => f.write_str("Filtering…"),
             Status::Working(s) => f.write_str(s),
             Status::Live {

@@ -77,7 +77,7 @@ pub fn dismiss_problems(map: &mut OffscreenMap) -> Option<incident_map::state::P
     let problems = map.app().state.problems().cloned();
     let ctx = map.ctx();
     map.app()
-        .apply(&ctx, incident_map::action::Action::DismissProblems);
+        .apply(&ctx, incident_map::action::WindowAction::DismissProblems);
     problems
 }
 

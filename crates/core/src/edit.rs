@@ -223,6 +223,8 @@ struct Step {
 pub struct History {
     undo: Vec<Step>,
     redo: Vec<Step>,
+    /// Steps made, undone or redone so far.
+    changes: u64,
 }
 
 /// Applies `edits` in order as one step; on an error, takes back those
@@ -271,17 +273,29 @@ impl History {
             edits: back,
         });
         self.redo.clear();
+        self.changes += 1;
         Ok(())
     }
 
     /// Takes back the last step; what it was, if there was one.
     pub fn undo(&mut self, ds: &mut Dataset) -> Option<String> {
-        replay(&mut self.undo, &mut self.redo, ds)
+        let done = replay(&mut self.undo, &mut self.redo, ds);
+        self.changes += u64::from(done.is_some());
+        done
     }
 
     /// Makes again the last step undone; what it was, if there was one.
     pub fn redo(&mut self, ds: &mut Dataset) -> Option<String> {
-        replay(&mut self.redo, &mut self.undo, ds)
+        let done = replay(&mut self.redo, &mut self.undo, ds);
+        self.changes += u64::from(done.is_some());
+        done
+    }
+
+    /// A number that changes whenever the data set does through this
+    /// history (a step made, undone or redone): what a view of the data
+    /// set worked out once is kept for.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// What Undo would take back.

@@ -100,6 +100,36 @@ impl RegionIndex {
     pub fn containing(&self, p: LatLon) -> Option<&Region> {
         self.regions.iter().find(|r| r.contains(p))
     }
+
+    /// The regions `words` name: a capitalised word that is the first word
+    /// of a region's name ("Kaluga" names Kaluga Oblast), or begins it
+    /// (three letters or more), case and accents aside.
+    pub fn named_in(&self, words: &str) -> Vec<&Region> {
+        let names: Vec<String> = words
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .map(crate::filter::fold)
+            .collect();
+        self.named_by(&names)
+    }
+
+    /// The regions whose name a name typed is, or begins (as [`RegionIndex::named_in`]).
+    pub fn named(&self, typed: &str) -> Vec<&Region> {
+        self.named_by(&[crate::filter::fold(typed.trim())])
+    }
+
+    fn named_by(&self, names: &[String]) -> Vec<&Region> {
+        self.regions
+            .iter()
+            .filter(|r| {
+                let name = crate::filter::fold(&r.name);
+                let first = name.split_whitespace().next().unwrap_or_default();
+                names.iter().any(|w| {
+                    !w.is_empty() && (first == w || name.starts_with(w.as_str()) && w.len() >= 3)
+                })
+            })
+            .collect()
+    }
 }
 
 /// Where one point lies from another.
@@ -233,6 +263,22 @@ pub fn describe_shape(g: &geo::Geometry) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::{Region, RegionIndex};
+
+    #[test]
+    fn regions_are_found_by_the_words_that_name_them() {
+        let r = RegionIndex::bundled();
+        let codes = |v: Vec<&Region>| v.into_iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            codes(r.named_in("FSB officers in Kaluga reported")),
+            ["RU-KLU"]
+        );
+        // Lower-case words are not names; a name begun is.
+        assert!(r.named_in("the kaluga road").is_empty());
+        assert_eq!(codes(r.named("kalu")), ["RU-KLU"]);
+        assert!(r.named("ka").is_empty(), "too short to begin a name");
+        assert!(r.named("").is_empty());
+    }
 
     #[test]
     fn shapes_are_described_by_their_geodesic_size() {

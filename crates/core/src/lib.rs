@@ -22,6 +22,8 @@
 //! - [`geography`]: regions, which region holds a point, distance and bearing.
 //! - [`gazetteer`]: places of the world found by name, offline.
 //! - [`markers`]: events projected, indexed and clustered for the map, once per dataset.
+//! - [`view`]: what every view shows under one filter, assembled from the above.
+//! - [`origin`]: where a data set comes from (a file, a table on a server).
 //! - [`basemap`]: reading a PMTiles basemap archive and what it covers.
 
 pub mod basemap;
@@ -36,11 +38,13 @@ pub mod histogram;
 pub mod limits;
 pub mod markers;
 pub mod model;
+pub mod origin;
 pub mod postgis;
 pub mod store;
 pub mod summary;
 pub mod timeline;
 pub mod validate;
+pub mod view;
 
 /// The repository's root, for tests that read its bundled files.
 #[cfg(test)]

@@ -76,15 +76,15 @@ pub fn marker_of(table: &EventTable, i: usize) -> Option<Marker> {
     })
 }
 
-/// The view a frame draws: its centre in world units, its zoom, its size in points.
+/// The screen a frame draws: its centre in world units, its zoom, its size in points.
 #[derive(Debug, Clone, Copy)]
-pub struct View {
+pub struct Screen {
     pub center: [f64; 2],
     pub zoom: f64,
     pub size: [f64; 2],
 }
 
-impl View {
+impl Screen {
     /// World units to points, with the view's top-left corner at (0, 0).
     pub fn to_screen(&self, world: [f64; 2]) -> [f64; 2] {
         let scale = world_pixels(self.zoom);
@@ -528,7 +528,7 @@ impl MarkerIndex {
 
     /// What a frame at `view` draws: the cells on screen (and a cell's
     /// margin around it), as their markers or as one cluster each.
-    pub fn layout(&self, table: &EventTable, view: &View) -> Layout {
+    pub fn layout(&self, table: &EventTable, view: &Screen) -> Layout {
         let mut out = Layout::default();
         if self.keys.is_empty() {
             return out;
@@ -859,8 +859,8 @@ pub fn synthetic(n: usize) -> Dataset {
 mod tests {
     use super::*;
 
-    fn view_of(p: LatLon, zoom: f64) -> View {
-        View {
+    fn view_of(p: LatLon, zoom: f64) -> Screen {
+        Screen {
             center: mercator(p),
             zoom,
             size: [1280.0, 800.0],

@@ -21,7 +21,8 @@ pub fn palette(n: usize) -> &'static str {
 }
 
 /// An id for a category labelled `label`, not one of `existing`'s: the
-/// label in lower case with `-` for what is not a letter or digit.
+/// label in lower case with `-` for what is not a letter or digit (or,
+/// when that is taken or empty, the first free `category-N`).
 pub fn category_id(label: &str, existing: &[Category]) -> String {
     let id: String = label
         .trim()
@@ -30,7 +31,7 @@ pub fn category_id(label: &str, existing: &[Category]) -> String {
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
     if id.is_empty() || existing.iter().any(|c| c.id == id) {
-        format!("category-{}", existing.len() + 1)
+        crate::edit::unused_id(existing.iter().map(|c| c.id.as_str()), "category")
     } else {
         id
     }

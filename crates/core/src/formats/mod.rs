@@ -211,12 +211,24 @@ impl Loaded {
     }
 }
 
-/// Loads an incident file.
-pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
-    // A table on a server, named by its URL.
-    if let Some(url) = path.to_str().filter(|s| crate::postgis::is_url(s)) {
-        return crate::postgis::load(url, options);
+/// Loads what `origin` names: a file, or a table on a server.
+pub fn open(origin: &crate::origin::Origin, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    use crate::origin::Origin;
+    match origin {
+        Origin::File(path) => load(path, options),
+        Origin::Table(target) => crate::postgis::load(target, options),
+        Origin::Unsaved(name) => Err(LoadError {
+            path: PathBuf::from(name),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "it was made in the app and has no file yet: save it first",
+            ),
+        }),
     }
+}
+
+/// Loads an incident file (a table on a server: [`open`]).
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     let io_err = |source| LoadError {
         path: path.to_path_buf(),
         source,

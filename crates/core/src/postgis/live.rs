@@ -39,7 +39,7 @@ pub struct Live {
     pub estimate: u64,
     /// The first and last start of an event, seconds (UTC).
     pub span: Option<(i64, i64)>,
-    /// The table has its summaries ([`super::summary`]).
+    /// The table has its summaries ([`super::rollup`]).
     pub summarised: bool,
 }
 
@@ -114,7 +114,7 @@ impl Live {
             (Some(a), Some(b)) => Some((a as i64, b as i64)),
             _ => None,
         };
-        let summarised = super::summary::present(&mut client, t)?;
+        let summarised = super::rollup::present(&mut client, t)?;
         Ok(Some(Live {
             summarised,
             target: t.clone(),
@@ -154,8 +154,8 @@ impl Live {
     /// Where the rows `filter` lets through are counted: the times
     /// summary when it answers the filter, else the table.
     fn counted(&self, filter: &Filter) -> Rows {
-        if self.summarised && super::summary::answers_times(filter) {
-            super::summary::times(&self.target)
+        if self.summarised && super::rollup::answers_times(filter) {
+            super::rollup::times(&self.target)
         } else {
             Rows::of(&self.target)
         }
@@ -170,10 +170,10 @@ impl Live {
     /// What the view `ask` shows.
     pub fn answer(&self, client: &mut Client, ask: &Ask) -> Result<Answer, String> {
         let clause = self.clause(&ask.filter)?;
-        let cells = if self.summarised && super::summary::answers_cells(&ask.filter, ask.zoom) {
-            super::summary::cells(client, &self.target, &clause, ask.zoom, ask.view)?
+        let cells = if self.summarised && super::rollup::answers_cells(&ask.filter, ask.zoom) {
+            super::rollup::sum_cells(client, &self.target, &clause, ask.zoom, ask.view)?
         } else {
-            super::view::cells(client, &self.target, &clause, ask.zoom, ask.view)?
+            super::view::count_cells(client, &self.target, &clause, ask.zoom, ask.view)?
         };
         let in_view = match ask.view {
             Some(_) => cells.iter().map(|c| c.count).sum(),

@@ -9,14 +9,14 @@
 //! that asks a pushed table for what the filter shows; `view` asks what one
 //! view of the map needs (its cells' counts, the time histogram) of the
 //! server instead of every row; `live` asks it per view for a table too
-//! large to read whole; `summary` keeps the counts a view asks most, made
+//! large to read whole; `rollup` keeps the counts a view asks most, made
 //! by `push`, so those questions do not read every row.
 
 pub mod live;
 mod push;
 mod read;
+pub mod rollup;
 pub mod sql;
-pub mod summary;
 mod target;
 pub mod view;
 
@@ -29,22 +29,6 @@ pub use postgres::{CancelToken, Client};
 pub use push::push;
 pub use read::load;
 pub use target::{Env, Target, is_url};
-
-/// `path` as shown and remembered: a table's URL without any password in
-/// it (a file's path as it is).
-pub fn shown(path: &std::path::Path) -> std::path::PathBuf {
-    match path.to_str().filter(|s| is_url(s)) {
-        None => path.to_path_buf(),
-        Some(url) => match Target::parse(url) {
-            Ok(t) => t.shown.into(),
-            // Unreadable: at least no "user:password@".
-            Err(_) => match url.split_once("://").zip(url.split_once('@')) {
-                Some(((scheme, _), (_, rest))) => format!("{scheme}://{rest}").into(),
-                None => path.to_path_buf(),
-            },
-        },
-    }
-}
 
 /// Connects to `t`'s server; `read_only` makes every transaction of the
 /// session read-only. TLS as the server offers it (`sslmode=prefer`, the

@@ -5,7 +5,7 @@
 //! latitude and longitude. Rows go in by COPY, a batch at a time, in one
 //! transaction: a push cut short leaves nothing behind. Then a GiST index
 //! on `geom`, a B-tree on the times, and the table's summaries
-//! ([`super::summary`]).
+//! ([`super::rollup`]).
 
 use std::io::Write;
 
@@ -134,7 +134,7 @@ pub fn push(
         about(store).replace('\'', "''"),
     ))
     .map_err(explain)?;
-    tx.batch_execute(&super::summary::build_sql(&t.table))
+    tx.batch_execute(&super::rollup::build_sql(&t.table))
         .map_err(explain)?;
     tx.commit().map_err(explain)?;
     client

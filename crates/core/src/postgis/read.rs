@@ -17,18 +17,17 @@ pub(super) const ABOUT: &str = "incident-map push";
 /// Columns a pushed table has beside its CSV columns, read from its `when`.
 const PUSHED: [&str; 3] = ["incident_start", "incident_end", "geom"];
 
-/// Loads the table `url` names.
-pub fn load(url: &str, options: &LoadOptions) -> Result<Loaded, LoadError> {
+/// Loads the table `target` names.
+pub fn load(target: &Target, options: &LoadOptions) -> Result<Loaded, LoadError> {
     let fail = |path: &str, message: String| LoadError {
         path: PathBuf::from(path),
         source: std::io::Error::other(message),
     };
-    let target = Target::parse(url).map_err(|m| fail(url.split('?').next().unwrap_or(url), m))?;
     let progress = options.progress.as_deref();
     if let Some(p) = progress {
         p.set_stage(Stage::Reading);
     }
-    let fetched = fetch(&target, progress).map_err(|m| fail(&target.shown, m))?;
+    let fetched = fetch(target, progress).map_err(|m| fail(&target.shown, m))?;
     let Some((bytes, about)) = fetched else {
         return Err(LoadError {
             path: PathBuf::from(&target.shown),

@@ -24,7 +24,7 @@ pub struct CellCount {
 /// The cells at `zoom` of the events `clause` lets through, within `view`
 /// when given, by the server. Points are taken at the precision the app
 /// keeps them in (single precision), so a cell holds what it holds in memory.
-pub fn cells(
+pub fn count_cells(
     client: &mut Client,
     t: &Target,
     clause: &Clause,

@@ -112,7 +112,7 @@ pub(super) fn times(t: &Target) -> Rows {
 
 /// The cells of the rows `clause` lets through (only hidden categories:
 /// see [`answers_cells`]) at `zoom`, in the cells `view` touches.
-pub fn cells(
+pub fn sum_cells(
     client: &mut Client,
     t: &Target,
     clause: &Clause,
