@@ -501,21 +501,7 @@ mod tests {
     #[test]
     fn a_failed_load_keeps_the_data_and_lists_its_problems() {
         let mut state = scenario();
-        let fx = state.apply(Action::open(crate::tests::repo(
-            "tests/files/bad/truncated.json",
-        )));
-        let [
-            Effect::Load {
-                job,
-                origin,
-                intent,
-                ..
-            },
-        ] = fx.as_slice()
-        else {
-            panic!()
-        };
-        take_load(&mut state, *job, origin, intent);
+        open(&mut state, "tests/files/bad/truncated.json");
         assert_eq!(state.store().unwrap().len(), 4);
         let problems = state.problems().expect("listed");
         assert!(!problems.opened);
