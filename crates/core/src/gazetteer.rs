@@ -418,7 +418,7 @@ impl Gazetteer {
             g.names.extend(
                 part.names
                     .iter()
-                    .map(|&(s, l, p)| (s + at, l, (p & INDEX) + base | (p & !INDEX))),
+                    .map(|&(s, l, p)| (s + at, l, ((p & INDEX) + base) | (p & !INDEX))),
             );
             g.arena.push_str(&part.arena);
             for line in part.lines {
