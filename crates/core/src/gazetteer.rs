@@ -25,6 +25,9 @@ use crate::model::LatLon;
 /// What kind of place an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    /// An area that is no country nor division: a continent, a region
+    /// across countries ("Middle East") or inside one ("Darfur").
+    Area,
     Country,
     /// A first-level division: a state, a province, an oblast.
     Region,
@@ -37,6 +40,7 @@ pub enum Kind {
 impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
+            Kind::Area => "area",
             Kind::Country => "country",
             Kind::Region => "region",
             Kind::County => "county",
@@ -95,7 +99,9 @@ impl Hit<'_> {
     /// "Krasnogorsk, Moscow Oblast, Russia"; "Texas, United States of
     /// America"; "Kenya".
     pub fn label(&self) -> String {
-        if self.place.kind == Kind::Country {
+        if self.place.kind == Kind::Country
+            || (self.place.kind == Kind::Area && self.country == "--")
+        {
             return self.place.name.clone();
         }
         match self.region {
@@ -127,6 +133,8 @@ pub struct Gazetteer {
     /// (start in `arena`, length, place with [`ALTERNATE`] and [`DEMONYM`]
     /// flags), sorted by the folded name.
     names: Vec<(u32, u32, u32)>,
+    /// English words that are places' names too ("mobile", "reading").
+    words: rustc_hash::FxHashSet<String>,
 }
 
 /// A name's place flag: the name is an alternate one.
@@ -160,6 +168,8 @@ enum Line<'t> {
         names: Vec<&'t str>,
         zone: &'t str,
     },
+    /// An English word that is a place's name too.
+    Word(&'t str),
 }
 
 /// A radius for a town of `population` people: about 1 km for a village,
@@ -198,27 +208,38 @@ impl<'t> Line<'t> {
             zone: 0,
         };
         Ok(Some(match f[0] {
-            "C" => {
-                let [
-                    _,
-                    code,
-                    name,
-                    lat,
-                    lon,
-                    radius,
-                    zone,
-                    id,
-                    population,
-                    names,
-                    demonyms,
-                ] = f[..]
-                else {
-                    return Err("a country has ten fields after C");
+            "C" | "A" => {
+                let (code, name, lat, lon, radius, zone, id, population, names, demonyms) =
+                    match f[..] {
+                        [
+                            "C",
+                            code,
+                            name,
+                            lat,
+                            lon,
+                            radius,
+                            zone,
+                            id,
+                            population,
+                            names,
+                            demonyms,
+                        ] => (
+                            code, name, lat, lon, radius, zone, id, population, names, demonyms,
+                        ),
+                        ["A", code, name, lat, lon, radius, zone, id, names, demonyms] => {
+                            (code, name, lat, lon, radius, zone, id, "0", names, demonyms)
+                        }
+                        _ => return Err("a country has ten fields after C, an area nine after A"),
+                    };
+                let kind = if f[0] == "C" {
+                    Kind::Country
+                } else {
+                    Kind::Area
                 };
                 let mut p = place(
                     name,
                     point(lat, lon)?,
-                    Kind::Country,
+                    kind,
                     number(radius).ok_or("a radius is a number")?,
                     "",
                 );
@@ -313,6 +334,7 @@ impl<'t> Line<'t> {
                     zone,
                 }
             }
+            "W" => Line::Word(f.get(1).copied().ok_or("a word follows W")?),
             _ => return Ok(None),
         }))
     }
@@ -335,6 +357,7 @@ impl Gazetteer {
             lines: Vec<Line<'t>>,
             arena: String,
             names: Vec<(u32, u32, u32)>,
+            words: Vec<&'t str>,
         }
         let parts: Vec<Part<'_>> = lines
             .par_chunks(8192)
@@ -343,9 +366,14 @@ impl Gazetteer {
                     lines: Vec::with_capacity(chunk.len()),
                     arena: String::new(),
                     names: Vec::new(),
+                    words: Vec::new(),
                 };
                 for &(n, line) in chunk {
                     let l = match Line::read(line) {
+                        Ok(Some(Line::Word(w))) => {
+                            part.words.push(w);
+                            continue;
+                        }
                         Ok(Some(l)) => l,
                         Ok(None) => continue,
                         Err(why) => return Err(GazetteerError::Line { line: n + 1, why }),
@@ -361,6 +389,7 @@ impl Gazetteer {
                         Line::Division { place, names, .. } | Line::City { place, names, .. } => {
                             (&place.name, names, &[])
                         }
+                        Line::Word(_) => unreachable!("words are kept apart"),
                     };
                     let flagged = std::iter::once((own, 0))
                         .chain(alternates.iter().map(|a| (*a, ALTERNATE)))
@@ -390,6 +419,7 @@ impl Gazetteer {
             zones: Vec::new(),
             arena: String::new(),
             names: Vec::new(),
+            words: Default::default(),
         };
         let mut zones: rustc_hash::FxHashMap<String, u16> = Default::default();
         let mut zone_of = |z: &str, zones_out: &mut Vec<String>| -> u16 {
@@ -421,18 +451,23 @@ impl Gazetteer {
                     .map(|&(s, l, p)| (s + at, l, ((p & INDEX) + base) | (p & !INDEX))),
             );
             g.arena.push_str(&part.arena);
+            g.words.extend(part.words.iter().map(|w| fold(w)));
             for line in part.lines {
                 let index = g.places.len() as u32;
                 let (code, mut place, zone) = match line {
                     Line::Country {
                         code, place, zone, ..
-                    } => {
+                    } if place.kind == Kind::Country => {
                         country_index
                             .entry(code2(code))
                             .or_insert(g.countries.len() as u16);
                         g.countries.push((code2(code), index));
                         (code, place, zone)
                     }
+                    // An area across countries is of none: "--".
+                    Line::Country {
+                        code, place, zone, ..
+                    } => (if code.is_empty() { "--" } else { code }, place, zone),
                     Line::Division {
                         code,
                         place,
@@ -450,6 +485,7 @@ impl Gazetteer {
                     Line::City {
                         code, place, zone, ..
                     } => (code, place, zone),
+                    Line::Word(_) => continue,
                 };
                 place.zone = zone_of(zone, &mut g.zones);
                 place.country = match country_index.get(&code2(code)) {
@@ -505,6 +541,12 @@ impl Gazetteer {
         g.names
             .dedup_by(|a, b| key(a) == key(b) && a.2 & INDEX == b.2 & INDEX);
         Ok(g)
+    }
+
+    /// Whether `folded` (one word, folded) is an English word as well as a
+    /// place's name: alone, its capital does not make it a place.
+    pub fn is_word(&self, folded: &str) -> bool {
+        self.words.contains(folded)
     }
 
     /// Every place, of every kind.
@@ -847,6 +889,9 @@ pub(crate) mod tests {
         assert_eq!(g.country_code(b.place), "DE");
         assert_eq!(g.zone(b.place), "Europe/Berlin");
         assert!(g.has_prefix("krasnog") && !g.has_prefix("zzzzq"));
+        // English words that are places too are known as words.
+        assert!(g.is_word("mobile") && g.is_word("reading"));
+        assert!(!g.is_word("krasnogorsk"));
     }
 
     #[test]

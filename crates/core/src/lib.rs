@@ -21,6 +21,7 @@
 //! - [`timeline`]: events in time order, by day, undated ones apart.
 //! - [`geography`]: regions, which region holds a point, distance and bearing.
 //! - [`gazetteer`]: places of the world found by name, offline.
+//! - [`reading`]: the events an article reports, dated and placed, each tied to its words.
 //! - [`markers`]: events projected, indexed and clustered for the map, once per dataset.
 //! - [`view`]: what every view shows under one filter, assembled from the above.
 //! - [`origin`]: where a data set comes from (a file, a table on a server).
@@ -40,6 +41,7 @@ pub mod markers;
 pub mod model;
 pub mod origin;
 pub mod postgis;
+pub mod reading;
 pub mod store;
 pub mod summary;
 pub mod timeline;
