@@ -6,15 +6,17 @@
 //! (start a thread, open a dialog, move the map).
 //!
 //! This module sits under the rest of the app: it names only the command
-//! table ([`crate::command`]) and the views' data ([`crate::views`]),
-//! neither of which names anything else of the app, so messages never run
-//! in a circle back through the code that sends them.
+//! table ([`crate::command`]), the views' data ([`crate::views`]) and what
+//! reading a source proposes ([`crate::proposals`]), none of which names
+//! anything else of the app, so messages never run in a circle back
+//! through the code that sends them.
 
 use std::any::Any;
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
 
 use crate::command::Command;
+use crate::proposals;
 use crate::views::{LiveView, ViewIndex};
 use incident_map_core::filter::{Filter, SearchIndex};
 use incident_map_core::formats::{Format, Loaded, Progress};
@@ -39,6 +41,8 @@ pub enum Action {
     Window(WindowAction),
     /// The data set being authored.
     Author(AuthorAction),
+    /// The events proposed by reading a source.
+    Review(ReviewAction),
     /// Move the map.
     Move(CameraMove),
     /// Tell the user something in the status bar (a date typed wrong).
@@ -108,6 +112,12 @@ impl From<WindowAction> for Action {
 impl From<AuthorAction> for Action {
     fn from(a: AuthorAction) -> Action {
         Action::Author(a)
+    }
+}
+
+impl From<ReviewAction> for Action {
+    fn from(a: ReviewAction) -> Action {
+        Action::Review(a)
     }
 }
 
@@ -232,6 +242,8 @@ pub enum AuthorAction {
     Recover(bool),
     /// The data set's title.
     SetTitle(String),
+    /// The data set's time zone, as typed (an IANA name; empty: UTC).
+    SetTimeZone(String),
     /// A source's title, author, publisher, date or address, changed.
     EditSource(Box<Source>),
     /// A category's label or colour, changed.
@@ -241,6 +253,31 @@ pub enum AuthorAction {
         source: String,
         reliability: Option<Reliability>,
     },
+}
+
+/// What the analyst does with the events proposed by reading a source,
+/// each named by its index among them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewAction {
+    /// Choose one: its words, date and place are shown, the map goes to it.
+    Choose(usize),
+    /// Make it an event of the data set.
+    Accept(usize),
+    /// Make it an event and open that in the editor.
+    Edit(usize),
+    /// Set it aside.
+    Reject(usize),
+    /// Take back a rejection.
+    Restore(usize),
+    /// Make every one not rejected an event, in one step.
+    AcceptAll,
+    /// Put it at another of the places its words may name.
+    Alternative {
+        candidate: usize,
+        alternative: usize,
+    },
+    /// Stop reviewing.
+    Close,
 }
 
 /// Words selected in a source: its id, and the characters (Unicode scalar
@@ -356,8 +393,8 @@ pub enum Done {
     Basemap(Result<PathBuf, String>),
     /// The source dialog closed with nothing chosen.
     SourceDialog,
-    /// A report file chosen to add as a source: its path, title and text.
-    SourceRead(Result<(PathBuf, String, String), String>),
+    /// A report file chosen to add as a source.
+    SourceRead(Result<SourceFile, String>),
     /// The save dialog closed, with the file chosen if any.
     SaveDialog(Option<PathBuf>),
     /// The data set was saved (as written: its sources' files set), or not.
@@ -372,6 +409,11 @@ pub enum Done {
     },
     /// The gazetteer was read, or could not be.
     Gazetteer(Result<Arc<incident_map_core::gazetteer::Gazetteer>, String>),
+    /// A source was read for the events it reports (`job` names the reading).
+    EventsRead {
+        job: u64,
+        read: Box<proposals::Read>,
+    },
     /// A server answered what one view of its table shows (or said why not).
     LiveAnswer {
         live: Weak<Live>,
@@ -397,7 +439,14 @@ impl std::fmt::Debug for Done {
             Done::Basemap(r) => write!(f, "Basemap({r:?})"),
             Done::SourceDialog => f.write_str("SourceDialog"),
             Done::SourceRead(r) => {
-                write!(f, "SourceRead({:?})", r.as_ref().map(|(p, t, _)| (p, t)))
+                write!(
+                    f,
+                    "SourceRead({:?})",
+                    r.as_ref().map(|s| (&s.path, &s.title))
+                )
+            }
+            Done::EventsRead { job, read } => {
+                write!(f, "EventsRead({job}, {} proposed)", read.candidates.len())
             }
             Done::SaveDialog(p) => write!(f, "SaveDialog({p:?})"),
             Done::Saved(r) => write!(f, "Saved({:?})", r.as_ref().map(|(p, _)| p)),
@@ -409,6 +458,16 @@ impl std::fmt::Debug for Done {
             Done::Failed(why) => write!(f, "Failed({why})"),
         }
     }
+}
+
+/// A report file read to add as a source: its title, its text, and its
+/// date as the page or its byline gives it ("2016-09-18").
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub title: String,
+    pub text: String,
+    pub published: Option<String>,
 }
 
 /// What an export wrote.
@@ -444,7 +503,8 @@ into_msg!(
     SelectionAction,
     DocumentAction,
     WindowAction,
-    AuthorAction
+    AuthorAction,
+    ReviewAction
 );
 
 impl From<Done> for Msg {
@@ -490,6 +550,12 @@ pub enum Effect {
     Camera(CameraMove),
     /// Read the gazetteer, in the background.
     ReadGazetteer,
+    /// Read a source for the events it reports, in the background.
+    ReadEvents {
+        job: u64,
+        ask: Box<proposals::Ask>,
+        gazetteer: Arc<incident_map_core::gazetteer::Gazetteer>,
+    },
     /// Ask for a report file to add as a source, and read it.
     SourceDialog,
     /// Read this report file, to add as a source.
@@ -540,6 +606,7 @@ impl std::fmt::Debug for Effect {
             Effect::SetOnline(on) => write!(f, "SetOnline({on})"),
             Effect::Camera(m) => write!(f, "Camera({m:?})"),
             Effect::ReadGazetteer => f.write_str("ReadGazetteer"),
+            Effect::ReadEvents { job, ask, .. } => write!(f, "ReadEvents({job}, {})", ask.source),
             Effect::SourceDialog => f.write_str("SourceDialog"),
             Effect::ReadSource(p) => write!(f, "ReadSource({})", p.display()),
             Effect::SaveDialog(n) => write!(f, "SaveDialog({n})"),

@@ -22,6 +22,7 @@ use crate::panels::editor::EditorWindow;
 use crate::panels::map::MapPanel;
 use crate::panels::place_finder::PlaceFinderWindow;
 use crate::panels::problems::ProblemsWindow;
+use crate::panels::review::ReviewWindow;
 use crate::panels::shortcuts::ShortcutsWindow;
 use crate::panels::status_bar::StatusBar;
 use crate::panels::timeline::TimelinePanel;
@@ -44,6 +45,7 @@ pub struct IncidentMapApp {
     cluster_list: ClusterList,
     shortcuts: ShortcutsWindow,
     place_finder: PlaceFinderWindow,
+    review: ReviewWindow,
     editor: EditorWindow,
     paste_source: PasteSourceWindow,
     /// Writes recovery copies of the work, in order.
@@ -129,6 +131,7 @@ impl IncidentMapApp {
             cluster_list: ClusterList,
             shortcuts: ShortcutsWindow,
             place_finder: PlaceFinderWindow::default(),
+            review: ReviewWindow,
             editor: EditorWindow::default(),
             paste_source: PasteSourceWindow::default(),
             recovery: recovery::Writer::default(),
@@ -161,7 +164,7 @@ impl IncidentMapApp {
             || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()));
         let mut actions = Actions::default();
         actions.extend(
-            Command::from_keys(&ctx, typing)
+            Command::from_keys(&ctx, typing, self.state.reviewing())
                 .into_iter()
                 .map(Action::Command),
         );
@@ -178,6 +181,7 @@ impl IncidentMapApp {
         self.cluster_list.ui(&ctx, &self.state, &mut actions);
         self.shortcuts.ui(&ctx, &self.state, &mut actions);
         self.place_finder.ui(&ctx, &self.state, &mut actions);
+        self.review.ui(&ctx, &self.state, &mut actions);
         self.editor.ui(&ctx, &self.state, &mut actions);
         self.paste_source.ui(&ctx, &self.state, &mut actions);
         dialogs::unsaved(&ctx, &self.state, &mut actions);
@@ -272,6 +276,11 @@ impl IncidentMapApp {
                 Effect::SetOnline(on) => self.map.set_online(on, ctx),
                 Effect::Camera(m) => self.map.move_camera(m),
                 Effect::ReadGazetteer => self.background.read_gazetteer(),
+                Effect::ReadEvents {
+                    job,
+                    ask,
+                    gazetteer,
+                } => self.background.read_events(job, *ask, gazetteer),
                 Effect::SourceDialog => self.background.source_dialog(),
                 Effect::ReadSource(path) => self.background.read_source(path),
                 Effect::SaveDialog(name) => self.background.save_dialog(name),

@@ -18,18 +18,28 @@ use incident_map_core::postgis::{self, live::Live};
 use incident_map_core::store::Store;
 use incident_map_core::view::ViewInputs;
 
-use crate::action::{Done, Exported, Opened, Outcome, Rebuild};
+use crate::action::{Done, Exported, Opened, Outcome, Rebuild, SourceFile};
 use crate::live::Asker;
 use crate::views::ViewIndex;
 
-/// A report file, read as a source: its title and text.
-pub fn read_source(path: &Path) -> Result<(String, String), String> {
+/// A report file, read as a source: its title and text, and its date as
+/// the page's metadata or its byline gives it.
+pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    formats::import::document(&name, &bytes)
+    let (title, text) = formats::import::document(&name, &bytes)?;
+    let published = incident_map_core::reading::byline::published(&String::from_utf8_lossy(&bytes))
+        .and_then(|v| v.day())
+        .map(|d| d.to_string());
+    Ok(SourceFile {
+        path: path.to_path_buf(),
+        title,
+        text,
+        published,
+    })
 }
 
 /// Loads a file or a table and, if it is fit to show, builds its views
@@ -287,7 +297,7 @@ impl Background {
                 .add_filter("All files", &["*"])
                 .pick_file();
             match path {
-                Some(path) => Done::SourceRead(read_source(&path).map(|(t, x)| (path, t, x))),
+                Some(path) => Done::SourceRead(read_source(&path)),
                 None => Done::SourceDialog,
             }
         });
@@ -295,9 +305,7 @@ impl Background {
 
     /// Reads a report file, to add as a source.
     pub fn read_source(&self, path: PathBuf) {
-        self.spawn("source", move || {
-            Done::SourceRead(read_source(&path).map(|(t, x)| (path, t, x)))
-        });
+        self.spawn("source", move || Done::SourceRead(read_source(&path)));
     }
 
     /// The system's save dialog, for the data set being authored.
@@ -344,6 +352,19 @@ impl Background {
     }
 
     /// Reads the bundled gazetteer (half a second; once).
+    /// Reads a source for the events it reports.
+    pub fn read_events(
+        &self,
+        job: u64,
+        ask: crate::proposals::Ask,
+        gazetteer: Arc<incident_map_core::gazetteer::Gazetteer>,
+    ) {
+        self.spawn("reading", move || Done::EventsRead {
+            job,
+            read: Box::new(crate::proposals::read(&ask, &gazetteer)),
+        });
+    }
+
     pub fn read_gazetteer(&self) {
         self.spawn("gazetteer", || {
             Done::Gazetteer(

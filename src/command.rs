@@ -55,6 +55,22 @@ pub enum Command {
     PlaceOnMap,
     DeleteEvent,
     ToggleFadeDoubtful,
+    FindEvents,
+    AcceptProposal,
+    RejectProposal,
+    EditProposal,
+    AcceptAllProposals,
+    NextProposal,
+    PreviousProposal,
+}
+
+/// Where a command's keys work: everywhere, or while events proposed by
+/// reading a source are reviewed (there Enter accepts, Delete rejects and
+/// the arrows walk the proposals, before what they do elsewhere).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Everywhere,
+    Review,
 }
 
 /// A `'static` list of shortcuts.
@@ -100,6 +116,13 @@ pub const MENUS: &[(&str, &[Command])] = &[
             Command::AddEvidence,
             Command::PlaceOnMap,
             Command::DeleteEvent,
+            Command::FindEvents,
+            Command::AcceptProposal,
+            Command::RejectProposal,
+            Command::EditProposal,
+            Command::AcceptAllProposals,
+            Command::NextProposal,
+            Command::PreviousProposal,
         ],
     ),
     (
@@ -302,6 +325,31 @@ impl Command {
                 "Fade doubtful evidence",
                 "Draw faded the markers of events whose most credible passage is doubtful or improbable (4 or 5 on the Admiralty scale)",
             ),
+            Command::FindEvents => (
+                "Find events in this source",
+                "Read the source being read and propose the events it reports, each dated, placed and tied to its words, for you to accept or reject",
+            ),
+            Command::AcceptProposal => (
+                "Accept proposed event",
+                "Make the proposed event chosen an event of the data set (Undo takes it back)",
+            ),
+            Command::RejectProposal => (
+                "Reject proposed event",
+                "Set the proposed event chosen aside: it is not made an event",
+            ),
+            Command::EditProposal => (
+                "Accept and edit proposed event",
+                "Make the proposed event chosen an event and open it in the editor, to correct its date, place or category",
+            ),
+            Command::AcceptAllProposals => (
+                "Accept all proposed events",
+                "Make every proposed event not yet rejected an event of the data set, in one step (Undo takes them all back)",
+            ),
+            Command::NextProposal => ("Next proposed event", "Choose the next proposed event"),
+            Command::PreviousProposal => (
+                "Previous proposed event",
+                "Choose the previous proposed event",
+            ),
             Command::FindPlace => (
                 "Find a place…",
                 "Find a place of the world by its name, in any language (offline: GeoNames' places of over 1,000 people), and take the map there",
@@ -364,6 +412,13 @@ impl Command {
             ],
             Command::NewEventFromSelection => keys![cmd(Key::N)],
             Command::DeleteEvent => keys![key(Key::Delete)],
+            Command::FindEvents => keys![cmd(Key::R)],
+            Command::AcceptProposal => keys![key(Key::Enter)],
+            Command::RejectProposal => keys![key(Key::Delete), key(Key::Backspace)],
+            Command::EditProposal => keys![key(Key::E)],
+            Command::AcceptAllProposals => keys![cmd(Key::Enter)],
+            Command::NextProposal => keys![key(Key::ArrowDown), key(Key::J)],
+            Command::PreviousProposal => keys![key(Key::ArrowUp), key(Key::K)],
             Command::NewDataSet
             | Command::AddSource
             | Command::PasteSource
@@ -371,6 +426,19 @@ impl Command {
             | Command::PlaceOnMap
             | Command::ToggleFadeDoubtful => &[],
             Command::CancelLoad | Command::ToggleOnline | Command::ShowProblems => &[],
+        }
+    }
+
+    /// Where its keys work.
+    pub fn scope(self) -> Scope {
+        match self {
+            Command::AcceptProposal
+            | Command::RejectProposal
+            | Command::EditProposal
+            | Command::AcceptAllProposals
+            | Command::NextProposal
+            | Command::PreviousProposal => Scope::Review,
+            _ => Scope::Everywhere,
         }
     }
 
@@ -415,14 +483,21 @@ impl Command {
     /// The commands whose keys were pressed this frame (the keys are taken,
     /// so no widget sees them too). While the user is `typing` (a text
     /// field has the keyboard), only shortcuts with Ctrl (⌘) count: plain
-    /// letters are typing.
-    pub fn from_keys(ctx: &egui::Context, typing: bool) -> Vec<Command> {
+    /// letters are typing. While `reviewing` proposed events, the review's
+    /// keys come first; otherwise they are not keys at all.
+    pub fn from_keys(ctx: &egui::Context, typing: bool, reviewing: bool) -> Vec<Command> {
         let mut all: Vec<(Command, KeyboardShortcut)> = Command::all()
+            .filter(|c| reviewing || c.scope() == Scope::Everywhere)
             .flat_map(|c| c.shortcuts().iter().map(move |s| (c, *s)))
             .filter(|(_, s)| !typing || s.modifiers.command || s.modifiers.ctrl)
             .collect();
-        // The most specific first: Ctrl+Shift+E before Ctrl+E.
-        all.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
+        // The review's first, then the most specific: Ctrl+Shift+E before Ctrl+E.
+        all.sort_by_key(|(c, s)| {
+            (
+                c.scope() == Scope::Everywhere,
+                std::cmp::Reverse(modifier_count(s.modifiers)),
+            )
+        });
         ctx.input_mut(|i| {
             let mut out = Vec::new();
             for (c, s) in all {
@@ -444,11 +519,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_two_commands_share_a_shortcut() {
+    fn no_two_commands_share_a_shortcut_in_one_scope() {
         let mut seen: Vec<(KeyboardShortcut, Command)> = Vec::new();
         for c in Command::all() {
             for s in c.shortcuts() {
-                if let Some((_, other)) = seen.iter().find(|(t, _)| t == s) {
+                if let Some((_, other)) =
+                    seen.iter().find(|(t, o)| t == s && o.scope() == c.scope())
+                {
                     panic!("{c:?} and {other:?} share {s:?}");
                 }
                 seen.push((*s, c));
@@ -464,7 +541,7 @@ mod tests {
         }
         // Every variant is in a menu: a new one breaks this match until it
         // has a number, and then this test until it is in a menu.
-        const VARIANTS: usize = 46;
+        const VARIANTS: usize = 53;
         let number = |c: Command| match c {
             Command::Open => 0,
             Command::ExportEvents => 1,
@@ -512,6 +589,13 @@ mod tests {
             Command::PlaceOnMap => 43,
             Command::DeleteEvent => 44,
             Command::ToggleFadeDoubtful => 45,
+            Command::FindEvents => 46,
+            Command::AcceptProposal => 47,
+            Command::RejectProposal => 48,
+            Command::EditProposal => 49,
+            Command::AcceptAllProposals => 50,
+            Command::NextProposal => 51,
+            Command::PreviousProposal => 52,
         };
         let mut in_a_menu = [false; VARIANTS];
         for c in Command::all() {
@@ -538,9 +622,16 @@ mod tests {
             ..Default::default()
         };
         let mut got = Vec::new();
-        ctx.run_ui(input, |_| got = Command::from_keys(&ctx, false))
+        ctx.run_ui(input.clone(), |_| {
+            got = Command::from_keys(&ctx, false, false)
+        })
+        .textures_delta
+        .clear();
+        assert_eq!(got, [Command::ExportEvents, Command::SelectNext]);
+        // While proposed events are reviewed, J walks them instead.
+        ctx.run_ui(input, |_| got = Command::from_keys(&ctx, false, true))
             .textures_delta
             .clear();
-        assert_eq!(got, [Command::ExportEvents, Command::SelectNext]);
+        assert_eq!(got, [Command::NextProposal, Command::ExportEvents]);
     }
 }

@@ -15,6 +15,7 @@
 //! - [`action`]: what goes through the queue, and the effects it asks for.
 //! - [`state`]: the app's state, and the one place it changes.
 //! - [`views`]: what the views read, built once per dataset and filter.
+//! - [`proposals`]: what reading a source proposes, as the review shows it.
 //! - [`background`]: loads, dialogs, exports and rebuilds off the UI thread.
 //! - [`live`]: a server's table asked per view, on a thread of its own.
 //! - [`panels`]: the map, timeline, context, top and status bars, windows.
@@ -36,6 +37,7 @@ pub mod live;
 pub mod map;
 pub mod map_image;
 pub mod panels;
+pub mod proposals;
 pub mod recovery;
 pub mod render;
 pub mod settings;

@@ -14,6 +14,108 @@ use incident_map_core::store::EventTable;
 
 const REGION_COLOR: Color32 = Color32::from_rgb(120, 70, 150);
 
+/// The colour of what is proposed, not yet decided: on the map, on the
+/// timeline, in the review.
+pub const PROPOSED: Color32 = Color32::from_rgb(120, 60, 200);
+
+/// The events proposed by reading a source, not yet decided: each a hollow
+/// diamond in the review's colour at its place, with a ring as wide as the
+/// place when that shows; the chosen one filled, named and ringed. A click
+/// chooses one.
+pub struct ProposedMarkers<'a> {
+    pub review: &'a crate::state::Review,
+    pub actions: &'a mut Actions,
+}
+
+impl Plugin for ProposedMarkers<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        _response: &egui::Response,
+        projector: &Projector,
+        _memory: &MapMemory,
+    ) {
+        let Some(read) = self.review.read() else {
+            return;
+        };
+        let painter = ui.painter().clone();
+        let chosen = self.review.chosen;
+        // The chosen one last, over the others.
+        let order =
+            self.review.pending().filter(|&i| Some(i) != chosen).chain(
+                chosen.filter(|&i| self.review.verdict(i) == crate::state::Verdict::Pending),
+            );
+        for i in order {
+            let Some(c) = read.candidates.get(i) else {
+                continue;
+            };
+            let Some(place) = &c.place else { continue };
+            let at = projector
+                .project(lat_lon(place.point.lat, place.point.lon))
+                .to_pos2();
+            let is_chosen = chosen == Some(i);
+            // How wide the place is, on screen.
+            let edge = projector
+                .project(lat_lon(
+                    place.point.lat + place.radius_km / 111.2,
+                    place.point.lon,
+                ))
+                .to_pos2();
+            let ring = at.distance(edge);
+            if ring > 10.0 && ring < 4000.0 {
+                let points: Vec<Pos2> = (0..=64)
+                    .map(|k| {
+                        let a = k as f32 / 64.0 * std::f32::consts::TAU;
+                        at + vec2(a.cos(), a.sin()) * ring
+                    })
+                    .collect();
+                painter.add(Shape::dashed_line(
+                    &points,
+                    Stroke::new(if is_chosen { 2.0 } else { 1.2 }, PROPOSED),
+                    6.0,
+                    5.0,
+                ));
+            }
+            let r = if is_chosen { 10.0 } else { 7.0 };
+            let diamond = vec![
+                at + vec2(0.0, -r),
+                at + vec2(r, 0.0),
+                at + vec2(0.0, r),
+                at + vec2(-r, 0.0),
+            ];
+            let (fill, stroke) = if is_chosen {
+                (PROPOSED, Stroke::new(2.0, Color32::WHITE))
+            } else {
+                (Color32::WHITE, Stroke::new(2.5, PROPOSED))
+            };
+            painter.add(Shape::convex_polygon(diamond, fill, stroke));
+            if is_chosen {
+                let title: String = c.proposal.title.chars().take(60).collect();
+                painter.text(
+                    at + vec2(r + 6.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    title,
+                    FontId::proportional(12.0),
+                    PROPOSED,
+                );
+            }
+            let response = ui.interact(
+                egui::Rect::from_center_size(at, vec2(2.0 * r + 4.0, 2.0 * r + 4.0)),
+                ui.scope_id().with(("proposed", i)),
+                egui::Sense::click(),
+            );
+            let label = format!("Proposed: {}", c.proposal.title);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+            if response
+                .on_hover_text(format!("{label}\n{}: click to review it", place.label))
+                .clicked()
+            {
+                self.actions.push(crate::action::ReviewAction::Choose(i));
+            }
+        }
+    }
+}
+
 /// Outlines and names of the bundled regions (Moscow, Moscow Oblast, Kaluga Oblast).
 pub struct RegionOutlines<'a> {
     pub regions: &'a RegionIndex,

@@ -45,11 +45,14 @@ impl ContextPanel {
                     selection,
                     scroll,
                     actions,
-                    reading.map(|r| (r, &mut self.reader)),
+                    reading.map(|r| (r, &mut self.reader, state.review())),
                 );
             }
             (None, Some((w, source))) => {
-                self.reader.ui(ui, w, source, None, actions);
+                let review = state
+                    .review()
+                    .map(|r| (r, state.marks().scroll_to_selection));
+                self.reader.ui(ui, w, source, None, review, actions);
             }
             (None, None) => {
                 ui.heading("Context");
@@ -74,6 +77,7 @@ fn show(
     reading: Option<(
         (&crate::state::Work, &Source),
         &mut super::reader::SourceReader,
+        Option<&crate::state::Review>,
     )>,
 ) {
     let i = selection.event;
@@ -124,8 +128,15 @@ fn show(
             record_section(ui, e);
         });
     ui.separator();
-    if let Some(((work, source), reader)) = reading {
-        reader.ui(ui, work, source, Some(&selection.id), actions);
+    if let Some(((work, source), reader, review)) = reading {
+        reader.ui(
+            ui,
+            work,
+            source,
+            Some(&selection.id),
+            review.map(|r| (r, false)),
+            actions,
+        );
         return;
     }
     passages_section(

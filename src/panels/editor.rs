@@ -492,12 +492,35 @@ impl EditorWindow {
             let (_, query, words, _) = &key;
             let near = state.near_points();
             let places = gazetteer.map_or_else(Vec::new, |g| {
-                let found = if query.is_empty() {
-                    g.places_in(words, &near, 5)
-                } else {
-                    g.search(query, &near, 6)
-                };
-                found.iter().map(PlaceHit::from).collect()
+                if !query.is_empty() {
+                    return g
+                        .search(query, &near, 6)
+                        .iter()
+                        .map(PlaceHit::from)
+                        .collect();
+                }
+                // The places its words name, read in their source's
+                // context by the reading engine's ranker.
+                match passages_in_source(state, event) {
+                    Some((text, spans)) => {
+                        incident_map_core::reading::places::suggest(text, &spans, g, &near, 6)
+                            .into_iter()
+                            .map(|i| {
+                                let r = incident_map_core::reading::Resolved::of(g, i);
+                                PlaceHit {
+                                    label: r.label,
+                                    point: r.point,
+                                    population: g.place(i as usize).population,
+                                }
+                            })
+                            .collect()
+                    }
+                    None => g
+                        .places_in(words, &near, 5)
+                        .iter()
+                        .map(PlaceHit::from)
+                        .collect(),
+                }
             });
             // The bundled regions its words (or the name typed) name:
             // "Kaluga" offers Kaluga Oblast, drawn as its outline.
@@ -659,6 +682,24 @@ impl EditorWindow {
         }
         changed
     }
+}
+
+/// The text of the source `event` quotes first, and where in it (bytes)
+/// each of its passages from that source is.
+fn passages_in_source<'a>(
+    state: &'a AppState,
+    event: &Event,
+) -> Option<(&'a str, Vec<std::ops::Range<usize>>)> {
+    let first = event.passages.first()?;
+    let source = state.work()?.dataset.source(&first.source)?;
+    let text = source.full_text()?;
+    let spans: Vec<std::ops::Range<usize>> = event
+        .passages
+        .iter()
+        .filter(|p| p.source == first.source)
+        .filter_map(|p| p.anchoring.anchor().map(|a| a.bytes.clone()))
+        .collect();
+    (!spans.is_empty()).then_some((text, spans))
 }
 
 /// `#rrggbb` as its three bytes.

@@ -369,6 +369,7 @@ impl MapPanel {
             .and_then(|id| doc?.table().find(id));
         let emphasised = selected.zip(doc).and_then(|(e, d)| d.table().region(e));
         let mut marker_actions = Actions::default();
+        let mut proposed_actions = Actions::default();
         let basemap = self
             .basemap
             .as_mut()
@@ -445,6 +446,12 @@ impl MapPanel {
                 actions: &mut marker_actions,
             });
         }
+        if let Some(review) = state.review() {
+            map = map.with_plugin(crate::map::overlays::ProposedMarkers {
+                review,
+                actions: &mut proposed_actions,
+            });
+        }
         let mut cursor = None;
         let mut taken_in_hand = false;
         // Authoring: the next click puts the event being edited there.
@@ -516,7 +523,10 @@ impl MapPanel {
         match (placed, moved) {
             (Some(point), _) => actions.push(AuthorAction::PlaceAt(point)),
             (None, Some(point)) => actions.push(AuthorAction::MoveTo(point)),
-            (None, None) if !dragging => actions.extend(marker_actions.take()),
+            (None, None) if !dragging => {
+                actions.extend(marker_actions.take());
+                actions.extend(proposed_actions.take());
+            }
             (None, None) => {}
         }
         self.controls(ui, rect, actions);

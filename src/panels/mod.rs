@@ -12,6 +12,7 @@ pub mod map;
 pub mod place_finder;
 pub mod problems;
 pub mod reader;
+pub mod review;
 pub mod shortcuts;
 pub mod status_bar;
 pub mod time_bar;

@@ -2,17 +2,37 @@
 //! passages already quoted from it highlighted (the selected event's
 //! brighter), and the words the user selects in it, from which *New event
 //! from selection* (Ctrl+N) or *Add selection as evidence* make a passage.
+//! While the events it reports are reviewed (*Find events in this
+//! source*, Ctrl+R), the passages proposed are shaded, their dates
+//! underlined in blue and their places in green, the chosen one's
+//! strongest and brought into view.
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
 
 use crate::action::{Action, Actions, AuthorAction, Words};
 use crate::command::Command;
-use crate::state::Work;
+use crate::state::{Review, Verdict, Work};
 use incident_map_core::model::{Reliability, Source};
 
 const QUOTED: Color32 = Color32::from_rgb(255, 244, 200);
 const SELECTED_EVENT: Color32 = Color32::from_rgb(255, 226, 120);
+const PROPOSED_BG: Color32 = Color32::from_rgb(236, 228, 255);
+const CHOSEN_BG: Color32 = Color32::from_rgb(214, 196, 255);
+const DATE_LINE: Color32 = Color32::from_rgb(30, 100, 220);
+const PLACE_LINE: Color32 = Color32::from_rgb(30, 140, 60);
+
+/// What a stretch of the source's text is, as the reader marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    /// Quoted by an event (the selected one's: `true`).
+    Quoted(bool),
+    /// Proposed as an event's words (the chosen proposal's: `true`).
+    Proposed(bool),
+    /// A date, a place (the chosen proposal's own: `true`).
+    Date(bool),
+    Place(bool),
+}
 
 /// The reader's text field: while it has the keyboard, arrows and Shift
 /// select words in it (they are not the commands they are elsewhere).
@@ -51,27 +71,39 @@ pub fn sources_strip(ui: &mut Ui, work: &Work, actions: &mut Actions) {
 /// changes, not every frame.
 #[derive(Default)]
 pub struct SourceReader {
-    quoted: Vec<(std::ops::Range<usize>, bool)>,
-    /// What `quoted` was worked out for: the source, the work's changes,
-    /// the selected event.
-    key: Option<(String, u64, Option<String>)>,
+    marks: Vec<(std::ops::Range<usize>, Mark)>,
+    /// What `marks` was worked out for: the source, the work's changes,
+    /// the selected event, and the review (its reading, the proposal
+    /// chosen, how many are left).
+    key: Option<MarksKey>,
 }
 
+/// What the reader's marks are worked out for.
+type MarksKey = (
+    String,
+    u64,
+    Option<String>,
+    Option<(u64, Option<usize>, usize)>,
+);
+
 impl SourceReader {
-    /// The passages of `work` quoted from `source`, in order.
-    fn quoted(
+    /// The stretches of `source` to mark: the passages of `work` quoted
+    /// from it, and what the review of it proposes.
+    fn marks(
         &mut self,
         work: &Work,
         source: &Source,
         selected_event: Option<&str>,
-    ) -> &[(std::ops::Range<usize>, bool)] {
+        review: Option<&Review>,
+    ) -> &[(std::ops::Range<usize>, Mark)] {
         let key = (
             source.id.clone(),
             work.history.changes(),
             selected_event.map(str::to_string),
+            review.map(|r| (r.job(), r.chosen, r.pending().count())),
         );
         if self.key.as_ref() != Some(&key) {
-            self.quoted = work
+            self.marks = work
                 .dataset
                 .events
                 .iter()
@@ -80,13 +112,46 @@ impl SourceReader {
                     e.passages
                         .iter()
                         .filter(|p| p.source == source.id)
-                        .filter_map(move |p| p.anchoring.anchor().map(|a| (a.bytes.clone(), mine)))
+                        .filter_map(move |p| {
+                            p.anchoring
+                                .anchor()
+                                .map(|a| (a.bytes.clone(), Mark::Quoted(mine)))
+                        })
                 })
                 .collect();
-            self.quoted.sort_by_key(|(r, _)| r.start);
+            if let Some(r) = review
+                && let Some(read) = r.read()
+            {
+                for (i, c) in read.candidates.iter().enumerate() {
+                    if r.verdict(i) != Verdict::Pending {
+                        continue;
+                    }
+                    let chosen = r.chosen == Some(i);
+                    for p in &c.proposal.passages {
+                        self.marks.push((p.clone(), Mark::Proposed(chosen)));
+                    }
+                    let (date, place) = c.parts(read);
+                    self.marks.extend(date.map(|d| (d, Mark::Date(chosen))));
+                    self.marks.extend(place.map(|p| (p, Mark::Place(chosen))));
+                }
+                // Every date and place found, the chosen one's aside.
+                self.marks.extend(
+                    read.reading
+                        .dates
+                        .iter()
+                        .filter(|d| d.value.is_some())
+                        .map(|d| (d.span.clone(), Mark::Date(false))),
+                );
+                self.marks.extend(
+                    read.reading
+                        .places
+                        .iter()
+                        .map(|p| (p.span.clone(), Mark::Place(false))),
+                );
+            }
             self.key = Some(key);
         }
-        &self.quoted
+        &self.marks
     }
 
     /// The source's text, selectable; what is selected goes to the state.
@@ -96,8 +161,13 @@ impl SourceReader {
         work: &Work,
         source: &Source,
         selected_event: Option<&str>,
+        review: Option<(&Review, bool)>,
         actions: &mut Actions,
     ) {
+        let (review, scroll) = match review {
+            Some((r, scroll)) if r.source == source.id => (Some(r), scroll),
+            _ => (None, false),
+        };
         ui.horizontal(|ui| {
             ui.label(RichText::new(&source.title).italics());
             let grade = source.reliability;
@@ -135,6 +205,9 @@ impl SourceReader {
                     actions.push(Action::Command(c));
                 }
             }
+            if Command::FindEvents.menu_item(ui, true) {
+                actions.push(Action::Command(Command::FindEvents));
+            }
         });
         let Some(text) = source.full_text() else {
             ui.colored_label(
@@ -143,11 +216,11 @@ impl SourceReader {
             );
             return;
         };
-        // The passages quoted from this source, by character range.
-        let quoted = self.quoted(work, source, selected_event);
+        // The passages quoted from this source and those proposed in it.
+        let marks = self.marks(work, source, selected_event, review);
         let text_color = ui.visuals().text_color();
         let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap: f32| {
-            let mut job = highlighted(buffer.as_str(), quoted, text_color);
+            let mut job = highlighted(buffer.as_str(), marks, text_color);
             job.wrap.max_width = wrap;
             ui.fonts_mut(|f| f.layout_job(job))
         };
@@ -172,6 +245,22 @@ impl SourceReader {
         out.response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::MultilineTextInput, true, "Source text")
         });
+        // The proposal chosen, brought into view.
+        if scroll
+            && let Some(r) = review
+            && let Some(c) = r.chosen.and_then(|i| r.read()?.candidates.get(i))
+            && let Some(before) = text.get(..c.passage().start)
+        {
+            let at = egui::text::CCursor::new(before.chars().count());
+            let rect = out
+                .galley
+                .pos_from_cursor(at)
+                .translate(out.galley_pos.to_vec2());
+            ui.scroll_to_rect(
+                rect.expand2(egui::vec2(0.0, 60.0)),
+                Some(egui::Align::Center),
+            );
+        }
         if let Some(range) = out.cursor_range {
             let r = range.as_sorted_char_range();
             let words = (r.start.0 != r.end.0).then(|| Words {
@@ -244,28 +333,62 @@ fn about(ui: &mut Ui, source: &Source, actions: &mut Actions) {
         });
 }
 
-/// The text as a layout job, the quoted passages highlighted.
-fn highlighted(text: &str, quoted: &[(std::ops::Range<usize>, bool)], color: Color32) -> LayoutJob {
+/// The text as a layout job, its marked stretches highlighted (they may
+/// overlap: a place inside a passage proposed is both shaded and
+/// underlined).
+fn highlighted(text: &str, marks: &[(std::ops::Range<usize>, Mark)], color: Color32) -> LayoutJob {
     let font = FontId::proportional(13.5);
-    let plain = TextFormat::simple(font.clone(), color);
+    let fits = |r: &std::ops::Range<usize>| {
+        r.start < r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end)
+    };
+    // Where any mark begins or ends: between two, one format.
+    let mut cuts: Vec<usize> = marks
+        .iter()
+        .filter(|(r, _)| fits(r))
+        .flat_map(|(r, _)| [r.start, r.end])
+        .chain([0, text.len()])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
     let mut job = LayoutJob::default();
-    let mut at = 0;
-    for (r, mine) in quoted {
-        if r.start < at || r.end > text.len() || !text.is_char_boundary(r.start) {
-            continue;
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let mut format = TextFormat::simple(font.clone(), color);
+        let mut background = None;
+        for (r, m) in marks {
+            if !(fits(r) && r.start <= a && b <= r.end) {
+                continue;
+            }
+            let (bg, rank) = match m {
+                Mark::Proposed(true) => (Some(CHOSEN_BG), 4),
+                Mark::Quoted(true) => (Some(SELECTED_EVENT), 3),
+                Mark::Quoted(false) => (Some(QUOTED), 2),
+                Mark::Proposed(false) => (Some(PROPOSED_BG), 1),
+                Mark::Date(strong) => {
+                    format.underline =
+                        egui::Stroke::new(if *strong { 2.5 } else { 1.2 }, DATE_LINE);
+                    (None, 0)
+                }
+                Mark::Place(strong) => {
+                    format.underline =
+                        egui::Stroke::new(if *strong { 2.5 } else { 1.2 }, PLACE_LINE);
+                    (None, 0)
+                }
+            };
+            if let Some(bg) = bg
+                && background.is_none_or(|(_, r)| rank > r)
+            {
+                background = Some((bg, rank));
+            }
         }
-        job.append(&text[at..r.start], 0.0, plain.clone());
-        job.append(
-            &text[r.clone()],
-            0.0,
-            TextFormat {
-                background: if *mine { SELECTED_EVENT } else { QUOTED },
-                color: Color32::BLACK,
-                ..TextFormat::simple(font.clone(), color)
-            },
-        );
-        at = r.end;
+        if let Some((bg, _)) = background {
+            format.background = bg;
+            format.color = Color32::BLACK;
+        }
+        job.append(&text[a..b], 0.0, format);
     }
-    job.append(&text[at..], 0.0, plain);
     job
 }

@@ -1,4 +1,5 @@
-//! The timeline panel: a compact time axis, then the events by day, then
+//! The timeline panel: a compact time axis, then the events proposed by
+//! reading a source (while they are reviewed), then the events by day, then
 //! those with no date or a disputed one. Clicking a row selects the event and
 //! brings it into view on the map.
 
@@ -37,10 +38,76 @@ impl TimelinePanel {
             hovered: state.marks().hovered.as_deref(),
             scroll: state.marks().scroll_to_selection,
         };
-        ui.heading("Timeline");
+        ui.horizontal(|ui| {
+            ui.heading("Timeline");
+            let zone = doc.table().tz().iana_name().unwrap_or("UTC");
+            ui.weak(format!("days in {zone}")).on_hover_text(
+                "The data set's time zone: the days the events are grouped by. A time shows the zone it is in (File › Time zone sets the data set's)",
+            );
+        });
         self.time_bar.ui(ui, state, actions);
+        if let Some(review) = state.review() {
+            proposed(ui, review, actions);
+        }
         show(ui, doc.table(), &doc.view, marks, actions);
     }
+}
+
+/// The events proposed and not yet decided, by date, each a row that
+/// chooses it.
+fn proposed(ui: &mut Ui, review: &crate::state::Review, actions: &mut Actions) {
+    use super::review::PROPOSED;
+    let Some(read) = review.read() else { return };
+    let mut rows: Vec<usize> = review.pending().collect();
+    if rows.is_empty() {
+        return;
+    }
+    // Undated last.
+    rows.sort_by_key(|&i| {
+        let w = read.candidates[i].when.as_deref();
+        (w.is_none(), w.unwrap_or_default().to_string())
+    });
+    ui.separator();
+    ui.label(
+        RichText::new(format!("Proposed, to review ({})", rows.len()))
+            .strong()
+            .color(PROPOSED),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("proposed-rows")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            for i in rows {
+                let c = &read.candidates[i];
+                ui.horizontal(|ui| {
+                    let (dot, _) = ui.allocate_exact_size(vec2(10.0, 14.0), Sense::hover());
+                    let at = dot.center();
+                    ui.painter().add(egui::Shape::convex_polygon(
+                        vec![
+                            at + vec2(0.0, -5.0),
+                            at + vec2(5.0, 0.0),
+                            at + vec2(0.0, 5.0),
+                            at + vec2(-5.0, 0.0),
+                        ],
+                        egui::Color32::WHITE,
+                        egui::Stroke::new(2.0, PROPOSED),
+                    ));
+                    let when = c.when.as_deref().unwrap_or("date unknown");
+                    let text = format!("{when} · {}", c.proposal.title);
+                    let chosen = review.chosen == Some(i);
+                    if ui
+                        .add(
+                            egui::Button::selectable(chosen, RichText::new(&text).italics())
+                                .truncate(),
+                        )
+                        .on_hover_text(&text)
+                        .clicked()
+                    {
+                        actions.push(crate::action::ReviewAction::Choose(i));
+                    }
+                });
+            }
+        });
 }
 
 /// Draws the panel.

@@ -25,6 +25,8 @@ pub struct TopBar {
     save_field: String,
     /// The data set's title, as typed (filled from it when the menu opens).
     title_field: Option<String>,
+    /// The data set's time zone, as typed.
+    zone_field: Option<String>,
     /// A basemap's path; empty means the bundled one.
     basemap_field: String,
     /// The words searched for, as typed.
@@ -273,6 +275,21 @@ impl TopBar {
                 }
             });
             ui.horizontal(|ui| {
+                let zone = self.zone_field.get_or_insert_with(|| {
+                    work.dataset.time_zone.clone().unwrap_or_else(|| "UTC".into())
+                });
+                let entered = path_field(ui, "Time zone:", zone, 240.0, "Europe/Moscow, UTC…");
+                if entered
+                    || ui
+                        .button("Set zone")
+                        .on_hover_text("The zone of the data set's days, and of times written without one (an IANA name)")
+                        .clicked()
+                {
+                    actions.push(AuthorAction::SetTimeZone(zone.clone()));
+                    self.zone_field = None;
+                }
+            });
+            ui.horizontal(|ui| {
                 let entered = path_field(
                     ui,
                     "Save to:",
@@ -346,6 +363,13 @@ fn command_entry(ui: &mut Ui, c: Command, state: &AppState) -> bool {
         Command::NextMatch | Command::PreviousMatch => {
             state.view().is_some_and(|v| !v.matches.is_empty())
         }
+        Command::FindEvents => state.work().is_some_and(|w| !w.dataset.sources.is_empty()),
+        Command::AcceptProposal
+        | Command::RejectProposal
+        | Command::EditProposal
+        | Command::NextProposal
+        | Command::PreviousProposal => state.reviewing(),
+        Command::AcceptAllProposals => state.review().is_some_and(|r| r.pending().next().is_some()),
         _ => true,
     };
     let checked = match c {

@@ -53,6 +53,7 @@ impl AppState {
                 self.window_change(change, fx);
             }
             Action::Author(a) => self.author(a, fx),
+            Action::Review(a) => self.review_action(a, fx),
             Action::Move(m) => fx.push(Effect::Camera(m)),
             Action::Note(text) => self.status = Status::Note(text),
         }
@@ -63,6 +64,7 @@ impl AppState {
     pub fn open(&mut self, origin: Origin, frame: bool, fx: &mut Vec<Effect>) {
         if self.may(Then::Open(origin.clone())) {
             self.author.work = None;
+            self.review = None;
             self.start_load(origin, LoadIntent::Open { frame }, fx);
         }
     }
@@ -160,6 +162,13 @@ impl AppState {
             | Command::AddEvidence
             | Command::PlaceOnMap
             | Command::DeleteEvent => self.work_command(c, fx),
+            Command::FindEvents
+            | Command::AcceptProposal
+            | Command::RejectProposal
+            | Command::EditProposal
+            | Command::AcceptAllProposals
+            | Command::NextProposal
+            | Command::PreviousProposal => self.review_command(c, fx),
             Command::Open => {
                 if self.may(Then::OpenDialog) {
                     fx.push(Effect::OpenDialog);
@@ -242,11 +251,16 @@ impl AppState {
                 self.windows.places.reading = GazetteerRead::Ready(g);
                 let near = self.near_points();
                 self.windows.places.search(&near);
+                self.gazetteer_ready(fx);
             }
             Done::Gazetteer(Err(why)) => {
                 self.status = Status::Note(format!("The gazetteer could not be read: {why}"));
                 self.windows.places.reading = GazetteerRead::Failed(why);
+                if self.review.as_ref().is_some_and(|r| r.is_reading()) {
+                    self.review = None;
+                }
             }
+            Done::EventsRead { job, read } => self.take_events_read(job, *read, fx),
             Done::WorkView {
                 job,
                 store,

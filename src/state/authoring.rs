@@ -74,6 +74,7 @@ impl AppState {
             AuthorAction::Unsaved(choice) => self.answer_unsaved(choice, fx),
             AuthorAction::Recover(take) => self.recover(take, fx),
             AuthorAction::SetTitle(title) => self.set_title(title, fx),
+            AuthorAction::SetTimeZone(zone) => self.set_time_zone(&zone, fx),
             AuthorAction::EditSource(source) => self.replace_source(*source, fx),
             AuthorAction::EditCategory(category) => self.replace_category(category, fx),
             AuthorAction::GradeSource {
@@ -174,6 +175,35 @@ impl AppState {
             .is_some_and(|w| w.dataset.title == title);
         if !title.is_empty() && !same {
             self.commit("Title", vec![Edit::SetTitle(title)], None, fx);
+        }
+    }
+
+    /// The data set's time zone: an IANA name, or nothing for UTC.
+    fn set_time_zone(&mut self, typed: &str, fx: &mut Vec<Effect>) {
+        let typed = typed.trim();
+        let zone = if typed.is_empty() || typed.eq_ignore_ascii_case("UTC") {
+            None
+        } else {
+            match jiff::tz::TimeZone::get(typed) {
+                Ok(_) => Some(typed.to_string()),
+                Err(_) => {
+                    self.status = Status::Note(format!(
+                        "“{typed}” is no time zone this app knows: write an IANA name such as Europe/Moscow, America/New_York or UTC"
+                    ));
+                    return;
+                }
+            }
+        };
+        let same = self
+            .author
+            .work
+            .as_ref()
+            .is_some_and(|w| w.dataset.time_zone == zone);
+        if !same && self.commit("Time zone", vec![Edit::SetTimeZone(zone.clone())], None, fx) {
+            self.status = Status::Note(format!(
+                "Days are now those of {}; times keep their own zones",
+                zone.as_deref().unwrap_or("UTC")
+            ));
         }
     }
 
@@ -557,6 +587,7 @@ impl AppState {
                 .then(|| (Box::new(work.dataset.clone()), work.path.clone())),
         ));
         fx.push(Effect::Title(title(work)));
+        self.review_follows_work(fx);
     }
 
     /// Puts in place the views of the data set as edited.

@@ -75,3 +75,8 @@ pub fn place_zoom(population: u32) -> f64 {
         _ => 13.0,
     }
 }
+
+/// The zoom that shows a place of this radius (km) whole.
+pub fn radius_zoom(radius_km: f64) -> f64 {
+    (13.0 - radius_km.max(0.5).log2()).clamp(4.0, 14.0)
+}

@@ -12,6 +12,8 @@
 //!   source, the place finder, the side panels, the online layer);
 //! - [`work`] and [`authoring`]: the data set being authored, its saving
 //!   and its edits;
+//! - [`review`] and [`reviewing`]: the events proposed by reading a source
+//!   of the work, accepted or rejected one by one;
 //!
 //! [`status`] words the status bar; [`camera`] says where the map goes.
 //! These name no file of the jobs that join them, each a file of
@@ -34,6 +36,8 @@ mod opening;
 mod places;
 mod playback;
 mod rebuild;
+mod review;
+mod reviewing;
 mod saving;
 mod selecting;
 mod selection;
@@ -54,6 +58,7 @@ use crate::views::ViewIndex;
 pub use document::{Document, Documents, LiveDoc, Loading, MAX_RECENT, Problems, SHOWN_PROBLEMS};
 pub use lens::{Lens, Playback, SPEEDS};
 pub use places::{PlaceFinder, PlaceHit};
+pub use review::{Review, Verdict};
 pub use selection::{Selected, Selection};
 pub use status::{Status, thousands};
 pub use windows::Windows;
@@ -89,6 +94,10 @@ pub struct AppState {
     selection: Selected,
     windows: Windows,
     author: Authoring,
+    /// The events proposed by reading a source, under review; the number
+    /// of the latest reading.
+    review: Option<Review>,
+    review_job: u64,
     /// Where recovery copies of the work are written (none in tests), and
     /// the copy a crash left, until the user answers.
     recovery_file: Option<std::path::PathBuf>,
@@ -119,6 +128,8 @@ impl AppState {
             selection: Selected::default(),
             windows: Windows::default(),
             author: Authoring::default(),
+            review: None,
+            review_job: 0,
             recovery_file: None,
             offer: None,
             status: Status::Quiet,

@@ -135,10 +135,11 @@ impl AppState {
             }
             Done::SaveDialog(Some(path)) => self.save_to(path, fx),
             Done::SaveDialog(None) => self.author.unsaved = None,
-            Done::SourceRead(Ok((_, title, text))) => self.add_source(
+            Done::SourceRead(Ok(file)) => self.add_source(
                 NewSource {
-                    title,
-                    text,
+                    title: file.title,
+                    text: file.text,
+                    published: file.published.unwrap_or_default(),
                     ..NewSource::default()
                 },
                 fx,

@@ -62,6 +62,9 @@ pub enum Edit {
     },
     /// The data set's title.
     SetTitle(String),
+    /// The data set's time zone (an IANA name; `None`: UTC): the zone of
+    /// its days, and of times written without one.
+    SetTimeZone(Option<String>),
 }
 
 /// Why an edit could not be made (the data set is left as it was).
@@ -206,6 +209,9 @@ impl Edit {
                 place: remove(&mut ds.places, at, "place")?,
             },
             Edit::SetTitle(title) => Edit::SetTitle(std::mem::replace(&mut ds.title, title)),
+            Edit::SetTimeZone(zone) => {
+                Edit::SetTimeZone(std::mem::replace(&mut ds.time_zone, zone))
+            }
         })
     }
 }

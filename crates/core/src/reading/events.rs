@@ -117,9 +117,8 @@ fn trigger(lower: &str) -> Option<(Class, f32)> {
         "attack" | "attacks" | "shooting" | "shootings" | "gunmen" | "gunman" | "gunfire"
         | "stabbing" | "assault" | "massacre" | "ambush" | "shelling" | "airstrike"
         | "airstrikes" | "rocket" | "rockets" | "missile" | "missiles" | "killing" | "killings"
-        | "gunfight" | "firefight" | "clash" | "clashes" | "clashed" | "fighting" | "strike" => {
-            (Attack, 0.45)
-        }
+        | "gunfight" | "firefight" | "clash" | "clashes" | "clashed" | "fighting" | "strike"
+        | "shootout" | "shootouts" => (Attack, 0.45),
         "incident" | "incidents" | "target" | "targeted" | "plotting" | "plot" => (Attack, 0.3),
         "raided" | "neutralized" | "neutralised" | "prevented" | "thwarted" | "foiled"
         | "searched" | "seized" | "dismantled" => (Operation, 0.7),
@@ -495,6 +494,8 @@ struct Clause<'a> {
     class: Class,
     weight: f32,
     date: Option<usize>,
+    /// Where its date's words are (bytes), if it has one.
+    date_at: Option<usize>,
     places: Vec<(usize, &'a PlaceMention)>,
     killed: Option<u32>,
     injured: Option<u32>,
@@ -554,7 +555,7 @@ pub fn find(
                     || (next_to && goes_on(prev, &c))
                     || (same_thing(prev, &c) && agrees(prev, &c, dates, g)))
             {
-                merge(prev, &c, dates, g);
+                merge(text, prev, &c, dates, g);
                 last_sentence = Some(s);
                 continue;
             }
@@ -592,6 +593,7 @@ pub fn find(
                         && d.value.is_some()
                         && d.sentence + 3 >= s
                         && !adjectival(text, d)
+                        && !stamp(text, tokens, d)
                 })
             });
             let category = category_of(c.class, context.categories);
@@ -685,6 +687,14 @@ fn read_clause<'a>(
     {
         best = Some((Class::Operation, w.max(0.7)));
     }
+    // "Taken into custody": an arrest, whatever else is named beside it.
+    if words
+        .windows(2)
+        .any(|w| w[0] == "into" && w[1] == "custody")
+        && best.is_none_or(|(_, w)| w < 0.75)
+    {
+        best = Some((Class::Arrest, 0.75));
+    }
     let (class, mut weight) = best?;
     let (killed, injured) = casualties(text, ctoks);
     // Casualties said in words ("casualties and injuries"), and a verb that
@@ -745,11 +755,34 @@ fn read_clause<'a>(
         class,
         weight,
         date,
+        date_at: date.map(|i| dates[i].span.start),
         places: clause_places,
         killed,
         injured,
         actors: actors(text, ctoks, &mentions),
     })
+}
+
+/// Words of a line that stamps the page rather than tells of a day:
+/// "Updated 12:06 pm Sept. 19", "[Previous story, published 3:50 pm Sept. 18]".
+const STAMPS: &[&str] = &["updated", "posted", "published", "modified", "edited"];
+
+/// Whether a date is the page's stamp: in a short line that says so, or a
+/// line that is nothing but a date (a byline's). Later words do not
+/// inherit it.
+fn stamp(text: &str, tokens: &Tokens, d: &DateMention) -> bool {
+    let Some(range) = tokens.sentences.get(d.sentence) else {
+        return false;
+    };
+    let words = &tokens.tokens[range.clone()];
+    let short = words.len() <= 14;
+    let says = words
+        .iter()
+        .any(|t| STAMPS.contains(&t.text(text).to_ascii_lowercase().as_str()));
+    let only = words
+        .iter()
+        .all(|t| t.kind != TokenKind::Word || (d.span.start <= t.start && t.end <= d.span.end));
+    short && (says || only)
 }
 
 /// "Today's global environment": a date as an adjective tells of no day.
@@ -771,12 +804,26 @@ fn general(text: &str, toks: &[Token]) -> f32 {
 /// The clause's place for an event: the most precise it names that is not
 /// a demonym nor part of a name ("U.S. Embassy", "Afghan branch").
 fn located(c: &Clause<'_>) -> Option<usize> {
-    c.places
+    // Of several, the one written nearest its date ("the incidents in
+    // Manhattan and Seaside Park, as well as the devices found in
+    // Elizabeth on Sunday night"); else the first.
+    // (A state written after its town, "Linden, New Jersey", only says
+    // which town.)
+    let qualifier = |p: &PlaceMention| {
+        c.places
+            .iter()
+            .any(|(_, q)| q.span.end <= p.span.start && p.span.start - q.span.end <= 3)
+    };
+    let placed = c
+        .places
         .iter()
-        .filter(|(_, p)| p.best().is_some() && !p.demonym && !p.fallback)
-        .min_by_key(|(_, p)| p.candidates.len().min(1))
-        .map(|(i, _)| *i)
-        .or_else(|| c.places.iter().find(|(_, p)| p.fallback).map(|(i, _)| *i))
+        .filter(|(_, p)| p.best().is_some() && !p.demonym && !p.fallback && !qualifier(p));
+    match c.date_at {
+        Some(at) => placed.min_by_key(|(_, p)| p.span.start.abs_diff(at)),
+        None => placed.min_by_key(|(_, p)| p.span.start),
+    }
+    .map(|(i, _)| *i)
+    .or_else(|| c.places.iter().find(|(_, p)| p.fallback).map(|(i, _)| *i))
 }
 
 /// Words that start telling of another event: "a second device", "another
@@ -855,9 +902,13 @@ fn agrees(prev: &Proposal, c: &Clause<'_>, dates: &[DateMention], g: &Gazetteer)
 
 /// Puts a clause's words into the event it tells more of: its passage, and
 /// what it tells more precisely (a day over a range, a town over a country).
-fn merge(prev: &mut Proposal, c: &Clause<'_>, dates: &[DateMention], g: &Gazetteer) {
-    // A headline's words first, the report's after: the report leads.
-    if prev.passages.len() == 1 && prev.date.is_none() && c.date.is_some() {
+fn merge(text: &str, prev: &mut Proposal, c: &Clause<'_>, dates: &[DateMention], g: &Gazetteer) {
+    // A headline's words first (no full stop), the report's after: the
+    // report leads.
+    let headline = !text[prev.passages[0].clone()]
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”']);
+    if prev.passages.len() == 1 && prev.date.is_none() && c.date.is_some() && headline {
         prev.passages.insert(0, c.span.clone());
     } else {
         prev.passages.push(c.span.clone());
@@ -954,6 +1005,22 @@ fn finer_place(text: &str, toks: &[Token]) -> Option<Range<usize>> {
 /// A title of at most about 100 characters from a passage's words, cut at
 /// a word, never inside an abbreviation.
 fn title(text: &str, toks: &[Token]) -> String {
+    // A dateline is no part of it: "SEASIDE PARK, N.J. — A pipe bomb…".
+    let toks = match toks
+        .iter()
+        .take(12)
+        .position(|t| matches!(t.text(text), "—" | "–" | "--"))
+    {
+        Some(k)
+            if k + 1 < toks.len()
+                && toks[..k]
+                    .iter()
+                    .all(|t| !t.text(text).chars().any(char::is_lowercase)) =>
+        {
+            &toks[k + 1..]
+        }
+        _ => toks,
+    };
     let start = toks[0].start;
     let mut end = toks[0].end;
     for t in toks {
@@ -979,6 +1046,43 @@ fn title(text: &str, toks: &[Token]) -> String {
 pub struct Accepted {
     pub event: crate::model::Event,
     pub new_category: Option<crate::model::Category>,
+}
+
+/// Several proposals as events of `ds` at once (one step of the history):
+/// each with an id of its own, and a new category made once for all of
+/// them that are of its kind.
+pub fn accept_many(
+    ps: &[&Proposal],
+    text: &str,
+    source: &crate::model::Source,
+    ds: &crate::model::Dataset,
+    g: &Gazetteer,
+) -> (Vec<crate::model::Event>, Vec<crate::model::Category>) {
+    let mut events: Vec<crate::model::Event> = Vec::with_capacity(ps.len());
+    let mut categories: Vec<crate::model::Category> = Vec::new();
+    for p in ps {
+        let Accepted {
+            mut event,
+            new_category,
+        } = accept(p, text, source, ds, g);
+        if events.iter().any(|e| e.id == event.id) {
+            event.id = crate::edit::unused_id(
+                ds.events.iter().chain(&events).map(|e| e.id.as_str()),
+                "event",
+            );
+        }
+        if let Some(mut c) = new_category
+            && !categories.iter().any(|k| k.id == c.id)
+        {
+            c.color = Some(
+                crate::formats::import::palette(ds.categories.len() + categories.len() + 1)
+                    .to_string(),
+            );
+            categories.push(c);
+        }
+        events.push(event);
+    }
+    (events, categories)
 }
 
 /// `p` as an event of `ds`, quoting `source` (whose text was read): its

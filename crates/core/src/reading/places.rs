@@ -101,6 +101,11 @@ const CONNECTORS: &[&str] = &[
     "of", "de", "del", "la", "le", "du", "da", "upon", "on", "and", "el", "al",
 ];
 
+/// Countries' codes as news writes them.
+const WRITTEN_CODES: &[&str] = &[
+    "US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "USSR", "KSA", "NZ", "RSA",
+];
+
 /// Titles and words before a person's name: what follows is a person.
 const TITLES: &[&str] = &[
     "mr",
@@ -782,6 +787,68 @@ fn name_word(text: &str, t: &Token) -> bool {
 /// whether it is its own name (not another spelling).
 type Candidates = Vec<(u32, bool, bool)>;
 
+/// How much of the text around a passage is read for its context.
+const AROUND: usize = 3000;
+
+/// The places to offer for an event whose words are `spans` of `text`
+/// (bytes), best first: those its words name (each's best, then the
+/// others of its name), then the others of the text around, as the ranker
+/// reads them in context. At most `limit`; only the text near the passages
+/// is read, so a long source costs no more than a short one.
+pub fn suggest(
+    text: &str,
+    spans: &[Range<usize>],
+    g: &Gazetteer,
+    near: &[LatLon],
+    limit: usize,
+) -> Vec<u32> {
+    let (Some(first), Some(last)) = (
+        spans.iter().map(|s| s.start).min(),
+        spans.iter().map(|s| s.end).max(),
+    ) else {
+        return Vec::new();
+    };
+    let floor = |mut b: usize| {
+        b = b.min(text.len());
+        while !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    };
+    let (a, b) = (floor(first.saturating_sub(AROUND)), floor(last + AROUND));
+    let window = &text[a..b];
+    let tokens = super::text::tokenize(window);
+    let found = find(window, &tokens, g, near);
+    let inside = |m: &PlaceMention| {
+        spans
+            .iter()
+            .any(|s| s.start <= m.span.start + a && m.span.end + a <= s.end)
+    };
+    let mut out: Vec<u32> = Vec::new();
+    let mut add = |p: u32| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    let (mine, others): (Vec<&PlaceMention>, Vec<&PlaceMention>) =
+        found.iter().filter(|m| !m.demonym).partition(|m| inside(m));
+    for m in &mine {
+        m.best().into_iter().for_each(&mut add);
+    }
+    for m in &mine {
+        m.candidates
+            .iter()
+            .skip(1)
+            .take(3)
+            .for_each(|&(p, _)| add(p));
+    }
+    for m in &others {
+        m.best().into_iter().for_each(&mut add);
+    }
+    out.truncate(limit);
+    out
+}
+
 /// The places named in `text`, resolved.
 pub fn find(text: &str, tokens: &Tokens, g: &Gazetteer, near: &[LatLon]) -> Vec<PlaceMention> {
     let toks = &tokens.tokens;
@@ -984,8 +1051,13 @@ fn keep(
         let country = cands
             .iter()
             .any(|&(p, demonym, _)| demonym || matches!(g.place(p as usize).kind, Kind::Country));
+        // A word that is only another spelling of a place's name, first of
+        // longer name: a person's ("Ahmad Khan Rahami", not Al Ahmadi).
+        let spelling = single && cands.iter().all(|&(_, demonym, own)| !own && !demonym);
         if !institution
-            && (!big || (pair && !country && persons.contains(&crate::filter::fold(a.text(text)))))
+            && (!big
+                || spelling
+                || (pair && !country && persons.contains(&crate::filter::fold(a.text(text)))))
             && !one_of(a.text(text), CONNECTORS)
         {
             // "Paris Hilton", "Jordan Smith".
@@ -999,9 +1071,16 @@ fn keep(
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
     if single && short_caps && !word.contains('.') {
+        // A country by a code only when it is one people write ("US",
+        // "UAE"), not any ISO code ("ATF" is an agency, not the French
+        // Southern Lands).
         return cands
             .iter()
-            .any(|&(p, _, _)| matches!(g.place(p as usize).kind, Kind::Country | Kind::Region));
+            .any(|&(p, _, own)| match g.place(p as usize).kind {
+                Kind::Region => true,
+                Kind::Country => own || WRITTEN_CODES.contains(&word),
+                _ => false,
+            });
     }
     // "Jones said": a person.
     if single
