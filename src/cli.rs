@@ -792,6 +792,13 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
                 ds.events.push(accepted.event);
             }
         }
+        // Its days are those of where things happened (the first time's zone).
+        ds.time_zone = ds.events.iter().find_map(|e| match e.when.start() {
+            Some(incident_map_core::model::Moment::Instant(z)) => {
+                z.time_zone().iana_name().map(str::to_string)
+            }
+            _ => None,
+        });
         let events = ds.events.len();
         if let Err(e) = formats::export::save_work(&ds, path) {
             errln!("error: {}", printable(&e.to_string()));

@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use incident_map_core::gazetteer::Gazetteer;
 use incident_map_core::model::{Category, LatLon};
-use incident_map_core::reading::{self, Proposal, Reading, Resolved};
+use incident_map_core::reading::{self, PlaceMention, Proposal, Reading, Resolved};
 
 /// At most this many alternatives of a place are offered.
-const ALTERNATIVES: usize = 4;
+const ALTERNATIVES: usize = 6;
 
 /// What to read: the source's text and what is known around it.
 #[derive(Debug, Clone)]
@@ -58,7 +58,8 @@ pub struct Candidate {
     /// Its date as ISO 8601 ("2016-09-17T20:30"), if it has one.
     pub when: Option<String>,
     pub place: Option<Placed>,
-    /// The other places its place's words may be, best first.
+    /// The other places it may be at, best first: those the rest of its
+    /// words name, then the others its place's name may be.
     pub alternatives: Vec<Placed>,
     /// Its category's label: the data set's, else the kind's (new).
     pub category: String,
@@ -127,20 +128,35 @@ pub fn read(ask: &Ask, g: &Gazetteer) -> Read {
         .iter()
         .map(|p| {
             let place = p.place.map(|i| Placed::of(g, i));
-            let alternatives = p
+            // The other places its words name ("… after a shootout in
+            // Linden"), then the namesakes of its own.
+            let named = found
+                .places
+                .iter()
+                .filter(|m| !m.demonym && !m.fallback)
+                .filter(|m| {
+                    p.passages
+                        .iter()
+                        .any(|r| r.start <= m.span.start && m.span.end <= r.end)
+                })
+                .filter_map(PlaceMention::best);
+            let namesakes = p
                 .place_mention
                 .and_then(|m| found.places.get(m))
                 .filter(|m| !m.fallback)
-                .map(|m| {
-                    m.candidates
-                        .iter()
-                        .map(|&(i, _)| i)
-                        .filter(|&i| Some(i) != p.place)
-                        .take(ALTERNATIVES)
-                        .map(|i| Placed::of(g, i))
-                        .collect()
-                })
-                .unwrap_or_default();
+                .into_iter()
+                .flat_map(|m| m.candidates.iter().map(|&(i, _)| i));
+            let mut others: Vec<u32> = Vec::new();
+            for i in named.chain(namesakes) {
+                if Some(i) != p.place && !others.contains(&i) {
+                    others.push(i);
+                }
+            }
+            let alternatives = others
+                .into_iter()
+                .take(ALTERNATIVES)
+                .map(|i| Placed::of(g, i))
+                .collect();
             let existing = p
                 .category
                 .as_deref()
@@ -184,9 +200,9 @@ mod tests {
             categories: Vec::new(),
             near: Vec::new(),
         };
-        let mut read = read(&ask, &g);
-        assert_eq!(read.candidates.len(), 1, "{:?}", read.candidates);
-        let c = &mut read.candidates[0];
+        let mut paris = read(&ask, &g);
+        assert_eq!(paris.candidates.len(), 1, "{:?}", paris.candidates);
+        let c = &mut paris.candidates[0];
         assert_eq!(c.when.as_deref(), Some("2016-09-19"));
         assert_eq!(c.place.as_ref().unwrap().label, "Paris, France");
         assert!(c.new_category, "no category of the data set fits");
@@ -205,5 +221,27 @@ mod tests {
             "the first choice stays offered"
         );
         assert_eq!(c.proposal.place, Some(c.place.as_ref().unwrap().index));
+        // The other places its words name come first.
+        let text =
+            "Police arrested a man in Chelsea after a shootout in Linden, New Jersey, on Monday.";
+        let other = read(
+            &Ask {
+                text: text.into(),
+                ..ask.clone()
+            },
+            &g,
+        );
+        let arrest = &other.candidates[0];
+        let first: Vec<&str> = arrest
+            .place
+            .iter()
+            .chain(arrest.alternatives.iter().take(1))
+            .map(|p| p.label.as_str())
+            .collect();
+        assert!(
+            first.iter().any(|l| l.starts_with("Linden, NJ"))
+                && first.iter().any(|l| l.starts_with("Chelsea")),
+            "{first:?}"
+        );
     }
 }

@@ -140,6 +140,12 @@ fn an_articles_events_are_proposed_reviewed_accepted_saved_and_lead_back_to_its_
         third.when.to_string(),
         "2016-09-17T22:30:00-04:00[America/New_York]"
     );
+    // The data set had no zone: it takes the zone of the first time, so its
+    // days are New York's.
+    assert_eq!(
+        map.app().state.work().unwrap().dataset.time_zone.as_deref(),
+        Some("America/New_York")
+    );
     map.app().apply(&ctx, AuthorAction::CloseEditor);
     map.harness().run_steps(2);
     // One moved to another of its places, in one click.

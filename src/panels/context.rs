@@ -180,7 +180,27 @@ fn record_section(ui: &mut Ui, e: &incident_map_core::model::Event) {
 fn when_section(ui: &mut Ui, detail: &Detail, label: &str) {
     let e = &detail.event;
     ui.label(RichText::new("When").strong());
-    ui.label(label);
+    // A time in the zone it happened in (it says which), and in the data
+    // set's when that is another.
+    let own = matches!(
+        e.when.start(),
+        Some(incident_map_core::model::Moment::Instant(_))
+    )
+    .then(|| e.when.describe())
+    .filter(|own| own != label && !label.starts_with("about") && !label.contains(", about"));
+    match own {
+        Some(own) => {
+            ui.label(own);
+            ui.label(
+                RichText::new(format!("{label} in the data set's time zone"))
+                    .small()
+                    .weak(),
+            );
+        }
+        None => {
+            ui.label(label);
+        }
+    }
     if let When::Disputed(readings) = &e.when {
         for r in readings {
             let source = r

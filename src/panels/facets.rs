@@ -28,6 +28,10 @@ impl FacetsPanel {
         actions: &mut Actions,
     ) -> Option<egui::Rect> {
         let doc = state.document()?;
+        // Nothing to list yet (a new data set): no empty frame on the map.
+        if doc.store.is_empty() {
+            return None;
+        }
         // Two long lists may be open at once, under the categories.
         self.list_height = ((max_height - 200.0) / 2.0).clamp(60.0, 240.0);
         let table = doc.table();

@@ -26,8 +26,11 @@ impl ReviewWindow {
             .id(egui::Id::unique("review-window"))
             .open(&mut open)
             .default_width(420.0)
+            .max_width(460.0)
             .default_height(480.0)
-            .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
+            // Over the timeline's foot, clear of the map's middle (where the
+            // map takes the proposal chosen).
+            .default_pos(egui::pos2(8.0, (ctx.content_rect().height() - 520.0).max(60.0)))
             .resizable(true)
             .collapsible(true)
             .show(ctx, |ui| {

@@ -2,7 +2,7 @@
 //! command table.
 
 use crate::action::{Actions, WindowAction};
-use crate::command::MENUS;
+use crate::command::{MENUS, Scope};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -29,7 +29,12 @@ impl ShortcutsWindow {
                             ui.end_row();
                             for c in commands.iter() {
                                 ui.label(c.text()).on_hover_text(c.tooltip());
-                                ui.monospace(c.shortcut_text(ctx).unwrap_or_else(|| "—".into()));
+                                let keys = c.shortcut_text(ctx).unwrap_or_else(|| "—".into());
+                                // The review's keys work while it is under way.
+                                match c.scope() {
+                                    Scope::Everywhere => ui.monospace(keys),
+                                    Scope::Review => ui.monospace(format!("{keys} (reviewing)")),
+                                };
                                 ui.end_row();
                             }
                         }

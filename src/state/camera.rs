@@ -78,5 +78,5 @@ pub fn place_zoom(population: u32) -> f64 {
 
 /// The zoom that shows a place of this radius (km) whole.
 pub fn radius_zoom(radius_km: f64) -> f64 {
-    (13.0 - radius_km.max(0.5).log2()).clamp(4.0, 14.0)
+    (12.0 - radius_km.max(0.5).log2()).clamp(4.0, 11.0)
 }

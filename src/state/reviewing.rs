@@ -339,6 +339,19 @@ impl AppState {
         );
         let first = events[0].id.clone();
         let n = events.len();
+        // A data set with no zone of its own takes that of the first time
+        // accepted, so its days are the days things happened there.
+        let zone = work
+            .dataset
+            .time_zone
+            .is_none()
+            .then(|| {
+                events.iter().find_map(|e| match e.when.start() {
+                    Some(Moment::Instant(z)) => z.time_zone().iana_name().map(str::to_string),
+                    _ => None,
+                })
+            })
+            .flatten();
         let mut edits: Vec<Edit> = categories
             .into_iter()
             .enumerate()
@@ -347,6 +360,7 @@ impl AppState {
                 category,
             })
             .collect();
+        edits.extend(zone.clone().map(|z| Edit::SetTimeZone(Some(z))));
         let at = work.dataset.events.len();
         edits.extend(
             events
@@ -366,10 +380,13 @@ impl AppState {
             w.editing = Some(first);
         }
         let left = self.review.as_ref().map_or(0, |r| r.pending().count());
+        let zone = zone.map_or_else(String::new, |z| {
+            format!("; the data set's days are now those of {z}, where it happened")
+        });
         self.status = Status::Note(if n == 1 {
-            format!("Accepted; {left} left to review (Undo takes it back)")
+            format!("Accepted; {left} left to review (Undo takes it back){zone}")
         } else {
-            format!("{n} events accepted in one step (Undo takes them back)")
+            format!("{n} events accepted in one step (Undo takes them back){zone}")
         });
         if let Some(r) = self.review.as_mut()
             && let Some(&i) = which.first()

@@ -184,8 +184,8 @@ fn weekday(w: &str) -> Option<Weekday> {
     })
 }
 
-/// "one" … "thirty-one", "a", "an", "first" … as numbers.
-fn number_word(w: &str) -> Option<i64> {
+/// "one" … "fifty-nine", "a", "an", "a couple", "a hundred" as numbers.
+pub(super) fn number_word(w: &str) -> Option<i64> {
     let w = w.to_ascii_lowercase();
     const ONES: [&str; 20] = [
         "zero",

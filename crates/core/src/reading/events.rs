@@ -231,47 +231,18 @@ pub struct Proposal {
     pub confidence: f32,
 }
 
-/// Number words in casualty figures.
+/// Number words in casualty figures ("29", "1,200", "two", "a dozen"; not
+/// "a" alone).
 fn count_of(w: &str) -> Option<u32> {
     let w = w.to_ascii_lowercase().replace(',', "");
     if let Ok(n) = w.parse::<u32>() {
         return Some(n);
     }
-    const WORDS: [&str; 21] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    WORDS
-        .iter()
-        .position(|x| *x == w)
-        .map(|k| k as u32)
-        .or(match w.as_str() {
-            "thirty" => Some(30),
-            "forty" => Some(40),
-            "fifty" => Some(50),
-            "hundred" => Some(100),
-            "dozen" => Some(12),
-            _ => None,
-        })
+    match w.as_str() {
+        "dozen" => Some(12),
+        "a" | "an" | "couple" => None,
+        _ => super::dates::number_word(&w).and_then(|n| u32::try_from(n).ok()),
+    }
 }
 
 /// The casualty figures a passage's tokens give: (killed, injured).
@@ -476,7 +447,14 @@ fn actors(text: &str, toks: &[Token], places: &[&PlaceMention]) -> Vec<String> {
             && name.len() <= 6
             && name.chars().all(|c| c.is_ascii_uppercase());
         let first_word = k == 0;
-        if (words.len() >= 2 || acronym) && !(first_word && words.len() < 2) && !out.contains(&name)
+        // A street is no actor ("Seventh Avenue").
+        let street = words.last().is_some_and(|w| {
+            super::places::STREETS.contains(&w.trim_end_matches('.').to_ascii_lowercase().as_str())
+        });
+        if (words.len() >= 2 || acronym)
+            && !(first_word && words.len() < 2)
+            && !street
+            && !out.contains(&name)
         {
             out.push(name);
         }

@@ -183,7 +183,7 @@ const TITLES: &[&str] = &[
 ];
 
 /// Words after a street's name.
-const STREETS: &[&str] = &[
+pub(super) const STREETS: &[&str] = &[
     "street",
     "st",
     "road",
