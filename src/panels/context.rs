@@ -180,26 +180,17 @@ fn record_section(ui: &mut Ui, e: &incident_map_core::model::Event) {
 fn when_section(ui: &mut Ui, detail: &Detail, label: &str) {
     let e = &detail.event;
     ui.label(RichText::new("When").strong());
-    // A time in the zone it happened in (it says which), and in the data
-    // set's when that is another.
-    let own = matches!(
+    // In the data set's zone (its label says which), and as the source
+    // gave it when that was in another zone.
+    ui.label(label);
+    let given = matches!(
         e.when.start(),
         Some(incident_map_core::model::Moment::Instant(_))
     )
     .then(|| e.when.describe())
-    .filter(|own| own != label && !label.starts_with("about") && !label.contains(", about"));
-    match own {
-        Some(own) => {
-            ui.label(own);
-            ui.label(
-                RichText::new(format!("{label} in the data set's time zone"))
-                    .small()
-                    .weak(),
-            );
-        }
-        None => {
-            ui.label(label);
-        }
+    .filter(|given| given != label && !label.contains("about"));
+    if let Some(given) = given {
+        ui.label(RichText::new(format!("given as {given}")).small().weak());
     }
     if let When::Disputed(readings) = &e.when {
         for r in readings {
