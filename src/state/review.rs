@@ -174,3 +174,83 @@ impl Review {
         self.read.as_mut()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proposals::{Ask, read};
+    use incident_map_core::gazetteer::Gazetteer;
+
+    fn gazetteer() -> &'static Gazetteer {
+        static G: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        G.get_or_init(|| Gazetteer::parse(crate::bundle::GAZETTEER).unwrap())
+    }
+
+    const TEXT: &str = "A bomb exploded in Seaside Park, N.J., on Saturday. \
+                        Police arrested a man in Linden, New Jersey, on Monday.";
+
+    fn reading() -> Read {
+        read(
+            &Ask {
+                source: "source-1".into(),
+                text: TEXT.into(),
+                date: Some("2016-09-19".parse().unwrap()),
+                zone: None,
+                categories: Vec::new(),
+                near: Vec::new(),
+            },
+            gazetteer(),
+        )
+    }
+
+    /// A data set whose one source is `TEXT`, with an event quoting the
+    /// words of proposal `i` of `read` (as accepting it makes).
+    fn quoting(read: &Read, i: usize) -> Dataset {
+        let mut ds = Dataset::default();
+        let source = incident_map_core::edit::new_source(&ds, "R", TEXT.into(), "2016-09-19");
+        ds.sources.push(source.clone());
+        let p = &read.candidates[i].proposal;
+        let accepted =
+            incident_map_core::reading::events::accept(p, TEXT, &source, &ds, gazetteer());
+        ds.events.push(accepted.event);
+        ds
+    }
+
+    #[test]
+    fn what_the_data_set_quotes_is_accepted_and_a_rejection_outlives_a_new_reading() {
+        let mut review = Review::new("source-1".into(), 1);
+        assert!(review.is_reading());
+        let read_once = reading();
+        assert_eq!(read_once.candidates.len(), 2);
+        let ds = quoting(&read_once, 0);
+        review.take(read_once, &ds);
+        assert!(matches!(review.verdict(0), Verdict::Accepted(ref id) if id == &ds.events[0].id));
+        assert_eq!(review.verdict(1), Verdict::Pending);
+        assert_eq!(review.chosen, Some(1), "the first still to decide");
+        // Rejected, then read again (a date corrected): still rejected.
+        review.reject(1, true);
+        assert_eq!(review.pending().count(), 0);
+        review.take(reading(), &ds);
+        assert_eq!(review.verdict(1), Verdict::Rejected);
+        // The event undone: its proposal is to decide again.
+        review.refresh(&Dataset::default());
+        assert_eq!(review.verdict(0), Verdict::Pending);
+    }
+
+    #[test]
+    fn stepping_goes_round_and_a_decision_moves_to_the_next_undecided() {
+        let mut review = Review::new("source-1".into(), 1);
+        review.take(reading(), &Dataset::default());
+        assert_eq!(review.chosen, Some(0));
+        review.step(false);
+        assert_eq!(review.chosen, Some(1), "back from the first is the last");
+        review.step(true);
+        assert_eq!(review.chosen, Some(0));
+        review.reject(0, true);
+        review.choose_next_pending(0);
+        assert_eq!(review.chosen, Some(1));
+        review.reject(1, true);
+        review.choose_next_pending(1);
+        assert_eq!(review.chosen, Some(1), "none left: it stays");
+    }
+}

@@ -429,3 +429,113 @@ fn day_of(when: &When) -> Option<jiff::civil::Date> {
         Moment::Month { .. } | Moment::Year(_) => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::{Done, NewSource};
+    use crate::views::ViewIndex;
+
+    /// The views of the work as the background builds them, taken in; and
+    /// the effects of that.
+    fn built(state: &mut AppState, fx: Vec<Effect>) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for e in fx {
+            match e {
+                Effect::BuildWork {
+                    job,
+                    store,
+                    filter,
+                    select,
+                } => {
+                    let view = ViewIndex::build(incident_map_core::view::ViewInputs::new(
+                        store.table(),
+                        &incident_map_core::geography::RegionIndex::default(),
+                        &filter,
+                    ));
+                    out.extend(state.apply(Done::WorkView {
+                        job,
+                        store,
+                        view: Arc::new(view),
+                        select,
+                    }));
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_source_is_read_once_the_gazetteer_is_and_its_proposals_are_decided_through_the_history() {
+        let mut state = AppState::default();
+        let fx = state.apply(Command::NewDataSet);
+        built(&mut state, fx);
+        // Nothing to read yet.
+        state.apply(Command::FindEvents);
+        assert!(state.status().to_string().contains("Pick the source"));
+        let fx = state.apply(AuthorAction::AddSourceText(Box::new(NewSource {
+            title: "Report".into(),
+            text: "A bomb exploded in Seaside Park, N.J., on Saturday. Police arrested a man in Linden, New Jersey, on Monday.".into(),
+            published: "2016-09-19".into(),
+            ..NewSource::default()
+        })));
+        built(&mut state, fx);
+        // Ctrl+R: the gazetteer first, the reading waits for it.
+        let fx = state.apply(Command::FindEvents);
+        assert!(matches!(fx.as_slice(), [Effect::ReadGazetteer]), "{fx:?}");
+        assert!(state.review().is_some_and(Review::is_reading));
+        let g = Arc::new(
+            incident_map_core::gazetteer::Gazetteer::parse(crate::bundle::GAZETTEER).unwrap(),
+        );
+        let fx = state.apply(Done::Gazetteer(Ok(g.clone())));
+        let Some(Effect::ReadEvents { job, ask, .. }) = fx
+            .into_iter()
+            .find(|e| matches!(e, Effect::ReadEvents { .. }))
+        else {
+            panic!("no reading asked for");
+        };
+        assert_eq!(
+            ask.date.map(|d| d.to_string()).as_deref(),
+            Some("2016-09-19")
+        );
+        let read = crate::proposals::read(&ask, &g);
+        state.apply(Done::EventsRead {
+            job,
+            read: Box::new(read),
+        });
+        let review = state.review().unwrap();
+        assert_eq!(review.len(), 2);
+        assert_eq!(review.chosen, Some(0));
+        assert!(state.reviewing(), "the review's keys apply");
+        // Enter: an event of the work, one step of its history.
+        let fx = state.apply(Command::AcceptProposal);
+        built(&mut state, fx);
+        let work = state.work().unwrap();
+        assert_eq!(work.dataset.events.len(), 1);
+        assert_eq!(work.dataset.events[0].when.to_string(), "2016-09-17");
+        assert!(matches!(
+            state.review().unwrap().verdict(0),
+            Verdict::Accepted(_)
+        ));
+        assert_eq!(state.review().unwrap().chosen, Some(1));
+        // Delete: set aside, no event.
+        state.apply(Command::RejectProposal);
+        assert_eq!(state.review().unwrap().verdict(1), Verdict::Rejected);
+        assert_eq!(state.work().unwrap().dataset.events.len(), 1);
+        // Undo: the event goes, its proposal is to decide again.
+        let fx = state.apply(Command::Undo);
+        built(&mut state, fx);
+        assert_eq!(state.work().unwrap().dataset.events.len(), 0);
+        assert_eq!(state.review().unwrap().verdict(0), Verdict::Pending);
+        // Accept all takes what is not rejected, in one step.
+        let fx = state.apply(Command::AcceptAllProposals);
+        built(&mut state, fx);
+        assert_eq!(state.work().unwrap().dataset.events.len(), 1);
+        assert_eq!(
+            state.work().unwrap().history.depth(),
+            2,
+            "the source, then all at once (the undone accept is gone)"
+        );
+    }
+}
