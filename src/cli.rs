@@ -336,7 +336,13 @@ pub fn check(files: &[PathBuf], json: bool, list_passages: bool, list_events: bo
 fn print_report(out: &mut Out, r: &FileReport) {
     if let Some(e) = &r.io_error {
         errln!("error: {}", printable(e));
-        errln!("  help: check the path, and that the file is a regular file you may read");
+        if incident_map_core::postgis::is_url(&r.file) {
+            errln!(
+                "  help: check the server's address, the table's name and your password (PGPASSWORD, ~/.pgpass)"
+            );
+        } else {
+            errln!("  help: check the path, and that the file is a regular file you may read");
+        }
         return;
     }
     for d in &r.diagnostics {

@@ -1022,9 +1022,29 @@ pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().chars().take(32).collect::<String>())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    remove_stale_temporaries(dir, &name);
+    // Made anew under a name nobody can guess (never through a link
+    // planted where it will be).
+    let (tmp, mut f) = {
+        let mut tries = 0;
+        loop {
+            let tmp = dir.join(format!(
+                ".{name}.{}.{:016x}.tmp",
+                std::process::id(),
+                unguessable()
+            ));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => break (tmp, f),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 8 => tries += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, &path)
@@ -1033,6 +1053,47 @@ pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A number nobody outside this process can predict (the standard
+/// library's hasher keys are drawn from the system's randomness).
+fn unguessable() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+/// Temporary files this app left beside `name` when it was stopped mid-write
+/// (`.NAME.….tmp`, regular files over an hour old): removed.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten().take(100_000) {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if !(file.starts_with(&prefix) && file.ends_with(".tmp")) {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if meta.file_type().is_file() && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1061,6 +1122,42 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_where_the_temporary_file_goes_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "mine").unwrap();
+        // Links at every name the old writer would have used, and a few more.
+        let pid = std::process::id();
+        for n in [pid, pid + 1, 1, 2] {
+            std::os::unix::fs::symlink(&victim, dir.path().join(format!(".out.json.{n}.tmp")))
+                .unwrap();
+        }
+        let out = dir.path().join("out.json");
+        save_atomic(&out, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "new");
+        assert!(
+            !std::fs::symlink_metadata(&out)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // A temporary file of ours an hour old (a write stopped by kill -9)
+        // is cleaned up; a fresh one (another writer's, now) is left.
+        let stale = dir.path().join(".out.json.7.abc.tmp");
+        let f = std::fs::File::create(&stale).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+            .unwrap();
+        let fresh = dir.path().join(".out.json.8.def.tmp");
+        std::fs::write(&fresh, "").unwrap();
+        save_atomic(&out, b"again").unwrap();
+        assert!(!stale.exists());
+        assert!(fresh.exists());
+        assert!(victim.exists(), "a link is never removed or followed");
     }
 
     /// Every JSON file we have, read whole and with its events split off

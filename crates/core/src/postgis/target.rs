@@ -108,8 +108,9 @@ impl Target {
             .ok_or_else(|| {
                 "the URL names no table: add ?table=NAME (a table or view, e.g. ?table=acled or ?table=public.acled)".to_string()
             })?;
+        let base = encode_userinfo(base);
         let for_config = if rest.is_empty() {
-            base.to_string()
+            base
         } else {
             format!("{base}?{}", rest.join("&"))
         };
@@ -350,6 +351,29 @@ fn pgpass_fields(line: &str) -> Vec<String> {
     fields
 }
 
+/// `scheme://user:password@host/db` with what its user-info holds that a
+/// URL may not (an `@`, a `/`, a `?`, a `#` in a password) percent-encoded:
+/// the user-info ends at the authority's last `@`, so a password with an
+/// `@` never becomes a host name (nor shows in one).
+fn encode_userinfo(base: &str) -> String {
+    let Some((scheme, rest)) = base.split_once("://") else {
+        return base.to_string();
+    };
+    let Some(at) = rest.rfind('@') else {
+        return base.to_string();
+    };
+    let (info, host) = (&rest[..at], &rest[at..]);
+    let mut out = format!("{scheme}://");
+    for c in info.chars() {
+        match c {
+            '@' | '/' | '?' | '#' | ' ' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push_str(host);
+    out
+}
+
 fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -430,6 +454,17 @@ mod tests {
         assert_eq!(t.live, None);
         let err = Target::parse_with("postgresql://h/d?table=t&live=maybe", &e).unwrap_err();
         assert!(err.contains("live=on"), "{err}");
+        // A password with an `@` (or a `/`) written as is: the host is what
+        // follows the last `@`; nothing of the password shows.
+        let t =
+            Target::parse_with("postgresql://analyst:s3c@ret/PW@db.example/d?table=t", &e).unwrap();
+        assert_eq!(t.config.get_password(), Some(&b"s3c@ret/PW"[..]));
+        assert_eq!(t.server(), "db.example:5432");
+        assert!(
+            !t.shown.contains("ret") && !format!("{t:?}").contains("ret/PW"),
+            "{}",
+            t.shown
+        );
     }
 
     #[test]
