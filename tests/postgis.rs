@@ -829,3 +829,46 @@ fn the_app_asks_a_large_table_per_view_and_a_click_leads_to_words() {
     assert_eq!(map.app().state.document().unwrap().store.len(), shown);
     assert_eq!(map.app().state.selected_id(), Some(id.as_str()));
 }
+
+#[test]
+fn push_never_drops_a_table_it_did_not_make() {
+    let Some(base) = server() else { return };
+    let target = Target::parse(&table(&base, "mine")).unwrap();
+    let mut client = postgis::connect(&target, false).unwrap();
+    client
+        .batch_execute(
+            "DROP TABLE IF EXISTS mine, mine__times, mine__cells; \
+             CREATE TABLE mine__times (note text); INSERT INTO mine__times VALUES ('the user''s own');",
+        )
+        .unwrap();
+    let file = load(scenario().to_str().unwrap());
+    let store = file.usable().unwrap();
+    // Refused, said why; the user's table as it was; nothing made.
+    let err = push(store, &table(&base, "mine"), true).unwrap_err();
+    assert!(
+        err.contains("\"mine__times\" that incident-map did not make"),
+        "{err}"
+    );
+    let kept: String = client
+        .query_one("SELECT note FROM mine__times", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, "the user's own");
+    let made: bool = client
+        .query_one("SELECT to_regclass('mine') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(!made);
+    // Without it, pushed; pushed again with --replace over its own summaries.
+    client.batch_execute("DROP TABLE mine__times").unwrap();
+    assert_eq!(push(store, &table(&base, "mine"), false), Ok(4));
+    assert_eq!(push(store, &table(&base, "mine"), true), Ok(4));
+    let comment: Option<String> = client
+        .query_one(
+            "SELECT obj_description('mine__cells'::regclass, 'pg_class')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(comment.as_deref(), Some("incident-map summary of mine"));
+}

@@ -33,6 +33,44 @@ pub fn push(
         .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
         .map_err(explain)?
         .get(0);
+    // The summaries go beside it: a table of their names this app did not
+    // make is the user's, and stays. (Summaries made before they were
+    // marked are known by the trigger this app puts on their table.)
+    let ours_before: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) \
+             AND tgname = 'incident_map_summaries')",
+            &[&table],
+        )
+        .map_err(explain)?
+        .get(0);
+    let (times, cells) = super::rollup::names(&t.table);
+    for (name, columns) in [
+        (times, "incident_start,incident_end,category,n"),
+        (cells, "z,cx,cy,category,n,sx,sy"),
+    ] {
+        let row = client
+            .query_one(
+                "SELECT to_regclass($1) IS NOT NULL, obj_description(to_regclass($1), 'pg_class'), \
+                 (SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute \
+                  WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped)",
+                &[&ident(&name)],
+            )
+            .map_err(explain)?;
+        let (there, comment, has): (bool, Option<String>, Option<String>) =
+            (row.get(0), row.get(1), row.get(2));
+        let marked = comment.is_some_and(|c| c.starts_with(super::rollup::MARK));
+        // (Made before summaries were marked: our trigger on the table, or
+        // exactly our columns.)
+        let ours = marked || ours_before || has.as_deref() == Some(columns);
+        if there && !ours {
+            return Err(format!(
+                "{} has a table \"{name}\" that incident-map did not make, where the summaries of \"{}\" go: it is left as it is; push under another name (?table=NEW), or rename that table",
+                t.server(),
+                t.table
+            ));
+        }
+    }
     if exists && !replace {
         return Err(format!(
             "{} already has a table \"{}\": push again with --replace to overwrite it, or name another (?table=NEW)",

@@ -24,6 +24,11 @@ use crate::model::BBox;
 /// (through its GiST index: a view that deep holds a small part of the world).
 pub const ZOOM: u8 = 8;
 
+/// How the summaries this app makes are marked (their tables' comment
+/// begins so): a table of that name not so marked is the user's, never
+/// dropped.
+pub const MARK: &str = "incident-map summary of ";
+
 /// The summaries' names beside `table` (in its schema).
 pub fn names(table: &str) -> (String, String) {
     (format!("{table}__times"), format!("{table}__cells"))
@@ -54,7 +59,9 @@ pub fn build_sql(table: &str) -> String {
         ));
     }
     sql.push_str(&format!(
-        "CREATE INDEX ON {cells} (z, cx, cy); ANALYZE {times}; ANALYZE {cells}; "
+        "CREATE INDEX ON {cells} (z, cx, cy); ANALYZE {times}; ANALYZE {cells}; \
+         COMMENT ON TABLE {times} IS {mark}; COMMENT ON TABLE {cells} IS {mark}; ",
+        mark = super::sql::literal(&format!("{MARK}{table}")),
     ));
     // Any change to the table drops its summaries: a question they no
     // longer answer goes to the table's rows, never to stale counts.

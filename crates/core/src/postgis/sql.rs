@@ -120,6 +120,12 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// A text as an SQL string literal (`it's` as `'it''s'`), for where no
+/// parameter may go (a comment).
+pub fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// A name quoted as an SQL identifier (`public.acled` as `"public"."acled"`).
 pub fn ident(name: &str) -> String {
     name.split('.')
