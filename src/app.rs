@@ -396,6 +396,10 @@ impl eframe::App for IncidentMapApp {
 pub fn run(file: Option<PathBuf>) -> eframe::Result {
     // walkers' HTTP client needs a TLS crypto provider; ring builds fast.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // eframe reads its settings file before the first frame: nothing there
+    // may block the window or grow without end.
+    let set_aside =
+        eframe::storage_dir("incident-map").and_then(|d| crate::settings::guard_file(&d));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("incident-map")
@@ -445,7 +449,7 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
             let place = recovery::place();
             let offer = place.as_deref().and_then(recovery::offer);
             app.state.set_recovery(place, offer);
-            if let Some(note) = note {
+            if let Some(note) = note.or(set_aside) {
                 app.state.note(note);
             }
             Ok(Box::new(app))

@@ -149,6 +149,38 @@ fn parse_old_view(s: &str) -> Option<MapView> {
     (view.is_valid() && it.next().is_none()).then_some(view)
 }
 
+/// The most a settings file may weigh to be read at start (they are a few
+/// kilobytes; a file grown past this was not written by this app).
+const MOST: u64 = 4 << 20;
+
+/// Checks the settings file eframe reads before the window opens (in
+/// `dir`): one that is not a regular file (a FIFO would block the window, a
+/// link to `/dev/zero` never end) or that is too large is moved aside
+/// (`app.ron.set-aside`), so the window comes first. What was done, for
+/// the user.
+pub fn guard_file(dir: &std::path::Path) -> Option<String> {
+    let file = dir.join("app.ron");
+    let meta = std::fs::symlink_metadata(&file).ok()?;
+    let why = if !meta.file_type().is_file() {
+        "it is not a regular file"
+    } else if meta.len() > MOST {
+        "it is far larger than settings ever are"
+    } else {
+        return None;
+    };
+    let aside = dir.join("app.ron.set-aside");
+    match std::fs::rename(&file, &aside) {
+        Ok(()) => Some(format!(
+            "Settings not read ({why}): moved aside to {}; the app starts with its defaults.",
+            aside.display()
+        )),
+        Err(e) => Some(format!(
+            "Settings at {} not usable ({why}) and could not be moved aside: {e}",
+            file.display()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +263,22 @@ mod tests {
         eframe::Storage::set_string(&mut storage, KEY, text.into());
         let (s, note) = Settings::read(Some(&storage));
         assert_eq!((s.map_view, s.recent.len(), note), (None, 1, None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settings_file_that_would_block_or_never_end_is_set_aside_before_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(guard_file(dir.path()), None, "none: nothing to do");
+        std::fs::write(dir.path().join("app.ron"), "(kv: {})").unwrap();
+        assert_eq!(guard_file(dir.path()), None, "a small file is read");
+        std::fs::remove_file(dir.path().join("app.ron")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("app.ron")).unwrap();
+        let note = guard_file(dir.path()).unwrap();
+        assert!(note.contains("not a regular file"), "{note}");
+        assert!(!dir.path().join("app.ron").exists());
+        let big = std::fs::File::create(dir.path().join("app.ron")).unwrap();
+        big.set_len(MOST + 1).unwrap();
+        assert!(guard_file(dir.path()).unwrap().contains("far larger"));
     }
 }
