@@ -159,9 +159,14 @@ impl IncidentMapApp {
         let ctx = ui.ctx().clone();
         self.state.begin_frame();
         self.take_finished(&ctx);
-        // A text field, or the source being read, takes the plain keys.
+        // A text field, or the source being read, takes the plain keys; so
+        // does a field about to take the keyboard (after Ctrl+F, the next
+        // keys are the words searched for).
+        let marks = self.state.marks();
         let typing = ctx.egui_wants_keyboard_input()
-            || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()));
+            || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()))
+            || marks.focus_search
+            || marks.focus_place_finder;
         let mut actions = Actions::default();
         actions.extend(
             Command::from_keys(&ctx, typing, self.state.reviewing())

@@ -429,6 +429,11 @@ impl Command {
         }
     }
 
+    /// Whether it puts the keyboard in a text field: keys after it are typing.
+    pub fn opens_a_field(self) -> bool {
+        matches!(self, Command::Search | Command::FindPlace)
+    }
+
     /// Where its keys work.
     pub fn scope(self) -> Scope {
         match self {
@@ -499,8 +504,14 @@ impl Command {
             )
         });
         ctx.input_mut(|i| {
-            let mut out = Vec::new();
+            let mut out: Vec<Command> = Vec::new();
             for (c, s) in all {
+                // After a command that puts the keyboard in a text field
+                // (Ctrl+F), what follows in the same frame is typing.
+                let plain = !(s.modifiers.command || s.modifiers.ctrl || s.modifiers.alt);
+                if plain && out.iter().any(|c| c.opens_a_field()) {
+                    continue;
+                }
                 if i.consume_shortcut(&s) && !out.contains(&c) {
                     out.push(c);
                 }
@@ -628,6 +639,19 @@ mod tests {
         .textures_delta
         .clear();
         assert_eq!(got, [Command::ExportEvents, Command::SelectNext]);
+        // Ctrl+F, then letters in the same frame: they are typing, not commands.
+        let typed = egui::RawInput {
+            events: vec![
+                press(Key::F, Modifiers::COMMAND),
+                press(Key::P, Modifiers::NONE),
+                press(Key::L, Modifiers::NONE),
+            ],
+            ..Default::default()
+        };
+        ctx.run_ui(typed, |_| got = Command::from_keys(&ctx, false, false))
+            .textures_delta
+            .clear();
+        assert_eq!(got, [Command::Search]);
         // While proposed events are reviewed, J walks them instead.
         ctx.run_ui(input, |_| got = Command::from_keys(&ctx, false, true))
             .textures_delta

@@ -238,3 +238,49 @@ fn help_lists_every_command_with_its_keys_from_the_one_table() {
         "the first event in time"
     );
 }
+
+/// Keys as a keyboard sends them: each a key press and its text.
+fn typed(map: &mut OffscreenMap, text: &str) {
+    let h = map.harness();
+    for c in text.chars() {
+        if let Some(key) = egui::Key::from_name(&c.to_ascii_uppercase().to_string()) {
+            h.event(egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.event(egui::Event::Text(c.to_string()));
+    }
+}
+
+#[test]
+fn keys_typed_right_after_ctrl_f_are_the_words_searched_for_not_commands() {
+    let mut map = app();
+    let looped = map.app().state.playback().looped;
+    // Ctrl+F and the words at once, as a fast typist's keys come in.
+    map.harness().event(egui::Event::Key {
+        key: egui::Key::F,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    typed(&mut map, "Place");
+    map.harness().run_steps(1);
+    typed(&mut map, "ml 42");
+    map.harness().run_steps(3);
+    assert_eq!(map.app().state.search(), "Placeml 42");
+    assert!(map.app().state.panels_shown(), "P did not hide the panels");
+    assert_eq!(
+        map.app().state.playback().looped,
+        looped,
+        "L did not toggle Loop"
+    );
+    assert!(
+        map.app().state.filter().window.is_none(),
+        "M chose no month"
+    );
+}

@@ -394,12 +394,7 @@ pub fn passage_at(source: &Source, start: usize, end: usize) -> Option<Passage> 
 /// unknown until set.
 pub fn event_from(ds: &Dataset, passage: Passage) -> Event {
     let id = unused_id(ds.events.iter().map(|e| e.id.as_str()), "event");
-    let sentence = passage
-        .quote
-        .split_inclusive(['.', '!', '?', '\n'])
-        .next()
-        .unwrap_or(&passage.quote)
-        .trim();
+    let sentence = crate::reading::text::first_sentence(&passage.quote);
     let mut title: String = sentence.chars().take(120).collect();
     if title.len() < sentence.len() {
         title.push('…');
@@ -824,5 +819,19 @@ mod tests {
             Err(EditError::NoSuch { at: 7, len: 1, .. })
         ));
         assert_eq!(ds, before);
+    }
+
+    #[test]
+    fn an_events_title_is_its_first_sentence_whole_abbreviations_and_all() {
+        let mut ds = Dataset::default();
+        let text = "At 9:30 a.m. a bomb exploded near the U.S. Embassy. Two died.";
+        let source = new_source(&ds, "R", text.into(), "2024-03-22");
+        ds.sources.push(source.clone());
+        let p = passage_at(&source, 0, text.chars().count()).unwrap();
+        let e = event_from(&ds, p);
+        assert_eq!(
+            e.title,
+            "At 9:30 a.m. a bomb exploded near the U.S. Embassy."
+        );
     }
 }

@@ -50,6 +50,22 @@ pub struct Tokens {
     pub sentences: Vec<Range<usize>>,
 }
 
+/// The first sentence of `text` ("At 9:30 a.m. a bomb exploded." whole,
+/// not "At 9:30 a."), with what closes it.
+pub fn first_sentence(text: &str) -> &str {
+    // Only the beginning is read, however long the text.
+    let mut end = text.len().min(2000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let t = tokenize(head);
+    match t.sentences.first() {
+        Some(r) if !r.is_empty() => &head[t.tokens[r.start].start..t.tokens[r.end - 1].end],
+        _ => head.trim(),
+    }
+}
+
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "cpl",
