@@ -105,6 +105,9 @@ fn a_basemap_that_fails_to_open_keeps_the_current_one_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("not-really.pmtiles");
     std::fs::write(&bad, "not an archive").unwrap();
+    // The field is in the View menu.
+    map.harness().get_by_label("View").click();
+    map.harness().run_steps(2);
     map.harness().get_by_label("Basemap:").focus();
     map.harness()
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -177,6 +180,9 @@ fn the_chosen_basemap_is_remembered() {
     let (saved, _) = Settings::read(Some(&storage));
     assert_eq!(saved.basemap, None);
     let raster = common::repo("tests/files/raster-red.pmtiles");
+    // The field is in the View menu.
+    map.harness().get_by_label("View").click();
+    map.harness().run_steps(2);
     map.harness().get_by_label("Basemap:").focus();
     map.harness()
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);

@@ -19,25 +19,34 @@ impl ShortcutsWindow {
             .default_width(460.0)
             .order(egui::Order::Foreground)
             .show(ctx, |ui| {
-                egui::Grid::new("shortcuts")
-                    .num_columns(2)
-                    .striped(true)
-                    .spacing([16.0, 4.0])
+                // Taller than a small window: it scrolls.
+                let room = (ctx.content_rect().height() - 160.0).max(120.0);
+                egui::ScrollArea::vertical()
+                    .max_height(room)
                     .show(ui, |ui| {
-                        for (menu, commands) in MENUS {
-                            ui.strong(*menu);
-                            ui.end_row();
-                            for c in commands.iter() {
-                                ui.label(c.text()).on_hover_text(c.tooltip());
-                                let keys = c.shortcut_text(ctx).unwrap_or_else(|| "—".into());
-                                // The review's keys work while it is under way.
-                                match c.scope() {
-                                    Scope::Everywhere => ui.monospace(keys),
-                                    Scope::Review => ui.monospace(format!("{keys} (reviewing)")),
-                                };
-                                ui.end_row();
-                            }
-                        }
+                        egui::Grid::new("shortcuts")
+                            .num_columns(2)
+                            .striped(true)
+                            .spacing([16.0, 4.0])
+                            .show(ui, |ui| {
+                                for (menu, commands) in MENUS {
+                                    ui.strong(*menu);
+                                    ui.end_row();
+                                    for c in commands.iter() {
+                                        ui.label(c.text()).on_hover_text(c.tooltip());
+                                        let keys =
+                                            c.shortcut_text(ctx).unwrap_or_else(|| "—".into());
+                                        // The review's keys work while it is under way.
+                                        match c.scope() {
+                                            Scope::Everywhere => ui.monospace(keys),
+                                            Scope::Review => {
+                                                ui.monospace(format!("{keys} (reviewing)"))
+                                            }
+                                        };
+                                        ui.end_row();
+                                    }
+                                }
+                            });
                     });
                 ui.weak("Mouse: drag to pan, wheel to zoom, click a marker or a row to select it.");
                 if ui.button("Close").clicked() {

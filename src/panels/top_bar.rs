@@ -48,14 +48,15 @@ impl TopBar {
         ui.horizontal(|ui| {
             ui.strong("incident-map");
             for (name, commands) in MENUS {
-                // The File menu holds text fields: it closes on a click
-                // outside it, not on one in it.
-                let config =
-                    egui::containers::menu::MenuConfig::new().close_behavior(if *name == "File" {
+                // The File and View menus hold text fields: they close on a
+                // click outside them, not on one in them.
+                let config = egui::containers::menu::MenuConfig::new().close_behavior(
+                    if *name == "File" || *name == "View" {
                         egui::PopupCloseBehavior::CloseOnClickOutside
                     } else {
                         egui::PopupCloseBehavior::CloseOnClick
-                    });
+                    },
+                );
                 egui::containers::menu::MenuButton::new(*name)
                     .config(config)
                     .ui(ui, |ui| {
@@ -67,6 +68,9 @@ impl TopBar {
                         }
                         if *name == "File" {
                             self.file_fields(ui, state, actions);
+                        }
+                        if *name == "View" {
+                            self.basemap_field(ui, actions);
                         }
                     });
             }
@@ -103,6 +107,21 @@ impl TopBar {
                 actions.push(Action::Command(Command::ToggleOnline));
             }
             ui.separator();
+            if Command::ExportMapImage.button(ui, Command::ExportMapImage.text()) {
+                actions.push(Action::Command(Command::ExportMapImage));
+            }
+            // The title takes what room is left, cut short if need be.
+            if let Some(table) = state.table() {
+                ui.separator();
+                ui.add(egui::Label::new(&table.meta.title).truncate());
+            }
+        });
+    }
+
+    /// *View*'s basemap field: another PMTiles archive, or the bundled one.
+    fn basemap_field(&mut self, ui: &mut Ui, actions: &mut Actions) {
+        ui.separator();
+        ui.horizontal(|ui| {
             let entered = path_field(
                 ui,
                 "Basemap:",
@@ -119,15 +138,7 @@ impl TopBar {
                 actions.push(DocumentAction::UseBasemap(
                     (!field.is_empty()).then(|| PathBuf::from(field)),
                 ));
-            }
-            ui.separator();
-            if Command::ExportMapImage.button(ui, Command::ExportMapImage.text()) {
-                actions.push(Action::Command(Command::ExportMapImage));
-            }
-            // The title takes what room is left, cut short if need be.
-            if let Some(table) = state.table() {
-                ui.separator();
-                ui.add(egui::Label::new(&table.meta.title).truncate());
+                ui.close();
             }
         });
     }

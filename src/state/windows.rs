@@ -107,7 +107,9 @@ impl Windows {
     /// Escape closes what is on top: the place finder (then the editor,
     /// then the selection, which are not windows); whether it closed one.
     pub fn escape(&mut self) -> bool {
-        std::mem::replace(&mut self.places.open, false)
+        // The shortcuts first (they lie over everything), then the finder.
+        std::mem::replace(&mut self.shortcuts_open, false)
+            || std::mem::replace(&mut self.places.open, false)
     }
 }
 
@@ -126,6 +128,11 @@ mod tests {
         );
         assert!(w.escape());
         assert!(!w.escape(), "nothing left to close");
+        w.command(Command::ShowShortcuts);
+        assert!(
+            w.escape() && !w.shortcuts_open,
+            "Escape closes the shortcuts"
+        );
         w.command(Command::TogglePanels);
         assert!(!w.panels_shown);
         w.problems_open = true;
