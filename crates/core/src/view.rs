@@ -158,7 +158,17 @@ impl View {
                             .unwrap_or_else(|| Histogram::count(table, &bins, flags.as_ref()));
                         (bins, histogram)
                     },
-                    || Facets::count(table, flags.as_ref(), index),
+                    || {
+                        let mut facets = Facets::count(table, flags.as_ref(), index);
+                        hidden_counts(
+                            &mut facets,
+                            table,
+                            filter,
+                            index,
+                            same_words.then_some(is_match.as_slice()),
+                        );
+                        facets
+                    },
                 )
             },
         );
@@ -370,6 +380,47 @@ impl Situated {
     }
 }
 
+/// A hidden category's count: how many of its events the rest of the
+/// filter shows (what ticking it again would bring back), not zero. One
+/// more pass over the table, only while a category is hidden.
+fn hidden_counts(
+    facets: &mut Facets,
+    table: &EventTable,
+    filter: &Filter,
+    index: Option<&SearchIndex>,
+    found: Option<&[bool]>,
+) {
+    if filter.hidden_categories.is_empty() {
+        return;
+    }
+    let hidden: Vec<usize> = table
+        .meta
+        .categories
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| filter.hidden_categories.contains(&c.id))
+        .map(|(k, _)| k)
+        .collect();
+    let others = Filter {
+        hidden_categories: Default::default(),
+        ..filter.clone()
+    };
+    let flags = (!others.is_everything()).then(|| others.flags_found(table, index, found));
+    let mut counts = vec![0u32; table.meta.categories.len()];
+    for i in 0..table.len() {
+        if flags.as_ref().is_none_or(|f| f[i] == SHOWN)
+            && let Some(c) = table.category(i)
+        {
+            counts[c] += 1;
+        }
+    }
+    for k in hidden {
+        if let Some(slot) = facets.categories.get_mut(k) {
+            *slot = counts[k];
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,5 +533,37 @@ mod tests {
             ..ViewInputs::new(table, &regions, &hidden)
         });
         assert_ne!(other.histogram.max, first.histogram.max);
+    }
+
+    #[test]
+    fn a_hidden_categorys_count_is_what_ticking_it_again_brings_back() {
+        let loaded = scenario();
+        let table = loaded.store.as_ref().unwrap().table();
+        let regions = RegionIndex::bundled();
+        let attack = table
+            .meta
+            .categories
+            .iter()
+            .position(|c| c.id == "attack")
+            .unwrap();
+        let hidden = Filter {
+            hidden_categories: ["attack".into()].into(),
+            ..Filter::default()
+        };
+        let view = View::build(ViewInputs::new(table, &regions, &hidden));
+        assert_eq!(view.shown(), 3, "the attack is hidden");
+        assert_eq!(view.facets.categories[attack], 1, "and counted, not 0");
+        // Under a window it is not in, its count is what the window holds.
+        let tz = table.tz().clone();
+        let early = Filter {
+            window: crate::filter::day_window(
+                Some(jiff::civil::date(2024, 3, 7)),
+                Some(jiff::civil::date(2024, 3, 8)),
+                &tz,
+            ),
+            ..hidden
+        };
+        let view = View::build(ViewInputs::new(table, &regions, &early));
+        assert_eq!(view.facets.categories[attack], 0);
     }
 }
