@@ -20,6 +20,7 @@ use incident_map_core::summary::Summary;
 
 use crate::app;
 use crate::render::{self as offscreen, RenderRequest};
+use incident_map_core::postgis::hide_secrets;
 
 /// A file has errors.
 pub const DATA_ERRORS: u8 = 1;
@@ -49,7 +50,7 @@ impl Out {
     /// Writes one line (nothing more once a write has failed).
     pub fn line(&mut self, line: impl Display) {
         if self.failed.is_none()
-            && let Err(e) = writeln!(self.stdout, "{line}")
+            && let Err(e) = writeln!(self.stdout, "{}", hide_secrets(&line.to_string()))
         {
             self.failed = Some(e);
         }
@@ -58,9 +59,8 @@ impl Out {
     /// Writes a JSON document.
     pub fn json(&mut self, doc: &serde_json::Value) {
         if self.failed.is_none() {
-            let written = serde_json::to_writer_pretty(&mut self.stdout, doc)
-                .map_err(io::Error::from)
-                .and_then(|()| writeln!(self.stdout));
+            let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+            let written = writeln!(self.stdout, "{}", hide_secrets(&text));
             if let Err(e) = written {
                 self.failed = Some(e);
             }
@@ -102,7 +102,7 @@ macro_rules! errln {
 
 /// Writes a line to standard error, which may be closed too: then it is not written.
 pub fn say(line: impl Display) {
-    let _ = writeln!(io::stderr(), "{line}");
+    let _ = writeln!(io::stderr(), "{}", hide_secrets(&line.to_string()));
 }
 
 /// `input` (a file, or a table by its URL) as an origin; the exit code,

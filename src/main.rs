@@ -245,7 +245,24 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Every password typed on the command line is hidden from whatever is
+    // printed, the command line's own errors too.
+    for arg in std::env::args_os() {
+        incident_map_core::postgis::remember_secrets_of(&arg.to_string_lossy());
+    }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let text = incident_map_core::postgis::hide_secrets(&text);
+            let _ = if e.use_stderr() {
+                std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes())
+            } else {
+                std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+            };
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
     match cli.command {
         Some(Command::Check {
             files,

@@ -872,3 +872,231 @@ fn push_never_drops_a_table_it_did_not_make() {
         .get(0);
     assert_eq!(comment.as_deref(), Some("incident-map summary of mine"));
 }
+
+/// Every command, given URLs with a planted password (the cluster trusts
+/// "postgres" from 127.0.0.1, so it is let in with any): its output, its
+/// errors, its JSON and the files it writes never hold the password.
+#[test]
+fn no_command_prints_a_password_it_was_given() {
+    let Some(base) = server() else { return };
+    const PLANTED: &str = "Pl4nted-S3cret";
+    let with = url_with_user(&base, &format!("postgres:{PLANTED}"));
+    let url = table(&with, "planted");
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let scenario = scenario().to_string_lossy().into_owned();
+    let bad = |setting: &str| format!("{url}&{setting}");
+    let port = format!("postgresql://postgres:{PLANTED}@127.0.0.1:99999/incidents");
+    let runs: Vec<Vec<String>> = vec![
+        vec![
+            "push".into(),
+            scenario.clone(),
+            url.clone(),
+            "--replace".into(),
+        ],
+        vec!["push".into(), scenario.clone(), url.clone()],
+        vec![
+            "push".into(),
+            url.clone(),
+            table(&with, "planted_copy"),
+            "--replace".into(),
+        ],
+        vec!["check".into(), url.clone()],
+        vec!["check".into(), "-e".into(), "-p".into(), url.clone()],
+        vec!["check".into(), "--json".into(), url.clone()],
+        vec!["convert".into(), url.clone(), out("out.json")],
+        vec![
+            "convert".into(),
+            url.clone(),
+            out("out.csv"),
+            "--search".into(),
+            "kremlin".into(),
+        ],
+        vec![
+            "render".into(),
+            url.clone(),
+            "--out".into(),
+            out("out.png"),
+            "--size".into(),
+            "320x200".into(),
+        ],
+        vec!["check".into(), table(&with, "no_such_table")],
+        vec![
+            "check".into(),
+            table(
+                &url_with_user(&base, &format!("analyst:{PLANTED}")),
+                "planted",
+            ),
+        ],
+        vec!["check".into(), table(&port, "planted")],
+        vec!["check".into(), bad("sslmode=bogus")],
+        vec!["check".into(), bad("frobnicate=1")],
+        vec!["check".into(), bad("connect_timeout=soon")],
+        vec![
+            "check".into(),
+            format!("{base}?table=planted&password={PLANTED}&port=x"),
+        ],
+        vec!["extract".into(), url.clone()],
+        vec!["render".into(), url.clone(), url.clone()],
+        vec!["convert".into(), url.clone()],
+    ];
+    let mut said = 0;
+    for args in &runs {
+        let done = assert_cmd::Command::cargo_bin("incident-map")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&done.stdout),
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(
+            !text.contains(PLANTED),
+            "{args:?} printed the password:\n{text}"
+        );
+        said += usize::from(!text.trim().is_empty());
+    }
+    // Each said something (the test would pass on silence otherwise).
+    assert_eq!(said, runs.len());
+    let mut written = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains(PLANTED));
+        written += 1;
+    }
+    assert_eq!(written, 3, "out.json, out.csv and out.png were written");
+}
+
+/// A server that accepts the connection and never answers is given up on
+/// at `connect_timeout`, said by name (no cluster needed: a socket that
+/// listens and says nothing is such a server).
+#[test]
+fn a_server_that_accepts_and_never_answers_is_given_up_on_at_connect_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        for c in listener.incoming().take(1) {
+            kept.push(c);
+            std::thread::sleep(std::time::Duration::from_secs(8));
+        }
+    });
+    let started = std::time::Instant::now();
+    let url = format!("postgresql://postgres@127.0.0.1:{port}/db?table=t&connect_timeout=1");
+    let err = try_load(&url).err().unwrap().to_string();
+    assert!(
+        err.contains("accepted the connection but did not answer within 1 s (connect_timeout)"),
+        "{err}"
+    );
+    assert!(err.contains("add connect_timeout=SECONDS"), "{err}");
+    // Given up on well before the silent server lets go.
+    assert!(started.elapsed() < std::time::Duration::from_secs(6));
+    held.join().unwrap();
+}
+
+/// A table another session holds locked, and a view slower than the
+/// statement limit: each stops at its limit, said by name with how to
+/// raise it; nothing waits without end.
+#[test]
+fn a_locked_table_and_a_slow_view_stop_at_their_limits() {
+    let Some(base) = server() else { return };
+    let file = load(scenario().to_str().unwrap());
+    let target = Target::parse(&table(&base, "held")).unwrap();
+    let mut holder = postgis::connect(&target, false).unwrap();
+    holder
+        .batch_execute("DROP VIEW IF EXISTS slow_view")
+        .unwrap();
+    assert_eq!(
+        push(file.usable().unwrap(), &table(&base, "held"), true),
+        Ok(4)
+    );
+    holder
+        .batch_execute("CREATE OR REPLACE VIEW slow_view AS SELECT h.* FROM held h, pg_sleep(30) s")
+        .unwrap();
+    let mut lock = holder.transaction().unwrap();
+    lock.batch_execute("LOCK TABLE held IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let err = try_load(&format!("{}&lock_timeout=1", table(&base, "held")))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("locked by another session"), "{err}");
+    assert!(err.contains("lock_timeout=SECONDS"), "{err}");
+    // push waits for the lock too, then says so; the holder's work stands.
+    let err = push(
+        file.usable().unwrap(),
+        &format!("{}&lock_timeout=1", table(&base, "held")),
+        true,
+    )
+    .unwrap_err();
+    assert!(err.contains("(lock_timeout)"), "{err}");
+    lock.rollback().unwrap();
+    let err = try_load(&format!(
+        "{}&statement_timeout=1",
+        table(&base, "slow_view")
+    ))
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        err.contains("stopped the query after 1 s (statement_timeout)"),
+        "{err}"
+    );
+    // A limit that does not read is said with what to write.
+    let err = Target::parse(&format!("{}&statement_timeout=soon", table(&base, "held")))
+        .err()
+        .unwrap();
+    assert!(err.contains("a whole number of seconds"), "{err}");
+    // The limits given are kept in the URL shown and remembered.
+    let t = Target::parse(&format!("{}&lock_timeout=3", table(&base, "held"))).unwrap();
+    assert!(t.shown.ends_with("&lock_timeout=3"), "{}", t.shown);
+}
+
+/// Rows a server holds that a reader could get wrong: a date before year
+/// 1 comes back BC (not AD), and a geometry in a reference system the
+/// server does not know loses only its own row's place, reported, not
+/// the whole table.
+#[test]
+fn bc_dates_and_an_unknown_srid_come_back_as_they_are() {
+    let Some(base) = server() else { return };
+    let target = Target::parse(&table(&base, "odd_rows")).unwrap();
+    let mut client = postgis::connect(&target, false).unwrap();
+    client
+        .batch_execute(
+            "DROP TABLE IF EXISTS odd_rows; \
+             CREATE TABLE odd_rows (id text, title text, event_date date, geom geometry); \
+             INSERT INTO odd_rows VALUES \
+               ('fine', 'fine', '2024-03-22', ST_SetSRID(ST_MakePoint(37.6, 55.7), 4326)), \
+               ('caesar', 'Ides of March', '0044-03-15 BC', ST_SetSRID(ST_MakePoint(12.48, 41.89), 4326)), \
+               ('odd', 'odd system', '2024-01-01', ST_SetSRID(ST_MakePoint(500000, 6000000), 990001));",
+        )
+        .unwrap();
+    let loaded = load(&table(&base, "odd_rows"));
+    let store = loaded.store.as_ref().expect("the table is read");
+    assert_eq!(store.len(), 3);
+    let event = |id: &str| {
+        let i = (0..store.len())
+            .find(|&i| store.table().id(i) == id)
+            .unwrap();
+        store.detail(i).event
+    };
+    let ides = jiff::civil::date(-43, 3, 15);
+    assert_eq!(
+        event("caesar").when,
+        incident_map_core::model::When::At(incident_map_core::model::Moment::Day(ides))
+    );
+    assert!(event("fine").location.is_some());
+    assert!(event("odd").location.is_none());
+    let said: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("SRID 990001") && m.contains("1 row(s)")),
+        "{said:?}"
+    );
+}

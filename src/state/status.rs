@@ -64,9 +64,21 @@ pub enum Status {
     Note(String),
 }
 
+/// What the status bar says, with any password this process was given
+/// hidden (a server's message may echo what it was sent).
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let said = Said(self).to_string();
+        f.write_str(&incident_map_core::postgis::hide_secrets(&said))
+    }
+}
+
+/// [`Status`] as said, before secrets are hidden.
+struct Said<'s>(&'s Status);
+
+impl fmt::Display for Said<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             Status::Quiet => Ok(()),
             Status::Opening(p) => write!(f, "Opening {p}…"),
             Status::Opened {

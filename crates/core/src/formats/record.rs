@@ -1090,6 +1090,18 @@ pub fn parse_date(s: &str) -> Option<Moment> {
     {
         return day(y, m, d);
     }
+    // ISO 8601's expanded years before year 1 (astronomical: -0043 is 44
+    // BC), as jiff and the server's BC dates are written: -000043-03-15.
+    if let Some(rest) = s.strip_prefix('-')
+        && let Some(ymd) = (rest.len() == 10 || rest.len() == 12).then_some(rest.as_bytes())
+        && let k = ymd.len() - 6
+        && ymd[k] == b'-'
+        && ymd[k + 3] == b'-'
+        && let (Some(y), Some(m), Some(d)) =
+            (num(&ymd[..k]), num(&ymd[k + 1..k + 3]), num(&ymd[k + 4..]))
+    {
+        return day(-y, m, d);
+    }
     // ISO 8601's basic form, as GDELT's SQLDATE writes it: 20240322.
     if b.len() == 8
         && let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[4..6]), num(&b[6..]))

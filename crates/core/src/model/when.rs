@@ -332,6 +332,10 @@ pub fn describe_range(a: Option<String>, b: Option<String>) -> String {
 pub fn describe_moment(m: &Moment) -> String {
     match m {
         Moment::Instant(z) => z.strftime("%-d %b %Y, %H:%M %Z").to_string(),
+        // Before year 1, as people write it: -43 is 44 BC.
+        Moment::Day(d) if d.year() <= 0 => {
+            format!("{} {} BC", d.strftime("%-d %b"), 1 - i32::from(d.year()))
+        }
         Moment::Day(d) => d.strftime("%-d %b %Y").to_string(),
         Moment::Month { year, month } => Date::new(*year, *month, 1)
             .map(|d| d.strftime("%b %Y").to_string())

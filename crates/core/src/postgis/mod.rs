@@ -28,27 +28,65 @@ use postgres::config::SslMode;
 pub use postgres::{CancelToken, Client};
 pub use push::push;
 pub use read::load;
-pub use target::{Env, Target, is_url};
+pub use target::{Env, Target, hide_secrets, is_url, remember_secrets_of};
 
 /// Connects to `t`'s server; `read_only` makes every transaction of the
 /// session read-only. TLS as the server offers it (`sslmode=prefer`, the
 /// default), requires it (`require`) or never (`disable`); a certificate
 /// is checked against the system's authorities.
+///
+/// Every wait is bounded: the whole handshake by `connect_timeout` (a
+/// server that accepts and never answers is given up on, not only one that
+/// cannot be reached), each statement by `statement_timeout` and a wait
+/// for a lock by `lock_timeout` (see [`Target`]), each said by name when
+/// hit, with how to raise it.
 pub fn connect(t: &Target, read_only: bool) -> Result<Client, String> {
     let mut config = t.config.clone();
+    let mut options = config.get_options().unwrap_or_default().to_string();
+    options.push_str(&format!(
+        " -c statement_timeout={} -c lock_timeout={}",
+        t.statement_timeout.as_millis(),
+        t.lock_timeout.as_millis()
+    ));
     if read_only {
-        config.options("-c default_transaction_read_only=on");
+        options.push_str(" -c default_transaction_read_only=on");
     }
-    let result = match config.get_ssl_mode() {
-        SslMode::Disable => config.connect(NoTls),
-        mode => match config.connect(tls()) {
-            // Prefer, as libpq does: a server whose certificate cannot be
-            // checked is still reached without TLS.
-            Err(e) if mode == SslMode::Prefer && is_tls_error(&e) => config.connect(NoTls),
-            other => other,
-        },
-    };
-    result.map_err(|e| explain(&e, t))
+    config.options(options.trim());
+    let limit = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(std::time::Duration::from_secs(10));
+    let (send, answer) = std::sync::mpsc::channel();
+    // The client's own timeout covers reaching the server, not a server
+    // that accepts and then says nothing: the handshake runs on a thread of
+    // its own, given up on (and left to the operating system) at the limit.
+    let handshake = std::thread::Builder::new()
+        .name("postgis-connect".into())
+        .spawn(move || {
+            let result = match config.get_ssl_mode() {
+                SslMode::Disable => config.connect(NoTls),
+                mode => match config.connect(tls()) {
+                    // Prefer, as libpq does: a server whose certificate cannot
+                    // be checked is still reached without TLS.
+                    Err(e) if mode == SslMode::Prefer && is_tls_error(&e) => config.connect(NoTls),
+                    other => other,
+                },
+            };
+            let _ = send.send(result);
+        });
+    if let Err(e) = handshake {
+        return Err(format!("cannot start a connection: {e}"));
+    }
+    // A little beyond the limit, so that the client's own timeout (a
+    // server that cannot be reached) is the one said when it applies.
+    match answer.recv_timeout(limit + std::time::Duration::from_millis(500)) {
+        Ok(result) => result.map_err(|e| explain(&e, t)),
+        Err(_) => Err(format!(
+            "the server at {} accepted the connection but did not answer within {} s (connect_timeout); add connect_timeout=SECONDS to the URL, or set PGCONNECT_TIMEOUT, to wait longer",
+            t.server(),
+            limit.as_secs()
+        )),
+    }
 }
 
 fn tls() -> tokio_postgres_rustls::MakeRustlsConnect {
@@ -82,7 +120,15 @@ pub fn explain(e: &postgres::Error, t: &Target) -> String {
             ),
             "3D000" => format!("{} (at {})", db.message(), t.server()),
             "42501" => format!("{}: ask for SELECT on the table", db.message()),
+            "57014" if db.message().contains("statement timeout") => format!(
+                "the server stopped the query after {} s (statement_timeout); add statement_timeout=SECONDS to the URL to wait longer",
+                t.statement_timeout.as_secs()
+            ),
             "57014" => "the server took too long and the question was cancelled".into(),
+            "55P03" => format!(
+                "the table is locked by another session and the server waited {} s for it (lock_timeout); try again when that work is done, or add lock_timeout=SECONDS to the URL to wait longer",
+                t.lock_timeout.as_secs()
+            ),
             _ => format!("the server says: {}", db.message()),
         };
     }

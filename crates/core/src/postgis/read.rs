@@ -28,7 +28,7 @@ pub fn load(target: &Target, options: &LoadOptions) -> Result<Loaded, LoadError>
         p.set_stage(Stage::Reading);
     }
     let fetched = fetch(target, progress).map_err(|m| fail(&target.shown, m))?;
-    let Some((bytes, about)) = fetched else {
+    let Some((bytes, about, warnings)) = fetched else {
         return Err(LoadError {
             path: PathBuf::from(&target.shown),
             source: std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"),
@@ -45,6 +45,7 @@ pub fn load(target: &Target, options: &LoadOptions) -> Result<Loaded, LoadError>
     if let (Some(about), Some(store)) = (about, loaded.store.as_mut()) {
         about.apply(store);
     }
+    loaded.diagnostics.extend(warnings);
     Ok(loaded)
 }
 
@@ -166,12 +167,13 @@ pub(super) fn describe(client: &mut postgres::Client, t: &Target) -> Result<Desc
     })
 }
 
+/// A table as CSV, its comment, and warnings of rows it reads without all
+/// they hold.
+type Fetched = (Vec<u8>, Option<String>, Vec<crate::diagnostic::Diagnostic>);
+
 /// The table as CSV, and its comment; `None` when cancelled.
 #[allow(clippy::type_complexity)]
-fn fetch(
-    t: &Target,
-    progress: Option<&Progress>,
-) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, String> {
     let mut client = connect(t, true)?;
     let explain = |e: postgres::Error| super::explain(&e, t);
     let Described {
@@ -192,9 +194,16 @@ fn fetch(
         if progress.is_some_and(Progress::is_cancelled) {
             return Ok(None);
         }
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| format!("reading the table from {}: {e}", t.server()))?;
+        let n = reader.read(&mut buf).map_err(|e| {
+            // The server's own words, when it stopped the copy.
+            match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<postgres::Error>())
+            {
+                Some(pg) => super::explain(pg, t),
+                None => format!("reading the table from {}: {e}", t.server()),
+            }
+        })?;
         if n == 0 {
             break;
         }
@@ -204,7 +213,12 @@ fn fetch(
             p.set_fraction(Stage::Reading, (rows as f64 / estimate).min(1.0) as f32);
         }
     }
-    Ok(Some((out, about)))
+    drop(reader);
+    let warnings = match point_column(&columns) {
+        Some(column) => unknown_systems(&mut client, t, column)?,
+        None => Vec::new(),
+    };
+    Ok(Some((out, about, warnings)))
 }
 
 /// What to ask for each column: a geometry as its point's latitude and
@@ -226,18 +240,19 @@ pub(super) fn select_list(columns: &[(String, String)]) -> String {
                     point_taken = true;
                     let g = format!("{col}::geometry");
                     let p = format!(
-                        "ST_PointOnSurface(CASE WHEN ST_SRID({g}) IN (0, 4326) THEN {g} ELSE ST_Transform({g}, 4326) END)"
+                        "ST_PointOnSurface(CASE WHEN ST_SRID({g}) IN (0, 4326) THEN {g} WHEN {known} THEN ST_Transform({g}, 4326) END)",
+                        known = known_srid(&g)
                     );
                     out.push(format!("ST_Y({p}) AS latitude, ST_X({p}) AS longitude"));
                 }
             }
-            "timestamptz" => out.push(format!(
-                "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS {col}"
+            "timestamptz" => out.push(bc_aware(
+                &format!("({col} AT TIME ZONE 'UTC')"),
+                "-MM-DD\"T\"HH24:MI:SS\"Z\"",
+                &col,
             )),
-            "timestamp" => out.push(format!(
-                "to_char({col}, 'YYYY-MM-DD\"T\"HH24:MI:SS') AS {col}"
-            )),
-            "date" => out.push(format!("to_char({col}, 'YYYY-MM-DD') AS {col}")),
+            "timestamp" => out.push(bc_aware(&col, "-MM-DD\"T\"HH24:MI:SS", &col)),
+            "date" => out.push(bc_aware(&col, "-MM-DD", &col)),
             "bytea" => {}
             _ => out.push(format!("{col}::text AS {col}")),
         }
@@ -247,6 +262,72 @@ pub(super) fn select_list(columns: &[(String, String)]) -> String {
     } else {
         out.join(", ")
     }
+}
+
+/// Whether the server knows the reference system of geometry `g`: a row
+/// whose system it does not know comes without a point (and is reported),
+/// rather than failing the whole read.
+fn known_srid(g: &str) -> String {
+    format!("EXISTS (SELECT 1 FROM spatial_ref_sys r WHERE r.srid = ST_SRID({g}))")
+}
+
+/// The geometry column a table's point is read from, as `select_list`
+/// chooses it: the first, unless the table has latitude and longitude (or
+/// was pushed by this app, whose `geom` is made from them).
+fn point_column(columns: &[(String, String)]) -> Option<&str> {
+    let names: Vec<String> = columns.iter().map(|(n, _)| n.to_lowercase()).collect();
+    let has = |any: &[&str]| names.iter().any(|n| any.contains(&n.as_str()));
+    if has(&["when"]) || (has(&["latitude", "lat"]) && has(&["longitude", "lon", "lng", "long"])) {
+        return None;
+    }
+    columns
+        .iter()
+        .find(|(_, kind)| kind == "geometry" || kind == "geography")
+        .map(|(n, _)| n.as_str())
+}
+
+/// Warnings for rows whose geometry is in a reference system the server
+/// does not know: kept, without a place.
+fn unknown_systems(
+    client: &mut postgres::Client,
+    t: &Target,
+    column: &str,
+) -> Result<Vec<crate::diagnostic::Diagnostic>, String> {
+    let g = format!("{}::geometry", ident(column));
+    let query = format!(
+        "SELECT ST_SRID({g}), count(*) FROM {} WHERE {g} IS NOT NULL AND ST_SRID({g}) NOT IN (0, 4326) AND NOT {} GROUP BY 1 ORDER BY 1",
+        ident(&t.table),
+        known_srid(&g)
+    );
+    let rows = client
+        .query(query.as_str(), &[])
+        .map_err(|e| super::explain(&e, t))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let (srid, n): (i32, i64) = (r.get(0), r.get(1));
+            crate::diagnostic::Diagnostic::warning(
+                crate::diagnostic::Code::BadRecord,
+                format!(
+                    "{n} row(s) of column \"{column}\" are in SRID {srid}, which this server's spatial_ref_sys does not hold: they are kept without a place"
+                ),
+            )
+            .with_help(format!(
+                "add SRID {srid} to spatial_ref_sys (PostGIS's spatial_ref_sys.sql, or epsg.io), or transform the column: UPDATE … SET {column} = ST_Transform(…)"
+            ))
+        })
+        .collect())
+}
+
+/// A date or time column written as ISO 8601, a year before 1 as an
+/// expanded astronomical year (44 BC is `-000043`), never a BC year read
+/// as AD.
+fn bc_aware(value: &str, rest: &str, name: &str) -> String {
+    format!(
+        "CASE WHEN to_char({value}, 'BC') = 'BC' \
+         THEN '-' || lpad((-extract(year FROM {value})::int - 1)::text, 6, '0') || to_char({value}, '{rest}') \
+         ELSE to_char({value}, 'YYYY{rest}') END AS {name}"
+    )
 }
 
 #[cfg(test)]
@@ -277,7 +358,7 @@ mod tests {
             "{s}"
         );
         assert!(
-            s.contains("to_char(\"event_date\", 'YYYY-MM-DD') AS \"event_date\""),
+            s.contains("ELSE to_char(\"event_date\", 'YYYY-MM-DD') END AS \"event_date\""),
             "{s}"
         );
         assert!(s.contains("AT TIME ZONE 'UTC'"), "{s}");

@@ -30,6 +30,12 @@ pub struct Target {
     /// `live=on`: asked per view whatever its size; `live=off`: read
     /// whole whatever its size; unsaid: by its size.
     pub live: Option<bool>,
+    /// How long one statement may run on the server (`statement_timeout=S`
+    /// in the URL, in seconds; 0 for no limit).
+    pub statement_timeout: Duration,
+    /// How long a statement may wait for a lock another session holds
+    /// (`lock_timeout=S`).
+    pub lock_timeout: Duration,
 }
 
 impl std::fmt::Debug for Target {
@@ -64,6 +70,83 @@ impl Env {
     }
 }
 
+/// The passwords this process has been given (in a URL, however badly
+/// formed, or found in the environment, a service or a password file).
+/// URLs are shown without them; [`hide_secrets`] is the last guard behind
+/// that, for whatever is printed or shown (a server's message, an error
+/// that quotes what it was given).
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Shorter passwords are not hidden in text: "***" for every "ab" would
+/// garble more than it hides.
+const SECRET_MIN_CHARS: usize = 4;
+
+fn remember_secret(secret: &str) {
+    if secret.chars().count() < SECRET_MIN_CHARS {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| s == secret) {
+        secrets.push(secret.to_string());
+        // The longest first, so a password holding another is hidden whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// The passwords a URL's text holds, as written and decoded: its
+/// user-info's (to the last `@`) and a `password=` parameter's.
+pub fn remember_secrets_of(url: &str) {
+    if !url.contains("://") {
+        return;
+    }
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    if let Some((_, rest)) = base.split_once("://")
+        && let Some(at) = rest.rfind('@')
+        && let Some((_, password)) = rest[..at].split_once(':')
+    {
+        remember_secret(password);
+        remember_secret(&percent_decode(password));
+    }
+    for pair in query.split('&') {
+        if let Some((k, v)) = pair.split_once('=')
+            && k.eq_ignore_ascii_case("password")
+        {
+            remember_secret(v);
+            remember_secret(&percent_decode(v));
+        }
+    }
+}
+
+/// `text` with every password this process has been given replaced by
+/// `***`.
+pub fn hide_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for s in secrets.iter() {
+        if out.contains(s.as_str()) {
+            out = std::borrow::Cow::Owned(out.replace(s.as_str(), "***"));
+        }
+    }
+    out
+}
+
+/// How long a statement may run, unless the URL says otherwise: a whole
+/// table of ten million rows is read in less.
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How long a statement may wait for a lock, unless the URL says otherwise.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `key=S` of the URL, in whole seconds.
+fn seconds(key: &str, v: &str) -> Result<Duration, String> {
+    v.trim()
+        .parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|_| {
+            format!("{key}={v}: give a whole number of seconds (0 for no limit), e.g. {key}=60")
+        })
+}
+
 /// How long a connection may take to be made.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -78,9 +161,12 @@ impl Target {
         if !is_url(url) {
             return Err(format!("\"{url}\" is not a postgresql:// URL"));
         }
+        remember_secrets_of(url);
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut table = None;
         let mut live = None;
+        let mut statement_timeout = STATEMENT_TIMEOUT;
+        let mut lock_timeout = LOCK_TIMEOUT;
         let mut service = env.var("PGSERVICE").map(str::to_string);
         let mut rest = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -89,6 +175,8 @@ impl Target {
             match k {
                 "table" => table = Some(v),
                 "service" => service = Some(v),
+                "statement_timeout" => statement_timeout = seconds(k, &v)?,
+                "lock_timeout" => lock_timeout = seconds(k, &v)?,
                 "live" => {
                     live = Some(match v.as_str() {
                         "on" | "yes" | "true" | "1" => true,
@@ -114,7 +202,7 @@ impl Target {
         } else {
             format!("{base}?{}", rest.join("&"))
         };
-        let mut config = Config::from_str(&for_config).map_err(|e| format!("{e}"))?;
+        let mut config = Config::from_str(&for_config).map_err(|e| not_read(&e))?;
         // Then the service file's settings, then the environment's, for
         // what the URL leaves unsaid (libpq's order).
         let service = match &service {
@@ -181,6 +269,15 @@ impl Target {
         if let Some(l) = live {
             shown.push_str(if l { "&live=on" } else { "&live=off" });
         }
+        if statement_timeout != STATEMENT_TIMEOUT {
+            shown.push_str(&format!(
+                "&statement_timeout={}",
+                statement_timeout.as_secs()
+            ));
+        }
+        if lock_timeout != LOCK_TIMEOUT {
+            shown.push_str(&format!("&lock_timeout={}", lock_timeout.as_secs()));
+        }
         if config.get_password().is_none() {
             let password = service
                 .as_ref()
@@ -188,6 +285,7 @@ impl Target {
                 .or_else(|| env.var("PGPASSWORD").map(str::to_string))
                 .or_else(|| pgpass(&config, env));
             if let Some(p) = password {
+                remember_secret(&p);
                 config.password(p);
             }
         }
@@ -196,6 +294,8 @@ impl Target {
             table,
             shown,
             live,
+            statement_timeout,
+            lock_timeout,
         })
     }
 
@@ -212,6 +312,27 @@ impl Target {
     fn port(&self) -> u16 {
         self.config.get_ports().first().copied().unwrap_or(5432)
     }
+}
+
+/// Why a URL's settings do not read, from the parser's cause (which names
+/// an option, never its value), with what to write instead.
+fn not_read(e: &postgres::Error) -> String {
+    let cause = std::error::Error::source(e).map(|c| c.to_string());
+    let Some(cause) = cause else {
+        return format!("the URL does not read ({e})");
+    };
+    let option = cause.split('`').nth(1).unwrap_or_default();
+    let fix = match option {
+        "port" => "a port is a number from 1 to 65535 (postgresql://USER@HOST:5432/DB?table=NAME)",
+        "sslmode" => "sslmode is one of disable, prefer or require",
+        "connect_timeout" => "connect_timeout is a whole number of seconds",
+        "host" => "write the host as a name or an address after the last @",
+        _ if cause.starts_with("unknown option") => {
+            "this app reads table, live, service, statement_timeout, lock_timeout and libpq's connection settings (sslmode, connect_timeout, application_name, options…)"
+        }
+        _ => "write the URL as postgresql://USER@HOST[:PORT]/DB?table=NAME",
+    };
+    hide_secrets(&format!("the URL does not read: {cause}; {fix}")).into_owned()
 }
 
 /// The URL of `config` and `table` with no password.
