@@ -131,7 +131,10 @@ impl Live {
     pub fn connect(&self) -> Result<Client, String> {
         let mut client = connect(&self.target, true)?;
         client
-            .batch_execute(&format!("SET statement_timeout = {}", TIMEOUT.as_millis()))
+            .batch_execute(&format!(
+                "SET statement_timeout = {}",
+                self.target.statement_timeout.unwrap_or(TIMEOUT).as_millis()
+            ))
             .map_err(|e| super::explain(&e, &self.target))?;
         Ok(client)
     }

@@ -45,7 +45,13 @@ pub fn connect(t: &Target, read_only: bool) -> Result<Client, String> {
     let mut options = config.get_options().unwrap_or_default().to_string();
     options.push_str(&format!(
         " -c statement_timeout={} -c lock_timeout={}",
-        t.statement_timeout.as_millis(),
+        t.statement_timeout
+            .unwrap_or(if read_only {
+                target::STATEMENT_TIMEOUT
+            } else {
+                std::time::Duration::ZERO
+            })
+            .as_millis(),
         t.lock_timeout.as_millis()
     ));
     if read_only {
@@ -121,8 +127,12 @@ pub fn explain(e: &postgres::Error, t: &Target) -> String {
             "3D000" => format!("{} (at {})", db.message(), t.server()),
             "42501" => format!("{}: ask for SELECT on the table", db.message()),
             "57014" if db.message().contains("statement timeout") => format!(
-                "the server stopped the query after {} s (statement_timeout); add statement_timeout=SECONDS to the URL to wait longer",
-                t.statement_timeout.as_secs()
+                "the server stopped the query {} (statement_timeout); add statement_timeout=SECONDS to the URL to wait longer",
+                t.statement_timeout
+                    .map_or("at its time limit".into(), |d| format!(
+                        "after {} s",
+                        d.as_secs()
+                    ))
             ),
             "57014" => "the server took too long and the question was cancelled".into(),
             "55P03" => format!(

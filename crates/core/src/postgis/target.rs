@@ -31,8 +31,10 @@ pub struct Target {
     /// whole whatever its size; unsaid: by its size.
     pub live: Option<bool>,
     /// How long one statement may run on the server (`statement_timeout=S`
-    /// in the URL, in seconds; 0 for no limit).
-    pub statement_timeout: Duration,
+    /// in the URL, in seconds; 0 for no limit); unsaid, reads stop at
+    /// [`STATEMENT_TIMEOUT`], the live view's questions sooner, and writes
+    /// (`push` builds indexes on millions of rows) are not stopped.
+    pub statement_timeout: Option<Duration>,
     /// How long a statement may wait for a lock another session holds
     /// (`lock_timeout=S`).
     pub lock_timeout: Duration,
@@ -132,7 +134,7 @@ pub fn hide_secrets(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// How long a statement may run, unless the URL says otherwise: a whole
 /// table of ten million rows is read in less.
-const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How long a statement may wait for a lock, unless the URL says otherwise.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -165,7 +167,7 @@ impl Target {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut table = None;
         let mut live = None;
-        let mut statement_timeout = STATEMENT_TIMEOUT;
+        let mut statement_timeout = None;
         let mut lock_timeout = LOCK_TIMEOUT;
         let mut service = env.var("PGSERVICE").map(str::to_string);
         let mut rest = Vec::new();
@@ -175,7 +177,7 @@ impl Target {
             match k {
                 "table" => table = Some(v),
                 "service" => service = Some(v),
-                "statement_timeout" => statement_timeout = seconds(k, &v)?,
+                "statement_timeout" => statement_timeout = Some(seconds(k, &v)?),
                 "lock_timeout" => lock_timeout = seconds(k, &v)?,
                 "live" => {
                     live = Some(match v.as_str() {
@@ -269,11 +271,8 @@ impl Target {
         if let Some(l) = live {
             shown.push_str(if l { "&live=on" } else { "&live=off" });
         }
-        if statement_timeout != STATEMENT_TIMEOUT {
-            shown.push_str(&format!(
-                "&statement_timeout={}",
-                statement_timeout.as_secs()
-            ));
+        if let Some(limit) = statement_timeout {
+            shown.push_str(&format!("&statement_timeout={}", limit.as_secs()));
         }
         if lock_timeout != LOCK_TIMEOUT {
             shown.push_str(&format!("&lock_timeout={}", lock_timeout.as_secs()));
