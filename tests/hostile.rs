@@ -219,6 +219,64 @@ fn adversarial_shapes_cost_linear_time() {
     assert!(out.contains("more than 10000 times"), "{out}");
 }
 
+/// Work that grew with the square of what a valid file holds: a feature
+/// with 10^5 properties (its repeated key looked for pairwise), and "did
+/// you mean" over 10^5 long ids for each of 200 unknown references. Both
+/// now answer at once (the watchdog catches a regression): the repeated
+/// key is still found, and when comparing would cost too much the help
+/// lists known ids instead of guessing.
+#[test]
+fn many_properties_and_many_long_ids_cost_no_square() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut props = String::new();
+    for i in 0..100_000 {
+        props.push_str(&format!(r#""p{i}": {i}, "#));
+    }
+    let path = dir.path().join("props.geojson");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type": "FeatureCollection", "features": [{{"type": "Feature",
+            "properties": {{{props}"title": "T", "date": "2024-03-22", "p7": 1}},
+            "geometry": {{"type": "Point", "coordinates": [37.6, 55.7]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(cmd().arg("check").arg(&path));
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("names \"p7\" twice"),
+        "the repeated key is named: {out}"
+    );
+    let id = |i: usize| format!("{i:08}-{}", "place-of-a-long-name-".repeat(2));
+    let places: Vec<String> = (0..100_000)
+        .map(|i| format!(r#"{{"id": "{}", "name": "P", "precision": "town", "point": {{"lat": 1, "lon": 1}}}}"#, id(i)))
+        .collect();
+    let events: Vec<String> = (0..200)
+        .map(|i| {
+            format!(
+                r#"{{"id": "e{i}", "title": "E", "when": "2024-03-22", "where": {{"place": "{}x"}}}}"#,
+                id(i)
+            )
+        })
+        .collect();
+    let path = dir.path().join("ids.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"format": "incident-map", "version": 1, "title": "t", "places": [{}], "events": [{}]}}"#,
+            places.join(","),
+            events.join(",")
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = run(cmd().arg("check").arg(&path));
+    assert_eq!(code, Some(1));
+    assert_eq!(out.matches("[unknown-reference]").count(), 200, "{out}");
+    assert!(out.contains("known places: "), "{out}");
+    assert!(!out.contains("did you mean"), "{out}");
+}
+
 #[test]
 fn what_is_too_large_is_refused_with_the_numbers_and_how_to_go_past() {
     let dir = tempfile::tempdir().unwrap();
@@ -524,4 +582,22 @@ fn exported_cells_never_run_as_formulas_and_read_back_as_they_were() {
         "{back}"
     );
     assert!(back.contains(r#""title": "@SUM(A1:A9)""#), "{back}");
+}
+
+/// A sparse file of gigabytes (all zeros) is decided by its first bytes:
+/// not text, said where, without reading (or mapping in) the rest.
+#[test]
+fn a_sparse_file_of_gigabytes_is_refused_at_its_first_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["zeros.json", "zeros.csv", "zeros.geojson"] {
+        let path = dir.path().join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(3 << 30).unwrap();
+        let (code, out, _) = run(cmd().arg("check").arg(&path));
+        assert_eq!(code, Some(1), "{out}");
+        assert!(
+            out.contains(&format!("{name}:1:1: error: this file is not text")),
+            "{out}"
+        );
+    }
 }

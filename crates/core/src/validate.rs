@@ -54,6 +54,8 @@ impl<'d> Validator<'d> {
             out: Vec::new(),
             tz: header.tz(),
             suggestions_left: SUGGESTIONS,
+            suggestion_work_left: SUGGESTION_WORK,
+            known_lists: Default::default(),
         };
         let category_ids = header.categories.iter().map(|x| x.id.as_str()).collect();
         let categories = &header.categories;
@@ -350,10 +352,19 @@ fn uncited_warnings(uncited: &(usize, Vec<(usize, String)>), events: usize) -> V
 /// with every known one.
 const SUGGESTIONS: usize = 200;
 
+/// How many character comparisons all the "did you mean"s of one file may
+/// cost together (a comparison of two words costs the product of their
+/// lengths): a fraction of a second, however many long ids the file has.
+const SUGGESTION_WORK: usize = 40_000_000;
+
 struct Checker {
     out: Vec<Diagnostic>,
     tz: jiff::tz::TimeZone,
     suggestions_left: usize,
+    /// What is left of [`SUGGESTION_WORK`].
+    suggestion_work_left: usize,
+    /// "known places: …", by kind, once made.
+    known_lists: std::collections::HashMap<String, String>,
 }
 
 impl Checker {
@@ -416,8 +427,15 @@ impl Checker {
         if known.contains(id) {
             return;
         }
-        let suggestion = if self.suggestions_left > 0 {
+        // About what comparing `id` with every known id costs.
+        let longest = crate::limits::MAX_SUGGESTED_WORD * 4;
+        let cost = known
+            .len()
+            .saturating_mul(id.len().min(longest).max(1))
+            .saturating_mul(id.len().min(longest).max(1));
+        let suggestion = if self.suggestions_left > 0 && cost <= self.suggestion_work_left {
             self.suggestions_left -= 1;
+            self.suggestion_work_left -= cost;
             did_you_mean(id, known.iter().copied())
         } else {
             None
@@ -425,12 +443,22 @@ impl Checker {
         let help = match suggestion {
             Some(m) => format!("did you mean \"{m}\"?"),
             None if known.is_empty() => format!("the file defines no {kind}s"),
-            None => {
-                let mut list: Vec<&str> = known.iter().copied().collect();
-                list.sort_unstable();
-                list.truncate(12);
-                format!("known {kind}s: {}", list.join(", "))
-            }
+            // Made once per kind: a file with many unknown references
+            // among many ids does not sort them all again for each.
+            None => self
+                .known_lists
+                .entry(kind.to_string())
+                .or_insert_with(|| {
+                    let mut list: Vec<&str> = known.iter().copied().collect();
+                    let first = list.len().min(12);
+                    if first < list.len() {
+                        list.select_nth_unstable(first);
+                    }
+                    list.truncate(first);
+                    list.sort_unstable();
+                    format!("known {kind}s: {}", list.join(", "))
+                })
+                .clone(),
         };
         self.out.push(
             Diagnostic::error(

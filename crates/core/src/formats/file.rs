@@ -137,7 +137,15 @@ pub fn map(path: &Path) -> io::Result<FileBytes> {
     // GDAL do, to read gigabytes without copying them.
     // Populated at once: the kernel maps every page in one go, faster than a
     // fault a page while the readers go through it.
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+    // Not when its start already says it is not text (a NUL byte): a
+    // sparse file of gigabytes is then refused having read one page.
+    let mut head = [0u8; 1 << 16];
+    let n = io::Read::read(&mut &file, &mut head).unwrap_or(0);
+    let mut options = memmap2::MmapOptions::new();
+    if memchr::memchr(0, &head[..n]).is_none() {
+        options.populate();
+    }
+    let map = unsafe { options.map(&file)? };
     Ok(FileBytes::Mapped(map))
 }
 

@@ -391,6 +391,19 @@ fn load_steps(
         loaded.format = Some(Format::Kmz);
         return Ok(loaded);
     }
+    // Text never holds a NUL byte: one near the start decides the file
+    // (binary, UTF-16, a sparse or zeroed file) before any of it is read
+    // further, however large it is.
+    if let Some(at) = memchr::memchr(0, &bytes[..bytes.len().min(1 << 16)]) {
+        let d = Diagnostic::error(
+            Code::UnknownFormat,
+            "this file is not text: it holds a NUL byte here (a binary file, a file saved as UTF-16, or one whose bytes are zeros)",
+        )
+        .with_help(format!("save it as UTF-8 text; this app reads {SUPPORTED}"))
+        .at_offset(at);
+        let before = std::str::from_utf8(&bytes[..=at]).ok();
+        return Ok(finish(path, None, vec![d], before));
+    }
     // A table: read straight from the bytes, on every core (its text is
     // checked to be UTF-8 a run of records at a time).
     let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
