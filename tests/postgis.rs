@@ -1100,3 +1100,69 @@ fn bc_dates_and_an_unknown_srid_come_back_as_they_are() {
         "{said:?}"
     );
 }
+
+/// Table names as PostgreSQL has them: one too long for the server (and
+/// its summaries) is refused before anything is written; a name with a dot
+/// in it is addressed in double quotes; a table with no columns is said to
+/// be one; a schema the user may not write to is said so.
+#[test]
+fn long_dotted_and_empty_table_names_are_addressed_or_refused_plainly() {
+    let Some(base) = server() else { return };
+    let file = load(scenario().to_str().unwrap());
+    let store = file.usable().unwrap();
+    let target = Target::parse(&table(&base, "x")).unwrap();
+    let mut client = postgis::connect(&target, false).unwrap();
+    let long = "t".repeat(60);
+    let err = push(store, &table(&base, &long), true).unwrap_err();
+    assert!(
+        err.contains("is 60 bytes") && err.contains("at most 56"),
+        "{err}"
+    );
+    let made: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname LIKE 'tttttttttttttttttttttttttttttt%')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(!made, "nothing is written under a cut name");
+    // A dot inside the name, in double quotes (%22 in a URL): pushed, its
+    // summaries beside it, read back whole.
+    let dotted = table(&base, "%22my.events%22");
+    assert_eq!(push(store, &dotted, true), Ok(4));
+    let back = load(&dotted);
+    assert_eq!(back.usable().unwrap().len(), 4);
+    let summaries: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relname IN ('my.events__times', 'my.events__cells')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(summaries, 2);
+    // Unquoted, the dot names a schema: not there, and the list says how
+    // to write the one that is.
+    let err = try_load(&table(&base, "my.events"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("public.\"my.events\""), "{err}");
+    client
+        .batch_execute("DROP TABLE IF EXISTS no_columns; CREATE TABLE no_columns ()")
+        .unwrap();
+    let err = try_load(&table(&base, "no_columns"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("has no columns"), "{err}");
+    client
+        .batch_execute("CREATE SCHEMA IF NOT EXISTS theirs")
+        .unwrap();
+    let err = push(
+        store,
+        &table(&url_with_user(&base, "analyst:right"), "theirs.mine"),
+        true,
+    )
+    .unwrap_err();
+    assert!(err.contains("CREATE on that schema"), "{err}");
+}

@@ -125,7 +125,14 @@ pub fn explain(e: &postgres::Error, t: &Target) -> String {
                 db.message()
             ),
             "3D000" => format!("{} (at {})", db.message(), t.server()),
-            "42501" => format!("{}: ask for SELECT on the table", db.message()),
+            "42501" if db.message().contains("for schema") => format!(
+                "{}: ask the database's owner for CREATE on that schema, or name a table in a schema you may write to (?table=SCHEMA.NAME)",
+                db.message()
+            ),
+            "42501" => format!(
+                "{}: ask the table's owner for SELECT on it (to read it) or to own it (to replace it)",
+                db.message()
+            ),
             "57014" if db.message().contains("statement timeout") => format!(
                 "the server stopped the query {} (statement_timeout); add statement_timeout=SECONDS to the URL to wait longer",
                 t.statement_timeout

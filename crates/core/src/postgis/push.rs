@@ -26,6 +26,9 @@ pub fn push(
     replace: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<usize, String> {
+    if let Some(why) = super::sql::name_problem(&t.table, super::rollup::NAME_ROOM) {
+        return Err(why);
+    }
     let mut client = connect(t, false)?;
     let explain = |e: postgres::Error| super::explain(&e, t);
     let table = ident(&t.table);
@@ -162,13 +165,13 @@ pub fn push(
         done += keep.len();
         progress(done, n);
     }
-    let name = t.table.rsplit('.').next().unwrap_or(&t.table).to_string();
+    let name = super::sql::name_parts(&t.table).pop().unwrap_or_default();
     tx.batch_execute(&format!(
         "CREATE INDEX {} ON {table} USING gist (geom); \
          CREATE INDEX {} ON {table} (incident_start, incident_end); \
          COMMENT ON TABLE {table} IS '{}'",
-        ident(&format!("{name}_geom")),
-        ident(&format!("{name}_time")),
+        ident(&super::sql::join_parts(&[format!("{name}_geom")])),
+        ident(&super::sql::join_parts(&[format!("{name}_time")])),
         about(store).replace('\'', "''"),
     ))
     .map_err(explain)?;

@@ -127,9 +127,24 @@ pub(super) fn describe(client: &mut postgres::Client, t: &Target) -> Result<Desc
         )
         .map_err(explain)?;
     if columns.is_empty() {
+        let there: bool = client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&ident(&t.table)])
+            .map_err(explain)?
+            .get(0);
+        if there {
+            return Err(format!(
+                "the table \"{}\" has no columns: there is nothing in it to read",
+                t.table
+            ));
+        }
+        // Each named as a URL's ?table= would name it (a dot inside a
+        // name in double quotes).
         let tables = client
             .query(
-                "SELECT table_schema || '.' || table_name FROM information_schema.tables \
+                "SELECT format('%s.%s', \
+                   CASE WHEN table_schema LIKE '%.%' THEN quote_ident(table_schema) ELSE table_schema END, \
+                   CASE WHEN table_name LIKE '%.%' THEN quote_ident(table_name) ELSE table_name END) \
+                 FROM information_schema.tables \
                  WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1 LIMIT 20",
                 &[],
             )
@@ -174,6 +189,9 @@ type Fetched = (Vec<u8>, Option<String>, Vec<crate::diagnostic::Diagnostic>);
 /// The table as CSV, and its comment; `None` when cancelled.
 #[allow(clippy::type_complexity)]
 fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, String> {
+    if let Some(why) = super::sql::name_problem(&t.table, 0) {
+        return Err(why);
+    }
     let mut client = connect(t, true)?;
     let explain = |e: postgres::Error| super::explain(&e, t);
     let Described {

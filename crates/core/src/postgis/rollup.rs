@@ -31,8 +31,18 @@ pub const MARK: &str = "incident-map summary of ";
 
 /// The summaries' names beside `table` (in its schema).
 pub fn names(table: &str) -> (String, String) {
-    (format!("{table}__times"), format!("{table}__cells"))
+    let beside = |suffix: &str| {
+        let mut parts = super::sql::name_parts(table);
+        if let Some(last) = parts.last_mut() {
+            last.push_str(suffix);
+        }
+        super::sql::join_parts(&parts)
+    };
+    (beside("__times"), beside("__cells"))
 }
+
+/// Bytes the summaries add to their table's name.
+pub const NAME_ROOM: usize = "__times".len();
 
 /// The SQL that makes the summaries of `table` (its name as given).
 pub fn build_sql(table: &str) -> String {

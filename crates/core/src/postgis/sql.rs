@@ -126,17 +126,100 @@ pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// A name quoted as an SQL identifier (`public.acled` as `"public"."acled"`).
+/// A name quoted as an SQL identifier (`public.acled` as `"public"."acled"`;
+/// `"my.table"` as one name with a dot in it).
 pub fn ident(name: &str) -> String {
-    name.split('.')
+    name_parts(name)
+        .iter()
         .map(|part| format!("\"{}\"", part.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(".")
 }
 
+/// The parts of a table's name as written in a URL: split at each dot
+/// (`schema.table`), except inside double quotes, which hold a name with
+/// a dot in it (`"my.table"`, `public."my.table"`; `""` is a quote).
+pub fn name_parts(name: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = name.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                parts.last_mut().expect("one").push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(String::new()),
+            c => parts.last_mut().expect("one").push(c),
+        }
+    }
+    parts
+}
+
+/// Parts joined back as [`name_parts`] reads them (a part with a dot or a
+/// quote in double quotes).
+pub fn join_parts(parts: &[String]) -> String {
+    parts
+        .iter()
+        .map(|p| {
+            if p.contains(['.', '"']) {
+                format!("\"{}\"", p.replace('"', "\"\""))
+            } else {
+                p.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The longest name PostgreSQL keeps, in bytes (it cuts longer ones).
+pub const NAME_BYTES: usize = 63;
+
+/// Why a table's name cannot be used as given: an empty part, or one
+/// longer than the server keeps (`room` bytes kept free at its end for
+/// what is named after it, as push's `__times`).
+pub fn name_problem(name: &str, room: usize) -> Option<String> {
+    let parts = name_parts(name);
+    if parts.len() > 2 || parts.iter().any(String::is_empty) {
+        return Some(format!(
+            "\"{name}\" is not a table's name: write NAME or SCHEMA.NAME, and a name with a dot in double quotes (?table=%22my.table%22)"
+        ));
+    }
+    let last = parts.last().expect("one");
+    let most = NAME_BYTES - room;
+    (last.len() > most || parts.iter().any(|p| p.len() > NAME_BYTES)).then(|| {
+        format!(
+            "the table's name \"{last}\" is {} bytes; PostgreSQL keeps {NAME_BYTES}{}: choose a shorter name",
+            last.len(),
+            if room > 0 {
+                format!(" and {room} are needed after it for the summaries beside it, so at most {most}")
+            } else {
+                String::new()
+            }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_splits_at_dots_outside_double_quotes() {
+        assert_eq!(ident("acled"), "\"acled\"");
+        assert_eq!(ident("public.acled"), "\"public\".\"acled\"");
+        assert_eq!(ident("\"my.table\""), "\"my.table\"");
+        assert_eq!(ident("s.\"a \"\"b\"\".c\""), "\"s\".\"a \"\"b\"\".c\"");
+        for name in ["acled", "public.acled", "\"my.table\"", "s.\"x.y\""] {
+            assert_eq!(join_parts(&name_parts(name)), name);
+        }
+        assert!(name_problem("a.b.c", 0).is_some());
+        assert!(name_problem("a.", 0).is_some());
+        assert!(name_problem(&"x".repeat(63), 0).is_none());
+        assert!(name_problem(&"x".repeat(64), 0).is_some());
+        assert!(name_problem(&"x".repeat(57), 7).is_some());
+    }
     use crate::model::{BBox, LatLon, Precision};
 
     #[test]
