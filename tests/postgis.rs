@@ -1166,3 +1166,28 @@ fn long_dotted_and_empty_table_names_are_addressed_or_refused_plainly() {
     .unwrap_err();
     assert!(err.contains("CREATE on that schema"), "{err}");
 }
+
+/// A table small on disk and large as text (a compressed column) is
+/// measured as text before it is read: what the memory check compares.
+#[test]
+fn a_tables_size_as_text_is_known_before_it_is_read() {
+    let Some(base) = server() else { return };
+    let target = Target::parse(&table(&base, "roomy")).unwrap();
+    let mut client = postgis::connect(&target, false).unwrap();
+    client
+        .batch_execute(
+            "DROP TABLE IF EXISTS roomy; \
+             CREATE TABLE roomy (id text, title text, latitude float8, longitude float8, notes text); \
+             INSERT INTO roomy SELECT 'e' || i, 'T', 1, 1, repeat('words ', 40000) FROM generate_series(1, 50) i; \
+             ANALYZE roomy;",
+        )
+        .unwrap();
+    let on_disk: i64 = client
+        .query_one("SELECT pg_total_relation_size('roomy')", &[])
+        .unwrap()
+        .get(0);
+    let text = postgis::text_size(&target).unwrap();
+    // 50 rows of 240,000 bytes each: 12 MB as text, a fraction of it on disk.
+    assert!((11_000_000..13_000_000).contains(&text), "{text}");
+    assert!((on_disk as u64) < text / 10, "{on_disk} on disk");
+}

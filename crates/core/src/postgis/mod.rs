@@ -27,7 +27,7 @@ use postgres::config::SslMode;
 
 pub use postgres::{CancelToken, Client};
 pub use push::push;
-pub use read::load;
+pub use read::{load, text_size};
 pub use target::{Env, Target, hide_secrets, is_url, remember_secrets_of};
 
 /// Connects to `t`'s server; `read_only` makes every transaction of the

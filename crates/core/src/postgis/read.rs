@@ -200,6 +200,14 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
         estimate,
     } = describe(&mut client, t)?;
     let select = select_list(&columns);
+    // What the table comes to as text, before any of it is read: rows
+    // small on disk can be huge as text (a compressed column).
+    let text = text_bytes(&mut client, t, &select, estimate)?;
+    let available = crate::formats::file::available_memory()
+        .filter(|_| std::env::var_os("INCIDENT_MAP_NO_MEMORY_CHECK").is_none());
+    if let Some(why) = too_big(text, estimate, available) {
+        return Err(why);
+    }
     let copy = format!(
         "COPY (SELECT {select} FROM {}) TO STDOUT WITH (FORMAT csv, HEADER true)",
         ident(&t.table)
@@ -226,6 +234,16 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
             break;
         }
         rows += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        // A guard behind the estimate: the text never outgrows memory.
+        if let Some(a) = available
+            && (out.len() + n) as f64 * MEMORY_PER_TEXT_BYTE > a as f64
+        {
+            return Err(format!(
+                "the table as text grew past {} after {rows} rows, more than this machine's {} of free memory allows; {TOO_BIG_HELP}",
+                crate::formats::file::human_bytes(out.len() as u64),
+                crate::formats::file::human_bytes(a)
+            ));
+        }
         out.extend_from_slice(&buf[..n]);
         if let Some(p) = progress {
             p.set_fraction(Stage::Reading, (rows as f64 / estimate).min(1.0) as f32);
@@ -280,6 +298,58 @@ pub(super) fn select_list(columns: &[(String, String)]) -> String {
     } else {
         out.join(", ")
     }
+}
+
+/// Memory a table needs per byte of its text: the text, and the table
+/// and indexes made from it (as for a CSV file).
+const MEMORY_PER_TEXT_BYTE: f64 = 1.7;
+
+const TOO_BIG_HELP: &str = "ask it per view with live=on in the URL, read a view of fewer rows or columns, or set INCIDENT_MAP_NO_MEMORY_CHECK=1 to try anyway";
+
+/// About how many bytes the table comes to as text: its first thousand
+/// rows' text, times the rows the server estimates.
+fn text_bytes(
+    client: &mut postgres::Client,
+    t: &Target,
+    select: &str,
+    rows: f64,
+) -> Result<f64, String> {
+    let query = format!(
+        "SELECT COALESCE(avg(octet_length(x::text)), 0)::float8 FROM (SELECT {select} FROM {} LIMIT 1000) x",
+        ident(&t.table)
+    );
+    let mean: f64 = client
+        .query_one(query.as_str(), &[])
+        .map_err(|e| super::explain(&e, t))?
+        .get(0);
+    Ok(mean * rows)
+}
+
+/// Why a table of about `text` bytes as text, `rows` rows, is not read
+/// into `available` bytes of memory.
+fn too_big(text: f64, rows: f64, available: Option<u64>) -> Option<String> {
+    let available = available?;
+    let needed = text * MEMORY_PER_TEXT_BYTE;
+    (needed > available as f64).then(|| {
+        format!(
+            "the table is about {} as text ({} rows) and would need about {} of memory to open; {} is available; {TOO_BIG_HELP}",
+            crate::formats::file::human_bytes(text as u64),
+            rows as u64,
+            crate::formats::file::human_bytes(needed as u64),
+            crate::formats::file::human_bytes(available)
+        )
+    })
+}
+
+/// About how many bytes the table `t` names comes to as text, as the app
+/// would read it (its first thousand rows measured): what opening it whole
+/// would cost, asked before reading it.
+pub fn text_size(t: &Target) -> Result<u64, String> {
+    let mut client = connect(t, true)?;
+    let Described {
+        columns, estimate, ..
+    } = describe(&mut client, t)?;
+    text_bytes(&mut client, t, &select_list(&columns), estimate).map(|b| b as u64)
 }
 
 /// Whether the server knows the reference system of geometry `g`: a row
@@ -351,6 +421,16 @@ fn bc_aware(value: &str, rest: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_too_large_as_text_is_refused_with_the_numbers() {
+        let gb = 1u64 << 30;
+        assert_eq!(too_big(1.8 * gb as f64, 20.0, Some(8 * gb)), None);
+        let why = too_big(1.8 * gb as f64, 20.0, Some(2 * gb)).unwrap();
+        assert!(why.contains("about 1.8 GiB as text (20 rows)"), "{why}");
+        assert!(why.contains("live=on"), "{why}");
+        assert_eq!(too_big(1e12, 1.0, None), None);
+    }
 
     #[test]
     fn a_geometry_is_asked_for_as_a_point_and_times_in_utc() {
