@@ -141,6 +141,9 @@ fn load_for(input: &Origin, what: &str) -> Result<formats::Loaded, ExitCode> {
             "error: {} was not {what}: it has errors (above)",
             printable(&input.shown())
         );
+        errln!(
+            "  help: fix the errors listed above (each says where and how), then run the command again"
+        );
         return Err(ExitCode::from(DATA_ERRORS));
     }
     Ok(loaded)
@@ -152,6 +155,9 @@ pub fn push(input: &std::path::Path, url: &str, replace: bool) -> ExitCode {
         Ok(t) => t,
         Err(e) => {
             errln!("error: {}", printable(&e));
+            errln!(
+                "  help: write the table as postgresql://USER@HOST[:PORT]/DB?table=NAME (the password in PGPASSWORD or ~/.pgpass)"
+            );
             return ExitCode::from(USAGE_OR_IO);
         }
     };
@@ -175,6 +181,9 @@ pub fn push(input: &std::path::Path, url: &str, replace: bool) -> ExitCode {
         }
         Err(e) => {
             errln!("error: {}", printable(&e));
+            errln!(
+                "  help: nothing was left half-written on the server; fix what is said above and push again (--replace to write over a table pushed before)"
+            );
             ExitCode::from(USAGE_OR_IO)
         }
     }
@@ -193,6 +202,9 @@ pub fn convert(
             "error: cannot tell which format to write from {}: give --format json, geojson, csv or timemap",
             printable(&output.to_string_lossy())
         );
+        errln!(
+            "  help: name the output .json, .geojson or .csv (or a folder for TimeMap), or add --format"
+        );
         return ExitCode::from(USAGE_OR_IO);
     };
     let input = match origin_of(input) {
@@ -203,6 +215,9 @@ pub fn convert(
     if opened.is_some_and(|i| formats::export::same_file(i, output)) {
         errln!(
             "error: the output is the input file; choose another name (the input is never overwritten)"
+        );
+        errln!(
+            "  help: write to a new file, e.g. converted.json, and replace the old one yourself once checked"
         );
         return ExitCode::from(USAGE_OR_IO);
     }
@@ -215,6 +230,7 @@ pub fn convert(
         Ok(f) => f,
         Err(e) => {
             errln!("error: {}", printable(&e));
+            errln!("  help: see `incident-map convert --help` for how each filter is written");
             return ExitCode::from(USAGE_OR_IO);
         }
     };
@@ -225,6 +241,9 @@ pub fn convert(
     };
     if let Err(e) = written {
         errln!("error: {}", printable(&e.to_string()));
+        errln!(
+            "  help: check that the output's folder exists, you may write there and the disk has room; nothing was written over"
+        );
         return ExitCode::from(USAGE_OR_IO);
     }
     let count = match &keep {
@@ -549,9 +568,25 @@ fn render_to(args: RenderArgs) -> ExitCode {
         Ok(f) => f,
         Err(e) => {
             errln!("error: {e}");
+            errln!("  help: give the file to render: incident-map render FILE --out map.png");
             return ExitCode::from(USAGE_OR_IO);
         }
     };
+    // A basemap that cannot be read is a file that cannot be read (2),
+    // not data with errors.
+    if let Some(path) = &args.basemap
+        && let Err(e) = incident_map_core::basemap::Archive::open(path)
+    {
+        errln!(
+            "error: the basemap {} cannot be used: {}",
+            printable(&path.to_string_lossy()),
+            printable(&e.to_string())
+        );
+        errln!(
+            "  help: give a PMTiles archive of vector tiles (see tools/build-basemap.sh), or leave out --basemap for the bundled one"
+        );
+        return ExitCode::from(USAGE_OR_IO);
+    }
     let mut request = RenderRequest::new(file);
     request.view = args.view;
     request.size = args.size;
@@ -564,6 +599,9 @@ fn render_to(args: RenderArgs) -> ExitCode {
             Ok(image) => image,
             Err(e) => {
                 errln!("error: the map could not be rendered: {e}");
+                errln!(
+                    "  help: run `incident-map check` on the file to see every problem and where it is"
+                );
                 return ExitCode::from(DATA_ERRORS);
             }
         };
@@ -578,6 +616,9 @@ fn render_to(args: RenderArgs) -> ExitCode {
             }
             Err(e) => {
                 errln!("error: {e}");
+                errln!(
+                    "  help: check that the folder of --out exists, you may write there and the disk has room"
+                );
                 ExitCode::from(USAGE_OR_IO)
             }
         };
@@ -587,6 +628,7 @@ fn render_to(args: RenderArgs) -> ExitCode {
             "error: cannot make the folder {}: {e}",
             printable(&frames.dir.to_string_lossy())
         );
+        errln!("  help: give --frames a folder you may write to");
         return ExitCode::from(USAGE_OR_IO);
     }
     let (step, accumulate) = (frames.step.span(), frames.accumulate);
@@ -607,6 +649,9 @@ fn render_to(args: RenderArgs) -> ExitCode {
         }
         Err(e) => {
             errln!("error: the frames could not be rendered: {e}");
+            errln!(
+                "  help: run `incident-map check` on the file, and check that the frames' folder has room"
+            );
             ExitCode::from(DATA_ERRORS)
         }
     }
@@ -758,6 +803,7 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         Ok(g) => g,
         Err(e) => {
             errln!("error: the bundled gazetteer could not be read: {e}");
+            errln!("  help: this binary is damaged: build or download it again");
             return ExitCode::from(USAGE_OR_IO);
         }
     };
@@ -808,6 +854,9 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         let events = ds.events.len();
         if let Err(e) = formats::export::save_work(&ds, path) {
             errln!("error: {}", printable(&e.to_string()));
+            errln!(
+                "  help: check that the folder of --out exists, you may write there and the disk has room"
+            );
             return ExitCode::from(USAGE_OR_IO);
         }
         say(format_args!(

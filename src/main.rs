@@ -277,6 +277,9 @@ fn main() -> ExitCode {
             ..
         }) if frames.is_none() && (step.is_some() || accumulate) => {
             cli::say("error: --step and --accumulate are for --frames DIR (a frame per step)");
+            cli::say(
+                "  help: add --frames DIR, or leave out --step and --accumulate for one image",
+            );
             ExitCode::from(USAGE_OR_IO)
         }
         Some(Command::Render {
@@ -331,6 +334,9 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 cli::say(format_args!("error: the window could not be opened: {e}"));
+                cli::say(
+                    "  help: the app needs a display (X11 or Wayland) and OpenGL; without one, use the commands: incident-map --help",
+                );
                 ExitCode::from(USAGE_OR_IO)
             }
         },

@@ -428,8 +428,10 @@ fn a_hostile_basemap_is_refused_by_render_with_what_is_wrong() {
             .args(["render", "--out"])
             .arg(&png)
             .args(["--basemap", &basemap]));
-        assert_eq!(code, Some(1), "{err}");
+        // A file that cannot be read: 2, as the README says.
+        assert_eq!(code, Some(2), "{err}");
         assert!(err.contains(why), "{err}");
+        assert!(err.contains("  help: "), "{err}");
         assert!(!png.exists(), "no picture of the failure");
     }
 }
@@ -598,6 +600,122 @@ fn a_sparse_file_of_gigabytes_is_refused_at_its_first_byte() {
         assert!(
             out.contains(&format!("{name}:1:1: error: this file is not text")),
             "{out}"
+        );
+    }
+}
+
+/// Every error a command ends on says how to fix it (a `help:` line after
+/// it), and ends with the status the README gives: 1 for data with
+/// errors, 2 for what cannot be read or written or a wrong command line.
+#[test]
+fn every_error_a_command_ends_on_says_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let scenario = "data/moscow-march-2024.json".to_string();
+    let bad = "tests/files/bad/dangling-references.json".to_string();
+    let not_a_folder = out("file");
+    std::fs::write(&not_a_folder, "x").unwrap();
+    let cases: Vec<(Vec<String>, i32)> = vec![
+        (
+            vec!["convert".into(), scenario.clone(), out("x.unknown")],
+            2,
+        ),
+        (
+            vec!["convert".into(), scenario.clone(), scenario.clone()],
+            2,
+        ),
+        (
+            vec![
+                "convert".into(),
+                scenario.clone(),
+                out("x.json"),
+                "--from".into(),
+                "2024-13-01".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "convert".into(),
+                scenario.clone(),
+                out("x.json"),
+                "--category".into(),
+                "nope".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "convert".into(),
+                scenario.clone(),
+                format!("{not_a_folder}/x.json"),
+            ],
+            2,
+        ),
+        (vec!["convert".into(), bad.clone(), out("y.json")], 1),
+        (
+            vec![
+                "render".into(),
+                scenario.clone(),
+                "--out".into(),
+                out("m.png"),
+                "--step".into(),
+                "1d".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "render".into(),
+                scenario.clone(),
+                "--out".into(),
+                format!("{not_a_folder}/m.png"),
+                "--size".into(),
+                "64x64".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "render".into(),
+                scenario.clone(),
+                "--frames".into(),
+                format!("{not_a_folder}/f"),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "push".into(),
+                scenario.clone(),
+                "postgresql://u@h/db".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "push".into(),
+                scenario.clone(),
+                "postgresql://u@127.0.0.1:1/db?table=t&connect_timeout=1".into(),
+            ],
+            2,
+        ),
+        (vec!["extract".into(), out("missing.txt")], 2),
+        (vec!["check".into(), out("missing.json")], 2),
+    ];
+    for (args, status) in &cases {
+        let (code, _, err) = run(cmd().args(args));
+        assert_eq!(code, Some(*status), "{args:?}: {err}");
+        let lines: Vec<&str> = err.lines().collect();
+        let last_error = lines
+            .iter()
+            .rposition(|l| l.starts_with("error: ") || l.contains(": error: "))
+            .unwrap_or_else(|| panic!("{args:?} says no error: {err}"));
+        assert!(
+            lines[last_error + 1..]
+                .iter()
+                .any(|l| l.trim_start().starts_with("help: ") || l.contains("try '--help'")),
+            "{args:?} ends on an error without help: {err}"
         );
     }
 }
