@@ -719,3 +719,55 @@ fn every_error_a_command_ends_on_says_how_to_fix_it() {
         );
     }
 }
+
+/// What used to pass with a warning or silently: a polygon with no
+/// positions, a KMZ whose KML is a symbolic link (never followed), and a
+/// KMZ that is no zip (said at its first byte, like every other problem).
+#[test]
+fn empty_shapes_linked_entries_and_broken_archives_are_errors_that_say_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type": "FeatureCollection", "features": [
+{"type": "Feature", "properties": {"title": "e", "date": "2024-01-01"}, "geometry": {"type": "Polygon", "coordinates": []}},
+{"type": "Feature", "properties": {"title": "f", "date": "2024-01-01"}, "geometry": {"type": "Polygon", "coordinates": [[[1, 1], [2, 1], [2, 2], [1, 1]]]}}]}"#,
+    )
+    .unwrap();
+    let (code, out, _) = run(cmd().arg("check").arg(&path));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "empty.geojson:2:1: error: feature 0: its geometry does not read (the Polygon is empty"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.matches("[bad-record]").count(), 1, "{out}");
+    let kmz = dir.path().join("link.kmz");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&kmz).unwrap());
+    zip.add_symlink(
+        "doc.kml",
+        "/etc/passwd",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.finish().unwrap();
+    let (code, out, _) = run(cmd().arg("check").arg(&kmz));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("link.kmz:1:1: error: doc.kml in this KMZ file is a symbolic link"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("root"),
+        "the link's target is not read: {out}"
+    );
+    let broken = dir.path().join("broken.kmz");
+    std::fs::write(&broken, b"PK\x03\x04 not a zip").unwrap();
+    let (code, out, _) = run(cmd().arg("check").arg(&broken));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("broken.kmz:1:1: error: this KMZ (zip) file does not open"),
+        "{out}"
+    );
+}

@@ -192,6 +192,12 @@ impl Diagnostic {
         self
     }
 
+    /// At line `line`, column `column`, whatever text it is read against.
+    pub fn at_position(mut self, line: usize, column: usize) -> Self {
+        self.position = Some(LineCol { line, column });
+        self
+    }
+
     pub fn at_offset(mut self, offset: usize) -> Self {
         self.offset = Some(offset);
         self

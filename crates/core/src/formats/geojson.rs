@@ -274,8 +274,16 @@ fn geometry(raw: &RawValue) -> Result<Option<(LatLon, Option<geo::Geometry<f64>>
         };
     }
     let g: geojson::Geometry = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+    let kind = g.value.type_name();
     let g = geo::Geometry::<f64>::try_from(&g.value).map_err(|e| e.to_string())?;
-    Ok(representative_point(&g).map(|p| (p, Some(g))))
+    // A geometry with no positions (`"coordinates": []`) is no place, and
+    // said so, not silently an event without one.
+    match representative_point(&g) {
+        Some(p) => Ok(Some((p, Some(g)))),
+        None => Err(format!(
+            "the {kind} is empty, it has no positions; give its coordinates, or \"geometry\": null for an event with no place"
+        )),
+    }
 }
 
 /// A time in one of the forms these files write it.

@@ -44,7 +44,9 @@ pub fn unzip(bytes: &[u8]) -> Result<(String, String), Box<Diagnostic>> {
         Box::new(
             Diagnostic::error(Code::Syntax, message)
                 .with_help(help.to_string())
-                .at_offset(0),
+                .at_offset(0)
+                // About the archive as a whole: its first byte.
+                .at_position(1, 1),
         )
     };
     let reexport = "a KMZ file is a zip archive holding a doc.kml; re-export it from Google Earth";
@@ -78,6 +80,14 @@ pub fn unzip(bytes: &[u8]) -> Result<(String, String), Box<Diagnostic>> {
             reexport,
         )
     })?;
+    // A link is not a file: its target's name is never read as KML (and
+    // never followed).
+    if file.is_symlink() {
+        return Err(fail(
+            format!("{name} in this KMZ file is a symbolic link, not a file: it is not followed"),
+            reexport,
+        ));
+    }
     let (limit, ratio) = (limits::max_kmz_entry(), limits::max_kmz_ratio());
     let (size, packed) = (file.size(), file.compressed_size().max(1));
     if size > limit {
