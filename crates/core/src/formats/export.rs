@@ -151,11 +151,25 @@ pub fn save(
             path: output.to_path_buf(),
             source,
         };
+        let made = !output.exists();
         std::fs::create_dir_all(output).map_err(io)?;
+        let mut written = Vec::new();
         for (name, text) in timemap(ds) {
             let path = output.join(name);
-            super::save_atomic(&path, text.as_bytes())
-                .map_err(|source| ExportError::Io { path, source })?;
+            if let Err(source) = super::save_atomic(&path, text.as_bytes()) {
+                // Nothing half made is left (a full disk): a folder this
+                // export made goes, with what it wrote there. (In a folder
+                // that was there, each file was replaced whole or not at
+                // all, and what was there before stays.)
+                if made {
+                    for w in &written {
+                        let _ = std::fs::remove_file(w);
+                    }
+                    let _ = std::fs::remove_dir(output);
+                }
+                return Err(ExportError::Io { path, source });
+            }
+            written.push(path);
         }
         return Ok(());
     }
