@@ -242,6 +242,15 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
             text: "place 12".into(),
             ..Filter::default()
         },
+        // A phrase whole: "Place 12", not "Place 120" nor "Place 1234".
+        Filter {
+            text: "\"place 12\"".into(),
+            ..Filter::default()
+        },
+        Filter {
+            text: "\"near place 49".into(),
+            ..Filter::default()
+        },
         Filter {
             precisions: [Precision::Town, Precision::Region].into(),
             ..Filter::default()

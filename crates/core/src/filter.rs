@@ -545,7 +545,95 @@ fn fold_char(c: char, out: &mut String) {
 
 /// The words of a query, folded: what every event shown must hold.
 pub(crate) fn words(query: &str) -> Vec<String> {
-    fold(query).split_whitespace().map(str::to_string).collect()
+    terms(query).into_iter().map(|t| t.text).collect()
+}
+
+/// One thing a search asks for, folded: a word, found inside longer ones
+/// as it is typed ("kab" finds Kabul), or a phrase in double quotes, its
+/// words in order and whole ("Place 42" is not "Place 420"). A quote not
+/// closed yet is a phrase whole at its start only, so that typing it
+/// narrows step by step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    /// Whether a letter or digit may not come just before it.
+    pub whole_start: bool,
+    /// Whether a letter or digit may not come just after it.
+    pub whole_end: bool,
+}
+
+impl Term {
+    /// Whether `text` (folded) holds the term, `finder` finding its text.
+    fn in_text(&self, text: &[u8], finder: &memchr::memmem::Finder) -> bool {
+        if !self.whole_start && !self.whole_end {
+            return finder.find(text).is_some();
+        }
+        finder.find_iter(text).any(|at| self.bounded(text, at))
+    }
+
+    /// Whether the occurrence at `at` in `text` is bounded as the term asks.
+    fn bounded(&self, text: &[u8], at: usize) -> bool {
+        let word = |s: &str| s.chars().next().is_some_and(char::is_alphanumeric);
+        let before = || {
+            let head = &text[..at];
+            let from = (0..head.len().min(4))
+                .map(|k| head.len() - 1 - k)
+                .find(|&k| (head[k] as i8) >= -0x40)
+                .unwrap_or(head.len());
+            std::str::from_utf8(&head[from..]).is_ok_and(word)
+        };
+        let after = || {
+            let tail = &text[at + self.text.len()..];
+            let to = tail.len().min(4);
+            let s = match std::str::from_utf8(&tail[..to]) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(&tail[..e.valid_up_to()]).unwrap_or(""),
+            };
+            word(s)
+        };
+        !(self.whole_start && before()) && !(self.whole_end && after())
+    }
+}
+
+/// The terms of a query (see [`Term`]), folded.
+pub fn terms(query: &str) -> Vec<Term> {
+    let folded = fold(query);
+    let mut out = Vec::new();
+    let mut rest = folded.as_str();
+    let word = |w: &str| Term {
+        text: w.to_string(),
+        whole_start: false,
+        whole_end: false,
+    };
+    loop {
+        let quote = rest.find(['"', '\u{201c}', '\u{201d}']);
+        let (outside, after) = match quote {
+            Some(q) => (&rest[..q], Some(&rest[q..])),
+            None => (rest, None),
+        };
+        out.extend(outside.split_whitespace().map(word));
+        let Some(after) = after else { break };
+        let open = after.chars().next().map_or(1, char::len_utf8);
+        let inside = &after[open..];
+        let close = inside.find(['"', '\u{201c}', '\u{201d}']);
+        let phrase = close.map_or(inside, |c| &inside[..c]);
+        let phrase = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !phrase.is_empty() {
+            out.push(Term {
+                text: phrase,
+                whole_start: true,
+                whole_end: close.is_some(),
+            });
+        }
+        match close {
+            Some(c) => {
+                let end = inside[c..].chars().next().map_or(1, char::len_utf8);
+                rest = &inside[c + end..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 /// The events' own words, folded once, for finding words fast: title,
@@ -661,22 +749,22 @@ impl SearchIndex {
     /// Which events hold every word of `query` (any case, any accents),
     /// by event index. Searched on every core.
     pub fn find(&self, query: &str) -> Vec<bool> {
-        let words = words(query);
+        let terms = terms(query);
         let n = self.len();
-        if words.is_empty() {
+        if terms.is_empty() {
             return vec![true; n];
         }
-        // For each word, the events holding it; then all of them.
+        // For each term, the events holding it; then all of them.
         let mut all = vec![true; n];
-        for word in &words {
-            let finder = memchr::memmem::Finder::new(word.as_bytes());
+        for term in &terms {
+            let finder = memchr::memmem::Finder::new(term.text.as_bytes());
             let has: Vec<bool> = (0..n)
                 .into_par_iter()
                 .with_min_len(4096)
                 .map(|i| {
                     all[i] && {
                         let text = &self.text[self.starts[i] as usize..self.starts[i + 1] as usize];
-                        finder.find(text).is_some()
+                        term.in_text(text, &finder)
                     }
                 })
                 .collect();
@@ -688,8 +776,8 @@ impl SearchIndex {
     /// Where the words of `query` occur in `text` (folded alike), as byte
     /// ranges of `text`: what the context panel highlights.
     pub fn highlights(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
-        let words = words(query);
-        if words.is_empty() {
+        let terms = terms(query);
+        if terms.is_empty() {
             return Vec::new();
         }
         // Folding can change lengths: fold character by character, keeping
@@ -705,8 +793,12 @@ impl SearchIndex {
         }
         from.push(text.len());
         let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-        for word in &words {
+        for term in &terms {
+            let word = &term.text;
             for (k, _) in folded.match_indices(word.as_str()) {
+                if !term.bounded(folded.as_bytes(), k) {
+                    continue;
+                }
                 let start = from[k];
                 let last = from[k + word.len() - 1];
                 let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
@@ -874,6 +966,56 @@ mod tests {
         assert_eq!(fold("Ёлки Straße"), "елки strasse");
         let hits = SearchIndex::highlights("Near Évian, then évian again", "EVIAN");
         assert_eq!(hits, [5..11, 18..24]);
+    }
+
+    #[test]
+    fn a_quoted_phrase_is_found_whole_and_in_order() {
+        let csv = "id,title,event_date,latitude,longitude\n\
+                   a,Place 42,2024-03-22,1,1\n\
+                   b,Place 420,2024-03-22,1,1\n\
+                   c,42 place,2024-03-22,1,1\n\
+                   d,Plâce 42 et 7,2024-03-22,1,1\n\
+                   e,\"the place, 42\",2024-03-22,1,1\n";
+        let loaded = crate::formats::load_bytes(std::path::Path::new("t.csv"), csv.as_bytes());
+        let store = loaded.store.unwrap();
+        let index = SearchIndex::build(&store, &|_| {});
+        let found = |q: &str| {
+            let hits = index.find(q);
+            (0..store.len())
+                .filter(|&i| hits[i])
+                .map(|i| store.table().id(i).to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(found("\"place 42\""), "a d");
+        assert_eq!(found("\u{201c}Place   42\u{201d}"), "a d");
+        assert_eq!(found("place 42"), "a b c d e");
+        // A quote still being typed narrows as it goes.
+        assert_eq!(found("\"place 4"), "a b d");
+        assert_eq!(found("\"PLACE 42\" 7"), "d");
+        assert_eq!(found("\"42\""), "a c d e");
+        assert_eq!(
+            terms("x \"a  b\" y"),
+            [
+                Term {
+                    text: "x".into(),
+                    whole_start: false,
+                    whole_end: false
+                },
+                Term {
+                    text: "a b".into(),
+                    whole_start: true,
+                    whole_end: true
+                },
+                Term {
+                    text: "y".into(),
+                    whole_start: false,
+                    whole_end: false
+                },
+            ]
+        );
+        let text = "Place 420 and Plâce 42.";
+        assert_eq!(SearchIndex::highlights(text, "\"place 42\""), [14..23]);
     }
 
     #[test]

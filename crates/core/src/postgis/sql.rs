@@ -86,12 +86,29 @@ pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String
         }
         parts.push(format!("({})", any.join(" OR ")));
     }
-    let words = crate::filter::words(&filter.text);
-    for w in words {
-        let p = c.push(Param::Text(format!("%{}%", like_escape(&w))));
-        parts.push(format!(
-            "lower(concat_ws(' ', title, actor1, actor2, place, summary, notes)) LIKE {p}"
-        ));
+    for term in crate::filter::terms(&filter.text) {
+        let text = "lower(concat_ws(' ', title, actor1, actor2, place, summary, notes))";
+        let p = c.push(Param::Text(format!("%{}%", like_escape(&term.text))));
+        parts.push(format!("{text} LIKE {p}"));
+        // A phrase whole: not inside a longer word at either end it
+        // closes (a POSIX class, as the app's letters and digits).
+        if term.whole_start || term.whole_end {
+            let p = c.push(Param::Text(format!(
+                "{}{}{}",
+                if term.whole_start {
+                    "(^|[^[:alnum:]])"
+                } else {
+                    ""
+                },
+                regex_escape(&term.text),
+                if term.whole_end {
+                    "($|[^[:alnum:]])"
+                } else {
+                    ""
+                }
+            )));
+            parts.push(format!("{text} ~ {p}"));
+        }
     }
     if !filter.precisions.is_empty() {
         let names = filter
@@ -111,6 +128,19 @@ pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String
         parts.join(" AND ")
     };
     Ok(c)
+}
+
+/// `s` with a POSIX regular expression's special characters taken
+/// literally.
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.^$|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `s` with LIKE's wildcards taken literally.
@@ -269,6 +299,9 @@ mod tests {
             ..Filter::default()
         };
         assert!(clause(&by_source, &[]).is_err());
-        assert_eq!(ident("public.a\"b"), "\"public\".\"a\"\"b\"");
+        // A quote in a name is written doubled inside quotes; however
+        // written, a name never closes the quotes it is put in.
+        assert_eq!(ident("public.\"a\"\"b\""), "\"public\".\"a\"\"b\"");
+        assert_eq!(ident("public.a\"b"), "\"public\".\"ab\"");
     }
 }

@@ -582,15 +582,87 @@ pub struct CsvRecords {
     layout: Layout,
     /// Where each event's record starts, and its row number.
     refs: Vec<RowRef>,
+    /// Readers over the whole file, made once and moved to each record
+    /// asked for: making a CSV reader (its buffer, its parser's tables)
+    /// cost more than reading the record itself. One per thread at most.
+    readers: std::sync::Mutex<Vec<::csv::Reader<Window>>>,
+}
+
+/// The file's bytes as a reader can go through them and jump within.
+struct Window {
+    bytes: Arc<FileBytes>,
+    at: usize,
+}
+
+impl std::io::Read for Window {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Window {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let len = self.bytes.len() as i128;
+        let at = match to {
+            std::io::SeekFrom::Start(n) => i128::from(n),
+            std::io::SeekFrom::End(n) => len + i128::from(n),
+            std::io::SeekFrom::Current(n) => self.at as i128 + i128::from(n),
+        };
+        self.at = at.clamp(0, len) as usize;
+        Ok(self.at as u64)
+    }
+}
+
+impl CsvRecords {
+    fn new(bytes: Arc<FileBytes>, layout: Layout, refs: Vec<RowRef>) -> CsvRecords {
+        CsvRecords {
+            bytes,
+            layout,
+            refs,
+            readers: Default::default(),
+        }
+    }
+
+    /// The record that starts at `offset`.
+    fn record_at(&self, offset: usize) -> ::csv::StringRecord {
+        let taken = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut reader = taken.unwrap_or_else(|| {
+            ::csv::ReaderBuilder::new()
+                .has_headers(false)
+                .delimiter(self.layout.delimiter)
+                .flexible(true)
+                .buffer_capacity(4096)
+                .from_reader(Window {
+                    bytes: self.bytes.clone(),
+                    at: 0,
+                })
+        });
+        let mut record = ::csv::StringRecord::new();
+        let mut at = ::csv::Position::new();
+        at.set_byte(offset as u64);
+        if reader
+            .seek_raw(std::io::SeekFrom::Start(offset as u64), at)
+            .is_ok()
+        {
+            let _ = reader.read_record(&mut record);
+        }
+        self.readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(reader);
+        record
+    }
 }
 
 impl Records for CsvRecords {
     fn detail(&self, table: &EventTable, i: usize) -> Detail {
         let (offset, row) = self.refs[i];
         let offset = offset as usize;
-        let mut reader = records_reader(&self.bytes[offset..], &self.layout);
-        let mut record = ::csv::StringRecord::new();
-        let _ = reader.read_record(&mut record);
+        let record = self.record_at(offset);
         let category = table
             .category(i)
             .map(|c| table.meta.categories[c].id.clone());
@@ -727,14 +799,7 @@ fn read_rows(
     };
     let table = merged.table.finish(meta);
     Ok(Read {
-        table: Some((
-            table,
-            CsvRecords {
-                bytes,
-                layout,
-                refs: merged.refs,
-            },
-        )),
+        table: Some((table, CsvRecords::new(bytes, layout, merged.refs))),
         diagnostics,
     })
 }
