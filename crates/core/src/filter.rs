@@ -591,7 +591,9 @@ impl Term {
             };
             word(s)
         };
-        !(self.whole_start && before()) && !(self.whole_end && after())
+        let cut_at_start = self.whole_start && before();
+        let cut_at_end = self.whole_end && after();
+        !cut_at_start && !cut_at_end
     }
 }
 
@@ -1015,7 +1017,7 @@ mod tests {
             ]
         );
         let text = "Place 420 and Plâce 42.";
-        assert_eq!(SearchIndex::highlights(text, "\"place 42\""), [14..23]);
+        assert_eq!(SearchIndex::highlights(text, "\"place 42\""), vec![14..23]);
     }
 
     #[test]
