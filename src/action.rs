@@ -209,6 +209,47 @@ pub enum WindowAction {
     ClosePasteSource,
     /// Read the gazetteer now if it is not yet (the editor finds places in it).
     WantGazetteer,
+    /// Close the window that asks for a path in place of a system dialog:
+    /// `answered` with a path (what waited for it goes on), or cancelled.
+    ClosePathPrompt {
+        answered: bool,
+    },
+}
+
+/// What a system file dialog was opened for: when none can open (no
+/// desktop portal), a window asks for the path in its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathFor {
+    /// A file (or table) to open.
+    Open,
+    /// A report to add as a source.
+    Source,
+    /// Where to save the data set being authored.
+    Save,
+    /// Where to export events.
+    Export,
+}
+
+impl PathFor {
+    /// The prompt window's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            PathFor::Open => "Open a file",
+            PathFor::Source => "Add a source",
+            PathFor::Save => "Save the data set",
+            PathFor::Export => "Export events",
+        }
+    }
+
+    /// Its button.
+    pub fn verb(self) -> &'static str {
+        match self {
+            PathFor::Open => "Open",
+            PathFor::Source => "Add",
+            PathFor::Save => "Save",
+            PathFor::Export => "Export",
+        }
+    }
 }
 
 /// Changes to the data set being authored.
@@ -364,6 +405,9 @@ pub enum Done {
     },
     /// The open dialog closed, with the file chosen if any.
     OpenDialog(Option<PathBuf>),
+    /// No system file dialog could open (it gave up at once): the path is
+    /// asked for in a window instead.
+    NoDialog(PathFor),
     /// The export dialog closed.
     ExportDialog(Option<PathBuf>),
     /// An export was written, or not, with what to tell the user.
@@ -429,6 +473,7 @@ impl std::fmt::Debug for Done {
         match self {
             Done::Loaded { job, origin, .. } => write!(f, "Loaded({job}, {origin})"),
             Done::OpenDialog(p) => write!(f, "OpenDialog({p:?})"),
+            Done::NoDialog(k) => write!(f, "NoDialog({k:?})"),
             Done::ExportDialog(p) => write!(f, "ExportDialog({p:?})"),
             Done::Exported(r) => write!(f, "Exported({r:?})"),
             Done::MapImage(r) => write!(f, "MapImage({r:?})"),

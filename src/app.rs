@@ -20,6 +20,7 @@ use crate::panels::context::ContextPanel;
 use crate::panels::dialogs::{self, PasteSourceWindow};
 use crate::panels::editor::EditorWindow;
 use crate::panels::map::MapPanel;
+use crate::panels::path_prompt::PathPrompt;
 use crate::panels::place_finder::PlaceFinderWindow;
 use crate::panels::problems::ProblemsWindow;
 use crate::panels::review::ReviewWindow;
@@ -45,6 +46,7 @@ pub struct IncidentMapApp {
     cluster_list: ClusterList,
     shortcuts: ShortcutsWindow,
     place_finder: PlaceFinderWindow,
+    path_prompt: PathPrompt,
     review: ReviewWindow,
     editor: EditorWindow,
     paste_source: PasteSourceWindow,
@@ -131,6 +133,7 @@ impl IncidentMapApp {
             cluster_list: ClusterList,
             shortcuts: ShortcutsWindow,
             place_finder: PlaceFinderWindow::default(),
+            path_prompt: PathPrompt::default(),
             review: ReviewWindow,
             editor: EditorWindow::default(),
             paste_source: PasteSourceWindow::default(),
@@ -186,6 +189,7 @@ impl IncidentMapApp {
         self.cluster_list.ui(&ctx, &self.state, &mut actions);
         self.shortcuts.ui(&ctx, &self.state, &mut actions);
         self.place_finder.ui(&ctx, &self.state, &mut actions);
+        self.path_prompt.ui(&ctx, &self.state, &mut actions);
         self.review.ui(&ctx, &self.state, &mut actions);
         self.editor.ui(&ctx, &self.state, &mut actions);
         self.paste_source.ui(&ctx, &self.state, &mut actions);

@@ -18,7 +18,11 @@ use incident_map_core::postgis::{self, live::Live};
 use incident_map_core::store::Store;
 use incident_map_core::view::ViewInputs;
 
-use crate::action::{Done, Exported, Opened, Outcome, Rebuild, SourceFile};
+use crate::action::{Done, Exported, Opened, Outcome, PathFor, Rebuild, SourceFile};
+
+/// A dialog that answers sooner than this never opened: no one cancels
+/// one that fast.
+const NO_DIALOG: std::time::Duration = std::time::Duration::from_millis(250);
 use crate::live::Asker;
 use crate::views::ViewIndex;
 
@@ -257,50 +261,73 @@ impl Background {
 
     /// Runs a system dialog on a thread of its own (it blocks that thread
     /// until the user chooses); one dialog at a time.
-    fn dialog(&self, name: &str, job: impl FnOnce() -> Done + Send + 'static) {
+    /// Runs a system dialog (`pick` blocks until the user chooses) for
+    /// `kind`; `answer` makes its outcome. A dialog that gives nothing back
+    /// sooner than anyone could cancel one did not open (no desktop portal,
+    /// no dialog program): then [`Done::NoDialog`], so the app asks for the
+    /// path itself rather than doing nothing.
+    fn dialog(
+        &self,
+        name: &str,
+        kind: PathFor,
+        pick: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+        answer: impl FnOnce(Option<PathBuf>) -> Done + Send + 'static,
+    ) {
         if self.dialog_open.swap(true, Ordering::SeqCst) {
             return;
         }
         let open = self.dialog_open.clone();
         self.spawn(name, move || {
-            let done = job();
+            let started = std::time::Instant::now();
+            let path = pick();
             open.store(false, Ordering::SeqCst);
-            done
+            if path.is_none() && started.elapsed() < NO_DIALOG {
+                return Done::NoDialog(kind);
+            }
+            answer(path)
         });
     }
 
     /// The system's open dialog (it blocks its thread until the user chooses).
     pub fn open_dialog(&self) {
-        self.dialog("open dialog", move || {
-            let path = rfd::FileDialog::new()
-                .set_title("Open an incident file")
-                .add_filter(
-                    "Incident files",
-                    &["json", "geojson", "csv", "tsv", "txt", "kml", "kmz"],
-                )
-                .add_filter("All files", &["*"])
-                .pick_file();
-            Done::OpenDialog(path)
-        });
+        self.dialog(
+            "open dialog",
+            PathFor::Open,
+            || {
+                rfd::FileDialog::new()
+                    .set_title("Open an incident file")
+                    .add_filter(
+                        "Incident files",
+                        &["json", "geojson", "csv", "tsv", "txt", "kml", "kmz"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .pick_file()
+            },
+            Done::OpenDialog,
+        );
     }
 
     /// The system's open dialog, for a report to add as a source; the file
     /// chosen is read (as text; HTML as its text).
     pub fn source_dialog(&self) {
-        self.dialog("source dialog", move || {
-            let path = rfd::FileDialog::new()
-                .set_title("Add a source: a report to read and quote")
-                .add_filter(
-                    "Text, Markdown or HTML",
-                    &["txt", "md", "markdown", "html", "htm"],
-                )
-                .add_filter("All files", &["*"])
-                .pick_file();
-            match path {
+        self.dialog(
+            "source dialog",
+            PathFor::Source,
+            || {
+                rfd::FileDialog::new()
+                    .set_title("Add a source: a report to read and quote")
+                    .add_filter(
+                        "Text, Markdown or HTML",
+                        &["txt", "md", "markdown", "html", "htm"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .pick_file()
+            },
+            |path| match path {
                 Some(path) => Done::SourceRead(read_source(&path)),
                 None => Done::SourceDialog,
-            }
-        });
+            },
+        );
     }
 
     /// Reads a report file, to add as a source.
@@ -310,14 +337,18 @@ impl Background {
 
     /// The system's save dialog, for the data set being authored.
     pub fn save_dialog(&self, name: String) {
-        self.dialog("save dialog", move || {
-            let path = rfd::FileDialog::new()
-                .set_title("Save the data set")
-                .set_file_name(name)
-                .add_filter("incident-map JSON", &["json"])
-                .save_file();
-            Done::SaveDialog(path)
-        });
+        self.dialog(
+            "save dialog",
+            PathFor::Save,
+            move || {
+                rfd::FileDialog::new()
+                    .set_title("Save the data set")
+                    .set_file_name(name)
+                    .add_filter("incident-map JSON", &["json"])
+                    .save_file()
+            },
+            Done::SaveDialog,
+        );
     }
 
     /// Saves the data set being authored (its sources' texts beside it).
@@ -377,20 +408,24 @@ impl Background {
 
     /// The system's save dialog, for an export.
     pub fn export_dialog(&self) {
-        self.dialog("export dialog", move || {
-            let path = rfd::FileDialog::new()
-                .set_title("Export events")
-                .set_file_name("events.geojson")
-                .add_filter("GeoJSON", &["geojson"])
-                .add_filter("CSV", &["csv"])
-                .add_filter("incident-map JSON", &["json"])
-                .add_filter(
-                    "TimeMap folder (events, sources, associations)",
-                    &["timemap"],
-                )
-                .save_file();
-            Done::ExportDialog(path)
-        });
+        self.dialog(
+            "export dialog",
+            PathFor::Export,
+            || {
+                rfd::FileDialog::new()
+                    .set_title("Export events")
+                    .set_file_name("events.geojson")
+                    .add_filter("GeoJSON", &["geojson"])
+                    .add_filter("CSV", &["csv"])
+                    .add_filter("incident-map JSON", &["json"])
+                    .add_filter(
+                        "TimeMap folder (events, sources, associations)",
+                        &["timemap"],
+                    )
+                    .save_file()
+            },
+            Done::ExportDialog,
+        );
     }
 
     /// Writes `keep` of `store` to `path` (atomically, never over `opened`).

@@ -542,3 +542,50 @@ fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
     let r = &map.app().state.work().unwrap().dataset.events[1].relations[0];
     assert_eq!(r.event, "event-1");
 }
+
+/// When no system file dialog can open (no desktop portal: it gives up at
+/// once), the app says so and asks for the path in a window of its own;
+/// the path typed there opens the file, and Escape closes it.
+#[test]
+fn a_dialog_that_cannot_open_asks_for_the_path_in_its_place() {
+    let mut map = common::scenario_app((1280, 800));
+    common::wait_for_load(&mut map);
+    let ctx = map.ctx();
+    map.app()
+        .apply(&ctx, Done::NoDialog(incident_map::action::PathFor::Open));
+    map.harness().run_steps(3);
+    assert!(
+        map.app()
+            .state
+            .status()
+            .to_string()
+            .contains("No file dialog could open"),
+        "{}",
+        map.app().state.status()
+    );
+    let file = common::repo("tests/files/good/small.json");
+    map.harness().get_by_label("Path:").click();
+    map.harness().run_steps(2);
+    map.harness()
+        .get_by_label("Path:")
+        .type_text(&file.to_string_lossy());
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Open").click();
+    map.harness().run_steps(2);
+    wait(&mut map, "the file typed opened", |m| {
+        m.app()
+            .state
+            .origin()
+            .and_then(|o| o.file().map(|f| f.ends_with("small.json")))
+            .unwrap_or(false)
+    });
+    assert!(map.app().state.path_prompt().is_none(), "the window closed");
+    // Asked again, and left with Escape: nothing opens, the window goes.
+    map.app()
+        .apply(&ctx, Done::NoDialog(incident_map::action::PathFor::Export));
+    map.harness().run_steps(3);
+    assert!(map.harness().query_by_label("Export").is_some());
+    map.harness().key_press(Key::Escape);
+    map.harness().run_steps(2);
+    assert!(map.app().state.path_prompt().is_none());
+}

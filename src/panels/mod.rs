@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod editor;
 pub mod facets;
 pub mod map;
+pub mod path_prompt;
 pub mod place_finder;
 pub mod problems;
 pub mod reader;

@@ -12,8 +12,8 @@ use super::places::GazetteerRead;
 use super::windows::WindowChange;
 use super::{AppState, Status, Then, camera};
 use crate::action::{
-    Action, CameraMove, DocumentAction, Done, Effect, LensAction, LoadIntent, Msg, SelectionAction,
-    WindowAction,
+    Action, CameraMove, DocumentAction, Done, Effect, LensAction, LoadIntent, Msg, PathFor,
+    SelectionAction, WindowAction,
 };
 use crate::command::Command;
 
@@ -44,6 +44,9 @@ impl AppState {
                 self.docs.export_only_shown = on
             }
             Action::Document(DocumentAction::UseBasemap(path)) => fx.push(Effect::UseBasemap(path)),
+            Action::Window(WindowAction::ClosePathPrompt { answered }) => {
+                self.close_path_prompt(answered)
+            }
             Action::Window(a) => {
                 let near = match a {
                     WindowAction::FindPlace(_) => self.near_points(),
@@ -203,7 +206,9 @@ impl AppState {
             // Escape closes the place finder first, then the editor, then
             // lets go of the selection.
             Command::ClearSelection => {
-                if !self.windows.escape() {
+                if self.windows.path_prompt.is_some() {
+                    self.close_path_prompt(false);
+                } else if !self.windows.escape() {
                     match self.author.work.as_mut().filter(|w| w.editing.is_some()) {
                         Some(w) => w.close_editor(),
                         None => self.selection.clear(),
@@ -215,6 +220,15 @@ impl AppState {
                 self.step_match(c == Command::NextMatch, fx)
             }
         }
+    }
+
+    /// Closes the window asking for a path; a save that was waiting for
+    /// its path, cancelled, is not made.
+    fn close_path_prompt(&mut self, answered: bool) {
+        if !answered && self.windows.path_prompt == Some(PathFor::Save) {
+            self.author.unsaved = None;
+        }
+        self.windows.path_prompt = None;
     }
 
     /// Takes in work that finished in the background.
@@ -231,6 +245,12 @@ impl AppState {
                 Err(why) => self.status = Status::NotRead { why },
             },
             Done::OpenDialog(None) => self.status = Status::NoFileChosen,
+            Done::NoDialog(kind) => {
+                self.windows.path_prompt = Some(kind);
+                self.status = Status::Note(
+                    "No file dialog could open on this system (no desktop portal): type the path in the window instead".into(),
+                );
+            }
             Done::ExportDialog(Some(path)) => {
                 self.export(path, self.docs.export_only_shown, fx);
             }
@@ -418,6 +438,27 @@ mod tests {
         assert_eq!(state.selected_id(), None);
         state.apply(Command::SelectNext);
         assert_eq!(state.selected_id(), Some("fsb-kaluga-operation"));
+    }
+
+    #[test]
+    fn a_dialog_that_cannot_open_becomes_a_path_window_that_escape_closes() {
+        let mut state = AppState::default();
+        for kind in [
+            PathFor::Open,
+            PathFor::Source,
+            PathFor::Save,
+            PathFor::Export,
+        ] {
+            state.apply(Done::NoDialog(kind));
+            assert_eq!(state.path_prompt(), Some(kind));
+            assert!(state.status().to_string().contains("type the path"));
+            // Escape closes it before anything else it would do.
+            state.apply(Command::ClearSelection);
+            assert_eq!(state.path_prompt(), None);
+        }
+        state.apply(Done::NoDialog(PathFor::Save));
+        state.apply(WindowAction::ClosePathPrompt { answered: true });
+        assert_eq!(state.path_prompt(), None);
     }
 
     #[test]

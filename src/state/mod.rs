@@ -263,6 +263,11 @@ impl AppState {
         self.windows.shortcuts_open
     }
 
+    /// What a path is asked for, when no system dialog could open.
+    pub fn path_prompt(&self) -> Option<crate::action::PathFor> {
+        self.windows.path_prompt
+    }
+
     /// Whether markers of doubtful evidence are drawn faded.
     pub fn fade_doubtful(&self) -> bool {
         self.windows.fade_doubtful

@@ -6,7 +6,7 @@
 use incident_map_core::model::LatLon;
 
 use super::places::{GazetteerRead, PlaceFinder, PlaceHit};
-use crate::action::WindowAction;
+use crate::action::{PathFor, WindowAction};
 use crate::command::Command;
 
 /// The windows and panels.
@@ -20,6 +20,9 @@ pub struct Windows {
     pub fade_doubtful: bool,
     /// *Find a place…*: the gazetteer and what it found.
     pub places: PlaceFinder,
+    /// The window asking for a path, in place of a system dialog that
+    /// could not open.
+    pub path_prompt: Option<PathFor>,
 }
 
 impl Default for Windows {
@@ -32,6 +35,7 @@ impl Default for Windows {
             online: false,
             fade_doubtful: false,
             places: PlaceFinder::default(),
+            path_prompt: None,
         }
     }
 }
@@ -69,6 +73,7 @@ impl Windows {
             }
             WindowAction::ClosePlaceFinder => self.places.open = false,
             WindowAction::ClosePasteSource => self.paste_open = false,
+            WindowAction::ClosePathPrompt { .. } => self.path_prompt = None,
             WindowAction::WantGazetteer => return self.want_gazetteer(),
         }
         WindowChange::None
