@@ -47,6 +47,8 @@ pub struct IncidentMapApp {
     shortcuts: ShortcutsWindow,
     place_finder: PlaceFinderWindow,
     path_prompt: PathPrompt,
+    /// Clicks held back behind keys still on their way.
+    click_hold: crate::typing::ClickHold,
     review: ReviewWindow,
     editor: EditorWindow,
     paste_source: PasteSourceWindow,
@@ -134,6 +136,7 @@ impl IncidentMapApp {
             shortcuts: ShortcutsWindow,
             place_finder: PlaceFinderWindow::default(),
             path_prompt: PathPrompt::default(),
+            click_hold: Default::default(),
             review: ReviewWindow,
             editor: EditorWindow::default(),
             paste_source: PasteSourceWindow::default(),
@@ -393,6 +396,16 @@ fn is_bundled_basemap(p: &Path) -> bool {
 impl eframe::App for IncidentMapApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    /// A click right after typing waits for the keys still on their way
+    /// (see [`crate::typing`]).
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let now = std::time::Instant::now();
+        if let Some(wait) = self.click_hold.frame(&mut raw_input.events, typing, now) {
+            ctx.request_repaint_after(wait);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

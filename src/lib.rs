@@ -42,6 +42,7 @@ pub mod recovery;
 pub mod render;
 pub mod settings;
 pub mod state;
+pub mod typing;
 pub mod views;
 
 pub use incident_map_core as core;
