@@ -170,7 +170,8 @@ fn files_that_are_not_files_are_refused_at_once_saying_what_they_are() {
             .arg(dir.path().join("map.png"))
             .arg("--basemap")
             .arg(basemap));
-        assert_eq!(code, Some(1), "{err}");
+        // A file that cannot be read: 2, as the README says.
+        assert_eq!(code, Some(2), "{err}");
         assert!(err.contains("not a file"), "{err}");
         assert!(!dir.path().join("map.png").exists());
     }
