@@ -585,6 +585,8 @@ pub enum Effect {
     RebuildView(Rebuild),
     /// Index the words of a store's events, in the background.
     IndexWords(Arc<Store>),
+    /// Stop an index being built: it is no longer wanted.
+    StopIndexing,
     /// Let go of what a replaced document held, off the UI thread (a large
     /// file takes a while to free).
     Release(Box<dyn Any + Send>),
@@ -646,6 +648,7 @@ impl std::fmt::Debug for Effect {
             Effect::MapImage => f.write_str("MapImage"),
             Effect::RebuildView(r) => write!(f, "{r:?}"),
             Effect::IndexWords(_) => f.write_str("IndexWords"),
+            Effect::StopIndexing => f.write_str("StopIndexing"),
             Effect::Release(_) => f.write_str("Release"),
             Effect::UseBasemap(p) => write!(f, "UseBasemap({p:?})"),
             Effect::SetOnline(on) => write!(f, "SetOnline({on})"),

@@ -124,30 +124,76 @@ fn open_live(live: Live, progress: Option<&Progress>, regions: &RegionIndex) -> 
 }
 
 /// The search index of the store searched last, shared by the jobs: the
-/// first that needs it builds it (the others wait for it) and the rest reuse it.
+/// first that needs it builds it (the others for that store wait for it)
+/// and the rest reuse it. A job for another store never waits for it: the
+/// build under way is stopped, as it is when the index is no longer wanted.
 #[derive(Default, Clone)]
-pub struct Indexes(Arc<Mutex<Cached>>);
+pub struct Indexes(Arc<Mutex<Option<Cached>>>);
 
-/// The store indexed last (weakly held) and its index.
-type Cached = Option<(Weak<Store>, Arc<SearchIndex>)>;
+/// The store indexed last (weakly held: its address is not reused by
+/// another store while the index is kept) and its index, once built.
+struct Cached {
+    store: Weak<Store>,
+    slot: Arc<IndexSlot>,
+}
+
+#[derive(Default)]
+struct IndexSlot {
+    /// The index; `None` when its building was stopped.
+    index: std::sync::OnceLock<Option<Arc<SearchIndex>>>,
+    stop: AtomicBool,
+}
 
 impl Indexes {
-    /// The index of `store`, built now if it is not yet; the status says so.
-    pub fn of(&self, store: &Arc<Store>, reporter: &Reporter) -> Arc<SearchIndex> {
-        // A weak key holds the store's allocation: its address is not
-        // reused by another store while the index is kept.
-        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, index)) = slot.as_ref()
-            && std::ptr::eq(k.as_ptr(), Arc::as_ptr(store))
-        {
-            return index.clone();
-        }
-        let progress = |share: f32| {
-            reporter.progress(format!("Indexing the events' words… {:.0}%", share * 100.0))
+    /// The index of `store`, built now if it is not yet (the status says
+    /// so); `None` when the building was stopped before it was done.
+    pub fn of(&self, store: &Arc<Store>, reporter: &Reporter) -> Option<Arc<SearchIndex>> {
+        let slot = {
+            let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            match cached.as_ref() {
+                Some(c)
+                    if std::ptr::eq(c.store.as_ptr(), Arc::as_ptr(store))
+                        && !matches!(c.slot.index.get(), Some(None)) =>
+                {
+                    c.slot.clone()
+                }
+                _ => {
+                    if let Some(old) = cached.take() {
+                        old.slot.stop.store(true, Ordering::SeqCst);
+                    }
+                    let slot = Arc::new(IndexSlot::default());
+                    *cached = Some(Cached {
+                        store: Arc::downgrade(store),
+                        slot: slot.clone(),
+                    });
+                    slot
+                }
+            }
         };
-        let index = Arc::new(SearchIndex::build(store, &progress));
-        *slot = Some((Arc::downgrade(store), index.clone()));
-        index
+        // Built outside the lock: only jobs for this store wait for it.
+        slot.index
+            .get_or_init(|| {
+                let progress = |share: f32| {
+                    reporter.progress(format!("Indexing the events' words… {:.0}%", share * 100.0))
+                };
+                let stop = || slot.stop.load(Ordering::SeqCst);
+                SearchIndex::build_until(store, &progress, &stop).map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// Stops the index being built, if one is, and forgets it: it is no
+    /// longer wanted (the search was cleared, another file is opening).
+    /// A finished index is kept.
+    pub fn stop(&self) {
+        let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cached
+            .as_ref()
+            .is_some_and(|c| c.slot.index.get().is_none())
+            && let Some(c) = cached.take()
+        {
+            c.slot.stop.store(true, Ordering::SeqCst);
+        }
     }
 }
 
@@ -218,10 +264,18 @@ impl Background {
     pub fn index_words(&self, store: Arc<Store>) {
         let indexes = self.indexes.clone();
         let reporter = self.reporter();
-        self.spawn("index", move || Done::Indexed {
-            index: indexes.of(&store, &reporter),
-            store: Arc::downgrade(&store),
+        self.spawn("index", move || match indexes.of(&store, &reporter) {
+            Some(index) => Done::Indexed {
+                index,
+                store: Arc::downgrade(&store),
+            },
+            None => Done::Superseded,
         });
+    }
+
+    /// Stops the index being built, if any (see [`Indexes::stop`]).
+    pub fn stop_indexing(&self) {
+        self.indexes.stop();
     }
 
     /// Lets go of a file's data on a thread of its own (a large one takes a
@@ -497,7 +551,11 @@ impl Background {
                 || !search.trim().is_empty();
             let built = match index {
                 Some(index) => Some(index),
-                None if needs => Some(indexes.of(&store, &reporter)),
+                None if needs => match indexes.of(&store, &reporter) {
+                    Some(index) => Some(index),
+                    // Stopped: the search it was for is gone.
+                    None => return Done::Superseded,
+                },
                 None => None,
             };
             let view = ViewIndex::build(ViewInputs {
@@ -545,5 +603,72 @@ fn give_back_memory() {
     // reads or moves nothing the program owns, and may be called from any thread.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store of `n` generated events, large enough that indexing it
+    /// takes many chunks.
+    fn store(n: usize) -> Arc<Store> {
+        let mut csv = String::from("id,title,event_date,latitude,longitude\n");
+        for i in 0..n {
+            csv.push_str(&format!("e{i},Event in Place {i},2024-03-22,1,1\n"));
+        }
+        let loaded = formats::load_bytes(std::path::Path::new("g.csv"), csv.as_bytes());
+        Arc::new(loaded.store.unwrap())
+    }
+
+    /// Starts indexing `big` on a thread, and waits until it has begun
+    /// (its first progress report).
+    fn indexing(
+        indexes: &Indexes,
+        big: &Arc<Store>,
+    ) -> std::thread::JoinHandle<Option<Arc<SearchIndex>>> {
+        let (tx, rx) = channel();
+        let reporter = Reporter {
+            tx,
+            ctx: egui::Context::default(),
+        };
+        let (indexes, big) = (indexes.clone(), big.clone());
+        let job = std::thread::spawn(move || indexes.of(&big, &reporter));
+        assert!(matches!(rx.recv(), Ok(Done::Progress(_))), "it began");
+        job
+    }
+
+    #[test]
+    fn an_index_no_longer_wanted_stops_and_another_store_never_waits_for_it() {
+        let (big, small) = (store(400_000), store(10));
+        let indexes = Indexes::default();
+        let quiet = Reporter {
+            tx: channel().0,
+            ctx: egui::Context::default(),
+        };
+        // Another store asks while the big one is being indexed: it gets
+        // its own index, and the big one's building stops.
+        let job = indexing(&indexes, &big);
+        let own = indexes.of(&small, &quiet).expect("built");
+        assert_eq!(own.len(), 10);
+        assert!(job.join().unwrap().is_none(), "the big one stopped");
+        // Stopped because the search was cleared: asked again, it is built
+        // anew, whole.
+        let job = indexing(&indexes, &big);
+        indexes.stop();
+        assert!(job.join().unwrap().is_none());
+        let again = indexes.of(&big, &quiet).expect("built anew");
+        assert_eq!(again.len(), 400_000);
+        assert_eq!(
+            again
+                .find("\"place 399999\"")
+                .iter()
+                .filter(|&&b| b)
+                .count(),
+            1
+        );
+        // A finished index is kept: stopping forgets nothing.
+        indexes.stop();
+        assert!(Arc::ptr_eq(&indexes.of(&big, &quiet).unwrap(), &again));
     }
 }

@@ -33,6 +33,15 @@ impl AppState {
             Filter::default()
         };
         self.status = Status::Opening(origin.shown());
+        // An index of a large file on screen still being built is not
+        // waited for, nor left to take the cores from this load.
+        if self
+            .docs
+            .open()
+            .is_some_and(|d| d.search_index.is_none() && d.store.len() > AUTO_INDEX)
+        {
+            fx.push(Effect::StopIndexing);
+        }
         fx.push(self.docs.start(origin, intent, filter));
     }
 

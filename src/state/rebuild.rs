@@ -29,6 +29,18 @@ impl AppState {
             self.ask_live(fx);
             return;
         }
+        // Words no longer asked for: an index of a large file still being
+        // built for them stops (a file of ordinary size keeps its own,
+        // built as it opened).
+        if doc.search_index.is_none()
+            && doc.store.len() > super::opening::AUTO_INDEX
+            && self.lens.search().trim().is_empty()
+            && !self.lens.effective().needs_text()
+            && !self.lens.effective().needs_sources()
+            && !self.lens.index_wanted()
+        {
+            fx.push(Effect::StopIndexing);
+        }
         let (store, all_markers, index, before) = (
             doc.store.clone(),
             doc.view.all_markers.clone(),

@@ -663,12 +663,27 @@ impl SearchIndex {
     /// Builds the index of a store's events on every core; `progress` is
     /// told the share done now and then.
     pub fn build(store: &Store, progress: &(dyn Fn(f32) + Sync)) -> SearchIndex {
+        Self::build_until(store, progress, &|| false).expect("never stopped")
+    }
+
+    /// [`SearchIndex::build`], given up (`None`) as soon as `stop` says so:
+    /// it is asked between chunks of a few thousand events, so an index no
+    /// longer wanted (the search cleared, another file opened) stops within
+    /// moments and lets go of the cores.
+    pub fn build_until(
+        store: &Store,
+        progress: &(dyn Fn(f32) + Sync),
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<SearchIndex> {
         const CHUNK: usize = 4096;
         let n = store.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let chunks: Vec<Chunk> = (0..n.div_ceil(CHUNK))
+        let chunks: Option<Vec<Chunk>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
+                if stop() {
+                    return None;
+                }
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
                 let mut text = Vec::new();
                 let mut lens = Vec::with_capacity(range.len());
@@ -695,9 +710,10 @@ impl SearchIndex {
                 }
                 let k = done.fetch_add(range.len(), std::sync::atomic::Ordering::Relaxed);
                 progress((k + range.len()) as f32 / n.max(1) as f32);
-                (text, lens, cited)
+                Some((text, lens, cited))
             })
             .collect();
+        let chunks = chunks?;
         let mut index = SearchIndex {
             starts: Vec::with_capacity(n + 1),
             ..SearchIndex::default()
@@ -722,7 +738,7 @@ impl SearchIndex {
                 index.source_ends.push(index.source_list.len() as u32);
             }
         }
-        index
+        Some(index)
     }
 
     pub fn len(&self) -> usize {
