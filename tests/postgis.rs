@@ -295,12 +295,42 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
         let clause = sql::clause(f, &table.meta.categories).unwrap();
         let on_server = postgis::count(&mut client, &target, &clause).unwrap();
         assert_eq!(on_server, in_memory, "{f:?}\n{}", clause.sql);
+        // The words column push keeps gives the same answers.
+        let over_column = sql::clause_over(f, &table.meta.categories, sql::WORDS_COLUMN).unwrap();
+        let by_column = postgis::count(&mut client, &target, &over_column).unwrap();
+        assert_eq!(by_column, in_memory, "{f:?}\n{}", over_column.sql);
         assert!(
             f.is_everything() || in_memory < 100_000,
             "{f:?} shows everything"
         );
         assert!(in_memory > 0, "{f:?} shows nothing");
     }
+    // Words are answered through the trigram index push built.
+    let words = Filter {
+        text: "\"place 1234\"".into(),
+        ..Filter::default()
+    };
+    let over_column = sql::clause_over(&words, &table.meta.categories, sql::WORDS_COLUMN).unwrap();
+    let plan: Vec<String> = client
+        .query(
+            &format!(
+                "EXPLAIN SELECT count(*) FROM generated_100k WHERE {}",
+                over_column
+                    .sql
+                    .replace("$1", "'%place 1234%'")
+                    .replace("$2", "'(^|[^[:alnum:]])place 1234($|[^[:alnum:]])'")
+            ),
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        plan.iter().any(|l| l.contains("generated_100k_words")),
+        "{}",
+        plan.join("\n")
+    );
     // The map's cells, counted by the server, as the marker index counts
     // them: the whole world at zoom 2 and 6, and a view at zoom 5 under a filter.
     let markers = incident_map_core::markers::MarkerIndex::build(table);

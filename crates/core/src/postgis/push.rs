@@ -125,8 +125,9 @@ pub fn push(
     tx.batch_execute(&format!(
         "CREATE TABLE {table} ({}, geom geometry(Point, 4326) GENERATED ALWAYS AS \
          (CASE WHEN latitude IS NULL OR longitude IS NULL THEN NULL \
-          ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED)",
-        defs.join(", ")
+          ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED, {})",
+        defs.join(", "),
+        super::sql::words_column_sql()
     ))
     .map_err(explain)?;
     let column_list: Vec<String> = columns.iter().map(|c| ident(c)).collect();
@@ -177,6 +178,20 @@ pub fn push(
     .map_err(explain)?;
     tx.batch_execute(&super::rollup::build_sql(&t.table))
         .map_err(explain)?;
+    // Words answered through a trigram index, when the server has pg_trgm
+    // (a trusted extension: the owner of a database may add it). Without
+    // it, the words are searched row by row, as before.
+    tx.batch_execute("SAVEPOINT words").map_err(explain)?;
+    let trigrams = tx.batch_execute(&format!(
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm; \
+         CREATE INDEX {} ON {table} USING gin ({} gin_trgm_ops)",
+        ident(&super::sql::join_parts(&[format!("{name}_words")])),
+        super::sql::WORDS_COLUMN
+    ));
+    if trigrams.is_err() {
+        tx.batch_execute("ROLLBACK TO SAVEPOINT words")
+            .map_err(explain)?;
+    }
     tx.commit().map_err(explain)?;
     client
         .batch_execute(&format!("ANALYZE {table}"))

@@ -15,7 +15,7 @@ use crate::formats::{LoadError, LoadOptions, Loaded, Progress, Stage};
 pub(super) const ABOUT: &str = "incident-map push";
 
 /// Columns a pushed table has beside its CSV columns, read from its `when`.
-const PUSHED: [&str; 3] = ["incident_start", "incident_end", "geom"];
+const PUSHED: [&str; 4] = ["incident_start", "incident_end", "geom", "incident_words"];
 
 /// Loads the table `target` names.
 pub fn load(target: &Target, options: &LoadOptions) -> Result<Loaded, LoadError> {

@@ -43,6 +43,39 @@ impl Clause {
 /// A filter the table cannot answer (sources, reliabilities: not pushed)
 /// is an error saying so.
 pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String> {
+    clause_over(filter, categories, WORDS_EXPRESSION)
+}
+
+/// The text words are searched in, as any pushed table can give it (what
+/// `concat_ws` gives, lower case).
+pub const WORDS_EXPRESSION: &str =
+    "lower(concat_ws(' ', title, actor1, actor2, place, summary, notes))";
+
+/// The column `push` keeps that text in, made by the server from the row
+/// (so a trigram index can answer words), and how it is made: the same
+/// text as [`WORDS_EXPRESSION`] from operators that are IMMUTABLE, as a
+/// generated column needs (`concat_ws` is only STABLE).
+pub const WORDS_COLUMN: &str = "incident_words";
+
+/// [`WORDS_COLUMN`]'s definition.
+pub fn words_column_sql() -> String {
+    let parts: Vec<String> = ["title", "actor1", "actor2", "place", "summary", "notes"]
+        .iter()
+        .map(|c| format!("coalesce(' ' || {c}, '')"))
+        .collect();
+    format!(
+        "{WORDS_COLUMN} text GENERATED ALWAYS AS (lower(substr({}, 2))) STORED",
+        parts.join(" || ")
+    )
+}
+
+/// [`clause`], with words looked for in `words` (a table's
+/// [`WORDS_COLUMN`] when it has one, which an index answers).
+pub fn clause_over(
+    filter: &Filter,
+    categories: &[Category],
+    words: &str,
+) -> Result<Clause, String> {
     if !filter.sources.is_empty() || !filter.reliabilities.is_empty() {
         return Err("filtering by source or reliability needs the data in memory: export what is shown, then open the file".into());
     }
@@ -87,7 +120,7 @@ pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String
         parts.push(format!("({})", any.join(" OR ")));
     }
     for term in crate::filter::terms(&filter.text) {
-        let text = "lower(concat_ws(' ', title, actor1, actor2, place, summary, notes))";
+        let text = words;
         let p = c.push(Param::Text(format!("%{}%", like_escape(&term.text))));
         parts.push(format!("{text} LIKE {p}"));
         // A phrase whole: not inside a longer word at either end it
