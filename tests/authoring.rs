@@ -341,8 +341,55 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
     let mut map = common::scenario_app((1400, 900));
     map.app().state.set_recovery(Some(copy.clone()), None);
     new_work_with_source(&mut map, "Blast report", TEXT);
+    // An event from a sentence, placed in Kaluga and dated.
+    event_from_words(&mut map, 13, 56);
+    wait(&mut map, "the event", |m| events(m) == 1);
+    let ctx = map.ctx();
+    let kaluga = incident_map_core::model::LatLon {
+        lat: 54.5293,
+        lon: 36.2754,
+    };
+    map.app()
+        .apply(&ctx, incident_map::action::AuthorAction::MoveTo(kaluga));
+    wait(&mut map, "the event placed", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.table().point(0).is_some())
+    });
+    // Dated, in a zone of its own (the data set's days are New York's).
+    map.app().apply(
+        &ctx,
+        incident_map::action::AuthorAction::SetTimeZone("America/New_York".into()),
+    );
+    let mut dated = map.app().state.work().unwrap().dataset.events[0].clone();
+    dated.when =
+        incident_map_core::model::When::parse("2024-03-25T20:30[America/New_York]", None).unwrap();
+    map.app().apply(
+        &ctx,
+        incident_map::action::AuthorAction::EditEvent(Box::new(dated)),
+    );
+    wait(&mut map, "the event dated", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.view.timeline.len() > 0 && d.table().point(0).is_some())
+    });
+    // Saved too, to compare the work recovered with the file reopened.
+    let saved = dir.path().join("saved.json");
+    map.app().apply(&ctx, Done::SaveDialog(Some(saved.clone())));
+    wait(&mut map, "the save", |m| {
+        m.app().state.work().is_some_and(|w| !w.is_dirty())
+    });
+    // A change after the save, so the copy is newer than the file.
+    map.app().apply(
+        &ctx,
+        incident_map::action::AuthorAction::SetTitle("After the save".into()),
+    );
     // The copy is written after the change, off the UI thread.
-    wait(&mut map, "the recovery copy", |_| copy.exists());
+    wait(&mut map, "the recovery copy", |_| {
+        std::fs::read_to_string(&copy).is_ok_and(|t| t.contains("After the save"))
+    });
     drop(map);
     // The next start (after a crash: the copy is still there) offers it.
     let mut again = common::scenario_app((1400, 900));
@@ -367,6 +414,48 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
     assert_eq!(work.dataset.sources[0].full_text(), Some(TEXT));
     // Not a file to remember: the recovery copy is in no recent list.
     assert!(!again.app().state.recent().contains(&copy.clone().into()));
+    // Whole, as the file reopened is: its event on the map, under no
+    // filter left from before, with its marker.
+    wait(&mut again, "the recovered views", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.view.markers.len() == 1)
+    });
+    let recovered = shown_state(&mut again);
+    let mut reopened = common::scenario_app((1400, 900));
+    let ctx = reopened.ctx();
+    reopened.app().apply(&ctx, Action::open(saved));
+    common::wait_for_load(&mut reopened);
+    wait(&mut reopened, "the reopened views", |m| {
+        m.app()
+            .state
+            .document()
+            .is_some_and(|d| d.view.markers.len() == 1)
+    });
+    assert_eq!(recovered, shown_state(&mut reopened));
+}
+
+/// What a user sees of the data on screen: each event's id, point and
+/// verdict, whether the filter shows everything, and the markers drawn.
+fn shown_state(map: &mut OffscreenMap) -> (Vec<(String, bool, bool)>, bool, usize) {
+    let state = &map.app().state;
+    let doc = state.document().unwrap();
+    let table = doc.table();
+    let events = (0..table.len())
+        .map(|i| {
+            (
+                table.id(i).to_string(),
+                table.point(i).is_some(),
+                doc.view.is_shown(i),
+            )
+        })
+        .collect();
+    (
+        events,
+        state.filter().is_everything(),
+        doc.view.markers.len(),
+    )
 }
 
 #[test]
