@@ -373,7 +373,7 @@ fn work_a_crash_left_is_offered_at_the_next_start_and_recovered() {
         m.app()
             .state
             .document()
-            .is_some_and(|d| d.view.timeline.len() > 0 && d.table().point(0).is_some())
+            .is_some_and(|d| !d.view.timeline.is_empty() && d.table().point(0).is_some())
     });
     // Saved too, to compare the work recovered with the file reopened.
     let saved = dir.path().join("saved.json");
