@@ -678,3 +678,63 @@ fn a_dialog_that_cannot_open_asks_for_the_path_in_its_place() {
     map.harness().run_steps(2);
     assert!(map.app().state.path_prompt().is_none());
 }
+
+/// A source's details typed and then left (a click elsewhere, the very
+/// next frame) are kept in the data set: no Apply is needed, nothing typed
+/// is lost for want of one.
+#[test]
+fn source_details_typed_then_left_are_kept() {
+    let mut map = common::scenario_app((1400, 900));
+    new_work_with_source(&mut map, "Blast report", TEXT);
+    wait(&mut map, "the source", |m| {
+        m.harness().query_by_label("Source text").is_some()
+    });
+    map.harness().get_by_label("About this source").click();
+    map.harness().run_steps(2);
+    for (field, typed) in [("Author:", "Paul DeBenedetto"), ("Publisher:", "DNAinfo")] {
+        map.harness().get_by_label(field).click();
+        map.harness().run_steps(2);
+        map.harness().get_by_label(field).type_text(typed);
+        map.harness().run_steps(1);
+        // Then straight to something else.
+        map.harness().get_by_label("Source text").click();
+        map.harness().run_steps(2);
+    }
+    wait(&mut map, "the details kept", |m| {
+        let s = &m.app().state.work().unwrap().dataset.sources[0];
+        s.author.as_deref() == Some("Paul DeBenedetto") && s.publisher.as_deref() == Some("DNAinfo")
+    });
+    // Each is one change: two steps back, and they are gone.
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Command::Undo);
+    map.app().apply(&ctx, Command::Undo);
+    let s = &map.app().state.work().unwrap().dataset.sources[0];
+    assert_eq!((s.author.as_deref(), s.publisher.as_deref()), (None, None));
+}
+
+/// The data set's title typed in the File menu and left with a click
+/// elsewhere (no Enter, no Set) is kept.
+#[test]
+fn a_title_typed_in_the_file_menu_then_left_is_kept() {
+    let mut map = common::scenario_app((1400, 900));
+    new_work_with_source(&mut map, "Blast report", TEXT);
+    wait(&mut map, "the source", |m| {
+        m.harness().query_by_label("Source text").is_some()
+    });
+    map.harness().get_by_label("File").click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Title:").click();
+    map.harness().run_steps(2);
+    map.harness()
+        .get_by_label("Title:")
+        .type_text(" – September 2016");
+    map.harness().run_steps(1);
+    click_at(&mut map, egui::pos2(700.0, 500.0));
+    map.harness().run_steps(2);
+    wait(&mut map, "the title kept", |m| {
+        m.app()
+            .state
+            .work()
+            .is_some_and(|w| w.dataset.title.ends_with(" – September 2016"))
+    });
+}

@@ -48,6 +48,26 @@ pub fn path_field(
     field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
 
+/// A labelled one-line field whose text counts once it is left: by Enter,
+/// Tab or a click elsewhere (what was typed is never lost for want of
+/// Enter). Whether it was left this frame.
+pub fn left_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    width: f32,
+    hint: &str,
+) -> bool {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .desired_width(width)
+            .hint_text(hint),
+    )
+    .labelled_by(label.id)
+    .lost_focus()
+}
+
 /// `text` with the words of `query` marked (case and accents aside), in
 /// `style`: how the timeline and the context panel show what was searched for.
 pub fn highlighted(

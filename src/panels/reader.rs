@@ -298,6 +298,9 @@ fn about(ui: &mut Ui, source: &Source, actions: &mut Actions) {
                     ]
                 })
             });
+            // A field left (a click elsewhere, Tab) commits what was typed,
+            // as Apply does: nothing typed is lost for want of a click.
+            let mut left = false;
             egui::Grid::new(("about-grid", &source.id))
                 .num_columns(2)
                 .show(ui, |ui| {
@@ -306,8 +309,10 @@ fn about(ui: &mut Ui, source: &Source, actions: &mut Actions) {
                         .zip(fields.iter_mut())
                     {
                         let l = ui.label(*label);
-                        ui.add(egui::TextEdit::singleline(text).desired_width(220.0))
-                            .labelled_by(l.id);
+                        left |= ui
+                            .add(egui::TextEdit::singleline(text).desired_width(220.0))
+                            .labelled_by(l.id)
+                            .lost_focus();
                         ui.end_row();
                     }
                 });
@@ -317,7 +322,8 @@ fn about(ui: &mut Ui, source: &Source, actions: &mut Actions) {
             if let Some(Err(e)) = &published {
                 ui.colored_label(ui.visuals().error_fg_color, format!("The date: {e}"));
             }
-            if ui.button("Apply").clicked() && !matches!(published, Some(Err(_))) {
+            let apply = ui.button("Apply").clicked() || left;
+            if apply && !matches!(published, Some(Err(_))) {
                 let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
                 let mut changed = source.clone();
                 changed.title = some(&fields[0]).unwrap_or_else(|| source.title.clone());
@@ -325,7 +331,9 @@ fn about(ui: &mut Ui, source: &Source, actions: &mut Actions) {
                 changed.publisher = some(&fields[2]);
                 changed.published = published.and_then(Result::ok);
                 changed.url = some(&fields[4]);
-                actions.push(AuthorAction::EditSource(Box::new(changed)));
+                if changed != *source {
+                    actions.push(AuthorAction::EditSource(Box::new(changed)));
+                }
                 ui.data_mut(|d| d.remove::<[String; 5]>(id));
             } else {
                 ui.data_mut(|d| d.insert_temp(id, fields));

@@ -278,10 +278,12 @@ impl TopBar {
                 let title = self
                     .title_field
                     .get_or_insert_with(|| work.dataset.title.clone());
-                if path_field(ui, "Title:", title, 240.0, "the data set's title")
-                    || ui.button("Set").clicked()
-                {
+                // Kept when left, not only on Enter or Set.
+                let left = super::left_field(ui, "Title:", title, 240.0, "the data set's title");
+                if (left || ui.button("Set").clicked()) && *title != work.dataset.title {
                     actions.push(AuthorAction::SetTitle(title.clone()));
+                    self.title_field = None;
+                } else if left {
                     self.title_field = None;
                 }
             });
@@ -289,14 +291,16 @@ impl TopBar {
                 let zone = self.zone_field.get_or_insert_with(|| {
                     work.dataset.time_zone.clone().unwrap_or_else(|| "UTC".into())
                 });
-                let entered = path_field(ui, "Time zone:", zone, 240.0, "Europe/Moscow, UTC…");
-                if entered
-                    || ui
-                        .button("Set zone")
-                        .on_hover_text("The zone of the data set's days, and of times written without one (an IANA name)")
-                        .clicked()
-                {
+                let left = super::left_field(ui, "Time zone:", zone, 240.0, "Europe/Moscow, UTC…");
+                let set = ui
+                    .button("Set zone")
+                    .on_hover_text("The zone of the data set's days, and of times written without one (an IANA name)")
+                    .clicked();
+                let now = work.dataset.time_zone.clone().unwrap_or_else(|| "UTC".into());
+                if (left || set) && zone.trim() != now {
                     actions.push(AuthorAction::SetTimeZone(zone.clone()));
+                    self.zone_field = None;
+                } else if left {
                     self.zone_field = None;
                 }
             });
