@@ -738,3 +738,119 @@ fn a_title_typed_in_the_file_menu_then_left_is_kept() {
             .is_some_and(|w| w.dataset.title.ends_with(" – September 2016"))
     });
 }
+
+/// Every letter, digit and space typed into every kind of text field:
+/// each field holds exactly what was typed, and no key became a command
+/// (P hides the panels, L loops, Space plays, D sets a day's window…).
+#[test]
+fn every_key_typed_into_every_field_is_typing_not_a_command() {
+    const TYPED: &str = "The quick brown fox jumps over the lazy dog 0123456789";
+    let mut map = common::scenario_app((1400, 900));
+    new_work_with_source(&mut map, "Blast report", TEXT);
+    wait(&mut map, "the source", |m| {
+        m.harness().query_by_label("Source text").is_some()
+    });
+    let commands_state = |m: &mut OffscreenMap| {
+        let s = &m.app().state;
+        let p = s.playback();
+        (
+            s.panels_shown(),
+            p.playing,
+            p.looped,
+            p.accumulate,
+            s.filter().window,
+            s.shortcuts_open(),
+            s.selected_id().map(str::to_string),
+        )
+    };
+    let before = commands_state(&mut map);
+    let mut type_into = |map: &mut OffscreenMap, label: &str| {
+        map.harness().get_by_label(label).click();
+        map.harness().run_steps(2);
+        let start = map
+            .harness()
+            .get_by_label(label)
+            .value()
+            .unwrap_or_default();
+        type_keys(map, TYPED);
+        let held = map
+            .harness()
+            .get_by_label(label)
+            .value()
+            .unwrap_or_default();
+        assert_eq!(held, format!("{start}{TYPED}"), "the field {label}");
+        assert_eq!(
+            commands_state(map),
+            before,
+            "a key typed into {label} was a command"
+        );
+    };
+    type_into(&mut map, "Search:");
+    assert_eq!(map.app().state.search(), TYPED);
+    // The File menu's fields.
+    map.harness().get_by_label("File").click();
+    map.harness().run_steps(2);
+    for label in [
+        "File path:",
+        "Source file:",
+        "Title:",
+        "Time zone:",
+        "Save to:",
+        "Export to:",
+    ] {
+        type_into(&mut map, label);
+    }
+    click_at(&mut map, egui::pos2(700.0, 500.0));
+    map.harness().run_steps(2);
+    // The source's details.
+    map.harness().get_by_label("About this source").click();
+    map.harness().run_steps(2);
+    for label in ["Author:", "Publisher:", "Address:"] {
+        type_into(&mut map, label);
+    }
+    // Find a place.
+    let ctx = map.ctx();
+    map.app().apply(&ctx, Command::FindPlace);
+    map.harness().run_steps(3);
+    type_into(&mut map, "Name:");
+    // The same keys with no field to take them are commands: L loops.
+    map.app().apply(&ctx, Command::ClearSelection);
+    click_at(&mut map, egui::pos2(700.0, 500.0));
+    map.harness().run_steps(2);
+    type_keys(&mut map, "l");
+    assert!(map.app().state.playback().looped, "L on the map loops");
+}
+
+/// `text` typed as a keyboard types it: each key pressed (what shortcuts
+/// listen to), its character, the key released; a frame every few keys.
+fn type_keys(map: &mut OffscreenMap, text: &str) {
+    for (k, c) in text.chars().enumerate() {
+        let name = match c {
+            ' ' => "Space".to_string(),
+            c => c.to_ascii_uppercase().to_string(),
+        };
+        let key = Key::from_name(&name).unwrap_or_else(|| panic!("no key for {c:?}"));
+        let modifiers = if c.is_ascii_uppercase() {
+            Modifiers::SHIFT
+        } else {
+            Modifiers::NONE
+        };
+        let h = map.harness();
+        for pressed in [true, false] {
+            h.event(egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers,
+            });
+            if pressed {
+                h.event(egui::Event::Text(c.to_string()));
+            }
+        }
+        if k % 3 == 2 {
+            h.run_steps(1);
+        }
+    }
+    map.harness().run_steps(2);
+}
