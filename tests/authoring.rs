@@ -764,7 +764,7 @@ fn every_key_typed_into_every_field_is_typing_not_a_command() {
         )
     };
     let before = commands_state(&mut map);
-    let mut type_into = |map: &mut OffscreenMap, label: &str| {
+    let type_into = |map: &mut OffscreenMap, label: &str| {
         map.harness().get_by_label(label).click();
         map.harness().run_steps(2);
         let start = map
