@@ -260,12 +260,28 @@ impl Role {
         } else {
             name
         };
-        Role::ALL.iter().find_map(|&r| {
-            r.names()
-                .iter()
-                .position(|n| *n == name)
-                .map(|rank| (r, rank as u8))
-        })
+        Role::ALL
+            .iter()
+            .find_map(|&r| {
+                r.names()
+                    .iter()
+                    .position(|n| *n == name)
+                    .map(|rank| (r, rank as u8))
+            })
+            .or_else(|| {
+                // A coordinates column named with a qualifier ("Estimated
+                // Coordinates", "event_coords"): after every plain name.
+                let last = name
+                    .rsplit(|c: char| c.is_whitespace() || c == '_' || c == '-')
+                    .next()
+                    .unwrap_or("");
+                (last != name && ["coordinates", "coords"].contains(&last)).then(|| {
+                    (
+                        Role::Coordinates,
+                        (Role::Coordinates.names().len() - 1) as u8,
+                    )
+                })
+            })
     }
 }
 

@@ -326,11 +326,11 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
     let mut key = String::new();
     let tz = &layout.time_zone;
     let mut reader = records_reader(&bytes[chunk.range.clone()], layout);
-    let mut record = ::csv::StringRecord::new();
+    let mut raw = ::csv::ByteRecord::new();
     let mut title = String::new();
     let mut row = chunk.first_row - 1;
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut raw) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
@@ -345,9 +345,22 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
         }
         row += 1;
         // The record's first byte (a CRLF's LF is not where it starts).
-        let mut offset = base + record.position().map_or(0, |p| p.byte() as usize);
+        let mut offset = base + raw.position().map_or(0, |p| p.byte() as usize);
         while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
             offset += 1;
+        }
+        // A row with a few bytes that are not UTF-8 (Windows-1252 text in a
+        // UTF-8 file) is read, those bytes as U+FFFD, and said so.
+        let (record, lossy) = text_record(std::mem::take(&mut raw));
+        if lossy {
+            part.problems.push(
+                Diagnostic::warning(
+                    Code::NotUtf8,
+                    format!("row {row} holds bytes that are not UTF-8 (Windows-1252 text?); they were read as \u{fffd}"),
+                )
+                .with_help("save the file as UTF-8 (in Excel: Save As, CSV UTF-8)")
+                .at_offset(offset),
+            );
         }
         let f = layout.fields(&record);
         if f.all_empty() {
@@ -442,8 +455,24 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
             grade: 0,
         });
         part.refs.push((offset as u64, row as u32));
+        raw = record.into_byte_record();
     }
     part
+}
+
+/// A record's text: its bytes when they are UTF-8, else read with U+FFFD
+/// for what is not (and `true`).
+fn text_record(raw: ::csv::ByteRecord) -> (::csv::StringRecord, bool) {
+    match ::csv::StringRecord::from_byte_record(raw) {
+        Ok(r) => (r, false),
+        Err(e) => {
+            let raw = e.into_byte_record();
+            let mut r: ::csv::StringRecord =
+                raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+            r.set_position(raw.position().cloned());
+            (r, true)
+        }
+    }
 }
 
 /// The columns holding a record's dates; none when one column holds its
@@ -641,19 +670,19 @@ impl CsvRecords {
                     at: 0,
                 })
         });
-        let mut record = ::csv::StringRecord::new();
+        let mut raw = ::csv::ByteRecord::new();
         let mut at = ::csv::Position::new();
         at.set_byte(offset as u64);
         // The next record read in file order (an export, the search's
         // index) goes on from where the reader is, its buffer kept.
         if reader.seek(at).is_ok() {
-            let _ = reader.read_record(&mut record);
+            let _ = reader.read_byte_record(&mut raw);
         }
         self.readers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(reader);
-        record
+        text_record(raw).0
     }
 }
 
@@ -692,6 +721,11 @@ pub fn read(
     progress: Option<&Progress>,
     time_zone: Option<&str>,
 ) -> Result<Read, super::Cancelled> {
+    // Excel's first line `sep=;` names the delimiter; the header follows.
+    let (start, told) = match excel_sep(&bytes[start..]) {
+        Some((len, d)) => (start + len, Some(d)),
+        None => (start, None),
+    };
     let text = &bytes[start..];
     let header_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
     // A GDELT table has no header: its columns are known from its shape.
@@ -699,7 +733,7 @@ pub fn read(
         let header = ::csv::ByteRecord::from(columns);
         return read_rows(bytes, start, &header, b'\t', name, progress, time_zone);
     }
-    let delimiter = delimiter(&String::from_utf8_lossy(header_line));
+    let delimiter = told.unwrap_or_else(|| delimiter(&String::from_utf8_lossy(header_line)));
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -713,7 +747,14 @@ pub fn read(
             });
         }
     };
-    let data_start = start + reader.position().byte() as usize;
+    let mut data_start = start + reader.position().byte() as usize;
+    // HXL (the Humanitarian Exchange Language, as HDX exports carry it): a
+    // row of hashtags under the header (#geo+lat, #date) says what each
+    // column is; it is no event.
+    let mut second = ::csv::ByteRecord::new();
+    if reader.read_byte_record(&mut second).unwrap_or(false) && is_hxl(&second) {
+        data_start = start + reader.position().byte() as usize;
+    }
     drop(reader);
     if let Err(e) = std::str::from_utf8(&bytes[start..data_start]) {
         return Ok(Read {
@@ -724,6 +765,36 @@ pub fn read(
     read_rows(
         bytes, data_start, &header, delimiter, name, progress, time_zone,
     )
+}
+
+/// The length of an Excel `sep=X` first line (its line end too) and X.
+fn excel_sep(text: &[u8]) -> Option<(usize, u8)> {
+    let rest = text.strip_prefix(b"sep=")?;
+    let d = *rest.first()?;
+    let after = &rest[1..];
+    let end = match after {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n', ..] | [b'\r', ..] => 1,
+        _ => return None,
+    };
+    Some((4 + 1 + end, d))
+}
+
+/// Whether a row is HXL hashtags: every field that is not empty starts
+/// with `#`, and one at least does.
+fn is_hxl(record: &::csv::ByteRecord) -> bool {
+    let mut tags = 0;
+    for f in record.iter() {
+        let f = f.trim_ascii();
+        if f.is_empty() {
+            continue;
+        }
+        if f[0] != b'#' {
+            return false;
+        }
+        tags += 1;
+    }
+    tags > 0
 }
 
 /// Reads the rows from `data_start` on under `header` (the file's own, or
@@ -851,6 +922,51 @@ pub fn categories(labels: &[String]) -> Vec<Category> {
 
 #[cfg(test)]
 mod tests {
+    fn load(bytes: &[u8]) -> crate::formats::Loaded {
+        crate::formats::load_bytes(std::path::Path::new("t.csv"), bytes)
+    }
+
+    /// Habits of real CSV files, each read as the user meant it: Excel's
+    /// `sep=;` line, HDX's row of HXL hashtags, a coordinates column named
+    /// with a qualifier, and a row with Windows-1252 bytes in a UTF-8 file
+    /// (read, with a warning, not dropped).
+    #[test]
+    fn csv_habits_of_real_files_are_read_as_meant() {
+        let sep = load(
+            b"sep=;\r\nid;title;event_date;latitude;longitude\r\na;First;2024-03-22;55.7;37.6\r\n",
+        );
+        let hxl = load(
+            b"id,title,event_date,latitude,longitude\n#id,#description,#date,#geo+lat,#geo+lon\na,First,2024-03-22,55.7,37.6\n",
+        );
+        let qualified = load(
+            b"id,title,event_date,Estimated Coordinates\na,First,2024-03-22,\"19.93, 39.07\"\n",
+        );
+        for (what, loaded) in [("sep=", &sep), ("HXL", &hxl), ("qualified", &qualified)] {
+            assert!(!loaded.has_errors(), "{what}: {:?}", loaded.diagnostics);
+            let store = loaded.store.as_ref().unwrap();
+            assert_eq!(store.len(), 1, "{what}");
+            assert_eq!(store.table().id(0), "a", "{what}");
+            assert!(store.table().point(0).is_some(), "{what}");
+        }
+        let w1252 = load(
+            b"id,title,event_date,latitude,longitude\na,Caf\xe9 attack,2024-03-22,55.7,37.6\nb,Fine,2024-03-23,55.7,37.6\n",
+        );
+        assert!(!w1252.has_errors(), "{:?}", w1252.diagnostics);
+        let store = w1252.store.as_ref().unwrap();
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.detail(0).event.title, "Caf\u{fffd} attack");
+        let said: Vec<&str> = w1252
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            said.iter()
+                .any(|m| m.starts_with("row 2 holds bytes that are not UTF-8")),
+            "{said:?}"
+        );
+    }
+
     /// Records read back in any order, again and again, from readers made
     /// once: each is its own row (a blank line and a quoted line break
     /// between them), the first data row not taken for the header.
