@@ -132,9 +132,10 @@ impl Writer {
 fn write_now(file: &Path, work: Option<(Box<Dataset>, Option<PathBuf>)>) {
     let note = note_of(file);
     match work {
+        // The note first: once the copy is gone, so is all of it.
         None => {
-            let _ = std::fs::remove_file(file);
             let _ = std::fs::remove_file(&note);
+            let _ = std::fs::remove_file(file);
         }
         Some((ds, saved)) => {
             let mut ds = *ds;
