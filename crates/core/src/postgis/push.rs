@@ -117,6 +117,14 @@ pub fn push(
             format!("{} {kind}", ident(c))
         })
         .collect();
+    // What pushed tables share on the server, made before (and apart
+    // from) this push's own transaction, so that pushes at once do not
+    // race on them.
+    shared(&mut client, super::rollup::STALE_FUNCTION).map_err(explain)?;
+    // Words through a trigram index when the server has pg_trgm (a
+    // trusted extension: the owner of a database may add it); without it
+    // they are searched row by row, as before.
+    let trigrams = shared(&mut client, "CREATE EXTENSION IF NOT EXISTS pg_trgm").is_ok();
     let mut tx = client.transaction().map_err(explain)?;
     if exists {
         tx.batch_execute(&format!("DROP TABLE {table}"))
@@ -178,25 +186,44 @@ pub fn push(
     .map_err(explain)?;
     tx.batch_execute(&super::rollup::build_sql(&t.table))
         .map_err(explain)?;
-    // Words answered through a trigram index, when the server has pg_trgm
-    // (a trusted extension: the owner of a database may add it). Without
-    // it, the words are searched row by row, as before.
-    tx.batch_execute("SAVEPOINT words").map_err(explain)?;
-    let trigrams = tx.batch_execute(&format!(
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm; \
-         CREATE INDEX {} ON {table} USING gin ({} gin_trgm_ops)",
-        ident(&super::sql::join_parts(&[format!("{name}_words")])),
-        super::sql::WORDS_COLUMN
-    ));
-    if trigrams.is_err() {
-        tx.batch_execute("ROLLBACK TO SAVEPOINT words")
-            .map_err(explain)?;
+    if trigrams {
+        tx.batch_execute("SAVEPOINT words").map_err(explain)?;
+        let indexed = tx.batch_execute(&format!(
+            "CREATE INDEX {} ON {table} USING gin ({} gin_trgm_ops)",
+            ident(&super::sql::join_parts(&[format!("{name}_words")])),
+            super::sql::WORDS_COLUMN
+        ));
+        if indexed.is_err() {
+            tx.batch_execute("ROLLBACK TO SAVEPOINT words")
+                .map_err(explain)?;
+        }
     }
     tx.commit().map_err(explain)?;
     client
         .batch_execute(&format!("ANALYZE {table}"))
         .map_err(explain)?;
     Ok(n)
+}
+
+/// Runs `sql` (a server-wide object pushes share) in a transaction of its
+/// own, again when another session made it at the same moment (the
+/// server's "tuple concurrently updated", or a duplicate name).
+fn shared(client: &mut postgres::Client, sql: &str) -> Result<(), postgres::Error> {
+    let mut tries = 0;
+    loop {
+        match client.batch_execute(sql) {
+            Err(e)
+                if tries < 4
+                    && e.as_db_error().is_some_and(|d| {
+                        d.code().code() == "23505" || d.message().contains("concurrently")
+                    }) =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50 * tries));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// What the table's comment keeps of the data set beyond its rows: its

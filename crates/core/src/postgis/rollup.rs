@@ -75,16 +75,21 @@ pub fn build_sql(table: &str) -> String {
     ));
     // Any change to the table drops its summaries: a question they no
     // longer answer goes to the table's rows, never to stale counts.
+    // (The function it calls is made once, apart: [`STALE_FUNCTION`].)
     sql.push_str(&format!(
-        "CREATE OR REPLACE FUNCTION incident_map_summaries_stale() RETURNS trigger LANGUAGE plpgsql AS $stale$ \
-         BEGIN EXECUTE format('DROP TABLE IF EXISTS %I.%I, %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME || '__times', \
-                              TG_TABLE_SCHEMA, TG_TABLE_NAME || '__cells'); RETURN NULL; END $stale$; \
-         DROP TRIGGER IF EXISTS incident_map_summaries ON {t}; \
+        "DROP TRIGGER IF EXISTS incident_map_summaries ON {t}; \
          CREATE TRIGGER incident_map_summaries AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {t} \
            FOR EACH STATEMENT EXECUTE FUNCTION incident_map_summaries_stale();"
     ));
     sql
 }
+
+/// The trigger function every pushed table's summaries share: made in a
+/// transaction of its own before a push (two pushes at once would race
+/// on it inside theirs: "tuple concurrently updated").
+pub const STALE_FUNCTION: &str = "CREATE OR REPLACE FUNCTION incident_map_summaries_stale() RETURNS trigger LANGUAGE plpgsql AS $stale$ \
+     BEGIN EXECUTE format('DROP TABLE IF EXISTS %I.%I, %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME || '__times', \
+                          TG_TABLE_SCHEMA, TG_TABLE_NAME || '__cells'); RETURN NULL; END $stale$";
 
 /// Whether `t`'s table has its summaries.
 pub fn present(client: &mut Client, t: &Target) -> Result<bool, String> {
