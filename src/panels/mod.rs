@@ -37,15 +37,26 @@ pub fn path_field(
     width: f32,
     hint: &str,
 ) -> bool {
+    labelled_line(ui, label, text, width, hint).lost_focus()
+        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// A one-line text field after its label (which names it to a screen
+/// reader).
+fn labelled_line(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    width: f32,
+    hint: &str,
+) -> egui::Response {
     let label = ui.label(label);
-    let field = ui
-        .add(
-            egui::TextEdit::singleline(text)
-                .desired_width(width)
-                .hint_text(hint),
-        )
-        .labelled_by(label.id);
-    field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .desired_width(width)
+            .hint_text(hint),
+    )
+    .labelled_by(label.id)
 }
 
 /// A labelled one-line field whose text counts once it is left: by Enter,
@@ -58,14 +69,7 @@ pub fn left_field(
     width: f32,
     hint: &str,
 ) -> bool {
-    let label = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(text)
-            .desired_width(width)
-            .hint_text(hint),
-    )
-    .labelled_by(label.id)
-    .lost_focus()
+    labelled_line(ui, label, text, width, hint).lost_focus()
 }
 
 /// `text` with the words of `query` marked (case and accents aside), in

@@ -79,6 +79,10 @@ impl Env {
 /// that quotes what it was given).
 static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
+/// Whether [`SECRETS`] holds any: most runs are given none, and every
+/// line printed then passes without taking the lock.
+static ANY_SECRET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Shorter passwords are not hidden in text: "***" for every "ab" would
 /// garble more than it hides.
 const SECRET_MIN_CHARS: usize = 4;
@@ -90,6 +94,7 @@ fn remember_secret(secret: &str) {
     let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
     if !secrets.iter().any(|s| s == secret) {
         secrets.push(secret.to_string());
+        ANY_SECRET.store(true, std::sync::atomic::Ordering::Release);
         // The longest first, so a password holding another is hidden whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
@@ -122,6 +127,9 @@ pub fn remember_secrets_of(url: &str) {
 /// `text` with every password this process has been given replaced by
 /// `***`.
 pub fn hide_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    if !ANY_SECRET.load(std::sync::atomic::Ordering::Acquire) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
     let mut out = std::borrow::Cow::Borrowed(text);
     for s in secrets.iter() {
