@@ -49,6 +49,8 @@ pub struct IncidentMapApp {
     path_prompt: PathPrompt,
     /// Clicks held back behind keys still on their way.
     click_hold: crate::typing::ClickHold,
+    /// Letters typed after Ctrl+F before the field has the keyboard.
+    type_ahead: crate::typing::TypeAhead,
     review: ReviewWindow,
     editor: EditorWindow,
     paste_source: PasteSourceWindow,
@@ -137,6 +139,7 @@ impl IncidentMapApp {
             place_finder: PlaceFinderWindow::default(),
             path_prompt: PathPrompt::default(),
             click_hold: Default::default(),
+            type_ahead: Default::default(),
             review: ReviewWindow,
             editor: EditorWindow::default(),
             paste_source: PasteSourceWindow::default(),
@@ -174,11 +177,14 @@ impl IncidentMapApp {
             || marks.focus_search
             || marks.focus_place_finder;
         let mut actions = Actions::default();
-        actions.extend(
-            Command::from_keys(&ctx, typing, self.state.reviewing())
-                .into_iter()
-                .map(Action::Command),
-        );
+        let commands = Command::from_keys(&ctx, typing, self.state.reviewing());
+        let opened = commands.iter().any(|c| c.opens_a_field());
+        // (When a field already has the keyboard, it takes them itself.)
+        if !ctx.egui_wants_keyboard_input() {
+            let focusing = marks.focus_search || marks.focus_place_finder;
+            ctx.input(|i| self.type_ahead.collect(&i.events, opened, focusing));
+        }
+        actions.extend(commands.into_iter().map(Action::Command));
         actions.extend(dropped_file(&ctx).map(Action::open));
         actions.extend(self.playback_tick(&ctx));
         egui::Panel::top("top").show(ui, |ui| {
@@ -407,6 +413,7 @@ impl eframe::App for IncidentMapApp {
         if let Some(wait) = self.click_hold.frame(&mut raw_input.events, typing, now) {
             ctx.request_repaint_after(wait);
         }
+        self.type_ahead.hand_on(&mut raw_input.events);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

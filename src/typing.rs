@@ -16,6 +16,48 @@ pub const HOLD: Duration = Duration::from_millis(80);
 /// How soon after a key a click counts as following the typing.
 const AFTER_TYPING: Duration = Duration::from_millis(300);
 
+/// Letters typed right after a command that gives a field the keyboard
+/// (Ctrl+F): they come in the frame of the command and the next, before
+/// the field has the keyboard, and would land nowhere. They are kept and
+/// handed to the field in the frame it has it (through the raw input, as
+/// if typed then).
+#[derive(Default)]
+pub struct TypeAhead {
+    text: String,
+    /// Frames still to collect in before handing the text on.
+    frames_left: u8,
+}
+
+impl TypeAhead {
+    /// One frame's text, when a field is being given the keyboard:
+    /// `opened`, a command did it this frame; `focusing`, the field takes
+    /// it this frame and has it in the next.
+    pub fn collect(&mut self, events: &[Event], opened: bool, focusing: bool) {
+        if opened {
+            self.frames_left = 2;
+        } else if focusing {
+            self.frames_left = self.frames_left.max(1);
+        }
+        if self.frames_left == 0 {
+            return;
+        }
+        self.frames_left -= 1;
+        for e in events {
+            if let Event::Text(t) = e {
+                self.text.push_str(t);
+            }
+        }
+    }
+
+    /// The next frame's `events`, with what was kept first once the field
+    /// has the keyboard.
+    pub fn hand_on(&mut self, events: &mut Vec<Event>) {
+        if self.frames_left == 0 && !self.text.is_empty() {
+            events.insert(0, Event::Text(std::mem::take(&mut self.text)));
+        }
+    }
+}
+
 /// The pointer events held back, and when the last key came.
 #[derive(Default)]
 pub struct ClickHold {
@@ -89,6 +131,28 @@ mod tests {
             pressed,
             modifiers: egui::Modifiers::default(),
         }
+    }
+
+    #[test]
+    fn letters_typed_before_the_field_has_the_keyboard_are_handed_to_it() {
+        let mut ahead = TypeAhead::default();
+        // Ctrl+F's frame, then the frame that focuses the field.
+        ahead.collect(&[Event::Text("Kre".into())], true, false);
+        let mut next = Vec::new();
+        ahead.hand_on(&mut next);
+        assert!(next.is_empty(), "not yet: the field has no keyboard");
+        ahead.collect(&[Event::Text("ml".into())], false, true);
+        // The field has it: the letters come first, in their order.
+        let mut next = vec![Event::Text("in".into())];
+        ahead.hand_on(&mut next);
+        assert_eq!(
+            next,
+            [Event::Text("Kreml".into()), Event::Text("in".into())]
+        );
+        ahead.collect(&next, false, false);
+        let mut after = Vec::new();
+        ahead.hand_on(&mut after);
+        assert!(after.is_empty(), "handed on once");
     }
 
     #[test]
