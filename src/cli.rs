@@ -261,6 +261,131 @@ pub fn convert(
     out.finish(0)
 }
 
+/// What `incident-map publish` is given.
+pub struct PublishArgs {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub title: Option<String>,
+    pub basemap: Option<PathBuf>,
+    pub filter: FilterSpec,
+}
+
+/// `incident-map publish`.
+pub fn publish(args: PublishArgs) -> ExitCode {
+    // As `render`: the bundle (the basemap) in a private temporary folder.
+    crate::bundle::Bundle::keep_private();
+    let status = publish_to(args);
+    crate::bundle::Bundle::discard();
+    status
+}
+
+fn publish_to(args: PublishArgs) -> ExitCode {
+    let mut out = Out::default();
+    let input = match origin_of(&args.input) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    if input
+        .file()
+        .is_some_and(|i| formats::export::same_file(i, &args.output))
+    {
+        errln!(
+            "error: the output is the input file; choose another name (the input is never overwritten)"
+        );
+        errln!("  help: write the page to a new file, e.g. incidents.html");
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    let basemap = match args
+        .basemap
+        .clone()
+        .map_or_else(|| crate::bundle::Bundle::get().map(|b| b.basemap()), Ok)
+    {
+        Ok(p) => p,
+        Err(e) => {
+            errln!(
+                "error: the bundled basemap cannot be used: {}",
+                printable(&e)
+            );
+            errln!("  help: give a PMTiles archive with --basemap");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let archive = match incident_map_core::basemap::Archive::open(&basemap) {
+        Ok(a) => a,
+        Err(e) => {
+            errln!(
+                "error: the basemap {} cannot be used: {}",
+                printable(&basemap.to_string_lossy()),
+                printable(&e.to_string())
+            );
+            errln!(
+                "  help: give a PMTiles archive of vector tiles (see tools/build-basemap.sh), or leave out --basemap for the bundled one"
+            );
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let loaded = match load_for(&input, "published") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let store = loaded.usable().expect("load_for gives usable data");
+    let filter = match args.filter.to_filter(store.table()) {
+        Ok(f) => f,
+        Err(e) => {
+            errln!("error: {}", printable(&e));
+            errln!("  help: see `incident-map publish --help` for how each filter is written");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let keep = shown(store, &filter);
+    let ds = match &keep {
+        None => store.to_dataset(),
+        Some(keep) => std::borrow::Cow::Owned(store.subset(keep)),
+    };
+    let options = incident_map_core::publish::PageOptions {
+        title: args.title,
+        ..Default::default()
+    };
+    let page = match incident_map_core::publish::page(&ds, &archive, &options) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("error: {}", printable(&e.to_string()));
+            errln!("  help: this is a fault of the app's: please report it with the input file");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    if let Err(e) = formats::save_atomic(&args.output, page.html.as_bytes()) {
+        errln!(
+            "error: cannot write {}: {}",
+            printable(&args.output.to_string_lossy()),
+            printable(&e.to_string())
+        );
+        errln!(
+            "  help: check that the output's folder exists, you may write there and the disk has room; nothing was written over"
+        );
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    let b = &page.basemap;
+    outln!(
+        out,
+        "{} ({} of {} events) -> {} ({:.1} MB; map: the world to zoom {}, {} to zoom {}, {} tiles)",
+        printable(&input.shown()),
+        page.events,
+        store.len(),
+        printable(&args.output.to_string_lossy()),
+        page.html.len() as f64 / 1e6,
+        b.world_zoom,
+        if b.area.is_some() {
+            "the data's area"
+        } else {
+            "nothing"
+        },
+        b.max_zoom,
+        b.tiles
+    );
+    out.finish(0)
+}
+
 /// The events `filter` shows, in file order; `None` when it shows all.
 pub fn shown(store: &Store, filter: &Filter) -> Option<Vec<usize>> {
     if filter.is_everything() {

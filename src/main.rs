@@ -1,5 +1,6 @@
 //! The `incident-map` command: the desktop app, and headless subcommands for
-//! scripts and CI (`check`, `render`, `convert`; see [`incident_map::cli`]).
+//! scripts and CI (`check`, `render`, `convert`, `publish`, `push`,
+//! `extract`; see [`incident_map::cli`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,6 +99,28 @@ enum Command {
         /// OUTPUT's extension (none, or .timemap, for a TimeMap folder).
         #[arg(long, value_parser = parse_format)]
         format: Option<formats::Format>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Publish a data set (all of it, or what a filter shows) as ONE HTML
+    /// page that works offline in any browser: the map (the bundled basemap
+    /// cut to the data's area), the timeline and every passage in its
+    /// source, linked; OUT.html#event=ID opens with that event selected.
+    ///
+    /// Exit status: 0 when written, 1 when the input has errors that keep it
+    /// from opening, 2 on a usage or I/O problem. The page is written
+    /// atomically; the input is never written to.
+    Publish {
+        /// The incident file to publish (any format `check` reads; a table by its URL).
+        input: PathBuf,
+        /// The page to write (.html).
+        output: PathBuf,
+        /// The page's title (default: the data set's).
+        #[arg(long)]
+        title: Option<String>,
+        /// A PMTiles basemap to cut the page's map from instead of the bundled one.
+        #[arg(long)]
+        basemap: Option<PathBuf>,
         #[command(flatten)]
         filter: FilterArgs,
     },
@@ -312,6 +335,19 @@ fn main() -> ExitCode {
             format,
             filter,
         }) => cli::convert(&input, &output, format, &filter.spec()),
+        Some(Command::Publish {
+            input,
+            output,
+            title,
+            basemap,
+            filter,
+        }) => cli::publish(cli::PublishArgs {
+            input,
+            output,
+            title,
+            basemap,
+            filter: filter.spec(),
+        }),
         Some(Command::Extract {
             sources,
             date,

@@ -26,6 +26,7 @@
 //! - [`view`]: what every view shows under one filter, assembled from the above.
 //! - [`origin`]: where a data set comes from (a file, a table on a server).
 //! - [`basemap`]: reading a PMTiles basemap archive and what it covers.
+//! - [`publish`]: a data set as one HTML page that works offline in any browser.
 
 pub mod basemap;
 pub mod diagnostic;
@@ -41,6 +42,7 @@ pub mod markers;
 pub mod model;
 pub mod origin;
 pub mod postgis;
+pub mod publish;
 pub mod reading;
 pub mod store;
 pub mod summary;
