@@ -545,3 +545,84 @@ fn publish_refuses_its_input_and_reports_bad_files() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bad.json"), "{err}");
 }
+
+/// Figures for the README, not a test of speed (nothing here is asserted
+/// against a clock): a generated data set of `PUBLISH_ROWS` events (100,000
+/// by default) published, then opened in the browser, a cluster opened and
+/// an event read. Run by `tools/bench-publish`.
+#[test]
+#[ignore = "a measurement: tools/bench-publish runs it"]
+fn measure_a_large_page() {
+    let Some(chrome) = chromium() else { return };
+    let rows: usize = std::env::var("PUBLISH_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("events.csv");
+    let made = Command::new("python3")
+        .arg(common::repo("tools/gen_incidents.py"))
+        .args(["--rows", &rows.to_string(), "--format", "csv", "--out"])
+        .arg(&csv)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let page = dir.path().join("events.html");
+    let t = Instant::now();
+    let said = publish(&csv, &page, &[]);
+    let publish_s = t.elapsed().as_secs_f64();
+    let mb = std::fs::metadata(&page).unwrap().len() as f64 / 1e6;
+    let mut b = Browser::start(&chrome);
+    let drawn_ms = b.open(&file_url(&page));
+    // A cluster clicked: the map zooms in to it and draws what is there.
+    let before = b.eval(
+        "[...document.querySelectorAll('[data-cluster]')].map(e => e.dataset.cluster).join()",
+    );
+    let t = Instant::now();
+    let (x, y) = b.centre_of("[data-cluster]").expect("clusters at first");
+    b.click(x, y);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while b
+        .eval("[...document.querySelectorAll('[data-cluster]')].map(e => e.dataset.cluster).join()")
+        == before
+    {
+        assert!(
+            Instant::now() < deadline,
+            "a click on a cluster changed nothing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let zoom_ms = t.elapsed().as_secs_f64() * 1e3;
+    // An event chosen in the timeline: its context, and its marker on the map.
+    let t = Instant::now();
+    let (x, y) = b.centre_of(".row.event").unwrap();
+    b.click(x, y);
+    assert!(
+        b.eval("document.getElementById('context-title')?.textContent")
+            .is_string()
+    );
+    assert!(
+        b.centre_of(".marker.selected").is_some(),
+        "its marker is shown"
+    );
+    let context_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    b.key("ArrowDown", "ArrowDown", 40);
+    let step_ms = t.elapsed().as_secs_f64() * 1e3;
+    let heap =
+        b.eval("performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null");
+    let steps = b.eval(
+        "(() => { const t = window.incidentMapTimings; return `script started ${Math.round(t.start)} ms, data read ${Math.round(t.data - t.start)} ms, \
+         map made ${Math.round(t.map - t.data)} ms, views (clusters, timeline, histogram) ${Math.round(t.views - t.map)} ms, \
+         basemap drawn ${Math.round(t.drawn - t.views)} ms, then the details read in ${Math.round(t.details - t.drawn)} ms`; })()",
+    );
+    println!(
+        "publish {rows} events: {}  {publish_s:.2} s, {mb:.1} MB; drawn {drawn_ms:.0} ms after navigation; \
+         a cluster opened in {zoom_ms:.0} ms (with its 0.4 s flight); a row's context and marker in {context_ms:.0} ms; \
+         ↓ in {step_ms:.0} ms; JS heap {heap} MB ({})",
+        said.trim(),
+        steps.as_str().unwrap_or("?")
+    );
+    let (_, errors) = b.requests_and_errors();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

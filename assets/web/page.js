@@ -7,14 +7,42 @@
 // the histogram and the time window; the category filter; the timeline list
 // (only the rows in sight are made); the context; selection, the address and
 // the keys.
-(function () {
+(async function () {
   "use strict";
 
   // ---- The data and the state -------------------------------------------
-  const DATA = JSON.parse(document.getElementById("incident-data").textContent);
+  function bytesOf(base64) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(base64.trim());
+    const bin = atob(base64.trim());
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  // Gzipped in the page; the browser's own DecompressionStream reads it.
+  async function readData(id) {
+    const gz = bytesOf(document.getElementById(id).textContent);
+    const text = await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+    return JSON.parse(text);
+  }
+  const timings = (window.incidentMapTimings = { start: performance.now() });
+  const DATA = await readData("incident-data");
+  timings.data = performance.now();
   const EVENTS = DATA.events;
   const CATS = DATA.categories;
-  const SOURCES = new Map(DATA.sources.map((s) => [s.id, s]));
+  const SOURCES = new Map();
+  // The sources and each event's context: read once the page is drawn (or
+  // at once when the address names an event), merged into EVENTS.
+  let details = null;
+  function readDetails() {
+    if (!details) {
+      details = readData("incident-details").then((d) => {
+        for (const s of d.sources) SOURCES.set(s.id, s);
+        d.events.forEach((x, i) => Object.assign(EVENTS[i], x));
+        timings.details = performance.now();
+      });
+    }
+    return details;
+  }
   const INDEX = new Map(EVENTS.map((e, i) => [e.id, i]));
   const ROW = 28;
   const state = {
@@ -30,11 +58,13 @@
     String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const colour = (e) => (e.cat === undefined ? "#555" : CATS[e.cat].color);
   const catLabel = (e) => (e.cat === undefined ? "Uncategorised" : CATS[e.cat].label);
-  const dayLabel = (d) =>
-    new Date(d + "T00:00:00Z").toLocaleDateString("en-GB", {
-      weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
-    });
-  const plural = (n, w) => n.toLocaleString("en") + " " + w + (n === 1 ? "" : "s");
+  // One formatter: making one per call costs a good part of a millisecond.
+  const DAY = new Intl.DateTimeFormat("en-GB", {
+    weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
+  });
+  const dayLabel = (d) => DAY.format(new Date(d + "T00:00:00Z"));
+  const NUMBER = new Intl.NumberFormat("en");
+  const plural = (n, w) => NUMBER.format(n) + " " + w + (n === 1 ? "" : "s");
 
   function isShown(e) {
     if (e.cat !== undefined && state.hidden.has(e.cat)) return false;
@@ -49,12 +79,6 @@
   }
 
   // ---- The basemap --------------------------------------------------------
-  function bytesOf(base64) {
-    const bin = atob(base64.trim());
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  }
   // The archive is in the page: the pmtiles reader reads its bytes from memory.
   class PageSource {
     constructor(bytes) { this.bytes = bytes; }
@@ -64,9 +88,11 @@
       return { data: b.buffer.slice(b.byteOffset + offset, b.byteOffset + offset + length) };
     }
   }
-  const archive = new pmtiles.PMTiles(new PageSource(bytesOf(document.getElementById("basemap").textContent)));
-  const WORLD = DATA.basemap.world_zoom;
-  const DEEPEST = DATA.basemap.max_zoom;
+  const basemapElement = document.getElementById("basemap");
+  const CUT = JSON.parse(basemapElement.dataset.cut);
+  const archive = new pmtiles.PMTiles(new PageSource(bytesOf(basemapElement.textContent)));
+  const WORLD = CUT.world_zoom;
+  const DEEPEST = CUT.max_zoom;
 
   const P = protomapsL;
   const interp = (stops) => (z) => {
@@ -141,7 +167,7 @@
     { dataLayer: "district_labels", symbolizer: text(11, "#7a6a80", "#f2efe9"), maxzoom },
   ];
 
-  const area = DATA.basemap.area; // [w, s, e, n] or null
+  const area = CUT.area; // [w, s, e, n] or null
   const map = L.map("map", { zoomControl: true, minZoom: 1, maxZoom: 18, worldCopyJump: true, keyboard: false, fadeAnimation: false });
   map.attributionControl.setPrefix("Leaflet");
   // The world, everywhere, at the zooms the page has it whole (enlarged beyond).
@@ -374,12 +400,12 @@
     let n = 0;
     for (const i of state.shown) {
       const e = EVENTS[i];
-      const key = e.dating === "dated" ? e.day : e.dating;
+      const key = e.dating ? e.dating : e.day;
       if (key !== day) {
         count(n); n = 0;
         day = key;
         groupAt = rows.length;
-        rows.push({ day: e.dating === "dated" ? dayLabel(e.day) : e.dating === "undated" ? "Undated" : "Disputed date" });
+        rows.push({ day: !e.dating ? dayLabel(e.day) : e.dating === "undated" ? "Undated" : "Disputed date" });
       }
       state.position.set(i, rows.length);
       rows.push({ i });
@@ -511,7 +537,7 @@
       h.push(`<div class="source-text" style="position:relative" tabindex="0" aria-label="${esc("Source text of " + s.title)}">` +
         `${esc(s.text.slice(0, a))}<mark id="passage-${k}">${esc(s.text.slice(a, b))}</mark>${esc(s.text.slice(b))}</div>`);
     } else {
-      h.push(`<blockquote class="quote">${esc(p.quote)}</blockquote>`);
+      h.push(`<blockquote class="quote">${esc(p.quote || "")}</blockquote>`);
       if (s && s.text) h.push(`<p class="meta">These words were not found in the source's text.</p>`);
     }
     h.push("</div>");
@@ -525,7 +551,11 @@
     if (e && location.hash !== "#event=" + encodeURIComponent(e.id)) {
       history.replaceState(null, "", "#event=" + encodeURIComponent(e.id));
     }
-    drawContext();
+    if (timings.details) drawContext();
+    else {
+      context.innerHTML = `<h2 id="context-title">${esc(e ? e.title : "")}</h2><p class="hint">Reading its sources…</p>`;
+      readDetails().then(() => { if (state.selected === i) drawContext(); });
+    }
     drawSelection();
     drawHistogram();
     if (e) {
@@ -550,7 +580,7 @@
     else if (ev.key === "ArrowUp" || ev.key === "k") { step(-1); ev.preventDefault(); }
     else if (ev.key === "Escape") { select(-1, { from: "keys" }); history.replaceState(null, "", location.pathname + location.search); }
   });
-  function fromAddress() {
+  async function fromAddress() {
     const m = /^#event=(.+)$/.exec(location.hash);
     if (!m) return;
     const i = INDEX.get(decodeURIComponent(m[1]));
@@ -559,6 +589,7 @@
       return;
     }
     if (!isShown(EVENTS[i])) { state.hidden.clear(); for (const c of legend.querySelectorAll("input")) c.checked = true; setWindow(null, null); }
+    await readDetails();
     select(i, { from: "address" });
   }
   window.addEventListener("hashchange", fromAddress);
@@ -581,8 +612,10 @@
   const located = EVENTS.filter((e) => e.at).map((e) => e.at);
   if (located.length) map.fitBounds(L.latLngBounds(located), { padding: [30, 30], maxZoom: 12 });
   else map.setView([30, 0], 2);
+  timings.map = performance.now();
   refilter();
-  fromAddress();
+  timings.views = performance.now();
+  await fromAddress();
   window.addEventListener("resize", () => { drawHistogram(); drawRows(); });
   // Ready once the basemap's tiles in view are drawn, in both layers (tests
   // and printing wait for it); said anyway after 8 s.
@@ -595,7 +628,15 @@
     const late = performance.now() - started > 8000;
     if (drawn() || late) {
       clearInterval(waiting);
+      timings.drawn = performance.now();
       document.documentElement.dataset.ready = late ? "late" : "drawn";
+      setTimeout(readDetails, 0);
     }
   }, 30);
-})();
+})().catch((e) => {
+  // Said on the page, not only in a console nobody opens.
+  const box = document.getElementById("context");
+  box.textContent = "This page could not show its data: " + e + ". Open it in a current browser (Chrome or Edge 80+, Firefox 113+, Safari 16.4+).";
+  document.documentElement.dataset.ready = "failed";
+  throw e;
+});

@@ -218,6 +218,22 @@ impl Archive {
             .flatten()
     }
 
+    /// One tile's bytes gzipped (as the bundled archive stores them: read as
+    /// they are; any other compression is undone and gzip applied).
+    pub fn tile_gzipped(&self, z: u8, x: u32, y: u32) -> Option<Bytes> {
+        let coord = pmtiles::TileCoord::new(z, x, y).ok()?;
+        if self.reader.get_header().tile_compression == pmtiles::Compression::Gzip {
+            return futures::executor::block_on(self.reader.get_tile(coord))
+                .ok()
+                .flatten();
+        }
+        let raw = self.tile(z, x, y)?;
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&raw).ok()?;
+        e.finish().ok().map(Bytes::from)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

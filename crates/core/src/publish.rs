@@ -20,7 +20,9 @@ use std::io::Cursor;
 use serde::Serialize;
 
 use crate::basemap::{ATTRIBUTION, Archive};
-use crate::model::{BBox, Credibility, Dataset, Event, LatLon, Moment, When};
+use std::collections::HashMap;
+
+use crate::model::{BBox, Credibility, Dataset, Event, LatLon, Moment, Source, When};
 
 /// Why a page could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -74,22 +76,31 @@ pub struct BasemapCut {
 
 /// The page for `ds`: one self-contained HTML document.
 pub fn page(ds: &Dataset, basemap: &Archive, options: &PageOptions) -> Result<Page, PublishError> {
-    let data = page_data(ds);
+    let mut data = page_data(ds);
+    if let Some(t) = options.title.as_ref().filter(|t| !t.trim().is_empty()) {
+        data.title = t.clone();
+    }
     let area = data_area(ds);
-    let cut = cut_basemap(basemap, area, options)?;
-    let title = options
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| ds.title.clone());
-    let mut json = serde_json::to_value(&data)?;
-    json["title"] = title.clone().into();
-    json["basemap"] = serde_json::json!({
-        "world_zoom": cut.world_zoom,
-        "max_zoom": cut.max_zoom,
-        "area": cut.area,
+    // The basemap is cut while the two parts of the data are written and
+    // gzipped: what the map and the timeline need, read first, and the
+    // sources and each event's context, read once the page is drawn.
+    let (cut, packed) = std::thread::scope(|s| {
+        let cut = s.spawn(|| cut_basemap(basemap, area, options));
+        let details = s.spawn(|| serde_json::to_vec(&data.details()).map(|j| gzip(&j, 6)));
+        let index = serde_json::to_vec(&data).map(|j| gzip(&j, 6));
+        let details = details.join().expect("writing the details panicked");
+        (
+            cut.join().expect("cutting the basemap panicked"),
+            index.and_then(|i| details.map(|d| (i, d))),
+        )
     });
-    let html = assemble(&title, &serde_json::to_string(&json)?, &cut.archive);
+    let (cut, packed) = (cut?, packed?);
+    let basemap = PageBasemap {
+        world_zoom: cut.world_zoom,
+        max_zoom: cut.max_zoom,
+        area: cut.area,
+    };
+    let html = assemble(&data.title, &packed, &basemap, &cut.archive);
     Ok(Page {
         html,
         events: data.events.len(),
@@ -152,9 +163,12 @@ const FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf")
 
 /// Fills the frame's slots. Each slot is replaced once, in one pass, so
 /// nothing inserted is ever read again as a slot.
-fn assemble(title: &str, data_json: &str, basemap: &[u8]) -> String {
+/// `data`: the index and the details, each gzipped.
+fn assemble(title: &str, data: &(Vec<u8>, Vec<u8>), cut: &PageBasemap, basemap: &[u8]) -> String {
     let mut out = String::with_capacity(
-        PAGE_HTML.len() + data_json.len() + basemap.len() * 4 / 3 + FONT.len() * 4 / 3 + 400_000,
+        PAGE_HTML.len()
+            + (data.0.len() + data.1.len() + basemap.len() + FONT.len()) * 4 / 3
+            + 400_000,
     );
     let mut rest = PAGE_HTML;
     while let Some(at) = rest.find("{{") {
@@ -184,9 +198,15 @@ fn assemble(title: &str, data_json: &str, basemap: &[u8]) -> String {
                 }
             }
             "SCRIPT" => out.push_str(PAGE_JS),
-            // JSON in a script element: `<` only occurs inside strings, where
-            // `\u003c` means the same and cannot close the element.
-            "DATA" => out.push_str(&data_json.replace('<', "\\u003c")),
+            // The data gzipped (a tenth of its size, the page reads it with
+            // the browser's own DecompressionStream), then as base64, which
+            // cannot close its script element.
+            "DATA" => base64_into(&mut out, &data.0),
+            "DETAILS" => base64_into(&mut out, &data.1),
+            // What of the basemap is in the page, read before the data is.
+            "CUT" => out.push_str(&html_escape(
+                &serde_json::to_string(cut).expect("numbers serialise"),
+            )),
             "BASEMAP" => base64_into(&mut out, basemap),
             "LICENCES" => {
                 out.push_str(&html_escape(&format!(
@@ -207,6 +227,13 @@ fn assemble(title: &str, data_json: &str, basemap: &[u8]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+    e.write_all(raw).expect("writing to memory");
+    e.finish().expect("writing to memory")
 }
 
 fn html_escape(s: &str) -> String {
@@ -252,8 +279,18 @@ pub struct PageData {
     pub time_zone: String,
     pub attribution: &'static str,
     pub categories: Vec<PageCategory>,
+    /// In the page's second part ([`PageData::details`]).
+    #[serde(skip)]
     pub sources: Vec<PageSource>,
     pub events: Vec<PageEvent>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageBasemap {
+    pub world_zoom: u8,
+    pub max_zoom: u8,
+    /// West, south, east, north of what is deeper than `world_zoom`.
+    pub area: Option<[f64; 4]>,
 }
 
 #[derive(Debug, Serialize)]
@@ -290,35 +327,42 @@ pub struct PageSource {
 pub struct PageEvent {
     pub id: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
     /// The category's index in `categories`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cat: Option<usize>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub actors: Vec<String>,
     /// When, for people.
     pub when: String,
-    /// "dated", "undated" or "disputed".
-    pub dating: &'static str,
+    /// "undated" or "disputed"; absent when dated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dating: Option<&'static str>,
     /// The day it is listed under, in the data set's zone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<String>,
     /// The last day it covers, when not `day`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_day: Option<String>,
-    /// Its span in milliseconds since 1970 (for the time window).
+    /// [lat, lon], rounded to 6 decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub t: Option<[i64; 2]>,
+    pub at: Option<[f64; 2]>,
+    /// What the context shows: in the page's second part, read once the
+    /// page is drawn.
+    #[serde(skip)]
+    pub detail: PageDetail,
+}
+
+/// An event's context, beyond what the map and the timeline need.
+#[derive(Debug, Serialize)]
+pub struct PageDetail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<PageReading>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub approximate: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when_note: Option<String>,
-    /// [lat, lon], rounded to 6 decimals.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at: Option<[f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -337,6 +381,24 @@ pub struct PageEvent {
     pub relations: Vec<PageRelation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// The page's second part: the sources and each event's [`PageDetail`], in
+/// the order of [`PageData::events`].
+#[derive(Serialize)]
+pub struct PageDetails<'a> {
+    pub sources: &'a [PageSource],
+    pub events: Vec<&'a PageDetail>,
+}
+
+impl PageData {
+    /// The page's second part.
+    pub fn details(&self) -> PageDetails<'_> {
+        PageDetails {
+            sources: &self.sources,
+            events: self.events.iter().map(|e| &e.detail).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -373,7 +435,10 @@ pub struct PageClaim {
 #[derive(Debug, Serialize)]
 pub struct PagePassage {
     pub source: String,
-    pub quote: String,
+    /// The words quoted, when they are not found in the source's text (when
+    /// they are, `range` says where, and the page reads them there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
     /// Where the quote is in its source's text, in UTF-16 code units (what
     /// a browser's strings count); absent when it was not found there.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -428,6 +493,7 @@ pub fn page_data(ds: &Dataset) -> PageData {
         i
     };
     let places = ds.places_by_id();
+    let sources: HashMap<&str, &Source> = ds.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut events: Vec<(Option<i64>, PageEvent)> = ds
         .events
         .iter()
@@ -436,12 +502,12 @@ pub fn page_data(ds: &Dataset) -> PageData {
             let cat = e.category.as_deref().map(&mut category_of);
             (
                 span.map(|s| s.0.as_millisecond()),
-                page_event(ds, e, &tz, span, cat, &places),
+                page_event(&sources, e, &tz, span, cat, &places),
             )
         })
         .collect();
     // Dated ones by time, then undated, then disputed; the file's order within.
-    events.sort_by_key(|(t, e)| (e.dating != "dated", e.dating == "disputed", *t));
+    events.sort_by_key(|(t, e)| (e.dating.is_some(), e.dating == Some("disputed"), *t));
     PageData {
         title: ds.title.clone(),
         description: ds.description.clone(),
@@ -453,7 +519,7 @@ pub fn page_data(ds: &Dataset) -> PageData {
     }
 }
 
-fn page_source(s: &crate::model::Source) -> PageSource {
+fn page_source(s: &Source) -> PageSource {
     PageSource {
         id: s.id.clone(),
         title: s.title.clone(),
@@ -471,7 +537,7 @@ fn page_source(s: &crate::model::Source) -> PageSource {
 }
 
 fn page_event(
-    ds: &Dataset,
+    sources: &HashMap<&str, &Source>,
     e: &Event,
     tz: &jiff::tz::TimeZone,
     span: Option<(jiff::Timestamp, jiff::Timestamp)>,
@@ -492,7 +558,7 @@ fn page_event(
                 source: r
                     .source
                     .as_deref()
-                    .map(|s| ds.source(s).map_or(s, |s| s.title.as_str()).to_string()),
+                    .map(|s| sources.get(s).map_or(s, |s| s.title.as_str()).to_string()),
                 note: r.note.clone(),
             })
             .collect(),
@@ -510,27 +576,12 @@ fn page_event(
         })
         .filter(|last| day.is_some_and(|d| *last > d));
     let round = |v: f64| (v * 1e6).round() / 1e6;
-    PageEvent {
-        id: e.id.clone(),
-        title: e.title.clone(),
+    let detail = PageDetail {
         summary: e.summary.clone(),
-        cat,
         actors: e.actors.clone(),
-        when: e.when.describe(),
-        dating: match &e.when {
-            When::Disputed(_) => "disputed",
-            w if span.is_none() || w.is_undated() => "undated",
-            _ => "dated",
-        },
-        day: day.map(|d| d.to_string()),
-        last_day: last_day.map(|d| d.to_string()),
-        t: span.map(|(a, b)| [a.as_millisecond(), b.as_millisecond()]),
         readings,
         approximate: e.approximate,
         when_note: e.when_note.clone(),
-        at: located
-            .as_ref()
-            .map(|l| [round(l.point.lat), round(l.point.lon)]),
         place: located
             .as_ref()
             .and_then(|l| l.place.map(|p| p.name.clone())),
@@ -553,7 +604,7 @@ fn page_event(
                 source: c
                     .source
                     .as_deref()
-                    .map(|s| ds.source(s).map_or(s, |s| s.title.as_str()).to_string()),
+                    .map(|s| sources.get(s).map_or(s, |s| s.title.as_str()).to_string()),
                 note: c.note.clone(),
             })
             .collect(),
@@ -571,7 +622,7 @@ fn page_event(
             .passages
             .iter()
             .map(|p| {
-                let text = ds.source(&p.source).and_then(|s| s.full_text());
+                let text = sources.get(p.source.as_str()).and_then(|s| s.full_text());
                 let range = match (p.anchoring.anchor(), text) {
                     (Some(a), Some(text))
                         if a.bytes.end <= text.len()
@@ -585,7 +636,7 @@ fn page_event(
                 };
                 PagePassage {
                     source: p.source.clone(),
-                    quote: p.quote.clone(),
+                    quote: range.is_none().then(|| p.quote.clone()),
                     range,
                     credibility: p
                         .credibility
@@ -604,6 +655,23 @@ fn page_event(
             })
             .collect(),
         notes: e.notes.clone(),
+    };
+    PageEvent {
+        id: e.id.clone(),
+        title: e.title.clone(),
+        cat,
+        when: e.when.describe(),
+        dating: match &e.when {
+            When::Disputed(_) => Some("disputed"),
+            w if span.is_none() || w.is_undated() => Some("undated"),
+            _ => None,
+        },
+        day: day.map(|d| d.to_string()),
+        last_day: last_day.map(|d| d.to_string()),
+        at: located
+            .as_ref()
+            .map(|l| [round(l.point.lat), round(l.point.lon)]),
+        detail,
     }
 }
 
@@ -662,20 +730,15 @@ pub fn cut_basemap(
     options: &PageOptions,
 ) -> Result<BasemapCut, PublishError> {
     let info = archive.info();
-    let gz = |raw: &[u8]| -> Vec<u8> {
-        use std::io::Write;
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        e.write_all(raw).expect("writing to memory");
-        e.finish().expect("writing to memory")
-    };
     let zoom_tiles = |z: u8, xs: [u32; 2], ys: [u32; 2]| -> Vec<(pmtiles::TileCoord, Vec<u8>)> {
         let mut out = Vec::new();
         for x in xs[0]..=xs[1] {
             for y in ys[0]..=ys[1] {
-                if let (Some(raw), Ok(c)) =
-                    (archive.tile(z, x, y), pmtiles::TileCoord::new(z, x, y))
-                {
-                    out.push((c, gz(&raw)));
+                if let (Some(gz), Ok(c)) = (
+                    archive.tile_gzipped(z, x, y),
+                    pmtiles::TileCoord::new(z, x, y),
+                ) {
+                    out.push((c, gz.to_vec()));
                 }
             }
         }
@@ -784,9 +847,23 @@ mod tests {
 
     #[test]
     fn slots_are_filled_once_and_text_is_escaped() {
-        let html = assemble("A <b> & \"c\"", r#"{"t":"</script><x>"}"#, b"foo");
+        let data = (gzip(br#"{"t":"</script><x>"}"#, 6), gzip(b"{}", 6));
+        let cut = PageBasemap {
+            world_zoom: 4,
+            max_zoom: 11,
+            area: None,
+        };
+        let html = assemble("A <b> & \"c\"", &data, &cut, b"foo");
         assert!(html.contains("<title>A &lt;b&gt; &amp; &quot;c&quot;</title>"));
-        assert!(html.contains(r#"{"t":"\u003c/script>\u003cx>"}"#));
+        let mut encoded = String::new();
+        base64_into(&mut encoded, &data.0);
+        assert!(
+            html.contains(&format!(">{encoded}<")),
+            "the data, gzipped, as base64"
+        );
+        assert!(html.contains(
+            r#"data-cut="{&quot;world_zoom&quot;:4,&quot;max_zoom&quot;:11,&quot;area&quot;:null}""#
+        ));
         for slot in [
             "TITLE",
             "STYLE",
