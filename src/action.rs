@@ -189,6 +189,8 @@ pub enum DocumentAction {
     /// Write the events (all, or only those shown) to a file, in the format
     /// its extension names.
     Export { path: PathBuf, only_shown: bool },
+    /// Publish what the filter shows as one HTML page at this path.
+    Publish(PathBuf),
     /// Whether an export writes only the events shown (in the map's view,
     /// categories not hidden) or all of them.
     SetExportOnlyShown(bool),
@@ -228,6 +230,8 @@ pub enum PathFor {
     Save,
     /// Where to export events.
     Export,
+    /// Where to publish a page.
+    Publish,
 }
 
 impl PathFor {
@@ -238,6 +242,7 @@ impl PathFor {
             PathFor::Source => "Add a source",
             PathFor::Save => "Save the data set",
             PathFor::Export => "Export events",
+            PathFor::Publish => "Publish as a web page",
         }
     }
 
@@ -248,6 +253,7 @@ impl PathFor {
             PathFor::Source => "Add",
             PathFor::Save => "Save",
             PathFor::Export => "Export",
+            PathFor::Publish => "Publish",
         }
     }
 }
@@ -412,6 +418,10 @@ pub enum Done {
     ExportDialog(Option<PathBuf>),
     /// An export was written, or not, with what to tell the user.
     Exported(Result<Exported, String>),
+    /// The publish dialog closed.
+    PublishDialog(Option<PathBuf>),
+    /// A page was published, or not.
+    Published(Result<Published, String>),
     /// The map image was saved, or not.
     MapImage(Result<PathBuf, String>),
     /// The views were rebuilt for a filter (and the search index built,
@@ -476,6 +486,8 @@ impl std::fmt::Debug for Done {
             Done::NoDialog(k) => write!(f, "NoDialog({k:?})"),
             Done::ExportDialog(p) => write!(f, "ExportDialog({p:?})"),
             Done::Exported(r) => write!(f, "Exported({r:?})"),
+            Done::PublishDialog(p) => write!(f, "PublishDialog({p:?})"),
+            Done::Published(r) => write!(f, "Published({r:?})"),
             Done::MapImage(r) => write!(f, "MapImage({r:?})"),
             Done::ViewBuilt { generation, .. } => write!(f, "ViewBuilt({generation})"),
             Done::Progress(p) => write!(f, "Progress({p})"),
@@ -522,6 +534,16 @@ pub struct Exported {
     pub format: Format,
     pub count: usize,
     pub total: usize,
+}
+
+/// What a publish wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub path: PathBuf,
+    pub count: usize,
+    pub total: usize,
+    /// The page's size.
+    pub bytes: usize,
 }
 
 /// One item of the queue.
@@ -578,6 +600,14 @@ pub enum Effect {
         opened: Option<PathBuf>,
         path: PathBuf,
         format: Format,
+    },
+    /// Ask where to publish a page.
+    PublishDialog,
+    /// Publish `keep` (event indices) of `store` as one HTML page at `path`.
+    Publish {
+        store: Arc<Store>,
+        keep: Vec<usize>,
+        path: PathBuf,
     },
     /// Save the map as a PNG.
     MapImage,
@@ -642,6 +672,10 @@ impl std::fmt::Debug for Effect {
             Effect::Load { job, origin, .. } => write!(f, "Load({job}, {origin})"),
             Effect::OpenDialog => f.write_str("OpenDialog"),
             Effect::ExportDialog => f.write_str("ExportDialog"),
+            Effect::PublishDialog => f.write_str("PublishDialog"),
+            Effect::Publish { path, keep, .. } => {
+                write!(f, "Publish({}, {} events)", path.display(), keep.len())
+            }
             Effect::Export { path, format, .. } => {
                 write!(f, "Export({}, {format:?})", path.display())
             }

@@ -281,6 +281,8 @@ impl IncidentMapApp {
                     path,
                     format,
                 } => self.background.export(store, keep, opened, path, format),
+                Effect::PublishDialog => self.background.publish_dialog(),
+                Effect::Publish { store, keep, path } => self.background.publish(store, keep, path),
                 Effect::MapImage => self.save_map_image(ctx),
                 Effect::RebuildView(job) => self.background.rebuild(job),
                 Effect::Release(old) => self.background.release(old),

@@ -18,7 +18,7 @@ use incident_map_core::postgis::{self, live::Live};
 use incident_map_core::store::Store;
 use incident_map_core::view::ViewInputs;
 
-use crate::action::{Done, Exported, Opened, Outcome, PathFor, Rebuild, SourceFile};
+use crate::action::{Done, Exported, Opened, Outcome, PathFor, Published, Rebuild, SourceFile};
 
 /// A dialog that answers sooner than this never opened: no one cancels
 /// one that fast.
@@ -480,6 +480,49 @@ impl Background {
             },
             Done::ExportDialog,
         );
+    }
+
+    pub fn publish_dialog(&self) {
+        self.dialog(
+            "publish dialog",
+            PathFor::Publish,
+            || {
+                rfd::FileDialog::new()
+                    .set_title("Publish as a web page")
+                    .set_file_name("incidents.html")
+                    .add_filter("Web page", &["html", "htm"])
+                    .save_file()
+            },
+            Done::PublishDialog,
+        );
+    }
+
+    /// Publishes `keep` of `store` as one HTML page at `path` (atomically),
+    /// its map cut from the bundled basemap.
+    pub fn publish(&self, store: Arc<Store>, keep: Vec<usize>, path: PathBuf) {
+        self.spawn("publish", move || {
+            let result = (|| {
+                let basemap = crate::bundle::Bundle::get()?.basemap();
+                let archive = incident_map_core::basemap::Archive::open(&basemap)
+                    .map_err(|e| e.to_string())?;
+                let ds = if keep.len() == store.len() {
+                    store.to_dataset()
+                } else {
+                    std::borrow::Cow::Owned(store.subset(&keep))
+                };
+                let page = incident_map_core::publish::page(&ds, &archive, &Default::default())
+                    .map_err(|e| e.to_string())?;
+                formats::save_atomic(&path, page.html.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Ok(Published {
+                    path,
+                    count: keep.len(),
+                    total: store.len(),
+                    bytes: page.html.len(),
+                })
+            })();
+            Done::Published(result)
+        });
     }
 
     /// Writes `keep` of `store` to `path` (atomically, never over `opened`).

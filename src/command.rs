@@ -12,6 +12,7 @@ pub enum Command {
     Open,
     ExportEvents,
     ExportMapImage,
+    Publish,
     CancelLoad,
     Quit,
     ZoomIn,
@@ -103,6 +104,7 @@ pub const MENUS: &[(&str, &[Command])] = &[
             Command::SaveAs,
             Command::ExportEvents,
             Command::ExportMapImage,
+            Command::Publish,
             Command::CancelLoad,
             Command::Quit,
         ],
@@ -204,6 +206,10 @@ impl Command {
             Command::ExportMapImage => (
                 "Export map image",
                 "Save what the map shows as a PNG in your Pictures folder",
+            ),
+            Command::Publish => (
+                "Publish as a web page…",
+                "Write what the filter shows as ONE HTML file that works offline in any browser: the map, the timeline and every passage in its source, linked; a link can point at one event",
             ),
             Command::CancelLoad => ("Cancel loading", "Stop opening the file being loaded"),
             Command::Quit => ("Quit", "Close the window"),
@@ -366,6 +372,10 @@ impl Command {
                 Key::E
             )],
             Command::ExportMapImage => keys![cmd(Key::E)],
+            Command::Publish => keys![KeyboardShortcut::new(
+                Modifiers::COMMAND.plus(Modifiers::SHIFT),
+                Key::P
+            )],
             Command::Quit => keys![cmd(Key::Q)],
             Command::ZoomIn => keys![key(Key::Plus), key(Key::Equals)],
             Command::ZoomOut => keys![key(Key::Minus)],
@@ -552,7 +562,7 @@ mod tests {
         }
         // Every variant is in a menu: a new one breaks this match until it
         // has a number, and then this test until it is in a menu.
-        const VARIANTS: usize = 53;
+        const VARIANTS: usize = 54;
         let number = |c: Command| match c {
             Command::Open => 0,
             Command::ExportEvents => 1,
@@ -607,6 +617,7 @@ mod tests {
             Command::AcceptAllProposals => 50,
             Command::NextProposal => 51,
             Command::PreviousProposal => 52,
+            Command::Publish => 53,
         };
         let mut in_a_menu = [false; VARIANTS];
         for c in Command::all() {

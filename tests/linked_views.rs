@@ -329,6 +329,31 @@ fn hiding_a_category_in_the_legend_hides_its_events_everywhere() {
         let back = incident_map_core::formats::load(&path, &Default::default()).unwrap();
         assert_eq!(back.usable().unwrap().to_dataset().events.len(), expected);
     }
+    // Published, what is shown is what the page holds.
+    let page = dir.path().join("shown.html");
+    map.app().apply(
+        &ctx,
+        incident_map::action::DocumentAction::Publish(page.clone()),
+    );
+    let status = common::wait_for_export(&mut map);
+    assert!(status.starts_with("Published 3 of 4 events"), "{status}");
+    let index = incident_map_core::publish::read_index(&std::fs::read_to_string(&page).unwrap())
+        .expect("a published page");
+    let mut ids: Vec<&str> = index["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "fsb-kaluga-operation",
+            "kremlin-reaction",
+            "us-embassy-alert"
+        ]
+    );
     // Ticked again, it is back.
     map.harness()
         .get_by_role_and_label(egui::accesskit::Role::CheckBox, "Attack")

@@ -41,7 +41,18 @@ fn a_copied_binary_draws_the_scenario_with_the_checkout_out_of_reach() {
     std::fs::create_dir_all(&tmp).unwrap();
     let out = dir.path().join("map.png");
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = format!("exec '{}' render --out '{}'", bin.display(), out.display());
+    // And publishes a page, its libraries, font and map from the binary.
+    for f in ["moscow-march-2024.json", "moscow-march-2024-article.txt"] {
+        std::fs::copy(checkout.join("data").join(f), dir.path().join(f)).unwrap();
+    }
+    let page = dir.path().join("page.html");
+    let run = format!(
+        "'{bin}' render --out '{}' && exec '{bin}' publish '{}' '{}'",
+        out.display(),
+        dir.path().join("moscow-march-2024.json").display(),
+        page.display(),
+        bin = bin.display(),
+    );
     let mut cmd = if can_hide_folders() {
         let mut c = Command::new("unshare");
         c.args(["-rm", "sh", "-c"]).arg(format!(
@@ -82,6 +93,11 @@ fn a_copied_binary_draws_the_scenario_with_the_checkout_out_of_reach() {
         "a blank map: {} colours",
         distinct.len()
     );
+    let html = std::fs::read_to_string(&page).unwrap();
+    let index = incident_map_core::publish::read_index(&html).expect("a published page");
+    assert_eq!(index["events"].as_array().unwrap().len(), 4);
+    assert!(html.contains("data-library=\"leaflet.js\""));
+    assert!(html.len() > 1_000_000, "the page carries its map");
     // Nothing was written under HOME, and the private folder is gone.
     assert_eq!(
         std::fs::read_dir(&data).unwrap().count(),

@@ -19,29 +19,38 @@
     return out;
   }
   // Gzipped in the page; the browser's own DecompressionStream reads it.
-  async function readData(id) {
-    const gz = bytesOf(document.getElementById(id).textContent);
+  async function readData(element) {
+    const gz = bytesOf(element.textContent);
     const text = await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
     return JSON.parse(text);
   }
   const timings = (window.incidentMapTimings = { start: performance.now() });
-  const DATA = await readData("incident-data");
+  const DATA = await readData(document.getElementById("incident-data"));
   timings.data = performance.now();
   const EVENTS = DATA.events;
   const CATS = DATA.categories;
   const SOURCES = new Map();
-  // The sources and each event's context: read once the page is drawn (or
-  // at once when the address names an event), merged into EVENTS.
-  let details = null;
-  function readDetails() {
-    if (!details) {
-      details = readData("incident-details").then((d) => {
+  // The sources and each event's context, in parts of so many events: a
+  // part is read when one of its events is first selected (a small data set's
+  // one part, once the page is drawn), and merged into EVENTS.
+  const PARTS = [...document.querySelectorAll("script.incident-details")];
+  const PER_PART = PARTS.length > 1 ? Number(PARTS[1].dataset.first) : Infinity;
+  const parts = new Map(); // part index -> Promise
+  const partOf = (i) => (PARTS.length > 1 ? Math.floor(i / PER_PART) : 0);
+  const hasDetails = (i) => parts.get(partOf(i))?.done === true;
+  function readDetails(i) {
+    const k = partOf(i);
+    if (!parts.has(k)) {
+      const first = Number(PARTS[k].dataset.first);
+      const p = readData(PARTS[k]).then((d) => {
         for (const s of d.sources) SOURCES.set(s.id, s);
-        d.events.forEach((x, i) => Object.assign(EVENTS[i], x));
-        timings.details = performance.now();
+        d.events.forEach((x, j) => Object.assign(EVENTS[first + j], x));
+        p.done = true;
+        timings.details = timings.details || performance.now();
       });
+      parts.set(k, p);
     }
-    return details;
+    return parts.get(k);
   }
   const INDEX = new Map(EVENTS.map((e, i) => [e.id, i]));
   const ROW = 28;
@@ -185,6 +194,21 @@
   }
 
   // ---- The markers --------------------------------------------------------
+  // The outlines events stand for (a region, an area), dashed, under the markers.
+  const shapeLayer = L.layerGroup().addTo(map);
+  function drawShapes() {
+    shapeLayer.clearLayers();
+    const drawn = new Set();
+    for (const i of state.shown) {
+      const e = EVENTS[i];
+      if (e.shape === undefined || drawn.has(e.shape)) continue;
+      drawn.add(e.shape);
+      L.geoJSON(DATA.shapes[e.shape], {
+        style: { color: colour(e), weight: 2, dashArray: "6 4", fillOpacity: 0.06 },
+        interactive: false,
+      }).addTo(shapeLayer);
+    }
+  }
   const markerLayer = L.layerGroup().addTo(map);
   const selectionLayer = L.layerGroup().addTo(map);
   let clusters = null;
@@ -249,7 +273,8 @@
     selectionLayer.clearLayers();
     const e = EVENTS[state.selected];
     if (!e || !e.at) return;
-    if (e.uncertainty_m) {
+    // The uncertainty as a circle, unless the event's outline says more.
+    if (e.uncertainty_m && e.shape === undefined) {
       L.circle(e.at, { radius: e.uncertainty_m, color: colour(e), weight: 1.5, dashArray: "4 3", fillOpacity: 0.08, interactive: false })
         .addTo(selectionLayer);
     }
@@ -551,10 +576,10 @@
     if (e && location.hash !== "#event=" + encodeURIComponent(e.id)) {
       history.replaceState(null, "", "#event=" + encodeURIComponent(e.id));
     }
-    if (timings.details) drawContext();
+    if (!e || hasDetails(i)) drawContext();
     else {
-      context.innerHTML = `<h2 id="context-title">${esc(e ? e.title : "")}</h2><p class="hint">Reading its sources…</p>`;
-      readDetails().then(() => { if (state.selected === i) drawContext(); });
+      context.innerHTML = `<h2 id="context-title">${esc(e.title)}</h2><p class="hint">Reading its sources…</p>`;
+      readDetails(i).then(() => { if (state.selected === i) drawContext(); });
     }
     drawSelection();
     drawHistogram();
@@ -589,7 +614,7 @@
       return;
     }
     if (!isShown(EVENTS[i])) { state.hidden.clear(); for (const c of legend.querySelectorAll("input")) c.checked = true; setWindow(null, null); }
-    await readDetails();
+    await readDetails(i);
     select(i, { from: "address" });
   }
   window.addEventListener("hashchange", fromAddress);
@@ -598,6 +623,7 @@
     state.shown = [];
     for (let i = 0; i < EVENTS.length; i++) if (isShown(EVENTS[i])) state.shown.push(i);
     buildClusters();
+    drawShapes();
     buildRows();
     drawLegend();
     drawHistogram();
@@ -630,7 +656,7 @@
       clearInterval(waiting);
       timings.drawn = performance.now();
       document.documentElement.dataset.ready = late ? "late" : "drawn";
-      setTimeout(readDetails, 0);
+      if (PARTS.length === 1) setTimeout(() => readDetails(0), 0);
     }
   }, 30);
 })().catch((e) => {

@@ -28,6 +28,7 @@ impl PathPrompt {
             self.text = match kind {
                 PathFor::Save => "incidents.json".into(),
                 PathFor::Export => "events.geojson".into(),
+                PathFor::Publish => "incidents.html".into(),
                 PathFor::Open | PathFor::Source => String::new(),
             };
         }
@@ -78,6 +79,7 @@ impl PathPrompt {
                 path: file,
                 only_shown: state.export_only_shown(),
             }),
+            PathFor::Publish => actions.push(DocumentAction::Publish(file)),
         }
     }
 }

@@ -40,6 +40,7 @@ impl AppState {
             Action::Document(DocumentAction::Export { path, only_shown }) => {
                 self.export(path, only_shown, fx)
             }
+            Action::Document(DocumentAction::Publish(path)) => self.publish(path, fx),
             Action::Document(DocumentAction::SetExportOnlyShown(on)) => {
                 self.docs.export_only_shown = on
             }
@@ -179,6 +180,7 @@ impl AppState {
             }
             Command::ExportEvents => fx.push(Effect::ExportDialog),
             Command::ExportMapImage => fx.push(Effect::MapImage),
+            Command::Publish => fx.push(Effect::PublishDialog),
             Command::CancelLoad => {
                 if let Some(origin) = self.docs.cancel() {
                     self.status = Status::Stopped(origin.shown());
@@ -256,6 +258,9 @@ impl AppState {
             }
             Done::ExportDialog(None) | Done::SourceDialog | Done::Superseded => {}
             Done::Exported(result) => self.exported(result),
+            Done::PublishDialog(Some(path)) => self.publish(path, fx),
+            Done::PublishDialog(None) => {}
+            Done::Published(result) => self.published(result),
             Done::MapImage(Ok(path)) => self.status = Status::MapImageSaved(path),
             Done::MapImage(Err(why)) => self.status = Status::MapImageNotSaved(why),
             Done::ViewBuilt {
@@ -448,6 +453,7 @@ mod tests {
             PathFor::Source,
             PathFor::Save,
             PathFor::Export,
+            PathFor::Publish,
         ] {
             state.apply(Done::NoDialog(kind));
             assert_eq!(state.path_prompt(), Some(kind));
@@ -651,6 +657,59 @@ mod tests {
         assert_eq!(
             state.status().to_string(),
             "Exported 1 of 4 events to shown.geojson (GeoJSON)"
+        );
+    }
+
+    #[test]
+    fn publishing_asks_where_then_checks_the_name_and_writes_what_is_shown() {
+        let mut state = AppState::default();
+        assert!(matches!(
+            state.apply(Command::Publish).as_slice(),
+            [Effect::PublishDialog]
+        ));
+        state.apply(Done::PublishDialog(Some("page.html".into())));
+        assert_eq!(state.status().to_string(), "Not published: no data is open");
+        let mut state = scenario();
+        assert!(
+            state
+                .apply(DocumentAction::Publish("page.txt".into()))
+                .is_empty()
+        );
+        assert!(state.status().to_string().contains("name the page .html"));
+        let fx = state.apply(Done::PublishDialog(Some("page.HTML".into())));
+        let [Effect::Publish { keep, path, .. }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(
+            keep,
+            &[0, 1, 2, 3],
+            "every event the filter shows, undated ones too"
+        );
+        assert_eq!(path, &std::path::PathBuf::from("page.HTML"));
+        assert!(
+            state
+                .status()
+                .to_string()
+                .starts_with("Publishing 4 events")
+        );
+        state.apply(Done::Published(Err(
+            "cannot write page.html: disk full".into()
+        )));
+        assert_eq!(
+            state.status().to_string(),
+            "Not published: cannot write page.html: disk full"
+        );
+        state.apply(Done::Published(Ok(crate::action::Published {
+            path: "page.html".into(),
+            count: 4,
+            total: 4,
+            bytes: 4_600_000,
+        })));
+        assert!(
+            state
+                .status()
+                .to_string()
+                .starts_with("Published 4 of 4 events to page.html (4.6 MB;")
         );
     }
 

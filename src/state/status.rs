@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::action::Exported;
+use crate::action::{Exported, Published};
 
 /// What the status bar says.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -55,6 +55,8 @@ pub enum Status {
     },
     Exported(Exported),
     NotExported(String),
+    Published(Published),
+    NotPublished(String),
     MapImageSaved(PathBuf),
     MapImageNotSaved(String),
     Basemap(PathBuf),
@@ -163,6 +165,15 @@ impl fmt::Display for Said<'_> {
                 e.format.name()
             ),
             Status::NotExported(why) => write!(f, "Not exported: {why}"),
+            Status::Published(p) => write!(
+                f,
+                "Published {} of {} events to {} ({:.1} MB; open it in any browser, offline; add #event=ID to its address to point at one event)",
+                p.count,
+                p.total,
+                p.path.display(),
+                p.bytes as f64 / 1e6
+            ),
+            Status::NotPublished(why) => write!(f, "Not published: {why}"),
             Status::MapImageSaved(p) => write!(f, "Map image saved to {}", p.display()),
             Status::MapImageNotSaved(why) => write!(f, "Map image not saved: {why}"),
             Status::Basemap(p) => write!(f, "Basemap: {}", p.display()),

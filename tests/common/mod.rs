@@ -92,18 +92,18 @@ pub fn listed_problems(map: &mut OffscreenMap) -> Option<incident_map::state::Pr
     dismiss_problems(map)
 }
 
-/// Steps the app until an export has finished; the status it left.
+/// Steps the app until an export (or a publish) has finished; the status it left.
 pub fn wait_for_export(map: &mut OffscreenMap) -> String {
     let start = Instant::now();
     loop {
         map.harness().run_steps(1);
         let status = map.app().state.status().to_string();
-        if !status.starts_with("Exporting") {
+        if !status.starts_with("Exporting") && !status.starts_with("Publishing") {
             return status;
         }
         assert!(
             start.elapsed() < Duration::from_secs(20),
-            "the export never finished"
+            "the export never finished: {status}"
         );
         std::thread::sleep(Duration::from_millis(10));
     }

@@ -86,7 +86,17 @@ pub fn page(ds: &Dataset, basemap: &Archive, options: &PageOptions) -> Result<Pa
     // sources and each event's context, read once the page is drawn.
     let (cut, packed) = std::thread::scope(|s| {
         let cut = s.spawn(|| cut_basemap(basemap, area, options));
-        let details = s.spawn(|| serde_json::to_vec(&data.details()).map(|j| gzip(&j, 6)));
+        let details = s.spawn(|| {
+            use rayon::prelude::*;
+            (0..data.events.len().div_ceil(DETAILS_PER_PART).max(1))
+                .into_par_iter()
+                .map(|k| {
+                    let part =
+                        k * DETAILS_PER_PART..((k + 1) * DETAILS_PER_PART).min(data.events.len());
+                    serde_json::to_vec(&data.details(part)).map(|j| gzip(&j, 6))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
         let index = serde_json::to_vec(&data).map(|j| gzip(&j, 6));
         let details = details.join().expect("writing the details panicked");
         (
@@ -161,14 +171,23 @@ const LICENCES: [(&str, &str); 6] = [
 ];
 const FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
 
+/// Events per part of the details: each part is read on its own when one
+/// of its events is selected (a browser's string holds at most about 512 MB,
+/// and reading a part takes a fraction of a second).
+pub const DETAILS_PER_PART: usize = 20_000;
+
 /// Fills the frame's slots. Each slot is replaced once, in one pass, so
-/// nothing inserted is ever read again as a slot.
-/// `data`: the index and the details, each gzipped.
-fn assemble(title: &str, data: &(Vec<u8>, Vec<u8>), cut: &PageBasemap, basemap: &[u8]) -> String {
+/// nothing inserted is ever read again as a slot. `data`: the index and the
+/// parts of the details, each gzipped.
+fn assemble(
+    title: &str,
+    data: &(Vec<u8>, Vec<Vec<u8>>),
+    cut: &PageBasemap,
+    basemap: &[u8],
+) -> String {
+    let details: usize = data.1.iter().map(Vec::len).sum();
     let mut out = String::with_capacity(
-        PAGE_HTML.len()
-            + (data.0.len() + data.1.len() + basemap.len() + FONT.len()) * 4 / 3
-            + 400_000,
+        PAGE_HTML.len() + (data.0.len() + details + basemap.len() + FONT.len()) * 4 / 3 + 400_000,
     );
     let mut rest = PAGE_HTML;
     while let Some(at) = rest.find("{{") {
@@ -202,7 +221,16 @@ fn assemble(title: &str, data: &(Vec<u8>, Vec<u8>), cut: &PageBasemap, basemap: 
             // the browser's own DecompressionStream), then as base64, which
             // cannot close its script element.
             "DATA" => base64_into(&mut out, &data.0),
-            "DETAILS" => base64_into(&mut out, &data.1),
+            "DETAILS" => {
+                for (k, part) in data.1.iter().enumerate() {
+                    out.push_str(&format!(
+                        "<script type=\"application/octet-stream\" class=\"incident-details\" data-first=\"{}\" data-encoding=\"gzip\">",
+                        k * DETAILS_PER_PART
+                    ));
+                    base64_into(&mut out, part);
+                    out.push_str("</script>\n");
+                }
+            }
             // What of the basemap is in the page, read before the data is.
             "CUT" => out.push_str(&html_escape(
                 &serde_json::to_string(cut).expect("numbers serialise"),
@@ -227,6 +255,48 @@ fn assemble(title: &str, data: &(Vec<u8>, Vec<u8>), cut: &PageBasemap, basemap: 
     }
     out.push_str(rest);
     out
+}
+
+/// The first part of a page's data (what the map and the timeline read:
+/// title, categories, each event's id, title, category, date and point), as
+/// [`page`] wrote it; `None` if `html` is not such a page.
+pub fn read_index(html: &str) -> Option<serde_json::Value> {
+    use std::io::Read;
+    let start = html.find("id=\"incident-data\"")?;
+    let text = &html[start..];
+    let text = &text[text.find('>')? + 1..];
+    let text = &text[..text.find('<')?];
+    let gz = base64_decode(text.trim())?;
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(gz.as_slice())
+        .read_to_end(&mut json)
+        .ok()?;
+    serde_json::from_slice(&json).ok()
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    };
+    let s = s.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for chunk in s.chunks(4) {
+        let mut n = 0;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        for i in 0..chunk.len().saturating_sub(1) {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
 }
 
 fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
@@ -279,6 +349,10 @@ pub struct PageData {
     pub time_zone: String,
     pub attribution: &'static str,
     pub categories: Vec<PageCategory>,
+    /// The outlines events stand for (a region, an area), as GeoJSON
+    /// geometries; an event names its own by index (`shape`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shapes: Vec<serde_json::Value>,
     /// In the page's second part ([`PageData::details`]).
     #[serde(skip)]
     pub sources: Vec<PageSource>,
@@ -344,6 +418,9 @@ pub struct PageEvent {
     /// [lat, lon], rounded to 6 decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<[f64; 2]>,
+    /// The outline it stands for, an index in `shapes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<usize>,
     /// What the context shows: in the page's second part, read once the
     /// page is drawn.
     #[serde(skip)]
@@ -383,20 +460,29 @@ pub struct PageDetail {
     pub notes: Option<String>,
 }
 
-/// The page's second part: the sources and each event's [`PageDetail`], in
-/// the order of [`PageData::events`].
+/// A part of the page's second part: some events' [`PageDetail`]s, in the
+/// order of [`PageData::events`], and the sources their passages quote.
 #[derive(Serialize)]
 pub struct PageDetails<'a> {
-    pub sources: &'a [PageSource],
+    pub sources: Vec<&'a PageSource>,
     pub events: Vec<&'a PageDetail>,
 }
 
 impl PageData {
-    /// The page's second part.
-    pub fn details(&self) -> PageDetails<'_> {
+    /// The details of the events in `part`.
+    pub fn details(&self, part: std::ops::Range<usize>) -> PageDetails<'_> {
+        let events: Vec<&PageDetail> = self.events[part].iter().map(|e| &e.detail).collect();
+        let quoted: std::collections::HashSet<&str> = events
+            .iter()
+            .flat_map(|d| d.passages.iter().map(|p| p.source.as_str()))
+            .collect();
         PageDetails {
-            sources: &self.sources,
-            events: self.events.iter().map(|e| &e.detail).collect(),
+            sources: self
+                .sources
+                .iter()
+                .filter(|s| quoted.contains(s.id.as_str()))
+                .collect(),
+            events,
         }
     }
 }
@@ -494,16 +580,36 @@ pub fn page_data(ds: &Dataset) -> PageData {
     };
     let places = ds.places_by_id();
     let sources: HashMap<&str, &Source> = ds.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    // An event's own area, or the region its place is: each outline once.
+    let regions = std::sync::LazyLock::new(crate::geography::RegionIndex::bundled);
+    let mut shapes: Vec<serde_json::Value> = Vec::new();
+    let mut shape_at: HashMap<String, usize> = HashMap::new();
+    let mut shape_of = |e: &Event| -> Option<usize> {
+        let l = places.locate(e)?;
+        let (key, geometry) = match (l.geometry, l.region_code()) {
+            (Some(g), _) => (format!("event:{}", e.id), geojson::GeometryValue::from(g)),
+            (None, Some(code)) => (
+                format!("region:{code}"),
+                geojson::GeometryValue::from(&regions.get(code)?.outline),
+            ),
+            _ => return None,
+        };
+        if let Some(&i) = shape_at.get(&key) {
+            return Some(i);
+        }
+        shapes.push(serde_json::to_value(geojson::Geometry::new(geometry)).ok()?);
+        shape_at.insert(key, shapes.len() - 1);
+        Some(shapes.len() - 1)
+    };
     let mut events: Vec<(Option<i64>, PageEvent)> = ds
         .events
         .iter()
         .map(|e| {
             let span = e.when.span(&tz);
             let cat = e.category.as_deref().map(&mut category_of);
-            (
-                span.map(|s| s.0.as_millisecond()),
-                page_event(&sources, e, &tz, span, cat, &places),
-            )
+            let mut page = page_event(&sources, e, &tz, span, cat, &places);
+            page.shape = shape_of(e);
+            (span.map(|s| s.0.as_millisecond()), page)
         })
         .collect();
     // Dated ones by time, then undated, then disputed; the file's order within.
@@ -514,6 +620,7 @@ pub fn page_data(ds: &Dataset) -> PageData {
         time_zone: ds.time_zone.clone().unwrap_or_else(|| "UTC".into()),
         attribution: ATTRIBUTION,
         categories,
+        shapes,
         sources: ds.sources.iter().map(page_source).collect(),
         events: events.into_iter().map(|(_, e)| e).collect(),
     }
@@ -671,6 +778,7 @@ fn page_event(
         at: located
             .as_ref()
             .map(|l| [round(l.point.lat), round(l.point.lon)]),
+        shape: None,
         detail,
     }
 }
@@ -842,12 +950,13 @@ mod tests {
             let mut s = String::new();
             base64_into(&mut s, raw);
             assert_eq!(s, want, "{raw:?}");
+            assert_eq!(base64_decode(&s).as_deref(), Some(raw), "{s}");
         }
     }
 
     #[test]
     fn slots_are_filled_once_and_text_is_escaped() {
-        let data = (gzip(br#"{"t":"</script><x>"}"#, 6), gzip(b"{}", 6));
+        let data = (gzip(br#"{"t":"</script><x>"}"#, 6), vec![gzip(b"{}", 6)]);
         let cut = PageBasemap {
             world_zoom: 4,
             max_zoom: 11,
