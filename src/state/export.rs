@@ -38,17 +38,7 @@ impl AppState {
             (true, Some(v)) => doc
                 .view
                 .events_in_view(doc.table(), v.center, v.zoom, v.size),
-            (true, None) => {
-                let mut shown: Vec<usize> = doc
-                    .view
-                    .timeline
-                    .order
-                    .iter()
-                    .map(|&i| i as usize)
-                    .collect();
-                shown.sort_unstable();
-                shown
-            }
+            (true, None) => shown(&doc.view),
             (false, _) => (0..doc.store.len()).collect(),
         };
         self.status = Status::Note(format!("Exporting to {}…", path.display()));
@@ -93,14 +83,7 @@ impl AppState {
                 Status::NotPublished("that is the file you opened; choose another name".into());
             return;
         }
-        let mut keep: Vec<usize> = doc
-            .view
-            .timeline
-            .order
-            .iter()
-            .map(|&i| i as usize)
-            .collect();
-        keep.sort_unstable();
+        let keep = shown(&doc.view);
         if keep.is_empty() {
             self.status = Status::NotPublished(
                 "the filter shows no event; show some (Reset filter) and publish again".into(),
@@ -142,4 +125,11 @@ impl AppState {
             (Err(why), _) => Status::NotExported(why),
         };
     }
+}
+
+/// The events `view` shows (its timeline's, undated ones too), in file order.
+fn shown(view: &crate::views::ViewIndex) -> Vec<usize> {
+    let mut shown: Vec<usize> = view.timeline.order.iter().map(|&i| i as usize).collect();
+    shown.sort_unstable();
+    shown
 }
