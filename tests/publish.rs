@@ -530,6 +530,21 @@ fn a_published_slice_holds_what_the_filter_shows() {
             .contains("No event \"us-embassy-alert\""),
         "{context}"
     );
+    // Words typed in the search field narrow what is shown, accents and case aside.
+    let (x, y) = b.centre_of("#search").unwrap();
+    b.click(x, y);
+    b.page("Input.insertText", json!({"text": "KRASNOGÓRSK"}));
+    let shown = |b: &mut Browser| b.eval("document.getElementById('counts').textContent");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while shown(&mut b) != json!("1 event · 1 on the map") {
+        assert!(Instant::now() < deadline, "{}", shown(&mut b));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    b.page("Input.insertText", json!({"text": " nowhere"}));
+    while shown(&mut b) != json!("0 of 1 event · 0 on the map") {
+        assert!(Instant::now() < deadline, "{}", shown(&mut b));
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Publishing never writes over its input, and a bad input leaves no page.
@@ -648,6 +663,63 @@ fn measure_a_large_page() {
          ↓ in {step_ms:.0} ms; JS heap {heap} MB ({})",
         said.trim(),
         steps.as_str().unwrap_or("?")
+    );
+    let (_, errors) = b.requests_and_errors();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// Events at one point never split into markers: a click on their cluster
+/// lists them, and a click in the list selects one.
+#[test]
+fn events_at_one_point_are_listed_from_their_cluster() {
+    let Some(chrome) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("market.csv");
+    std::fs::write(
+        &csv,
+        "id,title,date,latitude,longitude,category\n\
+         a1,Shelling of the market,2024-03-01,48.5,37.9,shelling\n\
+         a2,Second strike on the market,2024-03-02,48.5,37.9,shelling\n\
+         a3,Protest at the market,2024-03-03,48.5,37.9,protest\n\
+         b1,Protest elsewhere,2024-03-04,49.5,36.2,protest\n",
+    )
+    .unwrap();
+    let page = dir.path().join("market.html");
+    publish(&csv, &page, &[]);
+    let mut b = Browser::start(&chrome);
+    b.open(&file_url(&page));
+    // Zoom in by clicking the cluster of three until it lists them.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let three = "[data-cluster='3']";
+        let (x, y) = b
+            .centre_of(three)
+            .expect("the three at the market, clustered");
+        b.click(x, y);
+        std::thread::sleep(Duration::from_millis(600));
+        if b.eval("document.querySelectorAll('.cluster-list button').length") == json!(3) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cluster never listed its events"
+        );
+    }
+    assert_eq!(
+        b.eval("document.querySelector('#context h2').textContent"),
+        json!("3 events at this point")
+    );
+    let (x, y) = b.centre_of(".cluster-list li:nth-child(2) button").unwrap();
+    b.click(x, y);
+    let title = b.eval("document.getElementById('context-title')?.textContent");
+    assert!(
+        [
+            "Shelling of the market",
+            "Second strike on the market",
+            "Protest at the market"
+        ]
+        .contains(&title.as_str().unwrap_or("")),
+        "{title}"
     );
     let (_, errors) = b.requests_and_errors();
     assert!(errors.is_empty(), "{errors:#?}");

@@ -60,6 +60,7 @@
     from: null, // "YYYY-MM-DD" or null
     to: null,
     shown: [], // event indices, in list order
+    words: [], // the search, folded
     position: new Map(), // event index -> its row in the list
   };
 
@@ -75,7 +76,16 @@
   const NUMBER = new Intl.NumberFormat("en");
   const plural = (n, w) => NUMBER.format(n) + " " + w + (n === 1 ? "" : "s");
 
+  // Words typed in the search field: every one in the title, place or date
+  // (any case, accents folded).
+  const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  function matches(e) {
+    if (!state.words.length) return true;
+    const hay = e.hay || (e.hay = fold(`${e.title} ${e.when} ${e.place || ""}`));
+    return state.words.every((w) => hay.includes(w));
+  }
   function isShown(e) {
+    if (!matches(e)) return false;
     if (e.cat !== undefined && state.hidden.has(e.cat)) return false;
     if (e.cat === undefined && state.hidden.has(-1)) return false;
     if (state.from || state.to) {
@@ -240,8 +250,10 @@
           keyboard: true, title: plural(n, "event") + " here: click to zoom in",
         });
         m.on("click", () => {
-          const to = Math.min(clusters.getClusterExpansionZoom(f.properties.cluster_id), 18);
-          map.flyTo([lat, lon], to, { duration: 0.4 });
+          const to = clusters.getClusterExpansionZoom(f.properties.cluster_id);
+          // Events at one point never split: list them instead.
+          if (to > 17 || Math.round(map.getZoom()) >= 17) showCluster(f.properties.cluster_id, n);
+          else map.flyTo([lat, lon], to, { duration: 0.4 });
         });
         m.addTo(markerLayer);
         const el = m.getElement();
@@ -268,6 +280,18 @@
     }
   }
   map.on("moveend", drawMarkers);
+
+  // A cluster that cannot split (its events at one point): its events, to choose from.
+  function showCluster(id, n) {
+    const leaves = clusters.getLeaves(id, 500).map((f) => f.properties.i).sort((a, b) => a - b);
+    context.innerHTML = `<h2>${esc(plural(n, "event"))} at this point</h2>` +
+      (n > leaves.length ? `<p class="hint">The first ${leaves.length} in time:</p>` : "") +
+      `<ul class="cluster-list">${leaves.map((i) => `<li><button type="button" data-i="${i}">` +
+        `<span class="dot" style="background:${esc(colour(EVENTS[i]))}"></span>${esc(EVENTS[i].title)} — ${esc(EVENTS[i].when)}</button></li>`).join("")}</ul>`;
+    for (const b of context.querySelectorAll(".cluster-list button")) {
+      b.addEventListener("click", () => select(Number(b.dataset.i), { from: "list" }));
+    }
+  }
 
   function drawSelection() {
     selectionLayer.clearLayers();
@@ -379,6 +403,15 @@
   fromInput.addEventListener("change", () => setWindow(fromInput.value || null, toInput.value || null));
   toInput.addEventListener("change", () => setWindow(fromInput.value || null, toInput.value || null));
   document.getElementById("all-time").addEventListener("click", () => setWindow(null, null));
+  const search = document.getElementById("search");
+  let typing = null;
+  search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      state.words = fold(search.value).split(/\s+/).filter(Boolean);
+      refilter();
+    }, 120);
+  });
   function setWindow(from, to) {
     if (from && to && from > to) [from, to] = [to, from];
     state.from = from; state.to = to;

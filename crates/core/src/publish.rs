@@ -418,6 +418,9 @@ pub struct PageEvent {
     /// [lat, lon], rounded to 6 decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<[f64; 2]>,
+    /// Its place's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// The outline it stands for, an index in `shapes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<usize>,
@@ -440,8 +443,6 @@ pub struct PageDetail {
     pub approximate: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when_note: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub place: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -601,17 +602,28 @@ pub fn page_data(ds: &Dataset) -> PageData {
         shape_at.insert(key, shapes.len() - 1);
         Some(shapes.len() - 1)
     };
-    let mut events: Vec<(Option<i64>, PageEvent)> = ds
+    // Categories and outlines are numbered in one pass; the events are then
+    // written on every core.
+    let cats: Vec<Option<usize>> = ds
         .events
         .iter()
-        .map(|e| {
-            let span = e.when.span(&tz);
-            let cat = e.category.as_deref().map(&mut category_of);
-            let mut page = page_event(&sources, e, &tz, span, cat, &places);
-            page.shape = shape_of(e);
-            (span.map(|s| s.0.as_millisecond()), page)
-        })
+        .map(|e| e.category.as_deref().map(&mut category_of))
         .collect();
+    let outlines: Vec<Option<usize>> = ds.events.iter().map(&mut shape_of).collect();
+    let mut events: Vec<(Option<i64>, PageEvent)> = {
+        use rayon::prelude::*;
+        ds.events
+            .par_iter()
+            .zip(cats)
+            .zip(outlines)
+            .map(|((e, cat), shape)| {
+                let span = e.when.span(&tz);
+                let mut page = page_event(&sources, e, &tz, span, cat, &places);
+                page.shape = shape;
+                (span.map(|s| s.0.as_millisecond()), page)
+            })
+            .collect()
+    };
     // Dated ones by time, then undated, then disputed; the file's order within.
     events.sort_by_key(|(t, e)| (e.dating.is_some(), e.dating == Some("disputed"), *t));
     PageData {
@@ -689,9 +701,6 @@ fn page_event(
         readings,
         approximate: e.approximate,
         when_note: e.when_note.clone(),
-        place: located
-            .as_ref()
-            .and_then(|l| l.place.map(|p| p.name.clone())),
         precision: located
             .as_ref()
             .and_then(|l| l.precision)
@@ -778,6 +787,9 @@ fn page_event(
         at: located
             .as_ref()
             .map(|l| [round(l.point.lat), round(l.point.lon)]),
+        place: located
+            .as_ref()
+            .and_then(|l| l.place.map(|p| p.name.clone())),
         shape: None,
         detail,
     }
