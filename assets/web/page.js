@@ -565,7 +565,7 @@
     } else {
       h.push("<h3>The passage</h3><p class=\"hint\">No passage of a source is tied to this event.</p>");
     }
-    if (e.notes) h.push(`<h3>Notes</h3><p>${esc(e.notes)}</p>`);
+    if (e.notes) h.push(`<h3>Notes</h3><p class="notes">${esc(e.notes)}</p>`);
     context.innerHTML = h.join("");
     // Each passage's words in sight in its source's text.
     for (const box of context.querySelectorAll(".source-text")) {
