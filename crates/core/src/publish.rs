@@ -93,11 +93,11 @@ pub fn page(ds: &Dataset, basemap: &Archive, options: &PageOptions) -> Result<Pa
                 .map(|k| {
                     let part =
                         k * DETAILS_PER_PART..((k + 1) * DETAILS_PER_PART).min(data.events.len());
-                    serde_json::to_vec(&data.details(part)).map(|j| gzip(&j, 6))
+                    serde_json::to_vec(&data.details(part)).map(|j| gzip(&j, 4))
                 })
                 .collect::<Result<Vec<_>, _>>()
         });
-        let index = serde_json::to_vec(&data).map(|j| gzip(&j, 6));
+        let index = serde_json::to_vec(&data).map(|j| gzip(&j, 4));
         let details = details.join().expect("writing the details panicked");
         (
             cut.join().expect("cutting the basemap panicked"),

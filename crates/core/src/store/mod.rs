@@ -244,10 +244,16 @@ impl Store {
                     categories: meta.categories.clone(),
                     ..Dataset::default()
                 };
-                // Sources and places shared by events are written once.
+                // Each event read in full on every core (in order); sources
+                // and places shared by events are written once.
+                let details: Vec<Vec<Detail>> = {
+                    use rayon::prelude::*;
+                    keep.par_chunks(2048)
+                        .map(|part| part.iter().map(|&i| r.detail(&self.table, i)).collect())
+                        .collect()
+                };
                 let mut seen = std::collections::HashSet::new();
-                for &i in keep {
-                    let d = r.detail(&self.table, i);
+                for d in details.into_iter().flatten() {
                     out.events.push(d.event);
                     for s in d.sources {
                         if seen.insert(("source", s.id.clone())) {
