@@ -578,7 +578,8 @@
     const h = [`<div class="passage">`];
     const meta = [];
     if (s) {
-      const title = s.url ? `<a href="${esc(s.url)}" rel="noopener noreferrer" target="_blank">${esc(s.title)}</a>` : esc(s.title);
+      // Web links only (the page's data says so too): never `javascript:`.
+      const title = s.url && /^https?:\/\//i.test(s.url) ? `<a href="${esc(s.url)}" rel="noopener noreferrer" target="_blank">${esc(s.title)}</a>` : esc(s.title);
       meta.push(`<strong>${title}</strong>`);
       const by = [s.author, s.publisher, s.published ? "published " + s.published : null].filter(Boolean);
       if (by.length) meta.push(esc(by.join(" · ")));

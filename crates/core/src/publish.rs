@@ -563,8 +563,9 @@ pub fn page_data(ds: &Dataset) -> PageData {
             label: c.label.clone(),
             color: c
                 .color
-                .clone()
-                .unwrap_or_else(|| PALETTE[i % PALETTE.len()].to_string()),
+                .as_deref()
+                .filter(|c| is_plain_colour(c))
+                .map_or_else(|| PALETTE[i % PALETTE.len()].to_string(), str::to_string),
         })
         .collect();
     let mut category_of = |id: &str| -> usize {
@@ -645,7 +646,7 @@ fn page_source(s: &Source) -> PageSource {
         author: s.author.clone(),
         publisher: s.publisher.clone(),
         published: s.published.as_ref().map(When::describe),
-        url: s.url.clone(),
+        url: s.url.clone().filter(|u| is_web_link(u)),
         sha256: s.sha256.clone(),
         reliability: s
             .reliability
@@ -793,6 +794,24 @@ fn page_event(
         shape: None,
         detail,
     }
+}
+
+/// A colour the page may put in a style: `#` and 3, 4, 6 or 8 hex digits,
+/// or a name of letters only ("red"). Anything else (`red;background:url(…)`)
+/// could make the page ask for something, and gets a palette colour.
+fn is_plain_colour(c: &str) -> bool {
+    match c.strip_prefix('#') {
+        Some(hex) => {
+            [3, 4, 6, 8].contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        }
+        None => !c.is_empty() && c.len() <= 30 && c.bytes().all(|b| b.is_ascii_alphabetic()),
+    }
+}
+
+/// A link the page may offer: http or https only (never `javascript:`).
+fn is_web_link(u: &str) -> bool {
+    let u = u.trim_start().to_ascii_lowercase();
+    u.starts_with("https://") || u.starts_with("http://")
 }
 
 fn utf16_len(s: &str) -> usize {
@@ -999,6 +1018,50 @@ mod tests {
         }
         assert!(html.contains(">Zm9v<"), "the basemap as base64");
         assert_eq!(html.matches("data-library=").count(), VENDOR_JS.len());
+    }
+
+    #[test]
+    fn a_data_sets_colours_and_links_cannot_reach_outside_the_page() {
+        let category = |id: &str, color: &str| crate::model::Category {
+            id: id.into(),
+            label: id.into(),
+            color: Some(color.into()),
+            description: None,
+        };
+        let source = |id: &str, url: &str| crate::model::Source {
+            id: id.into(),
+            title: id.into(),
+            author: None,
+            publisher: None,
+            published: None,
+            url: Some(url.into()),
+            text_file: None,
+            text: None,
+            note: None,
+            sha256: None,
+            added: None,
+            reliability: None,
+            loaded_text: None,
+            origin: Default::default(),
+        };
+        let ds = Dataset {
+            categories: vec![
+                category("a", "#D62728"),
+                category("b", "red;background:url(http://example.com/x)"),
+                category("c", "steelblue"),
+            ],
+            sources: vec![
+                source("web", "https://example.org/report"),
+                source("script", " JavaScript:alert(1)"),
+                source("file", "file:///etc/passwd"),
+            ],
+            ..Dataset::default()
+        };
+        let page = page_data(&ds);
+        let colours: Vec<&str> = page.categories.iter().map(|c| c.color.as_str()).collect();
+        assert_eq!(colours, ["#D62728", PALETTE[1], "steelblue"]);
+        let urls: Vec<Option<&str>> = page.sources.iter().map(|s| s.url.as_deref()).collect();
+        assert_eq!(urls, [Some("https://example.org/report"), None, None]);
     }
 
     #[test]
