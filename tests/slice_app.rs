@@ -402,3 +402,22 @@ fn typed_dates_set_the_window_and_a_wrong_one_says_how_to_write_it() {
     assert!(status.contains("write it as 2024-03-22"), "{status}");
     assert_eq!(map.app().state.view().unwrap().shown(), 1);
 }
+
+#[test]
+fn ctrl_f_in_the_search_field_selects_its_words_so_typing_replaces_them() {
+    let mut map = app();
+    map.harness()
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Search:").type_text("Crocus");
+    common::wait_for_filter(&mut map);
+    assert_eq!(map.app().state.search(), "Crocus");
+    // The field still has the keyboard: Ctrl+F again, then new words.
+    assert!(map.harness().get_by_label("Search:").is_focused());
+    map.harness()
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    map.harness().run_steps(2);
+    map.harness().get_by_label("Search:").type_text("Kaluga");
+    common::wait_for_filter(&mut map);
+    assert_eq!(map.app().state.search(), "Kaluga");
+}
