@@ -226,13 +226,9 @@ pub fn convert(
         Err(code) => return code,
     };
     let store = loaded.usable().expect("load_for gives usable data");
-    let filter = match spec.to_filter(store.table()) {
+    let filter = match filter_for(store, spec, "convert") {
         Ok(f) => f,
-        Err(e) => {
-            errln!("error: {}", printable(&e));
-            errln!("  help: see `incident-map convert --help` for how each filter is written");
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
     let keep = shown(store, &filter);
     let written = match &keep {
@@ -310,32 +306,18 @@ fn publish_to(args: PublishArgs) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let archive = match incident_map_core::basemap::Archive::open(&basemap) {
+    let archive = match open_basemap(&basemap) {
         Ok(a) => a,
-        Err(e) => {
-            errln!(
-                "error: the basemap {} cannot be used: {}",
-                printable(&basemap.to_string_lossy()),
-                printable(&e.to_string())
-            );
-            errln!(
-                "  help: give a PMTiles archive of vector tiles (see tools/build-basemap.sh), or leave out --basemap for the bundled one"
-            );
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
     let loaded = match load_for(&input, "published") {
         Ok(l) => l,
         Err(code) => return code,
     };
     let store = loaded.usable().expect("load_for gives usable data");
-    let filter = match args.filter.to_filter(store.table()) {
+    let filter = match filter_for(store, &args.filter, "publish") {
         Ok(f) => f,
-        Err(e) => {
-            errln!("error: {}", printable(&e));
-            errln!("  help: see `incident-map publish --help` for how each filter is written");
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
     let keep = shown(store, &filter);
     let ds = match &keep {
@@ -384,6 +366,32 @@ fn publish_to(args: PublishArgs) -> ExitCode {
         b.tiles
     );
     out.finish(0)
+}
+
+/// A basemap archive a command was given (2 when it cannot be used: a file
+/// that cannot be read, not data with errors), said.
+fn open_basemap(path: &Path) -> Result<incident_map_core::basemap::Archive, ExitCode> {
+    incident_map_core::basemap::Archive::open(path).map_err(|e| {
+        errln!(
+            "error: the basemap {} cannot be used: {}",
+            printable(&path.to_string_lossy()),
+            printable(&e.to_string())
+        );
+        errln!(
+            "  help: give a PMTiles archive of vector tiles (see tools/build-basemap.sh), or leave out --basemap for the bundled one"
+        );
+        ExitCode::from(USAGE_OR_IO)
+    })
+}
+
+/// The filter `spec` says, checked against `store` (`command` names the help
+/// to read when it does not hold), said when wrong.
+fn filter_for(store: &Store, spec: &FilterSpec, command: &str) -> Result<Filter, ExitCode> {
+    spec.to_filter(store.table()).map_err(|e| {
+        errln!("error: {}", printable(&e));
+        errln!("  help: see `incident-map {command} --help` for how each filter is written");
+        ExitCode::from(USAGE_OR_IO)
+    })
 }
 
 /// The events `filter` shows, in file order; `None` when it shows all.
@@ -700,17 +708,9 @@ fn render_to(args: RenderArgs) -> ExitCode {
     // A basemap that cannot be read is a file that cannot be read (2),
     // not data with errors.
     if let Some(path) = &args.basemap
-        && let Err(e) = incident_map_core::basemap::Archive::open(path)
+        && let Err(code) = open_basemap(path)
     {
-        errln!(
-            "error: the basemap {} cannot be used: {}",
-            printable(&path.to_string_lossy()),
-            printable(&e.to_string())
-        );
-        errln!(
-            "  help: give a PMTiles archive of vector tiles (see tools/build-basemap.sh), or leave out --basemap for the bundled one"
-        );
-        return ExitCode::from(USAGE_OR_IO);
+        return code;
     }
     let mut request = RenderRequest::new(file);
     request.view = args.view;

@@ -246,7 +246,8 @@ impl Browser {
 
     fn screenshot(&mut self) -> image::RgbaImage {
         let r = self.page("Page.captureScreenshot", json!({"format": "png"}));
-        let png = base64_decode(r["data"].as_str().unwrap());
+        let png = incident_map_core::publish::base64_decode(r["data"].as_str().unwrap())
+            .expect("a screenshot in base64");
         image::load_from_memory(&png).unwrap().to_rgba8()
     }
 
@@ -286,32 +287,6 @@ impl Drop for Browser {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c}"),
-    };
-    let bytes: Vec<u8> = s
-        .bytes()
-        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
-        .collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &c)| n | (u32::from(val(c)) << (18 - 6 * i)));
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    out
 }
 
 /// Publishes `input` (with `args`) to `out`, the command's output.

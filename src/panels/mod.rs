@@ -37,8 +37,7 @@ pub fn path_field(
     width: f32,
     hint: &str,
 ) -> bool {
-    labelled_line(ui, label, text, width, hint).lost_focus()
-        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+    left_field(ui, label, text, width, hint) && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
 
 /// A one-line text field after its label (which names it to a screen

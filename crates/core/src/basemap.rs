@@ -228,10 +228,7 @@ impl Archive {
                 .flatten();
         }
         let raw = self.tile(z, x, y)?;
-        use std::io::Write;
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        e.write_all(&raw).ok()?;
-        e.finish().ok().map(Bytes::from)
+        Some(Bytes::from(crate::publish::gzip(&raw, 9)))
     }
 
     pub fn path(&self) -> &Path {

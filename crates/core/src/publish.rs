@@ -274,7 +274,9 @@ pub fn read_index(html: &str) -> Option<serde_json::Value> {
     serde_json::from_slice(&json).ok()
 }
 
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
+/// Standard base64 (padding optional) decoded; `None` at a character
+/// outside the alphabet.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let val = |c: u8| -> Option<u32> {
         Some(u32::from(match c {
             b'A'..=b'Z' => c - b'A',
@@ -299,7 +301,7 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
+pub(crate) fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
     e.write_all(raw).expect("writing to memory");
@@ -843,16 +845,17 @@ pub fn data_area(ds: &Dataset) -> Option<BBox> {
 
 /// The tiles at zoom `z` covering `b`: x and y ranges, inclusive.
 fn tile_range(b: &BBox, z: u8) -> ([u32; 2], [u32; 2]) {
-    let n = 1u32 << z;
-    let x = |lon: f64| {
-        (((lon + 180.0) / 360.0 * f64::from(n)).floor() as i64).clamp(0, i64::from(n) - 1) as u32
-    };
-    let y = |lat: f64| {
-        let r = lat.clamp(-85.05, 85.05).to_radians();
-        let v = (1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * f64::from(n);
-        (v.floor() as i64).clamp(0, i64::from(n) - 1) as u32
-    };
-    ([x(b.sw.lon), x(b.ne.lon)], [y(b.ne.lat), y(b.sw.lat)])
+    let n = f64::from(1u32 << z);
+    let tile = |w: f64| ((w * n).floor() as u32).min((1u32 << z) - 1);
+    let [west, north] = crate::markers::mercator(LatLon {
+        lat: b.ne.lat,
+        lon: b.sw.lon,
+    });
+    let [east, south] = crate::markers::mercator(LatLon {
+        lat: b.sw.lat,
+        lon: b.ne.lon,
+    });
+    ([tile(west), tile(east)], [tile(north), tile(south)])
 }
 
 /// Most tiles one zoom of the data's area may take.
