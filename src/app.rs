@@ -18,7 +18,7 @@ use crate::map_image;
 use crate::panels::cluster_list::ClusterList;
 use crate::panels::context::ContextPanel;
 use crate::panels::dialogs::{self, PasteSourceWindow};
-use crate::panels::editor::EditorWindow;
+use crate::panels::editor::EditorPanel;
 use crate::panels::map::MapPanel;
 use crate::panels::path_prompt::PathPrompt;
 use crate::panels::place_finder::PlaceFinderWindow;
@@ -51,8 +51,11 @@ pub struct IncidentMapApp {
     click_hold: crate::typing::ClickHold,
     /// Letters typed after Ctrl+F before the field has the keyboard.
     type_ahead: crate::typing::TypeAhead,
+    /// Where the plain keys act (the map, the timeline, the context, the
+    /// lists), as drawn last frame.
+    key_areas: crate::typing::KeyAreas,
     review: ReviewWindow,
-    editor: EditorWindow,
+    editor: EditorPanel,
     paste_source: PasteSourceWindow,
     /// Writes recovery copies of the work, in order.
     recovery: recovery::Writer,
@@ -141,7 +144,8 @@ impl IncidentMapApp {
             click_hold: Default::default(),
             type_ahead: Default::default(),
             review: ReviewWindow,
-            editor: EditorWindow::default(),
+            editor: EditorPanel::default(),
+            key_areas: crate::typing::KeyAreas::default(),
             paste_source: PasteSourceWindow::default(),
             recovery: recovery::Writer::default(),
             last_tick: f64::NEG_INFINITY,
@@ -177,7 +181,9 @@ impl IncidentMapApp {
             || marks.focus_search
             || marks.focus_place_finder;
         let mut actions = Actions::default();
-        let commands = Command::from_keys(&ctx, typing, self.state.reviewing());
+        let here = self.key_areas.here(&ctx);
+        self.key_areas.clear();
+        let commands = Command::from_keys(&ctx, typing, here, self.state.reviewing());
         let opened = commands.iter().any(|c| c.opens_a_field());
         // (When a field already has the keyboard, it takes them itself.)
         if !ctx.egui_wants_keyboard_input() {
@@ -195,12 +201,14 @@ impl IncidentMapApp {
             self.status_bar.ui(ui, &self.state, cursor, zoom);
         });
         self.problems.ui(&ctx, &self.state, &mut actions);
-        self.cluster_list.ui(&ctx, &self.state, &mut actions);
+        let list = self.cluster_list.ui(&ctx, &self.state, &mut actions);
         self.shortcuts.ui(&ctx, &self.state, &mut actions);
         self.place_finder.ui(&ctx, &self.state, &mut actions);
         self.path_prompt.ui(&ctx, &self.state, &mut actions);
-        self.review.ui(&ctx, &self.state, &mut actions);
-        self.editor.ui(&ctx, &self.state, &mut actions);
+        let review = self.review.ui(&ctx, &self.state, &mut actions);
+        for r in [list, review].into_iter().flatten() {
+            self.key_areas.add(r.layer_id, r.rect);
+        }
         self.paste_source.ui(&ctx, &self.state, &mut actions);
         dialogs::unsaved(&ctx, &self.state, &mut actions);
         dialogs::recovery(&ctx, &self.state, &mut actions);
@@ -213,18 +221,36 @@ impl IncidentMapApp {
             actions.push(Action::Command(Command::Quit));
         }
         if self.state.panels_shown() && self.state.document().is_some() {
-            egui::Panel::left("timeline")
+            let timeline = egui::Panel::left("timeline")
                 .default_size(340.0)
                 .resizable(true)
                 .show(ui, |ui| self.timeline.ui(ui, &self.state, &mut actions));
+            self.key_areas
+                .add(timeline.response.layer_id, timeline.response.rect);
+            // The event editor, when open, docks above the context.
+            let context = egui::Panel::right("context")
+                .default_size(400.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    self.editor.dock(ui, &self.state, &mut actions);
+                    let below = ui.available_rect_before_wrap();
+                    self.context.ui(ui, &self.state, &mut actions);
+                    below
+                });
+            self.key_areas.add(context.response.layer_id, context.inner);
+        } else if EditorPanel::is_open(&self.state) {
             egui::Panel::right("context")
                 .default_size(400.0)
                 .resizable(true)
-                .show(ui, |ui| self.context.ui(ui, &self.state, &mut actions));
+                .show(ui, |ui| self.editor.dock(ui, &self.state, &mut actions));
         }
-        egui::CentralPanel::default()
+        let map = egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map.ui(ui, &self.state, &mut actions));
+        self.key_areas.add(map.response.layer_id, map.response.rect);
+        for &(layer, rect) in self.map.overlays() {
+            self.key_areas.add(layer, rect);
+        }
         let asks = self.state.set_viewport(self.map.viewport());
         self.run(&ctx, asks);
         for action in actions.take() {

@@ -498,13 +498,23 @@ impl Command {
     /// The commands whose keys were pressed this frame (the keys are taken,
     /// so no widget sees them too). While the user is `typing` (a text
     /// field has the keyboard), only shortcuts with Ctrl (⌘) count: plain
-    /// letters are typing. While `reviewing` proposed events, the review's
-    /// keys come first; otherwise they are not keys at all.
-    pub fn from_keys(ctx: &egui::Context, typing: bool, reviewing: bool) -> Vec<Command> {
+    /// letters are typing. Keys that type ([`types`]) alone
+    /// act only `here`, with the pointer or focus on the map, the timeline,
+    /// the context or a list. While `reviewing` proposed events, the
+    /// review's keys come first; otherwise they are not keys at all.
+    pub fn from_keys(
+        ctx: &egui::Context,
+        typing: bool,
+        here: bool,
+        reviewing: bool,
+    ) -> Vec<Command> {
         let mut all: Vec<(Command, KeyboardShortcut)> = Command::all()
             .filter(|c| reviewing || c.scope() == Scope::Everywhere)
             .flat_map(|c| c.shortcuts().iter().map(move |s| (c, *s)))
-            .filter(|(_, s)| !typing || s.modifiers.command || s.modifiers.ctrl)
+            .filter(|(_, s)| {
+                let held = s.modifiers.command || s.modifiers.ctrl;
+                held || (!typing && (here || !types(s.logical_key)))
+            })
             .collect();
         // The review's first, then the most specific: Ctrl+Shift+E before Ctrl+E.
         all.sort_by_key(|(c, s)| {
@@ -529,6 +539,17 @@ impl Command {
             out
         })
     }
+}
+
+/// Whether `key` writes or edits words in a text field (a letter, a
+/// digit, a sign, Space, Enter, Backspace, Delete): alone, it is a command
+/// only where `typing::KeyAreas` says. Escape, the arrows and F1 act anywhere.
+pub fn types(key: Key) -> bool {
+    !matches!(
+        key,
+        Key::ArrowDown | Key::ArrowLeft | Key::ArrowRight | Key::ArrowUp
+    ) && (matches!(key, Key::Space | Key::Enter | Key::Backspace | Key::Delete)
+        || key.symbol_or_name().chars().count() == 1)
 }
 
 fn modifier_count(m: Modifiers) -> u8 {
@@ -627,6 +648,33 @@ mod tests {
     }
 
     #[test]
+    fn the_keys_that_type_are_those_a_field_would_take() {
+        for k in [
+            Key::A,
+            Key::L,
+            Key::Num0,
+            Key::Space,
+            Key::Enter,
+            Key::Delete,
+            Key::Minus,
+            Key::OpenBracket,
+        ] {
+            assert!(types(k), "{k:?}");
+        }
+        for k in [
+            Key::Escape,
+            Key::F1,
+            Key::F3,
+            Key::ArrowDown,
+            Key::ArrowLeft,
+            Key::Tab,
+            Key::Home,
+        ] {
+            assert!(!types(k), "{k:?}");
+        }
+    }
+
+    #[test]
     fn keys_become_commands_and_plain_keys_wait_while_typing() {
         let ctx = egui::Context::default();
         let press = |key: Key, modifiers: Modifiers| egui::Event::Key {
@@ -645,7 +693,24 @@ mod tests {
         };
         let mut got = Vec::new();
         ctx.run_ui(input.clone(), |_| {
-            got = Command::from_keys(&ctx, false, false)
+            got = Command::from_keys(&ctx, false, true, false)
+        })
+        .textures_delta
+        .clear();
+        assert_eq!(got, [Command::ExportEvents, Command::SelectNext]);
+        // Away from the map and lists, J is no command; Ctrl+Shift+E and
+        // the arrows still are.
+        let away = egui::RawInput {
+            events: vec![
+                press(Key::J, Modifiers::NONE),
+                press(Key::Space, Modifiers::NONE),
+                press(Key::ArrowDown, Modifiers::NONE),
+                press(Key::E, Modifiers::COMMAND.plus(Modifiers::SHIFT)),
+            ],
+            ..Default::default()
+        };
+        ctx.run_ui(away, |_| {
+            got = Command::from_keys(&ctx, false, false, false)
         })
         .textures_delta
         .clear();
@@ -659,12 +724,14 @@ mod tests {
             ],
             ..Default::default()
         };
-        ctx.run_ui(typed, |_| got = Command::from_keys(&ctx, false, false))
-            .textures_delta
-            .clear();
+        ctx.run_ui(typed, |_| {
+            got = Command::from_keys(&ctx, false, true, false)
+        })
+        .textures_delta
+        .clear();
         assert_eq!(got, [Command::Search]);
         // While proposed events are reviewed, J walks them instead.
-        ctx.run_ui(input, |_| got = Command::from_keys(&ctx, false, true))
+        ctx.run_ui(input, |_| got = Command::from_keys(&ctx, false, true, true))
             .textures_delta
             .clear();
         assert_eq!(got, [Command::NextProposal, Command::ExportEvents]);

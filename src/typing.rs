@@ -5,13 +5,26 @@
 //! letters then land nowhere (or as commands). So a click that comes while
 //! a text field has the keyboard, within moments of typing, is held back a
 //! few frames' time, and the keys still on their way go in first.
+//!
+//! And no key typed for words becomes a command: [`KeyAreas`] says where
+//! the plain keys (letters, digits, Space, Enter, Delete) act — with the
+//! pointer or the keyboard's focus on the map, the timeline, the context
+//! or a list — so typing with the pointer over a window, the top bar or a
+//! form's empty space does nothing.
 
 use std::time::{Duration, Instant};
 
-use egui::Event;
+use egui::{Event, LayerId, Pos2, Rect};
 
-/// How long a click is held back at most.
+/// How long a click is held back after the keys stop coming.
 pub const HOLD: Duration = Duration::from_millis(80);
+
+/// How long a click is held back at most, however long keys keep coming.
+const MAX_HOLD: Duration = Duration::from_millis(500);
+
+/// How many frames a click is held back at least: on a loaded machine a
+/// frame takes longer than [`HOLD`], and the keys come with the next one.
+const MIN_FRAMES: u8 = 2;
 
 /// How soon after a key a click counts as following the typing.
 const AFTER_TYPING: Duration = Duration::from_millis(300);
@@ -64,6 +77,8 @@ pub struct ClickHold {
     held: Vec<Event>,
     since: Option<Instant>,
     last_key: Option<Instant>,
+    /// Frames the click has been held back.
+    frames: u8,
 }
 
 fn is_typing(e: &Event) -> bool {
@@ -87,13 +102,17 @@ impl ClickHold {
             self.last_key = Some(now);
         }
         if let Some(since) = self.since {
-            // Keys go in now; the pointer waits behind what is held.
+            // Keys go in now; the pointer waits behind what is held, until
+            // the keys have stopped coming for a while (and a frame or two
+            // has passed), or at most MAX_HOLD.
             let (keys, pointer): (Vec<Event>, Vec<Event>) = events.drain(..).partition(is_typing);
             self.held.extend(pointer);
             *events = keys;
+            self.frames = self.frames.saturating_add(1);
+            let quiet = now.duration_since(self.last_key.unwrap_or(since).max(since));
             let waited = now.duration_since(since);
-            if waited < HOLD {
-                return Some(HOLD - waited);
+            if waited < MAX_HOLD && (quiet < HOLD || self.frames < MIN_FRAMES) {
+                return Some(HOLD.saturating_sub(quiet).max(Duration::from_millis(10)));
             }
             events.append(&mut self.held);
             self.since = None;
@@ -113,9 +132,56 @@ impl ClickHold {
                 events.extend(keys);
                 self.held = pointer;
                 self.since = Some(now);
+                self.frames = 0;
                 Some(HOLD)
             }
             _ => None,
+        }
+    }
+}
+
+/// Where the plain keys act: the map, the timeline, the context and the
+/// lists, as each was drawn (its layer and its rectangle). Gathered as the
+/// frame is drawn, asked at the start of the next.
+#[derive(Default)]
+pub struct KeyAreas {
+    areas: Vec<(LayerId, Rect)>,
+}
+
+impl KeyAreas {
+    /// Forgets last frame's, before the panels are drawn again.
+    pub fn clear(&mut self) {
+        self.areas.clear();
+    }
+
+    /// One more place where plain keys act.
+    pub fn add(&mut self, layer: LayerId, rect: Rect) {
+        self.areas.push((layer, rect));
+    }
+
+    /// Whether `pos`, on the topmost `layer` there, is in one of them.
+    fn holds(&self, layer: Option<LayerId>, pos: Pos2) -> bool {
+        self.areas
+            .iter()
+            .any(|(l, r)| Some(*l) == layer && r.contains(pos))
+    }
+
+    /// Whether plain keys act now: the keyboard's focus is on a widget in
+    /// one of the areas, or the pointer is over one (and no window over
+    /// it), or the pointer is not over the app at all (the keyboard is
+    /// then all the user has).
+    pub fn here(&self, ctx: &egui::Context) -> bool {
+        let focused = ctx
+            .memory(egui::Memory::focused)
+            .and_then(|id| ctx.read_response(id));
+        if let Some(r) = focused
+            && self.holds(Some(r.layer_id), r.rect.center())
+        {
+            return true;
+        }
+        match ctx.input(|i| i.pointer.hover_pos()) {
+            None => true,
+            Some(pos) => self.holds(ctx.layer_id_at(pos), pos),
         }
     }
 }
@@ -175,9 +241,12 @@ mod tests {
         let mut frame = vec![Event::Text("d".into())];
         assert!(hold.frame(&mut frame, true, ms(20)).is_some());
         assert_eq!(frame, [Event::Text("d".into())]);
-        // Then the click, in its order.
+        // Until the keys have stopped coming for HOLD; then the click, in
+        // its order.
         let mut frame = Vec::new();
-        assert_eq!(hold.frame(&mut frame, true, ms(10 + 80)), None);
+        assert!(hold.frame(&mut frame, true, ms(90)).is_some());
+        assert!(frame.is_empty());
+        assert_eq!(hold.frame(&mut frame, true, ms(20 + 80)), None);
         assert_eq!(frame, [press(true), press(false)]);
         // Not typing, or long after the last key: a click goes straight in.
         let mut frame = vec![press(true)];
@@ -186,5 +255,45 @@ mod tests {
         let mut frame = vec![press(true)];
         assert_eq!(hold.frame(&mut frame, true, ms(1000)), None);
         assert_eq!(frame.len(), 1);
+    }
+
+    /// On a loaded machine: keys keep coming, each a frame apart and
+    /// slower than HOLD; the click waits for them all, and for two frames
+    /// at least, but never more than MAX_HOLD.
+    #[test]
+    fn a_click_waits_while_keys_keep_coming_on_a_slow_machine() {
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let mut hold = ClickHold::default();
+        hold.frame(&mut vec![Event::Text("DeBe".into())], true, ms(0));
+        let mut frame = vec![press(true), press(false)];
+        assert!(hold.frame(&mut frame, true, ms(50)).is_some());
+        // One slow frame (150 ms) with no key yet: a second frame is waited for.
+        let mut frame = Vec::new();
+        assert!(hold.frame(&mut frame, true, ms(200)).is_some());
+        // Keys then: each starts the wait again.
+        for (t, text) in [(260, "ne"), (330, "de"), (400, "tto")] {
+            let mut frame = vec![Event::Text(text.into())];
+            assert!(hold.frame(&mut frame, true, ms(t)).is_some(), "{text}");
+            assert_eq!(frame, [Event::Text(text.into())]);
+        }
+        let mut frame = Vec::new();
+        assert_eq!(hold.frame(&mut frame, true, ms(490)), None);
+        assert_eq!(frame, [press(true), press(false)]);
+        // Keys without end: the click goes in after MAX_HOLD all the same.
+        hold.frame(&mut vec![Event::Text("a".into())], true, ms(1000));
+        let mut frame = vec![press(true)];
+        assert!(hold.frame(&mut frame, true, ms(1010)).is_some());
+        let mut t = 1010;
+        let mut let_go = None;
+        while let_go.is_none() && t < 2000 {
+            t += 40;
+            let mut frame = vec![Event::Text("b".into())];
+            if hold.frame(&mut frame, true, ms(t)).is_none() {
+                let_go = Some(t);
+                assert_eq!(frame.last(), Some(&press(true)));
+            }
+        }
+        assert_eq!(let_go, Some(1530), "let go once 500 ms had passed");
     }
 }

@@ -479,9 +479,7 @@ fn evidence_is_graded_shown_filtered_and_faded() {
     // An event from its second sentence, its passage doubtful (4).
     event_from_words(&mut map, 13, 56);
     wait(&mut map, "the event", |m| events(m) == 1);
-    map.harness()
-        .get_by_label_contains("How credible what this passage says is")
-        .click();
+    reach(&mut map, "How credible what this passage says is").click();
     map.harness().run_steps(2);
     map.harness().get_by_label("4: doubtful").click();
     wait(&mut map, "the credibility", |m| {
@@ -590,29 +588,28 @@ fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
         2
     );
     // A claim: what the source says beside what is on record.
-    map.harness().get_by_label_contains("Claims (0)").click();
+    // (The docked editor scrolls: down to the claims, as a user would.)
+    reach(&mut map, "Claims (0)").click();
     map.harness().run_steps(2);
     for (field, text) in [
         ("About:", "date"),
         ("The source says:", "on Monday"),
         ("On record:", "Tuesday 26 March"),
     ] {
-        map.harness().get_by_label(field).focus();
+        reach(&mut map, field).focus();
         map.harness().get_by_label(field).type_text(text);
     }
     map.harness().run_steps(2);
-    map.harness().get_by_label("Add claim").click();
+    reach(&mut map, "Add claim").click();
     wait(&mut map, "the claim", |m| {
         m.app().state.work().unwrap().dataset.events[0].claims.len() == 1
     });
     // A second event, related to the first.
     event_from_words(&mut map, 56, 65);
     wait(&mut map, "the second event", |m| events(m) == 2);
-    map.harness()
-        .get_by_label_contains("Related events (0)")
-        .click();
+    reach(&mut map, "Related events (0)").click();
     map.harness().run_steps(2);
-    map.harness().get_by_label("The other event").click();
+    reach(&mut map, "The other event").click();
     map.harness().run_steps(2);
     // (The entry in the list; the title is also the timeline's row.)
     map.harness()
@@ -621,7 +618,7 @@ fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
         .unwrap()
         .click();
     map.harness().run_steps(2);
-    map.harness().get_by_label("Relate").click();
+    reach(&mut map, "Relate").click();
     wait(&mut map, "the relation", |m| {
         m.app().state.work().unwrap().dataset.events[1]
             .relations
@@ -742,6 +739,9 @@ fn a_title_typed_in_the_file_menu_then_left_is_kept() {
 /// Every letter, digit and space typed into every kind of text field:
 /// each field holds exactly what was typed, and no key became a command
 /// (P hides the panels, L loops, Space plays, D sets a day's window…).
+/// And the same keys typed with the pointer over no field — a form's
+/// empty space, the top bar — are no commands either: they act over the
+/// map, the timeline and the lists only.
 #[test]
 fn every_key_typed_into_every_field_is_typing_not_a_command() {
     const TYPED: &str = "The quick brown fox jumps over the lazy dog 0123456789";
@@ -750,23 +750,30 @@ fn every_key_typed_into_every_field_is_typing_not_a_command() {
     wait(&mut map, "the source", |m| {
         m.harness().query_by_label("Source text").is_some()
     });
+    // What the keys would change, were they commands.
     let commands_state = |m: &mut OffscreenMap| {
         let s = &m.app().state;
         let p = s.playback();
-        (
-            s.panels_shown(),
-            p.playing,
-            p.looped,
-            p.accumulate,
-            s.filter().window,
-            s.shortcuts_open(),
-            s.selected_id().map(str::to_string),
+        format!(
+            "{:?}",
+            (
+                s.panels_shown(),
+                p.playing,
+                p.looped,
+                p.accumulate,
+                s.filter().window,
+                s.shortcuts_open(),
+                s.selected_id().map(str::to_string),
+                s.work().map(|w| w.dataset.events.len()),
+            )
         )
     };
-    let before = commands_state(&mut map);
-    let type_into = |map: &mut OffscreenMap, label: &str| {
-        map.harness().get_by_label(label).click();
+    let type_into = |map: &mut OffscreenMap, label: &str, before: &str| {
+        reach(map, label).click();
         map.harness().run_steps(2);
+        // (The click may put the cursor inside the words: to their end.)
+        map.harness().key_press(Key::End);
+        map.harness().run_steps(1);
         let start = map
             .harness()
             .get_by_label(label)
@@ -785,7 +792,8 @@ fn every_key_typed_into_every_field_is_typing_not_a_command() {
             "a key typed into {label} was a command"
         );
     };
-    type_into(&mut map, "Search:");
+    let before = commands_state(&mut map);
+    type_into(&mut map, "Search:", &before);
     assert_eq!(map.app().state.search(), TYPED);
     // The File menu's fields.
     map.harness().get_by_label("File").click();
@@ -798,7 +806,7 @@ fn every_key_typed_into_every_field_is_typing_not_a_command() {
         "Save to:",
         "Export to:",
     ] {
-        type_into(&mut map, label);
+        type_into(&mut map, label, &before);
     }
     click_at(&mut map, egui::pos2(700.0, 500.0));
     map.harness().run_steps(2);
@@ -806,19 +814,86 @@ fn every_key_typed_into_every_field_is_typing_not_a_command() {
     map.harness().get_by_label("About this source").click();
     map.harness().run_steps(2);
     for label in ["Author:", "Publisher:", "Address:"] {
-        type_into(&mut map, label);
+        type_into(&mut map, label, &before);
     }
+    reach(&mut map, "About this source").click();
+    map.harness().run_steps(2);
     // Find a place.
     let ctx = map.ctx();
     map.app().apply(&ctx, Command::FindPlace);
     map.harness().run_steps(3);
-    type_into(&mut map, "Name:");
-    // The same keys with no field to take them are commands: L loops.
+    type_into(&mut map, "Name:", &before);
+    map.harness().key_press(Key::Escape);
+    map.harness().run_steps(2);
+    // The window asking for a path when no file dialog opens.
+    map.app()
+        .apply(&ctx, Done::NoDialog(incident_map::action::PathFor::Export));
+    map.harness().run_steps(3);
+    type_into(&mut map, "Path:", &before);
+    map.harness().key_press(Key::Escape);
+    map.harness().run_steps(2);
+    assert!(map.app().state.path_prompt().is_none());
+    // The event editor, docked, every field of it.
     map.app().apply(&ctx, Command::ClearSelection);
+    event_from_words(&mut map, 13, 56);
+    wait(&mut map, "the editor", |m| {
+        m.harness().query_by_label("Summary:").is_some()
+    });
+    map.harness().run_steps(3);
+    let before = commands_state(&mut map);
+    for label in [
+        "Title:",
+        "When:",
+        "Casualties:",
+        "Actors:",
+        "Summary:",
+        "Notes:",
+        "Find a place:",
+    ] {
+        type_into(&mut map, label, &before);
+    }
+    reach(&mut map, "Claims (0)").click();
+    map.harness().run_steps(2);
+    for label in ["About:", "The source says:", "On record:"] {
+        type_into(&mut map, label, &before);
+    }
+    // The pointer over the editor's empty space (no field has the
+    // keyboard): still no command.
+    let blank = {
+        let h = map.harness();
+        let r = h.get_by_label("Close").rect();
+        egui::pos2(r.left() - 120.0, r.center().y)
+    };
+    click_at(&mut map, blank);
+    map.harness().run_steps(2);
+    type_keys(&mut map, "lp d");
+    assert_eq!(commands_state(&mut map), before, "typed over the editor");
+    // Over the top bar's empty space: none either.
+    click_at(&mut map, egui::pos2(1300.0, 12.0));
+    map.harness().run_steps(2);
+    type_keys(&mut map, "lp d");
+    assert_eq!(commands_state(&mut map), before, "typed over the top bar");
+    // The same keys over the map are commands: L loops.
     click_at(&mut map, egui::pos2(700.0, 500.0));
     map.harness().run_steps(2);
     type_keys(&mut map, "l");
     assert!(map.app().state.playback().looped, "L on the map loops");
+}
+
+/// The widget labelled `label` (or whose label starts so), scrolled into
+/// view first, as a user scrolls the docked editor to it.
+fn reach<'a>(map: &'a mut OffscreenMap, label: &'a str) -> egui_kittest::Node<'a> {
+    let h = map.harness();
+    let node = h
+        .query_by_label(label)
+        .or_else(|| h.query_all_by_label_contains(label).next())
+        .unwrap_or_else(|| panic!("no {label:?}"));
+    node.scroll_to_me();
+    // (The scroll glides: until it is still.)
+    h.run_steps(20);
+    h.query_by_label(label)
+        .or_else(|| h.query_all_by_label_contains(label).next())
+        .unwrap()
 }
 
 /// `text` typed as a keyboard types it: each key pressed (what shortcuts

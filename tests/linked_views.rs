@@ -64,6 +64,22 @@ fn clicking_each_marker_shows_its_title_date_and_passage_and_selects_its_row() {
                 .is_some(),
             "{id}: passage {words:?} not shown"
         );
+        // Brought into view in the source's text: its paragraph starts in
+        // the lower part of the panel, and ends within the window.
+        let text = map
+            .harness()
+            .get_by_label_contains("The source's words")
+            .rect();
+        let passage = map
+            .harness()
+            .get_all_by_label_contains(words)
+            .last()
+            .unwrap()
+            .rect();
+        assert!(
+            passage.top() > text.bottom() && passage.top() < 900.0 - 40.0,
+            "{id}: the passage at {passage:?} is out of view (its text begins under {text:?})"
+        );
     }
 }
 

@@ -421,3 +421,63 @@ fn ctrl_f_in_the_search_field_selects_its_words_so_typing_replaces_them() {
     common::wait_for_filter(&mut map);
     assert_eq!(map.app().state.search(), "Kaluga");
 }
+
+/// The time window's date, large on the map, never hides a marker: with the
+/// Crocus marker brought to where the date sits (the middle of the bottom),
+/// the date moves aside.
+#[test]
+fn the_window_date_on_the_map_keeps_clear_of_the_markers() {
+    let mut map = app();
+    for (field, day) in [("From", "2024-03-01"), ("to", "2024-03-31")] {
+        map.harness().get_by_label(field).focus();
+        map.harness().run_steps(1);
+        map.harness().get_by_label(field).type_text(day);
+        map.harness().run_steps(1);
+    }
+    map.harness().key_press(egui::Key::Enter);
+    map.harness().run_steps(1);
+    common::wait_for_filter(&mut map);
+    let table = map.app().state.table().unwrap();
+    let crocus = (0..table.len())
+        .find(|&i| table.title(i) == ATTACK)
+        .and_then(|i| table.point(i))
+        .unwrap();
+    let mut moved_aside = 0;
+    // From the marker at the middle of the map to near its bottom edge.
+    for k in 0..12 {
+        let dlat = 0.004 * f64::from(k);
+        map.app().map_mut().look_at(
+            incident_map_core::model::LatLon {
+                lat: crocus.lat + dlat,
+                lon: crocus.lon,
+            },
+            13.0,
+        );
+        map.harness().run_steps(3);
+        common::markers_in_the_clear(&mut map);
+        let caption = map
+            .harness()
+            .get_all_by_label_contains("Time window: ")
+            .next()
+            .unwrap()
+            .rect();
+        let marker = map.harness().get_by_label(&format!("Map: {ATTACK}")).rect();
+        // Where the date goes when nothing is in the way.
+        let area = map.app().map().rect();
+        let usual = egui::Rect::from_center_size(
+            egui::pos2(
+                area.center().x,
+                area.bottom() - 34.0 - caption.height() / 2.0 + 4.0,
+            ),
+            caption.size(),
+        );
+        if marker.intersects(usual) {
+            assert!(!marker.intersects(caption));
+            moved_aside += 1;
+        }
+    }
+    assert!(
+        moved_aside > 0,
+        "the marker never came under the date's usual place"
+    );
+}

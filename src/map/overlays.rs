@@ -283,6 +283,12 @@ pub struct EventMarkers<'a> {
     pub fade: f32,
     /// Draw faded the events whose best evidence is doubtful or improbable.
     pub fade_doubtful: bool,
+    /// What names must keep clear of besides the markers: the map's own
+    /// overlays (legend, buttons, the window's date), as last drawn.
+    pub keep_clear: &'a [egui::Rect],
+    /// Where markers and clusters were drawn (for the overlays drawn after
+    /// them to keep clear of); as many as are on screen, never more.
+    pub drawn: &'a mut Vec<egui::Rect>,
     pub actions: &'a mut Actions,
 }
 
@@ -334,6 +340,8 @@ impl Plugin for EventMarkers<'_> {
             let at = to_pos(cluster.at);
             let r = cluster_radius(cluster.count) as f32;
             bubble(&painter, at, r);
+            self.drawn
+                .push(egui::Rect::from_center_size(at, vec2(2.0 * r, 2.0 * r)));
             // What it holds, by category: a ring of segments.
             let sample = index.sample(cluster.zoom, &cluster.cells, CLUSTER_SAMPLE);
             category_ring(&painter, at, r - 3.0, &sample, |e| {
@@ -381,17 +389,18 @@ impl Plugin for EventMarkers<'_> {
         }
         // Few markers and a close view: each is named, not only on hover.
         let roomy = singles.len() <= MAX_LABELS && projector.zoom() >= LABEL_ZOOM;
-        // What names must not cover: the markers, and the names already on
-        // the map (a name with no free place is left out). The hovered or
-        // selected marker's name is drawn last, over the rest.
-        let mut named: Vec<egui::Rect> = if roomy {
+        self.drawn.extend(
             singles
                 .iter()
-                .map(|s| egui::Rect::from_center_size(s.1, vec2(16.0, 16.0)))
-                .collect()
-        } else {
-            Vec::new()
-        };
+                .map(|s| egui::Rect::from_center_size(s.1, vec2(16.0, 16.0))),
+        );
+        // What names must not cover: the markers and clusters, the map's
+        // overlays, and the names already on the map (a name with no free
+        // place is left out). The hovered or selected marker's name is
+        // drawn last, over the other names, but clear of markers and
+        // overlays where it can be.
+        let marks: Vec<egui::Rect> = self.drawn.iter().chain(self.keep_clear).copied().collect();
+        let mut named = marks.clone();
         let mut emphasised = Vec::new();
         let map = painter.clip_rect().shrink(4.0);
         let diagonal = clip.size().length();
@@ -465,9 +474,7 @@ impl Plugin for EventMarkers<'_> {
             }
             if response.hovered() || selected {
                 let label = format!("{title}: {}", table.label(marker.event));
-                let galley =
-                    painter.layout_no_wrap(label, FontId::proportional(13.0), Color32::BLACK);
-                emphasised.push((at, r + 6.0, galley, color));
+                emphasised.push((at, r + 6.0, label, color));
             } else if roomy {
                 let galley = painter.layout_no_wrap(
                     title.to_string(),
@@ -490,11 +497,25 @@ impl Plugin for EventMarkers<'_> {
                 self.actions.push(SelectionAction::Select(id.to_string()));
             }
         }
-        for (at, gap, galley, color) in emphasised {
-            let frame = tag_place(map, at, gap, galley.size(), &[]).unwrap_or_else(|| {
-                // Wider than the map: from its left edge, below the marker.
-                egui::Rect::from_min_size(egui::pos2(map.left(), at.y + gap), galley.size())
-            });
+        for (at, gap, label, color) in emphasised {
+            // On one line, or on two where one line finds no free place.
+            let font = FontId::proportional(13.0);
+            let line = painter.layout_no_wrap(label.clone(), font.clone(), Color32::BLACK);
+            let two = painter.layout(
+                label,
+                font,
+                Color32::BLACK,
+                (line.size().x / 2.0).max(160.0) + 8.0,
+            );
+            let (k, frame) = chosen_name_place(
+                map,
+                at,
+                gap,
+                &[line.size(), two.size()],
+                self.drawn,
+                self.keep_clear,
+            );
+            let galley = if k == 0 { line } else { two };
             painter.rect(
                 frame.expand(3.0),
                 3.0,
@@ -642,9 +663,46 @@ pub fn scale_bar(ui: &Ui, projector: &Projector, at: Pos2) {
     );
 }
 
+/// Where the selected or hovered marker's name goes, laid out in one of
+/// `sizes` (one line, then two): clear of the other markers (`marks`,
+/// which may hold its own) and the overlays (`keep_clear`) in the first
+/// size that can be, else on one line clear of the overlays, else anywhere
+/// on the `map`; a name wider than the map starts at its left edge. Gives
+/// which size, and where.
+fn chosen_name_place(
+    map: egui::Rect,
+    at: Pos2,
+    gap: f32,
+    sizes: &[egui::Vec2],
+    marks: &[egui::Rect],
+    keep_clear: &[egui::Rect],
+) -> (usize, egui::Rect) {
+    // Its own marker is no obstacle (the name is beside it).
+    let others: Vec<egui::Rect> = marks
+        .iter()
+        .filter(|r| !r.contains(at))
+        .chain(keep_clear)
+        .copied()
+        .collect();
+    let first = sizes[0];
+    sizes
+        .iter()
+        .enumerate()
+        .find_map(|(k, size)| Some((k, tag_place(map, at, gap, *size, &others)?)))
+        .or_else(|| Some((0, tag_place(map, at, gap, first, keep_clear)?)))
+        .or_else(|| Some((0, tag_place(map, at, gap, first, &[])?)))
+        .unwrap_or_else(|| {
+            (
+                0,
+                egui::Rect::from_min_size(egui::pos2(map.left(), at.y + gap), first),
+            )
+        })
+}
+
 /// Where a marker's name of `size` goes: `gap` points to the right of the
-/// marker at `at`, else to its left, else below it; the first place wholly
-/// on the `map` that covers none of the names `taken`.
+/// marker at `at`, else to its left, else below it, else above it; the
+/// first place wholly on the `map` that covers none of the rectangles
+/// `taken` (names, markers, overlays).
 fn tag_place(
     map: egui::Rect,
     at: Pos2,
@@ -659,6 +717,7 @@ fn tag_place(
         egui::pos2(at.x + gap, at.y - size.y / 2.0),
         egui::pos2(at.x - gap - size.x, at.y - size.y / 2.0),
         egui::pos2(below_x, at.y + gap),
+        egui::pos2(below_x, at.y - gap - size.y),
     ]
     .into_iter()
     .map(|top_left| egui::Rect::from_min_size(top_left, size))
@@ -680,12 +739,47 @@ mod tests {
         assert_eq!(left.max.x, 340.0);
         // Another name on the right: left again.
         let at = egui::pos2(200.0, 200.0);
-        let other = egui::Rect::from_min_size(egui::pos2(230.0, 190.0), size);
+        let other = egui::Rect::from_min_size(egui::pos2(230.0, 191.0), size);
         let left = tag_place(map, at, 10.0, size, &[other]).unwrap();
         assert_eq!(left.max.x, 190.0);
         // Both sides taken: below.
         let below = tag_place(map, at, 10.0, size, &[other, left]).unwrap();
         assert_eq!(below.min, egui::pos2(150.0, 210.0));
+        // And below (a legend there, say): above.
+        let above = tag_place(map, at, 10.0, size, &[other, left, below]).unwrap();
+        assert_eq!(above.min, egui::pos2(150.0, 178.0));
+        // The chosen marker's name: clear of a neighbour on its right and
+        // of the legend below-left, so above; with the map too crowded, clear
+        // of the overlays at least; over its own marker never counts.
+        let own = egui::Rect::from_center_size(at, vec2(16.0, 16.0));
+        let neighbour = egui::Rect::from_center_size(egui::pos2(240.0, 200.0), vec2(16.0, 16.0));
+        let legend = egui::Rect::from_min_max(egui::pos2(0.0, 191.0), egui::pos2(195.0, 300.0));
+        let chosen = chosen_name_place(map, at, 10.0, &[size], &[own, neighbour], &[legend]);
+        assert_eq!(
+            chosen,
+            (0, egui::Rect::from_min_size(egui::pos2(150.0, 178.0), size))
+        );
+        // A long name that fits nowhere on one line: on two, on the right.
+        let long = vec2(300.0, 12.0);
+        let two = vec2(160.0, 26.0);
+        let beside = [egui::Rect::from_min_size(
+            egui::pos2(150.0, 178.0),
+            vec2(16.0, 16.0),
+        )];
+        let (k, frame) = chosen_name_place(map, at, 10.0, &[long, two], &beside, &[legend]);
+        assert_eq!((k, frame.min), (1, egui::pos2(210.0, 187.0)));
+        let crowd: Vec<egui::Rect> = (0..40)
+            .flat_map(|x| {
+                (0..30).map(move |y| {
+                    egui::Rect::from_center_size(
+                        egui::pos2(x as f32 * 10.0, y as f32 * 10.0),
+                        vec2(4.0, 4.0),
+                    )
+                })
+            })
+            .collect();
+        let (_, chosen) = chosen_name_place(map, at, 10.0, &[size], &crowd, &[legend]);
+        assert!(!chosen.intersects(legend), "{chosen:?}");
         // Nowhere free: no name.
         assert_eq!(
             tag_place(map, egui::pos2(150.0, 100.0), 10.0, size, &[map]),

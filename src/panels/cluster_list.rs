@@ -8,11 +8,19 @@ use crate::state::AppState;
 pub struct ClusterList;
 
 impl ClusterList {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
+    /// Draws the list, if one is open; returns where it is (the plain keys
+    /// act there).
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        state: &AppState,
+        actions: &mut Actions,
+    ) -> Option<egui::Response> {
         let (Some(list), Some(doc)) = (state.listed(), state.document()) else {
-            return;
+            return None;
         };
         egui::Window::new(format!("{} events at one spot", list.len()))
+            .id(egui::Id::unique("cluster-list"))
             .default_width(380.0)
             // Above the map's legend and buttons, which are areas too.
             .order(egui::Order::Foreground)
@@ -37,6 +45,7 @@ impl ClusterList {
                 if ui.button("Close").clicked() {
                     actions.push(SelectionAction::CloseClusterList);
                 }
-            });
+            })
+            .map(|r| r.response)
     }
 }

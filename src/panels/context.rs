@@ -5,7 +5,7 @@
 //! highlighted in the full text of its source.
 
 use egui::text::LayoutJob;
-use egui::{Align, Color32, FontId, RichText, TextFormat, Ui};
+use egui::{Color32, FontId, RichText, TextFormat, Ui};
 
 use super::capitalise;
 use crate::action::{Action, Actions, AuthorAction, SelectionAction};
@@ -23,6 +23,11 @@ const OTHER_PASSAGE: Color32 = Color32::from_rgb(255, 244, 200);
 pub struct ContextPanel {
     /// The source being read (authoring), with what it worked out of it.
     reader: super::reader::SourceReader,
+    /// Frames left to bring the passage into view again after it was
+    /// asked: in the first, the scroll is bounded by the text shown before.
+    scroll_again: u8,
+    /// Whether the selected event was open in the editor last frame.
+    was_editing: bool,
 }
 
 impl ContextPanel {
@@ -37,13 +42,24 @@ impl ContextPanel {
         let selection = state.selection().zip(state.document());
         match (selection, work.zip(reading)) {
             (Some((selection, doc)), reading) => {
-                let scroll = state.marks().scroll_to_selection;
+                // The editor docked above shows the event's fields: here,
+                // only the words it cites, brought into view again.
+                let editing = work.and_then(|w| w.editing.as_deref()) == Some(&*selection.id);
+                if state.marks().scroll_to_selection || editing != self.was_editing {
+                    self.scroll_again = 3;
+                }
+                self.was_editing = editing;
+                let scroll = self.scroll_again > 0;
+                if scroll {
+                    self.scroll_again -= 1;
+                    ui.ctx().request_repaint();
+                }
                 show(
                     ui,
                     doc.table(),
                     &doc.view,
                     selection,
-                    scroll,
+                    (scroll, editing),
                     actions,
                     reading.map(|r| (r, &mut self.reader, state.review())),
                 );
@@ -66,13 +82,14 @@ impl ContextPanel {
 }
 
 /// Draws the panel for the selected event; its passage in focus is brought
-/// into view when `scroll`.
+/// into view when `scroll`; only the words it cites when `editing` (the
+/// editor above shows the rest).
 fn show(
     ui: &mut Ui,
     table: &EventTable,
     index: &ViewIndex,
     selection: &Selection,
-    scroll: bool,
+    (scroll, editing): (bool, bool),
     actions: &mut Actions,
     reading: Option<(
         (&crate::state::Work, &Source),
@@ -86,7 +103,8 @@ fn show(
     // Two scroll areas, one above the other: bringing the passage into view
     // in the source's text leaves the event's details where they are.
     let details_height = ui.available_height() * 0.48;
-    egui::ScrollArea::vertical()
+    if !editing {
+        egui::ScrollArea::vertical()
         .id_salt("context")
         .max_height(details_height)
         .auto_shrink([false, true])
@@ -127,7 +145,8 @@ fn show(
             claims_section(ui, e);
             record_section(ui, e);
         });
-    ui.separator();
+        ui.separator();
+    }
     if let Some(((work, source), reader, review)) = reading {
         reader.ui(
             ui,
@@ -355,14 +374,26 @@ fn passages_section(
         ui.label(RichText::new(format!("credibility {}: {}", c.number(), c.meaning())).small());
     }
     ui.separator();
-    egui::ScrollArea::vertical()
+    // The passage in the middle of the view, where the last frame laid it
+    // out (egui's own scroll-to-widget is bounded by the view it starts
+    // from, and stops short of a passage far down a long text).
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("source-text")
-        .auto_shrink([false, false])
-        .show(ui, |ui| source_text(ui, e, focus, source, search, scroll));
+        .auto_shrink([false, false]);
+    if scroll && let Some(middle) = ui.data(|d| d.get_temp::<f32>(passage_middle_id())) {
+        area = area.vertical_scroll_offset((middle - ui.available_height() / 2.0).max(0.0));
+    }
+    area.show(ui, |ui| source_text(ui, e, focus, source, search));
+}
+
+/// Where the focused passage's paragraph was last laid out: its middle,
+/// from the top of the source's text.
+fn passage_middle_id() -> egui::Id {
+    egui::Id::unique("passage-middle")
 }
 
 /// The source's full text, the focused passage highlighted and scrolled to.
-fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, search: &str, scroll: bool) {
+fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, search: &str) {
     let p = &e.passages[focus];
     let Some(text) = source.full_text() else {
         ui.colored_label(
@@ -390,6 +421,8 @@ fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, search: &s
         .collect();
     others.sort_by_key(|r| r.start);
     // One label per paragraph, so the view can scroll to the passage's.
+    let top = ui.min_rect().top();
+    let mut first = true;
     let mut offset = 0;
     for paragraph in text.split_inclusive('\n') {
         let range = offset..offset + paragraph.len();
@@ -419,8 +452,9 @@ fn source_text(ui: &mut Ui, e: &Event, focus: usize, source: &Source, search: &s
             ui.visuals().text_color(),
         );
         let response = ui.add(egui::Label::new(job).wrap());
-        if holds_focus && scroll {
-            response.scroll_to_me(Some(Align::Center));
+        if holds_focus && std::mem::take(&mut first) {
+            let middle = response.rect.center().y - top;
+            ui.data_mut(|d| d.insert_temp(passage_middle_id(), middle));
         }
     }
 }

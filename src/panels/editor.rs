@@ -1,5 +1,6 @@
-//! The event editor: the event open for editing in the data set being
-//! authored — its title, category (one of the data set's, or a new one),
+//! The event editor, docked at the top of the context column (the map
+//! stays clear for placing it; the passage it cites shows below): the
+//! event open for editing in the data set being authored — its title, category (one of the data set's, or a new one),
 //! when, actors, summary, notes, and where (a click on the map, or a place
 //! found by name: the places named in its passages first). A field's change
 //! is one edit, made when the field is left (or Enter pressed), so Undo
@@ -16,7 +17,7 @@ use incident_map_core::model::{
 };
 
 /// The fields as typed.
-pub struct EditorWindow {
+pub struct EditorPanel {
     /// The event the fields were filled from (refilled when it changes
     /// under them: an undo, a click on the map).
     from: Option<Event>,
@@ -49,9 +50,9 @@ struct Suggestions {
     regions: Vec<(String, String)>,
 }
 
-impl Default for EditorWindow {
+impl Default for EditorPanel {
     fn default() -> Self {
-        EditorWindow {
+        EditorPanel {
             from: None,
             title: String::new(),
             category: String::new(),
@@ -75,7 +76,7 @@ impl Default for EditorWindow {
     }
 }
 
-impl EditorWindow {
+impl EditorPanel {
     fn fill(&mut self, e: &Event, categories: &[incident_map_core::model::Category]) {
         self.title.clone_from(&e.title);
         self.category = e
@@ -104,14 +105,56 @@ impl EditorWindow {
         self.from = Some(e.clone());
     }
 
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
+    /// Whether an event is open for editing (the panel has something to show).
+    pub fn is_open(state: &AppState) -> bool {
+        state.work().is_some_and(|w| {
+            w.editing
+                .as_deref()
+                .and_then(|id| w.dataset.event(id))
+                .is_some()
+        })
+    }
+
+    /// The editor docked at the top of `ui` (the context column), as tall
+    /// as the user drags it, scrolling; nothing when no event is open.
+    pub fn dock(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
+        if !Self::is_open(state) {
+            self.from = None;
+            return;
+        }
+        let tall = (ui.available_height() * 0.6).max(200.0);
+        egui::Panel::top("editor")
+            .resizable(true)
+            .default_size(tall)
+            .size_range(120.0..=(ui.available_height() - 80.0).max(160.0))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.heading("Event");
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .button("Close")
+                            .on_hover_text("Close the editor: every change is already kept")
+                            .clicked()
+                        {
+                            actions.push(AuthorAction::CloseEditor);
+                        }
+                    });
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("editor-scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.ui(ui, state, actions));
+            });
+    }
+
+    /// The fields of the event open for editing.
+    fn ui(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let Some(work) = state.work() else { return };
         let Some(event) = work
             .editing
             .as_deref()
             .and_then(|id| work.dataset.event(id))
         else {
-            self.from = None;
             return;
         };
         if self.from.as_ref() != Some(event) {
@@ -120,14 +163,8 @@ impl EditorWindow {
             actions.push(WindowAction::WantGazetteer);
         }
         let tz = work.dataset.tz();
-        let mut open = true;
         let mut changed: Option<Event> = None;
-        egui::Window::new("Event")
-            .open(&mut open)
-            .default_width(360.0)
-            .default_pos(ctx.content_rect().center_top() + egui::vec2(-180.0, 60.0))
-            .show(ctx, |ui| {
-                egui::Grid::new("editor-fields")
+        egui::Grid::new("editor-fields")
                     .num_columns(2)
                     .spacing([8.0, 6.0])
                     .show(ui, |ui| {
@@ -164,11 +201,6 @@ impl EditorWindow {
                             }
                         }
                         ui.end_row();
-                        if let Some(why) = &self.when_error {
-                            ui.label("");
-                            ui.colored_label(ui.visuals().error_fg_color, why);
-                            ui.end_row();
-                        }
                         if line(
                             ui,
                             "Casualties:",
@@ -218,67 +250,65 @@ impl EditorWindow {
                         }
                         ui.end_row();
                     });
-                ui.separator();
-                if let Some(e) = self.where_section(ui, state, event, actions) {
-                    changed = Some(e);
-                }
-                ui.separator();
-                if let Some(e) = self.relations_section(ui, work, event) {
-                    changed = Some(e);
-                }
-                if let Some(e) = self.claims_section(ui, event) {
-                    changed = Some(e);
-                }
-                ui.separator();
-                ui.label(format!(
-                    "Cites {} passage{}",
-                    event.passages.len(),
-                    if event.passages.len() == 1 { "" } else { "s" }
-                ));
-                // Each passage's credibility (Admiralty grade 1–6).
-                for (k, p) in event.passages.iter().enumerate() {
-                    ui.horizontal(|ui| {
-                        let words: String = p.quote.chars().take(48).collect();
-                        ui.weak(format!("“{words}…”"));
-                        egui::ComboBox::from_id_salt(("credibility", k))
-                            .selected_text(p.credibility.map_or("credibility: —".into(), |c| {
-                                format!("credibility {}", c.number())
-                            }))
-                            .show_ui(ui, |ui| {
-                                let grades = std::iter::once(None)
-                                    .chain(Credibility::ALL.into_iter().map(Some));
-                                for c in grades {
-                                    let text = c.map_or("not graded".into(), |c| {
-                                        format!("{}: {}", c.number(), c.meaning())
-                                    });
-                                    if ui.selectable_label(p.credibility == c, text).clicked() {
-                                        let mut e = event.clone();
-                                        e.passages[k].credibility = c;
-                                        changed = Some(e);
-                                    }
-                                }
-                            })
-                            .response
-                            .on_hover_text(
-                                "How credible what this passage says is, on the Admiralty (NATO) scale",
-                            );
-                    });
-                }
-                ui.horizontal(|ui| {
-                    if Command::DeleteEvent.button(ui, Command::DeleteEvent.text()) {
-                        actions.push(SelectionAction::Select(event.id.clone()));
-                        actions.push(Action::Command(Command::DeleteEvent));
-                    }
-                    if ui.button("Close").clicked() {
-                        actions.push(AuthorAction::CloseEditor);
-                    }
-                });
+        // Under the fields, not between them: a field the pointer is on
+        // does not move when the one just left turns out wrong.
+        if let Some(why) = &self.when_error {
+            ui.colored_label(ui.visuals().error_fg_color, why);
+        }
+        ui.separator();
+        if let Some(e) = self.where_section(ui, state, event, actions) {
+            changed = Some(e);
+        }
+        ui.separator();
+        if let Some(e) = self.relations_section(ui, work, event) {
+            changed = Some(e);
+        }
+        if let Some(e) = self.claims_section(ui, event) {
+            changed = Some(e);
+        }
+        ui.separator();
+        ui.label(format!(
+            "Cites {} passage{}",
+            event.passages.len(),
+            if event.passages.len() == 1 { "" } else { "s" }
+        ));
+        // Each passage's credibility (Admiralty grade 1–6).
+        for (k, p) in event.passages.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                let words: String = p.quote.chars().take(48).collect();
+                ui.weak(format!("“{words}…”"));
+                egui::ComboBox::from_id_salt(("credibility", k))
+                    .selected_text(p.credibility.map_or("credibility: —".into(), |c| {
+                        format!("credibility {}", c.number())
+                    }))
+                    .show_ui(ui, |ui| {
+                        let grades =
+                            std::iter::once(None).chain(Credibility::ALL.into_iter().map(Some));
+                        for c in grades {
+                            let text = c.map_or("not graded".into(), |c| {
+                                format!("{}: {}", c.number(), c.meaning())
+                            });
+                            if ui.selectable_label(p.credibility == c, text).clicked() {
+                                let mut e = event.clone();
+                                e.passages[k].credibility = c;
+                                changed = Some(e);
+                            }
+                        }
+                    })
+                    .response
+                    .on_hover_text(
+                        "How credible what this passage says is, on the Admiralty (NATO) scale",
+                    );
             });
+        }
+        ui.horizontal_wrapped(|ui| {
+            if Command::DeleteEvent.button(ui, Command::DeleteEvent.text()) {
+                actions.push(SelectionAction::Select(event.id.clone()));
+                actions.push(Action::Command(Command::DeleteEvent));
+            }
+        });
         if let Some(e) = changed {
             actions.push(AuthorAction::EditEvent(Box::new(e)));
-        }
-        if !open {
-            actions.push(AuthorAction::CloseEditor);
         }
     }
 
@@ -295,7 +325,7 @@ impl EditorWindow {
             .id_salt("editor-relations")
             .show(ui, |ui| {
                 for (k, r) in event.relations.iter().enumerate() {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         let other = work
                             .dataset
                             .event(&r.event)
@@ -308,7 +338,7 @@ impl EditorWindow {
                         }
                     });
                 }
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     egui::ComboBox::from_id_salt("relation-kind")
                         .selected_text(self.relation.0.phrase())
                         .show_ui(ui, |ui| {
@@ -360,7 +390,7 @@ impl EditorWindow {
             .id_salt("editor-claims")
             .show(ui, |ui| {
                 for (k, c) in event.claims.iter().enumerate() {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label(format!(
                             "{}: says “{}”; on record: {} ({})",
                             c.about,
@@ -390,7 +420,7 @@ impl EditorWindow {
                             ui.end_row();
                         }
                     });
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     egui::ComboBox::from_label("verdict")
                         .selected_text(verdict.as_str())
                         .show_ui(ui, |ui| {
@@ -427,7 +457,7 @@ impl EditorWindow {
     ) -> bool {
         let label = ui.label("Category:");
         let mut chosen = false;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.category)
@@ -554,7 +584,7 @@ impl EditorWindow {
         let placing = state.work().is_some_and(|w| w.placing);
         let location = event.location.as_ref();
         let mut changed = None;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Where:").strong());
             let place = location
                 .and_then(|l| l.place.as_deref())
@@ -581,7 +611,7 @@ impl EditorWindow {
             actions.push(Action::Command(Command::PlaceOnMap));
         }
         if let Some(l) = location {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let precision = l.precision;
                 egui::ComboBox::from_label("Precision")
                     .selected_text(precision.map_or("—", Precision::as_str))
@@ -628,7 +658,7 @@ impl EditorWindow {
         .labelled_by(label.id);
         let finder = state.place_finder();
         if finder.is_reading() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.spinner();
                 ui.label("Reading the gazetteer…");
             });

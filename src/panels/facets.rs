@@ -18,7 +18,7 @@ pub struct FacetsPanel {
 
 impl FacetsPanel {
     /// Draws the panel at `at` (the map's corner), at most `max_height`
-    /// tall; returns where it was drawn.
+    /// tall; returns where it was drawn (its layer and rectangle).
     pub fn ui(
         &mut self,
         parent: &Ui,
@@ -26,7 +26,7 @@ impl FacetsPanel {
         at: egui::Pos2,
         max_height: f32,
         actions: &mut Actions,
-    ) -> Option<egui::Rect> {
+    ) -> Option<egui::Response> {
         let doc = state.document()?;
         // Nothing to list yet (a new data set): no empty frame on the map.
         if doc.store.is_empty() {
@@ -81,7 +81,7 @@ impl FacetsPanel {
                     }
                 });
             });
-        Some(area.response.rect)
+        Some(area.response)
     }
 
     /// Actors, precision and sources, each a section that opens.

@@ -52,6 +52,11 @@ pub struct MapPanel {
     /// Where the legend and the zoom buttons were last drawn: framing keeps clear of them.
     legend: Option<egui::Rect>,
     controls: Option<egui::Rect>,
+    /// Where the time window's date was drawn last: names keep clear of it.
+    caption: Option<egui::Rect>,
+    /// The legend's and the buttons' layers and rectangles, last drawn
+    /// (the plain keys act over them as over the map).
+    overlays: Vec<(egui::LayerId, egui::Rect)>,
     /// The map's rectangle in the window.
     rect: egui::Rect,
     /// The view last drawn (its address) and when it was first drawn: the
@@ -101,6 +106,8 @@ impl MapPanel {
             pending_fit: None,
             legend: None,
             controls: None,
+            caption: None,
+            overlays: Vec::new(),
             rect: egui::Rect::NOTHING,
             view_seen: 0,
             view_since: 0.0,
@@ -245,6 +252,12 @@ impl MapPanel {
         self.coarse_basemap
     }
 
+    /// The map's own overlays (legend, buttons): their layers and
+    /// rectangles, as last drawn.
+    pub fn overlays(&self) -> &[(egui::LayerId, egui::Rect)] {
+        &self.overlays
+    }
+
     /// Where the legend was drawn last, if it was.
     pub fn legend_rect(&self) -> Option<egui::Rect> {
         self.legend
@@ -284,8 +297,9 @@ impl MapPanel {
     }
 
     /// What a framed box keeps clear of in the map's `rect`: the legend and
-    /// the zoom buttons along the top, the scale bar and attribution along
-    /// the bottom, and a little room at the sides for markers' names.
+    /// the zoom buttons along the top, the scale bar, attribution and the
+    /// window's date along the bottom, and a little room at the sides for
+    /// markers' names.
     fn insets(&self, rect: egui::Rect) -> Insets {
         let below_overlays = [self.legend, self.controls]
             .into_iter()
@@ -293,9 +307,14 @@ impl MapPanel {
             .filter(|r| r.intersects(rect))
             .map(|r| r.bottom() - rect.top())
             .fold(0.0, f32::max);
+        // The window's date, when it sits along the bottom.
+        let above_caption = self
+            .caption
+            .filter(|c| c.intersects(rect) && c.center().y > rect.center().y)
+            .map_or(0.0, |c| rect.bottom() - c.top() + 8.0);
         Insets {
             top: below_overlays + 16.0,
-            bottom: 56.0,
+            bottom: above_caption.max(56.0),
             left: 40.0,
             right: 40.0,
         }
@@ -397,6 +416,11 @@ impl MapPanel {
         }
         let drag_from = self.dragging_edited;
         let dragging = drag_from.is_some();
+        let keep_clear: Vec<egui::Rect> = [self.legend, self.controls, self.caption]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut drawn = Vec::new();
         let mut map = Map::new(basemap, &mut self.memory, lat_lon(home.sw.lat, home.sw.lon))
             .zoom_with_ctrl(false)
             .drag_pan_buttons(if dragging {
@@ -443,6 +467,8 @@ impl MapPanel {
                 selected,
                 hovered,
                 fade_doubtful: state.fade_doubtful(),
+                keep_clear: &keep_clear,
+                drawn: &mut drawn,
                 actions: &mut marker_actions,
             });
         }
@@ -529,16 +555,27 @@ impl MapPanel {
             }
             (None, None) => {}
         }
-        self.controls(ui, rect, actions);
-        self.legend = self.facets.ui(
+        let controls = self.controls(ui, rect, actions);
+        let legend = self.facets.ui(
             ui,
             state,
             rect.left_top() + vec2(10.0, 10.0),
             (rect.height() - 120.0).max(80.0),
             actions,
         );
+        self.legend = legend.as_ref().map(|r| r.rect);
+        self.overlays = [Some(controls), legend]
+            .into_iter()
+            .flatten()
+            .map(|r| (r.layer_id, r.rect))
+            .collect();
         self.notices(ui, state, rect);
-        window_date(ui, state, rect);
+        let taken: Vec<egui::Rect> = drawn
+            .into_iter()
+            .chain(self.legend)
+            .chain(self.controls)
+            .collect();
+        self.caption = window_date(ui, state, rect, &taken);
     }
 
     /// Sea where the offline basemap has data, grey where it has none (and
@@ -577,7 +614,7 @@ impl MapPanel {
     }
 
     /// Zoom and fit buttons in the map's top-right corner.
-    fn controls(&mut self, ui: &Ui, rect: egui::Rect, actions: &mut Actions) {
+    fn controls(&mut self, ui: &Ui, rect: egui::Rect, actions: &mut Actions) -> egui::Response {
         let area = egui::Area::new(ui.scope_id().with("map-controls"))
             .pivot(Align2::RIGHT_TOP)
             .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
@@ -597,6 +634,7 @@ impl MapPanel {
                 });
             });
         self.controls = Some(area.response.rect);
+        area.response
     }
 
     /// A notice along the top, between the legend and the zoom buttons
@@ -648,10 +686,17 @@ impl MapPanel {
 }
 
 /// The time window, large along the bottom of the map (as it plays, the
-/// date moves on).
-fn window_date(ui: &Ui, state: &AppState, rect: egui::Rect) {
+/// date moves on); where that would hide a marker or cluster (`taken`, with
+/// the legend and buttons), in a bottom corner or along the top instead.
+/// Returns where it was drawn.
+fn window_date(
+    ui: &Ui,
+    state: &AppState,
+    rect: egui::Rect,
+    taken: &[egui::Rect],
+) -> Option<egui::Rect> {
     let (Some((from, to)), Some(table)) = (state.filter().window, state.table()) else {
-        return;
+        return None;
     };
     let words = incident_map_core::filter::window_words(from, to, table.tz());
     let galley = ui.painter().layout_no_wrap(
@@ -659,10 +704,7 @@ fn window_date(ui: &Ui, state: &AppState, rect: egui::Rect) {
         FontId::proportional(if state.playback().playing { 30.0 } else { 22.0 }),
         Color32::from_gray(25),
     );
-    let at = egui::pos2(
-        rect.center().x - galley.size().x / 2.0,
-        rect.bottom() - 34.0 - galley.size().y,
-    );
+    let at = caption_place(rect, galley.size(), taken);
     let backdrop = egui::Rect::from_min_size(at, galley.size()).expand2(vec2(10.0, 4.0));
     ui.painter()
         .rect_filled(backdrop, 6.0, Color32::from_white_alpha(210));
@@ -674,4 +716,73 @@ fn window_date(ui: &Ui, state: &AppState, rect: egui::Rect) {
         egui::Sense::hover(),
     )
     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+    Some(backdrop)
+}
+
+/// Where a caption of `size` goes on the map's `rect`: the middle of the
+/// bottom (above the scale bar and attribution), else its left or right
+/// end, else the middle of the top, below the legend's band; the first
+/// that covers none of `taken`, else the one covering fewest.
+fn caption_place(rect: egui::Rect, size: egui::Vec2, taken: &[egui::Rect]) -> egui::Pos2 {
+    let bottom = rect.bottom() - 34.0 - size.y;
+    let top = rect.top() + 56.0;
+    let candidates = [
+        egui::pos2(rect.center().x - size.x / 2.0, bottom),
+        egui::pos2(rect.left() + 22.0, bottom - 24.0),
+        egui::pos2(rect.right() - 22.0 - size.x, bottom),
+        egui::pos2(rect.center().x - size.x / 2.0, top),
+    ];
+    let covered = |at: &egui::Pos2| {
+        let r = egui::Rect::from_min_size(*at, size).expand2(vec2(10.0, 4.0));
+        taken.iter().filter(|t| t.intersects(r)).count()
+    };
+    candidates
+        .iter()
+        .copied()
+        .min_by_key(covered)
+        .unwrap_or(candidates[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_date_goes_where_it_hides_nothing() {
+        let map = egui::Rect::from_min_size(egui::pos2(0.0, 0.0), vec2(800.0, 600.0));
+        let size = vec2(300.0, 28.0);
+        // Nothing in the way: the middle of the bottom.
+        let at = caption_place(map, size, &[]);
+        assert_eq!(at, egui::pos2(250.0, 538.0));
+        // A marker there: the bottom's left end.
+        let marker = egui::Rect::from_center_size(egui::pos2(400.0, 550.0), vec2(16.0, 16.0));
+        let at = caption_place(map, size, &[marker]);
+        assert_eq!(at, egui::pos2(22.0, 514.0));
+        // Markers along the whole bottom: the top.
+        let row: Vec<egui::Rect> = (0..20)
+            .map(|k| {
+                egui::Rect::from_center_size(
+                    egui::pos2(20.0 + 40.0 * k as f32, 540.0),
+                    vec2(16.0, 16.0),
+                )
+            })
+            .collect();
+        let at = caption_place(map, size, &row);
+        assert_eq!(at, egui::pos2(250.0, 56.0));
+        // Nowhere free: where it hides fewest, the top.
+        let mut crowded = row.clone();
+        crowded.extend((0..4).map(|k| {
+            egui::Rect::from_center_size(
+                egui::pos2(300.0 + 60.0 * k as f32, 70.0),
+                vec2(16.0, 16.0),
+            )
+        }));
+        let at = caption_place(map, size, &crowded);
+        let hidden = |at: egui::Pos2| {
+            let r = egui::Rect::from_min_size(at, size).expand2(vec2(10.0, 4.0));
+            crowded.iter().filter(|t| t.intersects(r)).count()
+        };
+        // (Along the bottom it would hide more than the four at the top.)
+        assert_eq!((at, hidden(at)), (egui::pos2(250.0, 56.0), 4));
+    }
 }

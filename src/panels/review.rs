@@ -18,11 +18,18 @@ pub use crate::map::overlays::PROPOSED;
 pub struct ReviewWindow;
 
 impl ReviewWindow {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, actions: &mut Actions) {
-        let Some(review) = state.review() else { return };
+    /// Draws the window, if a review is under way; returns where it is
+    /// (its keys act there).
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        state: &AppState,
+        actions: &mut Actions,
+    ) -> Option<egui::Response> {
+        let review = state.review()?;
         let source = state.work().and_then(|w| w.dataset.source(&review.source));
         let mut open = true;
-        egui::Window::new("Proposed events")
+        let shown = egui::Window::new("Proposed events")
             .id(egui::Id::unique("review-window"))
             .open(&mut open)
             .default_width(420.0)
@@ -58,6 +65,7 @@ impl ReviewWindow {
         if !open {
             actions.push(ReviewAction::Close);
         }
+        shown.map(|r| r.response)
     }
 }
 

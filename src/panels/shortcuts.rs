@@ -48,6 +48,11 @@ impl ShortcutsWindow {
                                 }
                             });
                     });
+                ui.weak(
+                    "Keys without Ctrl that type (letters, digits, Space, Enter, Delete) act \
+                     with the pointer over the map, the timeline, the context or a list, \
+                     never while a text field has the keyboard.",
+                );
                 ui.weak("Mouse: drag to pan, wheel to zoom, click a marker or a row to select it.");
                 if ui.button("Close").clicked() {
                     actions.push(WindowAction::CloseShortcuts);

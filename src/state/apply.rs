@@ -394,6 +394,36 @@ mod tests {
         assert!(old_store.upgrade().is_none(), "nothing else holds it");
     }
 
+    /// A file opened again (from Recent, say) is framed again: the user
+    /// may have wandered off it since.
+    #[test]
+    fn the_same_file_opened_again_is_framed_again() {
+        let mut state = scenario();
+        let fx = open(&mut state, "data/moscow-march-2024.json");
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::Camera(CameraMove::Fit { .. }))),
+            "{fx:?}"
+        );
+        // Not when the last run's view is restored for it (at start).
+        let origin = Origin::of_path(&crate::tests::repo("data/moscow-march-2024.json")).unwrap();
+        let mut fx = Vec::new();
+        state.open(origin, false, &mut fx);
+        let [
+            Effect::Load {
+                job,
+                origin,
+                intent,
+                ..
+            },
+        ] = fx.as_slice()
+        else {
+            panic!("{fx:?}");
+        };
+        let fx = take_load(&mut state, *job, origin, intent);
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Camera(_))), "{fx:?}");
+    }
+
     #[test]
     fn a_finished_load_opens_the_file_and_frames_it() {
         let state = scenario();

@@ -148,7 +148,7 @@ impl AppState {
         self.docs.set_problems(None);
         self.windows.problems_open = false;
         self.status = self.shown_status();
-        if another && frame {
+        if frame {
             fx.push(Effect::Camera(camera::fit(self.view(), &self.regions)));
         }
     }

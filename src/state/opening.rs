@@ -152,8 +152,9 @@ impl AppState {
             // The filter changed while the file loaded.
             self.refilter(fx);
         }
-        // Data from another file is framed, unless the view was restored for it.
-        if another && frame {
+        // Data opened is framed (a file picked again from Recent too),
+        // unless the view of the last run was restored for it.
+        if frame {
             fx.push(Effect::Camera(camera::fit(self.view(), &self.regions)));
         }
     }

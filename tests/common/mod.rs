@@ -41,9 +41,9 @@ pub fn wait_for_load(map: &mut OffscreenMap) {
     map.harness().run_steps(2);
 }
 
-/// Asserts that every marker on the map is drawn clear of the legend and
-/// the zoom buttons, and between them from side to side; returns how many
-/// markers there are.
+/// Asserts that every marker on the map is drawn clear of the legend, the
+/// zoom buttons and the time window's date, and between them from side to
+/// side; returns how many markers there are.
 pub fn markers_in_the_clear(map: &mut OffscreenMap) -> usize {
     let legend = map.app().map().legend_rect().expect("a legend");
     let controls = ["+", "−", "Fit"]
@@ -57,7 +57,17 @@ pub fn markers_in_the_clear(map: &mut OffscreenMap) -> usize {
         .get_all_by_label_contains("Map: ")
         .map(|n| (n.rect(), n.accesskit_node().label().unwrap_or_default()))
         .collect();
+    // The time window's date, when shown, hides none either.
+    let caption = map
+        .harness()
+        .query_all_by_label_contains("Time window: ")
+        .next()
+        .map(|n| n.rect());
     for (rect, name) in &markers {
+        assert!(
+            caption.is_none_or(|c| !rect.intersects(c)),
+            "{name} at {rect:?} is under the window's date at {caption:?}"
+        );
         assert!(
             !rect.intersects(controls) && !rect.intersects(legend.expand(4.0)),
             "{name} at {rect:?} is under the controls {controls:?} or the legend {legend:?}"
