@@ -325,6 +325,11 @@ mod tests {
     /// background would; the effects of taking it in.
     fn open(state: &mut AppState, rel: &str) -> Vec<Effect> {
         let fx = state.apply(Action::open(crate::tests::repo(rel)));
+        take_the_load(state, &fx)
+    }
+
+    /// Takes in the one load `fx` starts, as the background would.
+    fn take_the_load(state: &mut AppState, fx: &[Effect]) -> Vec<Effect> {
         let [
             Effect::Load {
                 job,
@@ -332,7 +337,7 @@ mod tests {
                 intent,
                 ..
             },
-        ] = fx.as_slice()
+        ] = fx
         else {
             panic!("{fx:?}");
         };
@@ -409,18 +414,7 @@ mod tests {
         let origin = Origin::of_path(&crate::tests::repo("data/moscow-march-2024.json")).unwrap();
         let mut fx = Vec::new();
         state.open(origin, false, &mut fx);
-        let [
-            Effect::Load {
-                job,
-                origin,
-                intent,
-                ..
-            },
-        ] = fx.as_slice()
-        else {
-            panic!("{fx:?}");
-        };
-        let fx = take_load(&mut state, *job, origin, intent);
+        let fx = take_the_load(&mut state, &fx);
         assert!(!fx.iter().any(|e| matches!(e, Effect::Camera(_))), "{fx:?}");
     }
 
