@@ -176,7 +176,10 @@ impl IncidentMapApp {
         // does a field about to take the keyboard (after Ctrl+F, the next
         // keys are the words searched for).
         let marks = self.state.marks();
+        // An open menu takes the plain keys too: Escape closes it and
+        // nothing else (the selection stays).
         let typing = ctx.egui_wants_keyboard_input()
+            || egui::Popup::is_any_open(&ctx)
             || ctx.memory(|m| m.has_focus(crate::panels::reader::reader_id()))
             || marks.focus_search
             || marks.focus_place_finder;

@@ -93,6 +93,22 @@ fn clicking_a_marker_by_its_name_selects_the_event() {
         .click();
     map.harness().run_steps(2);
     assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
+    // Escape with a menu open closes the menu and only that.
+    map.harness().get_by_label("Events").click();
+    map.harness().run_steps(2);
+    assert!(
+        map.harness()
+            .query_by_label_contains("Next event")
+            .is_some()
+    );
+    map.harness().key_press(egui::Key::Escape);
+    map.harness().run_steps(2);
+    assert!(
+        map.harness()
+            .query_by_label_contains("Next event")
+            .is_none()
+    );
+    assert_eq!(map.app().state.selected_id(), Some("crocus-attack"));
     map.harness().key_press(egui::Key::Escape);
     map.harness().run_steps(2);
     assert_eq!(map.app().state.selected_id(), None);

@@ -543,8 +543,39 @@ fn the_editor_takes_a_region_named_a_disputed_date_and_revised_figures() {
     });
     let work = map.app().state.work().unwrap();
     assert_eq!(work.dataset.places[0].iso3166_2.as_deref(), Some("RU-KLU"));
+    // A time typed without a zone is in the zone of the event's place
+    // (Kaluga's, Moscow time), not UTC, the data set having none; and the
+    // editor says so.
+    assert!(
+        map.harness()
+            .query_by_label_contains("Europe/Moscow, the zone at the event's place")
+            .is_some()
+    );
+    map.harness().get_by_label("When:").focus();
+    map.harness()
+        .get_by_label("When:")
+        .type_text("2024-03-25T20:30");
+    map.harness().key_press(Key::Enter);
+    wait(&mut map, "the time", |m| {
+        matches!(
+            m.app().state.work().unwrap().dataset.events[0].when,
+            incident_map_core::model::When::At(incident_map_core::model::Moment::Instant(_))
+        )
+    });
+    let when = map.app().state.work().unwrap().dataset.events[0]
+        .when
+        .clone();
+    let incident_map_core::model::When::At(incident_map_core::model::Moment::Instant(at)) = when
+    else {
+        unreachable!()
+    };
+    assert_eq!(at.time_zone().iana_name(), Some("Europe/Moscow"));
+    assert_eq!(at.offset().seconds(), 3 * 3600);
+    assert_eq!((at.hour(), at.minute()), (20, 30));
     // A disputed date, each reading with what gives it.
     map.harness().get_by_label("When:").focus();
+    map.harness()
+        .key_press_modifiers(Modifiers::COMMAND, Key::A);
     map.harness()
         .get_by_label("When:")
         .type_text("2024-03-25 (police) | 2024-03-26 (the governor)");

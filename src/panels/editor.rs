@@ -162,7 +162,25 @@ impl EditorPanel {
             // The places it names, from the gazetteer: read it now.
             actions.push(WindowAction::WantGazetteer);
         }
-        let tz = work.dataset.tz();
+        // A time typed without a zone is in the zone at the event's place
+        // (from the gazetteer, once read), else in the data set's.
+        let place_zone = work.dataset.point_of(event).and_then(|at| {
+            let g = state.place_finder().gazetteer()?;
+            g.zone_at(at).map(str::to_string)
+        });
+        let (tz, tz_why) = match place_zone
+            .as_deref()
+            .and_then(|z| jiff::tz::TimeZone::get(z).ok().map(|tz| (z, tz)))
+        {
+            Some((name, tz)) => (tz, format!("{name}, the zone at the event's place")),
+            None => (
+                work.dataset.tz(),
+                format!(
+                    "{}, the data set's zone",
+                    work.dataset.time_zone.as_deref().unwrap_or("UTC")
+                ),
+            ),
+        };
         let mut changed: Option<Event> = None;
         egui::Grid::new("editor-fields")
                     .num_columns(2)
@@ -187,7 +205,7 @@ impl EditorPanel {
                             ui,
                             "When:",
                             &mut self.when,
-                            "2024-03-22, 2024-03, 2024-03-20/2024-03-22, 2024-03-22T20:00+03:00; disputed: 2024-03-22 (embassy) | 2024-03-23 (police)",
+                            "2024-03-22, 2024-03, 2024-03-20/2024-03-22, 2024-03-22T20:00; disputed: 2024-03-22 (embassy) | 2024-03-23 (police)",
                         ) && self.when.trim() != edit::when_text(&event.when)
                         {
                             match edit::when_from_text(&self.when, Some(&tz)) {
@@ -250,6 +268,7 @@ impl EditorPanel {
                         }
                         ui.end_row();
                     });
+        ui.weak(format!("A time typed without a zone is in {tz_why}"));
         // Under the fields, not between them: a field the pointer is on
         // does not move when the one just left turns out wrong.
         if let Some(why) = &self.when_error {

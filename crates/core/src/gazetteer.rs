@@ -596,6 +596,24 @@ impl Gazetteer {
         &self.zones[usize::from(place.zone)]
     }
 
+    /// The IANA time zone at `point`: that of the nearest town or city
+    /// within 250 km (GeoNames gives each its zone), `None` out at sea or
+    /// in empty land. What a time typed without a zone is read in, for an
+    /// event there.
+    pub fn zone_at(&self, point: LatLon) -> Option<&str> {
+        const REACH_KM: f64 = 250.0;
+        // Degrees of latitude bound the search before any distance.
+        let reach_deg = REACH_KM / 111.0;
+        let nearest = self
+            .places
+            .iter()
+            .filter(|p| p.kind == Kind::City && (p.point.lat - point.lat).abs() <= reach_deg)
+            .map(|p| (haversine_km(p.point, point), p))
+            .filter(|(d, _)| *d <= REACH_KM)
+            .min_by(|a, b| a.0.total_cmp(&b.0))?;
+        Some(self.zone(nearest.1))
+    }
+
     fn name_at(&self, i: usize) -> &str {
         let (s, l, _) = self.names[i];
         &self.arena[s as usize..(s + l) as usize]
@@ -802,6 +820,19 @@ pub(crate) mod tests {
         lat: 55.7558,
         lon: 37.6173,
     };
+
+    #[test]
+    fn the_zone_at_a_point_is_its_nearest_towns() {
+        let g = bundled();
+        let at = |lat, lon| g.zone_at(LatLon { lat, lon });
+        assert_eq!(at(MOSCOW.lat, MOSCOW.lon), Some("Europe/Moscow"));
+        // Brooklyn; Kaliningrad, an hour behind Moscow; Kabul, half hours.
+        assert_eq!(at(40.678, -73.944), Some("America/New_York"));
+        assert_eq!(at(54.71, 20.51), Some("Europe/Kaliningrad"));
+        assert_eq!(at(34.53, 69.17), Some("Asia/Kabul"));
+        // The middle of the Atlantic has no town near.
+        assert_eq!(at(30.0, -40.0), None);
+    }
 
     #[test]
     fn krasnogorsk_near_moscow_comes_first_with_its_region() {
