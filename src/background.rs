@@ -182,6 +182,16 @@ impl Indexes {
             .clone()
     }
 
+    /// The index of `store`, when it is built already.
+    pub fn ready(&self, store: &Arc<Store>) -> Option<Arc<SearchIndex>> {
+        let cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let c = cached.as_ref()?;
+        if !std::ptr::eq(c.store.as_ptr(), Arc::as_ptr(store)) {
+            return None;
+        }
+        c.slot.index.get().cloned().flatten()
+    }
+
     /// Stops the index being built, if one is, and forgets it: it is no
     /// longer wanted (the search was cleared, another file is opening).
     /// A finished index is kept.
@@ -194,6 +204,34 @@ impl Indexes {
         {
             c.slot.stop.store(true, Ordering::SeqCst);
         }
+    }
+}
+
+/// The words last looked for in a store without an index, and the events
+/// that hold them: the next words typed, narrowing them, are looked for
+/// among those only.
+#[derive(Clone, Default)]
+struct LastFound(Arc<Mutex<Option<Found>>>);
+
+/// Words looked for in a store, and the events holding them.
+type Found = (Weak<Store>, String, Arc<Vec<bool>>);
+
+impl LastFound {
+    /// What the last words found, when `words` in `store` narrow them.
+    fn narrowed(&self, store: &Arc<Store>, words: &str) -> Option<Arc<Vec<bool>>> {
+        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (of, old, found) = last.as_ref()?;
+        (std::ptr::eq(of.as_ptr(), Arc::as_ptr(store))
+            && incident_map_core::filter::narrows(old, words))
+        .then(|| found.clone())
+    }
+
+    /// Keeps what `words` found in `store` (in place of the last).
+    fn keep(&self, store: &Arc<Store>, words: &str, found: Vec<bool>) -> Arc<Vec<bool>> {
+        let found = Arc::new(found);
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Arc::downgrade(store), words.to_string(), found.clone()));
+        found
     }
 }
 
@@ -211,6 +249,8 @@ pub struct Background {
     /// drag across the histogram never piles up work.
     latest_filter: Arc<AtomicU64>,
     rebuilding: Arc<Mutex<()>>,
+    /// The words last looked for without an index, and what they found.
+    last_found: LastFound,
     /// The thread asking the server of the live table open, if one is.
     asker: Option<Asker>,
 }
@@ -227,6 +267,7 @@ impl Background {
             indexes: Indexes::default(),
             latest_filter: Arc::new(AtomicU64::new(0)),
             rebuilding: Arc::new(Mutex::new(())),
+            last_found: LastFound::default(),
             asker: None,
         }
     }
@@ -572,6 +613,7 @@ impl Background {
         let indexes = self.indexes.clone();
         let reporter = self.reporter();
         let (latest, lock) = (self.latest_filter.clone(), self.rebuilding.clone());
+        let last_found = self.last_found.clone();
         latest.fetch_max(job.generation, Ordering::SeqCst);
         self.spawn("filter", move || {
             let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -592,8 +634,32 @@ impl Background {
                 || filter.needs_text()
                 || filter.needs_sources()
                 || !search.trim().is_empty();
+            // Words alone (no sources, no facet asking for the index): with
+            // no index (a large file has none unless asked: it would hold
+            // the events' words twice), the events are read for them, only
+            // among those the last words found when these narrow them.
+            let words_only = !index_wanted
+                && !filter.needs_sources()
+                && !search.trim().is_empty()
+                && (!filter.needs_text() || filter.text.trim() == search.trim());
+            let index = index.or_else(|| indexes.ready(&store));
+            let mut found = None;
             let built = match index {
                 Some(index) => Some(index),
+                None if words_only => {
+                    let overtaken = || latest.load(Ordering::SeqCst) != generation;
+                    let within = last_found.narrowed(&store, &search);
+                    match SearchIndex::scan(
+                        &store,
+                        &search,
+                        within.as_deref().map(Vec::as_slice),
+                        &overtaken,
+                    ) {
+                        Some(f) => found = Some(last_found.keep(&store, &search, f)),
+                        None => return Done::Superseded,
+                    }
+                    None
+                }
                 None if needs => match indexes.of(&store, &reporter) {
                     Some(index) => Some(index),
                     // Stopped: the search it was for is gone.
@@ -605,6 +671,7 @@ impl Background {
                 all_markers: Some(&all_markers),
                 search: &search,
                 index: built.as_deref(),
+                found: found.as_deref().map(Vec::as_slice),
                 before: Some(&before.view),
                 ..ViewInputs::new(store.table(), &regions, &filter)
             });
@@ -713,5 +780,68 @@ mod tests {
         // A finished index is kept: stopping forgets nothing.
         indexes.stop();
         assert!(Arc::ptr_eq(&indexes.of(&big, &quiet).unwrap(), &again));
+    }
+
+    #[test]
+    fn words_are_answered_by_reading_the_events_without_an_index() {
+        let big = store(150_000);
+        let bg = Background::new(
+            &egui::Context::default(),
+            Arc::new(incident_map_core::geography::RegionIndex::bundled()),
+        );
+        let all_markers = Arc::new(incident_map_core::markers::MarkerIndex::build(big.table()));
+        let full = SearchIndex::build(&big, &|_| {});
+        // Typed on, each narrowing the last; then a phrase; then only matches.
+        for (generation, words, only) in [
+            (1, "place 14", false),
+            (2, "place 149", false),
+            (3, "\"place 1499\"", false),
+            (4, "\"place 1499\"", true),
+        ] {
+            let filter = Filter {
+                text: if only { words.into() } else { String::new() },
+                ..Filter::default()
+            };
+            bg.rebuild(Rebuild {
+                generation,
+                store: big.clone(),
+                all_markers: all_markers.clone(),
+                filter,
+                search: words.into(),
+                index: None,
+                before: Arc::new(ViewIndex::default()),
+                index_wanted: false,
+            });
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            let view = loop {
+                assert!(std::time::Instant::now() < deadline, "no view for {words}");
+                let got = bg.finished().into_iter().find_map(|d| match d {
+                    Done::ViewBuilt { view, index, .. } => Some((view, index)),
+                    _ => None,
+                });
+                if let Some((view, index)) = got {
+                    assert!(index.is_none() && !view.indexed, "no index built");
+                    break view;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
+            assert_eq!(view.is_match, full.find(words), "{words}");
+            let shown = view.is_match.iter().filter(|&&b| b).count();
+            match words {
+                // Every number with 14 in it.
+                "place 14" => assert_eq!(
+                    shown,
+                    (0..150_000)
+                        .filter(|n| n.to_string().contains("14"))
+                        .count()
+                ),
+                // A phrase: whole words only.
+                "\"place 1499\"" => assert_eq!(shown, 1),
+                _ => {}
+            }
+            if only {
+                assert_eq!(view.timeline.len(), 1, "only matches shown");
+            }
+        }
     }
 }

@@ -399,9 +399,14 @@ pub fn shown(store: &Store, filter: &Filter) -> Option<Vec<usize>> {
     if filter.is_everything() {
         return None;
     }
-    let index =
-        (filter.needs_text() || filter.needs_sources()).then(|| SearchIndex::build(store, &|_| {}));
-    let flags = filter.flags(store.table(), index.as_ref());
+    // Words alone are looked for once, without keeping an index; sources
+    // need the index (it knows what each event cites).
+    let index = filter
+        .needs_sources()
+        .then(|| SearchIndex::build(store, &|_| {}));
+    let found = (filter.needs_text() && index.is_none())
+        .then(|| SearchIndex::scan(store, &filter.text, None, &|| false).expect("never stopped"));
+    let flags = filter.flags_found(store.table(), index.as_ref(), found.as_deref());
     Some(
         flags
             .iter()

@@ -485,6 +485,25 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// [`fold`] as bytes, appended to `out`; ASCII runs lowered in bulk.
+pub fn fold_bytes(s: &str, out: &mut Vec<u8>) {
+    let mut rest = s;
+    let mut one = String::new();
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (head, tail) = rest.split_at(ascii);
+        out.extend(head.bytes().map(|b| b.to_ascii_lowercase()));
+        let Some(c) = tail.chars().next() else { break };
+        one.clear();
+        fold_into(&tail[..c.len_utf8()], &mut one);
+        out.extend_from_slice(one.as_bytes());
+        rest = &tail[c.len_utf8()..];
+    }
+}
+
 /// [`fold`], appended to `out`.
 pub fn fold_into(s: &str, out: &mut String) {
     let table = fold_table();
@@ -638,6 +657,17 @@ pub fn terms(query: &str) -> Vec<Term> {
     out
 }
 
+/// Whether every event holding the words of `new` holds those of `old`
+/// too (each word of `old` is inside one of `new`, as typing on does): a
+/// search of `new` need only look among what `old` found.
+pub fn narrows(old: &str, new: &str) -> bool {
+    let (old, new) = (terms(old), terms(new));
+    !old.is_empty()
+        && old.iter().all(|o| {
+            !o.whole_start && !o.whole_end && new.iter().any(|n| n.text.contains(o.text.as_str()))
+        })
+}
+
 /// The events' own words, folded once, for finding words fast: title,
 /// summary, actors, place names, the passages quoted, claims and notes (not
 /// the sources' whole texts: one article is cited by every event). Also
@@ -688,26 +718,17 @@ impl SearchIndex {
                 let mut text = Vec::new();
                 let mut lens = Vec::with_capacity(range.len());
                 let mut cited = Vec::with_capacity(range.len());
-                let mut own = String::new();
-                for i in range.clone() {
-                    let d = store.detail(i);
-                    own.clear();
-                    event_text(&d, &mut own);
+                let which: Vec<usize> = range.clone().collect();
+                store.searched(&which, &mut |_, words| {
                     let start = text.len();
-                    text.extend_from_slice(fold(&own).as_bytes());
+                    fold_bytes(&words.text, &mut text);
                     text.push(0);
                     lens.push((text.len() - start) as u64);
-                    let mut names: Vec<String> = d
-                        .event
-                        .passages
-                        .iter()
-                        .filter_map(|p| d.source(&p.source))
-                        .map(|s| s.publisher.clone().unwrap_or_else(|| s.title.clone()))
-                        .collect();
+                    let mut names = words.sources.clone();
                     names.sort();
                     names.dedup();
                     cited.push(names);
-                }
+                });
                 let k = done.fetch_add(range.len(), std::sync::atomic::Ordering::Relaxed);
                 progress((k + range.len()) as f32 / n.max(1) as f32);
                 Some((text, lens, cited))
@@ -791,6 +812,60 @@ impl SearchIndex {
         all
     }
 
+    /// Which events of `store` hold every word of `query` (what
+    /// [`SearchIndex::find`] answers), read from the events one after
+    /// another on every core and kept nowhere: what one search costs
+    /// without an index (the command line's `--search`), no memory beyond
+    /// a byte an event. `None` as soon as `stop` says so.
+    /// `within`: only those events can hold them (they held words these
+    /// narrow, see [`narrows`]), so only they are read.
+    pub fn scan(
+        store: &Store,
+        query: &str,
+        within: Option<&[bool]>,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<bool>> {
+        const CHUNK: usize = 4096;
+        let terms = terms(query);
+        let n = store.len();
+        if terms.is_empty() {
+            return Some(vec![true; n]);
+        }
+        let finders: Vec<memchr::memmem::Finder> = terms
+            .iter()
+            .map(|t| memchr::memmem::Finder::new(t.text.as_bytes()))
+            .collect();
+        // The reader's quick look first, where it can tell: only the events
+        // that may hold the words are read.
+        let texts: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
+        let may = store.may_hold(&texts);
+        let parts: Option<Vec<Vec<bool>>> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                if stop() {
+                    return None;
+                }
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut has = vec![false; range.len()];
+                let which: Vec<usize> = range
+                    .clone()
+                    .filter(|&i| may.as_ref().is_none_or(|m| m[i]))
+                    .filter(|&i| within.is_none_or(|w| w[i]))
+                    .collect();
+                let mut folded = Vec::new();
+                store.searched(&which, &mut |i, words| {
+                    folded.clear();
+                    fold_bytes(&words.text, &mut folded);
+                    let text = folded.as_slice();
+                    has[i - range.start] =
+                        terms.iter().zip(&finders).all(|(t, f)| t.in_text(text, f));
+                });
+                Some(has)
+            })
+            .collect();
+        Some(parts?.concat())
+    }
+
     /// Where the words of `query` occur in `text` (folded alike), as byte
     /// ranges of `text`: what the context panel highlights.
     pub fn highlights(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
@@ -826,45 +901,6 @@ impl SearchIndex {
         out.sort_by_key(|r| r.start);
         out
     }
-}
-
-/// What of an event is searched, one piece a line.
-fn event_text(d: &crate::store::Detail, out: &mut String) {
-    let e = &d.event;
-    // Each text once: an imported record's notes are its summary and its
-    // passage's quote too.
-    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut line = |s: &str| {
-        if !lines.iter().any(|r| &out[r.clone()] == s) {
-            let start = out.len();
-            out.push_str(s);
-            lines.push(start..out.len());
-            out.push('\n');
-        }
-    };
-    line(&e.title);
-    e.summary.as_deref().map(&mut line);
-    for a in &e.actors {
-        line(a);
-    }
-    if let Some(l) = &e.location {
-        if let Some(p) = l.place.as_deref().and_then(|id| d.place(id)) {
-            line(&p.name);
-            for o in &p.other_names {
-                line(&o.name);
-            }
-        }
-        l.note.as_deref().map(&mut line);
-    }
-    for p in &e.passages {
-        line(&p.quote);
-    }
-    for c in &e.claims {
-        line(&c.says);
-        line(&c.record);
-    }
-    e.notes.as_deref().map(&mut line);
-    e.when_note.as_deref().map(&mut line);
 }
 
 #[cfg(test)]
@@ -1032,6 +1068,13 @@ mod tests {
                 },
             ]
         );
+        // Typing on narrows a search; a phrase, or a word taken back, does not.
+        assert!(narrows("pla", "place 4"));
+        assert!(narrows("place 4", "place 42"));
+        assert!(narrows("42 place", "Place 42"));
+        assert!(!narrows("place 42", "place 4"));
+        assert!(!narrows("\"place 4\"", "\"place 42\""));
+        assert!(!narrows("", "place"));
         let text = "Place 420 and Plâce 42.";
         assert_eq!(SearchIndex::highlights(text, "\"place 42\""), vec![14..23]);
     }
@@ -1196,5 +1239,200 @@ mod tests {
         assert!(parse_bbox("55,nan,56,38").is_err());
         let b = parse_bbox(" 55.5, 37.3 ,56,37.9").unwrap();
         assert_eq!((b.sw.lat, b.ne.lon), (55.5, 37.9));
+    }
+
+    /// An ACLED-like table with what makes reading words back hard: dates
+    /// to the day, the week and the month in two spellings, accents,
+    /// quotes, markup, blanks, missing points and bad rows.
+    fn acled_like(rows: usize) -> String {
+        let mut out = String::from(
+            "event_id_cnty,event_date,time_precision,disorder_type,event_type,sub_event_type,\
+             actor1,assoc_actor_1,actor2,country,admin1,admin2,location,latitude,longitude,\
+             geo_precision,source,source_scale,notes,fatalities,tags\n",
+        );
+        let mut seed: u64 = 42;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let places = [
+            "Place 12",
+            "Place 120",
+            "Krasnogórsk",
+            "Zürich",
+            "Place 4",
+            "Homs",
+        ];
+        let actors = [
+            "Militia (Syria)",
+            "Police Forces; Army",
+            "Protesters",
+            "",
+            "Rebels – North",
+        ];
+        let kinds = ["Armed clash", "Peaceful protest", "", "Shelling/artillery"];
+        for k in 0..rows {
+            let (y, m, d) = (2019 + next(3), 1 + next(12), 1 + next(28));
+            let date = if k % 2 == 0 {
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                format!("{d:02} {} {y}", MONTHS[m as usize - 1])
+            } else {
+                format!("{y}-{m:02}-{d:02}")
+            };
+            let date = if k % 257 == 5 {
+                "not a date".to_string()
+            } else {
+                date
+            };
+            let place = places[next(6) as usize];
+            let notes = match next(5) {
+                0 => String::new(),
+                1 => format!(
+                    "\"On {date}, a \"\"clash\"\" near {place}; 1234 <b>shots</b> & more.\""
+                ),
+                2 => format!("Week {k} in {place}, precision 2 of the source."),
+                _ => format!("Residents of {place} report {} killed.", next(50)),
+            };
+            let (lat, lon) = if k % 11 == 3 {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!("{}", 30.0 + next(100) as f64 / 10.0),
+                    format!("{}", 35.0 + next(100) as f64 / 10.0),
+                )
+            };
+            out.push_str(&format!(
+                "SYR{k},{date},{},Political violence,Battles,{},\"{}\",,{},Syria,Homs,District {},\"{place}\",{lat},{lon},{},Reuters,National,{notes},{},\n",
+                1 + next(3),
+                kinds[next(4) as usize],
+                actors[next(5) as usize],
+                actors[next(5) as usize],
+                next(9),
+                1 + next(3),
+                next(5),
+            ));
+            if k % 499 == 7 {
+                out.push_str("broken,row\n");
+            }
+        }
+        out
+    }
+
+    /// The events holding every term of `query`, found in each event's
+    /// words read from it in full (`full`, folded): what the search found
+    /// before any quicker way.
+    fn found_in_full(full: &[String], query: &str) -> Vec<bool> {
+        let terms = terms(query);
+        full.iter()
+            .map(|text| {
+                terms.iter().all(|t| {
+                    t.in_text(
+                        text.as_bytes(),
+                        &memchr::memmem::Finder::new(t.text.as_bytes()),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_search_finds_what_the_events_in_full_hold() {
+        let csv = acled_like(3000);
+        let loaded = crate::formats::load_bytes(std::path::Path::new("acled.csv"), csv.as_bytes());
+        let store = loaded.store.unwrap();
+        assert!(store.dataset().is_none(), "read back from the file");
+        assert!(store.len() > 2900);
+        // What the fast reading gives is what each event in full gives.
+        let all: Vec<usize> = (0..store.len()).collect();
+        store.searched(&all, &mut |i, fast| {
+            let mut full = crate::store::Searched::default();
+            store.detail(i).searched(&mut full);
+            let lines = |s: &str| {
+                let mut l: Vec<String> = s.lines().map(str::to_string).collect();
+                l.sort();
+                l.dedup();
+                l
+            };
+            assert_eq!(lines(&fast.text), lines(&full.text), "event {i}");
+            let mut a = fast.sources.clone();
+            let mut b = full.sources.clone();
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "event {i}");
+        });
+        let full: Vec<String> = (0..store.len())
+            .map(|i| {
+                let mut words = crate::store::Searched::default();
+                store.detail(i).searched(&mut words);
+                fold(&words.text)
+            })
+            .collect();
+        let index = SearchIndex::build(&store, &|_| {});
+        let mut some = 0;
+        for query in [
+            "place 12",
+            "\"place 12\"",
+            "\"Place 4\"",
+            "PLACE",
+            "krasnogorsk",
+            "KRASNOGÓRSK",
+            "zurich",
+            "country: syria",
+            "\"sub_event_type: armed clash\"",
+            "armed clash",
+            "09",
+            "2020",
+            "2021-03",
+            "2020-11-1",
+            "week",
+            "precision 2",
+            "acled coded",
+            "event",
+            "<b>",
+            "&",
+            "\"clash\"",
+            "1234",
+            "place 1234",
+            "syr12",
+            "militia homs",
+            "rebels – north",
+            "district 3",
+            "killed 7",
+            "residents",
+            "ö",
+            "national reuters",
+        ] {
+            let want = found_in_full(&full, query);
+            let count = want.iter().filter(|&&b| b).count();
+            if count > 0 && count < store.len() {
+                some += 1;
+            }
+            let differ = |got: Vec<bool>| (0..want.len()).find(|&i| got[i] != want[i]);
+            assert_eq!(differ(index.find(query)), None, "the index, {query}");
+            let scanned = SearchIndex::scan(&store, query, None, &|| false).unwrap();
+            assert_eq!(differ(scanned), None, "the scan, {query}");
+        }
+        assert!(some > 20, "most queries find some events, not all: {some}");
+        // The quick look passes over most events for a word a field gives.
+        let may = store.may_hold(&["1234"]).unwrap();
+        let may = may.iter().filter(|&&b| b).count();
+        assert!(may < store.len() * 3 / 4, "{may} of {}", store.len());
+        // A word the reader writes itself gives no quick look.
+        assert!(store.may_hold(&["place"]).is_none());
     }
 }

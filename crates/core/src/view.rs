@@ -31,6 +31,9 @@ pub struct ViewInputs<'a> {
     pub search: &'a str,
     /// The events' words, folded: needed for words and sources.
     pub index: Option<&'a SearchIndex>,
+    /// The events holding `search`, when found already without an index
+    /// (read from the events once: [`SearchIndex::scan`]).
+    pub found: Option<&'a [bool]>,
     /// The view on screen: its histogram is kept when only the window
     /// changed (a drag, a step of playback), its table's time bins reused,
     /// and the events it did not show are marked as entering.
@@ -47,6 +50,7 @@ impl<'a> ViewInputs<'a> {
             filter,
             search: "",
             index: None,
+            found: None,
             before: None,
         }
     }
@@ -109,6 +113,7 @@ impl View {
             filter,
             search,
             index,
+            found,
             before,
         } = inputs;
         let same_base = |b: &&View| {
@@ -126,9 +131,11 @@ impl View {
         let kept_bins = before.filter(same_table).map(|b| b.time_bins.clone());
         // The words searched for, found once: for the matches, and for the
         // filter too when it holds the same words (only matches).
-        let is_match = match index {
-            Some(index) if !search.trim().is_empty() => index.find(search),
-            _ => Vec::new(),
+        let is_match = match (found, index) {
+            _ if search.trim().is_empty() => Vec::new(),
+            (Some(found), _) => found.to_vec(),
+            (None, Some(index)) => index.find(search),
+            (None, None) => Vec::new(),
         };
         let same_words = !is_match.is_empty() && filter.text.trim() == search.trim();
         let flags = (!filter.is_everything())

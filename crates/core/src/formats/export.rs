@@ -355,18 +355,26 @@ fn folder_of(p: Option<&std::path::Path>) -> std::path::PathBuf {
 /// The dataset made ready to be written into `to_dir`: source texts kept
 /// in files beside it are taken into the file when it goes elsewhere, so
 /// the written file stands on its own.
-pub fn relocate(ds: &Dataset, from_dir: &std::path::Path, to_dir: &std::path::Path) -> Dataset {
+pub fn relocate<'d>(
+    ds: &'d Dataset,
+    from_dir: &std::path::Path,
+    to_dir: &std::path::Path,
+) -> std::borrow::Cow<'d, Dataset> {
+    let moved = |s: &crate::model::Source| {
+        s.text_file.is_some() && s.text.is_none() && s.loaded_text.is_some()
+    };
+    // Nothing to carry (most data sets: no text in a file of its own).
+    if !ds.sources.iter().any(moved) || from_dir.canonicalize().ok() == to_dir.canonicalize().ok() {
+        return std::borrow::Cow::Borrowed(ds);
+    }
     let mut out = ds.clone();
-    let same = from_dir.canonicalize().ok() == to_dir.canonicalize().ok();
-    if !same {
-        for s in &mut out.sources {
-            if s.text_file.is_some() && s.text.is_none() && s.loaded_text.is_some() {
-                s.text = s.loaded_text.clone();
-                s.text_file = None;
-            }
+    for s in &mut out.sources {
+        if moved(s) {
+            s.text = s.loaded_text.clone();
+            s.text_file = None;
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A moment as a JSON-FG instant: a date, or a UTC timestamp.
@@ -561,8 +569,8 @@ pub fn csv(ds: &Dataset) -> Result<String, String> {
     let most = most_passages(ds);
     w.write_record(csv_columns(most))
         .map_err(|e| e.to_string())?;
-    csv_rows(ds, most, &mut w, |_| Vec::new())?;
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    let mut bytes = w.into_inner().map_err(|e| e.to_string())?;
+    csv_rows(ds, most, &mut bytes, |_| Vec::new())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
@@ -592,17 +600,46 @@ pub fn csv_columns(most: usize) -> Vec<String> {
 }
 
 /// The rows of `ds`'s events under [`csv_columns`]`(most)`, each followed
-/// by the cells `extra(i)` gives for event `i`.
-pub fn csv_rows<W: std::io::Write>(
+/// by the cells `extra(i)` gives for event `i`: made on every core, a part
+/// of the events each, and written in order.
+pub fn csv_rows(
     ds: &Dataset,
     most: usize,
-    w: &mut ::csv::Writer<W>,
-    extra: impl Fn(usize) -> Vec<String>,
+    w: &mut impl std::io::Write,
+    extra: impl Fn(usize) -> Vec<String> + Sync,
 ) -> Result<(), String> {
+    use rayon::prelude::*;
+    const PART: usize = 2048;
     let find = Find::new(ds);
-    for (i, e) in ds.events.iter().enumerate() {
-        let r = resolve(&find, e);
-        let (quote, source, url) = words_at(&find, e, 0);
+    let parts: Vec<Result<Vec<u8>, String>> = ds
+        .events
+        .par_chunks(PART)
+        .enumerate()
+        .map(|(k, part)| {
+            let mut out = ::csv::Writer::from_writer(Vec::new());
+            csv_part(&find, ds, most, k * PART, part, &mut out, &extra)?;
+            out.into_inner().map_err(|e| e.to_string())
+        })
+        .collect();
+    for part in parts {
+        w.write_all(&part?).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The rows of events `part` (the first being event `first` of `ds`).
+fn csv_part<W: std::io::Write>(
+    find: &Find,
+    ds: &Dataset,
+    most: usize,
+    first: usize,
+    part: &[Event],
+    w: &mut ::csv::Writer<W>,
+    extra: &(impl Fn(usize) -> Vec<String> + Sync),
+) -> Result<(), String> {
+    for (i, e) in part.iter().enumerate().map(|(k, e)| (first + k, e)) {
+        let r = resolve(find, e);
+        let (quote, source, url) = words_at(find, e, 0);
         let when = match &e.when {
             When::Disputed(_) => when_value(&e.when).to_string(),
             other => other.to_string(),
@@ -656,7 +693,7 @@ pub fn csv_rows<W: std::io::Write>(
             url.unwrap_or_default().into(),
         ];
         let row = row.into_iter().chain((1..most).flat_map(|i| {
-            let (quote, source, url) = words_at(&find, e, i);
+            let (quote, source, url) = words_at(find, e, i);
             [quote, source, url].map(|c| c.unwrap_or_default().to_string())
         }));
         let row = row.enumerate().map(|(i, cell)| {

@@ -20,7 +20,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
     CasualtyReport, LatLon, Location, Moment, Origin, Passage, Precision, Source, When,
 };
-use crate::store::Detail;
+use crate::store::{Detail, Searched};
 
 /// What a field means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -848,30 +848,19 @@ impl Flavor {
         let mut e = import::event(id.to_string(), self.title(f, n), when, Some(offset));
         e.when_note = note.text();
         e.category = category;
-        e.summary = if self.acled {
-            None
-        } else {
-            f.text(Role::Summary).map(Cow::into_owned)
-        };
+        e.summary = self.summary(f).map(Cow::into_owned);
         let (precision, uncertainty_m) = self.precision(f);
-        let place = if self.acled {
-            Role::Location
-        } else {
-            Role::Place
-        };
         e.location = point.map(|point| Location {
             place: None,
             point: Some(point),
             precision,
             uncertainty_m,
             geometry,
-            note: f.text(place).map(|p| format!("Place: {p}")),
+            note: self.place_note(f),
         });
         e.actors = self.actors(f).into_iter().map(Cow::into_owned).collect();
         let mut sources = Vec::new();
-        let url = f
-            .text(Role::Url)
-            .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+        let url = self.url(f);
         if let Some(text) = self.words(f) {
             let words = if self.acled {
                 let source = f.text(Role::Source);
@@ -888,10 +877,7 @@ impl Flavor {
             } else {
                 RecordText {
                     text: import::plain_text(&text),
-                    title: f.text(Role::Source).or(url.clone()).map_or_else(
-                        || format!("{}, {} {n}", self.file, self.record),
-                        Cow::into_owned,
-                    ),
+                    title: self.words_source(f, n, url.clone(), None),
                     url: url.clone().map(Cow::into_owned),
                     ..RecordText::default()
                 }
@@ -900,8 +886,6 @@ impl Flavor {
                 sources.push(source);
                 e.passages.push(passage);
             }
-        } else if let Some(u) = &url {
-            e.notes = Some(format!("Source: {u}"));
         }
         for (k, m) in self.more_words(f).into_iter().enumerate() {
             let url = m
@@ -909,10 +893,7 @@ impl Flavor {
                 .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
             let words = RecordText {
                 text: import::plain_text(&m.text),
-                title: m.source.or(url.clone()).map_or_else(
-                    || format!("{}, {} {n}, passage {}", self.file, self.record, k + 2),
-                    Cow::into_owned,
-                ),
+                title: self.words_source(f, n, m.source.or(url.clone()), Some(k)),
                 url: url.map(Cow::into_owned),
                 ..RecordText::default()
             };
@@ -930,53 +911,212 @@ impl Flavor {
                 note: Some("ACLED's fatality count: a conservative estimate".into()),
             });
         }
-        let details: Vec<String> = if self.acled {
-            [
-                Role::DisorderType,
-                Role::SubEventType,
-                Role::CivilianTargeting,
-                Role::Interaction,
-                Role::Country,
-                Role::Admin1,
-                Role::Admin2,
-                Role::Admin3,
-                Role::Location,
-                Role::Tags,
-                Role::Source,
-                Role::SourceScale,
-            ]
-            .iter()
-            .filter_map(|&r| f.text(r).map(|v| format!("{}: {v}", r.names()[0])))
-            .collect()
-        } else if self.gdelt {
-            [
-                (Role::EventCode, "CAMEO event code"),
-                (Role::Mentions, "Mentions"),
-                (Role::Goldstein, "Goldstein scale"),
-            ]
-            .iter()
-            .filter_map(|&(r, what)| f.text(r).map(|v| format!("{what}: {v}")))
-            .collect()
-        } else {
-            f.unread()
-        };
-        let details: Vec<String> = f
-            .text(Role::Comments)
-            .map(Cow::into_owned)
-            .into_iter()
-            .chain(details)
-            .collect();
-        if !details.is_empty() {
-            let notes = e.notes.take().map(|n| n + "\n").unwrap_or_default();
-            e.notes = Some(notes + &details.join("\n"));
-        }
+        e.notes = self.notes(f, url.as_deref());
         Detail {
             event: e,
             sources,
             places: Vec::new(),
         }
     }
+
+    /// Words only the record gives its event's summary (none in ACLED's
+    /// codebook: its notes are the event's words).
+    fn summary<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
+        f.text(Role::Summary).filter(|_| !self.acled)
+    }
+
+    /// The note on the event's location: the place the record names.
+    fn place_note<'r>(&self, f: &impl Fields<'r>) -> Option<String> {
+        let place = if self.acled {
+            Role::Location
+        } else {
+            Role::Place
+        };
+        f.text(place).map(|p| format!("Place: {p}"))
+    }
+
+    /// The record's web address (http or https only).
+    fn url<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
+        f.text(Role::Url)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+    }
+
+    /// The title of the source the record's words (`more`: its further
+    /// passage `more + 2`) are kept as, outside ACLED: the source named,
+    /// else its address, else the record's place in the file.
+    fn words_source<'r>(
+        &self,
+        f: &impl Fields<'r>,
+        n: usize,
+        named: Option<Cow<'r, str>>,
+        more: Option<usize>,
+    ) -> String {
+        let named = match more {
+            None => f.text(Role::Source).or(named),
+            Some(_) => named,
+        };
+        named.map_or_else(
+            || match more {
+                None => format!("{}, {} {n}", self.file, self.record),
+                Some(k) => format!("{}, {} {n}, passage {}", self.file, self.record, k + 2),
+            },
+            Cow::into_owned,
+        )
+    }
+
+    /// The event's notes: the record's address when it has no words of its
+    /// own, its comments, and the fields no role reads as `name: value`
+    /// lines (ACLED's and GDELT's codes).
+    fn notes<'r>(&self, f: &impl Fields<'r>, url: Option<&str>) -> Option<String> {
+        let mut notes = String::new();
+        self.notes_into(f, url, &mut notes);
+        (!notes.is_empty()).then_some(notes)
+    }
+
+    /// [`Flavor::notes`], its lines each added to `out` (none: nothing added).
+    fn notes_into<'r>(&self, f: &impl Fields<'r>, url: Option<&str>, out: &mut String) {
+        let start = out.len();
+        let mut line = |name: &str, value: &str| {
+            if out.len() > start {
+                out.push('\n');
+            }
+            if !name.is_empty() {
+                out.push_str(name);
+                out.push_str(": ");
+            }
+            out.push_str(value);
+        };
+        if let Some(u) = url.filter(|_| self.words(f).is_none()) {
+            line("Source", u);
+        }
+        if let Some(c) = f.text(Role::Comments) {
+            line("", &c);
+        }
+        if self.acled {
+            for r in ACLED_DETAILS {
+                if let Some(v) = f.text(r) {
+                    line(r.names()[0], &v);
+                }
+            }
+        } else if self.gdelt {
+            for (r, what) in [
+                (Role::EventCode, "CAMEO event code"),
+                (Role::Mentions, "Mentions"),
+                (Role::Goldstein, "Goldstein scale"),
+            ] {
+                if let Some(v) = f.text(r) {
+                    line(what, &v);
+                }
+            }
+        } else {
+            for u in f.unread() {
+                line("", &u);
+            }
+        }
+    }
+
+    /// The words this flavour writes into an event's searched text itself,
+    /// beside the record's own (the title's fallback, the notes' labels),
+    /// folded, when it knows them all: ACLED's, for an event dated to a day
+    /// (others carry a note on their date, with a date written out). A
+    /// word of a search that is in none of them can only come from the
+    /// record's fields, so a record whose bytes lack it is passed over
+    /// unread. `None` for the other flavours (their titles number rows,
+    /// their notes name columns).
+    pub fn generated(&self) -> Option<Vec<String>> {
+        if !self.acled {
+            return None;
+        }
+        let week = DateNote::Week(jiff::civil::Date::ZERO).text();
+        let month = DateNote::Month(jiff::civil::Date::ZERO).text();
+        let mut words: Vec<String> = ["Event", "Place", "Source"]
+            .into_iter()
+            .chain(ACLED_DETAILS.iter().map(|r| r.names()[0]))
+            .chain(week.iter().chain(&month).map(String::as_str))
+            .flat_map(|s| s.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        words.sort();
+        words.dedup();
+        Some(words)
+    }
+
+    /// What the event [`Flavor::event`] makes of the record is searched by
+    /// (see [`Searched`]), added to `out` without making the event: no
+    /// source, passage or anchoring is built, only their words. `placed`:
+    /// the record has a point (its place is then named in the event's
+    /// location). A test holds it to the event's own.
+    pub fn searched<'r>(&self, f: &impl Fields<'r>, n: usize, placed: bool, out: &mut Searched) {
+        self.title_into(f, n, &mut out.text);
+        out.text.push('\n');
+        if let Some(s) = self.summary(f) {
+            out.line(&s);
+        }
+        for a in self.actors(f) {
+            out.line(&a);
+        }
+        if placed && let Some(p) = self.place_note(f) {
+            out.line(&p);
+        }
+        let url = self.url(f);
+        if let Some(text) = self.words(f) {
+            let quote = if self.acled {
+                text
+            } else {
+                Cow::Owned(import::plain_text(&text))
+            };
+            let quote = quote.trim();
+            if !quote.is_empty() {
+                out.line(quote);
+                if self.acled {
+                    out.sources.push("ACLED".to_string());
+                } else {
+                    out.sources.push(self.words_source(f, n, url.clone(), None));
+                }
+            }
+        }
+        for (k, m) in self.more_words(f).into_iter().enumerate() {
+            let quote = import::plain_text(&m.text);
+            let quote = quote.trim();
+            if !quote.is_empty() {
+                out.line(quote);
+                let url = m
+                    .url
+                    .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+                let name = self.words_source(f, n, m.source.or(url), Some(k));
+                if !out.sources.contains(&name) {
+                    out.sources.push(name);
+                }
+            }
+        }
+        let before = out.text.len();
+        self.notes_into(f, url.as_deref(), &mut out.text);
+        if out.text.len() > before {
+            out.text.push('\n');
+        }
+        if let Some(note) = self.when(f, n).1.text() {
+            out.line(&note);
+        }
+    }
 }
+
+/// The fields of an ACLED record kept in its event's notes, as
+/// `name: value` lines.
+const ACLED_DETAILS: [Role; 12] = [
+    Role::DisorderType,
+    Role::SubEventType,
+    Role::CivilianTargeting,
+    Role::Interaction,
+    Role::Country,
+    Role::Admin1,
+    Role::Admin2,
+    Role::Admin3,
+    Role::Location,
+    Role::Tags,
+    Role::Source,
+    Role::SourceScale,
+];
 
 /// A record's own words as a source of their own, and the passage that
 /// quotes them all, found in it; `None` for words that are only blanks.

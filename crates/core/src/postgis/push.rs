@@ -163,9 +163,8 @@ pub fn push(
             .map(|&i| i as usize)
             .collect();
         let ds = store.subset(&keep);
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        export::csv_rows(&ds, most, &mut w, |k| time(keep[k]))?;
-        let bytes = w.into_inner().map_err(|e| e.to_string())?;
+        let mut bytes = Vec::new();
+        export::csv_rows(&ds, most, &mut bytes, |k| time(keep[k]))?;
         let mut writer = tx.copy_in(copy.as_str()).map_err(explain)?;
         writer
             .write_all(&bytes)

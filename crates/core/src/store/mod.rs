@@ -37,6 +37,32 @@ pub trait Records: Send + Sync {
     /// Event `i` in full, with the sources and places it refers to.
     fn detail(&self, table: &EventTable, i: usize) -> Detail;
 
+    /// What events `which` (indices, ascending) are searched by, each given
+    /// to `each` with its index: by default read from each event in full;
+    /// a reader that can say it without making the event (a CSV's) says it
+    /// faster.
+    fn searched(
+        &self,
+        table: &EventTable,
+        which: &[usize],
+        each: &mut dyn FnMut(usize, &Searched),
+    ) {
+        let mut out = Searched::default();
+        for &i in which {
+            out.clear();
+            self.detail(table, i).searched(&mut out);
+            each(i, &out);
+        }
+    }
+
+    /// For a search of `terms` (folded, each to be found in an event's
+    /// searched text): which events may hold them all, told from the
+    /// file's bytes without reading the events; every event that does is
+    /// among them. `None` when the reader cannot tell.
+    fn may_hold(&self, _table: &EventTable, _terms: &[&str]) -> Option<Vec<bool>> {
+        None
+    }
+
     /// Bytes held beyond the table (the file is memory-mapped, not held).
     fn heap_bytes(&self) -> usize;
 
@@ -57,7 +83,90 @@ pub struct Detail {
     pub places: Vec<Place>,
 }
 
+/// What an event is searched by: its own words (title, summary, actors,
+/// place names, the passages quoted, claims and notes; not the sources'
+/// whole texts, which one article gives every event it reports), a line
+/// each, as written (not folded); and the names of the sources it cites
+/// (a source's publisher when it has one, else its title), for the
+/// sources' facet.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Searched {
+    pub text: String,
+    pub sources: Vec<String>,
+}
+
+impl Searched {
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.sources.clear();
+    }
+
+    /// One line of words.
+    pub fn line(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.text.push('\n');
+    }
+
+    /// A source cited, by its name.
+    pub fn source(&mut self, s: &Source) {
+        let name = s.publisher.as_deref().unwrap_or(&s.title);
+        if !self.sources.iter().any(|n| n == name) {
+            self.sources.push(name.to_string());
+        }
+    }
+
+    /// What `e` is searched by, its places and sources found by id.
+    pub fn of_event<'d>(
+        &mut self,
+        e: &Event,
+        place: impl Fn(&str) -> Option<&'d Place>,
+        source: impl Fn(&str) -> Option<&'d Source>,
+    ) {
+        self.line(&e.title);
+        if let Some(s) = &e.summary {
+            self.line(s);
+        }
+        for a in &e.actors {
+            self.line(a);
+        }
+        if let Some(l) = &e.location {
+            if let Some(p) = l.place.as_deref().and_then(&place) {
+                self.line(&p.name);
+                for o in &p.other_names {
+                    self.line(&o.name);
+                }
+            }
+            if let Some(n) = &l.note {
+                self.line(n);
+            }
+        }
+        for p in &e.passages {
+            self.line(&p.quote);
+        }
+        for c in &e.claims {
+            self.line(&c.says);
+            self.line(&c.record);
+        }
+        if let Some(n) = &e.notes {
+            self.line(n);
+        }
+        if let Some(n) = &e.when_note {
+            self.line(n);
+        }
+        for p in &e.passages {
+            if let Some(s) = source(&p.source) {
+                self.source(s);
+            }
+        }
+    }
+}
+
 impl Detail {
+    /// What the event is searched by, added to `out`.
+    pub fn searched(&self, out: &mut Searched) {
+        out.of_event(&self.event, |id| self.place(id), |id| self.source(id));
+    }
+
     /// `event` with the sources and places of `ds` it refers to (found
     /// through `by_id`, made for `ds`).
     pub fn of(event: Event, ds: &Dataset, by_id: &ById) -> Detail {
@@ -219,6 +328,35 @@ impl Store {
         match &self.backing {
             Backing::Dataset(ds, _) => Cow::Borrowed(&ds.events[i]),
             Backing::Records(r) => Cow::Owned(r.detail(&self.table, i).event),
+        }
+    }
+
+    /// What events `which` (indices, ascending) are searched by (see
+    /// [`Searched`]), each given to `each` with its index, in order.
+    pub fn searched(&self, which: &[usize], each: &mut dyn FnMut(usize, &Searched)) {
+        match &self.backing {
+            Backing::Dataset(ds, by_id) => {
+                let mut out = Searched::default();
+                for &i in which {
+                    out.clear();
+                    out.of_event(
+                        &ds.events[i],
+                        |id| by_id.place(ds, id),
+                        |id| by_id.source(ds, id),
+                    );
+                    each(i, &out);
+                }
+            }
+            Backing::Records(r) => r.searched(&self.table, which, each),
+        }
+    }
+
+    /// Which events may hold every one of `terms` (see
+    /// [`Records::may_hold`]); `None` when all may.
+    pub fn may_hold(&self, terms: &[&str]) -> Option<Vec<bool>> {
+        match &self.backing {
+            Backing::Dataset(..) => None,
+            Backing::Records(r) => r.may_hold(&self.table, terms),
         }
     }
 

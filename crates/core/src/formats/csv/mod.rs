@@ -25,7 +25,7 @@ use super::runs::{self, Part};
 use super::{Progress, Stage};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Category, LatLon, When};
-use crate::store::{Detail, EventTable, Meta, PackedTime, Records, Row};
+use crate::store::{Detail, EventTable, Meta, PackedTime, Records, Row, Searched};
 
 /// About how many bytes of records each core parses at a time.
 const CHUNK: usize = 4 << 20;
@@ -487,6 +487,15 @@ fn date_columns(layout: &Layout) -> Vec<usize> {
         .collect()
 }
 
+/// The words (runs of letters and digits) of `term` (folded) that are in
+/// none of the `generated` words: only a field can give one, so a record
+/// without it cannot hold the term.
+fn field_words<'t>(term: &'t str, generated: &[String]) -> Vec<&'t str> {
+    term.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !generated.iter().any(|g| g.contains(w)))
+        .collect()
+}
+
 /// A reader of records (no header) in `bytes`.
 fn records_reader<'b>(bytes: &'b [u8], layout: &Layout) -> ::csv::Reader<&'b [u8]> {
     ::csv::ReaderBuilder::new()
@@ -696,6 +705,128 @@ impl Records for CsvRecords {
             .map(|c| table.meta.categories[c].id.clone());
         self.layout
             .event(&record, row as usize, offset, table.id(i), category)
+    }
+
+    /// The records read one after another by one reader (a new one where
+    /// the records asked for skip ahead), each made only into what it is
+    /// searched by.
+    fn searched(
+        &self,
+        table: &EventTable,
+        which: &[usize],
+        each: &mut dyn FnMut(usize, &Searched),
+    ) {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(self.layout.delimiter)
+            .flexible(true)
+            .from_reader(std::io::Cursor::new(&self.bytes[..]));
+        let mut raw = ::csv::ByteRecord::new();
+        let mut out = Searched::default();
+        for &i in which {
+            let (offset, row) = self.refs[i];
+            // Next in the file: read on; elsewhere: jump there.
+            if reader.position().byte() != offset {
+                let mut at = ::csv::Position::new();
+                at.set_byte(offset);
+                if reader.seek(at).is_err() {
+                    continue;
+                }
+            }
+            out.clear();
+            if reader.read_byte_record(&mut raw).unwrap_or(false) {
+                let (record, _) = text_record(std::mem::take(&mut raw));
+                let f = self.layout.fields(&record);
+                self.layout
+                    .flavor
+                    .searched(&f, row as usize, table.point(i).is_some(), &mut out);
+                raw = record.into_byte_record();
+            } else {
+                self.detail(table, i).searched(&mut out);
+            }
+            each(i, &out);
+        }
+    }
+
+    /// ACLED's records: each record's bytes (lowered) looked through for a
+    /// word of each term that only a field can give (see
+    /// [`Flavor::generated`]); a record with bytes beyond ASCII, or with no
+    /// date or time of one day, may hold anything.
+    fn may_hold(&self, table: &EventTable, terms: &[&str]) -> Option<Vec<bool>> {
+        use crate::store::{Grain, TimeKind};
+        use rayon::prelude::*;
+        const CHUNK: usize = 4096;
+        let generated = self.layout.flavor.generated()?;
+        // Each term's words only a field (or a date written out) can give,
+        // longest first.
+        let words: Vec<Vec<memchr::memmem::Finder>> = terms
+            .iter()
+            .map(|t| {
+                let mut w = field_words(t, &generated);
+                w.sort_by_key(|w| std::cmp::Reverse(w.len()));
+                w.iter()
+                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                    .collect()
+            })
+            .collect();
+        if words.iter().all(Vec::is_empty) {
+            return None;
+        }
+        let n = self.refs.len();
+        let end_of = |i: usize| {
+            self.refs
+                .get(i + 1)
+                .map_or(self.bytes.len(), |r| r.0 as usize)
+        };
+        let parts: Vec<Vec<bool>> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut lower = Vec::new();
+                let mut years = String::new();
+                range
+                    .map(|i| {
+                        let bytes = &self.bytes[self.refs[i].0 as usize..end_of(i)];
+                        if !bytes.is_ascii() {
+                            return true;
+                        }
+                        // A week or a month has a note that writes its day
+                        // out (year-month-day): digits no field need give.
+                        let t = table.time(i);
+                        let day = match (t.kind(), t.start_grain()) {
+                            (TimeKind::At, Grain::Day) => true,
+                            (TimeKind::At, Grain::Month) | (TimeKind::Between, Grain::Day) => false,
+                            _ => return true,
+                        };
+                        years.clear();
+                        if !day {
+                            for at in [t.start, t.end] {
+                                let y = jiff::Timestamp::from_second(at)
+                                    .map_or(-1, |s| table.tz().to_datetime(s).year());
+                                if y < 0 {
+                                    return true;
+                                }
+                                years.push_str(&format!("{y:04} "));
+                            }
+                        }
+                        lower.clear();
+                        lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
+                        words.iter().all(|term| {
+                            let from_note = |w: &[u8]| {
+                                !day && w.iter().all(u8::is_ascii_digit)
+                                    && (w.len() <= 2
+                                        || years.as_bytes().windows(w.len()).any(|y| y == w))
+                            };
+                            match term.iter().find(|f| !from_note(f.needle())) {
+                                Some(f) => f.find(&lower).is_some(),
+                                None => true,
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(parts.concat())
     }
 
     fn heap_bytes(&self) -> usize {
