@@ -1276,21 +1276,9 @@ mod tests {
         for k in 0..rows {
             let (y, m, d) = (2019 + next(3), 1 + next(12), 1 + next(28));
             let date = if k % 2 == 0 {
-                const MONTHS: [&str; 12] = [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ];
-                format!("{d:02} {} {y}", MONTHS[m as usize - 1])
+                jiff::civil::date(y as i16, m as i8, d as i8)
+                    .strftime("%d %B %Y")
+                    .to_string()
             } else {
                 format!("{y}-{m:02}-{d:02}")
             };
