@@ -576,15 +576,15 @@ impl Background {
         format: Format,
     ) {
         self.spawn("export", move || {
-            let subset = store.subset(&keep);
-            let result = formats::export::save(&subset, opened.as_deref(), &path, format)
-                .map(|()| Exported {
-                    path,
-                    format,
-                    count: keep.len(),
-                    total: store.len(),
-                })
-                .map_err(|e| e.to_string());
+            let result =
+                formats::export::save_store(&store, Some(&keep), opened.as_deref(), &path, format)
+                    .map(|()| Exported {
+                        path,
+                        format,
+                        count: keep.len(),
+                        total: store.len(),
+                    })
+                    .map_err(|e| e.to_string());
             Done::Exported(result)
         });
     }

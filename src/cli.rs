@@ -231,10 +231,7 @@ pub fn convert(
         Err(code) => return code,
     };
     let keep = shown(store, &filter);
-    let written = match &keep {
-        None => formats::export::save(&store.to_dataset(), opened, output, format),
-        Some(keep) => formats::export::save(&store.subset(keep), opened, output, format),
-    };
+    let written = formats::export::save_store(store, keep.as_deref(), opened, output, format);
     if let Err(e) = written {
         errln!("error: {}", printable(&e.to_string()));
         errln!(

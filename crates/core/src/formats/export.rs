@@ -33,27 +33,38 @@ struct Resolved<'a> {
     place: Option<&'a str>,
 }
 
-/// A dataset's sources and places found by id, not by a scan each: an
-/// export of a million events citing a million sources stays linear.
-struct Find<'a> {
-    ds: &'a Dataset,
-    by_id: crate::store::ById,
+/// An event's sources and places found by id: a dataset's, through its
+/// index (not by a scan each: an export of a million events citing a
+/// million sources stays linear), or those one event read from its file
+/// carries with it.
+enum Find<'a> {
+    Dataset {
+        ds: &'a Dataset,
+        by_id: crate::store::ById,
+    },
+    Detail(&'a crate::store::Detail),
 }
 
 impl<'a> Find<'a> {
     fn new(ds: &'a Dataset) -> Self {
-        Find {
+        Find::Dataset {
             ds,
             by_id: crate::store::ById::new(ds),
         }
     }
 
     fn source(&self, id: &str) -> Option<&'a crate::model::Source> {
-        self.by_id.source(self.ds, id)
+        match self {
+            Find::Dataset { ds, by_id } => by_id.source(ds, id),
+            Find::Detail(d) => d.source(id),
+        }
     }
 
     fn place(&self, id: &str) -> Option<&'a crate::model::Place> {
-        self.by_id.place(self.ds, id)
+        match self {
+            Find::Dataset { ds, by_id } => by_id.place(ds, id),
+            Find::Detail(d) => d.place(id),
+        }
     }
 }
 
@@ -181,6 +192,98 @@ pub fn save(
     })
 }
 
+/// Saves the events `keep` of `store` (all of them when `None`) to `output`
+/// in `format`, as [`save`] does. A CSV of events that stay in their file
+/// is written a part at a time: each part's events read in full on every
+/// core, written, and let go, so a large selection is never held whole
+/// (its columns: as many passages as the most any event of the file has).
+pub fn save_store(
+    store: &crate::store::Store,
+    keep: Option<&[usize]>,
+    input: Option<&std::path::Path>,
+    output: &std::path::Path,
+    format: super::Format,
+) -> Result<(), ExportError> {
+    if format != super::Format::Csv || store.dataset().is_some() {
+        return match keep {
+            None => save(&store.to_dataset(), input, output, format),
+            Some(keep) => save(&store.subset(keep), input, output, format),
+        };
+    }
+    if input.is_some_and(|i| same_file(i, output)) {
+        return Err(ExportError::WouldOverwriteInput(output.to_path_buf()));
+    }
+    let all: Vec<usize>;
+    let keep = match keep {
+        Some(k) => k,
+        None => {
+            all = (0..store.len()).collect();
+            &all
+        }
+    };
+    let most = store.table().most_passages;
+    let failed = |e: String| std::io::Error::other(e);
+    super::save_atomic_with(output, &mut |w| {
+        let mut head = ::csv::Writer::from_writer(Vec::new());
+        head.write_record(csv_columns(most))
+            .map_err(|e| failed(e.to_string()))?;
+        w.write_all(&head.into_inner().map_err(|e| failed(e.to_string()))?)?;
+        store_csv_rows(store, keep, most, w, |_| Vec::new()).map_err(failed)?;
+        Ok(())
+    })
+    .map_err(|source| ExportError::Io {
+        path: output.to_path_buf(),
+        source,
+    })
+}
+
+/// The rows of `store`'s events `keep` under [`csv_columns`]`(most)`, each
+/// followed by the cells `extra(k)` gives for `keep[k]`. Events that stay
+/// in their file are read back in full on every core, each with its own
+/// sources and places, made a row and let go, a part at a time: no data
+/// set is put together. A data set in memory is written as it is.
+pub fn store_csv_rows(
+    store: &crate::store::Store,
+    keep: &[usize],
+    most: usize,
+    w: &mut dyn std::io::Write,
+    extra: impl Fn(usize) -> Vec<String> + Sync,
+) -> Result<(), String> {
+    use rayon::prelude::*;
+    const PART: usize = 1 << 16;
+    const SOME: usize = 2048;
+    if store.dataset().is_some() {
+        return csv_rows(&store.subset(keep), most, w, extra);
+    }
+    let categories = &store.table().meta.categories;
+    for (p, part) in keep.chunks(PART).enumerate() {
+        let rows: Vec<Result<Vec<u8>, String>> = part
+            .par_chunks(SOME)
+            .enumerate()
+            .map(|(s, some)| {
+                let mut out = ::csv::Writer::from_writer(Vec::new());
+                for (k, &i) in some.iter().enumerate() {
+                    let d = store.detail(i);
+                    let at = p * PART + s * SOME + k;
+                    csv_row(
+                        &Find::Detail(&d),
+                        categories,
+                        most,
+                        &d.event,
+                        extra(at),
+                        &mut out,
+                    )?;
+                }
+                out.into_inner().map_err(|e| e.to_string())
+            })
+            .collect();
+        for r in rows {
+            w.write_all(&r?).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 /// Saves a data set being authored to `path`, in our format, atomically:
 /// the texts of the sources the user added (those that record a SHA-256)
 /// go into files beside it (`NAME-SOURCE.txt`, never over another text),
@@ -302,7 +405,7 @@ pub fn timemap(ds: &Dataset) -> [(&'static str, String); 3] {
                 "location": r.place.unwrap_or_default(),
                 "latitude": degrees(r.point.map(|p| p.lat)),
                 "longitude": degrees(r.point.map(|p| p.lon)),
-                "category": category_label(ds, e).unwrap_or_default(),
+                "category": category_label(&ds.categories, e).unwrap_or_default(),
                 "associations": e.category.iter().collect::<Vec<_>>(),
                 "sources": cited,
                 "comments": comments.join("\n"),
@@ -427,10 +530,10 @@ fn words_at<'a>(
     )
 }
 
-fn category_label<'a>(ds: &'a Dataset, e: &'a Event) -> Option<&'a str> {
+fn category_label<'a>(categories: &'a [crate::model::Category], e: &'a Event) -> Option<&'a str> {
     let id = e.category.as_deref()?;
     Some(
-        ds.categories
+        categories
             .iter()
             .find(|c| c.id == id)
             .map_or(id, |c| c.label.as_str()),
@@ -466,7 +569,7 @@ pub fn geojson(ds: &Dataset) -> String {
             put("when", when_value(&e.when));
             put("start", json!(e.when.start().map(|m| instant(m, false))));
             put("end", json!(e.when.end().map(|m| instant(m, true))));
-            put("category", json!(category_label(ds, e)));
+            put("category", json!(category_label(&ds.categories, e)));
             put("summary", json!(e.summary));
             put("precision", json!(r.precision.map(Precision::as_str)));
             put(
@@ -605,7 +708,7 @@ pub fn csv_columns(most: usize) -> Vec<String> {
 pub fn csv_rows(
     ds: &Dataset,
     most: usize,
-    w: &mut impl std::io::Write,
+    w: &mut dyn std::io::Write,
     extra: impl Fn(usize) -> Vec<String> + Sync,
 ) -> Result<(), String> {
     use rayon::prelude::*;
@@ -638,6 +741,21 @@ fn csv_part<W: std::io::Write>(
     extra: &(impl Fn(usize) -> Vec<String> + Sync),
 ) -> Result<(), String> {
     for (i, e) in part.iter().enumerate().map(|(k, e)| (first + k, e)) {
+        csv_row(find, &ds.categories, most, e, extra(i), w)?;
+    }
+    Ok(())
+}
+
+/// Event `e`'s row under [`csv_columns`]`(most)`, `extra` after it.
+fn csv_row<W: std::io::Write>(
+    find: &Find,
+    categories: &[crate::model::Category],
+    most: usize,
+    e: &Event,
+    extra: Vec<String>,
+    w: &mut ::csv::Writer<W>,
+) -> Result<(), String> {
+    {
         let r = resolve(find, e);
         let (quote, source, url) = words_at(find, e, 0);
         let when = match &e.when {
@@ -669,7 +787,7 @@ fn csv_part<W: std::io::Write>(
             when,
             event_date.unwrap_or_default(),
             time_precision.into(),
-            category_label(ds, e).unwrap_or_default().into(),
+            category_label(categories, e).unwrap_or_default().into(),
             num(r.point.map(|p| p.lat)),
             num(r.point.map(|p| p.lon)),
             r.precision
@@ -703,8 +821,53 @@ fn csv_part<W: std::io::Write>(
                 defuse(cell)
             }
         });
-        w.write_record(row.chain(extra(i)))
+        w.write_record(row.chain(extra))
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Format;
+
+    /// A CSV of events read back from their file, written a part at a
+    /// time from each event alone, is the CSV of the same events made a
+    /// data set first: every field kept, for ACLED's codebook and for our
+    /// own columns with further passages.
+    #[test]
+    fn a_csv_written_from_the_records_is_the_data_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let acled = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,\
+                     location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities\n\
+                     X1,06 September 2020,1,Battles,Armed clash,Militia,Police,Homs,34.7,36.7,1,Reuters,National,\"On 6 September, a \"\"clash\"\" near Homs.\",3\n\
+                     X2,07 September 2020,2,Protests,,Protesters,,Zürich,47.4,8.5,2,Local,,=cmd,0\n\
+                     X3,08 September 2020,3,Riots,Mob violence,,,,,,,,,,\n";
+        let ours = "id,title,when,latitude,longitude,place,actor1,quote,source,source_url,quote_2,source_2,source_url_2\n\
+                    a,First,2024-03-22,55.7,37.6,Moscow,FSB,The first words.,Wire,https://example.org/a,,,\n\
+                    b,Second,2024-03-23,55.8,37.5,Krasnogorsk,,Said once.,Paper,,Said twice.,Blog,https://example.org/b\n\
+                    c,Third,2024-03,,,,,,,,,,\n";
+        for (name, text) in [("acled.csv", acled), ("ours.csv", ours)] {
+            let loaded = crate::formats::load_bytes(std::path::Path::new(name), text.as_bytes());
+            let store = loaded.store.unwrap();
+            assert!(store.dataset().is_none(), "{name}: read back from the file");
+            for keep in [vec![0, 1, 2], vec![1, 2]] {
+                let streamed = dir.path().join("streamed.csv");
+                save_store(&store, Some(&keep), None, &streamed, Format::Csv).unwrap();
+                let whole = dir.path().join("whole.csv");
+                save(&store.subset(&keep), None, &whole, Format::Csv).unwrap();
+                let (a, b) = (
+                    std::fs::read_to_string(&streamed).unwrap(),
+                    std::fs::read_to_string(&whole).unwrap(),
+                );
+                assert_eq!(a, b, "{name} {keep:?}");
+                assert_eq!(
+                    a.lines().count(),
+                    keep.len() + 1,
+                    "{name}: a header and a row each"
+                );
+            }
+        }
+    }
 }

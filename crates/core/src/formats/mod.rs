@@ -1002,6 +1002,15 @@ fn inside(base: &Path, rel: &Path) -> Result<PathBuf, &'static str> {
 /// Writes `bytes` to `path` atomically: to a temporary file beside it, then
 /// renamed over it, so a crash never leaves a half-written file.
 pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    save_atomic_with(path, &mut |f| f.write_all(bytes))
+}
+
+/// [`save_atomic`], the file's bytes written by `write` as they come (a
+/// large export is never held whole).
+pub fn save_atomic_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // A link is followed to the file it names (the link stays a link); what
     // is there must be a regular file or nothing: a device, a pipe or a
     // folder is never replaced by a file.
@@ -1058,7 +1067,10 @@ pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         }
     };
     let result = (|| {
-        f.write_all(bytes)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, &mut f);
+        write(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
         f.sync_all()?;
         std::fs::rename(&tmp, &path)
     })();

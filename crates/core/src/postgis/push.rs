@@ -96,11 +96,9 @@ pub fn push(
     }
     let n = store.len();
     let table_rows = store.table();
-    // Every batch has the same columns: as many passages as the most any event has.
-    let most = (0..n)
-        .map(|i| store.event(i).passages.len())
-        .max()
-        .unwrap_or(0);
+    // Every batch has the same columns: as many passages as the most any
+    // event has (the table counted them as it was read).
+    let most = table_rows.most_passages;
     let mut columns = export::csv_columns(most);
     columns.extend(["incident_start".to_string(), "incident_end".to_string()]);
     let numbers = ["latitude", "longitude", "uncertainty_m"];
@@ -156,23 +154,36 @@ pub fn push(
     // disk, and the latest of a view (what the app asks for) are read
     // from a few pages, not from all over the table.
     let order = table_rows.by_time();
-    let mut done = 0;
-    while done < n {
-        let keep: Vec<usize> = order[done..(done + BATCH).min(n)]
-            .iter()
-            .map(|&i| i as usize)
-            .collect();
-        let ds = store.subset(&keep);
-        let mut bytes = Vec::new();
-        export::csv_rows(&ds, most, &mut bytes, |k| time(keep[k]))?;
-        let mut writer = tx.copy_in(copy.as_str()).map_err(explain)?;
-        writer
-            .write_all(&bytes)
-            .map_err(|e| format!("writing to {}: {e}", t.server()))?;
-        writer.finish().map_err(explain)?;
-        done += keep.len();
-        progress(done, n);
-    }
+    // The next batch's rows are made (on every core) while the server
+    // takes this one's: making and sending overlap.
+    std::thread::scope(|scope| -> Result<(), String> {
+        let (rows, made) = std::sync::mpsc::sync_channel::<Result<(usize, Vec<u8>), String>>(1);
+        scope.spawn(move || {
+            for batch in order.chunks(BATCH) {
+                let keep: Vec<usize> = batch.iter().map(|&i| i as usize).collect();
+                let mut bytes = Vec::new();
+                let r = export::store_csv_rows(store, &keep, most, &mut bytes, |k| time(keep[k]))
+                    .map(|()| (keep.len(), bytes));
+                let failed = r.is_err();
+                // The sender stopped (the server refused): nothing more to make.
+                if rows.send(r).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut done = 0;
+        for batch in made {
+            let (count, bytes) = batch?;
+            let mut writer = tx.copy_in(copy.as_str()).map_err(explain)?;
+            writer
+                .write_all(&bytes)
+                .map_err(|e| format!("writing to {}: {e}", t.server()))?;
+            writer.finish().map_err(explain)?;
+            done += count;
+            progress(done, n);
+        }
+        Ok(())
+    })?;
     let name = super::sql::name_parts(&t.table).pop().unwrap_or_default();
     tx.batch_execute(&format!(
         "CREATE INDEX {} ON {table} USING gist (geom); \

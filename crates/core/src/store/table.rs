@@ -395,6 +395,7 @@ pub struct TableBuilder {
     geometry: Vec<(u32, geo::Geometry<f64>)>,
     relations: Vec<(u32, RelationKind, u32)>,
     passages: usize,
+    most_passages: u32,
     anchored: usize,
 }
 
@@ -458,6 +459,7 @@ impl TableBuilder {
             self.geometry.push((i, g));
         }
         self.passages += row.passages as usize;
+        self.most_passages = self.most_passages.max(row.passages);
         self.anchored += row.anchored as usize;
     }
 
@@ -537,6 +539,7 @@ impl TableBuilder {
                 .map(|(a, k, b)| (a + base, k, b + base)),
         );
         self.passages += other.passages;
+        self.most_passages = self.most_passages.max(other.most_passages);
         self.anchored += other.anchored;
     }
 
@@ -606,6 +609,7 @@ impl TableBuilder {
             day_group,
             dated,
             passages: self.passages,
+            most_passages: self.most_passages as usize,
             anchored: self.anchored,
         }
     }
@@ -784,6 +788,8 @@ pub struct EventTable {
     day_group: Vec<u32>,
     dated: usize,
     pub passages: usize,
+    /// The most passages one event cites.
+    pub most_passages: usize,
     pub anchored: usize,
 }
 
