@@ -58,8 +58,14 @@ pub trait Records: Send + Sync {
     /// For a search of `terms` (folded, each to be found in an event's
     /// searched text): which events may hold them all, told from the
     /// file's bytes without reading the events; every event that does is
-    /// among them. `None` when the reader cannot tell.
-    fn may_hold(&self, _table: &EventTable, _terms: &[&str]) -> Option<Vec<bool>> {
+    /// among them. `None` when the reader cannot tell. Once `stop` says
+    /// so, the rest is passed over (every event may).
+    fn may_hold(
+        &self,
+        _table: &EventTable,
+        _terms: &[&str],
+        _stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<bool>> {
         None
     }
 
@@ -353,10 +359,10 @@ impl Store {
 
     /// Which events may hold every one of `terms` (see
     /// [`Records::may_hold`]); `None` when all may.
-    pub fn may_hold(&self, terms: &[&str]) -> Option<Vec<bool>> {
+    pub fn may_hold(&self, terms: &[&str], stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<bool>> {
         match &self.backing {
             Backing::Dataset(..) => None,
-            Backing::Records(r) => r.may_hold(&self.table, terms),
+            Backing::Records(r) => r.may_hold(&self.table, terms, stop),
         }
     }
 

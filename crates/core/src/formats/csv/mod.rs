@@ -752,7 +752,12 @@ impl Records for CsvRecords {
     /// word of each term that only a field can give (see
     /// [`Flavor::generated`]); a record with bytes beyond ASCII, or with no
     /// date or time of one day, may hold anything.
-    fn may_hold(&self, table: &EventTable, terms: &[&str]) -> Option<Vec<bool>> {
+    fn may_hold(
+        &self,
+        table: &EventTable,
+        terms: &[&str],
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<bool>> {
         use crate::store::{Grain, TimeKind};
         use rayon::prelude::*;
         const CHUNK: usize = 4096;
@@ -782,6 +787,9 @@ impl Records for CsvRecords {
             .into_par_iter()
             .map(|c| {
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                if stop() {
+                    return vec![true; range.len()];
+                }
                 let mut lower = Vec::new();
                 let mut years = String::new();
                 range
