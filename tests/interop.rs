@@ -1175,6 +1175,42 @@ fn timemap_events_with_their_sources_and_associations() {
     );
 }
 
+/// A TimeMap site's API bundle (its three files in one, keys capitalised
+/// as the site serves them) reads as the three files do.
+#[test]
+fn a_timemap_sites_bundle_reads_as_its_three_files() {
+    let part = |name: &str| {
+        std::fs::read_to_string(repo(&format!("tests/files/interop/timemap/{name}"))).unwrap()
+    };
+    let bundle = format!(
+        "{{\"Events\": {},\n\"Sources\": {},\n\"Associations\": {}}}",
+        part("events.json"),
+        part("sources.json"),
+        part("associations.json")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export_events.json");
+    std::fs::write(&path, bundle).unwrap();
+    let l = load(&path);
+    assert_eq!(l.format, Some(Format::TimeMap));
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    let bundled = ds(&l);
+    let split = ds(&load(&repo("tests/files/interop/timemap/events.json")));
+    assert_eq!(bundled.events.len(), 3);
+    for (a, b) in bundled.events.iter().zip(&split.events) {
+        assert_eq!(
+            (&a.title, &a.when, &a.category),
+            (&b.title, &b.when, &b.category)
+        );
+        assert_eq!(a.location, b.location);
+        assert_eq!(a.notes, b.notes);
+        let quotes = |e: &incident_map_core::model::Event| -> Vec<String> {
+            e.passages.iter().map(|p| p.quote.clone()).collect()
+        };
+        assert_eq!(quotes(a), quotes(b));
+    }
+}
+
 #[test]
 fn the_scenario_exported_for_timemap_reads_back_with_its_dates_places_and_words() {
     let original = ds(&load(&scenario()));

@@ -197,7 +197,7 @@ impl<'a> Fields<'a> for Props<'a> {
             .0
             .iter()
             .filter(|(k, _)| k != "times")
-            .filter(|(k, _)| Role::of(k).is_none_or(|(r, _)| r.acled_only()))
+            .filter(|(k, _)| Role::of(k).is_none_or(|(r, _)| r.codebook_only()))
             .filter(|(k, _)| super::record::more_words_field(k).is_none())
             .filter_map(|(k, v)| {
                 let v = scalar(v)?;

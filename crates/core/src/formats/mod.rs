@@ -608,6 +608,17 @@ fn read_json(
             timemap::read(&events, path, &offsets, &name),
             Format::TimeMap,
         ))
+    } else if !native::is_native(&root)
+        && let Some(jsonc_parser::ast::Value::Array(items)) = timemap::bundle_events(&root)
+    {
+        // A TimeMap site's bundle: events, sources and associations in one.
+        use jsonc_parser::common::Ranged;
+        let offsets: Vec<usize> = items.elements.iter().map(|e| e.range().start).collect();
+        let bundle = json_tree::to_serde(&root);
+        Some((
+            timemap::read_bundle(&bundle, &offsets, &name),
+            Format::TimeMap,
+        ))
     } else {
         None
     };

@@ -73,10 +73,23 @@ pub enum Role {
     /// Remarks on the record that are not its words (our exports' event
     /// notes, TimeMap's comments): kept as the event's notes.
     Comments,
+    /// A date split into columns (GTD's `iyear`, `imonth`, `iday`; a
+    /// newsroom's year, month name and day): 0 or blank for what is unknown.
+    Year,
+    Month,
+    Day,
+    /// The count of the injured (GTD's `nwound`).
+    Injured,
+    /// UCDP's low and high estimates of the dead, beside its best.
+    DeathsLow,
+    DeathsHigh,
+    /// UCDP's conflict and the two sides of it, kept in the event's notes.
+    Conflict,
+    Dyad,
 }
 
 /// How many roles there are.
-pub const ROLES: usize = 41;
+pub const ROLES: usize = 49;
 
 impl Role {
     pub const ALL: [Role; ROLES] = [
@@ -121,19 +134,30 @@ impl Role {
         Role::Goldstein,
         Role::Coordinates,
         Role::Comments,
+        Role::Year,
+        Role::Month,
+        Role::Day,
+        Role::Injured,
+        Role::DeathsLow,
+        Role::DeathsHigh,
+        Role::Conflict,
+        Role::Dyad,
     ];
 
-    /// Whether only ACLED's codebook reads this role (elsewhere such a
-    /// field is kept in the event's notes as it is).
-    pub fn acled_only(self) -> bool {
+    /// Whether only a codebook (ACLED's, UCDP's, GTD's) reads this role
+    /// (elsewhere such a field is kept in the event's notes as it is).
+    pub fn codebook_only(self) -> bool {
         matches!(
             self,
             Role::SourceScale
+                | Role::DeathsLow
+                | Role::DeathsHigh
+                | Role::Conflict
+                | Role::Dyad
                 | Role::AssocActor1
                 | Role::AssocActor2
                 | Role::AllyActor1
                 | Role::AllyActor2
-                | Role::Fatalities
                 | Role::TimePrecision
                 | Role::GeoPrecision
                 | Role::SubEventType
@@ -159,6 +183,7 @@ impl Role {
                 "event_id",
                 "uid",
                 "globaleventid",
+                "eventid",
             ],
             Role::Title => &[
                 "title",
@@ -182,8 +207,9 @@ impl Role {
                 "incident:date:start",
                 "incident:date",
                 "sqldate",
+                "date_start",
             ],
-            Role::End => &["end_date", "end", "incident:date:end"],
+            Role::End => &["end_date", "end", "incident:date:end", "date_end"],
             Role::Lat => &["latitude", "lat", "actiongeo_lat"],
             Role::Lon => &["longitude", "lon", "lng", "long", "actiongeo_long"],
             Role::Category => &[
@@ -193,8 +219,17 @@ impl Role {
                 "incident:type",
                 "kind",
                 "eventrootcode",
+                "type_of_violence",
+                "attacktype1_txt",
             ],
-            Role::Text => &["notes", "description", "text", "details", "quote"],
+            Role::Text => &[
+                "notes",
+                "description",
+                "text",
+                "details",
+                "quote",
+                "source_article",
+            ],
             Role::Summary => &["summary"],
             Role::Url => &[
                 "source_url",
@@ -203,29 +238,29 @@ impl Role {
                 "incident:source:url",
                 "sourceurl",
             ],
-            Role::Source => &["source"],
+            Role::Source => &["source", "source_original", "scite1"],
             Role::SourceScale => &["source_scale"],
             Role::Precision => &["precision", "actiongeo_type"],
             Role::Uncertainty => &["uncertainty_m"],
-            Role::Place => &["place", "actiongeo_fullname"],
+            Role::Place => &["place", "actiongeo_fullname", "where_coordinates", "city"],
             Role::Actors => &["actors"],
-            Role::Actor1 => &["actor1", "actor1name"],
-            Role::Actor2 => &["actor2", "actor2name"],
+            Role::Actor1 => &["actor1", "actor1name", "side_a", "gname"],
+            Role::Actor2 => &["actor2", "actor2name", "side_b"],
             Role::AssocActor1 => &["assoc_actor_1"],
             Role::AssocActor2 => &["assoc_actor_2"],
             Role::AllyActor1 => &["ally_actor_1"],
             Role::AllyActor2 => &["ally_actor_2"],
-            Role::Fatalities => &["fatalities"],
-            Role::TimePrecision => &["time_precision"],
-            Role::GeoPrecision => &["geo_precision"],
+            Role::Fatalities => &["fatalities", "best", "nkill", "killed", "deaths"],
+            Role::TimePrecision => &["time_precision", "date_prec"],
+            Role::GeoPrecision => &["geo_precision", "where_prec", "specificity"],
             Role::SubEventType => &["sub_event_type"],
             Role::Location => &["location"],
             Role::DisorderType => &["disorder_type"],
             Role::CivilianTargeting => &["civilian_targeting"],
             Role::Interaction => &["interaction"],
-            Role::Country => &["country"],
-            Role::Admin1 => &["admin1"],
-            Role::Admin2 => &["admin2"],
+            Role::Country => &["country", "country_txt"],
+            Role::Admin1 => &["admin1", "adm_1", "provstate"],
+            Role::Admin2 => &["admin2", "adm_2"],
             Role::Admin3 => &["admin3"],
             Role::Tags => &["tags"],
             Role::EventCode => &["eventcode"],
@@ -246,6 +281,14 @@ impl Role {
                 "point",
             ],
             Role::Comments => &["comments", "remarks"],
+            Role::Year => &["year", "iyear", "event_year"],
+            Role::Month => &["month", "imonth", "event_month"],
+            Role::Day => &["day", "iday", "event_day"],
+            Role::Injured => &["injured", "nwound", "wounded"],
+            Role::DeathsLow => &["low", "deaths_low"],
+            Role::DeathsHigh => &["high", "deaths_high"],
+            Role::Conflict => &["conflict_name"],
+            Role::Dyad => &["dyad_name"],
         }
     }
 
@@ -381,6 +424,54 @@ impl<T: Copy> Slots<T> {
         matches!(self.name(Role::Id), Some("event_id_cnty" | "data_id"))
             && self.name(Role::Date) == Some("event_date")
     }
+
+    /// The codebook the fields' names say the records follow.
+    pub fn codebook(&self) -> Codebook {
+        if self.is_acled() {
+            Codebook::Acled
+        } else if self.is_gdelt() {
+            Codebook::Gdelt
+        } else if self.name(Role::Category) == Some("type_of_violence")
+            && self.name(Role::Date) == Some("date_start")
+        {
+            Codebook::Ucdp
+        } else if self.name(Role::Id) == Some("eventid") && self.name(Role::Year) == Some("iyear") {
+            Codebook::Gtd
+        } else {
+            Codebook::Other
+        }
+    }
+}
+
+/// Whose rules a file's records follow: a conflict data set's codebook
+/// (its codes for precision, categories and counts), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codebook {
+    /// ACLED's exports (and QGIS's GeoJSON of them).
+    Acled,
+    /// GDELT's event tables: CAMEO categories, its geo types.
+    Gdelt,
+    /// UCDP's Georeferenced Event Dataset: `type_of_violence`, `side_a` and
+    /// `side_b`, deaths as best/low/high, `where_prec`, `source_article`.
+    Ucdp,
+    /// The Global Terrorism Database: dates split in `iyear`, `imonth`,
+    /// `iday`, `attacktype1_txt`, `gname`, `summary`, `nkill`, `nwound`.
+    Gtd,
+    /// Any other table.
+    Other,
+}
+
+impl Codebook {
+    /// What a file following it is, for the data set's description.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Codebook::Acled => "an ACLED export",
+            Codebook::Gdelt => "a GDELT event table",
+            Codebook::Ucdp => "a UCDP GED table",
+            Codebook::Gtd => "a Global Terrorism Database table",
+            Codebook::Other => "a table",
+        }
+    }
 }
 
 impl<T: Copy> Default for Slots<T> {
@@ -427,10 +518,8 @@ pub fn split_into<'r>(text: Option<Cow<'r, str>>, out: &mut Vec<Cow<'r, str>>) {
 /// How to read a file's records.
 #[derive(Debug, Clone)]
 pub struct Flavor {
-    /// ACLED's codebook applies.
-    pub acled: bool,
-    /// GDELT's codebook applies (CAMEO categories, its geo types).
-    pub gdelt: bool,
+    /// The codebook that applies.
+    pub codebook: Codebook,
     /// The file's name, as sources made from records name it.
     pub file: String,
     /// What a record is called in messages: "row", "feature".
@@ -625,13 +714,22 @@ impl DateNote {
 }
 
 impl Flavor {
+    /// Whether ACLED's codebook applies.
+    pub fn acled(&self) -> bool {
+        self.codebook == Codebook::Acled
+    }
+
+    /// Whether GDELT's codebook applies.
+    pub fn gdelt(&self) -> bool {
+        self.codebook == Codebook::Gdelt
+    }
+
     /// The flavour the fields' names give (ACLED's or GDELT's codebook, or
     /// any table's), for records called `record` in file `file`; numeric
     /// dates day first until a column says otherwise.
     pub fn of<T: Copy>(slots: &Slots<T>, file: &str, record: &'static str) -> Flavor {
         Flavor {
-            acled: slots.is_acled(),
-            gdelt: slots.is_gdelt(),
+            codebook: slots.codebook(),
             file: file.to_string(),
             record,
             date_order: DateOrder::default(),
@@ -661,8 +759,22 @@ impl Flavor {
             };
         }
         let Some(d) = f.text(Role::Date) else {
-            return (When::Unknown, DateNote::None, None);
+            return match split_date(f) {
+                Ok(Some(m)) => (When::At(m), DateNote::None, None),
+                Ok(None) => (When::Unknown, DateNote::None, None),
+                Err(what) => (
+                    When::Unknown,
+                    DateNote::None,
+                    Some(Problem {
+                        message: format!("{}: {what}; the event is kept without a date", who()),
+                        help: "give the year as a number (2016), the month as a number or a name (3, March, Mar) and the day as a number; 0 or blank for what is not known",
+                    }),
+                ),
+            };
         };
+        let ucdp = self.codebook == Codebook::Ucdp;
+        let day = |s: Cow<'r, str>| if ucdp { midnight_as_day(s) } else { s };
+        let d = day(d);
         let Some(start) = parse_date_in(&d, self.date_order) else {
             return (
                 When::Unknown,
@@ -676,13 +788,15 @@ impl Flavor {
                 }),
             );
         };
-        if self.acled {
+        if self.acled() {
             return acled_when(start, f.text(Role::TimePrecision).as_deref());
         }
         let when = match f
             .text(Role::End)
-            .and_then(|e| parse_date_in(&e, self.date_order))
+            .and_then(|e| parse_date_in(&day(e), self.date_order))
         {
+            // UCDP gives an end to every event, most the day it starts.
+            Some(end) if end == start => When::At(start),
             Some(end) => When::Between(Some(start), Some(end)),
             None => When::At(start),
         };
@@ -698,7 +812,7 @@ impl Flavor {
             out.push_str(&t);
             return;
         }
-        if self.gdelt {
+        if self.gdelt() {
             // "Protest: POLICE – PROTESTER"; the place is the event's own.
             out.push_str(self.category(f).as_deref().unwrap_or("Event"));
             let actors: Vec<_> = [Role::Actor1, Role::Actor2]
@@ -711,21 +825,26 @@ impl Flavor {
             }
             return;
         }
-        if !self.acled {
-            let mut name = self.record.chars();
-            if let Some(first) = name.next() {
-                out.extend(first.to_uppercase());
-                out.push_str(name.as_str());
+        // A codebook's kind of event (UCDP's dyad) and its place.
+        let (what, place) = match self.codebook {
+            Codebook::Acled => (
+                f.text(Role::SubEventType).or(f.text(Role::Category)),
+                Role::Location,
+            ),
+            Codebook::Ucdp => (f.text(Role::Dyad).or(self.category(f)), Role::Place),
+            Codebook::Gtd => (self.category(f), Role::Place),
+            Codebook::Gdelt | Codebook::Other => {
+                let mut name = self.record.chars();
+                if let Some(first) = name.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(name.as_str());
+                }
+                let _ = write!(out, " {n}");
+                return;
             }
-            let _ = write!(out, " {n}");
-            return;
-        }
-        let what = f
-            .text(Role::SubEventType)
-            .or(f.text(Role::Category))
-            .unwrap_or(Cow::Borrowed("Event"));
-        out.push_str(&what);
-        if let Some(place) = f.text(Role::Location) {
+        };
+        out.push_str(what.as_deref().unwrap_or("Event"));
+        if let Some(place) = f.text(place) {
             out.push_str(": ");
             out.push_str(&place);
         }
@@ -742,7 +861,16 @@ impl Flavor {
     /// root code ("14" → "Protest").
     pub fn category<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
         let label = f.text(Role::Category)?;
-        if self.gdelt
+        if self.codebook == Codebook::Ucdp {
+            let name = match label.as_ref() {
+                "1" => "State-based conflict",
+                "2" => "Non-state conflict",
+                "3" => "One-sided violence",
+                _ => return Some(label),
+            };
+            return Some(Cow::Borrowed(name));
+        }
+        if self.gdelt()
             && let Some(name) = super::gdelt::cameo_root(&label)
         {
             return Some(Cow::Borrowed(name));
@@ -752,12 +880,17 @@ impl Flavor {
 
     /// How precisely the record is placed, and within what radius.
     pub fn precision<'r>(&self, f: &impl Fields<'r>) -> (Option<Precision>, Option<f64>) {
-        if self.gdelt {
+        if self.gdelt() {
             let p = f.text(Role::Precision);
             return (p.and_then(|p| super::gdelt::precision(&p)), None);
         }
-        if self.acled {
-            acled_precision(f.text(Role::GeoPrecision).as_deref())
+        let code = || f.text(Role::GeoPrecision);
+        if self.acled() {
+            acled_precision(code().as_deref())
+        } else if self.codebook == Codebook::Ucdp {
+            ucdp_precision(code().as_deref())
+        } else if self.codebook == Codebook::Gtd {
+            gtd_precision(code().as_deref())
         } else {
             (
                 f.text(Role::Precision).and_then(|p| Precision::parse(&p)),
@@ -768,7 +901,7 @@ impl Flavor {
 
     /// The record's actors.
     pub fn actors<'r>(&self, f: &impl Fields<'r>) -> Vec<Cow<'r, str>> {
-        let roles: &[Role] = if self.acled {
+        let roles: &[Role] = if self.acled() {
             &[
                 Role::Actor1,
                 Role::AssocActor1,
@@ -787,15 +920,19 @@ impl Flavor {
         out
     }
 
-    /// The record's own words: ACLED's notes, or its text.
+    /// The record's own words: ACLED's notes, UCDP's source article, GTD's
+    /// summary, or its text.
     pub fn words<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
-        f.text(Role::Text)
+        match self.codebook {
+            Codebook::Gtd => f.text(Role::Text).or_else(|| f.text(Role::Summary)),
+            _ => f.text(Role::Text),
+        }
     }
 
     /// The record's further passages (our exports' `quote_2`, `source_2`,
     /// `source_url_2` …): none in ACLED's or GDELT's codebook.
     pub fn more_words<'r>(&self, f: &impl Fields<'r>) -> Vec<MoreWords<'r>> {
-        if self.acled || self.gdelt {
+        if self.acled() || self.gdelt() {
             return Vec::new();
         }
         let mut more = f.more_words();
@@ -813,20 +950,65 @@ impl Flavor {
     /// Whether a record's text leaves words once read as this flavour reads
     /// it (HTML as plain text outside ACLED).
     pub fn has_words(&self, text: &str) -> bool {
-        self.acled || !text.contains(['<', '&']) || !import::plain_text(text).trim().is_empty()
+        self.acled() || !text.contains(['<', '&']) || !import::plain_text(text).trim().is_empty()
     }
 
-    /// ACLED's fatality count, when it is one; a problem when it is not a number.
+    /// The count of the dead (ACLED's fatalities, UCDP's best estimate,
+    /// GTD's `nkill`), when it is one; a problem when a codebook's is not a
+    /// number (another table's is left out).
     pub fn fatalities<'r>(&self, f: &impl Fields<'r>, n: usize) -> Result<Option<u64>, Problem> {
-        let Some(raw) = f.text(Role::Fatalities).filter(|_| self.acled) else {
+        let Some(raw) = f.text(Role::Fatalities) else {
             return Ok(None);
         };
-        raw.parse::<u64>().map(Some).map_err(|_| Problem {
-            message: format!(
-                "{} {n}: fatalities \"{raw}\" is not a whole number; left out",
-                self.record
+        match count(&raw) {
+            Some(k) => Ok(Some(k)),
+            None if self.codebook == Codebook::Other => Ok(None),
+            None => Err(Problem {
+                message: format!(
+                    "{} {n}: the count of the dead \"{raw}\" is not a whole number; left out",
+                    self.record
+                ),
+                help: "the count of the dead is a whole number, like 0 or 12",
+            }),
+        }
+    }
+
+    /// What the record counts of the dead and the injured, as its
+    /// codebook means it; none when it counts neither.
+    fn casualties<'r>(
+        &self,
+        f: &impl Fields<'r>,
+        n: usize,
+        source: Option<String>,
+    ) -> Option<CasualtyReport> {
+        let killed = self.fatalities(f, n).ok().flatten();
+        let injured = f.text(Role::Injured).and_then(|v| count(&v));
+        if killed.is_none() && injured.is_none() {
+            return None;
+        }
+        let note = match self.codebook {
+            Codebook::Acled => Some("ACLED's fatality count: a conservative estimate".to_string()),
+            Codebook::Ucdp => {
+                let bound = |r| f.text(r).and_then(|v| count(&v));
+                Some(match (bound(Role::DeathsLow), bound(Role::DeathsHigh)) {
+                    (Some(low), Some(high)) => {
+                        format!("UCDP's best estimate of the dead, between {low} and {high}")
+                    }
+                    _ => "UCDP's best estimate of the dead".to_string(),
+                })
+            }
+            Codebook::Gtd => Some(
+                "GTD's counts: the dead (nkill) and the injured (nwound), perpetrators included"
+                    .to_string(),
             ),
-            help: "fatalities is a count, like 0 or 12",
+            Codebook::Gdelt | Codebook::Other => None,
+        };
+        Some(CasualtyReport {
+            killed,
+            injured,
+            as_of: None,
+            source,
+            note,
         })
     }
 
@@ -862,7 +1044,7 @@ impl Flavor {
         let mut sources = Vec::new();
         let url = self.url(f);
         if let Some(text) = self.words(f) {
-            let words = if self.acled {
+            let words = if self.acled() {
                 let source = f.text(Role::Source);
                 RecordText {
                     text: text.into_owned(),
@@ -902,15 +1084,8 @@ impl Flavor {
                 e.passages.push(passage);
             }
         }
-        if let Ok(Some(killed)) = self.fatalities(f, n) {
-            e.casualties.push(CasualtyReport {
-                killed: Some(killed),
-                injured: None,
-                as_of: None,
-                source: e.passages.first().map(|p| p.source.clone()),
-                note: Some("ACLED's fatality count: a conservative estimate".into()),
-            });
-        }
+        let source = e.passages.first().map(|p| p.source.clone());
+        e.casualties.extend(self.casualties(f, n, source));
         e.notes = self.notes(f, url.as_deref());
         Detail {
             event: e,
@@ -922,12 +1097,13 @@ impl Flavor {
     /// Words only the record gives its event's summary (none in ACLED's
     /// codebook: its notes are the event's words).
     fn summary<'r>(&self, f: &impl Fields<'r>) -> Option<Cow<'r, str>> {
-        f.text(Role::Summary).filter(|_| !self.acled)
+        f.text(Role::Summary)
+            .filter(|_| !matches!(self.codebook, Codebook::Acled | Codebook::Gtd))
     }
 
     /// The note on the event's location: the place the record names.
     fn place_note<'r>(&self, f: &impl Fields<'r>) -> Option<String> {
-        let place = if self.acled {
+        let place = if self.acled() {
             Role::Location
         } else {
             Role::Place
@@ -992,13 +1168,19 @@ impl Flavor {
         if let Some(c) = f.text(Role::Comments) {
             line("", &c);
         }
-        if self.acled {
+        if self.acled() {
             for r in ACLED_DETAILS {
                 if let Some(v) = f.text(r) {
                     line(r.names()[0], &v);
                 }
             }
-        } else if self.gdelt {
+        } else if let Some(details) = self.details() {
+            for &(r, what) in details {
+                if let Some(v) = f.text(r) {
+                    line(what, &v);
+                }
+            }
+        } else if self.gdelt() {
             for (r, what) in [
                 (Role::EventCode, "CAMEO event code"),
                 (Role::Mentions, "Mentions"),
@@ -1024,7 +1206,7 @@ impl Flavor {
     /// unread. `None` for the other flavours (their titles number rows,
     /// their notes name columns).
     pub fn generated(&self) -> Option<Vec<String>> {
-        if !self.acled {
+        if !self.acled() {
             return None;
         }
         let week = DateNote::Week(jiff::civil::Date::ZERO).text();
@@ -1061,7 +1243,7 @@ impl Flavor {
         }
         let url = self.url(f);
         if let Some(text) = self.words(f) {
-            let quote = if self.acled {
+            let quote = if self.acled() {
                 text
             } else {
                 Cow::Owned(import::plain_text(&text))
@@ -1069,7 +1251,7 @@ impl Flavor {
             let quote = quote.trim();
             if !quote.is_empty() {
                 out.line(quote);
-                if self.acled {
+                if self.acled() {
                     out.sources.push("ACLED".to_string());
                 } else {
                     out.sources.push(self.words_source(f, n, url.clone(), None));
@@ -1098,6 +1280,133 @@ impl Flavor {
         if let Some(note) = self.when(f, n).1.text() {
             out.line(&note);
         }
+    }
+}
+
+impl Flavor {
+    /// The fields a UCDP or GTD record keeps in its event's notes, with
+    /// the names its codebook gives them.
+    fn details(&self) -> Option<&'static [(Role, &'static str)]> {
+        match self.codebook {
+            Codebook::Ucdp => Some(&[
+                (Role::Conflict, "conflict_name"),
+                (Role::Dyad, "dyad_name"),
+                (Role::Country, "country"),
+                (Role::Admin1, "adm_1"),
+                (Role::Admin2, "adm_2"),
+                (Role::TimePrecision, "date_prec"),
+                (Role::GeoPrecision, "where_prec"),
+            ]),
+            Codebook::Gtd => Some(&[
+                (Role::Country, "country_txt"),
+                (Role::Admin1, "provstate"),
+                (Role::GeoPrecision, "specificity"),
+            ]),
+            _ => None,
+        }
+    }
+}
+
+/// A count as tables write it: `12`, or `12.0` as a spreadsheet does.
+fn count(s: &str) -> Option<u64> {
+    let s = s.trim();
+    s.parse::<u64>().ok().or_else(|| {
+        let v: f64 = s.parse().ok()?;
+        (v >= 0.0 && v.fract() == 0.0 && v < 1e15).then_some(v as u64)
+    })
+}
+
+/// A UCDP date, written with a midnight time (`2009-02-20T00:00:00`,
+/// `2009-02-20 00:00:00.000`), as the day it means.
+fn midnight_as_day(s: Cow<'_, str>) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let midnight = b.len() > 10
+        && matches!(b[10], b'T' | b' ')
+        && s[11..]
+            .trim_end_matches('Z')
+            .bytes()
+            .all(|c| matches!(c, b'0' | b':' | b'.'));
+    match s {
+        Cow::Borrowed(x) if midnight => Cow::Borrowed(&x[..10]),
+        Cow::Owned(x) if midnight => Cow::Owned(x[..10].to_string()),
+        other => other,
+    }
+}
+
+/// A date split into year, month and day fields: a day, or only its month
+/// or year when the finer part is 0 or blank (GTD's unknowns); none
+/// without a year; what does not read, said.
+fn split_date<'r>(f: &impl Fields<'r>) -> Result<Option<Moment>, String> {
+    let Some(y) = f.text(Role::Year) else {
+        return Ok(None);
+    };
+    let year = count(&y)
+        .and_then(|y| i16::try_from(y).ok())
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(|| format!("the year \"{y}\" is not a year"))?;
+    let month = match f.text(Role::Month) {
+        None => 0,
+        Some(m) => month_number(&m).ok_or_else(|| format!("the month \"{m}\" is not a month"))?,
+    };
+    if month == 0 {
+        return Ok(Some(Moment::Year(year)));
+    }
+    let day = match f.text(Role::Day) {
+        None => 0,
+        Some(d) => count(&d)
+            .filter(|d| *d <= 31)
+            .ok_or_else(|| format!("the day \"{d}\" is not a day of the month"))?
+            as i8,
+    };
+    if day == 0 {
+        return Ok(Some(Moment::Month { year, month }));
+    }
+    jiff::civil::Date::new(year, month, day)
+        .map(|d| Some(Moment::Day(d)))
+        .map_err(|_| format!("{year}-{month:02}-{day:02} is not a day of the calendar"))
+}
+
+/// A month as a number (1-12; 0 for unknown) or a name in English, full
+/// or cut to three letters or more ("Mar", "Sept").
+fn month_number(s: &str) -> Option<i8> {
+    let s = s.trim().trim_end_matches('.');
+    if let Some(m) = count(s) {
+        return (m <= 12).then_some(m as i8);
+    }
+    (s.len() >= 3)
+        .then(|| {
+            MONTHS
+                .iter()
+                .position(|m| m.len() >= s.len() && m[..s.len()].eq_ignore_ascii_case(s))
+        })
+        .flatten()
+        .map(|k| k as i8 + 1)
+}
+
+/// UCDP's `where_prec`: 1, the place itself; 2, within 25 km of it; 3, a
+/// second-order division; 4, a first-order one; 5, a stretch between
+/// such; 6, only the country; 7, waters or airspace.
+fn ucdp_precision(p: Option<&str>) -> (Option<Precision>, Option<f64>) {
+    match p {
+        Some("1") => (Some(Precision::Town), None),
+        Some("2") => (Some(Precision::District), Some(25_000.0)),
+        Some("3") => (Some(Precision::Region), Some(50_000.0)),
+        Some("4" | "5") => (Some(Precision::Region), Some(100_000.0)),
+        Some("6" | "7") => (Some(Precision::Country), None),
+        _ => (None, None),
+    }
+}
+
+/// GTD's `specificity`: 1, the town itself; 2, the centroid of the
+/// smallest division known; 3 and 4, of a larger one; 5, no place known
+/// but a country.
+fn gtd_precision(p: Option<&str>) -> (Option<Precision>, Option<f64>) {
+    match p {
+        Some("1") => (Some(Precision::Town), None),
+        Some("2") => (Some(Precision::District), Some(25_000.0)),
+        Some("3" | "4") => (Some(Precision::Region), Some(100_000.0)),
+        Some("5") => (Some(Precision::Country), None),
+        _ => (None, None),
     }
 }
 

@@ -209,9 +209,20 @@ pub fn read_slides(
 /// Whether a table's header is TimelineJS's Google Sheets template (Year,
 /// Month, Day, …, Headline, Text): its columns, lower-cased and trimmed.
 pub fn is_sheet(names: &[String]) -> bool {
-    ["year", "month", "day", "headline"]
-        .iter()
-        .all(|c| names.iter().any(|n| n == c))
+    // A table with coordinates is a table of places, whatever its dates.
+    let placed = names.iter().any(|n| {
+        matches!(
+            super::record::Role::of(n),
+            Some((
+                super::record::Role::Lat | super::record::Role::Coordinates,
+                _
+            ))
+        )
+    });
+    !placed
+        && ["year", "month", "day", "headline"]
+            .iter()
+            .all(|c| names.iter().any(|n| n == c))
 }
 
 /// A row of TimelineJS's sheet template as a slide: the columns (names

@@ -8,6 +8,10 @@
 //! its filterable tags) and `sources` (ids). Events with only a place or
 //! only a date are kept: the latter on the timeline as not on the map.
 //!
+//! A TimeMap site serves the three as one bundle, `{"Events": [...],
+//! "Sources": {...}, "Associations": [...]}` (its keys in any case), read
+//! the same way ([`is_bundle`], [`read_bundle`]).
+//!
 //! What the markers lead to: the descriptions of the event's sources (one
 //! source of ours per TimeMap source, quoted by each event citing it);
 //! for an event citing none with words, its own description.
@@ -26,16 +30,69 @@ use crate::model::{LatLon, Moment, Passage, When};
 /// `associations` or `sources` (its first twenty looked at, on the parsed
 /// tree: nothing is converted for a document that is not).
 pub fn is_timemap(root: &jsonc_parser::ast::Value) -> bool {
-    use super::json_tree::member;
     let jsonc_parser::ast::Value::Array(events) = root else {
         return false;
     };
     !events.elements.is_empty()
         && events.elements.iter().take(20).all(|e| {
-            member(e, "description").is_some()
-                && (member(e, "date").is_some() || member(e, "latitude").is_some())
-                && (member(e, "associations").is_some() || member(e, "sources").is_some())
+            let has = |k| member_ci(e, k).is_some();
+            has("description")
+                && (has("date") || has("latitude"))
+                && (has("associations") || has("sources"))
         })
+}
+
+/// A member of a JSON object, its key in any case.
+fn member_ci<'v, 't>(
+    node: &'v jsonc_parser::ast::Value<'t>,
+    key: &str,
+) -> Option<&'v jsonc_parser::ast::Value<'t>> {
+    match node {
+        jsonc_parser::ast::Value::Object(o) => o
+            .properties
+            .iter()
+            .find(|p| p.name.as_str().eq_ignore_ascii_case(key))
+            .map(|p| &p.value),
+        _ => None,
+    }
+}
+
+/// The events array of a TimeMap site's bundle (`{"Events": [...],
+/// "Sources": ..., "Associations": ...}`), when `root` is one: its events
+/// look like TimeMap's, and it has sources or associations beside them.
+pub fn bundle_events<'v, 't>(
+    root: &'v jsonc_parser::ast::Value<'t>,
+) -> Option<&'v jsonc_parser::ast::Value<'t>> {
+    let events = member_ci(root, "events")?;
+    (is_timemap(events)
+        && (member_ci(root, "sources").is_some() || member_ci(root, "associations").is_some()))
+    .then_some(events)
+}
+
+/// The records of a bundle's `key` (sources, associations): an array, or
+/// an object of records by id.
+fn bundled(root: &J, key: &str) -> Vec<(String, J)> {
+    get_ci(root, key).cloned().map(records).unwrap_or_default()
+}
+
+/// A member of a JSON object, its key in any case (the exact key first).
+fn get_ci<'v>(v: &'v J, key: &str) -> Option<&'v J> {
+    v.get(key).or_else(|| {
+        v.as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+/// Reads a TimeMap site's bundle (parsed); `offsets` are its events'.
+pub fn read_bundle(root: &J, offsets: &[usize], name: &str) -> Import {
+    let mut import = Import::new(name);
+    let associations = bundled(root, "associations");
+    let sources = bundled(root, "sources");
+    let events = get_ci(root, "events").cloned().unwrap_or(J::Null);
+    read_parts(&events, &sources, &associations, offsets, name, &mut import);
+    import
 }
 
 /// A TimeMap file beside `events`: an array, or an object of records by
@@ -60,8 +117,14 @@ fn sibling(events: &Path, name: &str, import: &mut Import) -> Vec<(String, J)> {
             return Vec::new();
         }
     };
+    records(value)
+}
+
+/// Records as TimeMap keeps them: an array, or an object of records by
+/// id; each with its id.
+fn records(value: J) -> Vec<(String, J)> {
     let id_of = |v: &J, fallback: &str| {
-        v.get("id")
+        get_ci(v, "id")
             .and_then(text_of)
             .unwrap_or_else(|| fallback.to_string())
     };
@@ -82,12 +145,12 @@ fn text_of(v: &J) -> Option<String> {
 }
 
 fn field(v: &J, key: &str) -> Option<String> {
-    super::timelinejs::text_of(v, &[key])
+    get_ci(v, key).and_then(text_of)
 }
 
 /// The ids in a list field (strings or numbers).
 fn ids(v: &J, key: &str) -> Vec<String> {
-    v.get(key)
+    get_ci(v, key)
         .and_then(J::as_array)
         .map(|a| a.iter().filter_map(text_of).collect())
         .unwrap_or_default()
@@ -141,10 +204,24 @@ pub fn read(root: &J, path: &Path, offsets: &[usize], name: &str) -> Import {
     let mut import = Import::new(name);
     let associations = sibling(path, "associations.json", &mut import);
     let sources = sibling(path, "sources.json", &mut import);
+    read_parts(root, &sources, &associations, offsets, name, &mut import);
+    import
+}
+
+/// Reads `root`'s events, citing `sources`, tagged by `associations`,
+/// into `import`.
+fn read_parts(
+    root: &J,
+    sources: &[(String, J)],
+    associations: &[(String, J)],
+    offsets: &[usize],
+    name: &str,
+    import: &mut Import,
+) {
     let association = |id: &str| associations.iter().find(|(k, _)| k == id).map(|(_, v)| v);
     // Each TimeMap source with words, as one source of ours; its passage.
     let mut cited: rustc_hash::FxHashMap<String, Passage> = Default::default();
-    for (id, s) in &sources {
+    for (id, s) in sources {
         let Some(text) = field(s, "description") else {
             continue;
         };
@@ -271,5 +348,4 @@ pub fn read(root: &J, path: &Path, offsets: &[usize], name: &str) -> Import {
         }
         import.push(e);
     }
-    import
 }

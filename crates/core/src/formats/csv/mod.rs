@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use super::file::FileBytes;
 use super::import;
-use super::record::{Fields, Flavor, Problem, Role, Slots, clean_id};
+use super::record::{Codebook, Fields, Flavor, Problem, Role, Slots, clean_id};
 use super::runs::{self, Part};
 use super::{Progress, Stage};
 use crate::diagnostic::{Code, Diagnostic};
@@ -140,7 +140,6 @@ impl Layout {
                 .at_offset(0),
             ));
         }
-        let acled = slots.is_acled();
         let layout = Layout {
             names,
             delimiter,
@@ -153,6 +152,7 @@ impl Layout {
             .slots
             .get(Role::When)
             .or(layout.slots.get(Role::Date))
+            .or(layout.slots.get(Role::Year))
             .is_none()
         {
             notes.push(
@@ -167,7 +167,7 @@ impl Layout {
                 .at_offset(0),
             );
         }
-        if layout.slots.get(Role::Title).is_none() && !acled && !layout.flavor.gdelt {
+        if layout.slots.get(Role::Title).is_none() && layout.flavor.codebook == Codebook::Other {
             notes.push(
                 Diagnostic::warning(
                     Code::MissingField,
@@ -203,12 +203,9 @@ impl Layout {
         format!(
             "Imported from {} ({}): {}.",
             self.flavor.file,
-            if self.flavor.acled {
-                "an ACLED export"
-            } else if self.flavor.gdelt {
-                "a GDELT event table"
-            } else {
-                "CSV"
+            match self.flavor.codebook {
+                Codebook::Other => "CSV",
+                other => other.describe(),
             },
             [
                 if self.slots.get(Role::Lat).is_none() {
@@ -385,7 +382,14 @@ fn parse_part(bytes: &[u8], chunk: &scan::Chunk, layout: &Layout) -> Part<RowRef
         };
         let flavor = &layout.flavor;
         key.clear();
-        for r in [Role::Date, Role::TimePrecision, Role::End] {
+        for r in [
+            Role::Date,
+            Role::TimePrecision,
+            Role::End,
+            Role::Year,
+            Role::Month,
+            Role::Day,
+        ] {
             key.push_str(f.text(r).as_deref().unwrap_or(""));
             key.push('\u{1}');
         }
@@ -1103,6 +1107,101 @@ mod tests {
             said.iter()
                 .any(|m| m.starts_with("row 2 holds bytes that are not UTF-8")),
             "{said:?}"
+        );
+    }
+
+    /// UCDP GED's rows (its 2024 columns, as its CSV download writes them):
+    /// dated by `date_start`/`date_end` (midnight times read as days),
+    /// titled by dyad and place, the type of violence as the category, the
+    /// sides as actors, best/low/high as the dead, `where_prec` as the
+    /// precision, `source_article` as the words from `source_original`.
+    #[test]
+    fn ucdp_ged_rows_read_by_its_codebook() {
+        let csv = "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,source_date,source_headline,source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob\n\
+244657,IRQ-2017-1-524-2,2017,1,Clear,1,259,259,Iraq: Government,406,406,Government of Iraq - IS,116,116,Government of Iraq,234,234,IS,1,\"Agence France Presse,2017-06-19,Iraqi forces push into Mosul old city\",,,,Agence France Presse,1,Mosul town,Mosul,Nineveh province,Mosul district,36.34,43.13,POINT (43.13 36.34),174637,Iraq,645,Middle East,1,1,2017-06-19 00:00:00.000,2017-06-19 00:00:00.000,0,4,0,0,4,6,4,645,\n\
+244658,SYR-2015-3-300-1,2015,1,Clear,3,447,447,IS - Civilians,447,447,IS - Civilians,234,234,IS,1,1,Civilians,2,\"BBC Monitoring,2015-08-05,IS kills civilians near Raqqa\",,,,BBC Monitoring,4,Ar Raqqah governorate,,Ar Raqqah governorate,,35.95,39.01,POINT (39.01 35.95),,Syria,652,Middle East,1,3,2015-08-01T00:00:00,2015-08-07T00:00:00,0,0,12,0,12,15,10,652,\n";
+        let loaded = load(csv.as_bytes());
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let store = loaded.store.as_ref().unwrap();
+        assert_eq!(store.len(), 2);
+        let first = store.detail(0);
+        let e = &first.event;
+        assert_eq!(e.id, "244657");
+        assert_eq!(e.title, "Government of Iraq - IS: Mosul town");
+        assert_eq!(e.when.to_string(), "2017-06-19");
+        assert_eq!(e.category.as_deref(), Some("state-based-conflict"));
+        assert_eq!(e.actors, ["Government of Iraq", "IS"]);
+        let loc = e.location.as_ref().unwrap();
+        assert_eq!(loc.precision, Some(crate::model::Precision::Town));
+        assert_eq!(e.casualties[0].killed, Some(4));
+        assert_eq!(
+            e.casualties[0].note.as_deref(),
+            Some("UCDP's best estimate of the dead, between 4 and 6")
+        );
+        assert_eq!(first.sources[0].title, "Agence France Presse");
+        assert!(
+            e.notes
+                .as_deref()
+                .unwrap()
+                .contains("conflict_name: Iraq: Government")
+        );
+        let second = store.detail(1).event;
+        assert_eq!(second.when.to_string(), "2015-08-01/2015-08-07");
+        assert_eq!(second.category.as_deref(), Some("one-sided-violence"));
+        assert_eq!(
+            second.location.unwrap().precision,
+            Some(crate::model::Precision::Region)
+        );
+        // The packed table the views read agrees.
+        assert_eq!(
+            store.table().title(1),
+            "IS - Civilians: Ar Raqqah governorate"
+        );
+        let labels: Vec<&str> = store
+            .table()
+            .meta
+            .categories
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(labels, ["State-based conflict", "One-sided violence"]);
+    }
+
+    /// GTD's rows: the date split in `iyear`/`imonth`/`iday`, 0 for what is
+    /// unknown giving the coarser honest date; its attack type, group,
+    /// summary, counts and specificity.
+    #[test]
+    fn gtd_rows_and_split_dates_read_as_meant() {
+        let csv = "eventid,iyear,imonth,iday,approxdate,extended,country_txt,provstate,city,latitude,longitude,specificity,summary,attacktype1_txt,targtype1_txt,gname,nkill,nwound,scite1\n\
+201401010001,2014,1,1,,0,Iraq,Anbar,Fallujah,33.35,43.78,1,\"01/01/2014: Assailants opened fire on a checkpoint in Fallujah.\",Armed Assault,Police,Islamic State of Iraq and the Levant (ISIL),2.0,3.0,\"\"\"Gunmen kill two,\"\" Reuters, January 1, 2014.\"\n\
+197001000002,1970,1,0,,0,Mexico,Federal,Mexico city,19.37,-99.08,1,,Hostage Taking (Kidnapping),Government (Diplomatic),23rd of September Communist League,0,0,\n\
+197000000001,1970,0,0,,0,Dominican Republic,,Santo Domingo,18.45,-69.95,1,,Assassination,Private Citizens & Property,MANO-D,1,0,\n";
+        let loaded = load(csv.as_bytes());
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let store = loaded.store.as_ref().unwrap();
+        let e = store.detail(0).event;
+        assert_eq!(e.title, "Armed Assault: Fallujah");
+        assert_eq!(e.when.to_string(), "2014-01-01");
+        assert_eq!(e.actors, ["Islamic State of Iraq and the Levant (ISIL)"]);
+        assert_eq!(e.casualties[0].killed, Some(2));
+        assert_eq!(e.casualties[0].injured, Some(3));
+        assert!(e.summary.is_none(), "the summary is the event's words");
+        assert_eq!(e.passages.len(), 1);
+        assert_eq!(store.detail(1).event.when.to_string(), "1970-01");
+        assert_eq!(store.detail(2).event.when.to_string(), "1970");
+        // Any table whose date is split, months by name.
+        let news = load(
+            b"headline,Year,Month,Day,lat,lon\nA,2016,Sept,17,40.74,-73.99\nB,2016,march,,40.7,-74\nC,2016,Smarch,3,40.7,-74\n",
+        );
+        let store = news.store.as_ref().unwrap();
+        assert_eq!(store.detail(0).event.when.to_string(), "2016-09-17");
+        assert_eq!(store.detail(1).event.when.to_string(), "2016-03");
+        assert_eq!(store.detail(2).event.when.to_string(), "unknown");
+        assert!(
+            news.diagnostics.iter().any(|d| d.message
+                == "row 4: the month \"Smarch\" is not a month; the event is kept without a date"),
+            "{:?}",
+            news.diagnostics
         );
     }
 
