@@ -393,7 +393,7 @@ impl Background {
                     .set_title("Open an incident file")
                     .add_filter(
                         "Incident files",
-                        &["json", "geojson", "csv", "tsv", "txt", "kml", "kmz"],
+                        &incident_map_core::formats::catalog::extensions(),
                     )
                     .add_filter("All files", &["*"])
                     .pick_file()

@@ -870,6 +870,11 @@ fn every_key_typed_into_every_field_is_typing_not_a_command() {
     wait(&mut map, "the editor", |m| {
         m.harness().query_by_label("Summary:").is_some()
     });
+    // The new event is selected once the views are rebuilt in the
+    // background (later on a busy machine).
+    wait(&mut map, "the new event selected", |m| {
+        m.app().state.selected_id().is_some()
+    });
     map.harness().run_steps(3);
     let before = commands_state(&mut map);
     for label in [

@@ -1175,6 +1175,47 @@ fn timemap_events_with_their_sources_and_associations() {
     );
 }
 
+/// Real GPX files: each track an event drawn as its line over its time
+/// span (a track whose points share a time, at that time), a waypoint at
+/// its point, a route without points kept off the map.
+#[test]
+fn gpx_tracks_and_waypoints_as_devices_write_them() {
+    let l = load(&repo("tests/files/interop/caltopo-export.gpx"));
+    assert_eq!(l.format, Some(Format::Gpx));
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    let d = ds(&l);
+    let titles: Vec<&str> = d.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Day 01", "Day 02"]);
+    assert_eq!(d.events[0].when, When::At(utc("2019-08-12T23:45:00Z")));
+    assert_eq!(
+        d.events[1].when,
+        When::Between(
+            Some(utc("2019-08-13T16:51:00Z")),
+            Some(utc("2019-08-13T21:46:00Z"))
+        )
+    );
+    let day2 = d.events[1].location.as_ref().unwrap();
+    match day2.geometry.as_ref().unwrap() {
+        geo::Geometry::LineString(line) => {
+            assert_eq!(line.0.len(), 3);
+            assert_eq!(
+                (line.0[2].x, line.0[2].y),
+                (-118.33698051050305, 36.49673483334482)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let l = load(&repo("tests/files/interop/viking-route-extensions.gpx"));
+    let d = ds(&l);
+    let titles: Vec<&str> = d.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["001", "Trace", "Route"]);
+    let p = d.events[0].location.as_ref().unwrap().point.unwrap();
+    assert_eq!((p.lat, p.lon), (40.71488, -74.011422));
+    assert_eq!(d.events[1].when, When::Unknown);
+    assert!(d.events[1].location.as_ref().unwrap().geometry.is_some());
+    assert!(d.events[2].location.is_none());
+}
+
 /// A TimeMap site's API bundle (its three files in one, keys capitalised
 /// as the site serves them) reads as the three files do.
 #[test]

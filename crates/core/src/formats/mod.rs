@@ -12,11 +12,13 @@
 //! files of other tools, through what [`import`] gives them. The format is
 //! recognised by content, not by the file's name.
 
+pub mod catalog;
 pub mod csv;
 pub mod export;
 pub mod file;
 pub mod gdelt;
 pub mod geojson;
+pub mod gpx;
 pub mod import;
 pub mod json_scan;
 pub mod json_tree;
@@ -324,9 +326,6 @@ pub(crate) fn load_owned(
     )
 }
 
-/// The formats `load` reads, as named to the user.
-pub const SUPPORTED: &str = "incident-map JSON, GeoJSON (.geojson), CSV (ACLED exports or any table with latitude/longitude columns), KML or KMZ (Google Earth), TimelineJS JSON, GDELT event tables, TimeMap's events.json";
-
 /// What a file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -335,6 +334,7 @@ pub enum Format {
     Csv,
     Kml,
     Kmz,
+    Gpx,
     TimelineJs,
     TimeMap,
 }
@@ -347,6 +347,7 @@ impl Format {
             Format::Csv => "CSV",
             Format::Kml => "KML",
             Format::Kmz => "KMZ",
+            Format::Gpx => "GPX",
             Format::TimelineJs => "TimelineJS JSON",
             Format::TimeMap => "TimeMap JSON",
         }
@@ -366,6 +367,28 @@ fn load_steps(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // A format known by its first bytes that is not read (a GeoPackage, a
+    // Parquet file, a zipped Shapefile…) is named, with how to convert it.
+    let zip_names = if bytes.starts_with(b"PK") {
+        kml::zip_names(bytes)
+    } else {
+        Vec::new()
+    };
+    // A KMZ, or a zip archive that does not open (said as a KMZ's error).
+    let holds_kml = bytes.starts_with(b"PK") && zip_names.is_empty()
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("kmz"))
+        || zip_names
+            .iter()
+            .any(|n| n.to_ascii_lowercase().ends_with(".kml"));
+    if !holds_kml && let Some(known) = catalog::recognise(bytes, path, &zip_names) {
+        let (message, help) = catalog::refusal(known);
+        let d = Diagnostic::error(Code::UnknownFormat, message)
+            .with_help(help)
+            .at_offset(0);
+        return Ok(finish(path, None, vec![d], Some("")));
+    }
     // A zip archive: KMZ. Problems inside its KML are placed in the entry:
     // `places.kmz/doc.kml:12:5`.
     if bytes.starts_with(b"PK\x03\x04") {
@@ -399,7 +422,10 @@ fn load_steps(
             Code::UnknownFormat,
             "this file is not text: it holds a NUL byte here (a binary file, a file saved as UTF-16, or one whose bytes are zeros)",
         )
-        .with_help(format!("save it as UTF-8 text; this app reads {SUPPORTED}"))
+        .with_help(format!(
+            "save it as UTF-8 text; this app reads {}",
+            catalog::supported()
+        ))
         .at_offset(at);
         let before = std::str::from_utf8(&bytes[..=at]).ok();
         return Ok(finish(path, None, vec![d], before));
@@ -470,10 +496,22 @@ fn load_steps(
         Err(d) => return Ok(finish(path, None, vec![*d], None)),
     };
     let start = text.trim_start();
+    if start.starts_with('<') && gpx::looks_like(text) {
+        steps.enter(Stage::Checking)?;
+        let mut loaded = take_import(
+            path,
+            gpx::read(text, &name),
+            diagnostics,
+            Some(text),
+            &steps,
+        )?;
+        loaded.format = Some(Format::Gpx);
+        return Ok(loaded);
+    }
     if start.starts_with('<') {
         if !kml::looks_like(text) {
             diagnostics.push(unknown_format(
-                "this XML file is not KML (it has no <kml> element)",
+                "this XML file is not KML or GPX (it has no <kml> or <gpx> element)",
             ));
             return Ok(finish(path, None, diagnostics, Some(text)));
         }
@@ -657,15 +695,7 @@ fn read_json(
 impl Format {
     /// The format a file name asks for, by its extension.
     pub fn from_extension(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "json" => Format::Native,
-            "geojson" => Format::GeoJson,
-            "csv" | "tsv" => Format::Csv,
-            "kml" => Format::Kml,
-            "kmz" => Format::Kmz,
-            _ => return None,
-        })
+        catalog::by_extension(path)
     }
 
     /// The format an export to `path` writes: by its extension (.json,
@@ -703,7 +733,7 @@ pub fn write(ds: &Dataset, format: Format) -> Result<String, String> {
 
 fn unknown_format(message: &str) -> Diagnostic {
     Diagnostic::error(Code::UnknownFormat, message)
-        .with_help(format!("this app reads {SUPPORTED}"))
+        .with_help(format!("this app reads {}", catalog::supported()))
         .at_offset(0)
 }
 

@@ -34,6 +34,18 @@ pub fn looks_like(text: &str) -> bool {
     head.trim_start().starts_with('<') && head.contains("<kml")
 }
 
+/// The names of a zip archive's entries (none when it does not open).
+pub fn zip_names(bytes: &[u8]) -> Vec<String> {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map(|zip| {
+            zip.file_names()
+                .take(10_000)
+                .filter_map(|n| n.ok().map(|n| n.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The KML document inside a KMZ archive: `doc.kml`, else its first `.kml`
 /// file; its name and text. Refused, with the numbers, when it is larger
 /// than [`limits::max_kmz_entry`] or expands more than
