@@ -1216,6 +1216,185 @@ fn gpx_tracks_and_waypoints_as_devices_write_them() {
     assert!(d.events[2].location.is_none());
 }
 
+/// An XLSX workbook as Excel writes one: shared styles (a date format),
+/// dates as serial numbers, numbers as numbers, text inline; `sheets`:
+/// each sheet's name and rows.
+fn xlsx(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Vec<u8> {
+    use std::io::Write;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut put = |name: &str, text: String| {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    let overrides: String = (1..=sheets.len())
+        .map(|k| format!(r#"<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    put(
+        "[Content_Types].xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>"#
+        ),
+    );
+    put("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string());
+    let list: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            format!(
+                r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#,
+                esc(name),
+                k + 1,
+                k + 1
+            )
+        })
+        .collect();
+    put(
+        "xl/workbook.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{list}</sheets></workbook>"#
+        ),
+    );
+    let rels: String = (1..=sheets.len())
+        .map(|k| format!(r#"<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{k}.xml"/>"#))
+        .collect();
+    put(
+        "xl/_rels/workbook.xml.rels",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+        ),
+    );
+    put("xl/styles.xml", r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#.to_string());
+    for (k, (_, rows)) in sheets.iter().enumerate() {
+        let mut body = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            body.push_str(&format!(r#"<row r="{}">"#, r + 1));
+            for cell in row {
+                match cell {
+                    Cell::Text(t) if t.is_empty() => body.push_str("<c/>"),
+                    Cell::Text(t) => body.push_str(&format!(
+                        r#"<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                        esc(t)
+                    )),
+                    Cell::Number(n) => body.push_str(&format!("<c><v>{n}</v></c>")),
+                    Cell::Date(serial) => {
+                        body.push_str(&format!(r#"<c s="1"><v>{serial}</v></c>"#))
+                    }
+                }
+            }
+            body.push_str("</row>");
+        }
+        put(
+            &format!("xl/worksheets/sheet{}.xml", k + 1),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>"#
+            ),
+        );
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A spreadsheet cell, as `xlsx` writes it.
+enum Cell {
+    Text(String),
+    Number(f64),
+    /// Days since 1899-12-30, shown as a date.
+    Date(i64),
+}
+
+/// ACLED's real sample saved as XLSX the way Excel keeps it (dates as date
+/// cells, numbers as numbers), with a second sheet: its events are the
+/// CSV's, field for field; the other sheet is named and can be chosen.
+#[test]
+fn an_acled_workbook_reads_as_its_csv() {
+    let csv_path = repo("tests/files/samples/acled_sample_2024_format.csv");
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = vec![
+        header
+            .iter()
+            .map(|h| Cell::Text(h.clone()))
+            .collect::<Vec<_>>(),
+    ];
+    let epoch = jiff::civil::date(1899, 12, 30);
+    for record in reader.records() {
+        let record = record.unwrap();
+        rows.push(
+            record
+                .iter()
+                .zip(&header)
+                .map(|(v, h)| {
+                    if h == "event_date" {
+                        let d = jiff::civil::Date::strptime("%d %B %Y", v).unwrap();
+                        Cell::Date((d - epoch).get_days().into())
+                    } else if let Ok(n) = v.parse::<f64>() {
+                        Cell::Number(n)
+                    } else {
+                        Cell::Text(v.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    let notes = vec![
+        vec![
+            Cell::Text("id".into()),
+            Cell::Text("lat".into()),
+            Cell::Text("lon".into()),
+        ],
+        vec![Cell::Text("x".into()), Cell::Number(1.0), Cell::Number(2.0)],
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("acled.xlsx");
+    std::fs::write(&book, xlsx(&[("Events", rows), ("Notes", notes)])).unwrap();
+    let from_book = load(&book);
+    assert_eq!(from_book.format, Some(Format::Spreadsheet));
+    assert!(!from_book.has_errors(), "{:#?}", from_book.diagnostics);
+    assert!(
+        from_book.diagnostics.iter().any(|d| d.message
+            == "this workbook has 2 sheets (Events, Notes); the sheet \"Events\" was read"),
+        "{:#?}",
+        from_book.diagnostics
+    );
+    let (a, b) = (ds(&from_book), ds(&load(&csv_path)));
+    assert_eq!(a.events.len(), b.events.len());
+    assert_eq!(a.events.len(), 2);
+    for (x, y) in a.events.iter().zip(&b.events) {
+        assert_eq!(
+            (&x.id, &x.title, &x.when, &x.category, &x.actors),
+            (&y.id, &y.title, &y.when, &y.category, &y.actors)
+        );
+        assert_eq!(x.location, y.location);
+        assert_eq!(x.notes, y.notes);
+        assert_eq!(x.casualties, y.casualties);
+        let quotes = |e: &incident_map_core::model::Event| -> Vec<String> {
+            e.passages.iter().map(|p| p.quote.clone()).collect()
+        };
+        assert_eq!(quotes(x), quotes(y));
+    }
+    // The other sheet, by name; a sheet that is not there, said with the
+    // names of those that are.
+    let notes = load(&dir.path().join("acled.xlsx?sheet=Notes"));
+    assert_eq!(ds(&notes).events.len(), 1);
+    let missing = load(&dir.path().join("acled.xlsx?sheet=Actors"));
+    assert!(missing.store.is_none());
+    assert_eq!(
+        missing.diagnostics[0].message,
+        "this spreadsheet has no sheet \"Actors\"; its sheets are: Events, Notes"
+    );
+}
+
 /// A TimeMap site's API bundle (its three files in one, keys capitalised
 /// as the site serves them) reads as the three files do.
 #[test]

@@ -70,6 +70,8 @@ pub enum Code {
     /// A row or feature of an imported file that could not be taken in
     /// whole: it was skipped, or kept without the value at fault.
     BadRecord,
+    /// The file holds more than the part read (a workbook's other sheets).
+    OtherParts,
 }
 
 impl Code {
@@ -106,6 +108,7 @@ impl Code {
             Code::NoPassage => "no-passage",
             Code::UnknownFormat => "unknown-format",
             Code::BadRecord => "bad-record",
+            Code::OtherParts => "other-parts",
         }
     }
 

@@ -63,6 +63,12 @@ pub const READERS: &[Reader] = &[
         reads: "waypoints with their times; tracks and routes as lines over their time span",
     },
     Reader {
+        format: Format::Spreadsheet,
+        name: "spreadsheets (XLSX: ACLED's download format; XLS, XLSB, ODS)",
+        extensions: &["xlsx", "xls", "xlsm", "xlsb", "ods"],
+        reads: "the first sheet, or FILE.xlsx?sheet=NAME, as a CSV table: the same columns, codebooks and dates; date cells as dates",
+    },
+    Reader {
         format: Format::TimelineJs,
         name: "TimelineJS JSON or sheet",
         extensions: &["json", "csv"],
@@ -152,21 +158,6 @@ pub const KNOWN: &[Known] = &[
         help: OGR,
     },
     Known {
-        name: "an Excel workbook (XLSX)",
-        extensions: &["xlsx", "xlsm"],
-        help: "save the sheet as CSV UTF-8 (File › Save As › CSV UTF-8) and open that",
-    },
-    Known {
-        name: "an OpenDocument spreadsheet",
-        extensions: &["ods"],
-        help: "save the sheet as CSV (File › Save As › Text CSV, UTF-8) and open that",
-    },
-    Known {
-        name: "an older Excel workbook (XLS)",
-        extensions: &["xls"],
-        help: "save the sheet as CSV UTF-8 (File › Save As › CSV UTF-8) and open that",
-    },
-    Known {
         name: "a zip archive",
         extensions: &["zip"],
         help: "unzip it and open the data file it holds (a KMZ holds a .kml and is read as it is)",
@@ -227,19 +218,14 @@ pub fn recognise(bytes: &[u8], path: &Path, zip_names: &[String]) -> Option<&'st
         };
         return known(if holds(".shp") {
             "a Shapefile's geometry"
-        } else if zip_names.iter().any(|n| n.starts_with("xl/")) {
-            "an Excel workbook"
-        } else if zip_names.iter().any(|n| n == "content.xml") {
-            "an OpenDocument"
         } else {
             "a zip archive"
         });
     }
-    let by_magic: [(&[u8], &str); 10] = [
+    let by_magic: [(&[u8], &str); 9] = [
         (b"PAR1", "a Parquet"),
         (b"fgb\x03", "a FlatGeobuf"),
         (b"\x00\x00\x27\x0a", "a Shapefile's geometry"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Excel"),
         (b"\x1f\x8b", "a gzip"),
         (b"%PDF-", "a PDF"),
         (b"\x89PNG\r\n\x1a\n", "an image"),
@@ -287,7 +273,7 @@ mod tests {
         sqlite.resize(100, 0);
         let mut gpkg = sqlite.clone();
         gpkg[68..72].copy_from_slice(b"GPKG");
-        let cases: [(&[u8], &str, &[String], &str); 9] = [
+        let cases: [(&[u8], &str, &[String], &str); 8] = [
             (&gpkg, "x.dat", &[], "a GeoPackage"),
             (&sqlite, "x.dat", &[], "an SQLite database"),
             (b"PAR1\x15\x04", "x.bin", &[], "a Parquet file"),
@@ -303,12 +289,6 @@ mod tests {
                 "x.zip",
                 &["a/roads.shp".to_string()],
                 "a Shapefile's geometry",
-            ),
-            (
-                b"PK\x03\x04",
-                "x.zip",
-                &["xl/workbook.xml".to_string()],
-                "an Excel workbook",
             ),
             (b"%PDF-1.7", "report", &[], "a PDF"),
             (

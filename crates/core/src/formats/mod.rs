@@ -27,6 +27,7 @@ pub mod native;
 mod native_events;
 pub mod record;
 pub mod runs;
+pub mod sheet;
 pub mod timelinejs;
 pub mod timemap;
 
@@ -231,6 +232,12 @@ pub fn open(origin: &crate::origin::Origin, options: &LoadOptions) -> Result<Loa
 
 /// Loads an incident file (a table on a server: [`open`]).
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    // `book.xlsx?sheet=Events`: one part of a file that has several.
+    let (path, choice) = match sheet::split_choice(path) {
+        Some((file, choice)) => (file, Some(choice)),
+        None => (path.to_path_buf(), None),
+    };
+    let path = path.as_path();
     let io_err = |source| LoadError {
         path: path.to_path_buf(),
         source,
@@ -247,7 +254,14 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         return Ok(finish(path, None, vec![d], None));
     }
     let bytes = file::map(path).map_err(io_err)?;
-    load_steps(path, Arc::new(bytes), Steps(progress), None).map_err(|Cancelled| {
+    load_steps(
+        path,
+        Arc::new(bytes),
+        Steps(progress),
+        None,
+        choice.as_deref(),
+    )
+    .map_err(|Cancelled| {
         io_err(std::io::Error::new(
             std::io::ErrorKind::Interrupted,
             "cancelled",
@@ -306,6 +320,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         Arc::new(FileBytes::Owned(bytes.to_vec())),
         Steps(None),
         None,
+        None,
     )
     .expect("only a Progress cancels")
 }
@@ -323,6 +338,7 @@ pub(crate) fn load_owned(
         Arc::new(FileBytes::Owned(bytes)),
         Steps(progress),
         time_zone,
+        None,
     )
 }
 
@@ -335,6 +351,7 @@ pub enum Format {
     Kml,
     Kmz,
     Gpx,
+    Spreadsheet,
     TimelineJs,
     TimeMap,
 }
@@ -348,18 +365,21 @@ impl Format {
             Format::Kml => "KML",
             Format::Kmz => "KMZ",
             Format::Gpx => "GPX",
+            Format::Spreadsheet => "spreadsheet",
             Format::TimelineJs => "TimelineJS JSON",
             Format::TimeMap => "TimeMap JSON",
         }
     }
 }
 
-/// Reads `file` (a table's days in `time_zone`, UTC when `None`).
+/// Reads `file` (a table's days in `time_zone`, UTC when `None`; of a
+/// workbook, the sheet `choice` names).
 fn load_steps(
     path: &Path,
     file: Arc<FileBytes>,
     steps: Steps,
     time_zone: Option<&str>,
+    choice: Option<&str>,
 ) -> Result<Loaded, Cancelled> {
     steps.enter(Stage::Parsing)?;
     let bytes: &[u8] = &file;
@@ -382,6 +402,9 @@ fn load_steps(
         || zip_names
             .iter()
             .any(|n| n.to_ascii_lowercase().ends_with(".kml"));
+    if sheet::is_spreadsheet(bytes, &zip_names) {
+        return read_sheet(path, bytes, choice, &name, &steps, time_zone);
+    }
     if !holds_kml && let Some(known) = catalog::recognise(bytes, path, &zip_names) {
         let (message, help) = catalog::refusal(known);
         let d = Diagnostic::error(Code::UnknownFormat, message)
@@ -545,6 +568,52 @@ fn load_steps(
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
     read_json(path, text, Some(&file), diagnostics, &steps, Native::CHOSEN)
+}
+
+/// A spreadsheet's sheet (`choice`, or the first), read as the CSV it is
+/// written out as; a workbook's other sheets named, with how to read one.
+fn read_sheet(
+    path: &Path,
+    bytes: &[u8],
+    choice: Option<&str>,
+    name: &str,
+    steps: &Steps,
+    time_zone: Option<&str>,
+) -> Result<Loaded, Cancelled> {
+    let table = match sheet::to_csv(bytes, choice) {
+        Ok(t) => t,
+        Err(message) => {
+            let d = Diagnostic::error(Code::UnknownFormat, message)
+                .with_help("open it in a spreadsheet app and save the sheet as CSV UTF-8, or name a sheet: FILE.xlsx?sheet=NAME")
+                .at_offset(0);
+            return Ok(finish(path, None, vec![d], Some("")));
+        }
+    };
+    let mut diagnostics = Vec::new();
+    if table.sheets.len() > 1 {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::OtherParts,
+                format!(
+                    "this workbook has {} sheets ({}); the sheet \"{}\" was read",
+                    table.sheets.len(),
+                    table.sheets.join(", "),
+                    table.sheet
+                ),
+            )
+            .with_help("to read another, open the file as FILE.xlsx?sheet=NAME")
+            .at_offset(0),
+        );
+    }
+    let csv_bytes = Arc::new(FileBytes::Owned(table.csv));
+    let read = csv::read(csv_bytes.clone(), 0, name, steps.0, time_zone)?;
+    diagnostics.extend(read.diagnostics);
+    let store = read
+        .table
+        .map(|(table, records)| Store::from_records(table, Box::new(records)));
+    let mut loaded = finish_store(path, store, diagnostics, &csv_bytes);
+    loaded.format = Some(Format::Spreadsheet);
+    Ok(loaded)
 }
 
 /// How a native file's events are read.
