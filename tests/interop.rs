@@ -1395,6 +1395,187 @@ fn an_acled_workbook_reads_as_its_csv() {
     );
 }
 
+/// A Shapefile as QGIS saves an ACLED layer: names cut to ten letters
+/// (`event_id_c`, `sub_event_`, `geo_precis`), `event_date` a date field,
+/// numbers numeric, a WGS 84 `.prj` beside it: read with ACLED's codebook,
+/// its events the CSV's; zipped, the same; a projected `.prj` refused with
+/// its projection named.
+#[test]
+fn an_acled_layer_saved_as_a_shapefile_reads_as_its_csv() {
+    use shapefile::dbase::{self, FieldName, FieldValue};
+    let csv_path = repo("tests/files/samples/acled_sample_2024_format.csv");
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // GDAL's names: cut to ten letters, a clash ending _1.
+    let mut names: Vec<String> = Vec::new();
+    for h in &header {
+        let mut n: String = h.chars().take(10).collect();
+        if names.contains(&n) {
+            n = format!("{}_1", &n[..8]);
+        }
+        names.push(n);
+    }
+    let numeric = [
+        "latitude",
+        "longitude",
+        "fatalities",
+        "year",
+        "iso",
+        "inter1",
+        "inter2",
+        "timestamp",
+    ];
+    let mut table = dbase::TableWriterBuilder::new();
+    for (h, n) in header.iter().zip(&names) {
+        let name = FieldName::try_from(n.as_str()).unwrap();
+        table = match h.as_str() {
+            "event_date" => table.add_date_field(name),
+            h if numeric.contains(&h) => table.add_numeric_field(name, 18, 6),
+            _ => table.add_character_field(name, 254),
+        };
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("acled_layer.shp");
+    {
+        let mut writer = shapefile::Writer::from_path(&shp, table).unwrap();
+        for r in &records {
+            let mut record = dbase::Record::default();
+            let mut point = shapefile::Point::new(0.0, 0.0);
+            for ((h, n), v) in header.iter().zip(&names).zip(r.iter()) {
+                let value = match h.as_str() {
+                    "event_date" => {
+                        let d = jiff::civil::Date::strptime("%d %B %Y", v).unwrap();
+                        FieldValue::Date(Some(
+                            dbase::Date::new(d.day() as u32, d.month() as u32, d.year() as u32)
+                                .unwrap(),
+                        ))
+                    }
+                    h if numeric.contains(&h) => FieldValue::Numeric(v.parse().ok()),
+                    // A dBase text is at most 254 bytes: the notes cut there.
+                    _ => FieldValue::Character((!v.is_empty()).then(|| {
+                        let mut end = v.len().min(254);
+                        while !v.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        v[..end].to_string()
+                    })),
+                };
+                if h == "latitude" {
+                    point.y = v.parse().unwrap();
+                } else if h == "longitude" {
+                    point.x = v.parse().unwrap();
+                }
+                record.insert(n.clone(), value);
+            }
+            writer.write_shape_and_record(&point, &record).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("acled_layer.prj"),
+        r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+    )
+    .unwrap();
+    let from_shp = load(&shp);
+    assert_eq!(from_shp.format, Some(Format::Shapefile));
+    assert!(!from_shp.has_errors(), "{:#?}", from_shp.diagnostics);
+    let (a, b) = (ds(&from_shp), ds(&load(&csv_path)));
+    assert_eq!(a.events.len(), 2);
+    for (x, y) in a.events.iter().zip(&b.events) {
+        assert_eq!(
+            (&x.id, &x.title, &x.when, &x.category, &x.actors),
+            (&y.id, &y.title, &y.when, &y.category, &y.actors)
+        );
+        assert_eq!(x.location, y.location);
+        assert_eq!(x.casualties, y.casualties);
+        // The notes as far as a dBase text holds them (254 bytes).
+        let (cut, whole) = (&x.passages[0].quote, &y.passages[0].quote);
+        assert!(cut.len() > 100 && whole.starts_with(cut.as_str()), "{cut}");
+    }
+    // The same files zipped, as they are shared.
+    let zipped = dir.path().join("acled_layer.zip");
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+        for ext in ["shp", "shx", "dbf", "prj"] {
+            zip.start_file(
+                format!("layer/acled_layer.{ext}"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            zip.write_all(&std::fs::read(shp.with_extension(ext)).unwrap())
+                .unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let from_zip = load(&zipped);
+    assert_eq!(from_zip.format, Some(Format::Shapefile));
+    assert_eq!(ds(&from_zip).events, a.events);
+    // In metres, it is refused, the projection named.
+    std::fs::write(
+        dir.path().join("acled_layer.prj"),
+        r#"PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]]],PROJECTION["Mercator_Auxiliary_Sphere"],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
+    let projected = load(&shp);
+    assert!(projected.store.is_none());
+    assert!(
+        projected.diagnostics[0]
+            .message
+            .contains("in the projection \"WGS_1984_Web_Mercator_Auxiliary_Sphere\""),
+        "{:?}",
+        projected.diagnostics
+    );
+    assert!(
+        projected.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("EPSG:4326")
+    );
+}
+
+/// Real Shapefiles of other projects: a polygon with a hole, a polyline
+/// of two parts, a multipatch with its table.
+#[test]
+fn real_shapefiles_keep_their_shapes() {
+    let hole = load(&repo("tests/files/interop/shapefile/polygon_hole.shp"));
+    assert_eq!(hole.format, Some(Format::Shapefile));
+    let d = ds(&hole);
+    assert_eq!(d.events.len(), 1);
+    match d.events[0]
+        .location
+        .as_ref()
+        .unwrap()
+        .geometry
+        .as_ref()
+        .unwrap()
+    {
+        geo::Geometry::Polygon(p) => assert_eq!(p.interiors().len(), 1),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        hole.diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("no .dbf beside this Shapefile")),
+        "{:?}",
+        hole.diagnostics
+    );
+    let line = ds(&load(&repo("tests/files/interop/shapefile/line.shp")));
+    assert!(matches!(
+        line.events[0].location.as_ref().unwrap().geometry,
+        Some(geo::Geometry::MultiLineString(_) | geo::Geometry::LineString(_))
+    ));
+    let patch = load(&repo("tests/files/interop/shapefile/multipatch.shp"));
+    assert!(!patch.has_errors(), "{:#?}", patch.diagnostics);
+    assert_eq!(ds(&patch).events.len(), 1);
+}
+
 /// A TimeMap site's API bundle (its three files in one, keys capitalised
 /// as the site serves them) reads as the three files do.
 #[test]

@@ -69,6 +69,12 @@ pub const READERS: &[Reader] = &[
         reads: "the first sheet, or FILE.xlsx?sheet=NAME, as a CSV table: the same columns, codebooks and dates; date cells as dates",
     },
     Reader {
+        format: Format::Shapefile,
+        name: "Shapefile (.shp with its .dbf and .prj, or zipped)",
+        extensions: &["shp", "zip"],
+        reads: "points, lines and polygons with their attributes, read as GeoJSON properties are (ACLED's names too); coordinates in longitude/latitude (a projected .prj is refused, naming it)",
+    },
+    Reader {
         format: Format::TimelineJs,
         name: "TimelineJS JSON or sheet",
         extensions: &["json", "csv"],
@@ -148,14 +154,9 @@ pub const KNOWN: &[Known] = &[
         help: OGR,
     },
     Known {
-        name: "a Shapefile's geometry (.shp)",
-        extensions: &["shp"],
-        help: OGR,
-    },
-    Known {
         name: "a Shapefile's table (.dbf)",
         extensions: &["dbf"],
-        help: OGR,
+        help: "open the .shp of the same name beside it: its table is read with it",
     },
     Known {
         name: "a zip archive",
@@ -193,7 +194,7 @@ pub const KNOWN: &[Known] = &[
 /// when it has them) are in, by their signature, or for a file without
 /// one by the extension of `path`; `zip_names`, when the file is a zip
 /// archive, the names of its entries.
-pub fn recognise(bytes: &[u8], path: &Path, zip_names: &[String]) -> Option<&'static Known> {
+pub fn recognise(bytes: &[u8], path: &Path, _zip_names: &[String]) -> Option<&'static Known> {
     let known = |name: &str| KNOWN.iter().find(|k| k.name.starts_with(name));
     let ext = path
         .extension()
@@ -211,21 +212,11 @@ pub fn recognise(bytes: &[u8], path: &Path, zip_names: &[String]) -> Option<&'st
         });
     }
     if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
-        let holds = |suffix: &str| {
-            zip_names
-                .iter()
-                .any(|n| n.to_ascii_lowercase().ends_with(suffix))
-        };
-        return known(if holds(".shp") {
-            "a Shapefile's geometry"
-        } else {
-            "a zip archive"
-        });
+        return known("a zip archive");
     }
-    let by_magic: [(&[u8], &str); 9] = [
+    let by_magic: [(&[u8], &str); 8] = [
         (b"PAR1", "a Parquet"),
         (b"fgb\x03", "a FlatGeobuf"),
-        (b"\x00\x00\x27\x0a", "a Shapefile's geometry"),
         (b"\x1f\x8b", "a gzip"),
         (b"%PDF-", "a PDF"),
         (b"\x89PNG\r\n\x1a\n", "an image"),
@@ -279,17 +270,12 @@ mod tests {
             (b"PAR1\x15\x04", "x.bin", &[], "a Parquet file"),
             (b"fgb\x03fgb\x00", "x", &[], "a FlatGeobuf"),
             (
-                b"\x00\x00\x27\x0a\x00\x00",
-                "x",
-                &[],
-                "a Shapefile's geometry",
-            ),
-            (
                 b"PK\x03\x04",
                 "x.zip",
-                &["a/roads.shp".to_string()],
-                "a Shapefile's geometry",
+                &["a/roads.txt".to_string()],
+                "a zip archive",
             ),
+            (b"\x03\x7c\x01\x01", "roads.DBF", &[], "a Shapefile's table"),
             (b"%PDF-1.7", "report", &[], "a PDF"),
             (
                 b"\xff\xfei\x00d\x00",
@@ -319,5 +305,6 @@ mod tests {
         assert_eq!(by_extension(Path::new("a.json")), Some(Format::Native));
         assert_eq!(by_extension(Path::new("a.gpx")), Some(Format::Gpx));
         assert!(supported().contains("GPX"));
+        assert!(supported().contains("Shapefile"));
     }
 }

@@ -28,6 +28,7 @@ mod native_events;
 pub mod record;
 pub mod runs;
 pub mod sheet;
+pub mod shp;
 pub mod timelinejs;
 pub mod timemap;
 
@@ -352,6 +353,7 @@ pub enum Format {
     Kmz,
     Gpx,
     Spreadsheet,
+    Shapefile,
     TimelineJs,
     TimeMap,
 }
@@ -366,6 +368,7 @@ impl Format {
             Format::Kmz => "KMZ",
             Format::Gpx => "GPX",
             Format::Spreadsheet => "spreadsheet",
+            Format::Shapefile => "Shapefile",
             Format::TimelineJs => "TimelineJS JSON",
             Format::TimeMap => "TimeMap JSON",
         }
@@ -402,6 +405,49 @@ fn load_steps(
         || zip_names
             .iter()
             .any(|n| n.to_ascii_lowercase().ends_with(".kml"));
+    // A Shapefile: its .shp (with the files beside it), or a zip holding one.
+    let zipped_shp = !holds_kml
+        && zip_names
+            .iter()
+            .any(|n| n.to_ascii_lowercase().ends_with(".shp"));
+    if shp::is_shp(bytes) || zipped_shp {
+        let parts = if zipped_shp {
+            shp::parts_in_zip(bytes).map_err(|m| {
+                (
+                    m,
+                    "zip the Shapefile's .shp, .dbf, .shx and .prj together, or open the .shp itself",
+                )
+            })
+        } else {
+            Ok(shp::parts_beside(path, bytes))
+        };
+        let mut diagnostics = Vec::new();
+        if let Ok(p) = &parts
+            && p.dbf.is_none()
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::MissingField,
+                    "no .dbf beside this Shapefile: its features have no attributes (no titles, dates or words)",
+                )
+                .with_help("keep the .dbf (and .prj) of the same name beside the .shp, or zip them together")
+                .at_offset(0),
+            );
+        }
+        return match parts.and_then(|p| shp::to_geojson(&p)) {
+            Ok(json) => {
+                let mut loaded = read_geojson(path, json, &name, &steps, diagnostics)?;
+                loaded.format = Some(Format::Shapefile);
+                Ok(loaded)
+            }
+            Err((message, help)) => {
+                let d = Diagnostic::error(Code::UnknownFormat, message)
+                    .with_help(help)
+                    .at_offset(0);
+                Ok(finish(path, None, vec![d], Some("")))
+            }
+        };
+    }
     if sheet::is_spreadsheet(bytes, &zip_names) {
         return read_sheet(path, bytes, choice, &name, &steps, time_zone);
     }
@@ -568,6 +614,32 @@ fn load_steps(
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
     read_json(path, text, Some(&file), diagnostics, &steps, Native::CHOSEN)
+}
+
+/// A GeoJSON text made from another format's features (a Shapefile's),
+/// read as GeoJSON is; `diagnostics` said first. Its problems are placed
+/// by feature ("feature 3"), the text's lines being no file's.
+fn read_geojson(
+    path: &Path,
+    json: Vec<u8>,
+    name: &str,
+    steps: &Steps,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<Loaded, Cancelled> {
+    let file = Arc::new(FileBytes::Owned(json));
+    let members = match json_scan::members(&file, 0) {
+        Ok(Some(m)) => m,
+        _ => {
+            diagnostics.push(unknown_format("the features did not make GeoJSON"));
+            return Ok(finish(path, None, diagnostics, Some("")));
+        }
+    };
+    let read = geojson::read(file.clone(), 0..file.len(), &members, name, steps.0)?;
+    diagnostics.extend(read.diagnostics);
+    let store = read
+        .table
+        .map(|(table, records)| Store::from_records(table, Box::new(records)));
+    Ok(finish_store(path, store, diagnostics, &file))
 }
 
 /// A spreadsheet's sheet (`choice`, or the first), read as the CSV it is

@@ -184,6 +184,8 @@ impl Role {
                 "uid",
                 "globaleventid",
                 "eventid",
+                // ACLED's names cut to a Shapefile's ten letters.
+                "event_id_c",
             ],
             Role::Title => &[
                 "title",
@@ -239,25 +241,25 @@ impl Role {
                 "sourceurl",
             ],
             Role::Source => &["source", "source_original", "scite1"],
-            Role::SourceScale => &["source_scale"],
+            Role::SourceScale => &["source_scale", "source_sca"],
             Role::Precision => &["precision", "actiongeo_type"],
             Role::Uncertainty => &["uncertainty_m"],
             Role::Place => &["place", "actiongeo_fullname", "where_coordinates", "city"],
             Role::Actors => &["actors"],
             Role::Actor1 => &["actor1", "actor1name", "side_a", "gname"],
             Role::Actor2 => &["actor2", "actor2name", "side_b"],
-            Role::AssocActor1 => &["assoc_actor_1"],
-            Role::AssocActor2 => &["assoc_actor_2"],
+            Role::AssocActor1 => &["assoc_actor_1", "assoc_acto"],
+            Role::AssocActor2 => &["assoc_actor_2", "assoc_ac_1"],
             Role::AllyActor1 => &["ally_actor_1"],
             Role::AllyActor2 => &["ally_actor_2"],
             Role::Fatalities => &["fatalities", "best", "nkill", "killed", "deaths"],
-            Role::TimePrecision => &["time_precision", "date_prec"],
-            Role::GeoPrecision => &["geo_precision", "where_prec", "specificity"],
-            Role::SubEventType => &["sub_event_type"],
+            Role::TimePrecision => &["time_precision", "date_prec", "time_preci"],
+            Role::GeoPrecision => &["geo_precision", "where_prec", "specificity", "geo_precis"],
+            Role::SubEventType => &["sub_event_type", "sub_event_"],
             Role::Location => &["location"],
-            Role::DisorderType => &["disorder_type"],
-            Role::CivilianTargeting => &["civilian_targeting"],
-            Role::Interaction => &["interaction"],
+            Role::DisorderType => &["disorder_type", "disorder_t"],
+            Role::CivilianTargeting => &["civilian_targeting", "civilian_t"],
+            Role::Interaction => &["interaction", "interactio"],
             Role::Country => &["country", "country_txt"],
             Role::Admin1 => &["admin1", "adm_1", "provstate"],
             Role::Admin2 => &["admin2", "adm_2"],
@@ -421,8 +423,10 @@ impl<T: Copy> Slots<T> {
 
     /// Whether the fields are an ACLED export's: its event ids and dates.
     pub fn is_acled(&self) -> bool {
-        matches!(self.name(Role::Id), Some("event_id_cnty" | "data_id"))
-            && self.name(Role::Date) == Some("event_date")
+        matches!(
+            self.name(Role::Id),
+            Some("event_id_cnty" | "data_id" | "event_id_c")
+        ) && self.name(Role::Date) == Some("event_date")
     }
 
     /// The codebook the fields' names say the records follow.
