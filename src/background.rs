@@ -512,6 +512,7 @@ impl Background {
                     .set_file_name("events.geojson")
                     .add_filter("GeoJSON", &["geojson"])
                     .add_filter("CSV", &["csv"])
+                    .add_filter("GeoPackage (QGIS)", &["gpkg"])
                     .add_filter("incident-map JSON", &["json"])
                     .add_filter(
                         "TimeMap folder (events, sources, associations)",

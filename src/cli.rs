@@ -199,7 +199,7 @@ pub fn convert(
     let mut out = Out::default();
     let Some(format) = format.or_else(|| formats::Format::for_export(output)) else {
         errln!(
-            "error: cannot tell which format to write from {}: give --format json, geojson, csv or timemap",
+            "error: cannot tell which format to write from {}: give --format json, geojson, csv, gpkg or timemap",
             printable(&output.to_string_lossy())
         );
         errln!(

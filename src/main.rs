@@ -229,8 +229,9 @@ fn parse_format(s: &str) -> Result<formats::Format, String> {
         "geojson" => Ok(formats::Format::GeoJson),
         "csv" => Ok(formats::Format::Csv),
         "timemap" => Ok(formats::Format::TimeMap),
+        "gpkg" | "geopackage" => Ok(formats::Format::GeoPackage),
         other => Err(format!(
-            "\"{other}\" is not a format this app writes: use json, geojson, csv or timemap"
+            "\"{other}\" is not a format this app writes: use json, geojson, csv, gpkg or timemap"
         )),
     }
 }

@@ -229,7 +229,7 @@ fn convert_never_writes_over_its_input_and_says_what_it_needs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("give --format json, geojson, csv or timemap")
+            .contains("give --format json, geojson, csv, gpkg or timemap")
     );
     let out = cmd()
         .args([

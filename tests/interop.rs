@@ -749,12 +749,8 @@ fn round_trip(format: Format, ext: &str) -> (Dataset, Dataset) {
     let original = ds(&load(&scenario())).clone();
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(format!("scenario.{ext}"));
-    let text = formats::write(
-        &formats::export::relocate(&original, &repo("data"), dir.path()),
-        format,
-    )
-    .unwrap();
-    std::fs::write(&p, text).unwrap();
+    // Written as the app and `convert` write (a GeoPackage is not text).
+    formats::export::save(&original, Some(&scenario()), &p, format).unwrap();
     let back = load(&p);
     assert!(
         !back.diagnostics.iter().any(|d| d.is_error()),
@@ -1751,6 +1747,83 @@ fn native_to_geojson_to_native_keeps_ids_dates_precision_coordinates() {
 fn native_to_csv_to_native_keeps_ids_dates_precision_coordinates() {
     let (original, back) = round_trip(Format::Csv, "csv");
     assert_same_events(&original, &back);
+}
+
+/// A QGIS user's round trip: the scenario saved as a GeoPackage reads back
+/// with its dates, precision, places and every passage's words; a layer
+/// not there is said with the names of those that are.
+#[test]
+fn native_to_geopackage_to_native_keeps_ids_dates_precision_coordinates() {
+    let (original, back) = round_trip(Format::GeoPackage, "gpkg");
+    assert_same_events(&original, &back);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.gpkg");
+    formats::export::save(&original, Some(&scenario()), &p, Format::GeoPackage).unwrap();
+    let bytes = std::fs::read(&p).unwrap();
+    assert_eq!(
+        &bytes[68..72],
+        b"GPKG",
+        "its application id says GeoPackage"
+    );
+    let l = load(&p);
+    assert_eq!(l.format, Some(Format::GeoPackage));
+    let missing = load(&dir.path().join("s.gpkg?layer=roads"));
+    assert!(missing.store.is_none());
+    assert_eq!(
+        missing.diagnostics[0].message,
+        "this GeoPackage has no layer \"roads\"; its layers are: events"
+    );
+}
+
+/// A GeoPackage GDAL wrote (as QGIS does), three layers: the first read
+/// (ACLED's events, as their CSV), the others named; a layer chosen by
+/// name; a layer in Web Mercator refused, its projection named.
+#[test]
+fn a_geopackage_gdal_wrote_reads_its_layers() {
+    let path = repo("tests/files/interop/acled-gdal.gpkg");
+    let l = load(&path);
+    assert_eq!(l.format, Some(Format::GeoPackage));
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    assert!(
+        l.diagnostics.iter().any(|d| d.message
+            == "this GeoPackage has 3 layers (acled_events, acled_web_mercator, tracks); the layer \"acled_events\" was read"),
+        "{:#?}",
+        l.diagnostics
+    );
+    let (a, b) = (
+        ds(&l),
+        ds(&load(&repo(
+            "tests/files/samples/acled_sample_2024_format.csv",
+        ))),
+    );
+    assert_eq!(a.events.len(), 2);
+    for (x, y) in a.events.iter().zip(&b.events) {
+        assert_eq!(
+            (&x.id, &x.title, &x.when, &x.category, &x.actors),
+            (&y.id, &y.title, &y.when, &y.category, &y.actors)
+        );
+        assert_eq!(x.location, y.location);
+        assert_eq!(quotes(x), quotes(y));
+        assert_eq!(x.casualties, y.casualties);
+    }
+    let tracks = ds(&load(&repo(
+        "tests/files/interop/acled-gdal.gpkg?layer=tracks",
+    )));
+    let titles: Vec<&str> = tracks.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Day 01", "Day 02"]);
+    assert!(matches!(
+        tracks.events[1].location.as_ref().unwrap().geometry,
+        Some(geo::Geometry::MultiLineString(_))
+    ));
+    let projected = load(&repo(
+        "tests/files/interop/acled-gdal.gpkg?layer=acled_web_mercator",
+    ));
+    assert!(projected.store.is_none());
+    assert!(
+        projected.diagnostics[0].message.contains("EPSG:3857"),
+        "{:?}",
+        projected.diagnostics
+    );
 }
 
 #[test]

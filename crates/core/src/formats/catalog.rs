@@ -1,8 +1,8 @@
 //! The formats, in one list: those this app reads ([`READERS`]: name,
 //! file extensions, what is read from each) and those it recognises by
-//! their first bytes but does not read ([`KNOWN`]: ZIP, SQLite and
-//! GeoPackage, Parquet, FlatGeobuf, Shapefile, PDF, images…), each with
-//! how to get its data into a format that is read. The loader's messages,
+//! their first bytes but does not read ([`KNOWN`]: ZIP, SQLite,
+//! Parquet, FlatGeobuf, a Shapefile's table alone, PDF, images…), each
+//! with how to get its data into a format that is read. The loader's messages,
 //! the open dialog's filter, `--help` and the README's format table all
 //! come from here, so a new reader is one entry.
 
@@ -75,6 +75,12 @@ pub const READERS: &[Reader] = &[
         reads: "points, lines and polygons with their attributes, read as GeoJSON properties are (ACLED's names too); coordinates in longitude/latitude (a projected .prj is refused, naming it)",
     },
     Reader {
+        format: Format::GeoPackage,
+        name: "GeoPackage (QGIS's default)",
+        extensions: &["gpkg"],
+        reads: "every feature table listed, the first read (or FILE.gpkg?layer=NAME); its columns read as GeoJSON properties are; geometries from WKB; longitude/latitude only (a projected layer is refused, naming it)",
+    },
+    Reader {
         format: Format::TimelineJs,
         name: "TimelineJS JSON or sheet",
         extensions: &["json", "csv"],
@@ -133,11 +139,6 @@ const OGR: &str = "with QGIS (Layer › Export › Save Features As…, format G
 /// Formats recognised by their first bytes (or, for one without a
 /// signature, its name) that this app does not read.
 pub const KNOWN: &[Known] = &[
-    Known {
-        name: "a GeoPackage (QGIS's default format)",
-        extensions: &["gpkg"],
-        help: OGR,
-    },
     Known {
         name: "an SQLite database",
         extensions: &["sqlite", "db", "sqlite3"],
@@ -203,13 +204,8 @@ pub fn recognise(bytes: &[u8], path: &Path, _zip_names: &[String]) -> Option<&'s
         .unwrap_or_default();
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     if starts(b"SQLite format 3\0") {
-        // A GeoPackage says so in its application id ("GPKG" at byte 68).
-        let gpkg = bytes.get(68..72) == Some(b"GPKG") || bytes.get(68..72) == Some(b"GP10");
-        return known(if gpkg || ext == "gpkg" {
-            "a GeoPackage"
-        } else {
-            "an SQLite"
-        });
+        // (A GeoPackage is read before this is asked.)
+        return known("an SQLite");
     }
     if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
         return known("a zip archive");
@@ -262,10 +258,7 @@ mod tests {
     fn known_formats_are_named_by_their_first_bytes() {
         let mut sqlite = b"SQLite format 3\0".to_vec();
         sqlite.resize(100, 0);
-        let mut gpkg = sqlite.clone();
-        gpkg[68..72].copy_from_slice(b"GPKG");
-        let cases: [(&[u8], &str, &[String], &str); 8] = [
-            (&gpkg, "x.dat", &[], "a GeoPackage"),
+        let cases: [(&[u8], &str, &[String], &str); 7] = [
             (&sqlite, "x.dat", &[], "an SQLite database"),
             (b"PAR1\x15\x04", "x.bin", &[], "a Parquet file"),
             (b"fgb\x03fgb\x00", "x", &[], "a FlatGeobuf"),

@@ -185,8 +185,13 @@ pub fn save(
         return Ok(());
     }
     let ds = relocate(ds, &folder_of(input), &folder_of(Some(output)));
-    let text = super::write(&ds, format).map_err(ExportError::Format)?;
-    super::save_atomic(output, text.as_bytes()).map_err(|source| ExportError::Io {
+    let bytes = match format {
+        super::Format::GeoPackage => super::gpkg::write(&ds).map_err(ExportError::Format)?,
+        _ => super::write(&ds, format)
+            .map_err(ExportError::Format)?
+            .into_bytes(),
+    };
+    super::save_atomic(output, &bytes).map_err(|source| ExportError::Io {
         path: output.to_path_buf(),
         source,
     })

@@ -18,6 +18,7 @@ pub mod export;
 pub mod file;
 pub mod gdelt;
 pub mod geojson;
+pub mod gpkg;
 pub mod gpx;
 pub mod import;
 pub mod json_scan;
@@ -354,6 +355,7 @@ pub enum Format {
     Gpx,
     Spreadsheet,
     Shapefile,
+    GeoPackage,
     TimelineJs,
     TimeMap,
 }
@@ -369,6 +371,7 @@ impl Format {
             Format::Gpx => "GPX",
             Format::Spreadsheet => "spreadsheet",
             Format::Shapefile => "Shapefile",
+            Format::GeoPackage => "GeoPackage",
             Format::TimelineJs => "TimelineJS JSON",
             Format::TimeMap => "TimeMap JSON",
         }
@@ -438,6 +441,37 @@ fn load_steps(
             Ok(json) => {
                 let mut loaded = read_geojson(path, json, &name, &steps, diagnostics)?;
                 loaded.format = Some(Format::Shapefile);
+                Ok(loaded)
+            }
+            Err((message, help)) => {
+                let d = Diagnostic::error(Code::UnknownFormat, message)
+                    .with_help(help)
+                    .at_offset(0);
+                Ok(finish(path, None, vec![d], Some("")))
+            }
+        };
+    }
+    if gpkg::is_gpkg(bytes, path) {
+        let mut diagnostics = Vec::new();
+        return match gpkg::read(bytes, choice) {
+            Ok(layer) => {
+                if layer.layers.len() > 1 {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            Code::OtherParts,
+                            format!(
+                                "this GeoPackage has {} layers ({}); the layer \"{}\" was read",
+                                layer.layers.len(),
+                                layer.layers.join(", "),
+                                layer.name
+                            ),
+                        )
+                        .with_help("to read another, open the file as FILE.gpkg?layer=NAME")
+                        .at_offset(0),
+                    );
+                }
+                let mut loaded = read_geojson(path, layer.geojson, &name, &steps, diagnostics)?;
+                loaded.format = Some(Format::GeoPackage);
                 Ok(loaded)
             }
             Err((message, help)) => {
@@ -851,10 +885,11 @@ impl Format {
     }
 
     /// The formats this app writes (TimeMap as a folder of three files).
-    pub const WRITABLE: [Format; 4] = [
+    pub const WRITABLE: [Format; 5] = [
         Format::Native,
         Format::GeoJson,
         Format::Csv,
+        Format::GeoPackage,
         Format::TimeMap,
     ];
 }
@@ -865,8 +900,9 @@ pub fn write(ds: &Dataset, format: Format) -> Result<String, String> {
         Format::Native => Ok(native::write(ds)),
         Format::GeoJson => Ok(export::geojson(ds)),
         Format::Csv => export::csv(ds),
+        Format::GeoPackage => Err("a GeoPackage is not text: export::save writes it".into()),
         other => Err(format!(
-            "this app does not write {}; it writes incident-map JSON, GeoJSON and CSV",
+            "this app does not write {}; it writes incident-map JSON, GeoJSON, CSV, GeoPackage and TimeMap",
             other.name()
         )),
     }
