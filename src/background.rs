@@ -117,6 +117,7 @@ fn open_live(live: Live, progress: Option<&Progress>, regions: &RegionIndex) -> 
             store: None,
             diagnostics: Vec::new(),
             format: None,
+            parts: Vec::new(),
         },
         view: None,
         live: Some((Arc::new(live), Arc::new(first))),

@@ -85,6 +85,37 @@ fn a_file_far_away_is_framed_clear_of_the_legend() {
     assert_eq!(common::markers_in_the_clear(&mut map), 2);
 }
 
+/// A GeoPackage of three layers opens on its first; the top bar offers
+/// the others, and choosing one opens it in its place.
+#[test]
+fn a_files_other_layers_are_offered_and_opened() {
+    let mut map = common::scenario_app((1280, 800));
+    let ctx = map.ctx();
+    let file = common::repo("tests/files/interop/acled-gdal.gpkg");
+    map.app().apply(&ctx, Action::open(file));
+    common::wait_for_load(&mut map);
+    assert_eq!(map.app().state.store().unwrap().len(), 2);
+    map.harness().run_steps(2);
+    // Its only remark, the other layers, is no window of problems: the top
+    // bar offers them.
+    assert!(
+        map.harness()
+            .query_by_label_contains("Problems found")
+            .is_none()
+    );
+    map.harness().get_by_label("Layer:");
+    map.harness().get_by_value("acled_events").click();
+    map.harness().run_steps(2);
+    map.harness().get_by_label("tracks").click();
+    map.harness().run_steps(2);
+    common::wait_for_load(&mut map);
+    let store = map.app().state.store().unwrap();
+    assert_eq!(store.len(), 2);
+    assert_eq!(store.table().title(0), "Day 01");
+    // The layer shown is the one chosen.
+    map.harness().get_by_value("tracks");
+}
+
 #[test]
 fn clicking_a_marker_by_its_name_selects_the_event() {
     let mut map = app();

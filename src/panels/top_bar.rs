@@ -110,12 +110,51 @@ impl TopBar {
             if Command::ExportMapImage.button(ui, Command::ExportMapImage.text()) {
                 actions.push(Action::Command(Command::ExportMapImage));
             }
+            self.parts_picker(ui, state, actions);
             // The title takes what room is left, cut short if need be.
             if let Some(table) = state.table() {
                 ui.separator();
                 ui.add(egui::Label::new(&table.meta.title).truncate());
             }
         });
+    }
+
+    /// A workbook's sheets or a GeoPackage's layers, when the file has
+    /// several: the one shown, and the others to open in its place.
+    fn parts_picker(&mut self, ui: &mut Ui, state: &AppState, actions: &mut Actions) {
+        let Some(doc) = state.document().filter(|d| d.parts.len() > 1) else {
+            return;
+        };
+        let Origin::File(path) = &doc.origin else {
+            return;
+        };
+        let word = match doc.format {
+            Some(incident_map_core::formats::Format::Spreadsheet) => "sheet",
+            _ => "layer",
+        };
+        let text = path.to_string_lossy();
+        let key = format!("?{word}=");
+        let (base, current) = match text.rfind(&key) {
+            Some(at) => (&text[..at], text[at + key.len()..].to_string()),
+            None => (text.as_ref(), doc.parts[0].clone()),
+        };
+        ui.separator();
+        ui.label(if word == "sheet" { "Sheet:" } else { "Layer:" })
+            .on_hover_text(format!(
+                "This file has {} {word}s; one is shown. Choose another to open it in its place.",
+                doc.parts.len()
+            ));
+        egui::ComboBox::from_id_salt("file parts")
+            .selected_text(&current)
+            .show_ui(ui, |ui| {
+                for part in &doc.parts {
+                    if ui.selectable_label(*part == current, part).clicked() && *part != current {
+                        actions.push(Action::open(Origin::File(PathBuf::from(format!(
+                            "{base}{key}{part}"
+                        )))));
+                    }
+                }
+            });
     }
 
     /// *View*'s basemap field: another PMTiles archive, or the bundled one.

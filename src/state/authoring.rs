@@ -613,6 +613,7 @@ impl AppState {
             search_index: None,
             format,
             live: None,
+            parts: Vec::new(),
         };
         fx.extend(self.docs.replace(doc));
         self.install_view(view);

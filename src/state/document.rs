@@ -32,6 +32,9 @@ pub struct Document {
     /// A server's table asked per view: `store` and `view` are then the
     /// page of events of the view on screen.
     pub live: Option<LiveDoc>,
+    /// A workbook's sheets or a GeoPackage's layers, when it has several:
+    /// the top bar offers the others.
+    pub parts: Vec<String>,
 }
 
 impl std::fmt::Debug for Document {

@@ -142,6 +142,7 @@ impl AppState {
                 shown: first,
                 error: None,
             }),
+            parts: Vec::new(),
         };
         fx.extend(self.docs.replace(doc));
         self.docs.remember(&origin);

@@ -102,10 +102,15 @@ impl AppState {
             };
             return;
         };
-        // A file whose only remark is that it cites no passage opens
-        // quietly: the status bar says so; the problems list holds it.
-        let uncited = !loaded.diagnostics.is_empty()
-            && loaded.diagnostics.iter().all(|d| d.code == Code::NoPassage);
+        // A file whose only remarks are that it cites no passage, or that
+        // it has other sheets or layers (offered in the top bar), opens
+        // quietly: the status bar says so; the problems list holds them.
+        let quiet = !loaded.diagnostics.is_empty()
+            && loaded
+                .diagnostics
+                .iter()
+                .all(|d| matches!(d.code, Code::NoPassage | Code::OtherParts));
+        let uncited = quiet && loaded.diagnostics.iter().any(|d| d.code == Code::NoPassage);
         let another = self.origin() != Some(&origin);
         if another {
             self.lens.forget(false);
@@ -118,6 +123,7 @@ impl AppState {
             search_index: None,
             format: loaded.format,
             live: None,
+            parts: std::mem::take(&mut loaded.parts),
         };
         fx.extend(self.docs.replace(doc));
         self.install_view(view);
@@ -138,7 +144,7 @@ impl AppState {
                 (!loaded.diagnostics.is_empty())
                     .then(|| Problems::new(&origin, true, &loaded.diagnostics)),
             );
-            self.windows.problems_open = self.docs.problems().is_some() && !uncited;
+            self.windows.problems_open = self.docs.problems().is_some() && !quiet;
         }
         // The words of a file of ordinary size are indexed at once, in the
         // background: its first search finds them ready.

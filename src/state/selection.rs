@@ -192,6 +192,7 @@ mod tests {
             search_index: None,
             format: None,
             live: None,
+            parts: Vec::new(),
         }
     }
 

@@ -191,6 +191,9 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// What the file turned out to be, once recognised.
     pub format: Option<Format>,
+    /// The sheets of a workbook or the layers of a GeoPackage, when it has
+    /// more than one (one was read: the first, or the one asked for).
+    pub parts: Vec<String>,
 }
 
 impl Loaded {
@@ -466,12 +469,15 @@ fn load_steps(
                                 layer.name
                             ),
                         )
-                        .with_help("to read another, open the file as FILE.gpkg?layer=NAME")
+                        .with_help("to read another, choose it in the top bar's Layer list, or open the file as FILE.gpkg?layer=NAME")
                         .at_offset(0),
                     );
                 }
                 let mut loaded = read_geojson(path, layer.geojson, &name, &steps, diagnostics)?;
                 loaded.format = Some(Format::GeoPackage);
+                if layer.layers.len() > 1 {
+                    loaded.parts = layer.layers;
+                }
                 Ok(loaded)
             }
             Err((message, help)) => {
@@ -707,7 +713,7 @@ fn read_sheet(
                     table.sheet
                 ),
             )
-            .with_help("to read another, open the file as FILE.xlsx?sheet=NAME")
+            .with_help("to read another, choose it in the top bar's Sheet list, or open the file as FILE.xlsx?sheet=NAME")
             .at_offset(0),
         );
     }
@@ -719,6 +725,9 @@ fn read_sheet(
         .map(|(table, records)| Store::from_records(table, Box::new(records)));
     let mut loaded = finish_store(path, store, diagnostics, &csv_bytes);
     loaded.format = Some(Format::Spreadsheet);
+    if table.sheets.len() > 1 {
+        loaded.parts = table.sheets;
+    }
     Ok(loaded)
 }
 
@@ -1008,6 +1017,7 @@ fn finish_store(
         store,
         diagnostics,
         format: None,
+        parts: Vec::new(),
     }
 }
 
@@ -1060,6 +1070,7 @@ fn finish(
         store: dataset.map(Store::from_dataset),
         diagnostics,
         format: None,
+        parts: Vec::new(),
     }
 }
 
