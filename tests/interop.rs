@@ -1212,6 +1212,33 @@ fn gpx_tracks_and_waypoints_as_devices_write_them() {
     assert!(d.events[2].location.is_none());
 }
 
+/// The events `l` holds are those of ACLED's real sample CSV, field for
+/// field (ids, titles, dates, categories, actors, places, counts), their
+/// words compared by `words`.
+fn assert_reads_as_the_acled_sample(
+    l: &Loaded,
+    words: impl Fn(&incident_map_core::model::Event, &incident_map_core::model::Event),
+) {
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    let (a, b) = (
+        ds(l),
+        ds(&load(&repo(
+            "tests/files/samples/acled_sample_2024_format.csv",
+        ))),
+    );
+    assert_eq!(a.events.len(), 2);
+    assert_eq!(a.events.len(), b.events.len());
+    for (x, y) in a.events.iter().zip(&b.events) {
+        assert_eq!(
+            (&x.id, &x.title, &x.when, &x.category, &x.actors),
+            (&y.id, &y.title, &y.when, &y.category, &y.actors)
+        );
+        assert_eq!(x.location, y.location);
+        assert_eq!(x.casualties, y.casualties);
+        words(x, y);
+    }
+}
+
 /// An XLSX workbook as Excel writes one: shared styles (a date format),
 /// dates as serial numbers, numbers as numbers, text inline; `sheets`:
 /// each sheet's name and rows.
@@ -1363,22 +1390,7 @@ fn an_acled_workbook_reads_as_its_csv() {
         "{:#?}",
         from_book.diagnostics
     );
-    let (a, b) = (ds(&from_book), ds(&load(&csv_path)));
-    assert_eq!(a.events.len(), b.events.len());
-    assert_eq!(a.events.len(), 2);
-    for (x, y) in a.events.iter().zip(&b.events) {
-        assert_eq!(
-            (&x.id, &x.title, &x.when, &x.category, &x.actors),
-            (&y.id, &y.title, &y.when, &y.category, &y.actors)
-        );
-        assert_eq!(x.location, y.location);
-        assert_eq!(x.notes, y.notes);
-        assert_eq!(x.casualties, y.casualties);
-        let quotes = |e: &incident_map_core::model::Event| -> Vec<String> {
-            e.passages.iter().map(|p| p.quote.clone()).collect()
-        };
-        assert_eq!(quotes(x), quotes(y));
-    }
+    assert_reads_as_the_acled_sample(&from_book, |x, y| assert_eq!(quotes(x), quotes(y)));
     // The other sheet, by name; a sheet that is not there, said with the
     // names of those that are.
     let notes = load(&dir.path().join("acled.xlsx?sheet=Notes"));
@@ -1480,19 +1492,12 @@ fn an_acled_layer_saved_as_a_shapefile_reads_as_its_csv() {
     let from_shp = load(&shp);
     assert_eq!(from_shp.format, Some(Format::Shapefile));
     assert!(!from_shp.has_errors(), "{:#?}", from_shp.diagnostics);
-    let (a, b) = (ds(&from_shp), ds(&load(&csv_path)));
-    assert_eq!(a.events.len(), 2);
-    for (x, y) in a.events.iter().zip(&b.events) {
-        assert_eq!(
-            (&x.id, &x.title, &x.when, &x.category, &x.actors),
-            (&y.id, &y.title, &y.when, &y.category, &y.actors)
-        );
-        assert_eq!(x.location, y.location);
-        assert_eq!(x.casualties, y.casualties);
-        // The notes as far as a dBase text holds them (254 bytes).
+    // The notes as far as a dBase text holds them (254 bytes).
+    assert_reads_as_the_acled_sample(&from_shp, |x, y| {
         let (cut, whole) = (&x.passages[0].quote, &y.passages[0].quote);
         assert!(cut.len() > 100 && whole.starts_with(cut.as_str()), "{cut}");
-    }
+    });
+    let a = ds(&from_shp);
     // The same files zipped, as they are shared.
     let zipped = dir.path().join("acled_layer.zip");
     {
@@ -1790,22 +1795,7 @@ fn a_geopackage_gdal_wrote_reads_its_layers() {
         "{:#?}",
         l.diagnostics
     );
-    let (a, b) = (
-        ds(&l),
-        ds(&load(&repo(
-            "tests/files/samples/acled_sample_2024_format.csv",
-        ))),
-    );
-    assert_eq!(a.events.len(), 2);
-    for (x, y) in a.events.iter().zip(&b.events) {
-        assert_eq!(
-            (&x.id, &x.title, &x.when, &x.category, &x.actors),
-            (&y.id, &y.title, &y.when, &y.category, &y.actors)
-        );
-        assert_eq!(x.location, y.location);
-        assert_eq!(quotes(x), quotes(y));
-        assert_eq!(x.casualties, y.casualties);
-    }
+    assert_reads_as_the_acled_sample(&l, |x, y| assert_eq!(quotes(x), quotes(y)));
     let tracks = ds(&load(&repo(
         "tests/files/interop/acled-gdal.gpkg?layer=tracks",
     )));

@@ -71,18 +71,7 @@ pub fn read(text: &str, name: &str) -> Import {
             // An element's text may come in pieces: between entities, CDATA.
             Xml::Text(t) => buf.push_str(&t.decode().unwrap_or_default()),
             Xml::CData(t) => buf.push_str(&String::from_utf8_lossy(&t)),
-            Xml::GeneralRef(r) => {
-                let name = r.decode().unwrap_or_default();
-                let c = match name.as_ref() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
-                buf.extend(c);
-            }
+            Xml::GeneralRef(r) => super::kml::push_entity(&r, &mut buf),
             Xml::End(e) => {
                 let tag = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 text_into(&stack, &mut current, &mut title, std::mem::take(&mut buf));

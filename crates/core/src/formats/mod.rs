@@ -446,33 +446,19 @@ fn load_steps(
                 loaded.format = Some(Format::Shapefile);
                 Ok(loaded)
             }
-            Err((message, help)) => {
-                let d = Diagnostic::error(Code::UnknownFormat, message)
-                    .with_help(help)
-                    .at_offset(0);
-                Ok(finish(path, None, vec![d], Some("")))
-            }
+            Err((message, help)) => Ok(refused(path, message, help)),
         };
     }
     if gpkg::is_gpkg(bytes, path) {
         let mut diagnostics = Vec::new();
         return match gpkg::read(bytes, choice) {
             Ok(layer) => {
-                if layer.layers.len() > 1 {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            Code::OtherParts,
-                            format!(
-                                "this GeoPackage has {} layers ({}); the layer \"{}\" was read",
-                                layer.layers.len(),
-                                layer.layers.join(", "),
-                                layer.name
-                            ),
-                        )
-                        .with_help("to read another, choose it in the top bar's Layer list, or open the file as FILE.gpkg?layer=NAME")
-                        .at_offset(0),
-                    );
-                }
+                diagnostics.extend(other_parts(
+                    "GeoPackage",
+                    "layer",
+                    &layer.layers,
+                    &layer.name,
+                ));
                 let mut loaded = read_geojson(path, layer.geojson, &name, &steps, diagnostics)?;
                 loaded.format = Some(Format::GeoPackage);
                 if layer.layers.len() > 1 {
@@ -480,12 +466,7 @@ fn load_steps(
                 }
                 Ok(loaded)
             }
-            Err((message, help)) => {
-                let d = Diagnostic::error(Code::UnknownFormat, message)
-                    .with_help(help)
-                    .at_offset(0);
-                Ok(finish(path, None, vec![d], Some("")))
-            }
+            Err((message, help)) => Ok(refused(path, message, help)),
         };
     }
     if sheet::is_spreadsheet(bytes, &zip_names) {
@@ -493,10 +474,7 @@ fn load_steps(
     }
     if !holds_kml && let Some(known) = catalog::recognise(bytes, path, &zip_names) {
         let (message, help) = catalog::refusal(known);
-        let d = Diagnostic::error(Code::UnknownFormat, message)
-            .with_help(help)
-            .at_offset(0);
-        return Ok(finish(path, None, vec![d], Some("")));
+        return Ok(refused(path, message, &help));
     }
     // A zip archive: KMZ. Problems inside its KML are placed in the entry:
     // `places.kmz/doc.kml:12:5`.
@@ -682,6 +660,35 @@ fn read_geojson(
     Ok(finish_store(path, store, diagnostics, &file))
 }
 
+/// The warning for a file of several `parts` (a workbook's sheets, a
+/// GeoPackage's layers) of which `read` was read; none for a file of one.
+fn other_parts(file: &str, part: &str, parts: &[String], read: &str) -> Option<Diagnostic> {
+    let ext = if part == "sheet" { "xlsx" } else { "gpkg" };
+    let list = if part == "sheet" { "Sheet" } else { "Layer" };
+    (parts.len() > 1).then(|| {
+        Diagnostic::warning(
+            Code::OtherParts,
+            format!(
+                "this {file} has {} {part}s ({}); the {part} \"{read}\" was read",
+                parts.len(),
+                parts.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "to read another, choose it in the top bar's {list} list, or open the file as FILE.{ext}?{part}=NAME"
+        ))
+        .at_offset(0)
+    })
+}
+
+/// A file refused whole: what is wrong and how to fix it, at its start.
+fn refused(path: &Path, message: String, help: &str) -> Loaded {
+    let d = Diagnostic::error(Code::UnknownFormat, message)
+        .with_help(help.to_string())
+        .at_offset(0);
+    finish(path, None, vec![d], Some(""))
+}
+
 /// A spreadsheet's sheet (`choice`, or the first), read as the CSV it is
 /// written out as; a workbook's other sheets named, with how to read one.
 fn read_sheet(
@@ -695,28 +702,17 @@ fn read_sheet(
     let table = match sheet::to_csv(bytes, choice) {
         Ok(t) => t,
         Err(message) => {
-            let d = Diagnostic::error(Code::UnknownFormat, message)
-                .with_help("open it in a spreadsheet app and save the sheet as CSV UTF-8, or name a sheet: FILE.xlsx?sheet=NAME")
-                .at_offset(0);
-            return Ok(finish(path, None, vec![d], Some("")));
+            return Ok(refused(
+                path,
+                message,
+                "open it in a spreadsheet app and save the sheet as CSV UTF-8, or name a sheet: FILE.xlsx?sheet=NAME",
+            ));
         }
     };
-    let mut diagnostics = Vec::new();
-    if table.sheets.len() > 1 {
-        diagnostics.push(
-            Diagnostic::warning(
-                Code::OtherParts,
-                format!(
-                    "this workbook has {} sheets ({}); the sheet \"{}\" was read",
-                    table.sheets.len(),
-                    table.sheets.join(", "),
-                    table.sheet
-                ),
-            )
-            .with_help("to read another, choose it in the top bar's Sheet list, or open the file as FILE.xlsx?sheet=NAME")
-            .at_offset(0),
-        );
-    }
+    let mut diagnostics: Vec<Diagnostic> =
+        other_parts("workbook", "sheet", &table.sheets, &table.sheet)
+            .into_iter()
+            .collect();
     let csv_bytes = Arc::new(FileBytes::Owned(table.csv));
     let read = csv::read(csv_bytes.clone(), 0, name, steps.0, time_zone)?;
     diagnostics.extend(read.diagnostics);

@@ -28,6 +28,28 @@ use crate::limits;
 use crate::model::{Event, Passage, Source};
 use crate::model::{LatLon, Location, When, representative_point};
 
+/// An XML entity or character reference (`&amp;`, `&#233;`) added to
+/// `out` as its character; one XML does not define, as it is written.
+pub(crate) fn push_entity(r: &quick_xml::events::BytesRef, out: &mut String) {
+    let name = r.decode().unwrap_or_default();
+    let c = match name.as_ref() {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => r.resolve_char_ref().ok().flatten(),
+    };
+    match c {
+        Some(c) => out.push(c),
+        None => {
+            out.push('&');
+            out.push_str(&name);
+            out.push(';');
+        }
+    }
+}
+
 /// Whether a text is KML: XML with a `<kml` element near its start.
 pub fn looks_like(text: &str) -> bool {
     let head: String = text.chars().take(4096).collect();
@@ -493,25 +515,7 @@ fn walk(text: &str, base: usize, sink: &mut impl Sink) {
             }
             Xml::Text(t) if reading => content.push_str(&t.decode().unwrap_or_default()),
             Xml::CData(t) if reading => content.push_str(&t.decode().unwrap_or_default()),
-            Xml::GeneralRef(r) if reading => {
-                let name = r.decode().unwrap_or_default();
-                let c = match name.as_ref() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
-                match c {
-                    Some(c) => content.push(c),
-                    None => {
-                        content.push('&');
-                        content.push_str(&name);
-                        content.push(';');
-                    }
-                }
-            }
+            Xml::GeneralRef(r) if reading => push_entity(&r, &mut content),
             Xml::End(_) => {
                 let Some(tag) = stack.pop() else { continue };
                 let parent = stack.last().copied().unwrap_or(Tag::Other);
