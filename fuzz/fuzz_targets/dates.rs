@@ -18,7 +18,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             let _ = w.describe();
         }
     }
-    if let Some(m) = incident_map_core::formats::import::parse_date(s) {
+    if let Some(m) = incident_map_core::formats::dates::parse(s) {
         let _ = m.to_string();
     }
     let _ = incident_map_core::formats::native::when_from_json(s);

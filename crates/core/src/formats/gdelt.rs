@@ -110,7 +110,7 @@ pub fn recognise(line: &[u8]) -> Option<Vec<&'static str>> {
             && digits(f)
             && std::str::from_utf8(f)
                 .ok()
-                .and_then(super::record::parse_date)
+                .and_then(super::dates::parse)
                 .is_some()
     };
     if fields.len() < 2 || !digits(fields[0]) || !day(fields[1]) {

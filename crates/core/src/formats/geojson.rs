@@ -288,7 +288,7 @@ fn geometry(raw: &RawValue) -> Result<Option<(LatLon, Option<geo::Geometry<f64>>
 
 /// A time in one of the forms these files write it.
 fn moment(s: &str) -> Result<Moment, String> {
-    super::import::parse_date(s).ok_or_else(|| format!("the time \"{s}\" does not read"))
+    super::dates::parse(s).ok_or_else(|| format!("the time \"{s}\" does not read"))
 }
 
 /// A feature's time by the conventions `props` does not cover: JSON-FG's

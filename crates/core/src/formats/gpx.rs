@@ -211,7 +211,7 @@ fn feature(import: &mut Import, f: Feature, n: usize, file: &str) {
     let title = f.name.clone().unwrap_or_else(|| fallback.clone());
     let mut times: Vec<Moment> = Vec::new();
     for t in &f.times {
-        match import::parse_date(t) {
+        match super::dates::parse(t) {
             Some(m) => times.push(m),
             None => import.problem(
                 Some(f.offset),

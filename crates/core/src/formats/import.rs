@@ -4,10 +4,8 @@
 //! still leads back to words. Also the date forms those files use and
 //! HTML turned into plain text.
 
-use jiff::civil::Date;
-
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Category, Dataset, Event, Moment, Origin, Passage, When};
+use crate::model::{Category, Dataset, Event, Origin, Passage, When};
 
 /// Colours given to categories in the order they appear (Tableau 10).
 const PALETTE: [&str; 10] = [
@@ -169,67 +167,6 @@ pub fn event(id: String, title: String, when: When, offset: Option<usize>) -> Ev
         notes: None,
         origin: Origin { offset },
     }
-}
-
-/// A date or time as the files of other tools write them: ISO 8601 (a
-/// date-time, with `Z` or an offset; a date; `YYYY-MM`; `YYYY`; with
-/// milliseconds too), `01 November 2024`, `9-May-20`, `2024/03/22`,
-/// `22/03/2024` (day first, as ACLED and most of the world), a Unix
-/// timestamp in seconds.
-pub fn parse_date(s: &str) -> Option<Moment> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    match Moment::parse(s, Some(&jiff::tz::TimeZone::UTC)) {
-        Ok(m) => return Some(m),
-        // A date and time it refused (an offset off the clock, a day that
-        // does not exist) is refused here too.
-        Err(_) if s.contains(['T', 't']) && s.parse::<jiff::civil::DateTime>().is_ok() => {
-            return None;
-        }
-        Err(_) => {}
-    }
-    // Other timestamps jiff reads.
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Some(Moment::Instant(
-            t.to_zoned_datetime(jiff::tz::TimeZone::UTC),
-        ));
-    }
-    for format in [
-        "%d %B %Y",
-        "%d %b %Y",
-        "%B %d, %Y",
-        "%b %d, %Y",
-        "%Y/%m/%d",
-        "%d/%m/%Y",
-    ] {
-        if let Ok(d) = Date::strptime(format, s) {
-            return Some(Moment::Day(d));
-        }
-    }
-    // 9-May-20: day, month's short name, two-digit year (ACLED's older exports).
-    let parts: Vec<&str> = s.split('-').collect();
-    if let [d, m, y] = parts.as_slice()
-        && y.len() == 2
-        && let (Ok(d), Ok(y)) = (d.parse::<i8>(), y.parse::<i16>())
-    {
-        let year = if y < 70 { 2000 + y } else { 1900 + y };
-        let month = month_number(m)?;
-        return Date::new(year, month, d).ok().map(Moment::Day);
-    }
-    None
-}
-
-fn month_number(name: &str) -> Option<i8> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let lower = name.to_ascii_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| lower.starts_with(m))
-        .map(|i| i as i8 + 1)
 }
 
 /// A report to add as a source, from its file: its title and its text.
@@ -428,32 +365,6 @@ mod tests {
                 .unwrap_err()
                 .contains("no text")
         );
-    }
-
-    #[test]
-    fn dates_in_the_forms_other_tools_write() {
-        let day = |y, m, d| Some(Moment::Day(Date::new(y, m, d).unwrap()));
-        assert_eq!(parse_date("2016-07-02"), day(2016, 7, 2));
-        assert_eq!(parse_date("01 November 2024"), day(2024, 11, 1));
-        assert_eq!(parse_date("9-May-20"), day(2020, 5, 9));
-        assert_eq!(parse_date("24-Dec-99"), day(1999, 12, 24));
-        assert_eq!(parse_date("2024/03/22"), day(2024, 3, 22));
-        assert_eq!(parse_date("22/03/2024"), day(2024, 3, 22));
-        assert_eq!(
-            parse_date("2008-08"),
-            Some(Moment::Month {
-                year: 2008,
-                month: 8
-            })
-        );
-        assert_eq!(parse_date("2008"), Some(Moment::Year(2008)));
-        match parse_date("2022-12-24T00:00:00.000Z") {
-            Some(Moment::Instant(z)) => assert_eq!(z.timestamp().as_second(), 1_671_840_000),
-            other => panic!("{other:?}"),
-        }
-        for bad in ["", "soon", "32 November 2024", "9-Foo-20", "2024-13"] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
     }
 
     #[test]

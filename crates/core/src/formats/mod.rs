@@ -7,13 +7,19 @@
 //! each located by file, line and column. I/O failures (no such file, no
 //! permission) are a [`LoadError`]; everything wrong *in* a file is a diagnostic.
 //!
-//! One module per format: [`native`] is ours; [`geojson`], [`csv`] (ACLED and
-//! any table with coordinates), [`kml`] (and KMZ) and [`timelinejs`] read the
-//! files of other tools, through what [`import`] gives them. The format is
+//! One module per format: [`native`] is ours; [`geojson`], [`csv`] (ACLED,
+//! UCDP, GTD, GDELT and any table with coordinates), [`kml`] (and KMZ),
+//! [`gpx`], [`timelinejs`] and [`timemap`] read the files of other tools,
+//! through what [`record`] and [`import`] give them; [`sheet`] (XLSX, XLS,
+//! ODS), [`shp`] (Shapefile) and [`gpkg`] (GeoPackage, also written) turn
+//! theirs into CSV or GeoJSON text for those readers. Every reader reads
+//! dates with [`dates`]. [`catalog`] lists
+//! them all, and the formats recognised but not read. The format is
 //! recognised by content, not by the file's name.
 
 pub mod catalog;
 pub mod csv;
+pub mod dates;
 pub mod export;
 pub mod file;
 pub mod gdelt;

@@ -15,8 +15,9 @@
 
 use std::borrow::Cow;
 
+use super::dates::month_number;
+use super::dates::{DateOrder, parse_in};
 use super::import::{self, RecordText};
-use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
     CasualtyReport, LatLon, Location, Moment, Origin, Passage, Precision, Source, When,
 };
@@ -533,161 +534,6 @@ pub struct Flavor {
     pub date_order: DateOrder,
 }
 
-/// Whether numeric dates give the day or the month first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DateOrder {
-    /// 30/04/2019, 30.04.2019: most of the world, and ACLED.
-    #[default]
-    DayFirst,
-    /// 4/30/2019: the United States.
-    MonthFirst,
-}
-
-/// A numeric date's two first numbers and its year: `a/b/yyyy`,
-/// `a.b.yyyy`, `a-b-yyyy` (a two-digit year is 1970–2069).
-pub fn numeric_date(s: &str) -> Option<(u8, u8, i16)> {
-    let s = s.trim();
-    let sep = s.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
-    let mut parts = s.split(sep);
-    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
-    let small = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit());
-    if parts.next().is_some()
-        || !small(a)
-        || !small(b)
-        || !(y.len() == 2 || y.len() == 4)
-        || !y.bytes().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let two_digits = y.len() == 2;
-    let y: i16 = y.parse().ok()?;
-    let y = match y {
-        0..=69 if two_digits => 2000 + y,
-        70..=99 if two_digits => 1900 + y,
-        y => y,
-    };
-    Some((a.parse().ok()?, b.parse().ok()?, y))
-}
-
-/// A date as [`parse_date`] reads it, numeric ones in `order`.
-pub fn parse_date_in(s: &str, order: DateOrder) -> Option<Moment> {
-    match numeric_date(s) {
-        Some((a, b, y)) => {
-            let (d, m) = match order {
-                DateOrder::DayFirst => (a, b),
-                DateOrder::MonthFirst => (b, a),
-            };
-            jiff::civil::Date::new(y, m as i8, d as i8)
-                .ok()
-                .map(Moment::Day)
-        }
-        None => parse_date(s),
-    }
-}
-
-/// What a column's numeric dates say of their order: values only one
-/// order reads (a first number over 12 is a day; a second over 12, a day
-/// after the month), and values either could.
-#[derive(Debug, Clone, Default)]
-pub struct OrderEvidence {
-    pub day_first: usize,
-    pub month_first: usize,
-    pub either: usize,
-    /// One of each, for the message.
-    pub examples: [Option<String>; 3],
-}
-
-impl OrderEvidence {
-    pub fn add(&mut self, value: &str) {
-        let Some((a, b, _)) = numeric_date(value) else {
-            return;
-        };
-        let k = match (a > 12, b > 12) {
-            (true, false) => {
-                self.day_first += 1;
-                0
-            }
-            (false, true) => {
-                self.month_first += 1;
-                1
-            }
-            (false, false) => {
-                self.either += 1;
-                2
-            }
-            (true, true) => return,
-        };
-        if self.examples[k].is_none() {
-            self.examples[k] = Some(value.trim().to_string());
-        }
-    }
-
-    pub fn merge(mut self, other: OrderEvidence) -> OrderEvidence {
-        self.day_first += other.day_first;
-        self.month_first += other.month_first;
-        self.either += other.either;
-        for (mine, theirs) in self.examples.iter_mut().zip(other.examples) {
-            if mine.is_none() {
-                *mine = theirs;
-            }
-        }
-        self
-    }
-
-    /// The order the whole column gives, and a warning when it does not
-    /// settle it (never a silent guess): values that could be either and
-    /// none that only one order reads, or values of both orders.
-    pub fn decide(&self, column: &str) -> (DateOrder, Option<Diagnostic>) {
-        let ex = |k: usize| self.examples[k].clone().unwrap_or_default();
-        match (self.day_first > 0, self.month_first > 0) {
-            (true, false) => (DateOrder::DayFirst, None),
-            (false, true) => (DateOrder::MonthFirst, None),
-            (false, false) if self.either == 0 => (DateOrder::DayFirst, None),
-            (false, false) => (
-                DateOrder::DayFirst,
-                Some(
-                    Diagnostic::warning(
-                        Code::DateOrder,
-                        format!(
-                            "the {} numeric dates of column \"{column}\" (like {}) read as day/month or as month/day, and none settles it: they were read day first (day/month/year)",
-                            self.either,
-                            ex(2)
-                        ),
-                    )
-                    .with_help("if they are month/day/year, write them as ISO dates (2019-04-30) or add one whose day is over 12; ISO dates are never ambiguous"),
-                ),
-            ),
-            (true, true) => {
-                let order = if self.month_first > self.day_first {
-                    DateOrder::MonthFirst
-                } else {
-                    DateOrder::DayFirst
-                };
-                let (read, left) = match order {
-                    DateOrder::DayFirst => ("day first", self.month_first),
-                    DateOrder::MonthFirst => ("month first", self.day_first),
-                };
-                (
-                    order,
-                    Some(
-                        Diagnostic::warning(
-                            Code::DateOrder,
-                            format!(
-                                "column \"{column}\" mixes orders: {} dates are day first (like {}), {} month first (like {}); read {read}, so {left} of them do not read",
-                                self.day_first,
-                                ex(0),
-                                self.month_first,
-                                ex(1)
-                            ),
-                        )
-                        .with_help("write every date in one order, or as ISO dates (2019-04-30)"),
-                    ),
-                )
-            }
-        }
-    }
-}
-
 /// A problem with one record: what, and how to fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -779,7 +625,7 @@ impl Flavor {
         let ucdp = self.codebook == Codebook::Ucdp;
         let day = |s: Cow<'r, str>| if ucdp { midnight_as_day(s) } else { s };
         let d = day(d);
-        let Some(start) = parse_date_in(&d, self.date_order) else {
+        let Some(start) = parse_in(&d, self.date_order) else {
             return (
                 When::Unknown,
                 DateNote::None,
@@ -797,7 +643,7 @@ impl Flavor {
         }
         let when = match f
             .text(Role::End)
-            .and_then(|e| parse_date_in(&day(e), self.date_order))
+            .and_then(|e| parse_in(&day(e), self.date_order))
         {
             // UCDP gives an end to every event, most the day it starts.
             Some(end) if end == start => When::At(start),
@@ -1370,23 +1216,6 @@ fn split_date<'r>(f: &impl Fields<'r>) -> Result<Option<Moment>, String> {
         .map_err(|_| format!("{year}-{month:02}-{day:02} is not a day of the calendar"))
 }
 
-/// A month as a number (1-12; 0 for unknown) or a name in English, full
-/// or cut to three letters or more ("Mar", "Sept").
-fn month_number(s: &str) -> Option<i8> {
-    let s = s.trim().trim_end_matches('.');
-    if let Some(m) = count(s) {
-        return (m <= 12).then_some(m as i8);
-    }
-    (s.len() >= 3)
-        .then(|| {
-            MONTHS
-                .iter()
-                .position(|m| m.len() >= s.len() && m[..s.len()].eq_ignore_ascii_case(s))
-        })
-        .flatten()
-        .map(|k| k as i8 + 1)
-}
-
 /// UCDP's `where_prec`: 1, the place itself; 2, within 25 km of it; 3, a
 /// second-order division; 4, a first-order one; 5, a stretch between
 /// such; 6, only the country; 7, waters or airspace.
@@ -1536,77 +1365,6 @@ fn read_when(s: &str) -> Result<When, String> {
     When::parse(s, Some(&jiff::tz::TimeZone::UTC)).map_err(|e| e.message)
 }
 
-/// A date as table-like files write it: the two forms ACLED exports use
-/// (`2024-03-22`, `22 March 2024`) read at once, anything else by
-/// [`import::parse_date`].
-pub fn parse_date(s: &str) -> Option<Moment> {
-    let b = s.as_bytes();
-    let num = |r: &[u8]| -> Option<i32> {
-        (!r.is_empty()).then_some(())?;
-        r.iter().try_fold(0i32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
-        })
-    };
-    let day = |y: i32, m: i32, d: i32| {
-        jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, d as i8)
-            .ok()
-            .map(Moment::Day)
-    };
-    if b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[5..7]), num(&b[8..]))
-    {
-        return day(y, m, d);
-    }
-    // ISO 8601's expanded years before year 1 (astronomical: -0043 is 44
-    // BC), as jiff and the server's BC dates are written: -000043-03-15.
-    if let Some(rest) = s.strip_prefix('-')
-        && let Some(ymd) = (rest.len() == 10 || rest.len() == 12).then_some(rest.as_bytes())
-        && let k = ymd.len() - 6
-        && ymd[k] == b'-'
-        && ymd[k + 3] == b'-'
-        && let (Some(y), Some(m), Some(d)) =
-            (num(&ymd[..k]), num(&ymd[k + 1..k + 3]), num(&ymd[k + 4..]))
-    {
-        return day(-y, m, d);
-    }
-    // ISO 8601's basic form, as GDELT's SQLDATE writes it: 20240322.
-    if b.len() == 8
-        && let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[4..6]), num(&b[6..]))
-    {
-        return day(y, m, d);
-    }
-    let mut parts = s.split(' ');
-    if let (Some(d), Some(month), Some(y), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-        && y.len() == 4
-        && d.len() <= 2
-        && let (Some(d), Some(y)) = (num(d.as_bytes()), num(y.as_bytes()))
-        && let Some(m) = MONTHS
-            .iter()
-            .position(|name| name.eq_ignore_ascii_case(month))
-    {
-        return day(y, m as i32 + 1, d);
-    }
-    import::parse_date(s)
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// ACLED's `time_precision`: 1, the day is known; 2, only the week (ACLED
 /// codes a day of it); 3, only the month. Never more precise than that.
 fn acled_when(day: Moment, precision: Option<&str>) -> (When, DateNote, Option<Problem>) {
@@ -1703,66 +1461,6 @@ mod tests {
     }
 
     #[test]
-    fn numeric_dates_follow_the_columns_order() {
-        let day = |s: &str, o| match parse_date_in(s, o) {
-            Some(Moment::Day(d)) => Some(d.to_string()),
-            _ => None,
-        };
-        assert_eq!(
-            day("30/04/2019", DateOrder::DayFirst).as_deref(),
-            Some("2019-04-30")
-        );
-        assert_eq!(
-            day("30.04.2019", DateOrder::DayFirst).as_deref(),
-            Some("2019-04-30")
-        );
-        assert_eq!(
-            day("4/30/2019", DateOrder::MonthFirst).as_deref(),
-            Some("2019-04-30")
-        );
-        assert_eq!(
-            day("4/30/19", DateOrder::MonthFirst).as_deref(),
-            Some("2019-04-30")
-        );
-        assert_eq!(
-            day("03/04/2019", DateOrder::MonthFirst).as_deref(),
-            Some("2019-03-04")
-        );
-        assert_eq!(day("4/30/2019", DateOrder::DayFirst), None);
-        // Other forms are as before.
-        assert_eq!(
-            day("30-Apr-19", DateOrder::MonthFirst).as_deref(),
-            Some("2019-04-30")
-        );
-        assert_eq!(
-            day("2019-04-30", DateOrder::MonthFirst).as_deref(),
-            Some("2019-04-30")
-        );
-        assert_eq!(numeric_date("2019-04-30"), None);
-        // The column decides; a warning when it cannot, or when it mixes.
-        let decide = |values: &[&str]| {
-            let mut e = OrderEvidence::default();
-            values.iter().for_each(|v| e.add(v));
-            let (order, warning) = e.decide("date");
-            (order, warning.map(|w| w.message))
-        };
-        assert_eq!(
-            decide(&["03/04/2019", "4/30/2019"]),
-            (DateOrder::MonthFirst, None)
-        );
-        assert_eq!(
-            decide(&["03/04/2019", "30/04/2019"]),
-            (DateOrder::DayFirst, None)
-        );
-        let (order, w) = decide(&["03/04/2019", "05/06/2019"]);
-        assert_eq!(order, DateOrder::DayFirst);
-        assert!(w.unwrap().contains("read day first"));
-        let (_, w) = decide(&["30/04/2019", "4/30/2019", "5/31/2019"]);
-        assert!(w.unwrap().contains("mixes orders"));
-        assert_eq!(decide(&["2019-04-30"]), (DateOrder::DayFirst, None));
-    }
-
-    #[test]
     fn coordinates_in_one_field() {
         let at = |s: &str| parse_coordinates(s).map(|p| (p.lat, p.lon));
         assert_eq!(at("19.93, 39.07"), Ok((19.93, 39.07)));
@@ -1804,22 +1502,6 @@ mod tests {
         s.offer("event_id_cnty", 0);
         assert_eq!(s.get(Role::Date), Some(1));
         assert!(s.is_acled());
-    }
-
-    #[test]
-    fn dates_read_fast_agree_with_the_general_reader() {
-        for s in [
-            "2024-03-22",
-            "01 November 2024",
-            "1 november 2024",
-            "31 February 2024",
-            "2024-13-01",
-            "2024--3-01",
-            "9-May-20",
-            "22/03/2024",
-        ] {
-            assert_eq!(parse_date(s), import::parse_date(s), "{s}");
-        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ use std::path::Path;
 
 use serde_json::Value as J;
 
+use super::dates::{DateOrder, parse_in};
 use super::import::{self, Import, RecordText};
-use super::record::{DateOrder, parse_date_in};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{LatLon, Moment, Passage, When};
 
@@ -162,7 +162,7 @@ fn when_of(date: Option<&str>, time: Option<&str>) -> Result<When, String> {
     let Some(date) = date else {
         return Ok(When::Unknown);
     };
-    let day = parse_date_in(date, DateOrder::MonthFirst)
+    let day = parse_in(date, DateOrder::MonthFirst)
         .ok_or_else(|| format!("the date \"{date}\" does not read"))?;
     let (Moment::Day(d), Some(time)) = (&day, time) else {
         return Ok(When::At(day));

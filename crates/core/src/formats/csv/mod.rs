@@ -530,7 +530,7 @@ fn numeric_dates(bytes: &[u8], from: usize, layout: &Layout) -> bool {
             .any(|r| {
                 date_values(&r, &columns)
                     .iter()
-                    .any(|v| super::record::numeric_date(v).is_some())
+                    .any(|v| super::dates::numeric_date(v).is_some())
             })
 }
 
@@ -541,8 +541,8 @@ fn date_order(
     bytes: &[u8],
     chunks: &[scan::Chunk],
     layout: &Layout,
-) -> (super::record::DateOrder, Option<Diagnostic>) {
-    use super::record::OrderEvidence;
+) -> (super::dates::DateOrder, Option<Diagnostic>) {
+    use super::dates::OrderEvidence;
     use rayon::prelude::*;
     let columns = date_columns(layout);
     let evidence = chunks

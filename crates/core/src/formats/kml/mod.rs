@@ -783,7 +783,7 @@ fn make_event(p: Placemark, id: String, n: usize, file: &str) -> Made {
     let mut problems = Vec::new();
     let mut moment = |s: &Option<String>| -> Option<crate::model::Moment> {
         let s = s.as_deref()?;
-        let m = import::parse_date(s);
+        let m = super::dates::parse(s);
         if m.is_none() {
             problems.push((
                 format!("placemark \"{title}\": the time \"{s}\" does not read; it was left out"),
