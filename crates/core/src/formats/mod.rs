@@ -17,27 +17,59 @@
 //! them all, and the formats recognised but not read. The format is
 //! recognised by content, not by the file's name.
 
-pub mod catalog;
+// The folders say what each module is; the modules keep flat names
+// (`formats::csv`, `formats::record`), so no path elsewhere changes.
+
+// readers/: one per format of other tools (and ours), each turning a file
+// into events.
+#[path = "readers/csv/mod.rs"]
 pub mod csv;
-pub mod dates;
-pub mod export;
-pub mod file;
+#[path = "readers/gdelt.rs"]
 pub mod gdelt;
+#[path = "readers/geojson.rs"]
 pub mod geojson;
+#[path = "readers/gpkg.rs"]
 pub mod gpkg;
+#[path = "readers/gpx.rs"]
 pub mod gpx;
-pub mod import;
-pub mod json_scan;
-pub mod json_tree;
+#[path = "readers/kml/mod.rs"]
 pub mod kml;
+#[path = "readers/native.rs"]
 pub mod native;
+#[path = "readers/native_events.rs"]
 mod native_events;
-pub mod record;
-pub mod runs;
+#[path = "readers/sheet.rs"]
 pub mod sheet;
+#[path = "readers/shp.rs"]
 pub mod shp;
+#[path = "readers/timelinejs.rs"]
 pub mod timelinejs;
+#[path = "readers/timemap.rs"]
 pub mod timemap;
+
+// kit/: what the readers share: the list of formats, dates, the record
+// vocabulary, file access, JSON scanning, runs of records on every core.
+#[path = "kit/catalog.rs"]
+pub mod catalog;
+#[path = "kit/dates.rs"]
+pub mod dates;
+#[path = "kit/file.rs"]
+pub mod file;
+#[path = "kit/import.rs"]
+pub mod import;
+#[path = "kit/json_scan.rs"]
+pub mod json_scan;
+#[path = "kit/json_tree.rs"]
+pub mod json_tree;
+#[path = "kit/record.rs"]
+pub mod record;
+#[path = "kit/runs.rs"]
+pub mod runs;
+
+// writers/: GeoJSON, CSV and TimeMap (ours is `native::write`, a
+// GeoPackage `gpkg::write`), and atomic saving.
+#[path = "writers/export.rs"]
+pub mod export;
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
