@@ -434,8 +434,8 @@ fn load_steps(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    // A format known by its first bytes that is not read (a GeoPackage, a
-    // Parquet file, a zipped Shapefile…) is named, with how to convert it.
+    // A zip archive's entries say what it is: a KMZ, a zipped Shapefile,
+    // a workbook.
     let zip_names = if bytes.starts_with(b"PK") {
         kml::zip_names(bytes)
     } else {
@@ -455,62 +455,17 @@ fn load_steps(
             .iter()
             .any(|n| n.to_ascii_lowercase().ends_with(".shp"));
     if shp::is_shp(bytes) || zipped_shp {
-        let parts = if zipped_shp {
-            shp::parts_in_zip(bytes).map_err(|m| {
-                (
-                    m,
-                    "zip the Shapefile's .shp, .dbf, .shx and .prj together, or open the .shp itself",
-                )
-            })
-        } else {
-            Ok(shp::parts_beside(path, bytes))
-        };
-        let mut diagnostics = Vec::new();
-        if let Ok(p) = &parts
-            && p.dbf.is_none()
-        {
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::MissingField,
-                    "no .dbf beside this Shapefile: its features have no attributes (no titles, dates or words)",
-                )
-                .with_help("keep the .dbf (and .prj) of the same name beside the .shp, or zip them together")
-                .at_offset(0),
-            );
-        }
-        return match parts.and_then(|p| shp::to_geojson(&p)) {
-            Ok(json) => {
-                let mut loaded = read_geojson(path, json, &name, &steps, diagnostics)?;
-                loaded.format = Some(Format::Shapefile);
-                Ok(loaded)
-            }
-            Err((message, help)) => Ok(refused(path, message, help)),
-        };
+        return read_shapefile(path, bytes, zipped_shp, &name, &steps);
     }
     if gpkg::is_gpkg(bytes, path) {
-        let mut diagnostics = Vec::new();
-        return match gpkg::read(bytes, choice) {
-            Ok(layer) => {
-                diagnostics.extend(other_parts(
-                    "GeoPackage",
-                    "layer",
-                    &layer.layers,
-                    &layer.name,
-                ));
-                let mut loaded = read_geojson(path, layer.geojson, &name, &steps, diagnostics)?;
-                loaded.format = Some(Format::GeoPackage);
-                if layer.layers.len() > 1 {
-                    loaded.parts = layer.layers;
-                }
-                Ok(loaded)
-            }
-            Err((message, help)) => Ok(refused(path, message, help)),
-        };
+        return read_gpkg(path, bytes, choice, &name, &steps);
     }
     if sheet::is_spreadsheet(bytes, &zip_names) {
         return read_sheet(path, bytes, choice, &name, &steps, time_zone);
     }
-    if !holds_kml && let Some(known) = catalog::recognise(bytes, path, &zip_names) {
+    // A format known by its first bytes that is not read (a Parquet file,
+    // a PDF…) is named, with how to convert it.
+    if !holds_kml && let Some(known) = catalog::recognise(bytes, path) {
         let (message, help) = catalog::refusal(known);
         return Ok(refused(path, message, &help));
     }
@@ -670,6 +625,77 @@ fn load_steps(
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
     read_json(path, text, Some(&file), diagnostics, &steps, Native::CHOSEN)
+}
+
+/// A Shapefile (`bytes`, its `.shp`, or a zip holding one when `zipped`)
+/// read as the GeoJSON its features make.
+fn read_shapefile(
+    path: &Path,
+    bytes: &[u8],
+    zipped: bool,
+    name: &str,
+    steps: &Steps,
+) -> Result<Loaded, Cancelled> {
+    let parts = if zipped {
+        shp::parts_in_zip(bytes).map_err(|m| {
+            (
+                m,
+                "zip the Shapefile's .shp, .dbf, .shx and .prj together, or open the .shp itself",
+            )
+        })
+    } else {
+        Ok(shp::parts_beside(path, bytes))
+    };
+    let mut diagnostics = Vec::new();
+    if let Ok(p) = &parts
+        && p.dbf.is_none()
+    {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::MissingField,
+                "no .dbf beside this Shapefile: its features have no attributes (no titles, dates or words)",
+            )
+            .with_help("keep the .dbf (and .prj) of the same name beside the .shp, or zip them together")
+            .at_offset(0),
+        );
+    }
+    match parts.and_then(|p| shp::to_geojson(&p)) {
+        Ok(json) => {
+            let mut loaded = read_geojson(path, json, name, steps, diagnostics)?;
+            loaded.format = Some(Format::Shapefile);
+            Ok(loaded)
+        }
+        Err((message, help)) => Ok(refused(path, message, help)),
+    }
+}
+
+/// A GeoPackage's layer (`choice`, or the first) read as the GeoJSON its
+/// features make; its other layers named.
+fn read_gpkg(
+    path: &Path,
+    bytes: &[u8],
+    choice: Option<&str>,
+    name: &str,
+    steps: &Steps,
+) -> Result<Loaded, Cancelled> {
+    let mut diagnostics = Vec::new();
+    match gpkg::read(bytes, choice) {
+        Ok(layer) => {
+            diagnostics.extend(other_parts(
+                "GeoPackage",
+                "layer",
+                &layer.layers,
+                &layer.name,
+            ));
+            let mut loaded = read_geojson(path, layer.geojson, name, steps, diagnostics)?;
+            loaded.format = Some(Format::GeoPackage);
+            if layer.layers.len() > 1 {
+                loaded.parts = layer.layers;
+            }
+            Ok(loaded)
+        }
+        Err((message, help)) => Ok(refused(path, message, help)),
+    }
 }
 
 /// A GeoJSON text made from another format's features (a Shapefile's),

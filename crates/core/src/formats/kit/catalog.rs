@@ -193,9 +193,8 @@ pub const KNOWN: &[Known] = &[
 
 /// The known format `bytes` (a file's first bytes, at least 16 of them
 /// when it has them) are in, by their signature, or for a file without
-/// one by the extension of `path`; `zip_names`, when the file is a zip
-/// archive, the names of its entries.
-pub fn recognise(bytes: &[u8], path: &Path, _zip_names: &[String]) -> Option<&'static Known> {
+/// one by the extension of `path`.
+pub fn recognise(bytes: &[u8], path: &Path) -> Option<&'static Known> {
     let known = |name: &str| KNOWN.iter().find(|k| k.name.starts_with(name));
     let ext = path
         .extension()
@@ -258,32 +257,22 @@ mod tests {
     fn known_formats_are_named_by_their_first_bytes() {
         let mut sqlite = b"SQLite format 3\0".to_vec();
         sqlite.resize(100, 0);
-        let cases: [(&[u8], &str, &[String], &str); 7] = [
-            (&sqlite, "x.dat", &[], "an SQLite database"),
-            (b"PAR1\x15\x04", "x.bin", &[], "a Parquet file"),
-            (b"fgb\x03fgb\x00", "x", &[], "a FlatGeobuf"),
-            (
-                b"PK\x03\x04",
-                "x.zip",
-                &["a/roads.txt".to_string()],
-                "a zip archive",
-            ),
-            (b"\x03\x7c\x01\x01", "roads.DBF", &[], "a Shapefile's table"),
-            (b"%PDF-1.7", "report", &[], "a PDF"),
-            (
-                b"\xff\xfei\x00d\x00",
-                "t.csv",
-                &[],
-                "a file saved as UTF-16",
-            ),
+        let cases: [(&[u8], &str, &str); 7] = [
+            (&sqlite, "x.dat", "an SQLite database"),
+            (b"PAR1\x15\x04", "x.bin", "a Parquet file"),
+            (b"fgb\x03fgb\x00", "x", "a FlatGeobuf"),
+            (b"PK\x03\x04", "x.zip", "a zip archive"),
+            (b"\x03\x7c\x01\x01", "roads.DBF", "a Shapefile's table"),
+            (b"%PDF-1.7", "report", "a PDF"),
+            (b"\xff\xfei\x00d\x00", "t.csv", "a file saved as UTF-16"),
         ];
-        for (bytes, name, zip, want) in cases {
-            let k = recognise(bytes, Path::new(name), zip).unwrap_or_else(|| panic!("{want}"));
+        for (bytes, name, want) in cases {
+            let k = recognise(bytes, Path::new(name)).unwrap_or_else(|| panic!("{want}"));
             assert!(k.name.starts_with(want), "{want}: {}", k.name);
             assert!(refusal(k).0.contains(k.name));
         }
-        assert!(recognise(b"id,lat,lon\n", Path::new("x.csv"), &[]).is_none());
-        assert!(recognise(b"{\"type\"", Path::new("x.json"), &[]).is_none());
+        assert!(recognise(b"id,lat,lon\n", Path::new("x.csv")).is_none());
+        assert!(recognise(b"{\"type\"", Path::new("x.json")).is_none());
     }
 
     /// The list gives the dialog every extension once, and the name of

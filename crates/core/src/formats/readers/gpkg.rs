@@ -308,12 +308,11 @@ impl Wkb<'_> {
 const WGS84: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]"#;
 
 /// The columns of the CSV we write that hold numbers, stored as REAL.
-const NUMBERS: [&str; 5] = [
+const NUMBERS: [&str; 4] = [
     "time_precision",
     "uncertainty_m",
     "geo_precision",
     "fatalities",
-    "precision_m",
 ];
 
 /// `ds` as a GeoPackage's bytes: one feature table, `events`.
