@@ -508,7 +508,12 @@ fn format_is_recognised_by_content_not_name() {
 fn bad_input_in_each_format_is_located_and_never_panics() {
     let dir = tempfile::tempdir().unwrap();
     // Every prefix of every sample (and variant): a diagnostic or data, no panic.
-    for folder in ["samples", "interop"] {
+    for folder in [
+        "samples",
+        "interop",
+        "interop/geoparquet",
+        "interop/flatgeobuf",
+    ] {
         for entry in std::fs::read_dir(repo("tests/files").join(folder)).unwrap() {
             let path = entry.unwrap().path();
             if !path.is_file() {
@@ -570,6 +575,14 @@ fn bad_input_in_each_format_is_located_and_never_panics() {
             l.diagnostics
         );
     }
+    // A Parquet file cut short is said to be, not taken for text.
+    let parquet = std::fs::read(repo("tests/files/interop/geoparquet/example.parquet")).unwrap();
+    let cut = formats::load_bytes(Path::new("cut.parquet"), &parquet[..parquet.len() / 2]);
+    assert!(
+        cut.diagnostics[0].message.contains("cut short"),
+        "{:?}",
+        cut.diagnostics
+    );
     // The wrong columns are named, and the ones it looked for.
     let p = dir.path().join("t.csv");
     std::fs::write(&p, "name,x,y\na,1,2\n").unwrap();
@@ -1662,7 +1675,8 @@ fn the_scenario_exported_for_timemap_reads_back_with_its_dates_places_and_words(
 }
 
 #[test]
-fn every_other_tools_file_converts_to_geojson_and_back_keeping_dates_precision_places_words() {
+fn every_other_tools_file_converts_to_geojson_and_geopackage_and_back_keeping_dates_precision_places_words()
+ {
     let dir = tempfile::tempdir().unwrap();
     for name in [
         "20240324.export.CSV",
@@ -1676,14 +1690,38 @@ fn every_other_tools_file_converts_to_geojson_and_back_keeping_dates_precision_p
         "kml-time-inherited.kml",
         "timemap/events.json",
         "acled-qgis.geojson",
-    ] {
+        "caltopo-export.gpx",
+        "acled-gdal.gpkg",
+        "acled-gdal.fgb",
+        "flatgeobuf/alldatatypes.fgb",
+        "flatgeobuf/heterogeneous.fgb",
+        "geoparquet/acled-geoparquet.parquet",
+        "geoparquet/acled-geoarrow.parquet",
+        "geoparquet/acled-plain.parquet",
+        "geoparquet/example.parquet",
+        "geoparquet/data-linestring-encoding_wkb.parquet",
+    ]
+    .into_iter()
+    .flat_map(|name| {
+        [
+            (name, Format::GeoJson, "geojson"),
+            (name, Format::GeoPackage, "gpkg"),
+        ]
+    }) {
+        let (name, format, ext) = name;
         let original = ds(&variant(name));
-        let p = dir.path().join("out.geojson");
-        std::fs::write(&p, formats::write(&original, Format::GeoJson).unwrap()).unwrap();
+        let p = dir.path().join(format!("out.{ext}"));
+        formats::export::save(
+            &original,
+            Some(&repo(&format!("tests/files/interop/{name}"))),
+            &p,
+            format,
+        )
+        .unwrap();
         let back = ds(&load(&p));
         assert_eq!(original.events.len(), back.events.len(), "{name}");
         for (a, b) in original.events.iter().zip(&back.events) {
-            let what = format!("{name}: {}", a.id);
+            let what = format!("{name} through {ext}: {}", a.id);
             assert_eq!(a.id, b.id, "{what}");
             assert_eq!(a.when, b.when, "{what}");
             let precision = |e: &incident_map_core::model::Event| e.location.as_ref()?.precision;
@@ -2059,4 +2097,172 @@ fn a_geojson_feature_naming_a_property_twice_is_reported() {
         l.diagnostics
     );
     assert_eq!(ds(&l).events[0].title, "First");
+}
+
+/// GeoParquet as GDAL and GeoPandas write it (WKB points named by the
+/// `geo` metadata, zstd, a row group per row), with GeoArrow's native
+/// points, and plain Parquet as DuckDB writes it (typed columns,
+/// latitude/longitude, snappy): each reads as the CSV it was made from
+/// (`tools/make-parquet.py`). A file whose CRS is Web Mercator is refused,
+/// naming it.
+#[test]
+fn acled_as_geoparquet_and_parquet_reads_as_its_csv() {
+    for kind in ["geoparquet", "geoarrow", "plain"] {
+        let l = variant(&format!("geoparquet/acled-{kind}.parquet"));
+        assert_eq!(l.format, Some(Format::Parquet), "{kind}");
+        assert_reads_as_the_acled_sample(&l, |x, y| assert_eq!(quotes(x), quotes(y), "{kind}"));
+    }
+    let projected = variant("geoparquet/acled-projected.parquet");
+    assert!(projected.store.is_none());
+    assert_eq!(
+        projected.diagnostics[0].message,
+        "the geometry column \"geometry\" is in the projection \"WGS 84 / Pseudo-Mercator (EPSG:3857)\", not in longitude and latitude"
+    );
+}
+
+/// The GeoParquet specification's own files: Natural Earth's countries
+/// (multipolygons, their names as titles) and its test data, where an
+/// empty line or area is an event without a place, not an error.
+#[test]
+fn the_geoparquet_specifications_files_keep_their_shapes() {
+    let l = variant("geoparquet/example.parquet");
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    let countries = ds(&l);
+    let titles: Vec<&str> = countries.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Fiji",
+            "Tanzania",
+            "W. Sahara",
+            "Canada",
+            "United States of America"
+        ]
+    );
+    assert!(matches!(
+        countries.events[0].location.as_ref().unwrap().geometry,
+        Some(geo::Geometry::MultiPolygon(_))
+    ));
+    let canada = countries.point_of(&countries.events[3]).unwrap();
+    assert!(canada.lat > 45.0 && canada.lon < -60.0, "{canada:?}");
+    for (file, shapes, placeless) in [
+        ("data-point-encoding_wkb", 4, 2),
+        ("data-linestring-encoding_wkb", 3, 2),
+        ("data-polygon-encoding_wkb", 4, 2),
+    ] {
+        let l = variant(&format!("geoparquet/{file}.parquet"));
+        assert!(!l.has_errors(), "{file}: {:#?}", l.diagnostics);
+        let d = ds(&l);
+        assert_eq!(d.events.len(), shapes, "{file}");
+        let without = d.events.iter().filter(|e| d.point_of(e).is_none()).count();
+        assert_eq!(without, placeless, "{file}");
+    }
+}
+
+/// FlatGeobuf: ACLED's sample as GDAL writes it reads as its CSV (in the
+/// file's order, which GDAL sorts along its spatial index); every typed
+/// column of the format's own test file is read, its datetime as the
+/// date; projected files (British National Grid, Web Mercator) are
+/// refused, naming the projection.
+#[test]
+fn flatgeobuf_files_read_with_their_typed_properties() {
+    let l = variant("acled-gdal.fgb");
+    assert_eq!(l.format, Some(Format::FlatGeobuf));
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    let (mut a, mut b) = (
+        ds(&l),
+        ds(&load(&repo(
+            "tests/files/samples/acled_sample_2024_format.csv",
+        ))),
+    );
+    a.events.sort_by(|x, y| x.id.cmp(&y.id));
+    b.events.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(a.events.len(), 2);
+    for (x, y) in a.events.iter().zip(&b.events) {
+        assert_eq!(
+            (
+                &x.id,
+                &x.title,
+                &x.when,
+                &x.category,
+                &x.actors,
+                &x.location,
+                &x.casualties
+            ),
+            (
+                &y.id,
+                &y.title,
+                &y.when,
+                &y.category,
+                &y.actors,
+                &y.location,
+                &y.casualties
+            )
+        );
+        assert_eq!(quotes(x), quotes(y));
+    }
+    let all = ds(&variant("flatgeobuf/alldatatypes.fgb"));
+    assert_eq!(all.events.len(), 1);
+    assert_eq!(all.events[0].when, When::At(utc("2020-02-29T12:34:56Z")));
+    let details = format!("{:?}", all.events[0]);
+    for field in [
+        "ubyte: 255",
+        "uint: 4294967295",
+        "ushort: 65535",
+        "string: X",
+        "json: X",
+    ] {
+        assert!(details.contains(field), "{field}: {details}");
+    }
+    assert_eq!(ds(&variant("flatgeobuf/heterogeneous.fgb")).events.len(), 3);
+    assert_eq!(ds(&variant("flatgeobuf/empty.fgb")).events.len(), 0);
+    for (file, projection) in [
+        (
+            "flatgeobuf/poly00.fgb",
+            "OSGB 1936 / British National Grid (EPSG:27700)",
+        ),
+        (
+            "flatgeobuf/acled-web-mercator.fgb",
+            "WGS 84 / Pseudo-Mercator (EPSG:3857)",
+        ),
+    ] {
+        let l = variant(file);
+        assert!(l.store.is_none(), "{file}");
+        assert!(
+            l.diagnostics[0].message.contains(projection),
+            "{file}: {:?}",
+            l.diagnostics
+        );
+    }
+}
+
+/// The README's table of files from other tools names every format the
+/// catalog reads (our own JSON has its own section).
+#[test]
+fn the_readmes_format_table_names_every_format_read() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme.find("## Files from other tools").unwrap();
+    let end = start + readme[start..].find("\n## ").unwrap();
+    let rows: Vec<String> = readme[start..end]
+        .lines()
+        .filter(|l| l.starts_with("| **"))
+        .map(|l| l.split(" | ").next().unwrap().to_lowercase())
+        .collect();
+    for reader in formats::catalog::READERS {
+        if reader.format == Format::Native {
+            continue;
+        }
+        let word = reader
+            .format
+            .name()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_lowercase();
+        assert!(
+            rows.iter().any(|r| r.contains(&word)),
+            "the README's format table has no row for {} ({word})",
+            reader.name
+        );
+    }
 }

@@ -24,6 +24,8 @@
 // into events.
 #[path = "readers/csv/mod.rs"]
 pub mod csv;
+#[path = "readers/fgb.rs"]
+pub mod fgb;
 #[path = "readers/gdelt.rs"]
 pub mod gdelt;
 #[path = "readers/geojson.rs"]
@@ -38,6 +40,8 @@ pub mod kml;
 pub mod native;
 #[path = "readers/native_events.rs"]
 mod native_events;
+#[path = "readers/parquet.rs"]
+pub mod parquet;
 #[path = "readers/sheet.rs"]
 pub mod sheet;
 #[path = "readers/shp.rs"]
@@ -65,6 +69,8 @@ pub mod json_tree;
 pub mod record;
 #[path = "kit/runs.rs"]
 pub mod runs;
+#[path = "kit/wkb.rs"]
+pub mod wkb;
 
 // writers/: GeoJSON, CSV and TimeMap (ours is `native::write`, a
 // GeoPackage `gpkg::write`), and atomic saving.
@@ -397,6 +403,8 @@ pub enum Format {
     Spreadsheet,
     Shapefile,
     GeoPackage,
+    Parquet,
+    FlatGeobuf,
     TimelineJs,
     TimeMap,
 }
@@ -413,14 +421,63 @@ impl Format {
             Format::Spreadsheet => "spreadsheet",
             Format::Shapefile => "Shapefile",
             Format::GeoPackage => "GeoPackage",
+            Format::Parquet => "GeoParquet",
+            Format::FlatGeobuf => "FlatGeobuf",
             Format::TimelineJs => "TimelineJS JSON",
             Format::TimeMap => "TimeMap JSON",
         }
     }
 }
 
+/// What a reader is given: the file, where it is and how it was asked
+/// to be read.
+struct Input<'a> {
+    path: &'a Path,
+    file: Arc<FileBytes>,
+    /// The file's name, as problems are placed in it.
+    name: String,
+    steps: Steps<'a>,
+    /// A table's days are in this zone (UTC when `None`).
+    time_zone: Option<&'a str>,
+    /// The sheet or layer asked for (`FILE?sheet=NAME`, `?layer=NAME`).
+    choice: Option<&'a str>,
+    /// A zip archive's entries, which say what it is (a KMZ, a zipped
+    /// Shapefile, a workbook); empty for any other file.
+    zip_names: Vec<String>,
+}
+
+impl Input<'_> {
+    fn bytes(&self) -> &[u8] {
+        &self.file
+    }
+
+    /// A KMZ, or a zip archive that does not open (said as a KMZ's error).
+    fn holds_kml(&self) -> bool {
+        self.bytes().starts_with(b"PK") && self.zip_names.is_empty()
+            || self
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("kmz"))
+            || self
+                .zip_names
+                .iter()
+                .any(|n| n.to_ascii_lowercase().ends_with(".kml"))
+    }
+
+    /// A zip archive holding a Shapefile.
+    fn zipped_shp(&self) -> bool {
+        !self.holds_kml()
+            && self
+                .zip_names
+                .iter()
+                .any(|n| n.to_ascii_lowercase().ends_with(".shp"))
+    }
+}
+
 /// Reads `file` (a table's days in `time_zone`, UTC when `None`; of a
-/// workbook, the sheet `choice` names).
+/// workbook, the sheet `choice` names): by the first reader in
+/// [`catalog::READERS`] whose first bytes it has, else, when it is in a
+/// format known but not read, said so; else as text.
 fn load_steps(
     path: &Path,
     file: Arc<FileBytes>,
@@ -429,71 +486,86 @@ fn load_steps(
     choice: Option<&str>,
 ) -> Result<Loaded, Cancelled> {
     steps.enter(Stage::Parsing)?;
-    let bytes: &[u8] = &file;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    // A zip archive's entries say what it is: a KMZ, a zipped Shapefile,
-    // a workbook.
-    let zip_names = if bytes.starts_with(b"PK") {
-        kml::zip_names(bytes)
+    let zip_names = if file.starts_with(b"PK") {
+        kml::zip_names(&file)
     } else {
         Vec::new()
     };
-    // A KMZ, or a zip archive that does not open (said as a KMZ's error).
-    let holds_kml = bytes.starts_with(b"PK") && zip_names.is_empty()
-        || path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("kmz"))
-        || zip_names
-            .iter()
-            .any(|n| n.to_ascii_lowercase().ends_with(".kml"));
-    // A Shapefile: its .shp (with the files beside it), or a zip holding one.
-    let zipped_shp = !holds_kml
-        && zip_names
-            .iter()
-            .any(|n| n.to_ascii_lowercase().ends_with(".shp"));
-    if shp::is_shp(bytes) || zipped_shp {
-        return read_shapefile(path, bytes, zipped_shp, &name, &steps);
+    let input = Input {
+        path,
+        name: path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        file,
+        steps,
+        time_zone,
+        choice,
+        zip_names,
+    };
+    for reader in catalog::READERS {
+        if let Some(recognise) = reader.recognise
+            && recognise(&input)
+        {
+            return (reader.read)(&input);
+        }
     }
-    if gpkg::is_gpkg(bytes, path) {
-        return read_gpkg(path, bytes, choice, &name, &steps);
-    }
-    if sheet::is_spreadsheet(bytes, &zip_names) {
-        return read_sheet(path, bytes, choice, &name, &steps, time_zone);
-    }
-    // A format known by its first bytes that is not read (a Parquet file,
-    // a PDF…) is named, with how to convert it.
-    if !holds_kml && let Some(known) = catalog::recognise(bytes, path) {
+    // A format known by its first bytes that is not read (a PDF, an SQLite
+    // database that is not a GeoPackage…) is named, with how to convert it.
+    if !input.holds_kml()
+        && let Some(known) = catalog::recognise(input.bytes(), path)
+    {
         let (message, help) = catalog::refusal(known);
         return Ok(refused(path, message, &help));
     }
-    // A zip archive: KMZ. Problems inside its KML are placed in the entry:
-    // `places.kmz/doc.kml:12:5`.
-    if bytes.starts_with(b"PK\x03\x04") {
-        let (entry, kml) = match kml::unzip(bytes) {
-            Ok(x) => x,
-            Err(d) => return Ok(finish(path, None, vec![*d], None)),
-        };
-        let inner = path.join(&entry);
-        let kml_bytes = Arc::new(FileBytes::Owned(kml.into_bytes()));
-        let mut loaded = match kml::read_records(kml_bytes.clone(), 0, &name, steps.0)? {
-            Some(read) => {
-                let (table, records) = read.table;
-                let store = Store::from_records(table, Box::new(records));
-                finish_store(&inner, Some(store), read.diagnostics, &kml_bytes)
-            }
-            None => {
-                steps.enter(Stage::Checking)?;
-                let kml = std::str::from_utf8(&kml_bytes).expect("unzip gives text");
-                take_import(&inner, kml::read(kml, &name), Vec::new(), Some(kml), &steps)?
-            }
-        };
-        loaded.path = path.to_path_buf();
-        loaded.format = Some(Format::Kmz);
-        return Ok(loaded);
+    read_text(&input)
+}
+
+/// A KMZ: its KML, whose problems are placed in the entry:
+/// `places.kmz/doc.kml:12:5`.
+fn read_kmz(input: &Input) -> Result<Loaded, Cancelled> {
+    let (path, name, steps) = (input.path, &input.name, &input.steps);
+    let (entry, kml) = match kml::unzip(input.bytes()) {
+        Ok(x) => x,
+        Err(d) => return Ok(finish(path, None, vec![*d], None)),
+    };
+    let inner = path.join(&entry);
+    let kml_bytes = Arc::new(FileBytes::Owned(kml.into_bytes()));
+    let mut loaded = match kml::read_records(kml_bytes.clone(), 0, name, steps.0)? {
+        Some(read) => {
+            let (table, records) = read.table;
+            let store = Store::from_records(table, Box::new(records));
+            finish_store(&inner, Some(store), read.diagnostics, &kml_bytes)
+        }
+        None => {
+            steps.enter(Stage::Checking)?;
+            let kml = std::str::from_utf8(&kml_bytes).expect("unzip gives text");
+            take_import(&inner, kml::read(kml, name), Vec::new(), Some(kml), steps)?
+        }
+    };
+    loaded.path = path.to_path_buf();
+    loaded.format = Some(Format::Kmz);
+    Ok(loaded)
+}
+
+/// A FlatGeobuf file, read as the GeoJSON its features make.
+fn read_fgb(input: &Input) -> Result<Loaded, Cancelled> {
+    match fgb::to_geojson(input.bytes()) {
+        Ok(json) => {
+            let mut loaded = read_geojson(input.path, json, &input.name, &input.steps, Vec::new())?;
+            loaded.format = Some(Format::FlatGeobuf);
+            Ok(loaded)
+        }
+        Err((message, help)) => Ok(refused(input.path, message, help)),
     }
+}
+
+/// A text file: CSV, GeoJSON, GPX, KML, or JSON (ours, TimelineJS's,
+/// TimeMap's), told apart by their content in that order.
+fn read_text(input: &Input) -> Result<Loaded, Cancelled> {
+    let (path, file, steps, time_zone) = (input.path, &input.file, &input.steps, input.time_zone);
+    let bytes = input.bytes();
+    let name = input.name.as_str();
     // Text never holds a NUL byte: one near the start decides the file
     // (binary, UTF-16, a sparse or zeroed file) before any of it is read
     // further, however large it is.
@@ -535,14 +607,14 @@ fn load_steps(
             diagnostics.push(bom_warning());
         }
         // TimelineJS's sheet template: a timeline, read as TimelineJS reads it.
-        if let Some(import) = csv::timelinejs_sheet(body, bom, &name) {
+        if let Some(import) = csv::timelinejs_sheet(body, bom, name) {
             steps.enter(Stage::Checking)?;
             let text = std::str::from_utf8(bytes).ok();
-            let mut loaded = take_import(path, import, diagnostics, text, &steps)?;
+            let mut loaded = take_import(path, import, diagnostics, text, steps)?;
             loaded.format = Some(Format::Csv);
             return Ok(loaded);
         }
-        let read = csv::read(file.clone(), bom, &name, steps.0, time_zone)?;
+        let read = csv::read(file.clone(), bom, name, steps.0, time_zone)?;
         diagnostics.extend(read.diagnostics);
         let store = read
             .table
@@ -562,7 +634,7 @@ fn load_steps(
         if bom > 0 {
             diagnostics.push(bom_warning());
         }
-        let read = geojson::read(file.clone(), root, &members, &name, steps.0)?;
+        let read = geojson::read(file.clone(), root, &members, name, steps.0)?;
         diagnostics.extend(read.diagnostics);
         let store = read
             .table
@@ -578,13 +650,7 @@ fn load_steps(
     let start = text.trim_start();
     if start.starts_with('<') && gpx::looks_like(text) {
         steps.enter(Stage::Checking)?;
-        let mut loaded = take_import(
-            path,
-            gpx::read(text, &name),
-            diagnostics,
-            Some(text),
-            &steps,
-        )?;
+        let mut loaded = take_import(path, gpx::read(text, name), diagnostics, Some(text), steps)?;
         loaded.format = Some(Format::Gpx);
         return Ok(loaded);
     }
@@ -597,7 +663,7 @@ fn load_steps(
         }
         // Its placemarks on every core, when its outline is clear.
         let start = bytes.len() - text.len();
-        if let Some(read) = kml::read_records(file.clone(), start, &name, steps.0)? {
+        if let Some(read) = kml::read_records(file.clone(), start, name, steps.0)? {
             diagnostics.extend(read.diagnostics);
             let (table, records) = read.table;
             let store = Store::from_records(table, Box::new(records));
@@ -606,13 +672,7 @@ fn load_steps(
             return Ok(loaded);
         }
         steps.enter(Stage::Checking)?;
-        let mut loaded = take_import(
-            path,
-            kml::read(text, &name),
-            diagnostics,
-            Some(text),
-            &steps,
-        )?;
+        let mut loaded = take_import(path, kml::read(text, name), diagnostics, Some(text), steps)?;
         loaded.format = Some(Format::Kml);
         return Ok(loaded);
     }
@@ -624,19 +684,14 @@ fn load_steps(
         ));
         return Ok(finish(path, None, diagnostics, Some(text)));
     }
-    read_json(path, text, Some(&file), diagnostics, &steps, Native::CHOSEN)
+    read_json(path, text, Some(file), diagnostics, steps, Native::CHOSEN)
 }
 
 /// A Shapefile (`bytes`, its `.shp`, or a zip holding one when `zipped`)
 /// read as the GeoJSON its features make.
-fn read_shapefile(
-    path: &Path,
-    bytes: &[u8],
-    zipped: bool,
-    name: &str,
-    steps: &Steps,
-) -> Result<Loaded, Cancelled> {
-    let parts = if zipped {
+fn read_shapefile(input: &Input) -> Result<Loaded, Cancelled> {
+    let (path, bytes, name, steps) = (input.path, input.bytes(), &input.name, &input.steps);
+    let parts = if input.zipped_shp() {
         shp::parts_in_zip(bytes).map_err(|m| {
             (
                 m,
@@ -671,15 +726,10 @@ fn read_shapefile(
 
 /// A GeoPackage's layer (`choice`, or the first) read as the GeoJSON its
 /// features make; its other layers named.
-fn read_gpkg(
-    path: &Path,
-    bytes: &[u8],
-    choice: Option<&str>,
-    name: &str,
-    steps: &Steps,
-) -> Result<Loaded, Cancelled> {
+fn read_gpkg(input: &Input) -> Result<Loaded, Cancelled> {
+    let (path, name, steps) = (input.path, &input.name, &input.steps);
     let mut diagnostics = Vec::new();
-    match gpkg::read(bytes, choice) {
+    match gpkg::read(input.bytes(), input.choice) {
         Ok(layer) => {
             diagnostics.extend(other_parts(
                 "GeoPackage",
@@ -755,15 +805,9 @@ fn refused(path: &Path, message: String, help: &str) -> Loaded {
 
 /// A spreadsheet's sheet (`choice`, or the first), read as the CSV it is
 /// written out as; a workbook's other sheets named, with how to read one.
-fn read_sheet(
-    path: &Path,
-    bytes: &[u8],
-    choice: Option<&str>,
-    name: &str,
-    steps: &Steps,
-    time_zone: Option<&str>,
-) -> Result<Loaded, Cancelled> {
-    let table = match sheet::to_csv(bytes, choice) {
+fn read_sheet(input: &Input) -> Result<Loaded, Cancelled> {
+    let (path, name, steps, time_zone) = (input.path, &input.name, &input.steps, input.time_zone);
+    let table = match sheet::to_csv(input.bytes(), input.choice) {
         Ok(t) => t,
         Err(message) => {
             return Ok(refused(
@@ -773,21 +817,66 @@ fn read_sheet(
             ));
         }
     };
-    let mut diagnostics: Vec<Diagnostic> =
+    let diagnostics: Vec<Diagnostic> =
         other_parts("workbook", "sheet", &table.sheets, &table.sheet)
             .into_iter()
             .collect();
-    let csv_bytes = Arc::new(FileBytes::Owned(table.csv));
+    let mut loaded = read_csv_text(path, table.csv, name, steps, time_zone, diagnostics)?;
+    loaded.format = Some(Format::Spreadsheet);
+    if table.sheets.len() > 1 {
+        loaded.parts = table.sheets;
+    }
+    Ok(loaded)
+}
+
+/// A CSV text made from another format's table (a sheet's, a Parquet
+/// file's), read as a CSV file is; `diagnostics` said first. Its problems
+/// are placed by line, line 2 being the first row.
+fn read_csv_text(
+    path: &Path,
+    csv: Vec<u8>,
+    name: &str,
+    steps: &Steps,
+    time_zone: Option<&str>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<Loaded, Cancelled> {
+    let csv_bytes = Arc::new(FileBytes::Owned(csv));
     let read = csv::read(csv_bytes.clone(), 0, name, steps.0, time_zone)?;
     diagnostics.extend(read.diagnostics);
     let store = read
         .table
         .map(|(table, records)| Store::from_records(table, Box::new(records)));
-    let mut loaded = finish_store(path, store, diagnostics, &csv_bytes);
-    loaded.format = Some(Format::Spreadsheet);
-    if table.sheets.len() > 1 {
-        loaded.parts = table.sheets;
+    Ok(finish_store(path, store, diagnostics, &csv_bytes))
+}
+
+/// A Parquet or GeoParquet file read as the CSV (points) or GeoJSON
+/// (lines and areas) its table makes.
+fn read_parquet(input: &Input) -> Result<Loaded, Cancelled> {
+    let (path, name, steps, time_zone) = (input.path, &input.name, &input.steps, input.time_zone);
+    let table = match parquet::read(input.file.clone()) {
+        Ok(t) => t,
+        Err((message, help)) => return Ok(refused(path, message, help)),
+    };
+    let mut diagnostics = Vec::new();
+    if !table.skipped.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::MissingField,
+                format!(
+                    "these columns are not read (lists, maps, structs or binary data): {}",
+                    table.skipped.join(", ")
+                ),
+            )
+            .with_help("flatten them into text or number columns (DuckDB: SELECT *, list_aggr(col, 'string_agg', '; ') AS col_text …) if they hold what the events need")
+            .at_offset(0),
+        );
     }
+    let mut loaded = if table.geojson {
+        read_geojson(path, table.text, name, steps, diagnostics)?
+    } else {
+        read_csv_text(path, table.text, name, steps, time_zone, diagnostics)?
+    };
+    loaded.format = Some(Format::Parquet);
     Ok(loaded)
 }
 

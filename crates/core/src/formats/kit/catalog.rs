@@ -1,14 +1,15 @@
 //! The formats, in one list: those this app reads ([`READERS`]: name,
 //! file extensions, what is read from each) and those it recognises by
-//! their first bytes but does not read ([`KNOWN`]: ZIP, SQLite,
-//! Parquet, FlatGeobuf, a Shapefile's table alone, PDF, images…), each
+//! their first bytes but does not read ([`KNOWN`]: ZIP, SQLite, gzip,
+//! a Shapefile's table alone, PDF, images…), each
 //! with how to get its data into a format that is read. The loader's messages,
 //! the open dialog's filter, `--help` and the README's format table all
 //! come from here, so a new reader is one entry.
 
 use std::path::Path;
 
-use super::Format;
+use super::{Cancelled, Format, Input, Loaded};
+use super::{fgb, gpkg, parquet, sheet, shp};
 
 /// A format this app reads.
 #[derive(Debug, Clone, Copy)]
@@ -20,77 +21,122 @@ pub struct Reader {
     pub extensions: &'static [&'static str],
     /// What is read from it, in a few words (the README's format table).
     pub reads: &'static str,
+    /// Whether a file is in this format, by its first bytes (and a zip's
+    /// entries); `None` for a text format, told apart from the others by
+    /// its content when it is read as text.
+    pub(super) recognise: Option<fn(&Input) -> bool>,
+    /// Reads it.
+    pub(super) read: fn(&Input) -> Result<Loaded, Cancelled>,
 }
 
 /// Every format this app reads. The file's content decides how it is
 /// read, never its name: the extensions are for the open dialog and for
-/// messages.
+/// messages. Files are offered to the readers that recognise their first
+/// bytes in this order; the text formats are told apart by their content.
 pub const READERS: &[Reader] = &[
     Reader {
         format: Format::Native,
         name: "incident-map JSON",
         extensions: &["json"],
         reads: "everything: events, sources, passages and their anchors, places, grades, history",
+        recognise: None,
+        read: super::read_text,
     },
     Reader {
         format: Format::GeoJson,
         name: "GeoJSON",
         extensions: &["geojson", "json"],
         reads: "features with points, lines or areas; properties by name (ACLED's, UCDP's, our exports'); QGIS's exports",
+        recognise: None,
+        read: super::read_text,
     },
     Reader {
         format: Format::Csv,
         name: "CSV or TSV (ACLED, UCDP GED, GTD, GDELT, or any table with latitude/longitude or coordinates)",
         extensions: &["csv", "tsv", "txt"],
         reads: "a row per event; columns by name in any case; dates in any common form or split in year/month/day; codebooks' precision, actors and counts",
+        recognise: None,
+        read: super::read_text,
     },
     Reader {
         format: Format::Kml,
         name: "KML (Google Earth, Google My Maps, QGIS)",
         extensions: &["kml"],
         reads: "placemarks with points, lines, areas and tracks; TimeStamp and TimeSpan; ExtendedData; styles as categories",
+        recognise: None,
+        read: super::read_text,
     },
     Reader {
         format: Format::Kmz,
         name: "KMZ (zipped KML)",
         extensions: &["kmz"],
         reads: "its KML, as KML",
+        recognise: Some(|i| i.bytes().starts_with(b"PK\x03\x04") && i.holds_kml()),
+        read: super::read_kmz,
     },
     Reader {
         format: Format::Gpx,
         name: "GPX (GPS tracks and waypoints)",
         extensions: &["gpx"],
         reads: "waypoints with their times; tracks and routes as lines over their time span",
+        recognise: None,
+        read: super::read_text,
     },
     Reader {
         format: Format::Spreadsheet,
         name: "spreadsheets (XLSX: ACLED's download format; XLS, XLSB, ODS)",
         extensions: &["xlsx", "xls", "xlsm", "xlsb", "ods"],
         reads: "the first sheet, or FILE.xlsx?sheet=NAME, as a CSV table: the same columns, codebooks and dates; date cells as dates",
+        recognise: Some(|i| sheet::is_spreadsheet(i.bytes(), &i.zip_names)),
+        read: super::read_sheet,
     },
     Reader {
         format: Format::Shapefile,
         name: "Shapefile (.shp with its .dbf and .prj, or zipped)",
         extensions: &["shp", "zip"],
         reads: "points, lines and polygons with their attributes, read as GeoJSON properties are (ACLED's names too); coordinates in longitude/latitude (a projected .prj is refused, naming it)",
+        recognise: Some(|i| shp::is_shp(i.bytes()) || i.zipped_shp()),
+        read: super::read_shapefile,
     },
     Reader {
         format: Format::GeoPackage,
         name: "GeoPackage (QGIS's default)",
         extensions: &["gpkg"],
         reads: "every feature table listed, the first read (or FILE.gpkg?layer=NAME); its columns read as GeoJSON properties are; geometries from WKB; longitude/latitude only (a projected layer is refused, naming it)",
+        recognise: Some(|i| gpkg::is_gpkg(i.bytes(), i.path)),
+        read: super::read_gpkg,
+    },
+    Reader {
+        format: Format::Parquet,
+        name: "GeoParquet or Parquet (DuckDB's, GDAL's, GeoPandas')",
+        extensions: &["parquet", "geoparquet"],
+        reads: "every flat column, as a table's are (dates, timestamps, decimals typed); the geometry GeoParquet names (WKB or GeoArrow points), Parquet's GEOMETRY type, or latitude/longitude columns; points, lines and areas; a projected CRS is refused, naming it",
+        recognise: Some(|i| parquet::is_parquet(i.bytes())),
+        read: super::read_parquet,
+    },
+    Reader {
+        format: Format::FlatGeobuf,
+        name: "FlatGeobuf",
+        extensions: &["fgb"],
+        reads: "points, lines and areas with their typed properties, read as GeoJSON properties are; longitude/latitude only (a projected file is refused, naming it)",
+        recognise: Some(|i| fgb::is_fgb(i.bytes())),
+        read: super::read_fgb,
     },
     Reader {
         format: Format::TimelineJs,
         name: "TimelineJS JSON or sheet",
         extensions: &["json", "csv"],
         reads: "slides with dates, headlines and text (StoryMapJS's too)",
+        recognise: None,
+        read: super::read_text,
     },
     Reader {
         format: Format::TimeMap,
         name: "TimeMap (events.json with sources.json and associations.json, or a site's bundle)",
         extensions: &["json"],
         reads: "events with dates, times and places; sources' words; filters as tags and categories; narratives",
+        recognise: None,
+        read: super::read_text,
     },
 ];
 
@@ -134,8 +180,6 @@ pub struct Known {
     pub help: &'static str,
 }
 
-const OGR: &str = "with QGIS (Layer › Export › Save Features As…, format GeoJSON or CSV) or GDAL (ogr2ogr -f GeoJSON out.geojson IN), then open that";
-
 /// Formats recognised by their first bytes (or, for one without a
 /// signature, its name) that this app does not read.
 pub const KNOWN: &[Known] = &[
@@ -143,16 +187,6 @@ pub const KNOWN: &[Known] = &[
         name: "an SQLite database",
         extensions: &["sqlite", "db", "sqlite3"],
         help: "export the table of events as CSV (sqlite3 -header -csv FILE 'SELECT * FROM events' > events.csv) with latitude and longitude columns",
-    },
-    Known {
-        name: "a Parquet file (GeoParquet?)",
-        extensions: &["parquet", "geoparquet"],
-        help: "convert it to CSV or GeoJSON (DuckDB: COPY (SELECT * FROM 'IN.parquet') TO 'out.csv'; GDAL: ogr2ogr -f GeoJSON out.geojson IN.parquet)",
-    },
-    Known {
-        name: "a FlatGeobuf file",
-        extensions: &["fgb"],
-        help: OGR,
     },
     Known {
         name: "a Shapefile's table (.dbf)",
@@ -209,9 +243,7 @@ pub fn recognise(bytes: &[u8], path: &Path) -> Option<&'static Known> {
     if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
         return known("a zip archive");
     }
-    let by_magic: [(&[u8], &str); 8] = [
-        (b"PAR1", "a Parquet"),
-        (b"fgb\x03", "a FlatGeobuf"),
+    let by_magic: [(&[u8], &str); 6] = [
         (b"\x1f\x8b", "a gzip"),
         (b"%PDF-", "a PDF"),
         (b"\x89PNG\r\n\x1a\n", "an image"),
@@ -257,10 +289,8 @@ mod tests {
     fn known_formats_are_named_by_their_first_bytes() {
         let mut sqlite = b"SQLite format 3\0".to_vec();
         sqlite.resize(100, 0);
-        let cases: [(&[u8], &str, &str); 7] = [
+        let cases: [(&[u8], &str, &str); 5] = [
             (&sqlite, "x.dat", "an SQLite database"),
-            (b"PAR1\x15\x04", "x.bin", "a Parquet file"),
-            (b"fgb\x03fgb\x00", "x", "a FlatGeobuf"),
             (b"PK\x03\x04", "x.zip", "a zip archive"),
             (b"\x03\x7c\x01\x01", "roads.DBF", "a Shapefile's table"),
             (b"%PDF-1.7", "report", "a PDF"),

@@ -17,6 +17,7 @@
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value, json};
 
+use super::wkb;
 use crate::model::Dataset;
 
 /// Whether bytes are a GeoPackage: an SQLite database whose application
@@ -185,123 +186,7 @@ fn gpkg_geometry(b: &[u8]) -> Option<Value> {
         4 => 64,
         _ => return None,
     };
-    let mut wkb = Wkb {
-        b,
-        at: 8 + envelope,
-    };
-    wkb.geometry(0)
-}
-
-/// A WKB reader (ISO and EWKB type codes; Z and M dropped).
-struct Wkb<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl Wkb<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let s = self.b.get(self.at..self.at + N)?;
-        self.at += N;
-        s.try_into().ok()
-    }
-
-    fn u32(&mut self, le: bool) -> Option<u32> {
-        let s = self.take::<4>()?;
-        Some(if le {
-            u32::from_le_bytes(s)
-        } else {
-            u32::from_be_bytes(s)
-        })
-    }
-
-    fn f64(&mut self, le: bool) -> Option<f64> {
-        let s = self.take::<8>()?;
-        Some(if le {
-            f64::from_le_bytes(s)
-        } else {
-            f64::from_be_bytes(s)
-        })
-    }
-
-    /// A count of items each at least `size` bytes long, no more than are left.
-    fn count(&mut self, le: bool, size: usize) -> Option<usize> {
-        let n = self.u32(le)? as usize;
-        (n.saturating_mul(size) <= self.b.len().saturating_sub(self.at)).then_some(n)
-    }
-
-    fn geometry(&mut self, depth: usize) -> Option<Value> {
-        if depth > 32 {
-            return None;
-        }
-        let le = match self.take::<1>()? {
-            [0] => false,
-            [1] => true,
-            _ => return None,
-        };
-        let code = self.u32(le)?;
-        let mut dims = 2;
-        if code & 0x8000_0000 != 0 {
-            dims += 1;
-        }
-        if code & 0x4000_0000 != 0 {
-            dims += 1;
-        }
-        if code & 0x2000_0000 != 0 {
-            self.u32(le)?; // an EWKB SRID
-        }
-        let iso = code & 0x0fff_ffff;
-        dims += match iso / 1000 {
-            1 | 2 => 1,
-            3 => 2,
-            _ => 0,
-        };
-        let point = |w: &mut Self| -> Option<Value> {
-            let x = w.f64(le)?;
-            let y = w.f64(le)?;
-            for _ in 2..dims {
-                w.f64(le)?;
-            }
-            Some(json!([x, y]))
-        };
-        let points = |w: &mut Self| -> Option<Vec<Value>> {
-            let n = w.count(le, 8 * dims)?;
-            (0..n).map(|_| point(w)).collect()
-        };
-        let rings = |w: &mut Self| -> Option<Vec<Value>> {
-            let n = w.count(le, 4)?;
-            (0..n).map(|_| points(w).map(Value::Array)).collect()
-        };
-        let parts = |w: &mut Self| -> Option<Vec<Value>> {
-            let n = w.count(le, 5)?;
-            (0..n)
-                .map(|_| {
-                    w.geometry(depth + 1)
-                        .and_then(|g| g.get("coordinates").cloned())
-                })
-                .collect()
-        };
-        Some(match iso % 1000 {
-            1 => {
-                let p = point(self)?;
-                if p[0].as_f64().is_none_or(f64::is_nan) {
-                    return Some(Value::Null);
-                }
-                json!({"type": "Point", "coordinates": p})
-            }
-            2 => json!({"type": "LineString", "coordinates": points(self)?}),
-            3 => json!({"type": "Polygon", "coordinates": rings(self)?}),
-            4 => json!({"type": "MultiPoint", "coordinates": parts(self)?}),
-            5 => json!({"type": "MultiLineString", "coordinates": parts(self)?}),
-            6 => json!({"type": "MultiPolygon", "coordinates": parts(self)?}),
-            7 => {
-                let n = self.count(le, 5)?;
-                let members: Option<Vec<Value>> =
-                    (0..n).map(|_| self.geometry(depth + 1)).collect();
-                json!({"type": "GeometryCollection", "geometries": members?})
-            }
-            _ => return None,
-        })
-    }
+    wkb::geometry(b.get(8 + envelope..)?)
 }
 
 /// WGS 84, as GeoPackage's own table of coordinate systems writes it.
