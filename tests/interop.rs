@@ -2266,3 +2266,17 @@ fn the_readmes_format_table_names_every_format_read() {
         );
     }
 }
+
+/// A Shapefile's text is read in the code page its `.cpg` names
+/// (Windows-1251 here: Russian titles and notes), or its table's language
+/// byte (ESRI's 0x57, Windows-1252), never as mojibake.
+#[test]
+fn a_shapefiles_code_page_comes_from_its_cpg_or_its_table() {
+    let kaluga = ds(&variant("shapefile/kaluga-cp1251.shp"));
+    let titles: Vec<&str> = kaluga.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Пожар на складе в Калуге", "Обнинск: взрыв"]);
+    assert_eq!(quotes(&kaluga.events[1]), ["Ёлка, «кавычки» — тире"]);
+    let paris = ds(&variant("shapefile/paris-ldid.shp"));
+    assert_eq!(paris.events[0].title, "Manifestation à Besançon");
+    assert_eq!(quotes(&paris.events[0]), ["Café fermé, naïve"]);
+}

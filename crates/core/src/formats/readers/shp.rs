@@ -19,6 +19,9 @@ pub struct Parts {
     pub shp: Vec<u8>,
     pub dbf: Option<Vec<u8>>,
     pub prj: Option<String>,
+    /// The `.cpg`: the code page the table's text is in (`UTF-8`, `1252`,
+    /// `CP1251`, `ISO-8859-1`…).
+    pub cpg: Option<String>,
 }
 
 /// Whether bytes begin as a `.shp` does (its file code, 9994).
@@ -53,6 +56,7 @@ pub fn parts_beside(path: &Path, shp: &[u8]) -> Parts {
         shp: shp.to_vec(),
         dbf: sibling("dbf"),
         prj: sibling("prj").map(|b| String::from_utf8_lossy(&b).into_owned()),
+        cpg: sibling("cpg").map(|b| String::from_utf8_lossy(&b).into_owned()),
     }
 }
 
@@ -101,6 +105,7 @@ pub fn parts_in_zip(bytes: &[u8]) -> Result<Parts, String> {
         shp: read(".shp")?.unwrap_or_default(),
         dbf: read(".dbf")?,
         prj: read(".prj")?.map(|b| String::from_utf8_lossy(&b).into_owned()),
+        cpg: read(".cpg")?.map(|b| String::from_utf8_lossy(&b).into_owned()),
     })
 }
 
@@ -153,7 +158,20 @@ fn features(parts: &Parts) -> Result<Vec<u8>, Refusal> {
         .map_err(|e| damaged(&e))?;
     let mut table = match &parts.dbf {
         Some(dbf) => {
-            Some(dbase::Reader::new(Cursor::new(dbf.as_slice())).map_err(|e| damaged(&e))?)
+            // The .cpg names the code page; else the table's header does
+            // (its language byte), else it is UTF-8.
+            let builder = dbase::ReaderBuilder::new();
+            // (ESRI's 0x57, "ANSI", is Windows-1252 but not in `dbase`'s list.)
+            let ansi = (dbf.get(29) == Some(&0x57)).then_some("windows-1252");
+            let builder = match parts.cpg.as_deref().or(ansi).and_then(code_page) {
+                Some(e) => builder.with_encoding(dbase::encoding::EncodingRs::from(e)),
+                None => builder,
+            };
+            Some(
+                builder
+                    .build(Cursor::new(dbf.as_slice()))
+                    .map_err(|e| damaged(&e))?,
+            )
         }
         None => None,
     };
@@ -186,6 +204,34 @@ fn features(parts: &Parts) -> Result<Vec<u8>, Refusal> {
     }
     let doc = json!({"type": "FeatureCollection", "features": out});
     Ok(serde_json::to_vec(&doc).expect("JSON values write"))
+}
+
+/// The encoding a `.cpg` names: a WHATWG label (`UTF-8`, `ISO-8859-1`,
+/// `windows-1251`) or a Windows code page's number, bare or after `CP` or
+/// `ANSI ` (`1252`, `CP1251`, `ANSI 1250`).
+fn code_page(cpg: &str) -> Option<&'static encoding_rs::Encoding> {
+    let label = cpg.trim();
+    if let Some(e) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+        return Some(e);
+    }
+    let upper = label.to_ascii_uppercase();
+    let number = upper
+        .strip_prefix("ANSI ")
+        .or_else(|| upper.strip_prefix("CP"))
+        .unwrap_or(&upper)
+        .trim();
+    let label = match number.parse::<u32>().ok()? {
+        65001 => "utf-8".to_string(),
+        866 => "ibm866".to_string(),
+        874 | 1250..=1258 => format!("windows-{number}"),
+        932 => "shift_jis".to_string(),
+        936 => "gbk".to_string(),
+        949 => "euc-kr".to_string(),
+        950 => "big5".to_string(),
+        n @ 28591..=28606 => format!("iso-8859-{}", n - 28590),
+        _ => return None,
+    };
+    encoding_rs::Encoding::for_label(label.as_bytes())
 }
 
 /// An attribute as a GeoJSON property (blank as null).
