@@ -1691,6 +1691,9 @@ fn every_other_tools_file_converts_to_geojson_and_geopackage_and_back_keeping_da
         "timemap/events.json",
         "acled-qgis.geojson",
         "caltopo-export.gpx",
+        "viking-route-extensions.gpx",
+        "shapefile/kaluga-cp1251.shp",
+        "shapefile/line.shp",
         "acled-gdal.gpkg",
         "acled-gdal.fgb",
         "flatgeobuf/alldatatypes.fgb",
@@ -2279,4 +2282,34 @@ fn a_shapefiles_code_page_comes_from_its_cpg_or_its_table() {
     let paris = ds(&variant("shapefile/paris-ldid.shp"));
     assert_eq!(paris.events[0].title, "Manifestation à Besançon");
     assert_eq!(quotes(&paris.events[0]), ["Café fermé, naïve"]);
+}
+
+/// Parquet's types as pyarrow writes them read as a table's columns: a
+/// UTC timestamp in milliseconds is the time, an unsigned count the dead,
+/// a dictionary's strings the category; a list column is named in a
+/// warning, not read; an all-null row is an event without a date or place.
+/// (Each type's text: `formats::parquet`'s tests.)
+#[test]
+fn parquets_types_read_as_a_table_holds_them() {
+    let l = variant("geoparquet/typed.parquet");
+    assert!(!l.has_errors(), "{:#?}", l.diagnostics);
+    assert!(
+        l.diagnostics
+            .iter()
+            .any(|d| d.message.ends_with("binary data): tags")),
+        "{:#?}",
+        l.diagnostics
+    );
+    let d = ds(&l);
+    assert_eq!(d.events.len(), 3);
+    let e = &d.events;
+    assert_eq!(e[0].when, When::At(utc("2024-03-22T17:05:00Z")));
+    assert_eq!(e[1].when, When::At(utc("2024-03-23T08:00:00.25Z")));
+    assert_eq!(e[2].when, When::Unknown);
+    assert_eq!(
+        (e[0].category.as_deref(), e[1].category.as_deref()),
+        (Some("x"), Some("y"))
+    );
+    assert_eq!(e[0].casualties[0].killed, Some(3));
+    assert!(d.point_of(&e[2]).is_none());
 }

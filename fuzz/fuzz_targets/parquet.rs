@@ -11,5 +11,5 @@ use incident_map_core::formats::file::FileBytes;
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     common::guarded_panics_are_not_crashes();
     common::load_and_use("f.parquet", data);
-    let _ = incident_map_core::formats::parquet::read(Arc::new(FileBytes::Owned(data.to_vec())));
+    let _ = incident_map_core::formats::parquet::read(Arc::new(FileBytes::Owned(data.to_vec())), None);
 });

@@ -853,10 +853,14 @@ fn read_csv_text(
 /// (lines and areas) its table makes.
 fn read_parquet(input: &Input) -> Result<Loaded, Cancelled> {
     let (path, name, steps, time_zone) = (input.path, &input.name, &input.steps, input.time_zone);
-    let table = match parquet::read(input.file.clone()) {
+    let table = match parquet::read(input.file.clone(), steps.0) {
         Ok(t) => t,
-        Err((message, help)) => return Ok(refused(path, message, help)),
+        Err((message, help)) => {
+            steps.enter(Stage::Parsing)?;
+            return Ok(refused(path, message, help));
+        }
     };
+    steps.enter(Stage::Parsing)?;
     let mut diagnostics = Vec::new();
     if !table.skipped.is_empty() {
         diagnostics.push(

@@ -25,6 +25,7 @@ use serde_json::Value;
 
 use super::file::FileBytes;
 use super::wkb;
+use super::{Progress, Stage};
 
 /// What is wrong and how to fix it.
 pub type Refusal = (String, &'static str);
@@ -47,17 +48,18 @@ pub struct Table {
     pub skipped: Vec<String>,
 }
 
-/// Reads the Parquet file `file` into a table. A file the `parquet`
-/// crate cannot read is refused with its reason, never a panic.
-pub fn read(file: Arc<FileBytes>) -> Result<Table, Refusal> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_table(file))).unwrap_or_else(
-        |_| {
+/// Reads the Parquet file `file` into a table, telling `progress` the
+/// share of row groups read (as reading) and stopping when it is
+/// cancelled. A file the `parquet` crate cannot read is refused with its
+/// reason, never a panic.
+pub fn read(file: Arc<FileBytes>, progress: Option<&Progress>) -> Result<Table, Refusal> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_table(file, progress)))
+        .unwrap_or_else(|_| {
             Err((
                 "this Parquet file does not read: it is damaged".into(),
                 CONVERT,
             ))
-        },
-    )
+        })
 }
 
 /// The file's bytes, shared with the reader without a copy.
@@ -130,7 +132,7 @@ impl Cells {
     }
 }
 
-fn read_table(file: Arc<FileBytes>) -> Result<Table, Refusal> {
+fn read_table(file: Arc<FileBytes>, progress: Option<&Progress>) -> Result<Table, Refusal> {
     if file.len() < 12 || !file.ends_with(b"PAR1") {
         return Err((
             "this Parquet file is cut short: it does not end with its footer (PAR1), so its columns cannot be found".into(),
@@ -272,10 +274,14 @@ fn read_table(file: Arc<FileBytes>) -> Result<Table, Refusal> {
         ["latitude", "lat", "y"].contains(&n.as_str())
     });
     let groups: Vec<usize> = (0..reader.num_row_groups()).collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let read_group = |g: usize| -> Result<Vec<Cells>, String> {
+        if progress.is_some_and(Progress::is_cancelled) {
+            return Err("cancelled".into());
+        }
         let group = reader.get_row_group(g).map_err(|e| e.to_string())?;
         let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
-        plans
+        let cells = plans
             .iter()
             .map(|p| {
                 let column = group
@@ -285,7 +291,12 @@ fn read_table(file: Arc<FileBytes>) -> Result<Table, Refusal> {
                 column_cells(column, descriptor, p.conv, rows)
                     .map_err(|e| format!("column \"{}\": {e}", p.name))
             })
-            .collect()
+            .collect();
+        if let Some(p) = progress {
+            let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            p.set_fraction(Stage::Reading, k as f32 / groups.len().max(1) as f32);
+        }
+        cells
     };
     let failed = |e: String| {
         let message = if e.contains("compile time") || e.contains("not supported") {
@@ -865,4 +876,70 @@ fn geojson_text(plans: &[Plan], groups: &[Vec<Cells>]) -> Vec<u8> {
     }
     out.extend_from_slice(b"]}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str) -> Table {
+        let path = format!(
+            "{}/../../tests/files/interop/geoparquet/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).unwrap();
+        read(Arc::new(FileBytes::Owned(bytes)), None).unwrap()
+    }
+
+    /// Each Parquet type as pyarrow writes it becomes the text a table
+    /// would hold; nulls are empty cells; a list column is left out.
+    #[test]
+    fn each_type_is_written_as_a_table_holds_it() {
+        let t = table("typed.parquet");
+        assert!(!t.geojson);
+        assert_eq!(t.skipped, ["tags"]);
+        let text = String::from_utf8(t.text).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "title,date,latitude,longitude,fatalities,amount,flag,share,day,kind",
+                "Strike on a depot,2024-03-22T17:05:00Z,54.5293,36.2754,3,12.50,true,0.25,2024-03-01,x",
+                "Protest at the square,2024-03-23T08:00:00.25Z,55.0968,36.5983,0,-0.05,false,1.5,1969-12-31,y",
+                ",,,,,,,,,x",
+            ]
+        );
+    }
+
+    /// GeoParquet's WKB points become longitude/latitude columns; a
+    /// cancelled load stops before reading a row group.
+    #[test]
+    fn points_become_coordinates_and_a_cancelled_read_stops() {
+        let t = table("acled-geoparquet.parquet");
+        let text = String::from_utf8(t.text).unwrap();
+        let header = text.lines().next().unwrap();
+        assert!(header.ends_with(",longitude,latitude"), "{header}");
+        assert!(text.contains(",35.1365,31.3942\n"), "{text}");
+        let path = format!(
+            "{}/../../tests/files/interop/geoparquet/acled-geoparquet.parquet",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let progress = Progress::default();
+        progress.cancel();
+        let file = Arc::new(FileBytes::Owned(std::fs::read(path).unwrap()));
+        assert!(read(file, Some(&progress)).is_err());
+    }
+
+    #[test]
+    fn decimals_keep_their_point() {
+        let text = |v: i128, scale: i32| {
+            let mut c = Cells::default();
+            decimal(&mut c, v, scale);
+            String::from_utf8(c.text).unwrap()
+        };
+        assert_eq!(text(1250, 2), "12.50");
+        assert_eq!(text(-5, 2), "-0.05");
+        assert_eq!(text(7, 0), "7");
+        assert_eq!(text(7, -2), "700");
+    }
 }
