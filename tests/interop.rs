@@ -2313,3 +2313,22 @@ fn parquets_types_read_as_a_table_holds_them() {
     assert_eq!(e[0].casualties[0].killed, Some(3));
     assert!(d.point_of(&e[2]).is_none());
 }
+
+/// A bad row of a Parquet file is named by its row, counted from the
+/// first (no header to count), and placed at no line or column: the file
+/// has none.
+#[test]
+fn a_bad_parquet_row_is_named_by_its_row() {
+    let l = variant("geoparquet/bad-row.parquet");
+    let bad = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::BadRecord)
+        .expect("the bad row is said");
+    assert_eq!(
+        bad.message,
+        "row 2: latitude 95.0 is out of range (-90..90); the row was skipped"
+    );
+    assert!(bad.position.is_none());
+    assert_eq!(ds(&l).events.len(), 2);
+}

@@ -554,6 +554,7 @@ fn read_fgb(input: &Input) -> Result<Loaded, Cancelled> {
         Ok(json) => {
             let mut loaded = read_geojson(input.path, json, &input.name, &input.steps, Vec::new())?;
             loaded.format = Some(Format::FlatGeobuf);
+            unplaced(&mut loaded, false);
             Ok(loaded)
         }
         Err((message, help)) => Ok(refused(input.path, message, help)),
@@ -718,6 +719,7 @@ fn read_shapefile(input: &Input) -> Result<Loaded, Cancelled> {
         Ok(json) => {
             let mut loaded = read_geojson(path, json, name, steps, diagnostics)?;
             loaded.format = Some(Format::Shapefile);
+            unplaced(&mut loaded, false);
             Ok(loaded)
         }
         Err((message, help)) => Ok(refused(path, message, help)),
@@ -739,6 +741,7 @@ fn read_gpkg(input: &Input) -> Result<Loaded, Cancelled> {
             ));
             let mut loaded = read_geojson(path, layer.geojson, name, steps, diagnostics)?;
             loaded.format = Some(Format::GeoPackage);
+            unplaced(&mut loaded, false);
             if layer.layers.len() > 1 {
                 loaded.parts = layer.layers;
             }
@@ -772,6 +775,24 @@ fn read_geojson(
         .table
         .map(|(table, records)| Store::from_records(table, Box::new(records)));
     Ok(finish_store(path, store, diagnostics, &file))
+}
+
+/// Problems of a file read through a text made from it (a Parquet file's
+/// rows as CSV, a GeoPackage's features as GeoJSON): the text's lines and
+/// columns are no place in the file, so only the row or feature the
+/// message names says where. `rows`: the text was CSV, whose row numbers
+/// count its header; a table's rows count from its first.
+fn unplaced(loaded: &mut Loaded, rows: bool) {
+    for d in &mut loaded.diagnostics {
+        d.position = None;
+        if rows
+            && let Some(rest) = d.message.strip_prefix("row ")
+            && let Some((n, tail)) = rest.split_once(':')
+            && let Ok(n) = n.parse::<usize>()
+        {
+            d.message = format!("row {}:{tail}", n.saturating_sub(1));
+        }
+    }
 }
 
 /// The warning for a file of several `parts` (a workbook's sheets, a
@@ -881,6 +902,7 @@ fn read_parquet(input: &Input) -> Result<Loaded, Cancelled> {
         read_csv_text(path, table.text, name, steps, time_zone, diagnostics)?
     };
     loaded.format = Some(Format::Parquet);
+    unplaced(&mut loaded, !table.geojson);
     Ok(loaded)
 }
 
