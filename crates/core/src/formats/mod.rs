@@ -328,6 +328,11 @@ fn memory_per_byte(head: &[u8], size: u64) -> f64 {
     let says = |what: &[u8]| memchr::memmem::find(head, what).is_some();
     match first {
         Some(b'P') if head.starts_with(b"PK") => 60.0,
+        // Its rows made CSV text in memory (about 7 times the compressed
+        // file), then read as a CSV file is: 13 times at 10^6 rows.
+        Some(b'P') if head.starts_with(b"PAR1") => 14.0,
+        // Made GeoJSON in memory, then read as GeoJSON is.
+        _ if head.starts_with(b"fgb\x03") || head.starts_with(b"SQLite format 3\0") => 6.0,
         Some(b'<') => 1.8,
         // Its events kept in memory up to native_events::KEPT_IN_MEMORY
         // (a few tens of megabytes), left in the file beyond.
@@ -1528,6 +1533,18 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Parquet file is weighed by the text its rows become, not by its
+    /// compressed size: 100 MB of it does not fit in 1 GB, a 100 MB CSV does.
+    #[test]
+    fn a_parquet_file_is_weighed_by_what_its_rows_become() {
+        let gb = 1 << 30;
+        let mb100 = 100 << 20;
+        assert!(too_big(b"PAR1\x15\x04", mb100, Some(gb)).is_some());
+        assert!(too_big(b"id,lat,lon\n", mb100, Some(gb)).is_none());
+        assert!(too_big(b"fgb\x03fgb\x00", mb100, Some(gb)).is_none());
+        assert!(too_big(b"fgb\x03fgb\x00", mb100, Some(gb / 2)).is_some());
+    }
 
     #[test]
     fn inside_refuses_paths_that_leave_the_folder() {
