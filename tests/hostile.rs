@@ -363,6 +363,11 @@ fn nothing_is_lost_without_a_located_word() {
             1,
             ":4:1: error: event 3 (\"Year\"): start_date.year \"1e400\" is not a number",
         ),
+        (
+            "records-past-the-end.shp",
+            1,
+            ":1:1: error: this Shapefile does not read: record 6 runs past the end of the .shp (is it whole?)",
+        ),
     ];
     for (file, status, message) in expect {
         let (code, out, _) = run(cmd().arg("check").arg(hostile(file)));
@@ -769,6 +774,38 @@ fn empty_shapes_linked_entries_and_broken_archives_are_errors_that_say_where() {
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("broken.kmz:1:1: error: this KMZ (zip) file does not open"),
+        "{out}"
+    );
+}
+
+/// A Shapefile record that counts more points than its bytes hold (found
+/// by the fuzzer: 2^28 points, four gigabytes asked of the allocator) is
+/// refused before any memory is set aside for them.
+#[test]
+fn a_shapefile_counting_more_points_than_it_holds_is_refused() {
+    let mut shp = vec![0u8; 100];
+    shp[..4].copy_from_slice(&9994i32.to_be_bytes());
+    shp[28..32].copy_from_slice(&1000i32.to_le_bytes());
+    shp[32..36].copy_from_slice(&3i32.to_le_bytes());
+    // One polyline: 44 bytes of box and counts, then one part's start.
+    let mut content = Vec::new();
+    content.extend_from_slice(&3i32.to_le_bytes());
+    content.extend_from_slice(&[0u8; 32]);
+    content.extend_from_slice(&1i32.to_le_bytes());
+    content.extend_from_slice(&(1i32 << 28).to_le_bytes());
+    content.extend_from_slice(&0i32.to_le_bytes());
+    shp.extend_from_slice(&1i32.to_be_bytes());
+    shp.extend_from_slice(&((content.len() / 2) as i32).to_be_bytes());
+    shp.extend_from_slice(&content);
+    let words = (shp.len() / 2) as i32;
+    shp[24..28].copy_from_slice(&words.to_be_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge-count.shp");
+    std::fs::write(&path, &shp).unwrap();
+    let (code, out, _) = run(cmd().arg("check").arg(&path));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("record 1 counts 268435456 points in 48 bytes, which cannot hold them"),
         "{out}"
     );
 }

@@ -426,7 +426,7 @@ impl Format {
             Format::Spreadsheet => "spreadsheet",
             Format::Shapefile => "Shapefile",
             Format::GeoPackage => "GeoPackage",
-            Format::Parquet => "GeoParquet",
+            Format::Parquet => "Parquet",
             Format::FlatGeobuf => "FlatGeobuf",
             Format::TimelineJs => "TimelineJS JSON",
             Format::TimeMap => "TimeMap JSON",

@@ -154,6 +154,7 @@ fn features(parts: &Parts) -> Result<Vec<u8>, Refusal> {
             "export it again from the program that made it, or convert it: ogr2ogr -f GeoJSON out.geojson IN.shp",
         )
     };
+    plausible(&parts.shp).map_err(|e| damaged(&e))?;
     let shapes = ::shapefile::ShapeReader::new(Cursor::new(parts.shp.as_slice()))
         .map_err(|e| damaged(&e))?;
     let mut table = match &parts.dbf {
@@ -232,6 +233,61 @@ fn code_page(cpg: &str) -> Option<&'static encoding_rs::Encoding> {
         _ => return None,
     };
     encoding_rs::Encoding::for_label(label.as_bytes())
+}
+
+/// Whether every record of a `.shp` fits in the file, and holds the
+/// points and parts it counts: a count the bytes cannot hold is said
+/// before the `shapefile` crate would set memory aside for it.
+fn plausible(shp: &[u8]) -> Result<(), String> {
+    let be = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = shp.get(at..at + 4)?.try_into().ok()?;
+        usize::try_from(i32::from_be_bytes(b)).ok()
+    };
+    let le = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = shp.get(at..at + 4)?.try_into().ok()?;
+        usize::try_from(i32::from_le_bytes(b)).ok()
+    };
+    // The records end where the header says the file does (bytes after
+    // that are not read by anyone).
+    let end = be(24).map_or(shp.len(), |words| words.saturating_mul(2).min(shp.len()));
+    let mut at = 100;
+    let mut record = 1;
+    while at + 8 <= end {
+        let cut = || format!("record {record} runs past the end of the .shp (is it whole?)");
+        let length = be(at + 4).ok_or_else(cut)?.saturating_mul(2);
+        let content = at + 8;
+        if content.saturating_add(length) > end {
+            return Err(cut());
+        }
+        let counts = |fixed: usize, per_part: usize| -> Result<(), String> {
+            let (parts, points) = if per_part == 0 {
+                (0, le(content + 36).unwrap_or(usize::MAX))
+            } else {
+                (
+                    le(content + 36).unwrap_or(usize::MAX),
+                    le(content + 40).unwrap_or(usize::MAX),
+                )
+            };
+            let needed = fixed
+                .saturating_add(parts.saturating_mul(per_part))
+                .saturating_add(points.saturating_mul(16));
+            if needed > length {
+                return Err(format!(
+                    "record {record} counts {points} points in {length} bytes, which cannot hold them"
+                ));
+            }
+            Ok(())
+        };
+        match le(content) {
+            Some(3 | 5 | 13 | 15 | 23 | 25) => counts(44, 4)?,
+            Some(8 | 18 | 28) => counts(40, 0)?,
+            Some(31) => counts(44, 8)?,
+            _ => {}
+        }
+        at = content + length;
+        record += 1;
+    }
+    Ok(())
 }
 
 /// An attribute as a GeoJSON property (blank as null).
