@@ -559,7 +559,6 @@ fn read_fgb(input: &Input) -> Result<Loaded, Cancelled> {
         Ok(json) => {
             let mut loaded = read_geojson(input.path, json, &input.name, &input.steps, Vec::new())?;
             loaded.format = Some(Format::FlatGeobuf);
-            unplaced(&mut loaded, false);
             Ok(loaded)
         }
         Err((message, help)) => Ok(refused(input.path, message, help)),
@@ -724,7 +723,6 @@ fn read_shapefile(input: &Input) -> Result<Loaded, Cancelled> {
         Ok(json) => {
             let mut loaded = read_geojson(path, json, name, steps, diagnostics)?;
             loaded.format = Some(Format::Shapefile);
-            unplaced(&mut loaded, false);
             Ok(loaded)
         }
         Err((message, help)) => Ok(refused(path, message, help)),
@@ -746,7 +744,6 @@ fn read_gpkg(input: &Input) -> Result<Loaded, Cancelled> {
             ));
             let mut loaded = read_geojson(path, layer.geojson, name, steps, diagnostics)?;
             loaded.format = Some(Format::GeoPackage);
-            unplaced(&mut loaded, false);
             if layer.layers.len() > 1 {
                 loaded.parts = layer.layers;
             }
@@ -779,7 +776,9 @@ fn read_geojson(
     let store = read
         .table
         .map(|(table, records)| Store::from_records(table, Box::new(records)));
-    Ok(finish_store(path, store, diagnostics, &file))
+    let mut loaded = finish_store(path, store, diagnostics, &file);
+    unplaced(&mut loaded, false);
+    Ok(loaded)
 }
 
 /// Problems of a file read through a text made from it (a Parquet file's
@@ -904,10 +903,11 @@ fn read_parquet(input: &Input) -> Result<Loaded, Cancelled> {
     let mut loaded = if table.geojson {
         read_geojson(path, table.text, name, steps, diagnostics)?
     } else {
-        read_csv_text(path, table.text, name, steps, time_zone, diagnostics)?
+        let mut loaded = read_csv_text(path, table.text, name, steps, time_zone, diagnostics)?;
+        unplaced(&mut loaded, true);
+        loaded
     };
     loaded.format = Some(Format::Parquet);
-    unplaced(&mut loaded, !table.geojson);
     Ok(loaded)
 }
 

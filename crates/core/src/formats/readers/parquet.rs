@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::file::FileBytes;
+use super::record::Role;
 use super::wkb;
 use super::{Progress, Stage};
 
@@ -269,10 +270,14 @@ fn read_table(file: Arc<FileBytes>, progress: Option<&Progress>) -> Result<Table
         .iter()
         .any(|p| matches!(p.conv, Conv::Wkb | Conv::PointX));
     // A table with latitude/longitude columns of its own keeps them.
-    let has_coordinates = plans.iter().any(|p| {
-        let n = p.name.to_ascii_lowercase();
-        ["latitude", "lat", "y"].contains(&n.as_str())
-    });
+    // (Named as the CSV reader knows a latitude and a longitude.)
+    let named = |role: Role| {
+        plans.iter().any(|p| {
+            role.names()
+                .contains(&p.name.trim().to_ascii_lowercase().as_str())
+        })
+    };
+    let has_coordinates = named(Role::Lat) && named(Role::Lon);
     let groups: Vec<usize> = (0..reader.num_row_groups()).collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let read_group = |g: usize| -> Result<Vec<Cells>, String> {
@@ -720,12 +725,6 @@ fn csv_field(out: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
-/// The geometry of row `row` of a row group: its point, or `None`.
-fn point_at(plans: &[Plan], cells: &[Cells], row: usize) -> Option<(f64, f64)> {
-    let (xs, ys) = coordinates_of(plans, cells);
-    xy(xs.get(row).copied(), ys.get(row).copied())
-}
-
 fn xy(x: Option<f64>, y: Option<f64>) -> Option<(f64, f64)> {
     let (x, y) = (x?, y?);
     (!x.is_nan() && !y.is_nan()).then_some((x, y))
@@ -827,16 +826,25 @@ fn rows_in(plans: &[Plan], cells: &[Cells]) -> usize {
 /// columns as properties.
 fn geojson_text(plans: &[Plan], groups: &[Vec<Cells>]) -> Vec<u8> {
     let geometry = plans.iter().position(|p| p.conv == Conv::Wkb);
+    // Each property's name as JSON, once.
+    let keys: Vec<Option<String>> = plans
+        .iter()
+        .map(|p| {
+            (!matches!(p.conv, Conv::Wkb | Conv::PointX | Conv::PointY))
+                .then(|| Value::String(p.name.clone()).to_string())
+        })
+        .collect();
     let mut out = b"{\"type\":\"FeatureCollection\",\"features\":[".to_vec();
     let mut first = true;
     for cells in groups {
+        let (xs, ys) = coordinates_of(plans, cells);
         for row in 0..rows_in(plans, cells) {
             if !first {
                 out.push(b',');
             }
             first = false;
             out.extend_from_slice(b"{\"type\":\"Feature\",\"geometry\":");
-            match (point_at(plans, cells, row), geometry) {
+            match (xy(xs.get(row).copied(), ys.get(row).copied()), geometry) {
                 (Some((x, y)), _) => {
                     let _ = std::io::Write::write_fmt(
                         &mut out,
@@ -850,10 +858,8 @@ fn geojson_text(plans: &[Plan], groups: &[Vec<Cells>]) -> Vec<u8> {
             }
             out.extend_from_slice(b",\"properties\":{");
             let mut k = 0;
-            for (p, c) in plans.iter().zip(cells) {
-                if matches!(p.conv, Conv::Wkb | Conv::PointX | Conv::PointY) {
-                    continue;
-                }
+            for ((p, c), key) in plans.iter().zip(cells).zip(&keys) {
+                let Some(key) = key else { continue };
                 let v = c.cell(row);
                 if v.is_empty() {
                     continue;
@@ -862,7 +868,7 @@ fn geojson_text(plans: &[Plan], groups: &[Vec<Cells>]) -> Vec<u8> {
                     out.push(b',');
                 }
                 k += 1;
-                out.extend_from_slice(Value::String(p.name.clone()).to_string().as_bytes());
+                out.extend_from_slice(key.as_bytes());
                 out.push(b':');
                 if p.number {
                     out.extend_from_slice(v);
