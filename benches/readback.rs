@@ -11,6 +11,7 @@
 
 use std::sync::OnceLock;
 
+use incident_map_core::common_words::CommonWords;
 use incident_map_core::filter::SearchIndex;
 use incident_map_core::formats::{self, LoadOptions};
 use incident_map_core::store::Store;
@@ -77,15 +78,39 @@ fn store() -> &'static Store {
 /// event's notes), which needs every record read.
 #[divan::bench(args = ["12345", "\"place 4242\"", "place"], sample_count = 5)]
 fn search(words: &str) -> usize {
-    let found = SearchIndex::scan(store(), words, None, &|| false).unwrap();
+    let found = SearchIndex::scan(store(), words, None, None, &|| false).unwrap();
     found.iter().filter(|&&b| b).count()
+}
+
+/// The common words' bitmaps, built once (what the app builds after a
+/// large file's first search).
+fn common() -> &'static CommonWords {
+    static C: OnceLock<CommonWords> = OnceLock::new();
+    C.get_or_init(|| CommonWords::build_until(store(), &|_| {}, &|| false).unwrap())
+}
+
+/// The same words and keystrokes with the common words' bitmaps: what
+/// they are sure of, or sure cannot hold the words, is not read. "pla"
+/// and "1" as typed, every event or most holding them.
+#[divan::bench(args = ["12345", "\"place 4242\"", "place", "pla", "1"], sample_count = 5)]
+fn search_with_common_words(words: &str) -> usize {
+    let found = SearchIndex::scan(store(), words, None, Some(common()), &|| false).unwrap();
+    found.iter().filter(|&&b| b).count()
+}
+
+/// Building the common words' bitmaps (once, in the background).
+#[divan::bench(sample_count = 3)]
+fn common_words_build() -> usize {
+    CommonWords::build_until(store(), &|_| {}, &|| false)
+        .unwrap()
+        .heap_bytes()
 }
 
 /// A keystroke narrowing the last search: only what it found is read.
 #[divan::bench(sample_count = 5)]
 fn search_narrowed(bencher: divan::Bencher) {
-    let last = SearchIndex::scan(store(), "place 42", None, &|| false).unwrap();
-    bencher.bench(|| SearchIndex::scan(store(), "place 424", Some(&last), &|| false));
+    let last = SearchIndex::scan(store(), "place 42", None, None, &|| false).unwrap();
+    bencher.bench(|| SearchIndex::scan(store(), "place 424", Some(&last), None, &|| false));
 }
 
 /// The index the app builds when asked (the sources' facet): every

@@ -30,6 +30,36 @@ fn main() {
         t.elapsed(),
         words.heap_bytes() / 1_000_000
     );
+    let t = Instant::now();
+    let common =
+        incident_map_core::common_words::CommonWords::build_until(&store, &|_| {}, &|| false)
+            .unwrap();
+    println!(
+        "common words' bitmaps: {:?}, {} MB ({:.1} B an event)",
+        t.elapsed(),
+        common.heap_bytes() / 1_000_000,
+        common.heap_bytes() as f64 / store.len().max(1) as f64
+    );
+    for words in ["place", "pla", "1", "12345", "\"place 4242\""] {
+        let t = Instant::now();
+        let plain =
+            incident_map_core::filter::SearchIndex::scan(&store, words, None, None, &|| false);
+        let t_plain = t.elapsed();
+        let t = Instant::now();
+        let quick = incident_map_core::filter::SearchIndex::scan(
+            &store,
+            words,
+            None,
+            Some(&common),
+            &|| false,
+        );
+        let t_quick = t.elapsed();
+        assert_eq!(plain, quick);
+        let found = quick.map_or(0, |f| f.iter().filter(|&&b| b).count());
+        println!(
+            "search {words}: {t_plain:?} reading, {t_quick:?} with the bitmaps ({found} found)"
+        );
+    }
     let all = Arc::new(MarkerIndex::build(table));
     let time_bins = TimeBins::build(table);
     let everything = Filter::default();

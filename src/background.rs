@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, Weak};
 
+use incident_map_core::common_words::CommonWords;
 use incident_map_core::filter::{Filter, SearchIndex};
 use incident_map_core::formats::{self, Format, LoadOptions, Loaded, Progress, Stage};
 use incident_map_core::geography::RegionIndex;
@@ -236,6 +237,83 @@ impl LastFound {
     }
 }
 
+/// The common words' bitmaps of the store searched last without an index
+/// (see [`CommonWords`]): built on a thread of their own after its first
+/// search, used by the searches after, dropped for another store.
+#[derive(Clone, Default)]
+struct Common(Arc<Mutex<Option<CommonSlot>>>);
+
+struct CommonSlot {
+    store: Weak<Store>,
+    built: Option<Arc<CommonWords>>,
+    stop: Arc<AtomicBool>,
+}
+
+/// A store with fewer events is read whole faster than its bitmaps help.
+const COMMON_FROM: usize = 20_000;
+
+impl Common {
+    /// The bitmaps of `store` when built; else `None`, and their building
+    /// is begun if it is not under way.
+    fn of(&self, store: &Arc<Store>) -> Option<Arc<CommonWords>> {
+        if store.len() < COMMON_FROM {
+            return None;
+        }
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = slot.as_ref()
+            && std::ptr::eq(s.store.as_ptr(), Arc::as_ptr(store))
+        {
+            return s.built.clone();
+        }
+        if let Some(old) = slot.take() {
+            old.stop.store(true, Ordering::SeqCst);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        *slot = Some(CommonSlot {
+            store: Arc::downgrade(store),
+            built: None,
+            stop: stop.clone(),
+        });
+        let (me, of) = (self.clone(), Arc::downgrade(store));
+        let _ = std::thread::Builder::new()
+            .name("common words".into())
+            .spawn(move || {
+                let Some(store) = of.upgrade() else { return };
+                let built =
+                    CommonWords::build_until(&store, &|_| {}, &|| stop.load(Ordering::SeqCst));
+                drop(store);
+                let mut slot = me.0.lock().unwrap_or_else(|e| e.into_inner());
+                if let (Some(built), Some(s)) = (built, slot.as_mut())
+                    && std::ptr::eq(s.store.as_ptr(), of.as_ptr())
+                    && !stop.load(Ordering::SeqCst)
+                {
+                    s.built = Some(Arc::new(built));
+                }
+            });
+        None
+    }
+
+    /// The bitmaps of `store`, when built.
+    fn ready(&self, store: &Arc<Store>) -> Option<Arc<CommonWords>> {
+        let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let s = slot.as_ref()?;
+        std::ptr::eq(s.store.as_ptr(), Arc::as_ptr(store))
+            .then(|| s.built.clone())
+            .flatten()
+    }
+
+    /// Stops bitmaps being built, if they are, and forgets them; finished
+    /// ones are kept.
+    fn stop(&self) {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_some_and(|s| s.built.is_none())
+            && let Some(s) = slot.take()
+        {
+            s.stop.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
 /// The jobs running, and the channel they report through.
 pub struct Background {
     ctx: egui::Context,
@@ -252,6 +330,8 @@ pub struct Background {
     rebuilding: Arc<Mutex<()>>,
     /// The words last looked for without an index, and what they found.
     last_found: LastFound,
+    /// The common words of the store searched without an index.
+    common: Common,
     /// The thread asking the server of the live table open, if one is.
     asker: Option<Asker>,
 }
@@ -269,6 +349,7 @@ impl Background {
             latest_filter: Arc::new(AtomicU64::new(0)),
             rebuilding: Arc::new(Mutex::new(())),
             last_found: LastFound::default(),
+            common: Common::default(),
             asker: None,
         }
     }
@@ -318,6 +399,7 @@ impl Background {
     /// Stops the index being built, if any (see [`Indexes::stop`]).
     pub fn stop_indexing(&self) {
         self.indexes.stop();
+        self.common.stop();
     }
 
     /// Lets go of a file's data on a thread of its own (a large one takes a
@@ -616,6 +698,7 @@ impl Background {
         let reporter = self.reporter();
         let (latest, lock) = (self.latest_filter.clone(), self.rebuilding.clone());
         let last_found = self.last_found.clone();
+        let common = self.common.clone();
         latest.fetch_max(job.generation, Ordering::SeqCst);
         self.spawn("filter", move || {
             let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -651,14 +734,21 @@ impl Background {
                 None if words_only => {
                     let overtaken = || latest.load(Ordering::SeqCst) != generation;
                     let within = last_found.narrowed(&store, &search);
+                    let bitmaps = common.ready(&store);
                     match SearchIndex::scan(
                         &store,
                         &search,
                         within.as_deref().map(Vec::as_slice),
+                        bitmaps.as_deref(),
                         &overtaken,
                     ) {
                         Some(f) => found = Some(last_found.keep(&store, &search, f)),
                         None => return Done::Superseded,
+                    }
+                    // The next searches of this store read less: its
+                    // common words are found once, now the first is answered.
+                    if bitmaps.is_none() {
+                        common.of(&store);
                     }
                     None
                 }
@@ -845,5 +935,51 @@ mod tests {
                 assert_eq!(view.timeline.len(), 1, "only matches shown");
             }
         }
+        // The first search began the common words' bitmaps; once built,
+        // the same searches use them and find the same events.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let common = loop {
+            if let Some(c) = bg.common.ready(&big) {
+                break c;
+            }
+            assert!(std::time::Instant::now() < deadline, "no bitmaps built");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(common.len(), 150_000);
+        for (generation, words) in [
+            (5, "place"),
+            (6, "place 14"),
+            (7, "\"place 1499\""),
+            (8, "1"),
+        ] {
+            bg.rebuild(Rebuild {
+                generation,
+                store: big.clone(),
+                all_markers: all_markers.clone(),
+                filter: Filter::default(),
+                search: words.into(),
+                index: None,
+                before: Arc::new(ViewIndex::default()),
+                index_wanted: false,
+            });
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            let view = loop {
+                assert!(std::time::Instant::now() < deadline, "no view for {words}");
+                if let Some(view) = bg.finished().into_iter().find_map(|d| match d {
+                    Done::ViewBuilt { view, .. } => Some(view),
+                    _ => None,
+                }) {
+                    break view;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
+            assert_eq!(view.is_match, full.find(words), "{words}, with the bitmaps");
+        }
+        // Cleared: finished bitmaps are kept; another store's replace them.
+        bg.stop_indexing();
+        assert!(bg.common.ready(&big).is_some());
+        let other = store(30_000);
+        assert!(bg.common.of(&other).is_none());
+        assert!(bg.common.ready(&big).is_none(), "the big one's let go");
     }
 }

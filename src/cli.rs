@@ -401,8 +401,9 @@ pub fn shown(store: &Store, filter: &Filter) -> Option<Vec<usize>> {
     let index = filter
         .needs_sources()
         .then(|| SearchIndex::build(store, &|_| {}));
-    let found = (filter.needs_text() && index.is_none())
-        .then(|| SearchIndex::scan(store, &filter.text, None, &|| false).expect("never stopped"));
+    let found = (filter.needs_text() && index.is_none()).then(|| {
+        SearchIndex::scan(store, &filter.text, None, None, &|| false).expect("never stopped")
+    });
     let flags = filter.flags_found(store.table(), index.as_ref(), found.as_deref());
     Some(
         flags

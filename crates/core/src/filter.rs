@@ -19,6 +19,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
 
+use crate::common_words::CommonWords;
 use crate::model::{BBox, Precision, Reliability};
 use crate::store::{EventTable, Store, TimeKind};
 
@@ -668,6 +669,9 @@ pub fn narrows(old: &str, new: &str) -> bool {
         })
 }
 
+/// See [`SearchIndex::scan`].
+const QUICK_LOOK_FROM: usize = 10;
+
 /// The events' own words, folded once, for finding words fast: title,
 /// summary, actors, place names, the passages quoted, claims and notes (not
 /// the sources' whole texts: one article is cited by every event). Also
@@ -819,10 +823,17 @@ impl SearchIndex {
     /// a byte an event. `None` as soon as `stop` says so.
     /// `within`: only those events can hold them (they held words these
     /// narrow, see [`narrows`]), so only they are read.
+    ///
+    /// `common`: the common words' bitmaps of `store`, when built: the
+    /// events they are sure of, or sure cannot hold the words, are not read.
+    ///
+    /// The quick look over a file's bytes costs about what reading a tenth of
+    /// its events does: it is taken when more than `n / QUICK_LOOK_FROM` are left.
     pub fn scan(
         store: &Store,
         query: &str,
         within: Option<&[bool]>,
+        common: Option<&CommonWords>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<bool>> {
         const CHUNK: usize = 4096;
@@ -835,10 +846,24 @@ impl SearchIndex {
             .iter()
             .map(|t| memchr::memmem::Finder::new(t.text.as_bytes()))
             .collect();
-        // The reader's quick look first, where it can tell: only the events
-        // that may hold the words are read.
+        let split = common.filter(|c| c.len() == n).map(|c| c.split(&terms));
+        // The reader's quick look over the whole file next, where it can
+        // tell: only the events that may hold the words are read. Not when
+        // few are left to read (the last words narrowed, the bitmaps
+        // decided most): reading those costs less than looking at all.
+        let left = (0..n)
+            .into_par_iter()
+            .with_min_len(1 << 16)
+            .filter(|&i| {
+                split.as_ref().is_none_or(|s| s.is_maybe(i)) && within.is_none_or(|w| w[i])
+            })
+            .count();
         let texts: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
-        let may = store.may_hold(&texts, stop);
+        let may = if left > n / QUICK_LOOK_FROM {
+            store.may_hold(&texts, stop)
+        } else {
+            None
+        };
         let parts: Option<Vec<Vec<bool>>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
@@ -847,10 +872,17 @@ impl SearchIndex {
                 }
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
                 let mut has = vec![false; range.len()];
+                let within = |i: usize| within.is_none_or(|w| w[i]);
+                if let Some(s) = &split {
+                    for (i, h) in range.clone().zip(has.iter_mut()) {
+                        *h = s.is_sure(i) && within(i);
+                    }
+                }
                 let which: Vec<usize> = range
                     .clone()
+                    .filter(|&i| split.as_ref().is_none_or(|s| s.is_maybe(i)))
                     .filter(|&i| may.as_ref().is_none_or(|m| m[i]))
-                    .filter(|&i| within.is_none_or(|w| w[i]))
+                    .filter(|&i| within(i))
                     .collect();
                 let mut folded = Vec::new();
                 store.searched(&which, &mut |i, words| {
@@ -1371,9 +1403,12 @@ mod tests {
             })
             .collect();
         let index = SearchIndex::build(&store, &|_| {});
+        let common = CommonWords::build_until(&store, &|_| {}, &|| false).unwrap();
+        let mut read_left = Vec::new();
         let mut some = 0;
         for query in [
             "place 12",
+            "pla",
             "\"place 12\"",
             "\"Place 4\"",
             "PLACE",
@@ -1412,10 +1447,56 @@ mod tests {
             }
             let differ = |got: Vec<bool>| (0..want.len()).find(|&i| got[i] != want[i]);
             assert_eq!(differ(index.find(query)), None, "the index, {query}");
-            let scanned = SearchIndex::scan(&store, query, None, &|| false).unwrap();
+            let scanned = SearchIndex::scan(&store, query, None, None, &|| false).unwrap();
             assert_eq!(differ(scanned), None, "the scan, {query}");
+            let split = common.split(&terms(query));
+            let (sure, maybe) = (0..want.len()).fold((0, 0), |(s, m), i| {
+                (
+                    s + split.is_sure(i) as usize,
+                    m + split.is_maybe(i) as usize,
+                )
+            });
+            let quick = SearchIndex::scan(&store, query, None, Some(&common), &|| false).unwrap();
+            assert_eq!(
+                differ(quick),
+                None,
+                "the scan with the common words, {query}"
+            );
+            // Narrowing the last words' events, with and without them.
+            let within = found_in_full(&full, "s");
+            let narrowed =
+                SearchIndex::scan(&store, query, Some(&within), Some(&common), &|| false);
+            let both: Vec<bool> = (0..want.len()).map(|i| want[i] && within[i]).collect();
+            assert_eq!(narrowed.unwrap(), both, "narrowed, {query}");
+            read_left.push((query, sure, maybe));
         }
         assert!(some > 20, "most queries find some events, not all: {some}");
+        // The common words answer a word every event holds without reading
+        // one; a word no common word holds is read where its bytes may be.
+        let left = |q: &str| {
+            read_left
+                .iter()
+                .find(|r| r.0 == q)
+                .map(|r| (r.1, r.2))
+                .unwrap()
+        };
+        let n = store.len();
+        for (query, word) in [("PLACE", "place"), ("event", "event"), ("pla", "pla")] {
+            let (sure, maybe) = left(query);
+            let holding = full.iter().filter(|t| t.contains(word)).count();
+            assert_eq!(sure, holding, "{query}: every event holding it is sure");
+            assert!(
+                sure > n / 2 && maybe < n / 3,
+                "{query}: {sure} sure, {maybe} read"
+            );
+        }
+        // A place in one event of six is common too: every event naming
+        // it is sure, the rest with its letters read.
+        let holding = full.iter().filter(|t| t.contains("krasnogorsk")).count();
+        assert_eq!(left("krasnogorsk").0, holding);
+        // A phrase is never sure; its whole common words say where it may be.
+        assert_eq!(left("\"place 12\"").0, 0);
+        assert!(left("\"place 12\"").1 < n / 2, "{:?}", left("\"place 12\""));
         // The quick look passes over most events for a word a field gives.
         let may = store.may_hold(&["1234"], &|| false).unwrap();
         let may = may.iter().filter(|&&b| b).count();

@@ -15,6 +15,7 @@
 //! - [`validate`]: checks across a whole dataset.
 //! - [`evidence`]: anchoring quotes in source texts.
 //! - [`edit`]: changes to a data set, applied and undone in one place.
+//! - [`common_words`]: the words most events hold, a bitmap each, so a search reads fewer events.
 //! - [`store`]: the events of an open file: the packed table every view
 //!   reads, and each event in full on demand.
 //! - [`summary`]: a dataset at a glance.
@@ -29,6 +30,7 @@
 //! - [`publish`]: a data set as one HTML page that works offline in any browser.
 
 pub mod basemap;
+pub mod common_words;
 pub mod diagnostic;
 pub mod edit;
 pub mod evidence;
