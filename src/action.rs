@@ -615,6 +615,9 @@ pub enum Effect {
     RebuildView(Rebuild),
     /// Index the words of a store's events, in the background.
     IndexWords(Arc<Store>),
+    /// Find a large store's common words (see `common_words`), in the
+    /// background, so that its searches read fewer events.
+    CommonWords(Arc<Store>),
     /// Stop an index being built: it is no longer wanted.
     StopIndexing,
     /// Let go of what a replaced document held, off the UI thread (a large
@@ -682,6 +685,7 @@ impl std::fmt::Debug for Effect {
             Effect::MapImage => f.write_str("MapImage"),
             Effect::RebuildView(r) => write!(f, "{r:?}"),
             Effect::IndexWords(_) => f.write_str("IndexWords"),
+            Effect::CommonWords(_) => f.write_str("CommonWords"),
             Effect::StopIndexing => f.write_str("StopIndexing"),
             Effect::Release(_) => f.write_str("Release"),
             Effect::UseBasemap(p) => write!(f, "UseBasemap({p:?})"),

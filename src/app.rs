@@ -316,6 +316,7 @@ impl IncidentMapApp {
                 Effect::RebuildView(job) => self.background.rebuild(job),
                 Effect::Release(old) => self.background.release(old),
                 Effect::IndexWords(store) => self.background.index_words(store),
+                Effect::CommonWords(store) => self.background.common_words(&store),
                 Effect::StopIndexing => self.background.stop_indexing(),
                 Effect::UseBasemap(path) => {
                     let result = path

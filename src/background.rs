@@ -254,7 +254,7 @@ const COMMON_FROM: usize = 20_000;
 
 impl Common {
     /// The bitmaps of `store` when built; else `None`, and their building
-    /// is begun if it is not under way.
+    /// is begun if it is not under way (on a thread of its own, on one core).
     fn of(&self, store: &Arc<Store>) -> Option<Arc<CommonWords>> {
         if store.len() < COMMON_FROM {
             return None;
@@ -279,8 +279,14 @@ impl Common {
             .name("common words".into())
             .spawn(move || {
                 let Some(store) = of.upgrade() else { return };
-                let built =
-                    CommonWords::build_until(&store, &|_| {}, &|| stop.load(Ordering::SeqCst));
+                // On one core: the views rebuilt and searched meanwhile
+                // keep the other.
+                let build =
+                    || CommonWords::build_until(&store, &|_| {}, &|| stop.load(Ordering::SeqCst));
+                let built = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                    Ok(one) => one.install(build),
+                    Err(_) => build(),
+                };
                 drop(store);
                 let mut slot = me.0.lock().unwrap_or_else(|e| e.into_inner());
                 if let (Some(built), Some(s)) = (built, slot.as_mut())
@@ -394,6 +400,12 @@ impl Background {
             },
             None => Done::Superseded,
         });
+    }
+
+    /// Makes the common words' bitmaps of `store` in the background, if
+    /// they are not made or being made.
+    pub fn common_words(&self, store: &Arc<Store>) {
+        self.common.of(store);
     }
 
     /// Stops the index being built, if any (see [`Indexes::stop`]).
@@ -935,7 +947,8 @@ mod tests {
                 assert_eq!(view.timeline.len(), 1, "only matches shown");
             }
         }
-        // The first search began the common words' bitmaps; once built,
+        // The first search began the common words' bitmaps (as opening
+        // the file does in the app); once built,
         // the same searches use them and find the same events.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         let common = loop {
@@ -981,5 +994,22 @@ mod tests {
         let other = store(30_000);
         assert!(bg.common.of(&other).is_none());
         assert!(bg.common.ready(&big).is_none(), "the big one's let go");
+        // Asked for by the app as the file opens, without a search.
+        bg.common_words(&other);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while bg.common.ready(&other).is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no bitmaps for the other"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let small = store(100);
+        bg.common_words(&small);
+        assert!(
+            bg.common.ready(&small).is_none(),
+            "a small store is read whole"
+        );
+        assert!(bg.common.ready(&other).is_some(), "and changes nothing");
     }
 }

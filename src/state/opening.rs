@@ -148,8 +148,12 @@ impl AppState {
         }
         // The words of a file of ordinary size are indexed at once, in the
         // background: its first search finds them ready.
+        // A larger one keeps no copy of its words: its common words' bitmaps
+        // are made instead, on one core, so that its searches read less.
         if store.len() <= AUTO_INDEX {
             fx.push(Effect::IndexWords(store));
+        } else {
+            fx.push(Effect::CommonWords(store));
         }
         if self
             .view()
