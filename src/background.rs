@@ -771,14 +771,17 @@ impl Background {
                 },
                 None => None,
             };
-            let view = ViewIndex::build(ViewInputs {
-                all_markers: Some(&all_markers),
-                search: &search,
-                index: built.as_deref(),
-                found: found.as_deref().map(Vec::as_slice),
-                before: Some(&before.view),
-                ..ViewInputs::new(store.table(), &regions, &filter)
-            });
+            let view = ViewIndex::build_after(
+                ViewInputs {
+                    all_markers: Some(&all_markers),
+                    search: &search,
+                    index: built.as_deref(),
+                    found: found.as_deref().map(Vec::as_slice),
+                    before: Some(&before.view),
+                    ..ViewInputs::new(store.table(), &regions, &filter)
+                },
+                &before,
+            );
             Done::ViewBuilt {
                 generation,
                 view: Arc::new(view),

@@ -35,8 +35,9 @@ pub const RELATION_LINE: f32 = 16.0;
 #[derive(Default)]
 pub struct ViewIndex {
     pub view: View,
-    /// Where each row of the timeline's list starts and, last, its height.
-    pub row_tops: Vec<f32>,
+    /// Where each row of the timeline's list starts and, last, its height
+    /// (shared with the view before when its timeline is).
+    pub row_tops: Arc<Vec<f32>>,
     /// Each category's colour, by category index.
     pub category_colors: Vec<Color32>,
 }
@@ -60,6 +61,21 @@ impl ViewIndex {
         ViewIndex::styled(inputs.table, View::build(inputs))
     }
 
+    /// [`ViewIndex::build`] after `before` (whose view is `inputs.before`):
+    /// what the new view shares with it is not worked out again.
+    pub fn build_after(inputs: ViewInputs<'_>, before: &ViewIndex) -> ViewIndex {
+        let table = inputs.table;
+        let view = View::build(inputs);
+        if Arc::ptr_eq(&view.timeline, &before.view.timeline) {
+            return ViewIndex {
+                row_tops: before.row_tops.clone(),
+                category_colors: before.category_colors.clone(),
+                view,
+            };
+        }
+        ViewIndex::styled(table, view)
+    }
+
     /// `view` of `table`, styled.
     pub fn styled(table: &EventTable, view: View) -> ViewIndex {
         let category_colors = view
@@ -68,7 +84,7 @@ impl ViewIndex {
             .map(|&[r, g, b]| Color32::from_rgb(r, g, b))
             .collect();
         ViewIndex {
-            row_tops: row_tops(table, &view.timeline),
+            row_tops: Arc::new(row_tops(table, &view.timeline)),
             category_colors,
             view,
         }
@@ -162,5 +178,31 @@ mod tests {
         let relations: usize = (0..table.len()).map(|i| table.relations(i).count()).sum();
         let expected = days as f32 * DAY_ROW + 4.0 * EVENT_ROW + relations as f32 * RELATION_LINE;
         assert!((height - expected).abs() < 1e-3, "{height} vs {expected}");
+        // Another search under the same filter: the rows' tops are kept;
+        // another filter works them out anew.
+        let searched = ViewIndex::build_after(
+            ViewInputs {
+                all_markers: Some(&view.all_markers),
+                search: "crocus",
+                before: Some(&view.view),
+                ..ViewInputs::new(table, &regions, &everything)
+            },
+            &view,
+        );
+        assert!(Arc::ptr_eq(&searched.row_tops, &view.row_tops));
+        let hidden = Filter {
+            hidden_categories: ["attack".into()].into(),
+            ..Filter::default()
+        };
+        let other = ViewIndex::build_after(
+            ViewInputs {
+                all_markers: Some(&view.all_markers),
+                before: Some(&view.view),
+                ..ViewInputs::new(table, &regions, &hidden)
+            },
+            &view,
+        );
+        assert!(!Arc::ptr_eq(&other.row_tops, &view.row_tops));
+        assert_eq!(other.row_tops.len(), other.timeline.rows.len() + 1);
     }
 }

@@ -11,6 +11,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::filter::{Facets, Filter, Flags, SHOWN, SearchIndex};
 use crate::geography::{RegionIndex, describe_shape, situate};
 use crate::histogram::{Histogram, TimeBins};
@@ -62,7 +64,8 @@ pub const MAX_ENTERED: usize = 20_000;
 /// The views of one table under one filter.
 #[derive(Default)]
 pub struct View {
-    pub timeline: Timeline,
+    /// Shared with the view before when only the words searched changed.
+    pub timeline: Arc<Timeline>,
     /// The markers of the events shown.
     pub markers: Arc<MarkerIndex>,
     /// The markers of every event: what a filter's markers are taken from.
@@ -103,6 +106,21 @@ impl std::fmt::Debug for View {
     }
 }
 
+/// The events of `timeline` that match (`is_match`, by event index), in
+/// its order.
+fn matches_in(timeline: &Timeline, is_match: &[bool]) -> Vec<u32> {
+    if is_match.is_empty() {
+        return Vec::new();
+    }
+    timeline
+        .order
+        .par_iter()
+        .with_min_len(1 << 16)
+        .copied()
+        .filter(|&i| is_match[i as usize])
+        .collect()
+}
+
 impl View {
     /// The views of `inputs.table`'s events under `inputs.filter`.
     pub fn build(inputs: ViewInputs<'_>) -> View {
@@ -129,6 +147,11 @@ impl View {
                 && b.time_bins.size().is_some()
         };
         let kept_bins = before.filter(same_table).map(|b| b.time_bins.clone());
+        // Only the words searched changed (or nothing): what is shown is
+        // what the view before showed, so all but the matches is its own
+        // (a keystroke over 10^7 events rebuilds nothing but them).
+        let same_shown =
+            before.filter(|b| same_table(b) && b.filter == *filter && b.indexed == index.is_some());
         // The words searched for, found once: for the matches, and for the
         // filter too when it holds the same words (only matches).
         let is_match = match (found, index) {
@@ -137,6 +160,26 @@ impl View {
             (None, Some(index)) => index.find(search),
             (None, None) => Vec::new(),
         };
+        if let Some(b) = same_shown {
+            let matches = matches_in(&b.timeline, &is_match);
+            return View {
+                frame: b.frame,
+                timeline: b.timeline.clone(),
+                markers: b.markers.clone(),
+                all_markers: b.all_markers.clone(),
+                category_colors: b.category_colors.clone(),
+                filter: filter.clone(),
+                flags: b.flags.clone(),
+                histogram: b.histogram.clone(),
+                time_bins: b.time_bins.clone(),
+                facets: b.facets.clone(),
+                indexed: b.indexed,
+                search: search.to_string(),
+                matches,
+                is_match,
+                entered: Vec::new(),
+            };
+        }
         let same_words = !is_match.is_empty() && filter.text.trim() == search.trim();
         let flags = (!filter.is_everything())
             .then(|| filter.flags_found(table, index, same_words.then_some(is_match.as_slice())));
@@ -184,19 +227,10 @@ impl View {
             None => all_markers.clone(),
         };
         let frame = frame(&markers, regions);
-        let matches = if is_match.is_empty() {
-            Vec::new()
-        } else {
-            timeline
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| is_match[i as usize])
-                .collect()
-        };
+        let matches = matches_in(&timeline, &is_match);
         let mut view = View {
             frame,
-            timeline,
+            timeline: Arc::new(timeline),
             markers,
             all_markers,
             category_colors: category_colors(&table.meta),
@@ -540,6 +574,65 @@ mod tests {
             ..ViewInputs::new(table, &regions, &hidden)
         });
         assert_ne!(other.histogram.max, first.histogram.max);
+    }
+
+    #[test]
+    fn a_new_search_under_the_same_filter_keeps_all_but_the_matches() {
+        let loaded = scenario();
+        let store = loaded.store.as_ref().unwrap();
+        let table = store.table();
+        let regions = RegionIndex::bundled();
+        let index = SearchIndex::build(store, &|_| {});
+        let hidden = Filter {
+            hidden_categories: ["attack".into()].into(),
+            ..Filter::default()
+        };
+        let first = View::build(ViewInputs {
+            index: Some(&index),
+            ..ViewInputs::new(table, &regions, &hidden)
+        });
+        for words in ["kaluga", "fsb", "", "nothing holds this"] {
+            let inputs = || ViewInputs {
+                all_markers: Some(&first.all_markers),
+                search: words,
+                index: Some(&index),
+                ..ViewInputs::new(table, &regions, &hidden)
+            };
+            let next = View::build(ViewInputs {
+                before: Some(&first),
+                ..inputs()
+            });
+            let fresh = View::build(inputs());
+            assert!(
+                Arc::ptr_eq(&next.timeline, &first.timeline),
+                "{words}: kept"
+            );
+            assert!(Arc::ptr_eq(&next.markers, &first.markers));
+            // What it keeps is what building it anew gives.
+            assert_eq!(*next.timeline, *fresh.timeline, "{words}");
+            assert_eq!(next.matches, fresh.matches, "{words}");
+            assert_eq!(next.is_match, fresh.is_match, "{words}");
+            assert_eq!(next.facets, fresh.facets, "{words}");
+            assert_eq!(next.frame, fresh.frame, "{words}");
+            assert_eq!(next.search, words);
+            if words == "kaluga" {
+                assert!(!next.matches.is_empty());
+            }
+        }
+        // Only matches: the filter changed, so the events shown are worked out anew.
+        let only = Filter {
+            text: "kaluga".into(),
+            ..hidden.clone()
+        };
+        let narrowed = View::build(ViewInputs {
+            all_markers: Some(&first.all_markers),
+            search: "kaluga",
+            index: Some(&index),
+            before: Some(&first),
+            ..ViewInputs::new(table, &regions, &only)
+        });
+        assert!(!Arc::ptr_eq(&narrowed.timeline, &first.timeline));
+        assert!(narrowed.shown() < first.shown());
     }
 
     #[test]
