@@ -256,7 +256,10 @@ impl Common {
     /// The bitmaps of `store` when built; else `None`, and their building
     /// is begun if it is not under way (on a thread of its own, on one core).
     fn of(&self, store: &Arc<Store>) -> Option<Arc<CommonWords>> {
-        if store.len() < COMMON_FROM {
+        // Not on a machine short of memory: searches read the events instead.
+        if store.len() < COMMON_FROM
+            || !CommonWords::fit(store.len(), formats::file::available_memory())
+        {
             return None;
         }
         let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());

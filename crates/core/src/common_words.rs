@@ -195,6 +195,13 @@ impl CommonWords {
         })
     }
 
+    /// Whether the bitmaps of `n` events (40 bytes an event at most) fit
+    /// in `available` bytes of memory with room to spare: they take no more
+    /// than a quarter of it (unknown: they fit).
+    pub fn fit(n: usize, available: Option<u64>) -> bool {
+        available.is_none_or(|a| n as u64 * 40 * 4 <= a)
+    }
+
     pub fn len(&self) -> usize {
         self.n
     }
@@ -299,6 +306,12 @@ mod tests {
         assert_eq!(mask_of(b"ab") & mask_of(b"abc"), mask_of(b"ab"));
         assert_ne!(mask_of(b"a"), mask_of(b"b"));
         assert_ne!(mask_of(b"1"), mask_of(b"2"));
+        assert!(CommonWords::fit(10_000_000, Some(2_000_000_000)));
+        assert!(
+            !CommonWords::fit(10_000_000, Some(1_000_000_000)),
+            "400 MB of 1 GB"
+        );
+        assert!(CommonWords::fit(10_000_000, None));
         let words: Vec<&[u8]> = words_of(b"on 6 september, place 17289.").collect();
         assert_eq!(words, [&b"on"[..], b"6", b"september", b"place", b"17289"]);
     }
