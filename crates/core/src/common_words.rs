@@ -162,11 +162,18 @@ impl CommonWords {
         let k = words.len();
         let blocks = n.div_ceil(64);
         let mut bits = vec![0u64; blocks * k];
-        let mut masks = vec![0u64; n];
+        // Every bin until an event is read: one never read is never passed over.
+        let mut masks = vec![u64::MAX; n];
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let per_chunk = (CHUNK / 64 * k).max(1);
-        let finished = bits
-            .par_chunks_mut(per_chunk)
+        // Each part's bitmap words (none when no word is common: the masks
+        // are made all the same).
+        let bit_parts: Vec<&mut [u64]> = if k == 0 {
+            (0..chunks).map(|_| <&mut [u64]>::default()).collect()
+        } else {
+            bits.chunks_mut(CHUNK / 64 * k).collect()
+        };
+        let finished = bit_parts
+            .into_par_iter()
             .zip(masks.par_chunks_mut(CHUNK))
             .enumerate()
             .all(|(c, (bits, masks))| {
@@ -314,5 +321,30 @@ mod tests {
         assert!(CommonWords::fit(10_000_000, None));
         let words: Vec<&[u8]> = words_of(b"on 6 september, place 17289.").collect();
         assert_eq!(words, [&b"on"[..], b"6", b"september", b"place", b"17289"]);
+    }
+
+    #[test]
+    fn with_no_common_word_the_masks_still_decide() {
+        let mut csv = String::from("id,title,event_date,latitude,longitude\n");
+        for i in 0..3000 {
+            csv.push_str(&format!("e{i},Zq{i}x,2024-03-22,1,1\n"));
+        }
+        let loaded = crate::formats::load_bytes(std::path::Path::new("unique.csv"), csv.as_bytes());
+        let store = loaded.store.unwrap();
+        let common = CommonWords::build_until(&store, &|_| {}, &|| false).unwrap();
+        assert!(common.words.is_empty(), "{:?}", common.words.len());
+        assert!(
+            common.masks.iter().all(|&m| m != u64::MAX),
+            "every event's mask is made"
+        );
+        for query in ["zq12x", "q1", "zq", "\"zq7x\"", "nothing"] {
+            let plain = crate::filter::SearchIndex::scan(&store, query, None, None, &|| false);
+            let quick =
+                crate::filter::SearchIndex::scan(&store, query, None, Some(&common), &|| false);
+            assert_eq!(plain, quick, "{query}");
+        }
+        let found =
+            crate::filter::SearchIndex::scan(&store, "zq12x", None, Some(&common), &|| false);
+        assert_eq!(found.unwrap().iter().filter(|&&b| b).count(), 1);
     }
 }
