@@ -311,6 +311,19 @@ impl Common {
             .flatten()
     }
 
+    /// Lets go of the bitmaps, made or being made, of any store but
+    /// `store` (it holds that store while it builds them).
+    fn forget_others(&self, store: &Arc<Store>) {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if slot
+            .as_ref()
+            .is_some_and(|s| !std::ptr::eq(s.store.as_ptr(), Arc::as_ptr(store)))
+            && let Some(s) = slot.take()
+        {
+            s.stop.store(true, Ordering::SeqCst);
+        }
+    }
+
     /// Stops bitmaps being built, if they are, and forgets them; finished
     /// ones are kept.
     fn stop(&self) {
@@ -394,6 +407,9 @@ impl Background {
     /// that need it meanwhile: they wait for this one rather than start
     /// another).
     pub fn index_words(&self, store: Arc<Store>) {
+        // Another file's bitmaps are let go (a file of ordinary size has
+        // its index instead; a large one asking for the index keeps them).
+        self.common.forget_others(&store);
         let indexes = self.indexes.clone();
         let reporter = self.reporter();
         self.spawn("index", move || match indexes.of(&store, &reporter) {
@@ -1017,5 +1033,11 @@ mod tests {
             "a small store is read whole"
         );
         assert!(bg.common.ready(&other).is_some(), "and changes nothing");
+        // A file of ordinary size opened (its words indexed): the large
+        // one's bitmaps are let go; the large one asking for its index keeps them.
+        bg.index_words(other.clone());
+        assert!(bg.common.ready(&other).is_some(), "its own index asked for");
+        bg.index_words(small);
+        assert!(bg.common.ready(&other).is_none(), "another file: let go");
     }
 }
