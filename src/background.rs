@@ -908,6 +908,19 @@ mod tests {
         assert!(Arc::ptr_eq(&indexes.of(&big, &quiet).unwrap(), &again));
     }
 
+    /// What `get` gives, once it gives something (asked every 20 ms, for
+    /// two minutes at most).
+    fn until<T>(what: &str, mut get: impl FnMut() -> Option<T>) -> T {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            if let Some(t) = get() {
+                return t;
+            }
+            assert!(std::time::Instant::now() < deadline, "no {what}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     #[test]
     fn words_are_answered_by_reading_the_events_without_an_index() {
         let big = store(150_000);
@@ -917,6 +930,26 @@ mod tests {
         );
         let all_markers = Arc::new(incident_map_core::markers::MarkerIndex::build(big.table()));
         let full = SearchIndex::build(&big, &|_| {});
+        // The view the app gets for `words` under `filter`, and the index
+        // built for it.
+        let searched = |generation, filter, words: &str| {
+            bg.rebuild(Rebuild {
+                generation,
+                store: big.clone(),
+                all_markers: all_markers.clone(),
+                filter,
+                search: words.into(),
+                index: None,
+                before: Arc::new(ViewIndex::default()),
+                index_wanted: false,
+            });
+            until(&format!("a view for {words}"), || {
+                bg.finished().into_iter().find_map(|d| match d {
+                    Done::ViewBuilt { view, index, .. } => Some((view, index)),
+                    _ => None,
+                })
+            })
+        };
         // Typed on, each narrowing the last; then a phrase; then only matches.
         for (generation, words, only) in [
             (1, "place 14", false),
@@ -928,29 +961,8 @@ mod tests {
                 text: if only { words.into() } else { String::new() },
                 ..Filter::default()
             };
-            bg.rebuild(Rebuild {
-                generation,
-                store: big.clone(),
-                all_markers: all_markers.clone(),
-                filter,
-                search: words.into(),
-                index: None,
-                before: Arc::new(ViewIndex::default()),
-                index_wanted: false,
-            });
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-            let view = loop {
-                assert!(std::time::Instant::now() < deadline, "no view for {words}");
-                let got = bg.finished().into_iter().find_map(|d| match d {
-                    Done::ViewBuilt { view, index, .. } => Some((view, index)),
-                    _ => None,
-                });
-                if let Some((view, index)) = got {
-                    assert!(index.is_none() && !view.indexed, "no index built");
-                    break view;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            };
+            let (view, index) = searched(generation, filter, words);
+            assert!(index.is_none() && !view.indexed, "no index built");
             assert_eq!(view.is_match, full.find(words), "{words}");
             let shown = view.is_match.iter().filter(|&&b| b).count();
             match words {
@@ -972,14 +984,7 @@ mod tests {
         // The first search began the common words' bitmaps (as opening
         // the file does in the app); once built,
         // the same searches use them and find the same events.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        let common = loop {
-            if let Some(c) = bg.common.ready(&big) {
-                break c;
-            }
-            assert!(std::time::Instant::now() < deadline, "no bitmaps built");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        };
+        let common = until("the bitmaps", || bg.common.ready(&big));
         assert_eq!(common.len(), 150_000);
         for (generation, words) in [
             (5, "place"),
@@ -987,27 +992,7 @@ mod tests {
             (7, "\"place 1499\""),
             (8, "1"),
         ] {
-            bg.rebuild(Rebuild {
-                generation,
-                store: big.clone(),
-                all_markers: all_markers.clone(),
-                filter: Filter::default(),
-                search: words.into(),
-                index: None,
-                before: Arc::new(ViewIndex::default()),
-                index_wanted: false,
-            });
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-            let view = loop {
-                assert!(std::time::Instant::now() < deadline, "no view for {words}");
-                if let Some(view) = bg.finished().into_iter().find_map(|d| match d {
-                    Done::ViewBuilt { view, .. } => Some(view),
-                    _ => None,
-                }) {
-                    break view;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            };
+            let (view, _) = searched(generation, Filter::default(), words);
             assert_eq!(view.is_match, full.find(words), "{words}, with the bitmaps");
         }
         // Cleared: finished bitmaps are kept; another store's replace them.
@@ -1018,14 +1003,7 @@ mod tests {
         assert!(bg.common.ready(&big).is_none(), "the big one's let go");
         // Asked for by the app as the file opens, without a search.
         bg.common_words(&other);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        while bg.common.ready(&other).is_none() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no bitmaps for the other"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        until("the other's bitmaps", || bg.common.ready(&other));
         let small = store(100);
         bg.common_words(&small);
         assert!(

@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::filter::{Term, fold_bytes};
+use crate::filter::{Term, read_folded};
 use crate::store::Store;
 
 /// How many common words are kept at most: 256 bitmaps are 32 bytes an event.
@@ -101,12 +101,7 @@ impl CommonWords {
         // Read each part's events folded, one at a time.
         let read = |c: usize, each: &mut dyn FnMut(usize, &[u8])| {
             let which: Vec<usize> = (c * CHUNK..((c + 1) * CHUNK).min(n)).collect();
-            let mut folded = Vec::new();
-            store.searched(&which, &mut |i, words| {
-                folded.clear();
-                fold_bytes(&words.text, &mut folded);
-                each(i, &folded);
-            });
+            read_folded(store, &which, each);
         };
         // A sample of about 32 parts says which words are common.
         let every = (chunks / 32).max(1);

@@ -505,6 +505,17 @@ pub fn fold_bytes(s: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// The words of `store`'s events `which` (see [`Store::searched`]),
+/// each folded, one after another.
+pub(crate) fn read_folded(store: &Store, which: &[usize], each: &mut dyn FnMut(usize, &[u8])) {
+    let mut folded = Vec::new();
+    store.searched(which, &mut |i, words| {
+        folded.clear();
+        fold_bytes(&words.text, &mut folded);
+        each(i, &folded);
+    });
+}
+
 /// [`fold`], appended to `out`.
 pub fn fold_into(s: &str, out: &mut String) {
     let table = fold_table();
@@ -884,11 +895,7 @@ impl SearchIndex {
                     .filter(|&i| may.as_ref().is_none_or(|m| m[i]))
                     .filter(|&i| within(i))
                     .collect();
-                let mut folded = Vec::new();
-                store.searched(&which, &mut |i, words| {
-                    folded.clear();
-                    fold_bytes(&words.text, &mut folded);
-                    let text = folded.as_slice();
+                read_folded(store, &which, &mut |i, text| {
                     has[i - range.start] =
                         terms.iter().zip(&finders).all(|(t, f)| t.in_text(text, f));
                 });
