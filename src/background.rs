@@ -219,12 +219,15 @@ struct LastFound(Arc<Mutex<Option<Found>>>);
 type Found = (Weak<Store>, String, Arc<Vec<bool>>);
 
 impl LastFound {
-    /// What the last words found, when `words` in `store` narrow them.
+    /// What the last words found, when `words` in `store` are they or
+    /// narrow them.
     fn narrowed(&self, store: &Arc<Store>, words: &str) -> Option<Arc<Vec<bool>>> {
         let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let (of, old, found) = last.as_ref()?;
+        // (The same words again, as when only matches are shown: a
+        // phrase narrows nothing, but is itself.)
         (std::ptr::eq(of.as_ptr(), Arc::as_ptr(store))
-            && incident_map_core::filter::narrows(old, words))
+            && (old == words || incident_map_core::filter::narrows(old, words)))
         .then(|| found.clone())
     }
 
@@ -247,6 +250,20 @@ struct CommonSlot {
     store: Weak<Store>,
     built: Option<Arc<CommonWords>>,
     stop: Arc<AtomicBool>,
+    /// How far the building got, in thousandths.
+    made: Arc<std::sync::atomic::AtomicU32>,
+}
+
+/// What the status says while a search reads every event of a large
+/// store: its common words' bitmaps not made yet (`making`: how far).
+fn reading_every_event(making: Option<f32>) -> String {
+    match making {
+        Some(share) => format!(
+            "Reading every event for the words; their index is {:.0}% made, then searches are quick…",
+            share * 100.0
+        ),
+        None => "Reading every event for the words…".to_string(),
+    }
 }
 
 /// A store with fewer events is read whole faster than its bitmaps help.
@@ -272,10 +289,12 @@ impl Common {
             old.stop.store(true, Ordering::SeqCst);
         }
         let stop = Arc::new(AtomicBool::new(false));
+        let made = Arc::new(std::sync::atomic::AtomicU32::new(0));
         *slot = Some(CommonSlot {
             store: Arc::downgrade(store),
             built: None,
             stop: stop.clone(),
+            made: made.clone(),
         });
         let (me, of) = (self.clone(), Arc::downgrade(store));
         let _ = std::thread::Builder::new()
@@ -284,8 +303,9 @@ impl Common {
                 let Some(store) = of.upgrade() else { return };
                 // On one core: the views rebuilt and searched meanwhile
                 // keep the other.
+                let progress = |share: f32| made.store((share * 1000.0) as u32, Ordering::Relaxed);
                 let build =
-                    || CommonWords::build_until(&store, &|_| {}, &|| stop.load(Ordering::SeqCst));
+                    || CommonWords::build_until(&store, &progress, &|| stop.load(Ordering::SeqCst));
                 let built = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
                     Ok(one) => one.install(build),
                     Err(_) => build(),
@@ -300,6 +320,15 @@ impl Common {
                 }
             });
         None
+    }
+
+    /// How far the bitmaps of `store` are made (0 to 1), while they are
+    /// being made.
+    fn making(&self, store: &Arc<Store>) -> Option<f32> {
+        let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let s = slot.as_ref()?;
+        (std::ptr::eq(s.store.as_ptr(), Arc::as_ptr(store)) && s.built.is_none())
+            .then(|| s.made.load(Ordering::Relaxed) as f32 / 1000.0)
     }
 
     /// The bitmaps of `store`, when built.
@@ -766,6 +795,10 @@ impl Background {
                     let overtaken = || latest.load(Ordering::SeqCst) != generation;
                     let within = last_found.narrowed(&store, &search);
                     let bitmaps = common.ready(&store);
+                    // Every event read: the status says why it takes a moment.
+                    if bitmaps.is_none() && within.is_none() && store.len() >= COMMON_FROM {
+                        reporter.progress(reading_every_event(common.making(&store)));
+                    }
                     match SearchIndex::scan(
                         &store,
                         &search,
@@ -931,8 +964,10 @@ mod tests {
         let all_markers = Arc::new(incident_map_core::markers::MarkerIndex::build(big.table()));
         let full = SearchIndex::build(&big, &|_| {});
         // The view the app gets for `words` under `filter`, and the index
-        // built for it.
+        // built for it; what the status was told meanwhile, in `said`.
+        let said = std::cell::RefCell::new(Vec::<String>::new());
         let searched = |generation, filter, words: &str| {
+            said.borrow_mut().clear();
             bg.rebuild(Rebuild {
                 generation,
                 store: big.clone(),
@@ -946,9 +981,18 @@ mod tests {
             until(&format!("a view for {words}"), || {
                 bg.finished().into_iter().find_map(|d| match d {
                     Done::ViewBuilt { view, index, .. } => Some((view, index)),
+                    Done::Progress(text) => {
+                        said.borrow_mut().push(text);
+                        None
+                    }
                     _ => None,
                 })
             })
+        };
+        let reading = || {
+            said.borrow()
+                .iter()
+                .any(|t| t.starts_with("Reading every event"))
         };
         // Typed on, each narrowing the last; then a phrase; then only matches.
         for (generation, words, only) in [
@@ -963,6 +1007,9 @@ mod tests {
             };
             let (view, index) = searched(generation, filter, words);
             assert!(index.is_none() && !view.indexed, "no index built");
+            // The first reads every event, and the status says so; those
+            // typed on read only what it found.
+            assert_eq!(reading(), generation == 1, "{words}: {:?}", said.borrow());
             assert_eq!(view.is_match, full.find(words), "{words}");
             let shown = view.is_match.iter().filter(|&&b| b).count();
             match words {
@@ -994,6 +1041,7 @@ mod tests {
         ] {
             let (view, _) = searched(generation, Filter::default(), words);
             assert_eq!(view.is_match, full.find(words), "{words}, with the bitmaps");
+            assert!(!reading(), "{words}: {:?}", said.borrow());
         }
         // Cleared: finished bitmaps are kept; another store's replace them.
         bg.stop_indexing();

@@ -207,10 +207,16 @@ pub fn convert(
         );
         return ExitCode::from(USAGE_OR_IO);
     };
-    let input = match origin_of(input) {
+    let mut input = match origin_of(input) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // A table that keeps its words folded sends only the rows that may
+    // hold the words searched (through its index); the search below
+    // finds exactly which do.
+    if let Origin::Table(t) = &mut input {
+        t.holding = spec.search.clone();
+    }
     let opened = input.file();
     if opened.is_some_and(|i| formats::export::same_file(i, output)) {
         errln!(
@@ -241,6 +247,12 @@ pub fn convert(
     }
     let count = match &keep {
         None => format!("{} events", store.len()),
+        // (The server may have sent only the rows that may hold the words.)
+        Some(k) if input.table().is_some_and(|t| t.holding.is_some()) => format!(
+            "{} events found among the {} the server sent",
+            k.len(),
+            store.len()
+        ),
         Some(k) => format!("{} of {} events", k.len(), store.len()),
     };
     outln!(

@@ -295,8 +295,8 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
         let clause = sql::clause(f, &table.meta.categories).unwrap();
         let on_server = postgis::count(&mut client, &target, &clause).unwrap();
         assert_eq!(on_server, in_memory, "{f:?}\n{}", clause.sql);
-        // The words column push keeps gives the same answers.
-        let over_column = sql::clause_over(f, &table.meta.categories, sql::WORDS_COLUMN).unwrap();
+        // The words push keeps (folded, in a column) give the same answers.
+        let over_column = sql::clause_over(f, &table.meta.categories, sql::Words::Folded).unwrap();
         let by_column = postgis::count(&mut client, &target, &over_column).unwrap();
         assert_eq!(by_column, in_memory, "{f:?}\n{}", over_column.sql);
         assert!(
@@ -310,7 +310,7 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
         text: "\"place 1234\"".into(),
         ..Filter::default()
     };
-    let over_column = sql::clause_over(&words, &table.meta.categories, sql::WORDS_COLUMN).unwrap();
+    let over_column = sql::clause_over(&words, &table.meta.categories, sql::Words::Folded).unwrap();
     let plan: Vec<String> = client
         .query(
             &format!(
@@ -408,6 +408,209 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
     let j = table.find("g77777").unwrap();
     assert_eq!(again.table().title(i), table.title(j));
     assert_eq!(again.table().time(i).start, table.time(j).start);
+}
+
+/// ACLED rows with accents, markup and other alphabets, among rows of
+/// ordinary places: what the folded words of a pushed table are tested on.
+fn accented_acled() -> String {
+    let mut s = String::from(
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,\
+         location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities\n\
+         X1,06 September 2020,1,Battles,Armed clash,Militia,Police,Zürich,47.37,8.54,1,Reuters,National,\"On 6 September, a <b>clash</b> &amp; fire near Zürich.\",3\n\
+         X2,07 September 2020,1,Protests,,Protesters,,São Paulo,-23.55,-46.63,1,Folha,National,Protest in São Paulo against prices.,0\n\
+         X3,08 September 2020,1,Riots,Mob violence,Rioters,,Kraków,50.06,19.94,1,PAP,National,Riot in Kraków; ÆTHER group named.,0\n\
+         X4,09 September 2020,1,Battles,Armed clash,Militia,Police,Zurich,47.37,8.54,1,Reuters,National,A second clash near ZURICH.,1\n\
+         X5,10 September 2020,1,Protests,,Протестующие,,Москва,55.75,37.62,1,ТАСС,National,Акция протеста в Москве.,0\n",
+    );
+    for k in 0..200 {
+        let _ = writeln!(
+            s,
+            "P{k},11 September 2020,1,Protests,,Protesters,,Place {k},{},{},1,Local,National,A protest in Place {k}.,0",
+            10.0 + f64::from(k) / 100.0,
+            20.0
+        );
+    }
+    s
+}
+
+#[test]
+fn a_pushed_tables_words_are_folded_as_the_app_folds_them_and_a_search_reads_only_the_rows_holding_them()
+ {
+    let Some(base) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accented.csv");
+    std::fs::write(&file, accented_acled()).unwrap();
+    let sources = [
+        (scenario(), "folded_scenario"),
+        (file.clone(), "folded_acled"),
+    ];
+    let ids = |s: &Store, found: &[bool]| -> BTreeSet<String> {
+        (0..s.len())
+            .filter(|&i| found[i])
+            .map(|i| s.table().id(i).to_string())
+            .collect()
+    };
+    let scan = |s: &Store, q: &str| {
+        incident_map_core::filter::SearchIndex::scan(s, q, None, None, &|| false).unwrap()
+    };
+    for (path, name) in sources {
+        let loaded = load(path.to_str().unwrap());
+        let original = loaded.usable().unwrap();
+        let url = table(&base, name);
+        assert_eq!(push(original, &url, true), Ok(original.len()));
+        let back = load(&url);
+        let back = back.usable().unwrap();
+        let target = Target::parse(&url).unwrap();
+        let mut client = postgis::connect(&target, true).unwrap();
+        // Every run of letters and digits the app searches in a row read
+        // back is in the words push wrote for it: what lets the server
+        // send only the rows that may hold a search's words.
+        let written: std::collections::HashMap<String, String> = client
+            .query(&format!("SELECT id, incident_search FROM {name}"), &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert_eq!(written.len(), back.len());
+        let mut runs = 0;
+        back.searched(&(0..back.len()).collect::<Vec<_>>(), &mut |i, words| {
+            let mut folded = Vec::new();
+            incident_map_core::filter::fold_bytes(&words.text, &mut folded);
+            let folded = String::from_utf8(folded).unwrap();
+            let row = &written[back.table().id(i)];
+            for run in folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|r| !r.is_empty())
+            {
+                assert!(
+                    row.contains(run),
+                    "{name} {}: {run:?} not in {row:?}",
+                    back.table().id(i)
+                );
+                runs += 1;
+            }
+        });
+        assert!(runs > 10 * back.len(), "{runs} runs");
+        let queries = [
+            "zurich",
+            "ZÜRICH",
+            "sao paulo",
+            "\"são paulo\"",
+            "krakow",
+            "aether",
+            "clash",
+            "\"clash & fire\"",
+            "москва",
+            "place 7",
+            "\"place 7\"",
+            "\"place 7",
+            "place: zurich",
+            "militia police",
+            "kremlin",
+            "moscow",
+            "1",
+        ];
+        let total = back.len();
+        let mut fewer = 0;
+        for q in queries {
+            let expected = ids(back, &scan(back, q));
+            // Read with the search: only rows that may hold the words come,
+            // and the app's search finds the same events among them.
+            let mut holding = Target::parse(&url).unwrap();
+            holding.holding = Some(q.to_string());
+            let origin = incident_map_core::origin::Origin::Table(Box::new(holding));
+            let sent = formats::open(&origin, &LoadOptions::default()).unwrap();
+            let sent = sent.usable().unwrap();
+            assert_eq!(ids(sent, &scan(sent, q)), expected, "{name}: {q}");
+            fewer += usize::from(sent.len() < total);
+            // The server's own count, for the live view, folds alike.
+            let f = Filter {
+                text: q.into(),
+                ..Filter::default()
+            };
+            let clause =
+                sql::clause_over(&f, &back.table().meta.categories, sql::Words::Folded).unwrap();
+            let counted = postgis::count(&mut client, &target, &clause).unwrap();
+            assert_eq!(
+                counted as usize,
+                expected.len(),
+                "{name}: {q}\n{}",
+                clause.sql
+            );
+        }
+        assert!(
+            fewer >= queries.len() / 2,
+            "{name}: {fewer} searches were sent fewer rows"
+        );
+        if name == "folded_acled" {
+            for (q, n) in [
+                ("zurich", 2),
+                ("\"clash & fire\"", 1),
+                ("москва", 1),
+                ("aether", 1),
+            ] {
+                let f = |s: &Store| ids(s, &scan(s, q)).len();
+                assert_eq!(f(back), n, "{q}");
+            }
+        }
+        // The server can answer through the words' index (a table this
+        // small is read whole unless told not to).
+        client.batch_execute("SET enable_seqscan = off").unwrap();
+        let holds = sql::may_hold("place 7").unwrap();
+        let plan: Vec<String> = client
+            .query(&format!("EXPLAIN SELECT * FROM {name} WHERE {holds}"), &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains(&format!("{name}_words")), "{plan}");
+    }
+    // A row another tool adds has no folded words: the server's search
+    // and a search's rows still find it (by its lowered text).
+    let url = table(&base, "folded_acled");
+    let target = Target::parse(&url).unwrap();
+    let mut client = postgis::connect(&target, false).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO folded_acled (id, title, latitude, longitude) VALUES ('SQL1', 'Riot by hand near Basel', 47.56, 7.59)",
+        )
+        .unwrap();
+    let f = Filter {
+        text: "basel".into(),
+        ..Filter::default()
+    };
+    let clause = sql::clause_over(&f, &[], sql::Words::Folded).unwrap();
+    assert_eq!(postgis::count(&mut client, &target, &clause), Ok(1));
+    let mut holding = target.clone();
+    holding.holding = Some("basel".into());
+    let origin = incident_map_core::origin::Origin::Table(Box::new(holding));
+    let sent = formats::open(&origin, &LoadOptions::default()).unwrap();
+    let sent = sent.usable().unwrap();
+    assert_eq!(
+        ids(sent, &scan(sent, "basel")),
+        BTreeSet::from(["SQL1".to_string()])
+    );
+    // The command line says what the server sent (the two rows holding
+    // the word, and the row without folded words).
+    let out = dir.path().join("found.csv");
+    let done = assert_cmd::Command::cargo_bin("incident-map")
+        .unwrap()
+        .args(["convert", &url, out.to_str().unwrap(), "--search", "zurich"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        done.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(
+        said.contains("2 events found among the 3 the server sent"),
+        "{said}"
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
 }
 
 #[test]
@@ -910,6 +1113,111 @@ fn push_never_drops_a_table_it_did_not_make() {
         .unwrap()
         .get(0);
     assert_eq!(comment.as_deref(), Some("incident-map summary of mine"));
+}
+
+/// A push fills a table beside the one it replaces (`NAME__new`) and
+/// builds its indexes at once on sessions of their own: a push that fails
+/// then leaves the table it replaces as it was and nothing of its own; one
+/// killed leaves `NAME__new`, which the next push drops; a table of that
+/// name the user made is never touched; two pushes to a name never run at
+/// once.
+#[test]
+fn a_push_cut_short_leaves_the_table_it_replaces_and_nothing_of_its_own() {
+    let Some(base) = server() else { return };
+    let url = table(&base, "kept");
+    let target = Target::parse(&url).unwrap();
+    let mut client = postgis::connect(&target, false).unwrap();
+    client
+        .batch_execute("DROP TABLE IF EXISTS kept, kept__new, kept_time CASCADE")
+        .unwrap();
+    let scenario = load(scenario().to_str().unwrap());
+    let four = scenario.usable().unwrap();
+    assert_eq!(push(four, &url, false), Ok(4));
+    let rows = |client: &mut postgis::Client| -> i64 {
+        client
+            .query_one("SELECT count(*) FROM kept", &[])
+            .unwrap()
+            .get(0)
+    };
+    let there = |client: &mut postgis::Client, name: &str| -> bool {
+        client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+            .unwrap()
+            .get(0)
+    };
+    // Every index built and named after the table.
+    let indexes: Vec<String> = client
+        .query(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'kept'::regclass ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        indexes,
+        [
+            "kept_bare",
+            "kept_geom",
+            "kept_time",
+            "kept_words0",
+            "kept_words1",
+            "kept_words2",
+            "kept_words3"
+        ]
+    );
+    // A push that fails once its rows are in (a table of the user's has
+    // the name its time index takes): the four events stay, nothing of
+    // the push is left, the user's table stays.
+    client
+        .batch_execute("DROP INDEX kept_time; CREATE TABLE kept_time (note text)")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("more.csv");
+    std::fs::write(&file, accented_acled()).unwrap();
+    let more = load(file.to_str().unwrap());
+    let more = more.usable().unwrap();
+    let err = push(more, &url, true).unwrap_err();
+    assert!(err.contains("kept_time"), "{err}");
+    assert_eq!(rows(&mut client), 4);
+    assert!(!there(&mut client, "kept__new"));
+    assert!(there(&mut client, "kept_time"));
+    client.batch_execute("DROP TABLE kept_time").unwrap();
+    // A push killed after its rows went in left them beside: the next
+    // push drops them and goes on.
+    client
+        .batch_execute(
+            "CREATE TABLE kept__new (id text); COMMENT ON TABLE kept__new IS 'incident-map push under way'",
+        )
+        .unwrap();
+    assert_eq!(push(more, &url, true), Ok(more.len()));
+    assert_eq!(rows(&mut client), more.len() as i64);
+    assert!(!there(&mut client, "kept__new"));
+    // A table of that name the user made: refused, kept.
+    client
+        .batch_execute("CREATE TABLE kept__new (note text); INSERT INTO kept__new VALUES ('mine')")
+        .unwrap();
+    let err = push(four, &url, true).unwrap_err();
+    assert!(err.contains("did not make"), "{err}");
+    assert_eq!(rows(&mut client), more.len() as i64);
+    let note: String = client
+        .query_one("SELECT note FROM kept__new", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(note, "mine");
+    client.batch_execute("DROP TABLE kept__new").unwrap();
+    // Another push to the name under way (its lock held here): refused.
+    client
+        .batch_execute("SELECT pg_advisory_lock(hashtext('\"kept\"'))")
+        .unwrap();
+    let err = push(four, &url, true).unwrap_err();
+    assert!(err.contains("under way"), "{err}");
+    client
+        .batch_execute("SELECT pg_advisory_unlock(hashtext('\"kept\"'))")
+        .unwrap();
+    assert_eq!(push(four, &url, true), Ok(4));
+    assert_eq!(rows(&mut client), 4);
 }
 
 /// Every command, given URLs with a planted password (the cluster trusts

@@ -35,9 +35,9 @@ pub struct Live {
     select: String,
     about: About,
     categories: Vec<Category>,
-    /// The table has push's words column (pushed since it was added):
-    /// words are asked of it, through its trigram index.
-    words_column: bool,
+    /// Where the table keeps its words (push's folded words, through
+    /// their trigram index, on tables pushed since they were added).
+    words: super::sql::Words,
     /// Rows, as the server estimated them when the table was opened.
     pub estimate: u64,
     /// The first and last start of an event, seconds (UTC).
@@ -119,7 +119,7 @@ impl Live {
         };
         let summarised = super::rollup::present(&mut client, t)?;
         Ok(Some(Live {
-            words_column: has(super::sql::WORDS_COLUMN),
+            words: super::sql::Words::of(has),
             summarised,
             target: t.clone(),
             select: select_list(&columns),
@@ -155,12 +155,7 @@ impl Live {
 
     /// `filter` as the table's clause.
     pub fn clause(&self, filter: &Filter) -> Result<Clause, String> {
-        let words = if self.words_column {
-            super::sql::WORDS_COLUMN
-        } else {
-            super::sql::WORDS_EXPRESSION
-        };
-        super::sql::clause_over(filter, &self.categories, words)
+        super::sql::clause_over(filter, &self.categories, self.words)
     }
 
     /// Where the rows `filter` lets through are counted: the times

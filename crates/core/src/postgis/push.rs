@@ -1,11 +1,17 @@
 //! Any data set written to a new table: the columns of our CSV export
 //! (ACLED's names where they mean the same; every passage), plus
 //! `incident_start` and `incident_end` (the event's time, UTC; empty when
-//! undated or disputed) and `geom`, a point made by the server from the
-//! latitude and longitude. Rows go in by COPY, a batch at a time, in one
-//! transaction: a push cut short leaves nothing behind. Then a GiST index
-//! on `geom`, a B-tree on the times, and the table's summaries
-//! ([`super::rollup`]).
+//! undated or disputed), `incident_search` (its words as the app searches
+//! them, see [`super::sql::SEARCH_COLUMN`]) and `geom`, a point made by the
+//! server from the latitude and longitude. Rows go in by COPY, a batch at a
+//! time, into a table of its own beside (`NAME__new`); then, all at once on
+//! connections of their own, a GiST index on `geom`, a B-tree on the times
+//! and a trigram index on each part of the words (see
+//! [`super::sql::PART_COLUMN`]); then, in one transaction, the table takes
+//! its name (the one it replaces dropped) and gets its summaries
+//! ([`super::rollup`]). A push cut short leaves the table it replaces as it
+//! was, and drops what it made (a push killed leaves `NAME__new`, which the
+//! next push to NAME drops).
 
 use std::io::Write;
 
@@ -100,15 +106,22 @@ pub fn push(
     // event has (the table counted them as it was read).
     let most = table_rows.most_passages;
     let mut columns = export::csv_columns(most);
-    columns.extend(["incident_start".to_string(), "incident_end".to_string()]);
+    columns.extend([
+        "incident_start".to_string(),
+        "incident_end".to_string(),
+        super::sql::SEARCH_COLUMN.to_string(),
+        super::sql::PART_COLUMN.to_string(),
+    ]);
     let numbers = ["latitude", "longitude", "uncertainty_m"];
     let defs: Vec<String> = columns
         .iter()
         .map(|c| {
             let kind = if numbers.contains(&c.as_str()) {
                 "double precision"
-            } else if c.starts_with("incident_") {
+            } else if c == "incident_start" || c == "incident_end" {
                 "timestamptz"
+            } else if c == super::sql::PART_COLUMN {
+                "smallint"
             } else {
                 "text"
             };
@@ -123,32 +136,73 @@ pub fn push(
     // trusted extension: the owner of a database may add it); without it
     // they are searched row by row, as before.
     let trigrams = shared(&mut client, "CREATE EXTENSION IF NOT EXISTS pg_trgm").is_ok();
-    let mut tx = client.transaction().map_err(explain)?;
-    if exists {
-        tx.batch_execute(&format!("DROP TABLE {table}"))
-            .map_err(explain)?;
+    // One push to a name at a time (they would share the table beside).
+    let lock: bool = client
+        .query_one("SELECT pg_try_advisory_lock(hashtext($1))", &[&table])
+        .map_err(explain)?
+        .get(0);
+    if !lock {
+        return Err(format!(
+            "another push to \"{}\" on {} is under way: wait for it to end, or push under another name (?table=NEW)",
+            t.table,
+            t.server()
+        ));
     }
+    let mut parts = super::sql::name_parts(&t.table);
+    let name = parts.pop().unwrap_or_default();
+    let beside = |last: &str| {
+        let mut p = parts.clone();
+        p.push(last.to_string());
+        ident(&super::sql::join_parts(&p))
+    };
+    let staging = beside(&format!("{name}{STAGING}"));
+    // (NULL: no such table; its comment, or '', when there is one.)
+    let left: Option<String> = client
+        .query_one(
+            "SELECT CASE WHEN to_regclass($1) IS NOT NULL \
+             THEN coalesce(obj_description(to_regclass($1), 'pg_class'), '') END",
+            &[&staging],
+        )
+        .map_err(explain)?
+        .get(0);
+    match left {
+        Some(comment) if comment != UNDER_WAY => {
+            return Err(format!(
+                "{} has a table {staging} that incident-map did not make, where a push puts its rows before they take their name: it is left as it is; push under another name (?table=NEW), or rename that table",
+                t.server()
+            ));
+        }
+        Some(_) => client
+            .batch_execute(&format!("DROP TABLE {staging}"))
+            .map_err(explain)?,
+        None => {}
+    }
+    let mut tx = client.transaction().map_err(explain)?;
     tx.batch_execute(&format!(
-        "CREATE TABLE {table} ({}, geom geometry(Point, 4326) GENERATED ALWAYS AS \
+        "CREATE TABLE {staging} ({}, geom geometry(Point, 4326) GENERATED ALWAYS AS \
          (CASE WHEN latitude IS NULL OR longitude IS NULL THEN NULL \
-          ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED, {})",
+          ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED); \
+         COMMENT ON TABLE {staging} IS '{UNDER_WAY}'",
         defs.join(", "),
-        super::sql::words_column_sql()
     ))
     .map_err(explain)?;
     let column_list: Vec<String> = columns.iter().map(|c| ident(c)).collect();
     let copy = format!(
-        "COPY {table} ({}) FROM STDIN WITH (FORMAT csv)",
+        "COPY {staging} ({}) FROM STDIN WITH (FORMAT csv)",
         column_list.join(", ")
     );
-    let time = |i: usize| -> Vec<String> {
+    // After the export's columns: the time, and the words folded.
+    let extra = |i: usize, words: &export::RowWords| -> Vec<String> {
         let t = table_rows.time(i);
-        match t.kind() {
+        let mut cells = match t.kind() {
             TimeKind::At | TimeKind::Between => {
                 vec![utc(t.start, "-infinity"), utc(t.end, "infinity")]
             }
             TimeKind::Unknown | TimeKind::Disputed => vec![String::new(), String::new()],
-        }
+        };
+        cells.push(search_text(words));
+        cells.push((i % super::sql::WORD_PARTS).to_string());
+        cells
     };
     // In time order: the rows of a stretch of time are then together on
     // disk, and the latest of a view (what the app asks for) are read
@@ -162,8 +216,10 @@ pub fn push(
             for batch in order.chunks(BATCH) {
                 let keep: Vec<usize> = batch.iter().map(|&i| i as usize).collect();
                 let mut bytes = Vec::new();
-                let r = export::store_csv_rows(store, &keep, most, &mut bytes, |k| time(keep[k]))
-                    .map(|()| (keep.len(), bytes));
+                let r = export::store_csv_rows(store, &keep, most, &mut bytes, |k, w| {
+                    extra(keep[k], w)
+                })
+                .map(|()| (keep.len(), bytes));
                 let failed = r.is_err();
                 // The sender stopped (the server refused): nothing more to make.
                 if rows.send(r).is_err() || failed {
@@ -184,35 +240,157 @@ pub fn push(
         }
         Ok(())
     })?;
-    let name = super::sql::name_parts(&t.table).pop().unwrap_or_default();
-    tx.batch_execute(&format!(
-        "CREATE INDEX {} ON {table} USING gist (geom); \
-         CREATE INDEX {} ON {table} (incident_start, incident_end); \
-         COMMENT ON TABLE {table} IS '{}'",
-        ident(&super::sql::join_parts(&[format!("{name}_geom")])),
-        ident(&super::sql::join_parts(&[format!("{name}_time")])),
-        about(store).replace('\'', "''"),
-    ))
-    .map_err(explain)?;
-    tx.batch_execute(&super::rollup::build_sql(&t.table))
-        .map_err(explain)?;
-    if trigrams {
-        tx.batch_execute("SAVEPOINT words").map_err(explain)?;
-        let indexed = tx.batch_execute(&format!(
-            "CREATE INDEX {} ON {table} USING gin ({} gin_trgm_ops)",
-            ident(&super::sql::join_parts(&[format!("{name}_words")])),
-            super::sql::WORDS_COLUMN
-        ));
-        if indexed.is_err() {
-            tx.batch_execute("ROLLBACK TO SAVEPOINT words")
-                .map_err(explain)?;
-        }
-    }
     tx.commit().map_err(explain)?;
+    let finished = finish(
+        &mut client,
+        store,
+        t,
+        &staging,
+        &name,
+        &beside,
+        exists,
+        trigrams,
+    );
+    if finished.is_err() {
+        // What this push made goes; the table it replaces stays.
+        let _ = client.batch_execute(&format!("DROP TABLE IF EXISTS {staging}"));
+    }
+    finished?;
     client
         .batch_execute(&format!("ANALYZE {table}"))
         .map_err(explain)?;
     Ok(n)
+}
+
+/// A name of one part (a dot in it is part of it), quoted.
+fn one(name: &str) -> String {
+    ident(&super::sql::join_parts(&[name.to_string()]))
+}
+
+/// What a push adds to its table's name while the rows go in.
+const STAGING: &str = "__new";
+
+/// The comment of a table a push is filling.
+const UNDER_WAY: &str = "incident-map push under way";
+
+/// The indexes of the rows in `staging` made at once, each on a session of
+/// its own; then, in one transaction, the table `exists` replaced, the
+/// rows given its name (`name`, in the schema `beside` names in) and their
+/// summaries.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    client: &mut postgres::Client,
+    store: &Store,
+    t: &Target,
+    staging: &str,
+    name: &str,
+    beside: &dyn Fn(&str) -> String,
+    exists: bool,
+    trigrams: bool,
+) -> Result<(), String> {
+    let explain = |e: postgres::Error| super::explain(&e, t);
+    let search = super::sql::SEARCH_COLUMN;
+    let part = super::sql::PART_COLUMN;
+    // Each index under a name of its own (the table replaced keeps its
+    // names until it is dropped), renamed once it is.
+    let mark = format!(
+        "incident_map_{:016x}",
+        std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, staging)
+    );
+    let mut indexes: Vec<(String, String, bool)> = vec![
+        (
+            format!("{mark}_geom"),
+            format!("CREATE INDEX {{}} ON {staging} USING gist (geom)"),
+            true,
+        ),
+        (
+            format!("{mark}_time"),
+            format!("CREATE INDEX {{}} ON {staging} (incident_start, incident_end)"),
+            true,
+        ),
+    ];
+    if trigrams {
+        // (And the rows others add, found beside them.)
+        indexes.push((
+            format!("{mark}_bare"),
+            format!("CREATE INDEX {{}} ON {staging} (id) WHERE {part} IS NULL"),
+            false,
+        ));
+        for j in 0..super::sql::WORD_PARTS {
+            indexes.push((
+                format!("{mark}_words{j}"),
+                format!(
+                    "CREATE INDEX {{}} ON {staging} USING gin ({search} gin_trgm_ops) WHERE {part} = {j}"
+                ),
+                false,
+            ));
+        }
+    }
+    // The trigram indexes first: they take longest.
+    indexes.sort_by_key(|(_, _, needed)| *needed);
+    let sessions = indexes.len().min(1 + super::sql::WORD_PARTS);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let made: Vec<Result<Vec<(usize, bool)>, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..sessions)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, bool)>, String> {
+                    let mut session = super::connect(t, false)?;
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((index, sql, needed)) = indexes.get(k) else {
+                            return Ok(done);
+                        };
+                        let r = session.batch_execute(&sql.replace("{}", &ident(index)));
+                        match r {
+                            Ok(()) => done.push((k, true)),
+                            Err(e) if *needed => return Err(super::explain(&e, t)),
+                            // Words without an index: searched row by row.
+                            Err(_) => done.push((k, false)),
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err("an index build failed".into()))
+            })
+            .collect()
+    });
+    let mut built = vec![false; indexes.len()];
+    for m in made {
+        for (k, ok) in m? {
+            built[k] = ok;
+        }
+    }
+    let table = ident(&t.table);
+    let mut sql = String::new();
+    if exists {
+        sql.push_str(&format!("DROP TABLE {table}; "));
+    }
+    sql.push_str(&format!(
+        "ALTER TABLE {staging} RENAME TO {}; COMMENT ON TABLE {table} IS {}; ",
+        one(name),
+        super::sql::literal(&about(store))
+    ));
+    for ((index, _, _), ok) in indexes.iter().zip(built) {
+        if ok {
+            let suffix = index.strip_prefix(&mark).unwrap_or(index);
+            sql.push_str(&format!(
+                "ALTER INDEX {} RENAME TO {}; ",
+                beside(index),
+                one(&format!("{name}{suffix}"))
+            ));
+        }
+    }
+    let mut tx = client.transaction().map_err(explain)?;
+    tx.batch_execute(&sql).map_err(explain)?;
+    tx.batch_execute(&super::rollup::build_sql(&t.table))
+        .map_err(explain)?;
+    tx.commit().map_err(explain)
 }
 
 /// Runs `sql` (a server-wide object pushes share) in a transaction of its
@@ -249,6 +427,21 @@ fn about(store: &Store) -> String {
         "categories": meta.categories,
     })
     .to_string()
+}
+
+/// An event's words as the app's search reads them, folded, one line
+/// each (a NUL, which a text on the server may not hold, as a space).
+fn search_text(words: &export::RowWords) -> String {
+    let mut searched = crate::store::Searched::default();
+    words.searched(&mut searched);
+    let mut folded = Vec::with_capacity(searched.text.len());
+    crate::filter::fold_bytes(&searched.text, &mut folded);
+    for b in &mut folded {
+        if *b == 0 {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(folded).unwrap_or_default()
 }
 
 /// Seconds since 1970 as an ISO time in UTC, or `beyond` out of range.

@@ -15,7 +15,14 @@ use crate::formats::{LoadError, LoadOptions, Loaded, Progress, Stage};
 pub(super) const ABOUT: &str = "incident-map push";
 
 /// Columns a pushed table has beside its CSV columns, read from its `when`.
-const PUSHED: [&str; 4] = ["incident_start", "incident_end", "geom", "incident_words"];
+const PUSHED: [&str; 6] = [
+    "incident_start",
+    "incident_end",
+    "geom",
+    "incident_words",
+    "incident_search",
+    "incident_part",
+];
 
 /// Loads the table `target` names.
 pub fn load(target: &Target, options: &LoadOptions) -> Result<Loaded, LoadError> {
@@ -200,17 +207,29 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
         estimate,
     } = describe(&mut client, t)?;
     let select = select_list(&columns);
-    // What the table comes to as text, before any of it is read: rows
-    // small on disk can be huge as text (a compressed column).
-    let text = text_bytes(&mut client, t, &select, estimate)?;
+    // Only the rows that may hold the words searched, when the table keeps
+    // them folded as the app does.
+    let folded = columns.iter().any(|(n, _)| n == super::sql::SEARCH_COLUMN);
+    let only = t
+        .holding
+        .as_deref()
+        .filter(|_| folded)
+        .and_then(super::sql::may_hold);
     let available = crate::formats::file::available_memory()
         .filter(|_| std::env::var_os("INCIDENT_MAP_NO_MEMORY_CHECK").is_none());
-    if let Some(why) = too_big(text, estimate, available) {
-        return Err(why);
+    // What the table comes to as text, before any of it is read: rows
+    // small on disk can be huge as text (a compressed column). (Of the
+    // rows a search lets through, the guard while reading says it.)
+    if only.is_none() {
+        let text = text_bytes(&mut client, t, &select, estimate)?;
+        if let Some(why) = too_big(text, estimate, available) {
+            return Err(why);
+        }
     }
     let copy = format!(
-        "COPY (SELECT {select} FROM {}) TO STDOUT WITH (FORMAT csv, HEADER true)",
-        ident(&t.table)
+        "COPY (SELECT {select} FROM {}{}) TO STDOUT WITH (FORMAT csv, HEADER true)",
+        ident(&t.table),
+        only.map_or_else(String::new, |w| format!(" WHERE {w}"))
     );
     let mut reader = client.copy_out(copy.as_str()).map_err(explain)?;
     let mut out = Vec::new();

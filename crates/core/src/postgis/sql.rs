@@ -43,7 +43,7 @@ impl Clause {
 /// A filter the table cannot answer (sources, reliabilities: not pushed)
 /// is an error saying so.
 pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String> {
-    clause_over(filter, categories, WORDS_EXPRESSION)
+    clause_over(filter, categories, Words::Expression)
 }
 
 /// The text words are searched in, as any pushed table can give it (what
@@ -51,30 +51,113 @@ pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String
 pub const WORDS_EXPRESSION: &str =
     "lower(concat_ws(' ', title, actor1, actor2, place, summary, notes))";
 
-/// The column `push` keeps that text in, made by the server from the row
-/// (so a trigram index can answer words), and how it is made: the same
-/// text as [`WORDS_EXPRESSION`] from operators that are IMMUTABLE, as a
-/// generated column needs (`concat_ws` is only STABLE).
+/// The column tables pushed before kept that text in, made by the server
+/// from the row (so a trigram index could answer words); read on such
+/// tables, no longer written.
 pub const WORDS_COLUMN: &str = "incident_words";
 
-/// [`WORDS_COLUMN`]'s definition.
-pub fn words_column_sql() -> String {
-    let parts: Vec<String> = ["title", "actor1", "actor2", "place", "summary", "notes"]
-        .iter()
-        .map(|c| format!("coalesce(' ' || {c}, '')"))
+/// The column `push` keeps an event's words in as the app searches them
+/// in the row read back (title, summary, actors, place and its other
+/// names, the passages quoted), folded as it folds them (case, accents),
+/// one line each. Written by the app, so a word found through it is what
+/// the app finds; trigram indexes answer `LIKE` on it.
+/// A row added by other means has no [`PART_COLUMN`], and is searched
+/// through this column if it was given one, else [`WORDS_EXPRESSION`].
+pub const SEARCH_COLUMN: &str = "incident_search";
+
+/// The column that puts each row `push` writes in one of [`WORD_PARTS`]
+/// parts (0, 1, …), each with a trigram index of its own on
+/// [`SEARCH_COLUMN`]: the server builds the parts' indexes at once, on as
+/// many cores (PostgreSQL 15 builds one such index on one core). A row
+/// added by other means has none (`NULL`).
+pub const PART_COLUMN: &str = "incident_part";
+
+/// How many parts [`PART_COLUMN`] names.
+pub const WORD_PARTS: usize = 4;
+
+/// The condition that a row is in one of the parts (what lets the server
+/// answer through each part's index).
+fn in_parts() -> String {
+    let each: Vec<String> = (0..WORD_PARTS)
+        .map(|j| format!("{PART_COLUMN} = {j}"))
         .collect();
-    format!(
-        "{WORDS_COLUMN} text GENERATED ALWAYS AS (lower(substr({}, 2))) STORED",
-        parts.join(" || ")
-    )
+    format!("({})", each.join(" OR "))
 }
 
-/// [`clause`], with words looked for in `words` (a table's
-/// [`WORDS_COLUMN`] when it has one, which an index answers).
+/// Where a table keeps the words [`clause_over`] looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    /// [`SEARCH_COLUMN`] (pushed now).
+    Folded,
+    /// [`WORDS_COLUMN`] (pushed before).
+    Lowered,
+    /// [`WORDS_EXPRESSION`], row by row.
+    Expression,
+}
+
+impl Words {
+    /// The words of a table with these columns.
+    pub fn of(has: impl Fn(&str) -> bool) -> Words {
+        if has(SEARCH_COLUMN) {
+            Words::Folded
+        } else if has(WORDS_COLUMN) {
+            Words::Lowered
+        } else {
+            Words::Expression
+        }
+    }
+
+    /// The condition that the words match `pattern` (a parameter) by `op`
+    /// (`LIKE`, `~`).
+    fn condition(self, op: &str, pattern: &str) -> String {
+        match self {
+            Words::Folded => format!(
+                "(({SEARCH_COLUMN} {op} {pattern} AND {parts}) OR ({PART_COLUMN} IS NULL AND \
+                 coalesce({SEARCH_COLUMN}, {WORDS_EXPRESSION}) {op} {pattern}))",
+                parts = in_parts()
+            ),
+            Words::Lowered => format!("{WORDS_COLUMN} {op} {pattern}"),
+            Words::Expression => format!("{WORDS_EXPRESSION} {op} {pattern}"),
+        }
+    }
+}
+
+/// The rows of a pushed table that may hold the words of `query` (a
+/// search as the app reads it), as a condition on its [`SEARCH_COLUMN`]:
+/// each run of letters and digits of each term somewhere in the row's
+/// folded words, through its trigram indexes, and every row push did not write.
+/// What it lets through holds every row the app's search finds in the
+/// table read back (push writes each row's words as they are read back:
+/// a test holds it to that); the app's search then finds exactly those
+/// among them. `None` for a query of no letters or digits.
+pub fn may_hold(query: &str) -> Option<String> {
+    let words: Vec<String> = crate::filter::terms(query)
+        .iter()
+        .flat_map(|t| {
+            t.text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let pattern = format!("%{}%", like_escape(w));
+                    format!("{SEARCH_COLUMN} LIKE {}", literal(&pattern))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (!words.is_empty()).then(|| {
+        format!(
+            "({PART_COLUMN} IS NULL OR ({} AND {}))",
+            words.join(" AND "),
+            in_parts()
+        )
+    })
+}
+
+/// [`clause`], with words looked for where the table keeps them.
 pub fn clause_over(
     filter: &Filter,
     categories: &[Category],
-    words: &str,
+    words: Words,
 ) -> Result<Clause, String> {
     if !filter.sources.is_empty() || !filter.reliabilities.is_empty() {
         return Err("filtering by source or reliability needs the data in memory: export what is shown, then open the file".into());
@@ -120,9 +203,8 @@ pub fn clause_over(
         parts.push(format!("({})", any.join(" OR ")));
     }
     for term in crate::filter::terms(&filter.text) {
-        let text = words;
         let p = c.push(Param::Text(format!("%{}%", like_escape(&term.text))));
-        parts.push(format!("{text} LIKE {p}"));
+        parts.push(words.condition("LIKE", &p));
         // A phrase whole: not inside a longer word at either end it
         // closes (a POSIX class, as the app's letters and digits).
         if term.whole_start || term.whole_end {
@@ -140,7 +222,7 @@ pub fn clause_over(
                     ""
                 }
             )));
-            parts.push(format!("{text} ~ {p}"));
+            parts.push(words.condition("~", &p));
         }
     }
     if !filter.precisions.is_empty() {

@@ -38,6 +38,11 @@ pub struct Target {
     /// How long a statement may wait for a lock another session holds
     /// (`lock_timeout=S`).
     pub lock_timeout: Duration,
+    /// Only the rows that may hold the words of this search are read,
+    /// where the table can tell (it keeps its words folded, see
+    /// [`super::sql::may_hold`]); whoever reads them searches them as
+    /// ever. Set by `convert --search`, never by the URL.
+    pub holding: Option<String>,
 }
 
 impl std::fmt::Debug for Target {
@@ -303,6 +308,7 @@ impl Target {
             live,
             statement_timeout,
             lock_timeout,
+            holding: None,
         })
     }
 

@@ -45,6 +45,46 @@ enum Find<'a> {
     Detail(&'a crate::store::Detail),
 }
 
+/// The words of an event's row as the app's search reads them, for the
+/// cells a row's caller adds after it.
+pub struct RowWords<'r, 'a> {
+    find: &'r Find<'a>,
+    event: &'a Event,
+}
+
+impl RowWords<'_, '_> {
+    /// The words the row holds that the app searches, one line each, as
+    /// the app reads them from the row: its title, summary, actors, place
+    /// ("Place: …", as a reader notes it; and the place's other names),
+    /// and passages. (An event's notes and claims are not in its row.)
+    pub fn searched(&self, out: &mut crate::store::Searched) {
+        let e = self.event;
+        out.line(&e.title);
+        if let Some(s) = &e.summary {
+            out.line(s);
+        }
+        for a in &e.actors {
+            out.line(a);
+        }
+        if let Some(place) = resolve(self.find, e).place {
+            out.line(&format!("Place: {place}"));
+        }
+        let named = e.location.as_ref().and_then(|l| l.place.as_deref());
+        if let Some(p) = named.and_then(|id| self.find.place(id)) {
+            for o in &p.other_names {
+                out.line(&o.name);
+            }
+        }
+        for p in &e.passages {
+            out.line(&p.quote);
+            // (Read back, a passage's markup is taken off.)
+            if p.quote.contains(['<', '&']) {
+                out.line(&crate::formats::import::plain_text(&p.quote));
+            }
+        }
+    }
+}
+
 impl<'a> Find<'a> {
     fn new(ds: &'a Dataset) -> Self {
         Find::Dataset {
@@ -233,7 +273,7 @@ pub fn save_store(
         head.write_record(csv_columns(most))
             .map_err(|e| failed(e.to_string()))?;
         w.write_all(&head.into_inner().map_err(|e| failed(e.to_string()))?)?;
-        store_csv_rows(store, keep, most, w, |_| Vec::new()).map_err(failed)?;
+        store_csv_rows(store, keep, most, w, |_, _| Vec::new()).map_err(failed)?;
         Ok(())
     })
     .map_err(|source| ExportError::Io {
@@ -252,7 +292,7 @@ pub fn store_csv_rows(
     keep: &[usize],
     most: usize,
     w: &mut dyn std::io::Write,
-    extra: impl Fn(usize) -> Vec<String> + Sync,
+    extra: impl Fn(usize, &RowWords) -> Vec<String> + Sync,
 ) -> Result<(), String> {
     use rayon::prelude::*;
     const PART: usize = 1 << 16;
@@ -270,12 +310,17 @@ pub fn store_csv_rows(
                 for (k, &i) in some.iter().enumerate() {
                     let d = store.detail(i);
                     let at = p * PART + s * SOME + k;
+                    let find = Find::Detail(&d);
+                    let words = RowWords {
+                        find: &find,
+                        event: &d.event,
+                    };
                     csv_row(
-                        &Find::Detail(&d),
+                        &find,
                         categories,
                         most,
                         &d.event,
-                        extra(at),
+                        extra(at, &words),
                         &mut out,
                     )?;
                 }
@@ -678,7 +723,7 @@ pub fn csv(ds: &Dataset) -> Result<String, String> {
     w.write_record(csv_columns(most))
         .map_err(|e| e.to_string())?;
     let mut bytes = w.into_inner().map_err(|e| e.to_string())?;
-    csv_rows(ds, most, &mut bytes, |_| Vec::new())?;
+    csv_rows(ds, most, &mut bytes, |_, _| Vec::new())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
@@ -714,7 +759,7 @@ pub fn csv_rows(
     ds: &Dataset,
     most: usize,
     w: &mut dyn std::io::Write,
-    extra: impl Fn(usize) -> Vec<String> + Sync,
+    extra: impl Fn(usize, &RowWords) -> Vec<String> + Sync,
 ) -> Result<(), String> {
     use rayon::prelude::*;
     const PART: usize = 2048;
@@ -743,10 +788,11 @@ fn csv_part<W: std::io::Write>(
     first: usize,
     part: &[Event],
     w: &mut ::csv::Writer<W>,
-    extra: &(impl Fn(usize) -> Vec<String> + Sync),
+    extra: &(impl Fn(usize, &RowWords) -> Vec<String> + Sync),
 ) -> Result<(), String> {
     for (i, e) in part.iter().enumerate().map(|(k, e)| (first + k, e)) {
-        csv_row(find, &ds.categories, most, e, extra(i), w)?;
+        let words = RowWords { find, event: e };
+        csv_row(find, &ds.categories, most, e, extra(i, &words), w)?;
     }
     Ok(())
 }
