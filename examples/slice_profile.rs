@@ -43,7 +43,16 @@ fn main() {
         common.heap_bytes() / 1_000_000,
         common.heap_bytes() as f64 / store.len().max(1) as f64
     );
-    for words in ["place", "pla", "1", "12345", "\"place 4242\""] {
+    for words in [
+        "place",
+        "pla",
+        "1",
+        "place 4",
+        "place 42",
+        "place 424",
+        "12345",
+        "\"place 4242\"",
+    ] {
         let t = Instant::now();
         let plain =
             incident_map_core::filter::SearchIndex::scan(&store, words, None, None, &|| false);

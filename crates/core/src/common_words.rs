@@ -1,5 +1,6 @@
-//! The words most events hold, one bitmap each, and which bytes each
-//! event's words hold: a small index (at most 40 bytes an event) that lets
+//! The words most events hold, one bitmap each, which bytes each event's
+//! words hold, and which digits and pairs of digits: a small index (at most
+//! 54 bytes an event) that lets
 //! a search skip reading the events whose answer it already knows.
 //!
 //! A large file keeps no copy of its events' words (that is 300 bytes an
@@ -13,9 +14,14 @@
 //!   of it: "pla" is found in each event "place" or "displaced" is in, from
 //!   their bitmaps, without reading them;
 //! - an event whose words lack one of a term's bytes cannot hold it (one
-//!   bit an event for each letter, digit and a few bins of other bytes).
+//!   bit an event for each letter, digit and a few bins of other bytes);
+//! - digits: a bitmap for each digit and each pair of digits an event's
+//!   words hold somewhere ("4", "42"): a number typed of one or two digits
+//!   is answered by its bitmap alone, and a longer one ("4242") may only be
+//!   where all its pairs are ("42", "24"), as a term being typed so often
+//!   is ("place 4").
 //!
-//! Only the events left between the two are read.
+//! Only the events left between them are read.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -29,6 +35,31 @@ const MOST: usize = 256;
 const RARER: usize = 100;
 /// Events read a part at a time (a multiple of 64: a part fills whole bitmap words).
 const CHUNK: usize = 4096;
+/// The digits' bitmaps: "0" to "9", then "00" to "99".
+const GRAMS: usize = 110;
+
+/// The bitmap of a digit string of one or two digits.
+fn gram(digits: &[u8]) -> Option<usize> {
+    match *digits {
+        [a] if a.is_ascii_digit() => Some(usize::from(a - b'0')),
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(10 + usize::from(a - b'0') * 10 + usize::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// The digits' bitmaps (see [`gram`]) `text` holds, set in `row`.
+fn set_grams(text: &[u8], row: &mut [u64], bit: u64) {
+    for (k, &a) in text.iter().enumerate() {
+        if a.is_ascii_digit() {
+            row[usize::from(a - b'0')] |= bit;
+            if let Some(&b) = text.get(k + 1).filter(|b| b.is_ascii_digit()) {
+                row[10 + usize::from(a - b'0') * 10 + usize::from(b - b'0')] |= bit;
+            }
+        }
+    }
+}
 
 /// See the module's documentation.
 #[derive(Debug, Default)]
@@ -40,6 +71,8 @@ pub struct CommonWords {
     bits: Vec<u64>,
     /// For each event, the bins of the bytes its folded words hold.
     masks: Vec<u64>,
+    /// The digits' bitmaps, block-major as `bits`: [`GRAMS`] a block.
+    grams: Vec<u64>,
 }
 
 /// Which events a search's terms are sure to be in, and which they may be
@@ -159,6 +192,8 @@ impl CommonWords {
         let mut bits = vec![0u64; blocks * k];
         // Every bin until an event is read: one never read is never passed over.
         let mut masks = vec![u64::MAX; n];
+        // (Each of an event never read set alike.)
+        let mut grams = vec![u64::MAX; blocks * GRAMS];
         let done = std::sync::atomic::AtomicUsize::new(0);
         // Each part's bitmap words (none when no word is common: the masks
         // are made all the same).
@@ -170,11 +205,13 @@ impl CommonWords {
         let finished = bit_parts
             .into_par_iter()
             .zip(masks.par_chunks_mut(CHUNK))
+            .zip(grams.par_chunks_mut(CHUNK / 64 * GRAMS))
             .enumerate()
-            .all(|(c, (bits, masks))| {
+            .all(|(c, ((bits, masks), grams))| {
                 if stop() {
                     return false;
                 }
+                grams.fill(0);
                 read(c, &mut |i, text| {
                     let at = i - c * CHUNK;
                     masks[at] = mask_of(text);
@@ -184,6 +221,7 @@ impl CommonWords {
                             bits[word * k + j] |= bit;
                         }
                     }
+                    set_grams(text, &mut grams[word * GRAMS..(word + 1) * GRAMS], bit);
                 });
                 let d = done.fetch_add(masks.len(), std::sync::atomic::Ordering::Relaxed);
                 progress((d + masks.len()) as f32 / n.max(1) as f32);
@@ -194,14 +232,15 @@ impl CommonWords {
             words,
             bits,
             masks,
+            grams,
         })
     }
 
-    /// Whether the bitmaps of `n` events (40 bytes an event at most) fit
+    /// Whether the bitmaps of `n` events (54 bytes an event at most) fit
     /// in `available` bytes of memory with room to spare: they take no more
     /// than a quarter of it (unknown: they fit).
     pub fn fit(n: usize, available: Option<u64>) -> bool {
-        available.is_none_or(|a| n as u64 * 40 * 4 <= a)
+        available.is_none_or(|a| n as u64 * 54 * 4 <= a)
     }
 
     pub fn len(&self) -> usize {
@@ -216,19 +255,22 @@ impl CommonWords {
     pub fn heap_bytes(&self) -> usize {
         self.bits.capacity() * 8
             + self.masks.capacity() * 8
+            + self.grams.capacity() * 8
             + self.words.iter().map(|w| w.capacity() + 24).sum::<usize>()
     }
 
     /// Which events are sure to hold every term, and which may (the rest
     /// cannot): a word is sure in each event holding a common word it is
-    /// part of; a phrase's whole words that are common must be there; and
-    /// every byte of a term must be among the event's.
+    /// part of, and a number of one or two digits in each holding it; a
+    /// phrase's whole common words must be there, as must each pair of
+    /// digits a term has; and every byte of a term must be among the event's.
     pub fn split(&self, terms: &[Term]) -> Split {
         let k = self.words.len();
         let blocks = self.n.div_ceil(64);
         // For each term: its bytes' bins, the common words that make it
         // sure, and those it must have.
-        let per_term: Vec<(u64, Vec<usize>, Vec<usize>)> = terms
+        #[allow(clippy::type_complexity)]
+        let per_term: Vec<(u64, Vec<usize>, Vec<usize>, Option<usize>, Vec<usize>)> = terms
             .iter()
             .map(|t| {
                 let text = t.text.as_bytes();
@@ -259,7 +301,10 @@ impl CommonWords {
                 } else {
                     Vec::new()
                 };
-                (mask_of(text), containing, needed)
+                // Its digits: the bitmap that answers it, the pairs it needs.
+                let exact = gram(text).filter(|_| !t.whole_start && !t.whole_end);
+                let pairs: Vec<usize> = text.windows(2).filter_map(gram).collect();
+                (mask_of(text), containing, needed, exact, pairs)
             })
             .collect();
         let mut sure = vec![0u64; blocks];
@@ -270,6 +315,7 @@ impl CommonWords {
             .with_min_len(256)
             .for_each(|(b, (sure, maybe))| {
                 let row = &self.bits[b * k..(b + 1) * k];
+                let digits = &self.grams[b * GRAMS..(b + 1) * GRAMS];
                 let events = &self.masks[b * 64..((b + 1) * 64).min(self.n)];
                 let mut all_sure = u64::MAX;
                 let mut all_may = if events.len() == 64 {
@@ -277,7 +323,7 @@ impl CommonWords {
                 } else {
                     (1u64 << events.len()) - 1
                 };
-                for (mask, containing, needed) in &per_term {
+                for (mask, containing, needed, exact, pairs) in &per_term {
                     let mut has = 0u64;
                     for (e, m) in events.iter().enumerate() {
                         has |= u64::from(m & mask == *mask) << e;
@@ -285,7 +331,13 @@ impl CommonWords {
                     for &j in needed {
                         has &= row[j];
                     }
-                    let covered = containing.iter().fold(0u64, |a, &j| a | row[j]);
+                    for &g in pairs {
+                        has &= digits[g];
+                    }
+                    let mut covered = containing.iter().fold(0u64, |a, &j| a | row[j]);
+                    if let Some(g) = exact {
+                        covered |= digits[*g];
+                    }
                     all_may &= has;
                     all_sure &= covered;
                 }
@@ -308,10 +360,10 @@ mod tests {
         assert_eq!(mask_of(b"ab") & mask_of(b"abc"), mask_of(b"ab"));
         assert_ne!(mask_of(b"a"), mask_of(b"b"));
         assert_ne!(mask_of(b"1"), mask_of(b"2"));
-        assert!(CommonWords::fit(10_000_000, Some(2_000_000_000)));
+        assert!(CommonWords::fit(10_000_000, Some(2_200_000_000)));
         assert!(
-            !CommonWords::fit(10_000_000, Some(1_000_000_000)),
-            "400 MB of 1 GB"
+            !CommonWords::fit(10_000_000, Some(2_000_000_000)),
+            "540 MB of 2 GB"
         );
         assert!(CommonWords::fit(10_000_000, None));
         let words: Vec<&[u8]> = words_of(b"on 6 september, place 17289.").collect();

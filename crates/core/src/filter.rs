@@ -1446,6 +1446,9 @@ mod tests {
             "residents",
             "ö",
             "national reuters",
+            "4",
+            "place 4",
+            "\"place 4",
         ] {
             let want = found_in_full(&full, query);
             let count = want.iter().filter(|&&b| b).count();
@@ -1501,6 +1504,25 @@ mod tests {
         // it is sure, the rest with its letters read.
         let holding = full.iter().filter(|t| t.contains("krasnogorsk")).count();
         assert_eq!(left("krasnogorsk").0, holding);
+        // A number of one or two digits is answered by its bitmap alone, as
+        // is a word typed with one; a longer number is read only where all
+        // its pairs of digits are.
+        for (query, digits) in [("4", "4"), ("09", "09")] {
+            let holding = full.iter().filter(|t| t.contains(digits)).count();
+            assert!(holding > n / 20 && holding < n, "{query}: {holding}");
+            assert_eq!(left(query), (holding, 0), "{query}");
+        }
+        let (sure, maybe) = left("place 4");
+        assert!(
+            sure > n / 2 && maybe < n / 20,
+            "place 4: {sure} sure, {maybe} read"
+        );
+        let holding = full.iter().filter(|t| t.contains("1234")).count();
+        let (sure, maybe) = left("1234");
+        assert!(
+            maybe < n / 4 && sure + maybe >= holding,
+            "1234: {sure} sure, {maybe} read"
+        );
         // A phrase is never sure; its whole common words say where it may be.
         assert_eq!(left("\"place 12\"").0, 0);
         assert!(left("\"place 12\"").1 < n / 2, "{:?}", left("\"place 12\""));
