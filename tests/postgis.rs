@@ -43,6 +43,23 @@ fn try_load(url: &str) -> Result<formats::Loaded, formats::LoadError> {
     formats::open(&origin, &LoadOptions::default())
 }
 
+/// A clause over a table push wrote, its words looked up in its
+/// vocabulary as the live view looks them up.
+fn clause_pushed(
+    client: &mut postgis::Client,
+    table: &str,
+    f: &Filter,
+    categories: &[incident_map_core::model::Category],
+) -> sql::Clause {
+    let texts: Vec<String> = incident_map_core::filter::terms(&f.text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let known = postgis::terms::look_up(client, table, &texts, &mut Default::default()).unwrap();
+    sql::clause_over(f, categories, sql::Words::Terms, &known).unwrap()
+}
+
 fn push(store: &Store, url: &str, replace: bool) -> Result<usize, String> {
     postgis::push(store, &Target::parse(url).unwrap(), replace, &|_, _| {})
 }
@@ -295,8 +312,9 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
         let clause = sql::clause(f, &table.meta.categories).unwrap();
         let on_server = postgis::count(&mut client, &target, &clause).unwrap();
         assert_eq!(on_server, in_memory, "{f:?}\n{}", clause.sql);
-        // The words push keeps (folded, in a column) give the same answers.
-        let over_column = sql::clause_over(f, &table.meta.categories, sql::Words::Folded).unwrap();
+        // The words push keeps (folded, in a column, found through their
+        // hashes) give the same answers.
+        let over_column = clause_pushed(&mut client, "generated_100k", f, &table.meta.categories);
         let by_column = postgis::count(&mut client, &target, &over_column).unwrap();
         assert_eq!(by_column, in_memory, "{f:?}\n{}", over_column.sql);
         assert!(
@@ -305,21 +323,49 @@ fn a_generated_table_of_100000_rows_counts_on_the_server_as_in_memory_under_each
         );
         assert!(in_memory > 0, "{f:?} shows nothing");
     }
-    // Words are answered through the trigram index push built.
-    let words = Filter {
-        text: "\"place 1234\"".into(),
-        ..Filter::default()
+    // Words are answered through the index of their hashes push built.
+    let mut words_of = |text: &str| {
+        let f = Filter {
+            text: text.into(),
+            ..Filter::default()
+        };
+        clause_pushed(&mut client, "generated_100k", &f, &table.meta.categories)
     };
-    let over_column = sql::clause_over(&words, &table.meta.categories, sql::Words::Folded).unwrap();
+    let over_column = words_of("\"place 1234\"");
+    // A word every row holds is read in the rows: the index would give
+    // them all.
+    let every = words_of("place");
+    assert!(
+        over_column.sql.contains("incident_terms &&"),
+        "{}",
+        over_column.sql
+    );
+    assert!(over_column.through_words);
+    assert!(
+        !every.through_words && !every.sql.contains("&&"),
+        "{}",
+        every.sql
+    );
+    assert_eq!(postgis::count(&mut client, &target, &every), Ok(100_000));
+    let params: Vec<String> = over_column
+        .params
+        .iter()
+        .map(|p| match p {
+            sql::Param::Text(t) => sql::literal(t),
+            sql::Param::Ints(h) => format!(
+                "'{{{}}}'::int4[]",
+                h.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+            ),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut explained = over_column.sql.clone();
+    for (k, p) in params.iter().enumerate().rev() {
+        explained = explained.replace(&format!("${}", k + 1), p);
+    }
     let plan: Vec<String> = client
         .query(
-            &format!(
-                "EXPLAIN SELECT count(*) FROM generated_100k WHERE {}",
-                over_column
-                    .sql
-                    .replace("$1", "'%place 1234%'")
-                    .replace("$2", "'(^|[^[:alnum:]])place 1234($|[^[:alnum:]])'")
-            ),
+            &format!("EXPLAIN SELECT count(*) FROM generated_100k WHERE {explained}"),
             &[],
         )
         .unwrap()
@@ -528,8 +574,7 @@ fn a_pushed_tables_words_are_folded_as_the_app_folds_them_and_a_search_reads_onl
                 text: q.into(),
                 ..Filter::default()
             };
-            let clause =
-                sql::clause_over(&f, &back.table().meta.categories, sql::Words::Folded).unwrap();
+            let clause = clause_pushed(&mut client, name, &f, &back.table().meta.categories);
             let counted = postgis::count(&mut client, &target, &clause).unwrap();
             assert_eq!(
                 counted as usize,
@@ -556,7 +601,11 @@ fn a_pushed_tables_words_are_folded_as_the_app_folds_them_and_a_search_reads_onl
         // The server can answer through the words' index (a table this
         // small is read whole unless told not to).
         client.batch_execute("SET enable_seqscan = off").unwrap();
-        let holds = sql::may_hold("place 7").unwrap();
+        let known =
+            postgis::terms::look_up(&mut client, name, &["place 7"], &mut Default::default())
+                .unwrap();
+        assert!(known.contains_key("place"), "{known:?}");
+        let holds = sql::may_hold("place 7", sql::Words::Terms, &known).unwrap();
         let plan: Vec<String> = client
             .query(&format!("EXPLAIN SELECT * FROM {name} WHERE {holds}"), &[])
             .unwrap()
@@ -580,7 +629,7 @@ fn a_pushed_tables_words_are_folded_as_the_app_folds_them_and_a_search_reads_onl
         text: "basel".into(),
         ..Filter::default()
     };
-    let clause = sql::clause_over(&f, &[], sql::Words::Folded).unwrap();
+    let clause = clause_pushed(&mut client, "folded_acled", &f, &[]);
     assert_eq!(postgis::count(&mut client, &target, &clause), Ok(1));
     let mut holding = target.clone();
     holding.holding = Some("basel".into());
@@ -1085,17 +1134,21 @@ fn push_never_drops_a_table_it_did_not_make() {
         .unwrap();
     let file = load(scenario().to_str().unwrap());
     let store = file.usable().unwrap();
-    // Refused, said why; the user's table as it was; nothing made.
-    let err = push(store, &table(&base, "mine"), true).unwrap_err();
-    assert!(
-        err.contains("\"mine__times\" that incident-map did not make"),
-        "{err}"
-    );
-    let kept: String = client
-        .query_one("SELECT note FROM mine__times", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(kept, "the user's own");
+    // Refused, said why; the user's table as it was.
+    let refused = |client: &mut postgis::Client, theirs: &str| {
+        let err = push(store, &table(&base, "mine"), true).unwrap_err();
+        assert!(
+            err.contains(&format!("\"{theirs}\" that incident-map did not make")),
+            "{err}"
+        );
+        let kept: String = client
+            .query_one(&format!("SELECT note FROM {theirs}"), &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(kept, "the user's own");
+    };
+    refused(&mut client, "mine__times");
+    // Nothing made.
     let made: bool = client
         .query_one("SELECT to_regclass('mine') IS NOT NULL", &[])
         .unwrap()
@@ -1113,6 +1166,15 @@ fn push_never_drops_a_table_it_did_not_make() {
         .unwrap()
         .get(0);
     assert_eq!(comment.as_deref(), Some("incident-map summary of mine"));
+    // A table of the user's where the words' vocabulary goes: refused, kept.
+    client
+        .batch_execute(
+            "DROP TABLE mine__terms; CREATE TABLE mine__terms (note text); \
+             INSERT INTO mine__terms VALUES ('the user''s own')",
+        )
+        .unwrap();
+    refused(&mut client, "mine__terms");
+    client.batch_execute("DROP TABLE mine__terms").unwrap();
 }
 
 /// A push fills a table beside the one it replaces (`NAME__new`) and
@@ -1128,7 +1190,9 @@ fn a_push_cut_short_leaves_the_table_it_replaces_and_nothing_of_its_own() {
     let target = Target::parse(&url).unwrap();
     let mut client = postgis::connect(&target, false).unwrap();
     client
-        .batch_execute("DROP TABLE IF EXISTS kept, kept__new, kept_time CASCADE")
+        .batch_execute(
+            "DROP TABLE IF EXISTS kept CASCADE; DROP TABLE IF EXISTS kept__new, kept_time, kept__terms CASCADE",
+        )
         .unwrap();
     let scenario = load(scenario().to_str().unwrap());
     let four = scenario.usable().unwrap();
@@ -1157,16 +1221,38 @@ fn a_push_cut_short_leaves_the_table_it_replaces_and_nothing_of_its_own() {
         .collect();
     assert_eq!(
         indexes,
-        [
-            "kept_bare",
-            "kept_geom",
-            "kept_time",
-            "kept_words0",
-            "kept_words1",
-            "kept_words2",
-            "kept_words3"
-        ]
+        ["kept_bare", "kept_geom", "kept_time", "kept_words"]
     );
+    // Its vocabulary beside it, with its index, marked as made here.
+    let vocabulary: (Option<String>, Option<String>) = client
+        .query_one(
+            "SELECT obj_description('kept__terms'::regclass, 'pg_class'), \
+             (SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'kept__terms'::regclass)",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    assert_eq!(
+        vocabulary,
+        (
+            Some("incident-map words of kept".to_string()),
+            Some("kept__terms_term".to_string())
+        )
+    );
+    // (What this push names its own until the end; pushes of other tests
+    // may be under way meanwhile.)
+    let own = postgis::own_prefix("kept");
+    assert!(own.starts_with("incident_map_"), "{own}");
+    let ours_left = |client: &mut postgis::Client| -> i64 {
+        client
+            .query_one(
+                "SELECT count(*) FROM pg_class WHERE starts_with(relname, $1)",
+                &[&own],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(ours_left(&mut client), 0);
     // A push that fails once its rows are in (a table of the user's has
     // the name its time index takes): the four events stay, nothing of
     // the push is left, the user's table stays.
@@ -1182,7 +1268,16 @@ fn a_push_cut_short_leaves_the_table_it_replaces_and_nothing_of_its_own() {
     assert!(err.contains("kept_time"), "{err}");
     assert_eq!(rows(&mut client), 4);
     assert!(!there(&mut client, "kept__new"));
+    assert_eq!(ours_left(&mut client), 0);
     assert!(there(&mut client, "kept_time"));
+    let words: i64 = client
+        .query_one(
+            "SELECT count(*) FROM kept__terms WHERE term = 'kremlin'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(words, 1, "the vocabulary replaced stays");
     client.batch_execute("DROP TABLE kept_time").unwrap();
     // A push killed after its rows went in left them beside: the next
     // push drops them and goes on.
@@ -1191,9 +1286,14 @@ fn a_push_cut_short_leaves_the_table_it_replaces_and_nothing_of_its_own() {
             "CREATE TABLE kept__new (id text); COMMENT ON TABLE kept__new IS 'incident-map push under way'",
         )
         .unwrap();
+    client
+        .batch_execute(&format!("CREATE TABLE {own}__terms (term text)"))
+        .unwrap();
+    assert_eq!(ours_left(&mut client), 1);
     assert_eq!(push(more, &url, true), Ok(more.len()));
     assert_eq!(rows(&mut client), more.len() as i64);
     assert!(!there(&mut client, "kept__new"));
+    assert_eq!(ours_left(&mut client), 0);
     // A table of that name the user made: refused, kept.
     client
         .batch_execute("CREATE TABLE kept__new (note text); INSERT INTO kept__new VALUES ('mine')")

@@ -36,8 +36,10 @@ pub struct Live {
     about: About,
     categories: Vec<Category>,
     /// Where the table keeps its words (push's folded words, through
-    /// their trigram index, on tables pushed since they were added).
+    /// the index of their hashes, on tables pushed since they were added).
     words: super::sql::Words,
+    /// What the table's vocabulary said of each run of words searched.
+    vocabulary: std::sync::Mutex<std::collections::HashMap<String, Option<Vec<i32>>>>,
     /// Rows, as the server estimated them when the table was opened.
     pub estimate: u64,
     /// The first and last start of an event, seconds (UTC).
@@ -120,6 +122,7 @@ impl Live {
         let summarised = super::rollup::present(&mut client, t)?;
         Ok(Some(Live {
             words: super::sql::Words::of(has),
+            vocabulary: Default::default(),
             summarised,
             target: t.clone(),
             select: select_list(&columns),
@@ -153,9 +156,26 @@ impl Live {
         self.about.title.as_deref()
     }
 
-    /// `filter` as the table's clause.
+    /// `filter` as the table's clause (whether the table can answer it).
     pub fn clause(&self, filter: &Filter) -> Result<Clause, String> {
-        super::sql::clause_over(filter, &self.categories, self.words)
+        super::sql::clause_over(filter, &self.categories, self.words, &Default::default())
+    }
+
+    /// `filter` as the table's clause, its words through their index
+    /// (looked up in the table's vocabulary, once per run).
+    fn clause_on(&self, client: &mut Client, filter: &Filter) -> Result<Clause, String> {
+        let mut known = super::terms::Known::new();
+        if self.words == super::sql::Words::Terms && !filter.text.trim().is_empty() {
+            let texts: Vec<String> = crate::filter::terms(&filter.text)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let mut cache = self.vocabulary.lock().unwrap_or_else(|e| e.into_inner());
+            known = super::terms::look_up(client, &self.target.table, &texts, &mut cache)
+                .map_err(|e| super::explain(&e, &self.target))?;
+        }
+        super::sql::clause_over(filter, &self.categories, self.words, &known)
     }
 
     /// Where the rows `filter` lets through are counted: the times
@@ -170,13 +190,13 @@ impl Live {
 
     /// How many rows `filter` lets through.
     pub fn count(&self, client: &mut Client, filter: &Filter) -> Result<u64, String> {
-        let c = self.clause(filter)?;
+        let c = self.clause_on(client, filter)?;
         count_in(client, &self.target, &self.counted(filter), &c).map(|n| n as u64)
     }
 
     /// What the view `ask` shows.
     pub fn answer(&self, client: &mut Client, ask: &Ask) -> Result<Answer, String> {
-        let clause = self.clause(&ask.filter)?;
+        let clause = self.clause_on(client, &ask.filter)?;
         let cells = if self.summarised && super::rollup::answers_cells(&ask.filter, ask.zoom) {
             super::rollup::sum_cells(client, &self.target, &clause, ask.zoom, ask.view)?
         } else {
@@ -225,7 +245,16 @@ impl Live {
         let params = super::params(&clause);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             params.iter().map(|p| p.as_ref()).collect();
-        let rows = client.query(&statement, &refs).map_err(explain)?;
+        let rows = if clause.through_words {
+            let mut tx = client.transaction().map_err(explain)?;
+            tx.batch_execute(super::sql::THROUGH_WORDS)
+                .map_err(explain)?;
+            let rows = tx.query(&statement, &refs).map_err(explain)?;
+            tx.commit().map_err(explain)?;
+            rows
+        } else {
+            client.query(&statement, &refs).map_err(explain)?
+        };
         let mut csv = csv::Writer::from_writer(Vec::new());
         let header: Vec<&str> = statement.columns().iter().map(|c| c.name()).collect();
         let failed = |e: csv::Error| format!("writing a page of rows: {e}");
@@ -279,7 +308,7 @@ impl Live {
             return Ok(Histogram::default());
         };
         let (size, edges) = crate::histogram::bins(first, last, &tz);
-        let clause = self.clause(&base)?;
+        let clause = self.clause_on(client, &base)?;
         super::view::histogram_in(
             client,
             &self.target,
@@ -298,7 +327,7 @@ impl Live {
         client: &mut Client,
         filter: &Filter,
     ) -> Result<(Vec<u32>, u32), String> {
-        let c = self.clause(filter)?;
+        let c = self.clause_on(client, filter)?;
         let rows = self.counted(filter);
         let query = format!(
             "SELECT category, {}::bigint FROM {} WHERE {} GROUP BY 1",

@@ -5,7 +5,8 @@
 //! and longitude, its times in UTC) and reads that with the CSV reader,
 //! the same vocabulary of columns; `push` writes any data set to a new
 //! table (COPY in batches, a GiST index on its points, a B-tree on its
-//! times); `sql` turns a [`crate::filter::Filter`] into the `WHERE` clause
+//! times, an index of its words' hashes and their vocabulary: `terms`);
+//! `sql` turns a [`crate::filter::Filter`] into the `WHERE` clause
 //! that asks a pushed table for what the filter shows; `view` asks what one
 //! view of the map needs (its cells' counts, the time histogram) of the
 //! server instead of every row; `live` asks it per view for a table too
@@ -18,6 +19,7 @@ mod read;
 pub mod rollup;
 pub mod sql;
 mod target;
+pub mod terms;
 pub mod view;
 
 use std::sync::Arc;
@@ -26,7 +28,7 @@ use postgres::NoTls;
 use postgres::config::SslMode;
 
 pub use postgres::{CancelToken, Client};
-pub use push::push;
+pub use push::{own_prefix, push};
 pub use read::{load, text_size};
 pub use target::{Env, Target, hide_secrets, is_url, remember_secrets_of};
 
@@ -180,7 +182,15 @@ fn rows(
     let params = params(c);
     let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
         params.iter().map(|p| p.as_ref()).collect();
-    client.query(query, &refs).map_err(|e| explain(&e, t))
+    let failed = |e: postgres::Error| explain(&e, t);
+    if !c.through_words {
+        return client.query(query, &refs).map_err(failed);
+    }
+    let mut tx = client.transaction().map_err(failed)?;
+    tx.batch_execute(sql::THROUGH_WORDS).map_err(failed)?;
+    let rows = tx.query(query, &refs).map_err(failed)?;
+    tx.commit().map_err(failed)?;
+    Ok(rows)
 }
 
 /// The clause's values as the client sends them.
@@ -193,6 +203,7 @@ fn params(c: &sql::Clause) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
                 sql::Param::Texts(v) => Box::new(v.clone()),
                 sql::Param::Float(f) => Box::new(*f),
                 sql::Param::Floats(v) => Box::new(v.clone()),
+                sql::Param::Ints(v) => Box::new(v.clone()),
                 // to_timestamp takes seconds as a double.
                 sql::Param::Seconds(s) => Box::new(*s as f64),
             }

@@ -2,16 +2,17 @@
 //! (ACLED's names where they mean the same; every passage), plus
 //! `incident_start` and `incident_end` (the event's time, UTC; empty when
 //! undated or disputed), `incident_search` (its words as the app searches
-//! them, see [`super::sql::SEARCH_COLUMN`]) and `geom`, a point made by the
-//! server from the latitude and longitude. Rows go in by COPY, a batch at a
-//! time, into a table of its own beside (`NAME__new`); then, all at once on
-//! connections of their own, a GiST index on `geom`, a B-tree on the times
-//! and a trigram index on each part of the words (see
-//! [`super::sql::PART_COLUMN`]); then, in one transaction, the table takes
-//! its name (the one it replaces dropped) and gets its summaries
-//! ([`super::rollup`]). A push cut short leaves the table it replaces as it
-//! was, and drops what it made (a push killed leaves `NAME__new`, which the
-//! next push to NAME drops).
+//! them, see [`super::sql::SEARCH_COLUMN`]), `incident_terms` (their
+//! hashes, see [`super::terms`]) and `geom`, a point made by the server
+//! from the latitude and longitude. Rows go in by COPY, a batch at a time,
+//! into a table of its own beside (`NAME__new`), and the words' vocabulary
+//! after them; then, all at once on connections of their own, a GiST index
+//! on `geom`, a B-tree on the times, a GIN index on the words' hashes and a
+//! trigram index on the vocabulary; then, in one transaction, the table and
+//! its vocabulary take their names (those they replace dropped) and the
+//! table gets its summaries ([`super::rollup`]). A push cut short leaves
+//! the table it replaces as it was, and drops what it made (a push killed
+//! leaves `NAME__new`, which the next push to NAME drops).
 
 use std::io::Write;
 
@@ -54,9 +55,22 @@ pub fn push(
         .map_err(explain)?
         .get(0);
     let (times, cells) = super::rollup::names(&t.table);
-    for (name, columns) in [
-        (times, "incident_start,incident_end,category,n"),
-        (cells, "z,cx,cy,category,n,sx,sy"),
+    let vocabulary = super::terms::vocabulary_name(&t.table);
+    // (A vocabulary is ours only when marked: each was, from the first.)
+    for (name, columns, mark, before) in [
+        (
+            times,
+            "incident_start,incident_end,category,n",
+            super::rollup::MARK,
+            ours_before,
+        ),
+        (
+            cells,
+            "z,cx,cy,category,n,sx,sy",
+            super::rollup::MARK,
+            ours_before,
+        ),
+        (vocabulary, "", super::terms::MARK, false),
     ] {
         let row = client
             .query_one(
@@ -68,10 +82,10 @@ pub fn push(
             .map_err(explain)?;
         let (there, comment, has): (bool, Option<String>, Option<String>) =
             (row.get(0), row.get(1), row.get(2));
-        let marked = comment.is_some_and(|c| c.starts_with(super::rollup::MARK));
+        let marked = comment.is_some_and(|c| c.starts_with(mark));
         // (Made before summaries were marked: our trigger on the table, or
         // exactly our columns.)
-        let ours = marked || ours_before || has.as_deref() == Some(columns);
+        let ours = marked || before || (!columns.is_empty() && has.as_deref() == Some(columns));
         if there && !ours {
             return Err(format!(
                 "{} has a table \"{name}\" that incident-map did not make, where the summaries of \"{}\" go: it is left as it is; push under another name (?table=NEW), or rename that table",
@@ -110,7 +124,7 @@ pub fn push(
         "incident_start".to_string(),
         "incident_end".to_string(),
         super::sql::SEARCH_COLUMN.to_string(),
-        super::sql::PART_COLUMN.to_string(),
+        super::terms::TERMS_COLUMN.to_string(),
     ]);
     let numbers = ["latitude", "longitude", "uncertainty_m"];
     let defs: Vec<String> = columns
@@ -120,8 +134,8 @@ pub fn push(
                 "double precision"
             } else if c == "incident_start" || c == "incident_end" {
                 "timestamptz"
-            } else if c == super::sql::PART_COLUMN {
-                "smallint"
+            } else if c == super::terms::TERMS_COLUMN {
+                "int4[]"
             } else {
                 "text"
             };
@@ -132,9 +146,9 @@ pub fn push(
     // from) this push's own transaction, so that pushes at once do not
     // race on them.
     shared(&mut client, super::rollup::STALE_FUNCTION).map_err(explain)?;
-    // Words through a trigram index when the server has pg_trgm (a
-    // trusted extension: the owner of a database may add it); without it
-    // they are searched row by row, as before.
+    // The vocabulary through a trigram index when the server has pg_trgm
+    // (a trusted extension: the owner of a database may add it); without
+    // it the vocabulary (small) is read whole for each word.
     let trigrams = shared(&mut client, "CREATE EXTENSION IF NOT EXISTS pg_trgm").is_ok();
     // One push to a name at a time (they would share the table beside).
     let lock: bool = client
@@ -191,7 +205,9 @@ pub fn push(
         "COPY {staging} ({}) FROM STDIN WITH (FORMAT csv)",
         column_list.join(", ")
     );
-    // After the export's columns: the time, and the words folded.
+    // After the export's columns: the time, the words folded and their
+    // hashes (the words counted for the vocabulary).
+    let vocabulary = super::terms::Vocabulary::default();
     let extra = |i: usize, words: &export::RowWords| -> Vec<String> {
         let t = table_rows.time(i);
         let mut cells = match t.kind() {
@@ -200,8 +216,9 @@ pub fn push(
             }
             TimeKind::Unknown | TimeKind::Disputed => vec![String::new(), String::new()],
         };
-        cells.push(search_text(words));
-        cells.push((i % super::sql::WORD_PARTS).to_string());
+        let text = search_text(words);
+        let terms = super::terms::row(&text, &vocabulary);
+        cells.extend([text, terms]);
         cells
     };
     // In time order: the rows of a stretch of time are then together on
@@ -240,6 +257,23 @@ pub fn push(
         }
         Ok(())
     })?;
+    // The words, beside (under a name of this push's own until the end).
+    let words = beside(&format!(
+        "{}{}",
+        mark_of(&staging),
+        super::terms::VOCABULARY
+    ));
+    tx.batch_execute(&format!(
+        "DROP TABLE IF EXISTS {words}; CREATE TABLE {words} (term text, hash int4, n int4)"
+    ))
+    .map_err(explain)?;
+    let mut writer = tx
+        .copy_in(format!("COPY {words} FROM STDIN").as_str())
+        .map_err(explain)?;
+    writer
+        .write_all(&vocabulary.copy_text())
+        .map_err(|e| format!("writing to {}: {e}", t.server()))?;
+    writer.finish().map_err(explain)?;
     tx.commit().map_err(explain)?;
     let finished = finish(
         &mut client,
@@ -253,13 +287,33 @@ pub fn push(
     );
     if finished.is_err() {
         // What this push made goes; the table it replaces stays.
-        let _ = client.batch_execute(&format!("DROP TABLE IF EXISTS {staging}"));
+        let _ = client.batch_execute(&format!(
+            "DROP TABLE IF EXISTS {staging}; DROP TABLE IF EXISTS {words}"
+        ));
     }
     finished?;
     client
         .batch_execute(&format!("ANALYZE {table}"))
         .map_err(explain)?;
     Ok(n)
+}
+
+/// What the names of the indexes and vocabulary of a push to `table`
+/// start with until they take their names (`incident_map_` and a hash of
+/// its own).
+pub fn own_prefix(table: &str) -> String {
+    let mut parts = super::sql::name_parts(table);
+    let name = parts.pop().unwrap_or_default();
+    parts.push(format!("{name}{STAGING}"));
+    mark_of(&ident(&super::sql::join_parts(&parts)))
+}
+
+/// [`own_prefix`], of `staging` (the name the rows go in under, quoted).
+fn mark_of(staging: &str) -> String {
+    format!(
+        "incident_map_{:016x}",
+        std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, staging)
+    )
 }
 
 /// A name of one part (a dot in it is part of it), quoted.
@@ -289,14 +343,12 @@ fn finish(
     trigrams: bool,
 ) -> Result<(), String> {
     let explain = |e: postgres::Error| super::explain(&e, t);
-    let search = super::sql::SEARCH_COLUMN;
-    let part = super::sql::PART_COLUMN;
+    let terms = super::terms::TERMS_COLUMN;
+    let vocabulary = super::terms::VOCABULARY;
     // Each index under a name of its own (the table replaced keeps its
     // names until it is dropped), renamed once it is.
-    let mark = format!(
-        "incident_map_{:016x}",
-        std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, staging)
-    );
+    let mark = mark_of(staging);
+    let words = beside(&format!("{mark}{vocabulary}"));
     let mut indexes: Vec<(String, String, bool)> = vec![
         (
             format!("{mark}_geom"),
@@ -309,26 +361,27 @@ fn finish(
             true,
         ),
     ];
+    // The words' hashes (and the rows others add, found beside them).
+    indexes.push((
+        format!("{mark}_words"),
+        format!("CREATE INDEX {{}} ON {staging} USING gin ({terms})"),
+        false,
+    ));
+    indexes.push((
+        format!("{mark}_bare"),
+        format!("CREATE INDEX {{}} ON {staging} (id) WHERE {terms} IS NULL"),
+        false,
+    ));
     if trigrams {
-        // (And the rows others add, found beside them.)
         indexes.push((
-            format!("{mark}_bare"),
-            format!("CREATE INDEX {{}} ON {staging} (id) WHERE {part} IS NULL"),
+            format!("{mark}{vocabulary}_term"),
+            format!("CREATE INDEX {{}} ON {words} USING gin (term gin_trgm_ops)"),
             false,
         ));
-        for j in 0..super::sql::WORD_PARTS {
-            indexes.push((
-                format!("{mark}_words{j}"),
-                format!(
-                    "CREATE INDEX {{}} ON {staging} USING gin ({search} gin_trgm_ops) WHERE {part} = {j}"
-                ),
-                false,
-            ));
-        }
     }
-    // The trigram indexes first: they take longest.
+    // The words' index first: it takes longest.
     indexes.sort_by_key(|(_, _, needed)| *needed);
-    let sessions = indexes.len().min(1 + super::sql::WORD_PARTS);
+    let sessions = indexes.len();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let made: Vec<Result<Vec<(usize, bool)>, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..sessions)
@@ -367,14 +420,19 @@ fn finish(
         }
     }
     let table = ident(&t.table);
+    let named_words = ident(&super::terms::vocabulary_name(&t.table));
     let mut sql = String::new();
     if exists {
         sql.push_str(&format!("DROP TABLE {table}; "));
     }
     sql.push_str(&format!(
-        "ALTER TABLE {staging} RENAME TO {}; COMMENT ON TABLE {table} IS {}; ",
+        "DROP TABLE IF EXISTS {named_words}; \
+         ALTER TABLE {staging} RENAME TO {}; COMMENT ON TABLE {table} IS {}; \
+         ALTER TABLE {words} RENAME TO {}; COMMENT ON TABLE {named_words} IS {}; ",
         one(name),
-        super::sql::literal(&about(store))
+        super::sql::literal(&about(store)),
+        one(&format!("{name}{vocabulary}")),
+        super::sql::literal(&format!("{}{}", super::terms::MARK, t.table)),
     ));
     for ((index, _, _), ok) in indexes.iter().zip(built) {
         if ok {

@@ -15,13 +15,14 @@ use crate::formats::{LoadError, LoadOptions, Loaded, Progress, Stage};
 pub(super) const ABOUT: &str = "incident-map push";
 
 /// Columns a pushed table has beside its CSV columns, read from its `when`.
-const PUSHED: [&str; 6] = [
+const PUSHED: [&str; 7] = [
     "incident_start",
     "incident_end",
     "geom",
     "incident_words",
     "incident_search",
     "incident_part",
+    "incident_terms",
 ];
 
 /// Loads the table `target` names.
@@ -209,12 +210,24 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
     let select = select_list(&columns);
     // Only the rows that may hold the words searched, when the table keeps
     // them folded as the app does.
-    let folded = columns.iter().any(|(n, _)| n == super::sql::SEARCH_COLUMN);
-    let only = t
-        .holding
-        .as_deref()
-        .filter(|_| folded)
-        .and_then(super::sql::may_hold);
+    let words = super::sql::Words::of(|c| columns.iter().any(|(n, _)| n == c));
+    let only = match t.holding.as_deref() {
+        Some(query) => {
+            let known = if words == super::sql::Words::Terms {
+                let texts: Vec<String> = crate::filter::terms(query)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                super::terms::look_up(&mut client, &t.table, &texts, &mut Default::default())
+                    .map_err(explain)?
+            } else {
+                Default::default()
+            };
+            super::sql::may_hold(query, words, &known)
+        }
+        None => None,
+    };
     let available = crate::formats::file::available_memory()
         .filter(|_| std::env::var_os("INCIDENT_MAP_NO_MEMORY_CHECK").is_none());
     // What the table comes to as text, before any of it is read: rows
@@ -225,6 +238,14 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
         if let Some(why) = too_big(text, estimate, available) {
             return Err(why);
         }
+    }
+    // (The rows the words' index gives read, not every row: see
+    // `terms`. This session asks nothing else.)
+    let through_words = format!("{} && ", super::terms::TERMS_COLUMN);
+    if only.as_deref().is_some_and(|w| w.contains(&through_words)) {
+        client
+            .batch_execute(&super::sql::THROUGH_WORDS.replace(" LOCAL", ""))
+            .map_err(explain)?;
     }
     let copy = format!(
         "COPY (SELECT {select} FROM {}{}) TO STDOUT WITH (FORMAT csv, HEADER true)",

@@ -2,6 +2,7 @@
 //! pushed by `incident-map push` for what the same filter shows in memory,
 //! with every value a parameter (`$1`, `$2`, …), never spliced in.
 
+use super::terms::{Known, TERMS_COLUMN};
 use crate::filter::{Filter, fold};
 use crate::model::Category;
 
@@ -12,15 +13,27 @@ pub enum Param {
     Texts(Vec<String>),
     Float(f64),
     Floats(Vec<f64>),
+    /// An `int4[]` (words' hashes, [`super::terms`]).
+    Ints(Vec<i32>),
     /// Seconds since 1970, UTC.
     Seconds(i64),
 }
+
+/// What a question through the words' index is asked with (in its own
+/// transaction): the server then reads the rows the index gives, where it
+/// would read them all ([`Clause::through_words`]); and, misled by the
+/// same guess, it would spend 0.4 s compiling the question (JIT) to read
+/// a few thousand rows.
+pub const THROUGH_WORDS: &str = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off";
 
 /// A `WHERE` clause (without the word) and its parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Clause {
     pub sql: String,
     pub params: Vec<Param>,
+    /// It asks for words through the index of their hashes, which the
+    /// server would not choose by itself ([`super::terms`]).
+    pub through_words: bool,
 }
 
 impl Clause {
@@ -43,7 +56,7 @@ impl Clause {
 /// A filter the table cannot answer (sources, reliabilities: not pushed)
 /// is an error saying so.
 pub fn clause(filter: &Filter, categories: &[Category]) -> Result<Clause, String> {
-    clause_over(filter, categories, Words::Expression)
+    clause_over(filter, categories, Words::Expression, &Known::new())
 }
 
 /// The text words are searched in, as any pushed table can give it (what
@@ -60,16 +73,19 @@ pub const WORDS_COLUMN: &str = "incident_words";
 /// in the row read back (title, summary, actors, place and its other
 /// names, the passages quoted), folded as it folds them (case, accents),
 /// one line each. Written by the app, so a word found through it is what
-/// the app finds; trigram indexes answer `LIKE` on it.
-/// A row added by other means has no [`PART_COLUMN`], and is searched
-/// through this column if it was given one, else [`WORDS_EXPRESSION`].
+/// the app finds; the hashes of its words ([`TERMS_COLUMN`]) lead to it
+/// through their index. (Tables pushed before had trigram indexes on it,
+/// by parts: [`PART_COLUMN`].)
+/// A row added by other means has no [`TERMS_COLUMN`] (or part), and is
+/// searched through this column if it was given one, else
+/// [`WORDS_EXPRESSION`].
 pub const SEARCH_COLUMN: &str = "incident_search";
 
-/// The column that puts each row `push` writes in one of [`WORD_PARTS`]
-/// parts (0, 1, …), each with a trigram index of its own on
-/// [`SEARCH_COLUMN`]: the server builds the parts' indexes at once, on as
-/// many cores (PostgreSQL 15 builds one such index on one core). A row
-/// added by other means has none (`NULL`).
+/// The column that put each row `push` wrote, before its words were
+/// hashed, in one of [`WORD_PARTS`] parts (0, 1, …), each with a trigram
+/// index of its own on [`SEARCH_COLUMN`] (built at once, on as many
+/// cores). A row added by other means has none (`NULL`). Read, no longer
+/// written.
 pub const PART_COLUMN: &str = "incident_part";
 
 /// How many parts [`PART_COLUMN`] names.
@@ -87,7 +103,9 @@ fn in_parts() -> String {
 /// Where a table keeps the words [`clause_over`] looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Words {
-    /// [`SEARCH_COLUMN`] (pushed now).
+    /// [`SEARCH_COLUMN`], found through [`TERMS_COLUMN`] (pushed now).
+    Terms,
+    /// [`SEARCH_COLUMN`], through trigram indexes by parts.
     Folded,
     /// [`WORDS_COLUMN`] (pushed before).
     Lowered,
@@ -98,7 +116,9 @@ pub enum Words {
 impl Words {
     /// The words of a table with these columns.
     pub fn of(has: impl Fn(&str) -> bool) -> Words {
-        if has(SEARCH_COLUMN) {
+        if has(SEARCH_COLUMN) && has(TERMS_COLUMN) {
+            Words::Terms
+        } else if has(SEARCH_COLUMN) {
             Words::Folded
         } else if has(WORDS_COLUMN) {
             Words::Lowered
@@ -108,9 +128,18 @@ impl Words {
     }
 
     /// The condition that the words match `pattern` (a parameter) by `op`
-    /// (`LIKE`, `~`).
-    fn condition(self, op: &str, pattern: &str) -> String {
+    /// (`LIKE`, `~`); `held` are conditions on [`TERMS_COLUMN`] that every
+    /// row matching holds (see [`super::terms`]).
+    fn condition(self, op: &str, pattern: &str, held: &[String]) -> String {
         match self {
+            Words::Terms if held.is_empty() => {
+                format!("coalesce({SEARCH_COLUMN}, {WORDS_EXPRESSION}) {op} {pattern}")
+            }
+            Words::Terms => format!(
+                "(({} AND {SEARCH_COLUMN} {op} {pattern}) OR ({TERMS_COLUMN} IS NULL AND \
+                 coalesce({SEARCH_COLUMN}, {WORDS_EXPRESSION}) {op} {pattern}))",
+                held.join(" AND ")
+            ),
             Words::Folded => format!(
                 "(({SEARCH_COLUMN} {op} {pattern} AND {parts}) OR ({PART_COLUMN} IS NULL AND \
                  coalesce({SEARCH_COLUMN}, {WORDS_EXPRESSION}) {op} {pattern}))",
@@ -122,42 +151,57 @@ impl Words {
     }
 }
 
-/// The rows of a pushed table that may hold the words of `query` (a
-/// search as the app reads it), as a condition on its [`SEARCH_COLUMN`]:
-/// each run of letters and digits of each term somewhere in the row's
-/// folded words, through its trigram indexes, and every row push did not write.
+/// The rows of a pushed table (its words `words`: [`Words::Terms`] or
+/// [`Words::Folded`]) that may hold the words of `query` (a search as the
+/// app reads it), as a condition on its [`SEARCH_COLUMN`]: each run of
+/// letters and digits of each term somewhere in the row's folded words
+/// (through the index of their hashes, for the runs `known` gives; or
+/// their trigram indexes), and every row push did not write.
 /// What it lets through holds every row the app's search finds in the
 /// table read back (push writes each row's words as they are read back:
 /// a test holds it to that); the app's search then finds exactly those
-/// among them. `None` for a query of no letters or digits.
-pub fn may_hold(query: &str) -> Option<String> {
-    let words: Vec<String> = crate::filter::terms(query)
-        .iter()
-        .flat_map(|t| {
-            t.text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(|w| {
-                    let pattern = format!("%{}%", like_escape(w));
-                    format!("{SEARCH_COLUMN} LIKE {}", literal(&pattern))
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    (!words.is_empty()).then(|| {
-        format!(
+/// among them. `None` for a query of no letters or digits, or another
+/// table.
+pub fn may_hold(query: &str, words: Words, known: &Known) -> Option<String> {
+    let terms = crate::filter::terms(query);
+    let mut each: Vec<String> = Vec::new();
+    for run in terms.iter().flat_map(|t| super::terms::runs(&t.text)) {
+        let pattern = format!("%{}%", like_escape(run));
+        each.push(format!("{SEARCH_COLUMN} LIKE {}", literal(&pattern)));
+        if let Some(hashes) = known.get(run) {
+            each.push(format!("{TERMS_COLUMN} && {}", int_array(hashes)));
+        }
+    }
+    if each.is_empty() {
+        return None;
+    }
+    match words {
+        Words::Terms => Some(format!(
+            "({TERMS_COLUMN} IS NULL OR ({}))",
+            each.join(" AND ")
+        )),
+        Words::Folded => Some(format!(
             "({PART_COLUMN} IS NULL OR ({} AND {}))",
-            words.join(" AND "),
+            each.join(" AND "),
             in_parts()
-        )
-    })
+        )),
+        Words::Lowered | Words::Expression => None,
+    }
 }
 
-/// [`clause`], with words looked for where the table keeps them.
+/// Hashes as an `int4[]` literal.
+fn int_array(hashes: &[i32]) -> String {
+    let each: Vec<String> = hashes.iter().map(i32::to_string).collect();
+    format!("'{{{}}}'::int4[]", each.join(","))
+}
+
+/// [`clause`], with words looked for where the table keeps them (and,
+/// for [`Words::Terms`], through the index of the runs `known` gives).
 pub fn clause_over(
     filter: &Filter,
     categories: &[Category],
     words: Words,
+    known: &Known,
 ) -> Result<Clause, String> {
     if !filter.sources.is_empty() || !filter.reliabilities.is_empty() {
         return Err("filtering by source or reliability needs the data in memory: export what is shown, then open the file".into());
@@ -204,7 +248,16 @@ pub fn clause_over(
     }
     for term in crate::filter::terms(&filter.text) {
         let p = c.push(Param::Text(format!("%{}%", like_escape(&term.text))));
-        parts.push(words.condition("LIKE", &p));
+        let held: Vec<String> = if words == Words::Terms {
+            super::terms::runs(&term.text)
+                .filter_map(|run| known.get(run))
+                .map(|hashes| format!("{TERMS_COLUMN} && {}", c.push(Param::Ints(hashes.clone()))))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        c.through_words |= !held.is_empty();
+        parts.push(words.condition("LIKE", &p, &held));
         // A phrase whole: not inside a longer word at either end it
         // closes (a POSIX class, as the app's letters and digits).
         if term.whole_start || term.whole_end {
@@ -222,7 +275,7 @@ pub fn clause_over(
                     ""
                 }
             )));
-            parts.push(words.condition("~", &p));
+            parts.push(words.condition("~", &p, &[]));
         }
     }
     if !filter.precisions.is_empty() {
@@ -259,7 +312,7 @@ fn regex_escape(s: &str) -> String {
 }
 
 /// `s` with LIKE's wildcards taken literally.
-fn like_escape(s: &str) -> String {
+pub(super) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

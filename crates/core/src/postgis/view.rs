@@ -174,6 +174,7 @@ pub(super) fn histogram_in(
         &Clause {
             sql: format!("incident_start IS NULL AND ({})", base.sql),
             params: base.params.clone(),
+            through_words: base.through_words,
         },
     )?;
     Ok(crate::histogram::Histogram::assemble(

@@ -630,15 +630,19 @@ pub struct CsvRecords {
     readers: std::sync::Mutex<Vec<::csv::Reader<Window>>>,
 }
 
-/// The file's bytes as a reader can go through them and jump within.
+/// The file's bytes as a reader can go through them and jump within, up
+/// to `end` (where the record asked for ends at the latest: a reader
+/// moved to a record then copies that record, not a buffer's worth).
 struct Window {
     bytes: Arc<FileBytes>,
     at: usize,
+    end: usize,
 }
 
 impl std::io::Read for Window {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let end = self.end.min(self.bytes.len());
+        let rest = self.bytes.get(self.at..end).unwrap_or_default();
         let n = rest.len().min(buf.len());
         buf[..n].copy_from_slice(&rest[..n]);
         self.at += n;
@@ -669,8 +673,8 @@ impl CsvRecords {
         }
     }
 
-    /// The record that starts at `offset`.
-    fn record_at(&self, offset: usize) -> ::csv::StringRecord {
+    /// The record that starts at `offset` and ends by `end`.
+    fn record_at(&self, offset: usize, end: usize) -> ::csv::StringRecord {
         let taken = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut reader = taken.unwrap_or_else(|| {
             ::csv::ReaderBuilder::new()
@@ -681,8 +685,10 @@ impl CsvRecords {
                 .from_reader(Window {
                     bytes: self.bytes.clone(),
                     at: 0,
+                    end,
                 })
         });
+        reader.get_mut().end = end;
         let mut raw = ::csv::ByteRecord::new();
         let mut at = ::csv::Position::new();
         at.set_byte(offset as u64);
@@ -703,7 +709,14 @@ impl Records for CsvRecords {
     fn detail(&self, table: &EventTable, i: usize) -> Detail {
         let (offset, row) = self.refs[i];
         let offset = offset as usize;
-        let record = self.record_at(offset);
+        // (The next event's record starts after this one's end.)
+        let end = self
+            .refs
+            .get(i + 1)
+            .map(|r| r.0 as usize)
+            .filter(|&e| e > offset)
+            .unwrap_or(usize::MAX);
+        let record = self.record_at(offset, end);
         let category = table
             .category(i)
             .map(|c| table.meta.categories[c].id.clone());
