@@ -51,12 +51,7 @@ fn clause_pushed(
     f: &Filter,
     categories: &[incident_map_core::model::Category],
 ) -> sql::Clause {
-    let texts: Vec<String> = incident_map_core::filter::terms(&f.text)
-        .into_iter()
-        .map(|t| t.text)
-        .collect();
-    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let known = postgis::terms::look_up(client, table, &texts, &mut Default::default()).unwrap();
+    let known = postgis::terms::look_up(client, table, &f.text, &mut Default::default()).unwrap();
     sql::clause_over(f, categories, sql::Words::Terms, &known).unwrap()
 }
 
@@ -602,8 +597,7 @@ fn a_pushed_tables_words_are_folded_as_the_app_folds_them_and_a_search_reads_onl
         // small is read whole unless told not to).
         client.batch_execute("SET enable_seqscan = off").unwrap();
         let known =
-            postgis::terms::look_up(&mut client, name, &["place 7"], &mut Default::default())
-                .unwrap();
+            postgis::terms::look_up(&mut client, name, "place 7", &mut Default::default()).unwrap();
         assert!(known.contains_key("place"), "{known:?}");
         let holds = sql::may_hold("place 7", sql::Words::Terms, &known).unwrap();
         let plan: Vec<String> = client

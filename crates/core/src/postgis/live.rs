@@ -39,7 +39,7 @@ pub struct Live {
     /// the index of their hashes, on tables pushed since they were added).
     words: super::sql::Words,
     /// What the table's vocabulary said of each run of words searched.
-    vocabulary: std::sync::Mutex<std::collections::HashMap<String, Option<Vec<i32>>>>,
+    vocabulary: std::sync::Mutex<super::terms::Cache>,
     /// Rows, as the server estimated them when the table was opened.
     pub estimate: u64,
     /// The first and last start of an event, seconds (UTC).
@@ -166,13 +166,8 @@ impl Live {
     fn clause_on(&self, client: &mut Client, filter: &Filter) -> Result<Clause, String> {
         let mut known = super::terms::Known::new();
         if self.words == super::sql::Words::Terms && !filter.text.trim().is_empty() {
-            let texts: Vec<String> = crate::filter::terms(&filter.text)
-                .into_iter()
-                .map(|t| t.text)
-                .collect();
-            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             let mut cache = self.vocabulary.lock().unwrap_or_else(|e| e.into_inner());
-            known = super::terms::look_up(client, &self.target.table, &texts, &mut cache)
+            known = super::terms::look_up(client, &self.target.table, &filter.text, &mut cache)
                 .map_err(|e| super::explain(&e, &self.target))?;
         }
         super::sql::clause_over(filter, &self.categories, self.words, &known)
@@ -245,16 +240,7 @@ impl Live {
         let params = super::params(&clause);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             params.iter().map(|p| p.as_ref()).collect();
-        let rows = if clause.through_words {
-            let mut tx = client.transaction().map_err(explain)?;
-            tx.batch_execute(super::sql::THROUGH_WORDS)
-                .map_err(explain)?;
-            let rows = tx.query(&statement, &refs).map_err(explain)?;
-            tx.commit().map_err(explain)?;
-            rows
-        } else {
-            client.query(&statement, &refs).map_err(explain)?
-        };
+        let rows = super::query_clause(client, &statement, &clause, &refs).map_err(explain)?;
         let mut csv = csv::Writer::from_writer(Vec::new());
         let header: Vec<&str> = statement.columns().iter().map(|c| c.name()).collect();
         let failed = |e: csv::Error| format!("writing a page of rows: {e}");

@@ -182,14 +182,24 @@ fn rows(
     let params = params(c);
     let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
         params.iter().map(|p| p.as_ref()).collect();
-    let failed = |e: postgres::Error| explain(&e, t);
+    query_clause(client, query, c, &refs).map_err(|e| explain(&e, t))
+}
+
+/// Asks `query` (with `c`'s values as `refs`), in a transaction of its own
+/// set to read through the words' index when `c` asks through it.
+fn query_clause<T: ?Sized + postgres::ToStatement>(
+    client: &mut Client,
+    query: &T,
+    c: &sql::Clause,
+    refs: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<Vec<postgres::Row>, postgres::Error> {
     if !c.through_words {
-        return client.query(query, &refs).map_err(failed);
+        return client.query(query, refs);
     }
-    let mut tx = client.transaction().map_err(failed)?;
-    tx.batch_execute(sql::THROUGH_WORDS).map_err(failed)?;
-    let rows = tx.query(query, &refs).map_err(failed)?;
-    tx.commit().map_err(failed)?;
+    let mut tx = client.transaction()?;
+    tx.batch_execute(&sql::through_words("LOCAL"))?;
+    let rows = tx.query(query, refs)?;
+    tx.commit()?;
     Ok(rows)
 }
 

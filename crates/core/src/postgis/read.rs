@@ -214,16 +214,18 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
     let only = match t.holding.as_deref() {
         Some(query) => {
             let known = if words == super::sql::Words::Terms {
-                let texts: Vec<String> = crate::filter::terms(query)
-                    .into_iter()
-                    .map(|t| t.text)
-                    .collect();
-                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                super::terms::look_up(&mut client, &t.table, &texts, &mut Default::default())
+                super::terms::look_up(&mut client, &t.table, query, &mut Default::default())
                     .map_err(explain)?
             } else {
                 Default::default()
             };
+            // (The rows the words' index gives read, not every row: see
+            // `terms`. This session asks nothing else.)
+            if !known.is_empty() {
+                client
+                    .batch_execute(&super::sql::through_words("SESSION"))
+                    .map_err(explain)?;
+            }
             super::sql::may_hold(query, words, &known)
         }
         None => None,
@@ -238,14 +240,6 @@ fn fetch(t: &Target, progress: Option<&Progress>) -> Result<Option<Fetched>, Str
         if let Some(why) = too_big(text, estimate, available) {
             return Err(why);
         }
-    }
-    // (The rows the words' index gives read, not every row: see
-    // `terms`. This session asks nothing else.)
-    let through_words = format!("{} && ", super::terms::TERMS_COLUMN);
-    if only.as_deref().is_some_and(|w| w.contains(&through_words)) {
-        client
-            .batch_execute(&super::sql::THROUGH_WORDS.replace(" LOCAL", ""))
-            .map_err(explain)?;
     }
     let copy = format!(
         "COPY (SELECT {select} FROM {}{}) TO STDOUT WITH (FORMAT csv, HEADER true)",

@@ -19,12 +19,14 @@ pub enum Param {
     Seconds(i64),
 }
 
-/// What a question through the words' index is asked with (in its own
-/// transaction): the server then reads the rows the index gives, where it
-/// would read them all ([`Clause::through_words`]); and, misled by the
-/// same guess, it would spend 0.4 s compiling the question (JIT) to read
-/// a few thousand rows.
-pub const THROUGH_WORDS: &str = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off";
+/// What a question through the words' index is asked with (`scope`:
+/// `LOCAL`, for its own transaction, or `SESSION`): the server then reads
+/// the rows the index gives, where it would read them all
+/// ([`Clause::through_words`]); and, misled by the same guess, it would
+/// spend 0.4 s compiling the question (JIT) to read a few thousand rows.
+pub fn through_words(scope: &str) -> String {
+    format!("SET {scope} enable_seqscan = off; SET {scope} jit = off")
+}
 
 /// A `WHERE` clause (without the word) and its parameters.
 #[derive(Debug, Clone, PartialEq, Default)]

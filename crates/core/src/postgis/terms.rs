@@ -164,32 +164,32 @@ impl Vocabulary {
 /// empty list: no word holds it, so no row does).
 pub type Known = HashMap<String, Vec<i32>>;
 
-/// Looks the runs of `texts` (folded search terms) up in `table`'s
-/// vocabulary: those with few enough words get their hashes; the others
-/// none. `cache` keeps what was looked up (the same table). A vocabulary
-/// gone gives none (the words are still matched row by row); any other
-/// failure is the server's error.
+/// What was looked up in one table's vocabulary, run by run (`None`: no
+/// index condition for it).
+pub type Cache = HashMap<String, Option<Vec<i32>>>;
+
+/// Looks the runs of the terms of `search` (a search as the app reads it)
+/// up in `table`'s vocabulary: those with few enough words get their
+/// hashes; the others none. `cache` keeps what was looked up (the same
+/// table). A vocabulary gone gives none (the words are still matched row
+/// by row); any other failure is the server's error.
 pub fn look_up(
     client: &mut Client,
     table: &str,
-    texts: &[&str],
-    cache: &mut HashMap<String, Option<Vec<i32>>>,
+    search: &str,
+    cache: &mut Cache,
 ) -> Result<Known, postgres::Error> {
     let vocabulary = super::sql::ident(&vocabulary_name(table));
-    // (As the server estimates them: -1 when never counted.)
-    let table_rows: f32 = client
-        .query_one(
-            "SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)), -1)",
-            &[&super::sql::ident(table)],
-        )?
-        .get(0);
+    // (As the server estimates them, asked once a run is not in the
+    // cache: -1 when never counted.)
+    let mut table_rows: Option<f32> = None;
     let query = format!(
         "SELECT hash, n FROM {vocabulary} WHERE term LIKE $1 LIMIT {}",
         MOST_WORDS + 1
     );
     let mut known = Known::new();
-    for text in texts {
-        for run in runs(text) {
+    for term in crate::filter::terms(search) {
+        for run in runs(&term.text) {
             if run.chars().count() < SHORTEST {
                 continue;
             }
@@ -203,6 +203,18 @@ pub fn look_up(
                     Err(e) => return Err(e),
                 };
                 let rows_held: u64 = rows.iter().map(|r| r.get::<_, i32>(1) as u64).sum();
+                let table_rows = match table_rows {
+                    Some(n) => n,
+                    None => {
+                        let n: f32 = client
+                            .query_one(
+                                "SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)), -1)",
+                                &[&super::sql::ident(table)],
+                            )?
+                            .get(0);
+                        *table_rows.insert(n)
+                    }
+                };
                 // (Below SMALL rows, reading them all is quick either way.)
                 let few = table_rows < SMALL || (rows_held as f32) * 10.0 <= table_rows;
                 let hashes = (few && indexed(rows.len(), rows_held)).then(|| {
